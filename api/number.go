@@ -1,0 +1,129 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// ErrNotNumber is wrapped by ParseNumber's errors.
+var ErrNotNumber = errors.New("not a number")
+
+// Int returns n as a number.
+func Int(n int64) json.Number { return json.Number(strconv.FormatInt(n, 10)) }
+
+// Float returns f in the shortest form that reads back as f ("100" for 100.0, "12.5").
+func Float(f float64) json.Number { return json.Number(strconv.FormatFloat(f, 'f', -1, 64)) }
+
+// ParseNumber reads a decimal number as a source file wrote it. A valid JSON number literal is
+// kept exactly ("48" stays 48, "45.70000076293945" keeps every digit); other spellings that are
+// clearly numbers ("+5", ".5", "5.", "1E3" with surrounding spaces) are normalized to the
+// shortest JSON form of their value. NaN, infinities and anything else are errors.
+func ParseNumber(s string) (json.Number, error) {
+	t := strings.TrimSpace(s)
+	if isJSONNumber(t) {
+		if _, err := strconv.ParseFloat(t, 64); err != nil {
+			return "", fmt.Errorf("%w: %q is out of range", ErrNotNumber, s)
+		}
+		return json.Number(t), nil
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || strings.ContainsAny(t, "xXpP_nNiI") {
+		return "", fmt.Errorf("%w: %q", ErrNotNumber, s)
+	}
+	return Float(f), nil
+}
+
+// isJSONNumber reports whether s is a number literal as RFC 8259 writes one.
+func isJSONNumber(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case i < len(s) && s[i] >= '1' && s[i] <= '9':
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		start := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == start {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		start := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == start {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
+// numberOf returns v as a number when it is one of the numeric forms the model holds
+// (json.Number from decoding, or Go integers and floats set by code).
+func numberOf(v any) (json.Number, bool) {
+	switch n := v.(type) {
+	case json.Number:
+		return n, isJSONNumber(string(n))
+	case int:
+		return Int(int64(n)), true
+	case int64:
+		return Int(n), true
+	case int32:
+		return Int(int64(n)), true
+	case float64:
+		if math.IsNaN(n) || math.IsInf(n, 0) {
+			return "", false
+		}
+		return Float(n), true
+	case float32:
+		return numberOf(float64(n))
+	}
+	return "", false
+}
+
+// intOf returns v as an integer when it is a number with no fractional part.
+func intOf(v any) (int64, bool) {
+	n, ok := numberOf(v)
+	if !ok {
+		return 0, false
+	}
+	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+		return i, true
+	}
+	f, err := strconv.ParseFloat(string(n), 64)
+	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return 0, false
+	}
+	return int64(f), true
+}
+
+// floatOf returns v's value as a float64.
+func floatOf(v any) (float64, bool) {
+	n, ok := numberOf(v)
+	if !ok {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(string(n), 64)
+	return f, err == nil
+}

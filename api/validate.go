@@ -1,0 +1,533 @@
+package api
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// Violation is one broken rule: where (a path such as
+// samples[3].labels[0].property["@modelarts:feature"]), in which sample, and why.
+type Violation struct {
+	Path   string
+	Sample string // the sample's name; "" when the sample has none or the rule is request-level
+	Reason string
+}
+
+func (v Violation) String() string {
+	if v.Sample != "" {
+		return fmt.Sprintf("%s (sample %q): %s", v.Path, v.Sample, v.Reason)
+	}
+	return v.Path + ": " + v.Reason
+}
+
+// Violations is every rule a request or sample breaks. As an error (see Err) it can be
+// recovered with errors.As.
+type Violations []Violation
+
+// ErrInvalid is what errors.Is matches for any Violations error.
+var ErrInvalid = errors.New("invalid request")
+
+func (vs Violations) Error() string {
+	if len(vs) == 0 {
+		return "no violations"
+	}
+	if len(vs) == 1 {
+		return vs[0].String()
+	}
+	return fmt.Sprintf("%s (and %d more)", vs[0].String(), len(vs)-1)
+}
+
+// Is makes errors.Is(err, ErrInvalid) true.
+func (vs Violations) Is(target error) bool { return target == ErrInvalid }
+
+// Err returns vs as an error, or nil when there are none.
+func (vs Violations) Err() error {
+	if len(vs) == 0 {
+		return nil
+	}
+	return vs
+}
+
+// Validate checks a whole request body: every sample (see ValidateSample), names unique
+// within the request, and label_format. It returns every violation, not just the first.
+func Validate(r *Request) Violations {
+	var vs Violations
+	if lf := r.LabelFormat; lf != nil {
+		if lf.LabelType != "" && lf.LabelType != LabelFormatSeparate && lf.LabelType != LabelFormatCombined {
+			vs = append(vs, Violation{Path: "label_format.label_type", Reason: fmt.Sprintf("is %q; must be \"0\" or \"1\"", lf.LabelType)})
+		}
+		for _, sep := range []struct{ path, v string }{
+			{"label_format.text_label_separator", lf.TextLabelSeparator},
+			{"label_format.text_sample_separator", lf.TextSampleSeparator},
+		} {
+			if sep.v == "" {
+				continue
+			}
+			if reason := checkSeparator(sep.v); reason != "" {
+				vs = append(vs, Violation{Path: sep.path, Reason: reason})
+			}
+		}
+	}
+	seen := make(map[string]int, len(r.Samples))
+	for i := range r.Samples {
+		s := &r.Samples[i]
+		vs = append(vs, ValidateSample(fmt.Sprintf("samples[%d]", i), s)...)
+		if s.Name == "" {
+			continue
+		}
+		if j, dup := seen[s.Name]; dup {
+			vs = append(vs, Violation{Path: fmt.Sprintf("samples[%d].name", i), Sample: s.Name,
+				Reason: fmt.Sprintf("repeats the name of samples[%d]; names must be unique within a request", j)})
+		} else {
+			seen[s.Name] = i
+		}
+	}
+	return vs
+}
+
+// separatorSpecials are the special characters Table 3 allows as a separator.
+const separatorSpecials = "!@#$%^&*_=|?/':.;,"
+
+func checkSeparator(s string) string {
+	if utf8.RuneCountInString(s) != 1 {
+		return fmt.Sprintf("is %q; must be exactly one character", s)
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	// Tab is the documented default separator between text and label, so it is allowed too.
+	if r == '\t' || r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') || strings.ContainsRune(separatorSpecials, r) {
+		return ""
+	}
+	return fmt.Sprintf("is %q; must be a letter, a digit, Tab or one of %s", s, separatorSpecials)
+}
+
+// CheckName returns why name breaks the API's name rule, or "" when it is valid.
+func CheckName(name string) string {
+	if n := utf8.RuneCountInString(name); n > MaxNameLength {
+		return fmt.Sprintf("is %d characters long; at most %d are allowed", n, MaxNameLength)
+	}
+	if i := strings.IndexAny(name, `!<>=&"'`); i >= 0 {
+		return fmt.Sprintf("contains %q, which sample names may not contain (none of ! < > = & \" ')", name[i:i+1])
+	}
+	if !utf8.ValidString(name) {
+		return "is not valid UTF-8"
+	}
+	return ""
+}
+
+var validSampleTypes = map[SampleType]bool{SampleImage: true, SampleText: true, SampleSpeech: true, SampleTable: true, SampleVideo: true, SampleCustom: true}
+
+var validLabelTypes = map[LabelType]bool{
+	LabelImageClassification: true, LabelObjectDetection: true, LabelImageSegmentation: true,
+	LabelTextClassification: true, LabelNamedEntity: true, LabelTextTripletRelation: true,
+	LabelTextTripletEntity: true, LabelSpeechClassification: true, LabelSpeechContent: true,
+	LabelSpeechParagraph: true, LabelVideoClassification: true,
+}
+
+var validShapes = map[Shape]bool{ShapeBndbox: true, ShapePolygon: true, ShapeCircle: true, ShapeLine: true, ShapeDashed: true, ShapePoint: true, ShapePolyline: true}
+
+var timeFormat = regexp.MustCompile(`^[0-9]{2}:[0-5][0-9]:[0-5][0-9]\.[0-9]{3}$`)
+
+// ValidateSample checks one sample against every per-sample rule; path prefixes each
+// violation's location (for example "samples[3]").
+func ValidateSample(path string, s *Sample) Violations {
+	var vs Violations
+	add := func(p, format string, args ...any) {
+		vs = append(vs, Violation{Path: path + p, Sample: s.Name, Reason: fmt.Sprintf(format, args...)})
+	}
+	if reason := CheckName(s.Name); reason != "" {
+		add(".name", "%s", reason)
+	}
+	if !validSampleTypes[s.SampleType] {
+		add(".sample_type", "is %d; must be one of 0 (image), 1 (text), 2 (speech), 4 (table), 6 (video), 9 (custom)", s.SampleType)
+	}
+	switch s.Encoding {
+	case "", EncodingUTF8, EncodingGBK, EncodingGB2312:
+	default:
+		add(".encoding", "is %q; must be UTF-8, GBK or GB2312", s.Encoding)
+	}
+	dataLen := -1
+	if s.Data != "" {
+		n, err := base64Len(s.Data)
+		switch {
+		case err != nil:
+			add(".data", "is not valid base64: %v", err)
+		case n > MaxSampleBytes:
+			add(".data", "decodes to %d bytes; one sample may hold at most %d", n, MaxSampleBytes)
+		default:
+			dataLen = n
+		}
+	}
+	if ds := s.DataSource; ds != nil {
+		if ds.DataType < DataOBS || ds.DataType > DataInferenceService {
+			add(".data_source.data_type", "is %d; must be 0..6", ds.DataType)
+		}
+		if ds.DataPath == "" && ds.SourceInfo == nil {
+			add(".data_source", "has neither data_path nor source_info")
+		}
+	}
+	if s.Data == "" && s.DataSource == nil {
+		add("", "has neither data nor data_source")
+	}
+	vs = append(vs, validateMetadata(path+".metadata", s)...)
+
+	hasDetection := false
+	var text *sampleText
+	for i := range s.Labels {
+		l := &s.Labels[i]
+		lp := fmt.Sprintf("%s.labels[%d]", path, i)
+		ladd := func(p, format string, args ...any) {
+			vs = append(vs, Violation{Path: lp + p, Sample: s.Name, Reason: fmt.Sprintf(format, args...)})
+		}
+		if !validLabelTypes[l.Type] {
+			ladd(".type", "is %d; must be one of 0, 1, 3, 100, 101, 102, 103, 200, 201, 202, 600", l.Type)
+		}
+		if l.Type == LabelObjectDetection {
+			hasDetection = true
+		}
+		switch l.AnnotatedBy {
+		case "", AnnotatedByHuman, AnnotatedByAuto:
+		default:
+			ladd(".annotated_by", "is %q; must be human or auto", l.AnnotatedBy)
+		}
+		if l.Score != "" {
+			if f, ok := floatOf(l.Score); !ok || f < 0 || f > 1 {
+				ladd(".score", "is %s; must be a number in [0,1]", l.Score)
+			}
+		}
+		vs = append(vs, validateProperty(lp, s.Name, l)...)
+		if l.Type == LabelNamedEntity {
+			if text == nil && dataLen >= 0 {
+				text = decodeText(s)
+			}
+			vs = append(vs, checkSpan(lp, s.Name, l.Property, text)...)
+		}
+	}
+	if hasDetection {
+		if _, ok := s.Metadata[MetaSize]; !ok {
+			add(".metadata", "has no @modelarts:size; it is required when a sample has an object-detection label (the service fails with ModelArts.4423 without it)")
+		}
+	}
+	return vs
+}
+
+func validateMetadata(path string, s *Sample) Violations {
+	var vs Violations
+	add := func(key, format string, args ...any) {
+		vs = append(vs, Violation{Path: fmt.Sprintf("%s[%q]", path, key), Sample: s.Name, Reason: fmt.Sprintf(format, args...)})
+	}
+	m := s.Metadata
+	if v, ok := m[MetaSize]; ok {
+		size, ok := m.Size()
+		good := ok && (len(size) == 2 || len(size) == 3)
+		for _, n := range size {
+			good = good && n > 0
+		}
+		if !good {
+			add(MetaSize, "is %s; must be [width, height] or [width, height, depth] of positive integers", show(v))
+		}
+	}
+	if v, ok := m[MetaHard]; ok {
+		if n, ok := intOf(v); !ok || (n != 0 && n != 1) {
+			add(MetaHard, "is %s; must be 0 or 1", show(v))
+		}
+	}
+	if v, ok := m[MetaHardCoefficient]; ok {
+		if f, ok := floatOf(v); !ok || f < 0 || f > 1 {
+			add(MetaHardCoefficient, "is %s; must be a number in [0,1]", show(v))
+		}
+	}
+	if v, ok := m[MetaHardReasons]; ok {
+		if reason := checkReasonList(v); reason != "" {
+			add(MetaHardReasons, "%s", reason)
+		}
+	}
+	if v, ok := m[MetaImportOrigin]; ok {
+		if _, ok := intOf(v); !ok {
+			add(MetaImportOrigin, "is %s; must be an integer", show(v))
+		}
+	}
+	return vs
+}
+
+func checkReasonList(v any) string {
+	var items []any
+	switch x := v.(type) {
+	case []any:
+		items = x
+	case []int:
+		for _, n := range x {
+			items = append(items, n)
+		}
+	case []HardReason:
+		for _, n := range x {
+			items = append(items, int(n))
+		}
+	default:
+		return fmt.Sprintf("is %s; must be an array of reason ids 0..30", show(v))
+	}
+	for i, it := range items {
+		if n, ok := intOf(it); !ok || n < 0 || n > int64(MaxHardReason) {
+			return fmt.Sprintf("element %d is %s; reason ids are integers 0..30", i, show(it))
+		}
+	}
+	return ""
+}
+
+func validateProperty(lp, name string, l *SampleLabel) Violations {
+	var vs Violations
+	p := l.Property
+	add := func(key, format string, args ...any) {
+		vs = append(vs, Violation{Path: fmt.Sprintf("%s.property[%q]", lp, key), Sample: name, Reason: fmt.Sprintf(format, args...)})
+	}
+	shapeVal, hasShape := p[PropShape]
+	_, hasFeature := p[PropFeature]
+	switch {
+	case hasShape:
+		shape, isString := shapeVal.(string)
+		if !isString || !validShapes[Shape(shape)] {
+			add(PropShape, "is %s; must be one of bndbox, polygon, circle, line, dashed, point, polyline", show(shapeVal))
+			break
+		}
+		if !hasFeature {
+			add(PropFeature, "is missing; a %s needs its feature", shape)
+			break
+		}
+		f, err := p.Feature()
+		if err != nil {
+			add(PropFeature, "%v", err)
+			break
+		}
+		if reason := checkFeature(Shape(shape), f); reason != "" {
+			add(PropFeature, "%s", reason)
+		}
+	case hasFeature:
+		add(PropShape, "is missing; a feature needs its shape")
+	case l.Type == LabelObjectDetection:
+		add(PropShape, "is missing; an object-detection label needs a shape and its feature")
+	}
+	if v, ok := p[PropHard]; ok {
+		if s, _ := v.(string); s != "0" && s != "1" && s != "true" && s != "false" {
+			add(PropHard, "is %s; must be \"0\", \"1\", \"true\" or \"false\"", show(v))
+		}
+	}
+	if v, ok := p[PropHardCoefficient]; ok {
+		s, isString := v.(string)
+		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if !isString || err != nil || f < 0 || f > 1 {
+			add(PropHardCoefficient, "is %s; must be a string holding a number in [0,1]", show(v))
+		}
+	}
+	if v, ok := p[PropHardReasons]; ok {
+		s, isString := v.(string)
+		if !isString {
+			add(PropHardReasons, "is %s; must be reason ids joined by '-' (\"3-20-21\")", show(v))
+		} else {
+			for _, part := range strings.Split(s, "-") {
+				if n, err := strconv.Atoi(part); err != nil || n < 0 || n > int(MaxHardReason) {
+					add(PropHardReasons, "is %q; must be reason ids 0..30 joined by '-'", s)
+					break
+				}
+			}
+		}
+	}
+	for _, key := range []string{PropStartTime, PropEndTime} {
+		if v, ok := p[key]; ok {
+			if s, _ := v.(string); !timeFormat.MatchString(s) {
+				add(key, "is %s; must be hh:mm:ss.SSS", show(v))
+			}
+		}
+	}
+	return vs
+}
+
+// checkFeature checks a shape's arity and coordinates.
+func checkFeature(shape Shape, f Feature) string {
+	if shape == ShapeCircle {
+		if len(f) != 2 || len(f[0]) != 2 || len(f[1]) != 1 {
+			return fmt.Sprintf("a circle is [[cx,cy],[r]]; got %s", showFeature(f))
+		}
+		for _, n := range f[0] {
+			if x, ok := floatOf(n); !ok || x < 0 {
+				return fmt.Sprintf("circle centre %s must be numbers >= 0", showFeature(f))
+			}
+		}
+		if r, ok := floatOf(f[1][0]); !ok || r <= 0 {
+			return fmt.Sprintf("circle radius %s must be > 0", f[1][0])
+		}
+		return ""
+	}
+	for i, pt := range f {
+		if len(pt) != 2 {
+			return fmt.Sprintf("point %d has %d numbers; each point is [x,y]", i, len(pt))
+		}
+		for _, n := range pt {
+			if x, ok := floatOf(n); !ok || x < 0 {
+				return fmt.Sprintf("point %d is [%s,%s]; coordinates must be numbers >= 0", i, pt[0], pt[1])
+			}
+		}
+	}
+	switch shape {
+	case ShapeBndbox, ShapeLine, ShapeDashed:
+		if len(f) != 2 {
+			return fmt.Sprintf("a %s has exactly 2 points; got %d", shape, len(f))
+		}
+	case ShapePoint:
+		if len(f) != 1 {
+			return fmt.Sprintf("a point has exactly 1 point; got %d", len(f))
+		}
+	case ShapePolygon:
+		if len(f) < 3 {
+			return fmt.Sprintf("a polygon has at least 3 points; got %d", len(f))
+		}
+	case ShapePolyline:
+		if len(f) < 2 {
+			return fmt.Sprintf("a polyline has at least 2 points; got %d", len(f))
+		}
+	}
+	if shape == ShapeBndbox {
+		x1, _ := floatOf(f[0][0])
+		y1, _ := floatOf(f[0][1])
+		x2, _ := floatOf(f[1][0])
+		y2, _ := floatOf(f[1][1])
+		if !(x1 < x2 && y1 < y2) {
+			return fmt.Sprintf("bndbox %s must go from upper-left to lower-right (x1 < x2 and y1 < y2)", showFeature(f))
+		}
+	}
+	return ""
+}
+
+// sampleText is a text sample's length in characters: code points, and UTF-16 units (which
+// differ past the BMP). ok is false when the text could not be decoded.
+type sampleText struct {
+	runes, utf16 int
+	err          error
+}
+
+func decodeText(s *Sample) *sampleText {
+	raw, err := base64.StdEncoding.DecodeString(s.Data)
+	if err != nil {
+		return &sampleText{err: err}
+	}
+	var text string
+	switch s.Encoding {
+	case EncodingGBK, EncodingGB2312:
+		// GB2312 (EUC-CN) is a subset of GBK, so the GBK decoder reads both.
+		b, err := simplifiedchinese.GBK.NewDecoder().Bytes(raw)
+		if err != nil {
+			return &sampleText{err: fmt.Errorf("data is not valid %s: %v", s.Encoding, err)}
+		}
+		text = string(b)
+	default:
+		if !utf8.Valid(raw) {
+			return &sampleText{err: errors.New("data is not valid UTF-8")}
+		}
+		text = string(raw)
+	}
+	t := &sampleText{}
+	for _, r := range text {
+		t.runes++
+		t.utf16 += utf16.RuneLen(r)
+	}
+	return t
+}
+
+func checkSpan(lp, name string, p Property, text *sampleText) Violations {
+	var vs Violations
+	add := func(key, format string, args ...any) {
+		vs = append(vs, Violation{Path: fmt.Sprintf("%s.property[%q]", lp, key), Sample: name, Reason: fmt.Sprintf(format, args...)})
+	}
+	start, ok1 := intOf(p[PropStartIndex])
+	end, ok2 := intOf(p[PropEndIndex])
+	if !ok1 {
+		add(PropStartIndex, "is %s; a named-entity label needs an integer start index", show(p[PropStartIndex]))
+	}
+	if !ok2 {
+		add(PropEndIndex, "is %s; a named-entity label needs an integer end index", show(p[PropEndIndex]))
+	}
+	if !ok1 || !ok2 {
+		return vs
+	}
+	if start < 0 || start >= end {
+		add(PropStartIndex, "span %d..%d must have 0 <= start < end", start, end)
+		return vs
+	}
+	if text == nil {
+		return vs // the text is not inline (data_source), so its length is unknown here
+	}
+	if text.err != nil {
+		add(PropEndIndex, "cannot check the span: %v", text.err)
+		return vs
+	}
+	// Offsets are in code points by default, or UTF-16 units on request; the larger count
+	// bounds both.
+	if limit := max(text.runes, text.utf16); end > int64(limit) {
+		add(PropEndIndex, "is %d, past the end of the %d-character text", end, text.runes)
+	}
+	return vs
+}
+
+// base64Len checks that s is standard, padded base64 and returns the decoded length without
+// decoding it.
+func base64Len(s string) (int, error) {
+	if len(s)%4 != 0 {
+		return 0, fmt.Errorf("length %d is not a multiple of 4", len(s))
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' {
+			continue
+		}
+		if c == '=' && (i == len(s)-1 || i == len(s)-2 && s[len(s)-1] == '=') {
+			continue
+		}
+		return 0, fmt.Errorf("illegal character %q at offset %d", c, i)
+	}
+	n := len(s) / 4 * 3
+	if strings.HasSuffix(s, "==") {
+		n -= 2
+	} else if strings.HasSuffix(s, "=") {
+		n--
+	}
+	return n, nil
+}
+
+func show(v any) string {
+	if v == nil {
+		return "missing"
+	}
+	if s, ok := v.(string); ok {
+		return strconv.Quote(s)
+	}
+	if n, ok := numberOf(v); ok {
+		return string(n)
+	}
+	return fmt.Sprintf("%v", v)
+}
+
+func showFeature(f Feature) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, row := range f {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('[')
+		for j, n := range row {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(string(n))
+		}
+		b.WriteByte(']')
+	}
+	b.WriteByte(']')
+	return b.String()
+}

@@ -1,0 +1,223 @@
+// Package emit turns a stream of samples into request bodies for the Adding Samples in
+// Batches call: it validates each sample, batches them by count and by encoded size, and
+// either hands the bodies on (Batches, used by package upload) or writes them into a folder
+// (Writer), one complete request body per *.json file.
+//
+// Memory holds one batch at a time plus an 8-byte hash per sample name (to catch names that
+// repeat across batches, which the service would refuse as ModelArts.4422). Output is
+// deterministic: the same stream gives the same batches, byte for byte.
+package emit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"iter"
+
+	"github.com/modelarts-convert/convert/api"
+)
+
+// Defaults for Options.
+const (
+	DefaultBatchSize = 100
+	// DefaultMaxBody leaves 2 MB of headroom under the service's 12 MB body limit.
+	DefaultMaxBody = 10_000_000
+)
+
+// Options are the request-level settings and the batching limits.
+type Options struct {
+	BatchSize       int              // samples per request; 0 means DefaultBatchSize
+	MaxBody         int              // bytes per request body; 0 means DefaultMaxBody
+	FinalAnnotation *bool            // request-level final_annotation; nil leaves it out (the service defaults to true)
+	LabelFormat     *api.LabelFormat // request-level label_format, for text datasets
+	// Reject receives each sample that cannot be sent, with the reason. The stream goes on.
+	Reject func(sample *api.Sample, reason string)
+}
+
+// Batch is one request body.
+type Batch struct {
+	Seq     int      // 1-based position of the batch in the run
+	Body    []byte   // the complete JSON request body
+	Names   []string // the samples' names, in order
+	Labels  map[api.LabelType]int
+	Samples int
+}
+
+// Stats counts what a run produced.
+type Stats struct {
+	Samples  int
+	Labels   map[api.LabelType]int
+	Rejected int
+	Batches  int
+	Bytes    int64
+}
+
+func (s *Stats) add(b *Batch) {
+	if s.Labels == nil {
+		s.Labels = map[api.LabelType]int{}
+	}
+	s.Samples += b.Samples
+	s.Batches++
+	s.Bytes += int64(len(b.Body))
+	for t, n := range b.Labels {
+		s.Labels[t] += n
+	}
+}
+
+func (o Options) withDefaults() Options {
+	if o.BatchSize <= 0 {
+		o.BatchSize = DefaultBatchSize
+	}
+	if o.MaxBody <= 0 {
+		o.MaxBody = DefaultMaxBody
+	}
+	return o
+}
+
+// prefix returns the body's opening up to and including `"samples":[`.
+func (o Options) prefix() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	if o.FinalAnnotation != nil {
+		fmt.Fprintf(&b, `"final_annotation":%t,`, *o.FinalAnnotation)
+	}
+	if o.LabelFormat != nil {
+		lf, err := json.Marshal(o.LabelFormat)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(`"label_format":`)
+		b.Write(lf)
+		b.WriteByte(',')
+	}
+	b.WriteString(`"samples":[`)
+	return b.Bytes(), nil
+}
+
+const suffix = "]}\n"
+
+// EncodeSample returns a sample's JSON as it appears in a request body (no HTML escaping, no
+// trailing newline).
+func EncodeSample(s *api.Sample) ([]byte, error) {
+	var b bytes.Buffer
+	if err := encodeSample(&b, s); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func encodeSample(b *bytes.Buffer, s *api.Sample) error {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return err
+	}
+	b.Truncate(b.Len() - 1) // Encode's newline
+	return nil
+}
+
+// Batches reads samples and yields request bodies. A sample that fails api.ValidateSample,
+// repeats an earlier sample's name, or cannot fit in MaxBody on its own goes to
+// Options.Reject. An error from the sample stream (or ctx) is yielded once as (nil, err),
+// after the batch in progress has been yielded, so nothing already read is lost. The
+// returned sequence is single-use.
+func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options) iter.Seq2[*Batch, error] {
+	opts = opts.withDefaults()
+	return func(yield func(*Batch, error) bool) {
+		prefix, err := opts.prefix()
+		if err != nil {
+			yield(nil, fmt.Errorf("emit: label_format: %w", err))
+			return
+		}
+		reject := func(s *api.Sample, reason string) {
+			if opts.Reject != nil {
+				opts.Reject(s, reason)
+			}
+		}
+		seen := make(map[uint64]struct{})
+		var (
+			body    bytes.Buffer
+			one     bytes.Buffer
+			cur     *Batch
+			seq     int
+			overall = len(prefix) + len(suffix)
+		)
+		start := func() {
+			seq++
+			cur = &Batch{Seq: seq, Labels: map[api.LabelType]int{}}
+			body.Reset()
+			body.Write(prefix)
+		}
+		flush := func() bool {
+			if cur == nil || cur.Samples == 0 {
+				return true
+			}
+			body.WriteString(suffix)
+			cur.Body = bytes.Clone(body.Bytes())
+			b := cur
+			cur = nil
+			return yield(b, nil)
+		}
+		for s, err := range samples {
+			if err == nil {
+				err = ctx.Err()
+			}
+			if err != nil {
+				if flush() {
+					yield(nil, err)
+				}
+				return
+			}
+			if vs := api.ValidateSample("sample", s); len(vs) > 0 {
+				for _, v := range vs {
+					reject(s, v.String())
+				}
+				continue
+			}
+			h := nameHash(s.Name)
+			if s.Name != "" {
+				if _, dup := seen[h]; dup {
+					reject(s, fmt.Sprintf("sample name %q repeats an earlier sample's; the service keeps one sample per name", s.Name))
+					continue
+				}
+			}
+			one.Reset()
+			if err := encodeSample(&one, s); err != nil {
+				reject(s, fmt.Sprintf("cannot encode: %v", err))
+				continue
+			}
+			if overall+one.Len() > opts.MaxBody {
+				reject(s, fmt.Sprintf("encodes to %d bytes; with the request's framing that is over the %d-byte body limit (-max-body)", one.Len(), opts.MaxBody))
+				continue
+			}
+			if s.Name != "" {
+				seen[h] = struct{}{}
+			}
+			if cur != nil && (cur.Samples >= opts.BatchSize || body.Len()+1+one.Len()+len(suffix) > opts.MaxBody) {
+				if !flush() {
+					return
+				}
+			}
+			if cur == nil {
+				start()
+			} else {
+				body.WriteByte(',')
+			}
+			body.Write(one.Bytes())
+			cur.Samples++
+			cur.Names = append(cur.Names, s.Name)
+			for _, l := range s.Labels {
+				cur.Labels[l.Type]++
+			}
+		}
+		flush()
+	}
+}
+
+func nameHash(name string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return h.Sum64()
+}

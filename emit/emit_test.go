@@ -1,0 +1,229 @@
+package emit
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/internal/golden"
+)
+
+func textSample(i int, text string) *api.Sample {
+	return &api.Sample{
+		Name:       fmt.Sprintf("s%04d", i),
+		SampleType: api.SampleText,
+		Data:       b64(text),
+		Labels:     []api.SampleLabel{{Name: "pos", Type: api.LabelTextClassification}},
+	}
+}
+
+func b64(s string) string {
+	b, _ := json.Marshal([]byte(s))
+	return strings.Trim(string(b), `"`)
+}
+
+func stream(samples []*api.Sample, tail error) iter.Seq2[*api.Sample, error] {
+	return func(yield func(*api.Sample, error) bool) {
+		for _, s := range samples {
+			if !yield(s, nil) {
+				return
+			}
+		}
+		if tail != nil {
+			yield(nil, tail)
+		}
+	}
+}
+
+func collect(t *testing.T, seq iter.Seq2[*Batch, error]) ([]*Batch, error) {
+	t.Helper()
+	var out []*Batch
+	for b, err := range seq {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+func many(n int) []*api.Sample {
+	out := make([]*api.Sample, n)
+	for i := range out {
+		out[i] = textSample(i, strings.Repeat("x", 100))
+	}
+	return out
+}
+
+func TestBatchByCount(t *testing.T) {
+	batches, err := collect(t, Batches(context.Background(), stream(many(25), nil), Options{BatchSize: 10}))
+	require.NoError(t, err)
+	require.Len(t, batches, 3)
+	assert.Equal(t, []int{10, 10, 5}, []int{batches[0].Samples, batches[1].Samples, batches[2].Samples})
+	assert.Equal(t, []int{1, 2, 3}, []int{batches[0].Seq, batches[1].Seq, batches[2].Seq})
+	assert.Equal(t, 5, batches[2].Labels[api.LabelTextClassification])
+	for _, b := range batches {
+		var req api.Request
+		require.NoError(t, json.Unmarshal(b.Body, &req), "each body is one complete request")
+		assert.Len(t, req.Samples, b.Samples)
+		assert.Empty(t, api.Validate(&req))
+		assert.Equal(t, b.Names[0], req.Samples[0].Name)
+	}
+}
+
+func TestBatchBySize(t *testing.T) {
+	one, err := EncodeSample(textSample(0, strings.Repeat("x", 100)))
+	require.NoError(t, err)
+	// Room for exactly three samples: framing + 3 samples + 2 commas.
+	limit := len(`{"samples":[`) + len(suffix) + 3*len(one) + 2
+	batches, err := collect(t, Batches(context.Background(), stream(many(10), nil), Options{BatchSize: 100, MaxBody: limit}))
+	require.NoError(t, err)
+	require.Len(t, batches, 4)
+	for _, b := range batches {
+		assert.LessOrEqual(t, len(b.Body), limit)
+	}
+	assert.Equal(t, limit, len(batches[0].Body), "a batch fills up to the limit exactly")
+	assert.Equal(t, 1, batches[3].Samples)
+}
+
+func TestRejections(t *testing.T) {
+	big := textSample(1, strings.Repeat("y", 5000))
+	invalid := textSample(2, "z")
+	invalid.Labels[0].Type = 7
+	dup := textSample(0, "again")
+	var reasons []string
+	opts := Options{MaxBody: 2000, Reject: func(s *api.Sample, reason string) { reasons = append(reasons, s.Name+": "+reason) }}
+	batches, err := collect(t, Batches(context.Background(), stream([]*api.Sample{textSample(0, "a"), big, invalid, dup, textSample(3, "b")}, nil), opts))
+	require.NoError(t, err)
+	require.Len(t, batches, 1)
+	assert.Equal(t, []string{"s0000", "s0003"}, batches[0].Names)
+	require.Len(t, reasons, 3)
+	assert.Contains(t, reasons[0], "s0001: encodes to")
+	assert.Contains(t, reasons[1], "s0002: sample.labels[0].type")
+	assert.Contains(t, reasons[2], "repeats an earlier sample's")
+}
+
+func TestStreamErrorFlushesFirst(t *testing.T) {
+	boom := errors.New("boom")
+	var got []*Batch
+	var gotErr error
+	for b, err := range Batches(context.Background(), stream(many(3), boom), Options{}) {
+		if err != nil {
+			gotErr = err
+			continue
+		}
+		got = append(got, b)
+	}
+	require.Len(t, got, 1, "samples read before the error are still written")
+	assert.Equal(t, 3, got[0].Samples)
+	assert.ErrorIs(t, gotErr, boom)
+}
+
+func TestRequestSettings(t *testing.T) {
+	final := false
+	opts := Options{FinalAnnotation: &final, LabelFormat: &api.LabelFormat{LabelType: "1", TextSampleSeparator: "\t"}}
+	batches, err := collect(t, Batches(context.Background(), stream(many(1), nil), opts))
+	require.NoError(t, err)
+	golden.Check(t, "testdata/settings.golden.json", batches[0].Body)
+}
+
+func TestWriteDir(t *testing.T) {
+	dir := t.TempDir()
+	// Leftovers of an earlier, longer run are removed; other files are left alone.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, FileName(9)), []byte("{}"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("keep"), 0o644))
+	st, err := WriteDir(context.Background(), dir, stream(many(25), nil), Options{BatchSize: 10}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 25, st.Samples)
+	assert.Equal(t, 3, st.Batches)
+	assert.Equal(t, 25, st.Labels[api.LabelTextClassification])
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	assert.Equal(t, []string{"notes.txt", "part-000001.json", "part-000002.json", "part-000003.json"}, names)
+}
+
+func TestWriteDirDeterministic(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	_, err := WriteDir(context.Background(), a, stream(many(30), nil), Options{BatchSize: 7}, nil)
+	require.NoError(t, err)
+	_, err = WriteDir(context.Background(), b, stream(many(30), nil), Options{BatchSize: 7}, nil)
+	require.NoError(t, err)
+	for i := 1; i <= 5; i++ {
+		x, err := os.ReadFile(filepath.Join(a, FileName(i)))
+		require.NoError(t, err)
+		y, err := os.ReadFile(filepath.Join(b, FileName(i)))
+		require.NoError(t, err)
+		assert.Equal(t, x, y, FileName(i))
+	}
+}
+
+// An interrupted run leaves only complete request files: the batch in progress is either
+// fully in place or absent, and no temporary file is named *.json.
+func TestWriteDirInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	seq := func(yield func(*api.Sample, error) bool) {
+		for _, s := range many(100) {
+			n++
+			if n == 35 {
+				cancel()
+			}
+			if !yield(s, nil) {
+				return
+			}
+		}
+	}
+	_, err := WriteDir(ctx, dir, seq, Options{BatchSize: 10}, nil)
+	require.ErrorIs(t, err, context.Canceled)
+	matches, _ := filepath.Glob(filepath.Join(dir, "*"))
+	assert.Len(t, matches, 4, "three full batches and the flushed partial one")
+	for _, m := range matches {
+		require.True(t, strings.HasSuffix(m, ".json"), "stray file %s", m)
+		data, err := os.ReadFile(m)
+		require.NoError(t, err)
+		var req api.Request
+		require.NoError(t, json.Unmarshal(data, &req), "%s is complete", m)
+	}
+}
+
+func TestWriteAtomicFailureLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "sub") // a directory where the file should go: rename fails
+	require.NoError(t, os.Mkdir(target, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(target, "x"), nil, 0o644))
+	err := writeAtomic(target, []byte(`{"samples":[]}`))
+	require.Error(t, err)
+	entries, _ := os.ReadDir(dir)
+	assert.Len(t, entries, 1, "the temporary file is removed on failure")
+}
+
+func BenchmarkBatches(b *testing.B) {
+	samples := many(1000)
+	b.ReportAllocs()
+	var size int64
+	for b.Loop() {
+		size = 0
+		for batch, err := range Batches(context.Background(), stream(samples, nil), Options{}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			size += int64(len(batch.Body))
+		}
+	}
+	b.SetBytes(size)
+}

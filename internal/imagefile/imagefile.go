@@ -1,0 +1,199 @@
+// Package imagefile is the image handling the VOC and COCO importers share: confining a
+// file name to the images folder, reading an image's size from its header without decoding
+// pixels (JPEG, PNG, BMP, GIF), and attaching the image to a sample either inline (base64
+// data) or as an OBS path.
+package imagefile
+
+import (
+	"bufio"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	_ "image/gif" // header sizes of GIF files
+	_ "image/jpeg"
+	_ "image/png"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/modelarts-convert/convert/api"
+)
+
+// Errors a rejection's reason wraps.
+var (
+	ErrOutside  = errors.New("points outside the images folder")
+	ErrTooLarge = errors.New("image is larger than the service accepts for one sample")
+	ErrMissing  = errors.New("image file not found")
+	ErrUnknown  = errors.New("image format not recognized (JPEG, PNG, BMP or GIF expected)")
+)
+
+// Confine cleans a file name taken from an annotation (VOC <filename>, COCO file_name) and
+// checks that it stays inside the images folder: no absolute paths (/x, \x, C:\x), no ".."
+// that climbs out. Backslashes are read as separators. It returns a slash-separated path
+// relative to the images folder.
+func Confine(name string) (string, error) {
+	n := strings.ReplaceAll(strings.TrimSpace(name), `\`, "/")
+	if n == "" {
+		return "", fmt.Errorf("empty file name")
+	}
+	if strings.HasPrefix(n, "/") || len(n) >= 2 && n[1] == ':' {
+		return "", fmt.Errorf("%q: %w (an absolute path)", name, ErrOutside)
+	}
+	c := path.Clean(n)
+	if c == ".." || strings.HasPrefix(c, "../") || c == "." {
+		return "", fmt.Errorf("%q: %w", name, ErrOutside)
+	}
+	return c, nil
+}
+
+// Size is an image's width, height and depth (channels).
+type Size struct {
+	Width, Height, Depth int
+	Format               string // "jpeg", "png", "bmp" or "gif"
+}
+
+// ReadSize reads an image's size from its header, without decoding pixels.
+func ReadSize(r io.Reader) (Size, error) {
+	br := bufio.NewReader(r)
+	head, _ := br.Peek(2)
+	if len(head) == 2 && head[0] == 'B' && head[1] == 'M' {
+		return bmpSize(br)
+	}
+	cfg, format, err := image.DecodeConfig(br)
+	if err != nil {
+		if errors.Is(err, image.ErrFormat) {
+			return Size{}, ErrUnknown
+		}
+		return Size{}, fmt.Errorf("reading image header: %w", err)
+	}
+	return Size{Width: cfg.Width, Height: cfg.Height, Depth: depthOf(cfg.ColorModel), Format: format}, nil
+}
+
+func depthOf(m color.Model) int {
+	switch m {
+	case color.GrayModel, color.Gray16Model:
+		return 1
+	case color.CMYKModel, color.RGBAModel, color.RGBA64Model, color.NRGBAModel, color.NRGBA64Model:
+		return 4
+	}
+	return 3 // YCbCr, paletted
+}
+
+// bmpSize reads BITMAPCOREHEADER (12 bytes) and BITMAPINFOHEADER-and-later headers.
+func bmpSize(r io.Reader) (Size, error) {
+	var h [30]byte
+	if _, err := io.ReadFull(r, h[:]); err != nil {
+		return Size{}, fmt.Errorf("reading BMP header: %w", err)
+	}
+	s := Size{Format: "bmp"}
+	var bpp int
+	switch dib := binary.LittleEndian.Uint32(h[14:]); {
+	case dib == 12:
+		s.Width = int(binary.LittleEndian.Uint16(h[18:]))
+		s.Height = int(binary.LittleEndian.Uint16(h[20:]))
+		bpp = int(binary.LittleEndian.Uint16(h[24:]))
+	case dib >= 40:
+		s.Width = int(int32(binary.LittleEndian.Uint32(h[18:])))
+		s.Height = int(int32(binary.LittleEndian.Uint32(h[22:])))
+		if s.Height < 0 { // top-down bitmap
+			s.Height = -s.Height
+		}
+		bpp = int(binary.LittleEndian.Uint16(h[28:]))
+	default:
+		return Size{}, fmt.Errorf("BMP header of %d bytes: %w", dib, ErrUnknown)
+	}
+	switch bpp {
+	case 32:
+		s.Depth = 4
+	default:
+		s.Depth = 3
+	}
+	if s.Width <= 0 || s.Height <= 0 {
+		return Size{}, fmt.Errorf("BMP header gives size %dx%d", s.Width, s.Height)
+	}
+	return s, nil
+}
+
+// Source says where a dataset's images are and how samples carry them.
+type Source struct {
+	FS  fs.FS  // the file system holding the images folder
+	Dir string // the images folder within FS ("." for its root)
+	// OBSPrefix, when set (obs://bucket/dir/), makes samples point at
+	// OBSPrefix + the image's path relative to Dir instead of inlining bytes.
+	OBSPrefix string
+}
+
+// Path returns the image's path within FS for a confined relative name.
+func (s *Source) Path(rel string) string { return path.Join(s.Dir, rel) }
+
+// Stat reports whether the image exists and its byte size.
+func (s *Source) Stat(rel string) (fs.FileInfo, error) {
+	fi, err := fs.Stat(s.FS, s.Path(rel))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w", s.Path(rel), ErrMissing)
+	}
+	return fi, err
+}
+
+// ReadSize reads the size of the image at rel from its header.
+func (s *Source) ReadSize(rel string) (Size, error) {
+	f, err := s.FS.Open(s.Path(rel))
+	if errors.Is(err, fs.ErrNotExist) {
+		return Size{}, fmt.Errorf("%s: %w", s.Path(rel), ErrMissing)
+	}
+	if err != nil {
+		return Size{}, err
+	}
+	defer f.Close()
+	sz, err := ReadSize(f)
+	if err != nil {
+		return Size{}, fmt.Errorf("%s: %w", s.Path(rel), err)
+	}
+	return sz, nil
+}
+
+// Attach gives the sample its image: with OBSPrefix, a data_source path (the local file is
+// not needed); otherwise the file's bytes, base64-encoded, after checking the size limit.
+func (s *Source) Attach(sample *api.Sample, rel string) error {
+	if s.OBSPrefix != "" {
+		sample.DataSource = &api.DataSource{DataPath: OBSPath(s.OBSPrefix, rel), DataType: api.DataOBS}
+		return nil
+	}
+	fi, err := s.Stat(rel)
+	if err != nil {
+		return err
+	}
+	if fi.Size() > api.MaxSampleBytes {
+		return fmt.Errorf("%s is %d bytes: %w (at most %d; use -obs-prefix)", s.Path(rel), fi.Size(), ErrTooLarge, api.MaxSampleBytes)
+	}
+	data, err := fs.ReadFile(s.FS, s.Path(rel))
+	if err != nil {
+		return err
+	}
+	if len(data) > api.MaxSampleBytes {
+		return fmt.Errorf("%s is %d bytes: %w", s.Path(rel), len(data), ErrTooLarge)
+	}
+	sample.Data = base64.StdEncoding.EncodeToString(data)
+	return nil
+}
+
+// OBSPath joins an obs:// prefix and a relative image path with exactly one slash.
+func OBSPath(prefix, rel string) string {
+	return strings.TrimSuffix(prefix, "/") + "/" + rel
+}
+
+// CheckOBSPrefix checks an -obs-prefix flag value.
+func CheckOBSPrefix(prefix string) error {
+	if prefix == "" {
+		return nil
+	}
+	rest, ok := strings.CutPrefix(prefix, "obs://")
+	if !ok || rest == "" || strings.HasPrefix(rest, "/") {
+		return fmt.Errorf("-obs-prefix %q must look like obs://bucket/dir/", prefix)
+	}
+	return nil
+}
