@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"iter"
+	"strings"
 
 	"github.com/modelarts-convert/convert/api"
 )
@@ -171,9 +172,17 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 				return
 			}
 			if vs := api.ValidateSample("sample", s); len(vs) > 0 {
-				for _, v := range vs {
-					reject(s, v.String())
+				// One rejection per sample, naming every broken rule: where in the sample
+				// and why (the reporter names the sample itself).
+				reasons := make([]string, len(vs))
+				for i, v := range vs {
+					where := strings.TrimPrefix(strings.TrimPrefix(v.Path, "sample"), ".")
+					if where == "" {
+						where = "sample"
+					}
+					reasons[i] = where + ": " + v.Reason
 				}
+				reject(s, strings.Join(reasons, "; "))
 				continue
 			}
 			h := nameHash(s.Name)

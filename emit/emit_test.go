@@ -100,6 +100,7 @@ func TestRejections(t *testing.T) {
 	big := textSample(1, strings.Repeat("y", 5000))
 	invalid := textSample(2, "z")
 	invalid.Labels[0].Type = 7
+	invalid.SampleType = 3
 	dup := textSample(0, "again")
 	var reasons []string
 	opts := Options{MaxBody: 2000, Reject: func(s *api.Sample, reason string) { reasons = append(reasons, s.Name+": "+reason) }}
@@ -109,7 +110,8 @@ func TestRejections(t *testing.T) {
 	assert.Equal(t, []string{"s0000", "s0003"}, batches[0].Names)
 	require.Len(t, reasons, 3)
 	assert.Contains(t, reasons[0], "s0001: encodes to")
-	assert.Contains(t, reasons[1], "s0002: sample.labels[0].type")
+	assert.Contains(t, reasons[1], "s0002: sample_type: is 3", "one rejection names every broken rule")
+	assert.Contains(t, reasons[1], "; labels[0].type: is 7")
 	assert.Contains(t, reasons[2], "repeats an earlier sample's")
 }
 

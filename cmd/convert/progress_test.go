@@ -1,0 +1,34 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestProgressSilentWhenNotATerminal(t *testing.T) {
+	var buf bytes.Buffer
+	assert.Nil(t, newProgress(&buf, 10), "a buffer is not a terminal")
+	var p *progress
+	p.clear() // a nil progress is a valid, silent one
+	assert.Empty(t, buf.String())
+}
+
+func TestProgressDraw(t *testing.T) {
+	var buf bytes.Buffer
+	start := time.Unix(1000, 0)
+	p := &progress{w: &buf, total: 100, n: 25, start: start}
+	p.draw(start.Add(5 * time.Second))
+	assert.Equal(t, "\r\033[K25/100 records (25%), 5/s, ETA 15s", buf.String())
+	buf.Reset()
+	p.clear()
+	assert.Equal(t, "\r\033[K", buf.String())
+
+	buf.Reset()
+	u := &progress{w: &buf, n: 10, start: start}
+	u.draw(start.Add(2 * time.Second))
+	assert.True(t, strings.HasSuffix(buf.String(), "10 records, 5/s"), buf.String())
+}
