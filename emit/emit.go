@@ -55,7 +55,8 @@ type Stats struct {
 	Bytes    int64
 }
 
-func (s *Stats) add(b *Batch) {
+// Add counts a batch that was written or sent.
+func (s *Stats) Add(b *Batch) {
 	if s.Labels == nil {
 		s.Labels = map[api.LabelType]int{}
 	}

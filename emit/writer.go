@@ -43,7 +43,7 @@ func WriteDir(ctx context.Context, dir string, samples iter.Seq2[*api.Sample, er
 		if err := writeAtomic(path, b.Body); err != nil {
 			return st, err
 		}
-		st.add(b)
+		st.Add(b)
 		if onBatch != nil {
 			onBatch(b, path)
 		}

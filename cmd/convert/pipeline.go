@@ -220,7 +220,10 @@ func runFormat(ctx context.Context, f *format, args []string, io stdio) int {
 	var st emit.Stats
 	where := ff.output.out
 	if ff.upload.enabled() {
-		st, err = ff.upload.stream(ctx, samples, opts, io)
+		// The uploader prints its own lines (retries, refusals): clear the bar before each.
+		upIO := io
+		upIO.err = &clearingWriter{w: io.err, p: rep.progress}
+		st, err = ff.upload.stream(ctx, samples, opts, upIO)
 		where = "the endpoint"
 	} else {
 		st, err = emit.WriteDir(ctx, ff.output.out, samples, opts, nil)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"iter"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/modelarts-convert/convert/api"
@@ -14,6 +15,7 @@ import (
 // known, the ETA. On anything that is not a terminal it draws nothing. A nil *progress is a
 // valid, silent one.
 type progress struct {
+	mu    sync.Mutex // the uploader prints (and so clears) from its own goroutines
 	w     io.Writer
 	total int
 	n     int
@@ -45,7 +47,9 @@ func (p *progress) count(seq iter.Seq2[*api.Sample, error]) iter.Seq2[*api.Sampl
 			p.n++
 			if now := time.Now(); now.Sub(p.last) >= 200*time.Millisecond {
 				p.last = now
+				p.mu.Lock()
 				p.draw(now)
+				p.mu.Unlock()
 			}
 			if !yield(s, err) {
 				return
@@ -68,9 +72,26 @@ func (p *progress) draw(now time.Time) {
 
 // clear removes the bar so a diagnostic line can be printed.
 func (p *progress) clear() {
-	if p == nil || !p.drawn {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.drawn {
 		return
 	}
 	fmt.Fprint(p.w, "\r\033[K")
 	p.drawn = false
+}
+
+// clearingWriter clears the progress bar before each write, so lines printed by others do
+// not land on the bar's line.
+type clearingWriter struct {
+	w io.Writer
+	p *progress
+}
+
+func (c *clearingWriter) Write(b []byte) (int, error) {
+	c.p.clear()
+	return c.w.Write(b)
 }

@@ -63,6 +63,7 @@ func ReadSize(r io.Reader) (Size, error) {
 	if len(head) == 2 && head[0] == 'B' && head[1] == 'M' {
 		return bmpSize(br)
 	}
+	ihdr, _ := br.Peek(26)
 	cfg, format, err := image.DecodeConfig(br)
 	if err != nil {
 		if errors.Is(err, image.ErrFormat) {
@@ -70,7 +71,28 @@ func ReadSize(r io.Reader) (Size, error) {
 		}
 		return Size{}, fmt.Errorf("reading image header: %w", err)
 	}
-	return Size{Width: cfg.Width, Height: cfg.Height, Depth: depthOf(cfg.ColorModel), Format: format}, nil
+	depth := depthOf(cfg.ColorModel)
+	if format == "png" && len(ihdr) == 26 {
+		// image/png reports opaque RGB (color type 2) as color.RGBAModel, which would read
+		// as 4 channels: take the channel count from the IHDR color type instead.
+		depth = pngDepth(ihdr[25], depth)
+	}
+	return Size{Width: cfg.Width, Height: cfg.Height, Depth: depth, Format: format}, nil
+}
+
+// pngDepth is the channel count of a PNG color type (IHDR byte 25).
+func pngDepth(colorType byte, dflt int) int {
+	switch colorType {
+	case 0: // grayscale
+		return 1
+	case 2, 3: // truecolor, palette
+		return 3
+	case 4: // grayscale with alpha
+		return 2
+	case 6: // truecolor with alpha
+		return 4
+	}
+	return dflt
 }
 
 func depthOf(m color.Model) int {

@@ -56,6 +56,18 @@ func pngBytes(t *testing.T, w, h int, gray bool) []byte {
 	return b.Bytes()
 }
 
+// opaquePNG encodes an opaque image, which image/png writes as truecolor without alpha.
+func opaquePNG(t *testing.T, w, h int) []byte {
+	var b bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := 3; i < len(img.Pix); i += 4 {
+		img.Pix[i] = 255
+	}
+	require.NoError(t, png.Encode(&b, img))
+	require.Equal(t, byte(2), b.Bytes()[25], "color type truecolor")
+	return b.Bytes()
+}
+
 func jpegBytes(t *testing.T, w, h int) []byte {
 	var b bytes.Buffer
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
@@ -83,6 +95,7 @@ func TestReadSize(t *testing.T) {
 		{"jpeg", jpegBytes(t, 37, 21), Size{37, 21, 3, "jpeg"}},
 		{"png rgba", pngBytes(t, 5, 9, false), Size{5, 9, 4, "png"}},
 		{"png gray", pngBytes(t, 5, 9, true), Size{5, 9, 1, "png"}},
+		{"png opaque rgb", opaquePNG(t, 6, 4), Size{6, 4, 3, "png"}},
 		{"bmp 24-bit", bmpBytes(640, 480, 24), Size{640, 480, 3, "bmp"}},
 		{"bmp top-down", bmpBytes(64, -48, 32), Size{64, 48, 4, "bmp"}},
 	}

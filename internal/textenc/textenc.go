@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -114,23 +115,26 @@ func NewReader(r io.Reader, enc Encoding) (io.Reader, Encoding, error) {
 		br.Discard(2)
 		enc = UTF16BE
 	}
+	var src io.Reader = br
 	if enc == Auto {
 		enc = UTF8
-		sniff := bufio.NewReaderSize(br, sniffSize)
-		b, err := sniff.Peek(sniffSize)
-		if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		// Read up to sniffSize into a buffer that grows only as far as the input goes, so
+		// short files cost little.
+		var head bytes.Buffer
+		n, err := io.CopyN(&head, br, sniffSize)
+		if err != nil && err != io.EOF {
 			return nil, "", err
 		}
-		if !validPrefix(b, err == io.EOF) {
+		if !validPrefix(head.Bytes(), n < sniffSize) {
 			enc = GB18030
 		}
-		br = sniff
+		src = io.MultiReader(&head, br)
 	}
 	if d := enc.decoder(); d != nil {
-		return &offsetReader{r: transform.NewReader(br, d), enc: enc}, enc, nil
+		return &offsetReader{r: transform.NewReader(src, d), enc: enc}, enc, nil
 	}
 	// bufio in front lets callers read with any buffer size; utf8Reader needs room for a rune.
-	return bufio.NewReaderSize(&utf8Reader{r: br}, 64<<10), enc, nil
+	return bufio.NewReaderSize(&utf8Reader{r: src}, 64<<10), enc, nil
 }
 
 // validPrefix reports whether b is valid UTF-8, allowing a rune cut at the end when the
@@ -157,14 +161,40 @@ type utf8Reader struct {
 	nt   int
 	off  int64
 	err  error
+	// A caller may ask for fewer bytes than a rune can take; such reads go through small.
+	small   [64]byte
+	pending []byte
+	pendErr error
 }
 
 func (u *utf8Reader) Read(p []byte) (int, error) {
+	if len(u.pending) > 0 {
+		n := copy(p, u.pending)
+		u.pending = u.pending[n:]
+		if len(u.pending) == 0 {
+			return n, u.pendErr
+		}
+		return n, nil
+	}
+	if u.pendErr != nil {
+		return 0, u.pendErr
+	}
+	if len(p) >= 2*utf8.UTFMax {
+		return u.read(p)
+	}
+	n, err := u.read(u.small[:])
+	u.pending = u.small[:n]
+	u.pendErr = err
+	if n == 0 {
+		return 0, err
+	}
+	return u.Read(p)
+}
+
+// read fills p (at least 2*UTFMax bytes) with checked UTF-8.
+func (u *utf8Reader) read(p []byte) (int, error) {
 	if u.err != nil {
 		return 0, u.err
-	}
-	if len(p) < 2*utf8.UTFMax {
-		return 0, io.ErrShortBuffer
 	}
 	n := copy(p, u.tail[:u.nt])
 	m, err := u.r.Read(p[n:])
@@ -241,7 +271,9 @@ func Encode(text string, source Encoding, keep bool) (data []byte, apiEncoding s
 	if keep {
 		switch source {
 		case GBK, GB18030, GB2312:
-			b, err := simplifiedchinese.GBK.NewEncoder().String(text)
+			e := gbkEncoders.Get().(*encoding.Encoder)
+			b, err := e.String(text)
+			gbkEncoders.Put(e)
 			if err == nil {
 				if source == GB2312 && inGB2312(b) {
 					return []byte(b), api.EncodingGB2312
@@ -252,6 +284,9 @@ func Encode(text string, source Encoding, keep bool) (data []byte, apiEncoding s
 	}
 	return []byte(text), api.EncodingUTF8
 }
+
+// gbkEncoders reuses encoders: building one per sample dominated -keep-encoding's cost.
+var gbkEncoders = sync.Pool{New: func() any { return simplifiedchinese.GBK.NewEncoder() }}
 
 // inGB2312 reports whether GBK bytes stay within GB2312's EUC-CN rows (both bytes 0xA1..0xFE).
 func inGB2312(b string) bool {

@@ -1,6 +1,7 @@
 package textenc
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 	"strings"
@@ -111,4 +112,30 @@ func TestEncode(t *testing.T) {
 	data, enc = Encode("a😀", GB18030, true)
 	assert.Equal(t, []byte("a😀"), data)
 	assert.Equal(t, api.EncodingUTF8, enc)
+}
+
+// A reader asked for fewer bytes than a rune takes still delivers, and a line far longer than
+// any buffer passes through bufio.ReadSlice-style readers.
+func TestUTF8TinyReads(t *testing.T) {
+	text := "a汉" + strings.Repeat("字", 40000) + "\n"
+	r, _, err := NewReader(strings.NewReader(text), UTF8)
+	require.NoError(t, err)
+	inner := r.(*bufio.Reader)
+	_ = inner
+	var got []byte
+	buf := make([]byte, 3)
+	for {
+		n, err := r.Read(buf[:1+len(got)%3])
+		got = append(got, buf[:n]...)
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+	}
+	assert.Equal(t, text, string(got))
+
+	u := &utf8Reader{r: strings.NewReader(text)}
+	long, err := io.ReadAll(iotest.OneByteReader(u))
+	require.NoError(t, err)
+	assert.Equal(t, text, string(long))
 }

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/modelarts-convert/convert/api"
+)
+
+// runConll runs `convert conll` with the given standard input.
+func runConll(t *testing.T, stdin io.Reader, args ...string) (int, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(append([]string{"conll"}, args...), stdin, &out, &errOut)
+	assert.Empty(t, out.String(), "request bodies go to files, not stdout")
+	return code, errOut.String()
+}
+
+// readBodies reads every request body a run wrote.
+func readBodies(t *testing.T, dir string) []api.Sample {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "part-*.json"))
+	require.NoError(t, err)
+	var samples []api.Sample
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		var req api.Request
+		require.NoError(t, json.Unmarshal(b, &req))
+		require.Empty(t, api.Validate(&req))
+		samples = append(samples, req.Samples...)
+	}
+	return samples
+}
+
+func sampleText(t *testing.T, s api.Sample) string {
+	b, err := base64.StdEncoding.DecodeString(s.Data)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestConllConvert(t *testing.T) {
+	dir := t.TempDir()
+	code, stderr := runConll(t, nil, "-o", dir, "../../testdata/conll/eng.conll")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "convert conll: 5 samples, 8 labels (8 named entity); 0 records rejected; 1 request bodies")
+
+	samples := readBodies(t, dir)
+	require.Len(t, samples, 5)
+	s := samples[0]
+	assert.Equal(t, "eng.conll-000001.txt", s.Name)
+	assert.Equal(t, api.SampleText, s.SampleType)
+	assert.Equal(t, api.EncodingUTF8, s.Encoding)
+	assert.Equal(t, "EU rejects German call to boycott British lamb .", sampleText(t, s))
+	type span struct {
+		name       string
+		start, end string
+	}
+	var got []span
+	for _, l := range s.Labels {
+		assert.Equal(t, api.LabelNamedEntity, l.Type)
+		got = append(got, span{l.Name, string(l.Property[api.PropStartIndex].(json.Number)), string(l.Property[api.PropEndIndex].(json.Number))})
+	}
+	assert.Equal(t, []span{{"ORG", "0", "2"}, {"MISC", "11", "17"}, {"MISC", "34", "41"}}, got)
+	assert.Nil(t, samples[4].Labels, "a sentence without entities is an unlabeled sample")
+}
+
+func TestConllStdin(t *testing.T) {
+	dir := t.TempDir()
+	code, stderr := runConll(t, strings.NewReader("New B-LOC\nYork I-LOC\n\n北 B-LOC\n京 I-LOC\n"), "-o", dir, "-q", "-")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Empty(t, stderr, "-q prints nothing when all is well")
+	samples := readBodies(t, dir)
+	require.Len(t, samples, 2)
+	assert.Equal(t, "stdin-000001.txt", samples[0].Name)
+	assert.Equal(t, "New York", sampleText(t, samples[0]))
+	assert.Equal(t, "北京", sampleText(t, samples[1]), "-join auto puts no space between CJK characters")
+}
+
+func TestConllRejectsAndWarnings(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "bad.conll")
+	require.NoError(t, os.WriteFile(in, []byte("EU NNP I-ORG\nrejects VBZ O\n\nPeter I-PER\nBlackburn NNP I-PER\n\nGood NNP O\n"), 0o644))
+	dir := t.TempDir()
+	code, stderr := runConll(t, nil, "-o", dir, "-scheme", "iob2", in)
+	assert.Equal(t, exitFailed, code, "a rejected sentence fails the run")
+	assert.Contains(t, stderr, in+":4: rejected: has 2 columns where the file's token lines have 3 (as its first, line 1, has); sentence 2 (lines 4-5) not converted")
+	assert.Contains(t, stderr, in+":1: warning: -scheme iob2: I-ORG at the start of the sentence does not continue a chunk begun by B-ORG")
+	assert.Contains(t, stderr, "2 samples, 1 labels (1 named entity); 1 records rejected, 1 warnings")
+	assert.Len(t, readBodies(t, dir), 2)
+
+	// -q keeps the rejection, drops the warning.
+	code, stderr = runConll(t, nil, "-o", t.TempDir(), "-q", "-scheme", "iob2", in)
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, stderr, "rejected:")
+	assert.NotContains(t, stderr, "warning:")
+
+	// Ill-formed tags alone do not fail the run.
+	ok := filepath.Join(t.TempDir(), "ok.conll")
+	require.NoError(t, os.WriteFile(ok, []byte("EU I-ORG\n"), 0o644))
+	code, stderr = runConll(t, nil, "-o", t.TempDir(), "-scheme", "bioes", ok)
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "warning: -scheme bioes")
+}
+
+func TestConllOptions(t *testing.T) {
+	dir := t.TempDir()
+	code, stderr := runConll(t, nil, "-o", dir, "-encoding", "gbk", "-keep-encoding", "../../testdata/conll/zh.gbk.conll")
+	require.Equal(t, exitOK, code, stderr)
+	samples := readBodies(t, dir)
+	require.Len(t, samples, 3)
+	assert.Equal(t, api.EncodingGBK, samples[0].Encoding)
+	assert.Equal(t, []byte{0xCE, 0xD2}, []byte(sampleText(t, samples[0]))[:2], "我 in GBK")
+
+	dir = t.TempDir()
+	code, stderr = runConll(t, nil, "-o", dir, "-group", "document", "-tag-column", "3", "../../testdata/conll/eng.conll")
+	require.Equal(t, exitOK, code, stderr)
+	samples = readBodies(t, dir)
+	require.Len(t, samples, 2)
+	assert.Equal(t, "eng.conll-doc000001.txt", samples[0].Name)
+	assert.Equal(t, "NP", samples[0].Labels[0].Name, "the chunk column")
+
+	dir = t.TempDir()
+	emoji := filepath.Join(t.TempDir(), "emoji.conll")
+	require.NoError(t, os.WriteFile(emoji, []byte("😀\tB-EMO\nok\tO\n"), 0o644))
+	code, stderr = runConll(t, nil, "-o", dir, "-tab", "-offsets", "utf16", emoji)
+	require.Equal(t, exitOK, code, stderr)
+	samples = readBodies(t, dir)
+	require.Len(t, samples, 1)
+	assert.Equal(t, json.Number("2"), samples[0].Labels[0].Property[api.PropEndIndex])
+}
+
+// Two inputs with one file name get names from their paths, so no sample name repeats.
+func TestConllSameFileName(t *testing.T) {
+	root := t.TempDir()
+	for _, d := range []string{"a", "b"} {
+		require.NoError(t, os.MkdirAll(filepath.Join(root, d), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(root, d, "train.txt"), []byte("x O\n"), 0o644))
+	}
+	dir := t.TempDir()
+	code, stderr := runConll(t, nil, "-o", dir, filepath.Join(root, "a", "train.txt"), filepath.Join(root, "b", "train.txt"))
+	require.Equal(t, exitOK, code, stderr)
+	samples := readBodies(t, dir)
+	require.Len(t, samples, 2)
+	assert.NotEqual(t, samples[0].Name, samples[1].Name)
+	assert.True(t, strings.HasSuffix(samples[0].Name, "a_train.txt-000001.txt"), samples[0].Name)
+	assert.Equal(t, []string{"train.txt", "stdin", "x.conll"}, conllNames([]string{"d/train.txt", "-", "x.conll"}))
+	assert.Equal(t, []string{"a_train.txt", "b_train.txt"}, conllNames([]string{"../a/train.txt", "./b/train.txt"}))
+}
+
+func TestConllUsageAndFailures(t *testing.T) {
+	eng := "../../testdata/conll/eng.conll"
+	tests := []struct {
+		name string
+		args []string
+		code int
+		err  string
+	}{
+		{"no input", nil, exitUsage, "no input given"},
+		{"tag column 1", []string{"-tag-column", "1", eng}, exitUsage, "-tag-column must be 2 or more"},
+		{"negative tag column", []string{"-tag-column", "-2", eng}, exitUsage, "-tag-column must be 2 or more"},
+		{"encoding", []string{"-encoding", "latin1", eng}, exitUsage, `-encoding: unknown encoding "latin1"`},
+		{"scheme", []string{"-scheme", "iob3", eng}, exitUsage, `-scheme: unknown tagging scheme "iob3"`},
+		{"group", []string{"-group", "page", eng}, exitUsage, `-group: unknown -group "page"`},
+		{"join", []string{"-join", "tab", eng}, exitUsage, `-join: unknown -join "tab"`},
+		{"offsets", []string{"-offsets", "bytes", eng}, exitUsage, `-offsets: unknown -offsets "bytes"`},
+		{"stdin twice", []string{"-", "-"}, exitUsage, "standard input (-) may be given once"},
+		{"folder", []string{"../../testdata/conll"}, exitUsage, "is a folder"},
+		{"missing file", []string{"nope.conll"}, exitFailed, "no such file"},
+		{"tag column past the columns", []string{"-tag-column", "9", eng}, exitFailed, "eng.conll:3: not a CoNLL column file: the tag column is 9, but the first token line has 4 columns"},
+		{"not utf-8", []string{"-encoding", "utf-8", "../../testdata/conll/zh.gbk.conll"}, exitFailed, "zh.gbk.conll:1: not valid utf-8 at byte 0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stderr := runConll(t, strings.NewReader(""), append([]string{"-o", t.TempDir()}, tt.args...)...)
+			assert.Equal(t, tt.code, code, stderr)
+			assert.Contains(t, stderr, tt.err)
+		})
+	}
+}

@@ -1,0 +1,330 @@
+package csv
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/internal/textenc"
+)
+
+// ctxEvery is how many records go by between context checks.
+const ctxEvery = 32
+
+// maxInterned bounds the table of label names shared between samples (a dataset has at most
+// 10,000 labels; past the bound names are simply not shared).
+const maxInterned = 1 << 14
+
+// slabSize is how many samples (and labels) are allocated at once: a row then costs one
+// allocation, for the string that holds its origin, name and data.
+const slabSize = 128
+
+// mapper turns rows into samples. Its buffers are reused from row to row.
+type mapper struct {
+	s      *settings
+	file   string
+	enc    textenc.Encoding
+	apiEnc string
+	buf    []byte
+	labels map[string]string
+	cache  [64]string
+	split  []string
+	// Samples and labels are carved out of slabs; a label slice is capped at its length, so
+	// appending to it never touches a neighbour's.
+	samples   []api.Sample
+	labelSlab []api.SampleLabel
+}
+
+func newMapper(s *settings, file string, enc textenc.Encoding) *mapper {
+	return &mapper{s: s, file: file, enc: enc, apiEnc: api.EncodingUTF8, labels: make(map[string]string)}
+}
+
+// sample builds the sample for the text and label field of the row at line, or returns why
+// it cannot.
+func (m *mapper) sample(text, labelField []byte, line int) (*api.Sample, string) {
+	if isBlank(text) {
+		return nil, "the text is empty"
+	}
+	data, enc := text, m.apiEnc
+	if m.s.KeepEncoding {
+		data, enc = textenc.Encode(string(text), m.enc, true)
+	}
+	if len(data) > api.MaxSampleBytes {
+		return nil, fmt.Sprintf("the text is %d bytes; one sample may hold at most %d", len(data), api.MaxSampleBytes)
+	}
+
+	// One string holds the origin ("train.csv:12"), the name ("train.csv-000012.txt") and
+	// the data.
+	b := append(m.buf[:0], m.file...)
+	b = append(b, ':')
+	b = strconv.AppendInt(b, int64(line), 10)
+	k := len(b)
+	b = append(b, m.s.Name...)
+	b = append(b, '-')
+	for d := k - len(m.file) - 1; d < 6; d++ {
+		b = append(b, '0')
+	}
+	b = append(b, b[len(m.file)+1:k]...)
+	b = append(b, ".txt"...)
+	j := len(b)
+	b = base64.StdEncoding.AppendEncode(b, data)
+	m.buf = b
+	all := string(b)
+
+	if len(m.samples) == 0 {
+		m.samples = make([]api.Sample, slabSize)
+	}
+	smp := &m.samples[0]
+	m.samples = m.samples[1:]
+	*smp = api.Sample{
+		Origin:     all[:k],
+		Name:       all[k:j],
+		SampleType: api.SampleText,
+		Data:       all[j:],
+		Encoding:   enc,
+		Labels:     m.splitLabels(labelField),
+	}
+	return smp, ""
+}
+
+// splitLabels splits a label field, trims each label, drops empty and repeated ones.
+func (m *mapper) splitLabels(field []byte) []api.SampleLabel {
+	if len(field) == 0 {
+		return nil
+	}
+	sep := m.s.labelSep
+	names := m.split[:0]
+	for {
+		part := field
+		j := bytes.IndexByte(field, sep)
+		if j >= 0 {
+			part = field[:j]
+		}
+		if part = trim(part); len(part) > 0 {
+			name := m.intern(part)
+			if !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
+		if j < 0 {
+			break
+		}
+		field = field[j+1:]
+	}
+	m.split = names
+	if len(names) == 0 {
+		return nil
+	}
+	if len(m.labelSlab) < len(names) {
+		m.labelSlab = make([]api.SampleLabel, max(slabSize, len(names)))
+	}
+	out := m.labelSlab[:len(names):len(names)]
+	m.labelSlab = m.labelSlab[len(names):]
+	for i, name := range names {
+		out[i] = api.SampleLabel{Name: name, Type: api.LabelTextClassification}
+	}
+	return out
+}
+
+// intern returns the label name spelled by b, sharing one string per distinct name: a small
+// direct-mapped cache in front of a map, since a dataset has few labels and each row repeats
+// some of them.
+func (m *mapper) intern(b []byte) string {
+	slot := &m.cache[(uint(len(b))*31+uint(b[0])+uint(b[len(b)-1])*7)%uint(len(m.cache))]
+	if *slot == string(b) {
+		return *slot
+	}
+	name, ok := m.labels[string(b)]
+	if !ok {
+		name = string(b)
+		if len(m.labels) < maxInterned {
+			m.labels[name] = name
+		}
+	}
+	*slot = name
+	return name
+}
+
+// trim is bytes.TrimSpace with a fast path for the usual label or text, which neither starts
+// nor ends with white space.
+func trim(b []byte) []byte {
+	if len(b) == 0 || !visibleStart(b) || !visibleEnd(b) {
+		return bytes.TrimSpace(b)
+	}
+	return b
+}
+
+// isBlank reports whether b is empty or white space.
+func isBlank(b []byte) bool {
+	if len(b) > 0 && visibleStart(b) {
+		return false
+	}
+	return len(bytes.TrimSpace(b)) == 0
+}
+
+// visibleStart reports that b's first character is surely not white space: an ASCII
+// character above the space, or a UTF-8 sequence whose lead byte no Unicode space has (they
+// all start with 0xC2, 0xE1, 0xE2 or 0xE3; CJK text starts with 0xE4 and up).
+func visibleStart(b []byte) bool {
+	c := b[0]
+	if c < utf8.RuneSelf {
+		return c > ' ' && c != 0x7f
+	}
+	return c != 0xC2 && c != 0xE1 && c != 0xE2 && c != 0xE3
+}
+
+func visibleEnd(b []byte) bool {
+	c := b[len(b)-1]
+	if c < utf8.RuneSelf {
+		return c > ' ' && c != 0x7f
+	}
+	// Find the last character's lead byte: at most three continuation bytes back.
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			return visibleStart(b[i:])
+		}
+	}
+	return false
+}
+
+// blank reports whether every field is empty or white space.
+func blank(fields [][]byte) bool {
+	for _, f := range fields {
+		if !isBlank(f) {
+			return false
+		}
+	}
+	return true
+}
+
+// decodeErr turns an error from the decoding reader into a fatal error at line.
+func decodeErr(file string, line int, err error) error {
+	pos := importers.Position{File: file, Line: line}
+	var de *textenc.DecodeError
+	if errors.As(err, &de) {
+		pos.Line, pos.Offset = 0, de.Offset
+		return &importers.Error{Pos: pos, Err: fmt.Errorf("near line %d: %w", line, err)}
+	}
+	return &importers.Error{Pos: pos, Err: err}
+}
+
+// readRows converts delimited rows read from r.
+func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield func(*api.Sample, error) bool) {
+	pos := importers.Position{File: file}
+	text, enc, err := textenc.NewReader(r, s.Encoding)
+	if err != nil {
+		yield(nil, &importers.Error{Pos: pos, Err: err})
+		return
+	}
+	sc := newScanner(text, s.delim)
+	m := newMapper(s, file, enc)
+	reject := func(line, col int, reason string) {
+		s.Warn.Warn(importers.Warning{Pos: importers.Position{File: file, Line: line, Column: col}, Rejected: true, Reason: reason})
+	}
+
+	textCol, labelCol := -1, -1
+	maxFields := 0 // fields a row may have: the header's count, or the first row's
+	if !s.header {
+		textCol, _ = s.column(s.TextColumn, "text", 1, nil)
+		labelCol, _ = s.column(s.LabelColumn, "label", 2, nil)
+	}
+	need := max(textCol, labelCol) + 1
+
+	for n := 0; ; n++ {
+		if n%ctxEvery == 0 {
+			if err := importers.Check(ctx, importers.Position{File: file, Line: sc.line}); err != nil {
+				yield(nil, err)
+				return
+			}
+		}
+		fields, err := sc.next()
+		if err != nil {
+			var bad *badRecord
+			switch {
+			case errors.As(err, &bad):
+				if textCol < 0 {
+					yield(nil, &importers.Error{Pos: importers.Position{File: file, Line: bad.line, Column: bad.col},
+						Err: fmt.Errorf("cannot read the header: %s", bad.reason)})
+					return
+				}
+				reject(bad.line, bad.col, bad.reason)
+				continue
+			case err == io.EOF:
+				if textCol < 0 {
+					yield(nil, &importers.Error{Pos: pos, Err: errors.New("the file has no header line (it is empty); pass -header=false if it has no header")})
+				}
+				return
+			default:
+				yield(nil, decodeErr(file, sc.line, err))
+				return
+			}
+		}
+		line := sc.recLine
+		if blank(fields) {
+			continue
+		}
+		if textCol < 0 { // the header
+			header := make([]string, len(fields))
+			for i, f := range fields {
+				header[i] = string(f)
+			}
+			var err error
+			if textCol, err = s.column(s.TextColumn, "text", 1, header); err == nil {
+				labelCol, err = s.column(s.LabelColumn, "label", 2, header)
+			}
+			if err == nil && textCol == labelCol {
+				err = fmt.Errorf("the text and the label are the same column (%d)", textCol+1)
+			}
+			if err != nil {
+				yield(nil, &importers.Error{Pos: importers.Position{File: file, Line: line}, Err: err})
+				return
+			}
+			need = max(textCol, labelCol) + 1
+			maxFields = max(len(fields), need)
+			continue
+		}
+		if maxFields == 0 {
+			maxFields = max(len(fields), need)
+		}
+		switch {
+		case len(fields) < need:
+			reject(line, 0, fmt.Sprintf("the row has %d field(s); the %s column is field %d", len(fields), lastColumn(textCol, labelCol), need))
+			continue
+		case len(fields) > maxFields:
+			reject(line, 0, fmt.Sprintf("the row has %d fields, more than the %d of the %s (an unquoted %q in the text?)",
+				len(fields), maxFields, firstRow(s.header), rune(s.delim)))
+			continue
+		}
+		smp, reason := m.sample(fields[textCol], fields[labelCol], line)
+		if smp == nil {
+			reject(line, 0, reason)
+			continue
+		}
+		if !yield(smp, nil) {
+			return
+		}
+	}
+}
+
+// lastColumn names the column further right, the one a short row lacks.
+func lastColumn(textCol, labelCol int) string {
+	if textCol > labelCol {
+		return "text"
+	}
+	return "label"
+}
+
+func firstRow(header bool) string {
+	if header {
+		return "header"
+	}
+	return "first row"
+}

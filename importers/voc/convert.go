@@ -1,0 +1,807 @@
+package voc
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/beevik/etree"
+
+	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/internal/imagefile"
+)
+
+// Label property keys this importer sets besides the @modelarts:* ones (see the README's
+// mapping table).
+const (
+	PropPose         = "pose"
+	PropTruncated    = "truncated"
+	PropOccluded     = "occluded"
+	PropDifficult    = "difficult"
+	PropActionPrefix = "actions."       // + the action's tag: "actions.jumping": "1"
+	PropPartOf       = "part_of"        // a part's label: its parent's name
+	PropPartOfObject = "part_of_object" // a part's label: the 1-based position of its <object>
+)
+
+// shapes maps a shape element to the API's shape.
+var shapes = map[string]api.Shape{
+	"bndbox":   api.ShapeBndbox,
+	"polygon":  api.ShapePolygon,
+	"polyline": api.ShapePolyline,
+	"line":     api.ShapeLine,
+	"dashed":   api.ShapeDashed,
+	"circle":   api.ShapeCircle,
+	"point":    api.ShapePoint,
+}
+
+// problem is one reason a file is rejected, at an element (nil: the file as a whole, or
+// the element named by where when it is missing).
+type problem struct {
+	elem   *etree.Element
+	where  string
+	reason string
+}
+
+// pathOf names an element by its path below <annotation>: "object[2]/part[1]/bndbox/xmin".
+// It is worked out only when a message needs it.
+func pathOf(e *etree.Element) string {
+	var parts []string
+	for ; e != nil && e.Parent() != nil && e.Parent().Parent() != nil; e = e.Parent() {
+		name := e.Tag
+		if t := tag(e); t == "object" || t == "part" {
+			n := 0
+			for _, sib := range e.Parent().Child {
+				if se, ok := sib.(*etree.Element); ok && tag(se) == t {
+					n++
+					if se == e {
+						break
+					}
+				}
+			}
+			name += "[" + strconv.Itoa(n) + "]"
+		}
+		parts = append(parts, name)
+	}
+	slices.Reverse(parts)
+	return strings.Join(parts, "/")
+}
+
+// file is the conversion of one XML file.
+type file struct {
+	c        *converter
+	j        *job
+	name     string // the file's display name
+	data     []byte // the bytes parsed
+	doc      *etree.Document
+	notes    []problem        // warnings
+	problems []problem        // reasons to reject
+	labelAt  []*etree.Element // the element each label came from
+}
+
+// convert turns one job into a sample, or a rejection, or a fatal error.
+func (c *converter) convert(j *job) result {
+	if j.note != nil {
+		return result{warnings: []importers.Warning{*j.note}}
+	}
+	if j.xml == "" {
+		return c.convertListed(j)
+	}
+	raw, err := fs.ReadFile(c.fsys, j.xml)
+	if err != nil {
+		if j.id != "" && errors.Is(err, fs.ErrNotExist) {
+			return c.convertListed(j)
+		}
+		return result{err: &importers.Error{Pos: c.pos(j.xml), Err: err}}
+	}
+	f := &file{c: c, j: j, name: c.display(j.xml)}
+	return f.convert(raw)
+}
+
+func (f *file) warn(e *etree.Element, reason string) {
+	f.notes = append(f.notes, problem{elem: e, reason: reason})
+}
+
+// warnAt warns about an element that may be missing (e nil), naming it where.
+func (f *file) warnAt(e *etree.Element, where, reason string) {
+	f.notes = append(f.notes, problem{elem: e, where: where, reason: reason})
+}
+
+func (f *file) problem(e *etree.Element, reason string) {
+	f.problems = append(f.problems, problem{elem: e, reason: reason})
+}
+
+// problemAt records a problem with an element that may be missing (e nil), naming it where.
+func (f *file) problemAt(e *etree.Element, where, reason string) {
+	f.problems = append(f.problems, problem{elem: e, where: where, reason: reason})
+}
+
+// positions works out where the warnings' and problems' elements are, in one pass over the
+// file, and returns a function giving a problem's position.
+func (f *file) positions() func(problem) importers.Position {
+	var at map[*etree.Element][2]int
+	if f.doc != nil {
+		var elems []*etree.Element
+		for _, p := range f.notes {
+			elems = append(elems, p.elem)
+		}
+		for _, p := range f.problems {
+			elems = append(elems, p.elem)
+		}
+		at = locate(f.data, f.doc, elems)
+	}
+	return func(p problem) importers.Position {
+		ps := importers.Position{File: f.name, Element: p.where}
+		if p.elem != nil && p.where == "" {
+			ps.Element = pathOf(p.elem)
+		}
+		if lc, ok := at[p.elem]; ok && p.elem != nil {
+			ps.Line, ps.Column = lc[0], lc[1]
+		}
+		return ps
+	}
+}
+
+// done ends the file: its warnings, then the sample or, when there are problems, one
+// rejected Warning naming them all.
+func (f *file) done(s *api.Sample) result {
+	var r result
+	if len(f.notes) == 0 && len(f.problems) == 0 {
+		r.sample = s
+		return r
+	}
+	pos := f.positions()
+	for _, n := range f.notes {
+		r.warnings = append(r.warnings, importers.Warning{Pos: pos(n), Reason: n.reason})
+	}
+	if len(f.problems) == 0 {
+		r.sample = s
+		return r
+	}
+	first := f.problems[0]
+	reason := first.reason
+	if len(f.problems) > 1 {
+		var more []string
+		for _, p := range f.problems[1:] {
+			ps := pos(p)
+			var at []string
+			if ps.Line > 0 {
+				at = append(at, fmt.Sprintf("%d:%d", ps.Line, ps.Column))
+			}
+			if ps.Element != "" {
+				at = append(at, ps.Element)
+			}
+			more = append(more, strings.Join(append(at, p.reason), " "))
+		}
+		reason += fmt.Sprintf("; and %d more: %s", len(more), strings.Join(more, "; "))
+	}
+	r.warnings = append(r.warnings, importers.Warning{Pos: pos(first), Rejected: true, Reason: reason})
+	return r
+}
+
+// rejected ends a file that has problems.
+func (f *file) rejected() result { return f.done(nil) }
+
+// convert parses and converts the file's bytes.
+func (f *file) convert(raw []byte) result {
+	data, recoded := prepare(raw)
+	f.data = data
+	if recoded {
+		f.warn(nil, "not valid UTF-8 and no encoding declared; read as GB18030 (GBK)")
+	}
+	doc, line, col, err := parse(data)
+	if err != nil {
+		r := f.done(nil) // the notes so far
+		w := importers.Warning{Pos: importers.Position{File: f.name, Line: line, Column: col}, Rejected: true, Reason: err.Error()}
+		r.warnings = append(r.warnings, w)
+		return r
+	}
+	f.doc = doc
+	roots := doc.ChildElements()
+	if len(roots) == 0 {
+		f.problem(nil, "no root element: not a Pascal VOC file")
+		return f.rejected()
+	}
+	root := roots[0]
+	if tag(root) != "annotation" {
+		f.problemAt(root, root.Tag, fmt.Sprintf("the root element is <%s>, not <annotation>: not a Pascal VOC file", root.Tag))
+		return f.rejected()
+	}
+	if len(roots) > 1 {
+		f.problemAt(roots[1], roots[1].Tag, "a second root element after </annotation>")
+		return f.rejected()
+	}
+
+	var filename, pathText *etree.Element
+	var sizeElem *etree.Element
+	var objects []*etree.Element
+	for _, t := range root.Child {
+		e, ok := t.(*etree.Element)
+		if !ok {
+			continue
+		}
+		switch tag(e) {
+		case "filename":
+			if filename == nil {
+				filename = e
+			}
+		case "path":
+			if pathText == nil {
+				pathText = e
+			}
+		case "size":
+			if sizeElem == nil {
+				sizeElem = e
+			}
+		case "object":
+			objects = append(objects, e)
+		}
+	}
+
+	s := &api.Sample{SampleType: api.SampleImage, Origin: f.name}
+	for i, o := range objects {
+		f.object(o, i+1, "", s)
+	}
+
+	sz := f.size(sizeElem)
+	img := f.image(filename, pathText, !sz.ok)
+	if !img.ok {
+		return f.rejected()
+	}
+	s.Name = img.name
+	if !sz.ok && img.local {
+		got, err := img.src.ReadSize(img.rel)
+		switch {
+		case err == nil:
+			sz = size{w: got.Width, h: got.Height, d: got.Depth, ok: true}
+		case len(s.Labels) > 0:
+			f.problemAt(sizeElem, "size", fmt.Sprintf("%s, and the image's size cannot be read from its header: %v", sz.why, err))
+		default:
+			f.warnAt(sizeElem, "size", fmt.Sprintf("%s, and the image's size cannot be read from its header (%v); the sample has no @modelarts:size", sz.why, err))
+		}
+	} else if !sz.ok && len(s.Labels) > 0 {
+		f.problemAt(sizeElem, "size", fmt.Sprintf("%s, and the image is not in the images folder to read it from (looked for %s); an object-detection sample needs its size", sz.why, quoteList(img.tried)))
+	}
+	if sz.ok {
+		s.Metadata = api.Metadata{}
+		s.Metadata.SetSize(sz.w, sz.h, sz.d)
+	}
+	if reason := api.CheckName(s.Name); reason != "" {
+		f.problemAt(filename, "filename", fmt.Sprintf("the sample name %q %s", s.Name, reason))
+	}
+	if len(f.problems) > 0 {
+		return f.rejected()
+	}
+	if err := img.src.Attach(s, img.rel); err != nil {
+		f.problemAt(filename, "filename", imageError(err))
+		return f.rejected()
+	}
+	f.validate(s)
+	if len(f.problems) > 0 {
+		return f.rejected()
+	}
+	return f.done(s)
+}
+
+// validate turns what api.ValidateSample finds into problems at the labels' elements.
+func (f *file) validate(s *api.Sample) {
+	for _, v := range api.ValidateSample("sample", s) {
+		i := labelIndex(v.Path)
+		if i >= 0 && i < len(f.labelAt) {
+			_, field, _ := strings.Cut(v.Path, "]")
+			field = strings.TrimPrefix(field, ".")
+			if key, ok := strings.CutPrefix(field, `property["`); ok {
+				field = strings.TrimSuffix(key, `"]`)
+			}
+			reason := v.Reason
+			switch {
+			case field == "":
+			case strings.HasPrefix(reason, "is "):
+				reason = field + " " + reason // "score is 1.5; ..."
+			default:
+				reason = field + ": " + reason
+			}
+			f.problem(f.labelAt[i], reason)
+			continue
+		}
+		f.problem(nil, v.String())
+	}
+}
+
+// labelIndex reads N from a violation path "sample.labels[N]...", or -1.
+func labelIndex(p string) int {
+	_, rest, ok := strings.Cut(p, ".labels[")
+	if !ok {
+		return -1
+	}
+	n, _, _ := strings.Cut(rest, "]")
+	i, err := strconv.Atoi(n)
+	if err != nil {
+		return -1
+	}
+	return i
+}
+
+// imageError words an image problem for a rejection.
+func imageError(err error) string {
+	switch {
+	case errors.Is(err, imagefile.ErrMissing):
+		return "image file not found: " + err.Error()
+	case errors.Is(err, imagefile.ErrTooLarge):
+		return err.Error()
+	}
+	return "cannot read the image: " + err.Error()
+}
+
+// object converts an <object> (or a <part>, whose parent is named) into labels: its own,
+// then its parts'. top is the 1-based position of the enclosing <object>.
+func (f *file) object(e *etree.Element, top int, parent string, s *api.Sample) {
+	label := api.SampleLabel{Type: api.LabelObjectDetection, Property: make(api.Property, 8)}
+	var (
+		nameElem   *etree.Element
+		shapeElems []*etree.Element
+		parts      []*etree.Element
+		userProps  []*etree.Element
+		bad        = len(f.problems)
+	)
+	for _, t := range e.Child {
+		ce, ok := t.(*etree.Element)
+		if !ok {
+			continue
+		}
+		switch tg := tag(ce); tg {
+		case "name":
+			if nameElem == nil {
+				nameElem = ce
+			}
+		case PropPose, PropTruncated, PropOccluded, PropDifficult:
+			label.Property[tg] = text(ce)
+		case "confidence":
+			n, err := number(text(ce))
+			if err != nil {
+				f.problem(ce, fmt.Sprintf("%q is not a number", text(ce)))
+				continue
+			}
+			label.Score = n
+		case "properties", "attributes":
+			userProps = append(userProps, ce)
+		case "actions":
+			for _, a := range ce.ChildElements() {
+				label.Property[PropActionPrefix+a.Tag] = text(a)
+			}
+		case "part":
+			parts = append(parts, ce)
+		default:
+			if _, ok := shapes[tg]; ok {
+				shapeElems = append(shapeElems, ce)
+				continue
+			}
+			if hasElements(ce) {
+				f.warn(ce, fmt.Sprintf("<%s> is not a VOC element this importer knows and has nested elements; not carried", ce.Tag))
+				continue
+			}
+			// Any other simple element is kept as a label attribute of the same name.
+			f.setProp(label.Property, ce.Tag, text(ce), ce)
+		}
+	}
+	for _, p := range userProps {
+		f.properties(p, label.Property)
+	}
+	label.Name = text(nameElem)
+	if label.Name == "" {
+		f.problem(e, "no <name>: a label needs a name")
+	}
+	if len(shapeElems) == 0 {
+		f.problem(e, "no shape: an object needs one of <bndbox>, <polygon>, <polyline>, <line>, <dashed>, <circle> or <point>")
+	}
+	if parent != "" {
+		label.Property[PropPartOf] = parent
+		label.Property[PropPartOfObject] = strconv.Itoa(top)
+	}
+	// The first shape is the object's; any further one (VOC2012 action files give a person a
+	// <bndbox> and a reference <point>) becomes a label of its own, linked like a part.
+	features := make([]api.Feature, len(shapeElems))
+	for i, se := range shapeElems {
+		features[i] = f.feature(se, shapes[tag(se)])
+	}
+	if len(f.problems) == bad {
+		label.Property.SetShape(shapes[tag(shapeElems[0])], features[0])
+		s.Labels = append(s.Labels, label)
+		f.labelAt = append(f.labelAt, e)
+		for i, se := range shapeElems[1:] {
+			extra := api.SampleLabel{Type: api.LabelObjectDetection, Name: label.Name, Property: api.Property{
+				PropPartOf:       label.Name,
+				PropPartOfObject: strconv.Itoa(top),
+			}}
+			extra.Property.SetShape(shapes[tag(se)], features[i+1])
+			s.Labels = append(s.Labels, extra)
+			f.labelAt = append(f.labelAt, se)
+		}
+	}
+	for _, p := range parts {
+		f.object(p, top, label.Name, s)
+	}
+}
+
+// properties copies label attributes: ModelArts' <properties><color>yellow</color>
+// </properties> and <property><key>k</key><value>v</value></property>, and CVAT's
+// <attributes><attribute><name>k</name><value>v</value></attribute></attributes>.
+func (f *file) properties(e *etree.Element, prop api.Property) {
+	for _, ce := range e.ChildElements() {
+		if !hasElements(ce) {
+			f.setProp(prop, ce.Tag, text(ce), ce)
+			continue
+		}
+		k := child(ce, "key")
+		if k == nil {
+			k = child(ce, "name")
+		}
+		if k == nil {
+			f.warn(ce, fmt.Sprintf("<%s> has nested elements but no <key> or <name>; not carried", ce.Tag))
+			continue
+		}
+		key := text(k)
+		if key == "" {
+			f.warn(ce, "an attribute with an empty key; not carried")
+			continue
+		}
+		f.setProp(prop, key, text(child(ce, "value")), ce)
+	}
+}
+
+func (f *file) setProp(prop api.Property, key, value string, e *etree.Element) {
+	if key == api.PropShape || key == api.PropFeature {
+		f.warn(e, fmt.Sprintf("the attribute %q is reserved for the label's shape; not carried", key))
+		return
+	}
+	prop[key] = value
+}
+
+// coord reads a coordinate (or, with length, a radius) from e's child element name.
+func (f *file) coord(e *etree.Element, name string, length bool) (json.Number, bool) {
+	ce := child(e, name)
+	if ce == nil {
+		f.problem(e, fmt.Sprintf("no <%s>: a missing coordinate", name))
+		return "", false
+	}
+	return f.value(ce, length)
+}
+
+// value reads the number in e.
+func (f *file) value(e *etree.Element, length bool) (json.Number, bool) {
+	s := text(e)
+	if s == "" {
+		f.problem(e, "empty: a missing coordinate")
+		return "", false
+	}
+	n, err := number(s)
+	if err != nil {
+		f.problem(e, fmt.Sprintf("%q is not a number", s))
+		return "", false
+	}
+	out, clamped := adjust(n, f.c.opts.OneBased && !length, f.c.opts.Round)
+	if clamped {
+		f.warn(e, fmt.Sprintf("%s is below 1, so -one-based makes it 0", s))
+	}
+	return out, true
+}
+
+// feature reads a shape element's coordinates.
+func (f *file) feature(e *etree.Element, shape api.Shape) api.Feature {
+	pair := func(xn, yn string) []json.Number {
+		x, okx := f.coord(e, xn, false)
+		y, oky := f.coord(e, yn, false)
+		if !okx || !oky {
+			return nil
+		}
+		return []json.Number{x, y}
+	}
+	switch shape {
+	case api.ShapeBndbox:
+		return api.Feature{pair("xmin", "ymin"), pair("xmax", "ymax")}
+	case api.ShapeLine, api.ShapeDashed:
+		return api.Feature{pair("x1", "y1"), pair("x2", "y2")}
+	case api.ShapeCircle:
+		c := pair("cx", "cy")
+		r, _ := f.coord(e, "r", true)
+		return api.Feature{c, {r}}
+	case api.ShapePoint:
+		if child(e, "x") == nil && child(e, "x1") != nil {
+			return api.Feature{pair("x1", "y1")}
+		}
+		return api.Feature{pair("x", "y")}
+	}
+	return f.points(e)
+}
+
+// points reads a polygon's or polyline's points: <x1>..<y1>..<xN><yN> (ModelArts), or a
+// list of <pt>/<point> elements holding <x> and <y>.
+func (f *file) points(e *etree.Element) api.Feature {
+	type xy struct {
+		x, y *etree.Element
+	}
+	byIndex := map[int]*xy{}
+	var list api.Feature
+	for _, ce := range e.ChildElements() {
+		tg := tag(ce)
+		if tg == "pt" || tg == "point" {
+			x, okx := f.coord(ce, "x", false)
+			y, oky := f.coord(ce, "y", false)
+			if okx && oky {
+				list = append(list, []json.Number{x, y})
+			}
+			continue
+		}
+		if len(tg) < 2 || (tg[0] != 'x' && tg[0] != 'y') {
+			continue
+		}
+		i, err := strconv.Atoi(tg[1:])
+		if err != nil || i < 0 {
+			continue
+		}
+		p := byIndex[i]
+		if p == nil {
+			p = &xy{}
+			byIndex[i] = p
+		}
+		slot := &p.x
+		if tg[0] == 'y' {
+			slot = &p.y
+		}
+		if *slot != nil {
+			f.problem(ce, fmt.Sprintf("<%s> appears twice", ce.Tag))
+			continue
+		}
+		*slot = ce
+	}
+	if len(byIndex) > 0 && len(list) > 0 {
+		f.problem(e, "mixes <xN>/<yN> coordinates with <pt> points")
+		return nil
+	}
+	if len(list) > 0 {
+		return list
+	}
+	if len(byIndex) == 0 {
+		f.problem(e, "no points: expected <x1><y1>...<xN><yN>")
+		return nil
+	}
+	idx := make([]int, 0, len(byIndex))
+	for i := range byIndex {
+		idx = append(idx, i)
+	}
+	sort.Ints(idx)
+	out := make(api.Feature, 0, len(idx))
+	for _, i := range idx {
+		p := byIndex[i]
+		if p.x == nil || p.y == nil {
+			have, miss := "x", "y"
+			if p.x == nil {
+				have, miss = "y", "x"
+			}
+			f.problem(e, fmt.Sprintf("<%s%d> has no <%s%d>: a missing coordinate", have, i, miss, i))
+			continue
+		}
+		x, okx := f.value(p.x, false)
+		y, oky := f.value(p.y, false)
+		if okx && oky {
+			out = append(out, []json.Number{x, y})
+		}
+	}
+	return out
+}
+
+// size is an image's size as the XML gives it.
+type size struct {
+	w, h, d int
+	ok      bool
+	why     string // why the XML's size cannot be used
+}
+
+// size reads <size>. A missing, empty or zero width or height makes the size unusable (it is
+// then read from the image); a missing or zero depth is left out ([width, height]; the
+// service takes depth 3).
+func (f *file) size(e *etree.Element) size {
+	if e == nil {
+		return size{why: "no <size>"}
+	}
+	dim := func(name string) (int, string) {
+		ce := child(e, name)
+		if ce == nil {
+			return 0, fmt.Sprintf("no <size><%s>", name)
+		}
+		s := text(ce)
+		if s == "" {
+			return 0, fmt.Sprintf("<size><%s> is empty", name)
+		}
+		n, ok := dimension(s)
+		if !ok {
+			f.warn(ce, fmt.Sprintf("%q is not a whole number of pixels; the size is read from the image", s))
+			return 0, fmt.Sprintf("<size><%s> is %q", name, s)
+		}
+		if n == 0 {
+			return 0, fmt.Sprintf("<size><%s> is 0", name)
+		}
+		return n, ""
+	}
+	w, why := dim("width")
+	h, whyH := dim("height")
+	if why == "" {
+		why = whyH
+	}
+	if why != "" {
+		return size{why: why}
+	}
+	d := 0
+	if ce := child(e, "depth"); ce != nil && text(ce) != "" {
+		if n, ok := dimension(text(ce)); ok {
+			d = n
+		} else {
+			f.warn(ce, fmt.Sprintf("%q is not a whole number; the size is given as [width, height]", text(ce)))
+		}
+	}
+	return size{w: w, h: h, d: d, ok: true}
+}
+
+// dimension reads a whole, non-negative number of pixels ("640", "640.0").
+func dimension(s string) (int, bool) {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n, n >= 0
+	}
+	fl, err := strconv.ParseFloat(s, 64)
+	if err != nil || fl < 0 || fl != float64(int(fl)) || fl > 1<<31 {
+		return 0, false
+	}
+	return int(fl), true
+}
+
+// anyImageExt stands for the extensions imageExts in messages.
+const anyImageExt = ".{jpg,jpeg,png,bmp}"
+
+// image is where a sample's image is.
+type image struct {
+	src   *imagefile.Source
+	rel   string   // relative to the images folder
+	name  string   // the sample's name
+	local bool     // the file is in the images folder
+	tried []string // where it was looked for
+	ok    bool
+}
+
+// image finds the file a VOC file annotates. The candidates, in order: <filename> as written
+// (and, when it has no extension, with .jpg, .jpeg, .png or .bmp added); then <path> — only
+// its base name when it is absolute (labelImg writes the annotator's absolute path into
+// every file), else as a path in the images folder; then the XML file's own name with an
+// image extension. With -obs-prefix, a <filename> with an extension is trusted without
+// looking at the disk, unless the size must be read from the image.
+func (f *file) image(filename, pathElem *etree.Element, needLocal bool) image {
+	img := image{src: &f.j.images}
+	type cand struct {
+		rel       string
+		asWritten bool
+	}
+	var cands []cand
+	fn := text(filename)
+	if fn != "" {
+		rel, err := imagefile.Confine(fn)
+		if err != nil {
+			f.problemAt(filename, "filename", fmt.Sprintf("%q points outside the images folder (a file name in <filename> must be relative, without ../)", fn))
+			return img
+		}
+		if img.src.OBSPrefix != "" && !needLocal && hasImageExt(rel) {
+			img.rel, img.name, img.ok = rel, fn, true
+			return img
+		}
+		cands = append(cands, cand{rel, true})
+		if !hasImageExt(rel) {
+			for _, ext := range imageExts {
+				cands = append(cands, cand{rel + ext, false})
+			}
+		}
+	}
+	var pathErr string
+	if p := strings.ReplaceAll(text(pathElem), `\`, "/"); p != "" {
+		if strings.HasPrefix(p, "/") || len(p) >= 2 && p[1] == ':' {
+			if base := path.Base(p); base != "/" && base != "." && base != ".." {
+				cands = append(cands, cand{base, false})
+			}
+		} else if rel, err := imagefile.Confine(p); err == nil {
+			cands = append(cands, cand{rel, false})
+		} else {
+			pathErr = fmt.Sprintf("%q points outside the images folder", text(pathElem))
+		}
+	}
+	base := path.Base(f.j.xml)
+	stem := strings.TrimSuffix(base, path.Ext(base))
+	for _, ext := range imageExts {
+		cands = append(cands, cand{stem + ext, false})
+	}
+	seen := make(map[string]bool, len(cands))
+	for _, c := range cands {
+		if seen[c.rel] {
+			continue
+		}
+		seen[c.rel] = true
+		tried := img.src.Path(c.rel)
+		if stem, ok := strings.CutSuffix(tried, path.Ext(tried)); ok && c.rel != fn && slices.Contains(imageExts, path.Ext(tried)) {
+			tried = stem + anyImageExt // one entry for the extensions tried
+		}
+		if len(img.tried) == 0 || img.tried[len(img.tried)-1] != tried {
+			img.tried = append(img.tried, tried)
+		}
+		if exists(img.src, c.rel) {
+			img.rel, img.local, img.ok = c.rel, true, true
+			img.name = c.rel
+			if c.asWritten {
+				img.name = fn
+			}
+			return img
+		}
+	}
+	switch {
+	case fn == "" && pathErr != "":
+		f.problemAt(pathElem, "path", pathErr+" (and there is no <filename>)")
+	case img.src.OBSPrefix == "" && len(cands) > 0:
+		f.problemAt(filename, "filename", fmt.Sprintf("image file not found (looked for %s); the image's bytes are needed unless -obs-prefix is given", quoteList(img.tried)))
+	case img.src.OBSPrefix == "" || len(cands) == 0:
+		f.problem(nil, "no <filename> and no image to go with this file")
+	case fn != "":
+		rel, _ := imagefile.Confine(fn)
+		img.rel, img.name, img.ok = rel, fn, true
+		if !hasImageExt(rel) {
+			f.warnAt(filename, "filename", fmt.Sprintf("%q has no image extension (.jpg, .jpeg, .png, .bmp) and no image of that name is in the images folder; the data path uses it as written", fn))
+		}
+	default:
+		// Without <filename>, use what <path> names (the first non-<filename> candidate).
+		if text(pathElem) != "" && pathErr == "" {
+			img.rel, img.name, img.ok = cands[0].rel, cands[0].rel, true
+		} else {
+			f.problem(nil, fmt.Sprintf("no <filename>, and no image named like this file in the images folder (looked for %s)", quoteList(img.tried)))
+		}
+	}
+	return img
+}
+
+// convertListed handles an ImageSets entry with no XML file: its image, when found, becomes
+// an unlabeled sample.
+func (c *converter) convertListed(j *job) result {
+	xml := path.Join(AnnotationsDir, j.id+".xml")
+	reject := func(reason string) result {
+		return result{warnings: []importers.Warning{{Pos: j.listed, Rejected: true, Reason: reason}}}
+	}
+	rel, err := imagefile.Confine(j.id)
+	if err != nil {
+		return reject(fmt.Sprintf("the id %q points outside the dataset", j.id))
+	}
+	src := &j.images
+	found, ok := "", false
+	if hasImageExt(rel) && exists(src, rel) {
+		found, ok = rel, true
+	} else {
+		found, ok = findByStem(src, rel)
+	}
+	if !ok {
+		return reject(fmt.Sprintf("%q has no %s and no image in %s", j.id, xml, src.Path(".")))
+	}
+	s := &api.Sample{Name: found, SampleType: api.SampleImage, Origin: j.listed.String()}
+	r := result{warnings: []importers.Warning{{Pos: j.listed, Reason: fmt.Sprintf("%q has no %s; its image %s is converted as an unlabeled sample", j.id, xml, src.Path(found))}}}
+	if sz, err := src.ReadSize(found); err == nil {
+		s.Metadata = api.Metadata{}
+		s.Metadata.SetSize(sz.Width, sz.Height, sz.Depth)
+	}
+	if reason := api.CheckName(s.Name); reason != "" {
+		return reject(fmt.Sprintf("the sample name %q %s", s.Name, reason))
+	}
+	if err := src.Attach(s, found); err != nil {
+		return reject(imageError(err))
+	}
+	if vs := api.ValidateSample("sample", s); len(vs) > 0 {
+		return reject(vs.Error())
+	}
+	return result{sample: s, warnings: r.warnings}
+}

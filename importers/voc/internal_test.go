@@ -1,0 +1,67 @@
+package voc
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+func TestAdjust(t *testing.T) {
+	tests := []struct {
+		in           string
+		shift, round bool
+		want         string
+		clamped      bool
+	}{
+		{"48", false, false, "48", false},
+		{"12.5", false, false, "12.5", false},
+		{"12.5", false, true, "13", false},
+		{"-12.5", false, true, "-13", false}, // halves away from zero
+		{"45.70000076293945", true, false, "44.70000076293945", false},
+		{"45.70000076293945", false, true, "46", false},
+		{"45.70000076293945", true, true, "45", false},
+		{"1", true, false, "0", false},
+		{"0.5", true, false, "0", true},
+		{"0", true, false, "0", true},
+		{"2.0", true, false, "1", false},
+		{"2.50", true, false, "1.5", false},
+		{"2.5E2", true, false, "249", false},
+		{"1.25e1", true, false, "11.5", false},
+		{"5e-3", false, true, "0", false},
+		{"1e-300", true, false, "0", true},                            // float fallback for huge exponents
+		{"1e300", false, true, "1" + strings.Repeat("0", 300), false}, // float fallback (api.Float)
+	}
+	for _, tt := range tests {
+		got, clamped := adjust(json.Number(tt.in), tt.shift, tt.round)
+		assert.Equal(t, tt.want, string(got), "%s shift=%v round=%v", tt.in, tt.shift, tt.round)
+		assert.Equal(t, tt.clamped, clamped, tt.in)
+	}
+}
+
+func TestCompact(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"<a>\n  <b> x </b>\n\t<c/>\r\n</a>\n", "<a><b> x </b><c/></a>\n"},
+		{"<?xml version=\"1.0\"?>\n<a>  </a>", "<?xml version=\"1.0\"?><a></a>"},
+		{"<a>text <b/> more</a>", "<a>text <b/> more</a>"},
+		{"<a><![CDATA[x>  <y]]>  </a>", "<a><![CDATA[x>  <y]]>  </a>"}, // left alone
+		{"<a>", "<a>"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, string(compact([]byte(tt.in))), "%q", tt.in)
+	}
+	// GBK text keeps its bytes: no byte of a double-byte character is '<', '>' or a space.
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String("<name>  猫 > 狗  </name>\n<x/>")
+	assert.NoError(t, err)
+	want, _ := simplifiedchinese.GBK.NewEncoder().String("<name>  猫 > 狗  </name><x/>")
+	assert.Equal(t, want, string(compact([]byte(gbk))))
+}
+
+func TestFractionDigits(t *testing.T) {
+	for in, want := range map[string]int{"12": 0, "12.5": 1, "1.25e1": 1, "5e-3": 3, "1.5E+2": 0, "0.000": 3} {
+		assert.Equal(t, want, fractionDigits(in), in)
+	}
+}

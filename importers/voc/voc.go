@@ -1,0 +1,459 @@
+// Package voc reads Pascal VOC annotation XML — classic VOC 2007/2012, what CVAT, Roboflow,
+// Datumaro and labelImg export, and ModelArts' own VOC dialect (polygon, polyline, line,
+// dashed, circle and point shapes, <confidence>, <properties>) — and turns each XML file into
+// one image sample with one object-detection label per <object> (and per <part>).
+//
+// An input is a VOC root (Annotations/, JPEGImages/, optional ImageSets/Main/NAME.txt), a
+// folder of *.xml files, or single XML files. Files are converted in parallel and yielded in
+// a deterministic order: sorted by name, or in the order of the ImageSets list.
+//
+// A file that cannot become a valid sample (malformed XML, a shape with missing or
+// non-numeric coordinates, a missing image when the bytes must be inlined, ...) is reported
+// to Options.Warn as a rejected Warning with its position, and the other files still convert.
+package voc
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"iter"
+	"path"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/internal/imagefile"
+)
+
+// Folder names of a VOC root.
+const (
+	AnnotationsDir = "Annotations"
+	ImagesDir      = "JPEGImages"
+	ImageSetsDir   = "ImageSets/Main"
+)
+
+// Options control a read. The zero value reads a dataset with inline image data.
+type Options struct {
+	// Subset restricts a VOC root to the ids listed in ImageSets/Main/<Subset>.txt, in the
+	// list's order. Blank lines and lines starting with '#' are skipped; only the first field
+	// of a line is the id (class lists such as aeroplane_train.txt carry a second one).
+	Subset string
+
+	// ImagesFS and ImagesDir say where the image files are. A nil ImagesFS means the fsys
+	// given to Read. An empty ImagesDir means the root of ImagesFS when it is set, else the
+	// default: JPEGImages/ of a VOC root, or each XML file's own folder.
+	ImagesFS  fs.FS
+	ImagesDir string
+
+	// OBSPrefix (obs://bucket/dir/), when set, makes each sample point at OBSPrefix + the
+	// image's path relative to the images folder instead of inlining the image's bytes. The
+	// local image, when present, is still used for what the XML lacks (its size).
+	OBSPrefix string
+
+	// Round rounds every coordinate and radius to the nearest integer (halves away from
+	// zero). OneBased subtracts 1 from every coordinate (not from a circle's radius), for
+	// tools that write 1-based pixel indices; a result below 0 becomes 0, with a warning.
+	Round    bool
+	OneBased bool
+
+	// Base is put before file names in positions and Sample.Origin (the command passes the
+	// input folder, so that messages name files as the user knows them).
+	Base string
+
+	// Workers is how many files are parsed at once; 0 means GOMAXPROCS.
+	Workers int
+
+	Warn importers.WarnFunc
+}
+
+// imageExts are tried, in this order, when a file name has no image extension.
+var imageExts = []string{".jpg", ".jpeg", ".png", ".bmp", ".JPG", ".JPEG", ".PNG", ".BMP"}
+
+// job is one record to convert: an XML file, or an ImageSets entry (whose XML may be missing).
+type job struct {
+	xml    string             // the XML's path in fsys
+	id     string             // the ImageSets id, for a list entry (whose XML may be missing)
+	listed importers.Position // where an ImageSets entry was listed
+	images imagefile.Source   // the images folder for this record (OBSPrefix set)
+	note   *importers.Warning // instead of a record: a warning to report in its place
+}
+
+// result is what converting one job produced, handed from a worker to the consumer.
+type result struct {
+	sample   *api.Sample
+	warnings []importers.Warning
+	err      error // fatal
+}
+
+// Read converts the VOC dataset at path in fsys: a VOC root, a folder of *.xml files, or one
+// XML file. The returned stream is single-use. Rejected files are reported to opts.Warn;
+// a fatal problem (an unreadable folder or file, a missing subset list, ctx cancelled) is
+// yielded once as (nil, *importers.Error) and ends the stream.
+func Read(ctx context.Context, fsys fs.FS, name string, opts Options) iter.Seq2[*api.Sample, error] {
+	return func(yield func(*api.Sample, error) bool) {
+		c := newConverter(fsys, opts)
+		if err := importers.Check(ctx, c.pos(name)); err != nil {
+			yield(nil, err)
+			return
+		}
+		jobs, err := c.plan(name)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		c.run(ctx, jobs, yield)
+	}
+}
+
+// ReadFiles converts the given XML files of fsys, in the order given (the command's single
+// file arguments). Their images are in opts' images folder or, by default, beside each XML.
+func ReadFiles(ctx context.Context, fsys fs.FS, names []string, opts Options) iter.Seq2[*api.Sample, error] {
+	return func(yield func(*api.Sample, error) bool) {
+		c := newConverter(fsys, opts)
+		first := "."
+		if len(names) > 0 {
+			first = names[0]
+		}
+		if err := importers.Check(ctx, c.pos(first)); err != nil {
+			yield(nil, err)
+			return
+		}
+		if opts.Subset != "" {
+			yield(nil, &importers.Error{Pos: c.pos(first), Err: errors.New("a subset (-subset) needs a VOC root folder, not single files")})
+			return
+		}
+		jobs := make([]job, len(names))
+		for i, n := range names {
+			jobs[i] = job{xml: n, images: c.source(path.Dir(n))}
+		}
+		c.run(ctx, jobs, yield)
+	}
+}
+
+// converter holds what every job of one read shares.
+type converter struct {
+	fsys fs.FS
+	opts Options
+}
+
+func newConverter(fsys fs.FS, opts Options) *converter {
+	return &converter{fsys: fsys, opts: opts}
+}
+
+// display names a file of fsys for messages.
+func (c *converter) display(name string) string {
+	if c.opts.Base == "" {
+		return name
+	}
+	if name == "." {
+		return c.opts.Base
+	}
+	return strings.TrimSuffix(c.opts.Base, "/") + "/" + name
+}
+
+func (c *converter) pos(name string) importers.Position {
+	return importers.Position{File: c.display(name)}
+}
+
+// source returns the images folder for XML files whose default images folder is dflt.
+func (c *converter) source(dflt string) imagefile.Source {
+	s := imagefile.Source{FS: c.fsys, Dir: dflt, OBSPrefix: c.opts.OBSPrefix}
+	if c.opts.ImagesFS != nil {
+		s.FS = c.opts.ImagesFS
+		s.Dir = "."
+	}
+	if c.opts.ImagesDir != "" {
+		s.Dir = c.opts.ImagesDir
+	}
+	return s
+}
+
+// plan lists the records of the input at name.
+func (c *converter) plan(name string) ([]job, error) {
+	fi, err := fs.Stat(c.fsys, name)
+	if err != nil {
+		return nil, &importers.Error{Pos: c.pos(name), Err: err}
+	}
+	if !fi.IsDir() {
+		if c.opts.Subset != "" {
+			return nil, &importers.Error{Pos: c.pos(name), Err: errors.New("a subset (-subset) needs a VOC root folder, not a single file")}
+		}
+		return []job{{xml: name, images: c.source(path.Dir(name))}}, nil
+	}
+	ann := path.Join(name, AnnotationsDir)
+	if afi, err := fs.Stat(c.fsys, ann); err == nil && afi.IsDir() {
+		src := c.source(path.Join(name, ImagesDir))
+		if c.opts.Subset != "" {
+			return c.planSubset(name, src)
+		}
+		files, err := xmlFiles(c.fsys, ann)
+		if err != nil {
+			return nil, &importers.Error{Pos: c.pos(ann), Err: err}
+		}
+		jobs := make([]job, len(files))
+		for i, f := range files {
+			jobs[i] = job{xml: f, images: src}
+		}
+		return jobs, nil
+	}
+	if c.opts.Subset != "" {
+		return nil, &importers.Error{Pos: c.pos(name), Err: fmt.Errorf("a subset (-subset %s) needs a VOC root, and this folder has no %s/", c.opts.Subset, AnnotationsDir)}
+	}
+	files, err := xmlFiles(c.fsys, name)
+	if err != nil {
+		return nil, &importers.Error{Pos: c.pos(name), Err: err}
+	}
+	if len(files) == 0 {
+		return nil, &importers.Error{Pos: c.pos(name), Err: fmt.Errorf("no %s/ folder and no *.xml files here: not a VOC dataset", AnnotationsDir)}
+	}
+	src := c.source(name)
+	jobs := make([]job, len(files))
+	for i, f := range files {
+		jobs[i] = job{xml: f, images: src}
+	}
+	return jobs, nil
+}
+
+// xmlFiles lists the *.xml files directly in dir, sorted by name. Hidden files (".name",
+// such as macOS "._name" resource forks) are not annotations and are skipped.
+func xmlFiles(fsys fs.FS, dir string) ([]string, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || strings.HasPrefix(n, ".") || !strings.EqualFold(path.Ext(n), ".xml") {
+			continue
+		}
+		out = append(out, path.Join(dir, n))
+	}
+	return out, nil // fs.ReadDir sorts by name
+}
+
+// planSubset lists the records of ImageSets/Main/<subset>.txt.
+func (c *converter) planSubset(root string, src imagefile.Source) ([]job, error) {
+	list := path.Join(root, ImageSetsDir, c.opts.Subset+".txt")
+	data, err := fs.ReadFile(c.fsys, list)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			err = fmt.Errorf("subset %q not found%s", c.opts.Subset, c.availableSubsets(root))
+		}
+		return nil, &importers.Error{Pos: c.pos(list), Err: err}
+	}
+	var jobs []job
+	seen := map[string]int{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		text := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		id := strings.Fields(text)[0]
+		pos := importers.Position{File: c.display(list), Line: line}
+		if first, dup := seen[id]; dup {
+			w := importers.Warning{Pos: pos, Reason: fmt.Sprintf("%q is listed again (first on line %d); converted once", id, first)}
+			jobs = append(jobs, job{listed: pos, note: &w})
+			continue
+		}
+		seen[id] = line
+		j := job{id: id, listed: pos, images: src}
+		if rel, err := imagefile.Confine(id); err == nil {
+			j.xml = path.Join(root, AnnotationsDir, rel+".xml") // may not exist: see convert
+		}
+		jobs = append(jobs, j)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, &importers.Error{Pos: c.pos(list), Err: err}
+	}
+	return jobs, nil
+}
+
+// availableSubsets names the lists of ImageSets/Main, for the "subset not found" error.
+func (c *converter) availableSubsets(root string) string {
+	entries, err := fs.ReadDir(c.fsys, path.Join(root, ImageSetsDir))
+	if err != nil {
+		return fmt.Sprintf(" (there is no %s/ folder)", ImageSetsDir)
+	}
+	var names []string
+	for _, e := range entries {
+		if n, ok := strings.CutSuffix(e.Name(), ".txt"); ok && !e.IsDir() {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return fmt.Sprintf(" (%s/ has no lists)", ImageSetsDir)
+	}
+	const most = 20
+	more := ""
+	if len(names) > most {
+		more = fmt.Sprintf(", and %d more", len(names)-most)
+		names = names[:most]
+	}
+	return fmt.Sprintf(" (%s/ has: %s%s)", ImageSetsDir, strings.Join(names, ", "), more)
+}
+
+// run converts the jobs, in parallel when there are several, and yields their samples in
+// the jobs' order. Workers never call Warn: their warnings travel with the result and are
+// reported by the consuming goroutine, in order. When the consumer stops (or ctx is done)
+// the workers are stopped and waited for before run returns.
+func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample, error) bool) {
+	workers := c.opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, len(jobs))
+	if workers <= 1 {
+		for i := range jobs {
+			if err := importers.Check(ctx, c.jobPos(&jobs[i])); err != nil {
+				yield(nil, err)
+				return
+			}
+			if !c.deliver(c.convert(&jobs[i]), yield) {
+				return
+			}
+		}
+		return
+	}
+
+	// A window of results in flight: job i+window is handed out only after the consumer
+	// has taken result i, so ring slot i%window is always free when a worker fills it.
+	window := 4 * workers
+	ring := make([]chan result, window)
+	for i := range ring {
+		ring[i] = make(chan result, 1)
+	}
+	tokens := make(chan struct{}, window)
+	todo := make(chan int)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // dispatcher
+		defer wg.Done()
+		defer close(todo)
+		for i := range jobs {
+			select {
+			case tokens <- struct{}{}:
+			case <-done:
+				return
+			}
+			select {
+			case todo <- i:
+			case <-done:
+				return
+			}
+		}
+	}()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range todo {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				ring[i%window] <- c.convert(&jobs[i])
+			}
+		}()
+	}
+	defer func() {
+		close(done)
+		wg.Wait()
+	}()
+	for i := range jobs {
+		if err := importers.Check(ctx, c.jobPos(&jobs[i])); err != nil {
+			yield(nil, err)
+			return
+		}
+		var r result
+		select {
+		case r = <-ring[i%window]:
+		case <-ctx.Done():
+			yield(nil, importers.Check(ctx, c.jobPos(&jobs[i])))
+			return
+		}
+		<-tokens
+		if err := importers.Check(ctx, c.jobPos(&jobs[i])); err != nil {
+			yield(nil, err)
+			return
+		}
+		if !c.deliver(r, yield) {
+			return
+		}
+	}
+}
+
+// deliver reports a result's warnings and yields its sample or error; it returns whether
+// the stream goes on.
+func (c *converter) deliver(r result, yield func(*api.Sample, error) bool) bool {
+	for _, w := range r.warnings {
+		c.opts.Warn.Warn(w)
+	}
+	switch {
+	case r.err != nil:
+		yield(nil, r.err)
+		return false
+	case r.sample != nil:
+		return yield(r.sample, nil)
+	}
+	return true
+}
+
+func (c *converter) jobPos(j *job) importers.Position {
+	if j.id != "" {
+		return j.listed
+	}
+	return c.pos(j.xml)
+}
+
+// hasImageExt reports whether a file name ends in the extension of an image type the
+// service takes (JPG, JPEG, PNG, BMP), in any case.
+func hasImageExt(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".jpg", ".jpeg", ".png", ".bmp":
+		return true
+	}
+	return false
+}
+
+// findByStem looks for stem + one of imageExts in the images folder.
+func findByStem(src *imagefile.Source, stem string) (string, bool) {
+	for _, ext := range imageExts {
+		if exists(src, stem+ext) {
+			return stem + ext, true
+		}
+	}
+	return "", false
+}
+
+func exists(src *imagefile.Source, rel string) bool {
+	fi, err := src.Stat(rel)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// quoteList renders names for a message, at most a few.
+func quoteList(names []string) string {
+	names = slices.Compact(names)
+	const most = 4
+	more := ""
+	if len(names) > most {
+		more = fmt.Sprintf(" and %d more", len(names)-most)
+		names = names[:most]
+	}
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ") + more
+}

@@ -1,0 +1,356 @@
+package upload
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"iter"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/emit"
+)
+
+// Destination names the dataset a journal belongs to. A journal refuses to serve another.
+type Destination struct {
+	Endpoint  string `json:"endpoint"`
+	ProjectID string `json:"project_id"`
+	DatasetID string `json:"dataset_id"`
+}
+
+// Destination is where the client posts to.
+func (c *Client) Destination() Destination {
+	return Destination{Endpoint: strings.TrimRight(c.Endpoint, "/"), ProjectID: c.ProjectID, DatasetID: c.DatasetID}
+}
+
+// JournalName is the journal's default file name for a dataset: upload-<dataset>.journal
+// (never *.json, so that it is not read as a request body).
+func JournalName(datasetID string) string {
+	var b strings.Builder
+	for _, r := range datasetID {
+		if r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return "upload-" + b.String() + ".journal"
+}
+
+// Journal records which samples the endpoint acknowledged, so that a rerun sends only the
+// rest. It is a text file of JSON lines: a header naming the Destination, then one record
+// per answered batch listing the samples created, the samples that already existed
+// (ModelArts.4422, counted as done) and the samples that failed (name, error_code,
+// error_msg). Each record is written and fsynced before the batch is counted, so a run
+// killed at any moment (kill -9 included) loses at most the answers it had not recorded
+// yet; those samples are sent again and the service answers ModelArts.4422 for any it had
+// stored. A torn last line is ignored and cut off.
+//
+// Samples are known by name; a sample without a name by "<sha256:HEX>" of its JSON (the
+// angle brackets cannot occur in a name). In memory the journal keeps 16 bytes per sample
+// acknowledged by earlier runs (what Skip leaves out), nothing per sample of this run. It
+// holds names, codes and messages: never credentials.
+type Journal struct {
+	path     string
+	dest     Destination
+	readOnly bool
+
+	mu      sync.Mutex
+	f       *os.File
+	broken  error // a write or sync failed: nothing more is recorded
+	done    map[[2]uint64]struct{}
+	failed  map[string]SampleError // failures not acknowledged since
+	skipped atomic.Int64
+}
+
+// journalHeader is the journal's first line.
+type journalHeader struct {
+	Journal string `json:"journal"`
+	Version int    `json:"version"`
+	Destination
+}
+
+const journalMagic = "convert upload"
+
+// journalRecord is one answered batch.
+type journalRecord struct {
+	Batch    int           `json:"batch"`
+	Created  []string      `json:"created,omitempty"`
+	Existing []string      `json:"existing,omitempty"`
+	Failed   []SampleError `json:"failed,omitempty"`
+}
+
+// OpenJournal opens (or, unless readOnly, creates) the journal at path for dest. It fails
+// when the journal belongs to another destination or is damaged other than by a torn last
+// line. A read-only journal (for dry runs) is never created or written.
+func OpenJournal(path string, dest Destination, readOnly bool) (*Journal, error) {
+	dest.Endpoint = strings.TrimRight(dest.Endpoint, "/")
+	j := &Journal{path: path, dest: dest, readOnly: readOnly, done: map[[2]uint64]struct{}{}, failed: map[string]SampleError{}}
+	flag := os.O_RDWR
+	if readOnly {
+		flag = os.O_RDONLY
+	}
+	f, err := os.OpenFile(path, flag, 0)
+	switch {
+	case errors.Is(err, os.ErrNotExist) && readOnly:
+		return j, nil
+	case errors.Is(err, os.ErrNotExist):
+		return j, j.create()
+	case err != nil:
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	good, err := j.load(f)
+	if err == nil && !readOnly {
+		// Cut a torn last line off, so the next record starts on a line of its own.
+		if err = f.Truncate(good); err == nil {
+			_, err = f.Seek(good, io.SeekStart)
+		}
+	}
+	if err != nil || readOnly {
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		return j, nil
+	}
+	j.f = f
+	return j, nil
+}
+
+func (j *Journal) create() error {
+	f, err := os.OpenFile(j.path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	line, _ := json.Marshal(journalHeader{Journal: journalMagic, Version: 1, Destination: j.dest})
+	if _, err = f.Write(append(line, '\n')); err == nil {
+		err = f.Sync()
+	}
+	if err == nil {
+		err = syncDir(filepath.Dir(j.path))
+	}
+	if err != nil {
+		f.Close()
+		os.Remove(j.path)
+		return fmt.Errorf("journal: creating %s: %w", j.path, err)
+	}
+	j.f = f
+	return nil
+}
+
+// load reads the journal and returns the length of its complete lines.
+func (j *Journal) load(f *os.File) (int64, error) {
+	r := bufio.NewReaderSize(f, 64<<10)
+	var off int64
+	for n := 1; ; n++ {
+		line, err := r.ReadBytes('\n')
+		if err == io.EOF {
+			if n == 1 && len(line) == 0 {
+				return 0, fmt.Errorf("journal %s is empty; remove it or choose another -journal", j.path)
+			}
+			return off, nil // a torn last line (len(line) > 0) is ignored
+		}
+		if err != nil {
+			return 0, fmt.Errorf("journal: %w", err)
+		}
+		off += int64(len(line))
+		if n == 1 {
+			var h journalHeader
+			if json.Unmarshal(line, &h) != nil || h.Journal != journalMagic {
+				return 0, fmt.Errorf("%s is not an upload journal", j.path)
+			}
+			h.Endpoint = strings.TrimRight(h.Endpoint, "/")
+			if h.Destination != j.dest {
+				return 0, fmt.Errorf("journal %s belongs to dataset %s of project %s at %s, not to dataset %s of project %s at %s; choose another -journal",
+					j.path, h.DatasetID, h.ProjectID, h.Endpoint, j.dest.DatasetID, j.dest.ProjectID, j.dest.Endpoint)
+			}
+			continue
+		}
+		var rec journalRecord
+		if err := json.Unmarshal(bytes.TrimSpace(line), &rec); err != nil {
+			return 0, fmt.Errorf("journal %s, line %d: damaged (%v); remove the line or choose another -journal", j.path, n, err)
+		}
+		j.apply(&rec)
+	}
+}
+
+func (j *Journal) apply(rec *journalRecord) {
+	for _, lists := range [][]string{rec.Created, rec.Existing} {
+		for _, k := range lists {
+			j.done[keyHash(k)] = struct{}{}
+			delete(j.failed, k)
+		}
+	}
+	for _, f := range rec.Failed {
+		j.failed[f.Name] = f
+	}
+}
+
+// record appends the outcomes of answered batches durably, one line each: it returns once
+// the lines are written and fsynced (one fsync for all of them).
+func (j *Journal) record(rs ...*BatchResult) error {
+	if j == nil || j.readOnly {
+		return nil
+	}
+	var buf bytes.Buffer
+	for _, r := range rs {
+		if len(r.Created)+len(r.Existing)+len(r.Failed) == 0 {
+			continue
+		}
+		line, err := json.Marshal(journalRecord{Batch: r.Seq, Created: r.Created, Existing: r.Existing, Failed: r.Failed})
+		if err != nil {
+			return err
+		}
+		buf.Write(line)
+		buf.WriteByte('\n')
+	}
+	if buf.Len() == 0 {
+		return nil
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	switch {
+	case j.broken != nil:
+		return j.broken
+	case j.f == nil:
+		return errors.New("journal: closed")
+	}
+	if _, err := j.f.Write(buf.Bytes()); err != nil {
+		j.broken = fmt.Errorf("journal: writing %s: %w", j.path, err) // the file may end in a partial line
+		return j.broken
+	}
+	if err := j.f.Sync(); err != nil {
+		j.broken = fmt.Errorf("journal: syncing %s: %w", j.path, err)
+		return j.broken
+	}
+	// The in-memory sets keep what the journal held when it was opened (what Skip leaves
+	// out): within a run every sample is sent once anyway, so memory stays flat.
+	return nil
+}
+
+// Path is the journal's file.
+func (j *Journal) Path() string { return j.path }
+
+// Done reports whether the sample known by key (see SampleKey) was acknowledged by the
+// time the journal was opened.
+func (j *Journal) Done(key string) bool {
+	if j == nil {
+		return false
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	_, ok := j.done[keyHash(key)]
+	return ok
+}
+
+// Acknowledged is how many samples were acknowledged by the time the journal was opened.
+func (j *Journal) Acknowledged() int {
+	if j == nil {
+		return 0
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return len(j.done)
+}
+
+// Failed lists the samples whose last answer was a failure by the time the journal was
+// opened, by name.
+func (j *Journal) Failed() []SampleError {
+	if j == nil {
+		return nil
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	out := make([]SampleError, 0, len(j.failed))
+	for _, f := range j.failed {
+		out = append(out, f)
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Name < out[b].Name })
+	return out
+}
+
+// Skip passes samples through, leaving out those the journal knows as done; Skipped counts
+// them. A nil journal skips nothing.
+func (j *Journal) Skip(samples iter.Seq2[*api.Sample, error]) iter.Seq2[*api.Sample, error] {
+	if j == nil {
+		return samples
+	}
+	return func(yield func(*api.Sample, error) bool) {
+		for s, err := range samples {
+			if err == nil && s != nil && j.Done(SampleKey(s)) {
+				j.skipped.Add(1)
+				continue
+			}
+			if !yield(s, err) {
+				return
+			}
+		}
+	}
+}
+
+// Skipped is how many samples Skip left out.
+func (j *Journal) Skipped() int {
+	if j == nil {
+		return 0
+	}
+	return int(j.skipped.Load())
+}
+
+// Close closes the journal file.
+func (j *Journal) Close() error {
+	if j == nil {
+		return nil
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return nil
+	}
+	err := j.f.Close()
+	j.f = nil
+	return err
+}
+
+// SampleKey is how the journal knows a sample: its name, or for a sample without one
+// "<sha256:HEX>" of its JSON as it appears in a request body.
+func SampleKey(s *api.Sample) string {
+	if s.Name != "" {
+		return s.Name
+	}
+	raw, err := emit.EncodeSample(s)
+	if err != nil {
+		return ""
+	}
+	return rawKey(raw)
+}
+
+func rawKey(raw []byte) string { return "<sha256:" + BodyHash(raw) + ">" }
+
+// keySeeds seed keyHash. The set is rebuilt from the names in every process, so the hash
+// need not be stable across processes: 128 bits of seeded hash make collisions negligible.
+var keySeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+func keyHash(key string) [2]uint64 {
+	return [2]uint64{maphash.String(keySeeds[0], key), maphash.String(keySeeds[1], key)}
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,104 @@
+package upload
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var dest = Destination{Endpoint: "https://modelarts.x.example/", ProjectID: "p", DatasetID: "d"}
+
+func TestJournalRecordsAndReloads(t *testing.T) {
+	path := filepath.Join(t.TempDir(), JournalName("d"))
+	j, err := OpenJournal(path, dest, false)
+	require.NoError(t, err)
+	require.NoError(t, j.record(&BatchResult{Seq: 1, Created: []string{"a", "b"}, Existing: []string{"c"},
+		Failed: []SampleError{{Name: "d", Code: "ModelArts.4421", Message: "upload failed"}}}))
+	require.NoError(t, j.record(&BatchResult{Seq: 2, Failed: []SampleError{{Name: "e", Code: "X"}}}))
+	require.NoError(t, j.record(&BatchResult{Seq: 3, Created: []string{"e"}})) // e succeeded later
+	require.NoError(t, j.Close())
+
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, `{"journal":"convert upload","version":1,"endpoint":"https://modelarts.x.example","project_id":"p","dataset_id":"d"}
+{"batch":1,"created":["a","b"],"existing":["c"],"failed":[{"name":"d","error_code":"ModelArts.4421","error_msg":"upload failed"}]}
+{"batch":2,"failed":[{"name":"e","error_code":"X"}]}
+{"batch":3,"created":["e"]}
+`, string(data))
+
+	j, err = OpenJournal(path, dest, true)
+	require.NoError(t, err)
+	for _, k := range []string{"a", "b", "c", "e"} {
+		assert.True(t, j.Done(k), k)
+	}
+	assert.False(t, j.Done("d"))
+	assert.Equal(t, 4, j.Acknowledged())
+	assert.Equal(t, []SampleError{{Name: "d", Code: "ModelArts.4421", Message: "upload failed"}}, j.Failed())
+}
+
+func TestJournalTornLastLineIsCutOff(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j.journal")
+	j, err := OpenJournal(path, dest, false)
+	require.NoError(t, err)
+	require.NoError(t, j.record(&BatchResult{Seq: 1, Created: []string{"a"}}))
+	require.NoError(t, j.Close())
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString(`{"batch":2,"created":["b","c`) // power lost mid-write
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+
+	j, err = OpenJournal(path, dest, false)
+	require.NoError(t, err)
+	assert.True(t, j.Done("a"))
+	assert.False(t, j.Done("b"), "an unfinished record acknowledges nothing")
+	require.NoError(t, j.record(&BatchResult{Seq: 2, Created: []string{"b"}}))
+	require.NoError(t, j.Close())
+	data, _ := os.ReadFile(path)
+	assert.True(t, strings.HasSuffix(string(data), "\n{\"batch\":1,\"created\":[\"a\"]}\n{\"batch\":2,\"created\":[\"b\"]}\n"), string(data))
+}
+
+func TestJournalRefusesAnotherDestinationOrDamage(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "j.journal")
+	j, err := OpenJournal(path, dest, false)
+	require.NoError(t, err)
+	require.NoError(t, j.Close())
+	other := dest
+	other.DatasetID = "other"
+	_, err = OpenJournal(path, other, false)
+	assert.ErrorContains(t, err, "belongs to dataset d")
+
+	damaged := filepath.Join(dir, "damaged.journal")
+	data, _ := os.ReadFile(path)
+	require.NoError(t, os.WriteFile(damaged, append(data, "garbage\n{\"batch\":2}\n"...), 0o644))
+	_, err = OpenJournal(damaged, dest, false)
+	assert.ErrorContains(t, err, "line 2: damaged")
+
+	notJournal := filepath.Join(dir, "x.journal")
+	require.NoError(t, os.WriteFile(notJournal, []byte("{\"samples\":[]}\n"), 0o644))
+	_, err = OpenJournal(notJournal, dest, false)
+	assert.ErrorContains(t, err, "not an upload journal")
+
+	empty := filepath.Join(dir, "empty.journal")
+	require.NoError(t, os.WriteFile(empty, nil, 0o644))
+	_, err = OpenJournal(empty, dest, false)
+	assert.ErrorContains(t, err, "empty")
+}
+
+func TestReadOnlyJournalIsNeverCreated(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j.journal")
+	j, err := OpenJournal(path, dest, true)
+	require.NoError(t, err)
+	require.NoError(t, j.record(&BatchResult{Seq: 1, Created: []string{"a"}}))
+	assert.NoFileExists(t, path)
+}
+
+func TestJournalName(t *testing.T) {
+	assert.Equal(t, "upload-4f1c-9a.journal", JournalName("4f1c-9a"))
+	assert.Equal(t, "upload-.._x_y.journal", JournalName("../x/y"))
+}

@@ -1,0 +1,426 @@
+package upload
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/emit"
+)
+
+// DefaultConcurrency is how many requests Uploader keeps in flight when Concurrency is 0.
+const DefaultConcurrency = 4
+
+// Uploader streams batches to the endpoint with a Client, Concurrency requests at a time,
+// and records every answer in a Journal. Memory holds the request bodies in flight (at
+// most Concurrency+2), emit.Batches' 8 bytes per sample name and the journal's 16 bytes per
+// sample acknowledged by earlier runs.
+//
+// Per batch: a 413 / ModelArts.4104 splits the batch and sends the halves (down to single
+// samples); an HTTP 200 with per-sample success:false records each failed sample (name,
+// error_code, error_msg), and a rerun retries exactly those; ModelArts.4422 ("already
+// exists") counts as done. Another 4xx fails the batch's samples and the run goes on. A 401,
+// 403 or 404, a dataset that does not exist or is being published, retries exhausted or a
+// journal that cannot be written stop the run: no new batch is taken, the answers of those
+// in flight are recorded.
+type Uploader struct {
+	Client      *Client
+	Journal     *Journal // nil: nothing is recorded and nothing skipped
+	Concurrency int      // requests in flight; 0 means DefaultConcurrency
+	// DryRun builds and signs every request (the batches are validated by emit.Batches) but
+	// sends nothing and records nothing.
+	DryRun bool
+	// OnBatch, when set, receives each batch's outcome, in batch order, from one goroutine
+	// at a time.
+	OnBatch func(*BatchResult)
+}
+
+// SampleError is a sample the service refused.
+type SampleError struct {
+	Name    string `json:"name"`
+	Code    string `json:"error_code,omitempty"`
+	Message string `json:"error_msg,omitempty"`
+}
+
+func (e SampleError) String() string {
+	switch {
+	case e.Code != "" && e.Message != "":
+		return e.Code + ": " + e.Message
+	case e.Code != "":
+		return e.Code
+	}
+	return e.Message
+}
+
+// BatchResult is what became of one batch. Samples are named by their journal key (see
+// SampleKey).
+type BatchResult struct {
+	Seq      int
+	Created  []string      // acknowledged as added
+	Existing []string      // ModelArts.4422: already in the dataset, counted as done
+	Failed   []SampleError // refused; recorded, retried by a rerun
+	// Unacknowledged counts samples whose fate is unknown because the run stopped (Err).
+	Unacknowledged int
+	Requests       int // HTTP attempts the batch took (retries and split halves included)
+	Err            error
+}
+
+// Stats counts a run: the batches and samples taken from the stream (emit.Stats), the
+// requests made and what the endpoint said about the samples.
+type Stats struct {
+	emit.Stats
+	Requests       int
+	Created        int
+	Existing       int
+	Failed         int
+	Unacknowledged int // taken but not answered: the run stopped or was interrupted
+	Skipped        int // left out because the journal knew them as done
+}
+
+// UploadSamples batches samples with emit.Batches (opts) after leaving out those the journal
+// knows as done, and uploads the batches.
+func (u *Uploader) UploadSamples(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts emit.Options) (Stats, error) {
+	return u.Upload(ctx, emit.Batches(ctx, u.Journal.Skip(samples), opts))
+}
+
+// Upload sends the batches and returns what became of them. It stops taking batches when
+// ctx ends, when the stream yields an error or when the run must stop (see Uploader); the
+// error then says why. When every batch was answered but some samples failed, the error
+// wraps ErrSamplesFailed.
+func (u *Uploader) Upload(ctx context.Context, batches iter.Seq2[*emit.Batch, error]) (Stats, error) {
+	var st Stats
+	if u.Client == nil {
+		return st, errors.New("upload: no client")
+	}
+	if err := u.Client.check(); err != nil {
+		return st, err
+	}
+	n := u.Concurrency
+	if n <= 0 {
+		n = DefaultConcurrency
+	}
+	stop, abort := context.WithCancelCause(ctx)
+	defer abort(nil)
+
+	type job struct {
+		i int
+		b *emit.Batch
+	}
+	type done struct {
+		i int
+		r *BatchResult
+	}
+	// Workers send; one committer writes their answers to the journal, several per fsync
+	// (group commit), while the workers go on sending; the collector counts only what the
+	// committer has made durable, and gives it to OnBatch in batch order.
+	jobs := make(chan job)
+	answers := make(chan done, n)
+	results := make(chan done, n)
+	var workers sync.WaitGroup
+	for range n {
+		workers.Go(func() {
+			for j := range jobs {
+				r := u.batch(ctx, j.b)
+				if r.Err != nil {
+					abort(r.Err) // before taking another job
+				}
+				answers <- done{j.i, r}
+			}
+		})
+	}
+	committed := make(chan struct{})
+	go func() {
+		defer close(committed)
+		for d := range answers {
+			group := []done{d}
+		more:
+			for {
+				select {
+				case d, ok := <-answers:
+					if !ok {
+						break more
+					}
+					group = append(group, d)
+				default:
+					break more
+				}
+			}
+			rs := make([]*BatchResult, len(group))
+			for k, d := range group {
+				rs[k] = d.r
+			}
+			if err := u.Journal.record(rs...); err != nil {
+				for _, r := range rs {
+					// Answered but not recorded: not counted, and the run stops.
+					r.Unacknowledged += len(r.Created) + len(r.Existing) + len(r.Failed)
+					r.Created, r.Existing, r.Failed = nil, nil, nil
+					r.Err = err
+				}
+			}
+			for _, d := range group {
+				if d.r.Err != nil {
+					abort(d.r.Err) // the journal failed
+				}
+				results <- d
+			}
+		}
+	}()
+
+	var answered Stats
+	collected := make(chan struct{})
+	go func() {
+		defer close(collected)
+		pending := map[int]*BatchResult{}
+		next := 0
+		for d := range results {
+			pending[d.i] = d.r
+			for r, ok := pending[next]; ok; r, ok = pending[next] {
+				delete(pending, next)
+				next++
+				answered.Requests += r.Requests
+				answered.Created += len(r.Created)
+				answered.Existing += len(r.Existing)
+				answered.Failed += len(r.Failed)
+				answered.Unacknowledged += r.Unacknowledged
+				if u.OnBatch != nil {
+					u.OnBatch(r)
+				}
+			}
+		}
+	}()
+
+	var streamErr error
+	i := 0
+dispatch:
+	for b, err := range batches {
+		if err != nil {
+			streamErr = err
+			break
+		}
+		if stop.Err() != nil {
+			break
+		}
+		select {
+		case jobs <- job{i, b}:
+			i++
+			st.Add(b)
+		case <-stop.Done():
+			break dispatch
+		}
+	}
+	close(jobs)
+	workers.Wait()
+	close(answers)
+	<-committed
+	close(results)
+	<-collected
+
+	st.Requests = answered.Requests
+	st.Created, st.Existing, st.Failed = answered.Created, answered.Existing, answered.Failed
+	st.Unacknowledged = answered.Unacknowledged
+	st.Skipped = u.Journal.Skipped()
+
+	cause := context.Cause(stop)
+	switch {
+	case ctx.Err() != nil:
+		return st, fmt.Errorf("interrupted: %w", ctx.Err())
+	case cause != nil && !errors.Is(cause, context.Canceled):
+		return st, fmt.Errorf("stopped: %w", cause)
+	case streamErr != nil:
+		return st, streamErr
+	case st.Failed > 0:
+		return st, fmt.Errorf("%d of %d samples failed: %w", st.Failed, st.Samples, ErrSamplesFailed)
+	}
+	return st, nil
+}
+
+// batch sends one batch, splitting it when needed.
+func (u *Uploader) batch(ctx context.Context, b *emit.Batch) *BatchResult {
+	r := &BatchResult{Seq: b.Seq}
+	p := &part{body: b.Body, keys: b.Names}
+	if err := p.resolveKeys(); err != nil {
+		r.Unacknowledged, r.Err = len(b.Names), err
+		return r
+	}
+	u.send(ctx, p, r)
+	return r
+}
+
+// send posts one part of a batch and classifies the answer into r.
+func (u *Uploader) send(ctx context.Context, p *part, r *BatchResult) {
+	if err := ctx.Err(); err != nil {
+		r.Unacknowledged += len(p.keys)
+		return
+	}
+	if u.DryRun {
+		if _, err := u.Client.NewRequest(ctx, p.body); err != nil {
+			r.Unacknowledged += len(p.keys)
+			r.Err = err
+		}
+		return
+	}
+	resp, attempts, err := u.Client.send(ctx, p.body)
+	r.Requests += attempts
+	if err == nil && !resp.Success && len(resp.Results) == 0 {
+		// A batch-level refusal in an HTTP 200.
+		err = &Error{StatusCode: 200, Code: resp.ErrorCode, Message: resp.ErrorMsg}
+	}
+	if err != nil {
+		switch {
+		case ctx.Err() != nil && Retryable(err):
+			r.Unacknowledged += len(p.keys)
+		case (errors.Is(err, ErrTooLarge) || errors.Is(err, ErrExists)) && len(p.keys) > 1:
+			left, right, serr := p.split()
+			if serr != nil {
+				r.Unacknowledged += len(p.keys)
+				r.Err = serr
+				return
+			}
+			u.send(ctx, left, r)
+			u.send(ctx, right, r)
+		case errors.Is(err, ErrExists):
+			r.Existing = append(r.Existing, p.keys...)
+		case sampleLevel(err):
+			var e *Error
+			errors.As(err, &e)
+			for _, k := range p.keys {
+				r.Failed = append(r.Failed, SampleError{Name: k, Code: e.Code, Message: fmt.Sprintf("HTTP %d: %s", e.StatusCode, e.Message)})
+			}
+		default:
+			r.Unacknowledged += len(p.keys)
+			r.Err = err
+		}
+		return
+	}
+	classify(p.keys, resp, r)
+}
+
+// classify sorts the samples of an answered request by their results. Results are matched
+// by position when there is one per sample and its name agrees, otherwise by name (the
+// service may answer with the stored path, which ends in the name).
+func classify(keys []string, resp *api.Response, r *BatchResult) {
+	res := resp.Results
+	find := func(i int, k string) *api.UploadSampleResp {
+		if len(res) == len(keys) && (res[i].Name == "" || nameMatches(res[i].Name, k)) {
+			return &res[i]
+		}
+		for j := range res {
+			if res[j].Name == k {
+				return &res[j]
+			}
+		}
+		for j := range res {
+			if nameMatches(res[j].Name, k) {
+				return &res[j]
+			}
+		}
+		return nil
+	}
+	for i, k := range keys {
+		got := find(i, k)
+		switch {
+		case got == nil && resp.Success:
+			r.Created = append(r.Created, k)
+		case got == nil:
+			r.Failed = append(r.Failed, SampleError{Name: k, Code: resp.ErrorCode,
+				Message: "the service answered success:false without a result for this sample"})
+		case got.Success:
+			r.Created = append(r.Created, k)
+		case got.ErrorCode == CodeExists:
+			r.Existing = append(r.Existing, k)
+		default:
+			r.Failed = append(r.Failed, SampleError{Name: k, Code: got.ErrorCode, Message: got.ErrorMsg})
+		}
+	}
+}
+
+func nameMatches(result, key string) bool {
+	return result == key || strings.HasSuffix(result, "/"+key)
+}
+
+// part is a batch or a piece of one: its body and its samples' keys; the body's framing and
+// samples are parsed only when needed (splitting, or samples without names).
+type part struct {
+	body    []byte
+	keys    []string
+	head    []byte            // `{...,"samples":[`
+	samples []json.RawMessage // nil until parsed
+}
+
+func (p *part) parse() error {
+	if p.samples != nil {
+		return nil
+	}
+	var m struct {
+		FinalAnnotation json.RawMessage   `json:"final_annotation"`
+		LabelFormat     json.RawMessage   `json:"label_format"`
+		Samples         []json.RawMessage `json:"samples"`
+	}
+	if err := json.Unmarshal(p.body, &m); err != nil {
+		return fmt.Errorf("upload: a request body does not parse: %w", err)
+	}
+	if len(m.Samples) != len(p.keys) {
+		return fmt.Errorf("upload: a request body holds %d samples but its batch names %d", len(m.Samples), len(p.keys))
+	}
+	var h bytes.Buffer
+	h.WriteByte('{')
+	if m.FinalAnnotation != nil {
+		h.WriteString(`"final_annotation":`)
+		h.Write(m.FinalAnnotation)
+		h.WriteByte(',')
+	}
+	if m.LabelFormat != nil {
+		h.WriteString(`"label_format":`)
+		h.Write(m.LabelFormat)
+		h.WriteByte(',')
+	}
+	h.WriteString(`"samples":[`)
+	p.head, p.samples = h.Bytes(), m.Samples
+	return nil
+}
+
+// resolveKeys gives samples without a name their "<sha256:...>" key.
+func (p *part) resolveKeys() error {
+	if !slices.Contains(p.keys, "") {
+		return nil
+	}
+	if err := p.parse(); err != nil {
+		return err
+	}
+	keys := append([]string(nil), p.keys...)
+	for i, k := range keys {
+		if k == "" {
+			keys[i] = rawKey(p.samples[i])
+		}
+	}
+	p.keys = keys
+	return nil
+}
+
+// split halves the part.
+func (p *part) split() (*part, *part, error) {
+	if err := p.parse(); err != nil {
+		return nil, nil, err
+	}
+	m := len(p.samples) / 2
+	mk := func(samples []json.RawMessage, keys []string) *part {
+		var b bytes.Buffer
+		b.Write(p.head)
+		for i, s := range samples {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.Write(s)
+		}
+		b.WriteString("]}\n")
+		return &part{body: b.Bytes(), keys: keys, head: p.head, samples: samples}
+	}
+	return mk(p.samples[:m], p.keys[:m]), mk(p.samples[m:], p.keys[m:]), nil
+}
