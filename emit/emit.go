@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"iter"
-	"strings"
 
 	"github.com/modelarts-convert/convert/api"
 )
@@ -141,7 +140,6 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 		seen := make(map[uint64]struct{})
 		var (
 			body    bytes.Buffer
-			one     bytes.Buffer
 			cur     *Batch
 			seq     int
 			overall = len(prefix) + len(suffix)
@@ -162,28 +160,16 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 			cur = nil
 			return yield(b, nil)
 		}
-		for s, err := range samples {
-			if err == nil {
-				err = ctx.Err()
-			}
+		for p, err := range prepare(ctx, samples) {
 			if err != nil {
 				if flush() {
 					yield(nil, err)
 				}
 				return
 			}
-			if vs := api.ValidateSample("sample", s); len(vs) > 0 {
-				// One rejection per sample, naming every broken rule: where in the sample
-				// and why (the reporter names the sample itself).
-				reasons := make([]string, len(vs))
-				for i, v := range vs {
-					where := strings.TrimPrefix(strings.TrimPrefix(v.Path, "sample"), ".")
-					if where == "" {
-						where = "sample"
-					}
-					reasons[i] = where + ": " + v.Reason
-				}
-				reject(s, strings.Join(reasons, "; "))
+			s := p.sample
+			if p.reason != "" {
+				reject(s, p.reason)
 				continue
 			}
 			h := nameHash(s.Name)
@@ -193,19 +179,15 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 					continue
 				}
 			}
-			one.Reset()
-			if err := encodeSample(&one, s); err != nil {
-				reject(s, fmt.Sprintf("cannot encode: %v", err))
-				continue
-			}
-			if overall+one.Len() > opts.MaxBody {
-				reject(s, fmt.Sprintf("encodes to %d bytes; with the request's framing that is over the %d-byte body limit (-max-body)", one.Len(), opts.MaxBody))
+			one := p.json
+			if overall+len(one) > opts.MaxBody {
+				reject(s, fmt.Sprintf("encodes to %d bytes; with the request's framing that is over the %d-byte body limit (-max-body)", len(one), opts.MaxBody))
 				continue
 			}
 			if s.Name != "" {
 				seen[h] = struct{}{}
 			}
-			if cur != nil && (cur.Samples >= opts.BatchSize || body.Len()+1+one.Len()+len(suffix) > opts.MaxBody) {
+			if cur != nil && (cur.Samples >= opts.BatchSize || body.Len()+1+len(one)+len(suffix) > opts.MaxBody) {
 				if !flush() {
 					return
 				}
@@ -215,7 +197,7 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 			} else {
 				body.WriteByte(',')
 			}
-			body.Write(one.Bytes())
+			body.Write(one)
 			cur.Samples++
 			cur.Names = append(cur.Names, s.Name)
 			for _, l := range s.Labels {

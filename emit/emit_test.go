@@ -229,3 +229,23 @@ func BenchmarkBatches(b *testing.B) {
 	}
 	b.SetBytes(size)
 }
+
+// A file that cannot be written ends the run with that error instead of converting on.
+func TestWriteDirWriteFailureStops(t *testing.T) {
+	dir := t.TempDir()
+	// A folder where part-000002.json should go makes the second rename fail.
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, FileName(2), "x"), 0o755))
+	read := 0
+	seq := func(yield func(*api.Sample, error) bool) {
+		for _, s := range many(1000) {
+			read++
+			if !yield(s, nil) {
+				return
+			}
+		}
+	}
+	_, err := WriteDir(context.Background(), dir, seq, Options{BatchSize: 10}, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), FileName(2))
+	assert.Less(t, read, 1000, "conversion stopped after the failed write")
+}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/modelarts-convert/convert/api"
 )
@@ -19,10 +20,13 @@ func FileName(seq int) string { return fmt.Sprintf("part-%06d.json", seq) }
 var partFile = regexp.MustCompile(`^part-([0-9]{6,})\.json$`)
 
 // WriteDir writes the stream's batches into dir (created if needed), one request body per
-// file, each written to a temporary file and renamed into place so that an interrupted run
-// never leaves a truncated *.json. Request files from an earlier run that this run did not
+// file, each written to a temporary file, synced and renamed into place so that an interrupted
+// run never leaves a truncated *.json. Request files from an earlier run that this run did not
 // rewrite (part-N.json past the last batch) are removed, so the folder holds exactly this
 // run's requests. onBatch, when not nil, is called after each file is in place.
+//
+// Files are written by a second goroutine while the next batch is being built, so the sync
+// of one file overlaps the encoding of the next; at most two batches are held at once.
 func WriteDir(ctx context.Context, dir string, samples iter.Seq2[*api.Sample, error], opts Options, onBatch func(*Batch, string)) (Stats, error) {
 	var st Stats
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -35,20 +39,48 @@ func WriteDir(ctx context.Context, dir string, samples iter.Seq2[*api.Sample, er
 			rejected(s, reason)
 		}
 	}
+
+	pending := make(chan *Batch, 1)
+	written := make(chan error, 1)
+	var failed atomic.Bool // a write failed: stop converting
+	go func() {
+		var werr error
+		for b := range pending {
+			if werr != nil {
+				continue // drain, so the producer never blocks
+			}
+			path := filepath.Join(dir, FileName(b.Seq))
+			if werr = writeAtomic(path, b.Body); werr != nil {
+				failed.Store(true)
+			} else if onBatch != nil {
+				onBatch(b, path)
+			}
+		}
+		written <- werr
+	}()
+
+	var streamErr error
+	batches := 0
 	for b, err := range Batches(ctx, samples, opts) {
 		if err != nil {
-			return st, err
+			streamErr = err
+			break
 		}
-		path := filepath.Join(dir, FileName(b.Seq))
-		if err := writeAtomic(path, b.Body); err != nil {
-			return st, err
-		}
+		pending <- b
 		st.Add(b)
-		if onBatch != nil {
-			onBatch(b, path)
+		batches++
+		if failed.Load() {
+			break
 		}
 	}
-	return st, removeStale(dir, st.Batches)
+	close(pending)
+	if err := <-written; err != nil {
+		return st, err
+	}
+	if streamErr != nil {
+		return st, streamErr
+	}
+	return st, removeStale(dir, batches)
 }
 
 // writeAtomic writes data to a temporary file beside path (not named *.json), syncs it and

@@ -7,7 +7,8 @@
 // The returned stream is single-use. A record that cannot become a valid sample is reported
 // to Options.Warn as a [Warning] with Rejected set, and the stream goes on; a fatal problem
 // (unreadable input, malformed JSON, a cancelled context) is yielded once as (nil, err) and
-// ends the stream.
+// ends the stream. A yielded sample belongs to the consumer: the importer never touches it
+// again.
 package importers
 
 import (

@@ -1,0 +1,161 @@
+// Package coco reads COCO annotation files (object instances, person keypoints, and detection
+// results files) into ModelArts image samples: one sample per images[] entry, with an
+// object-detection label per annotation (a bndbox from bbox, or polygons from the
+// segmentation, crowd RLE masks traced to their outline), point labels for keypoints, and the
+// annotation's extra attributes as label properties.
+//
+// COCO files are large (train2017's instances file is 470 MB), so the document is streamed
+// with encoding/json's Decoder (Token and More for the structure, one Decode per array
+// element) and never held whole. Key order is not assumed; the real files put categories
+// last, so no label can be named before the end of the file. The reader therefore makes one
+// pass over the input, keeping only each image's compact state (id, file name, size) and the
+// categories, and writes each annotation, already reduced to what its labels need, to a spill
+// store (memory up to Options.SpillMemory, then a temporary file), chained per image. After
+// the pass it emits the images in images[] order, reading back each image's annotations.
+// Peak memory is the compact image state, 12 bytes per annotation, the in-memory part of the
+// spill and the samples in flight; in bbox mode nothing of a segmentation is kept.
+//
+// Two goroutines share the work: while reading, one walks the document (the Decoder's scan)
+// and the other converts the elements; while emitting, one builds the samples and the
+// caller's goroutine consumes them. Warnings are always reported from the caller's goroutine.
+package coco
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"iter"
+
+	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/internal/imagefile"
+)
+
+// Shape says which geometry of an annotation becomes its label.
+type Shape string
+
+// Shapes.
+const (
+	// ShapeBBox makes one bndbox label per annotation from its bbox [x, y, width, height]:
+	// [[x, y], [x+width, y+height]], the sums computed exactly in decimal.
+	ShapeBBox Shape = "bbox"
+	// ShapePolygon makes one polygon label per segmentation part; an RLE mask (crowd
+	// regions) becomes one polygon per connected region, traced along its pixel outline.
+	ShapePolygon Shape = "polygon"
+)
+
+// DefaultSpillMemory is how many bytes of converted annotations are kept in memory before
+// the rest goes to a temporary file.
+const DefaultSpillMemory = 8 << 20
+
+// File is a file to read besides the annotation file.
+type File struct {
+	FS   fs.FS
+	Path string
+	Name string // how diagnostics name the file; Path when empty
+}
+
+// Options control the conversion.
+type Options struct {
+	// Shape is ShapeBBox (the default when empty) or ShapePolygon.
+	Shape Shape
+
+	// Images says where the image files are and how samples carry them: inline base64
+	// data read from Images.FS, or, with Images.OBSPrefix, a data_source path of
+	// OBSPrefix + file_name. Required.
+	Images *imagefile.Source
+
+	// Results, when set, is a detection results file (a bare JSON array of
+	// {image_id, category_id, bbox, score} and optionally segmentation or keypoints) that
+	// supplies the labels, each with its score, instead of the annotation file's
+	// annotations. The annotation file still supplies the images, sizes and category names.
+	Results *File
+	// MinScore leaves out results scored below it (with Results only).
+	MinScore float64
+
+	// Name is how diagnostics name the annotation file; the path given to Read when empty.
+	Name string
+
+	// TempDir holds the spill file ("" is os.TempDir()); SpillMemory is how many bytes of
+	// converted annotations stay in memory before spilling (0 is DefaultSpillMemory; a
+	// negative value spills everything).
+	TempDir     string
+	SpillMemory int
+
+	// Warn receives warnings and rejections.
+	Warn importers.WarnFunc
+}
+
+// ErrNoImages is wrapped by the fatal error of a Read without Options.Images.
+var ErrNoImages = errors.New("no image source: set Options.Images (a folder of images, or an OBS prefix)")
+
+// Read reads the COCO annotation file at path in fsys and yields one sample per images[]
+// entry, in images[] order. The stream is single-use. Annotations and images that cannot be
+// converted are reported to opts.Warn as rejections with their position (byte offset and
+// element, such as "annotations[17] (id 42)"); malformed JSON, an unreadable file or a
+// cancelled ctx end the stream with a fatal *importers.Error. Samples come only after the
+// whole file is read (category names may come last).
+func Read(ctx context.Context, fsys fs.FS, path string, opts Options) iter.Seq2[*api.Sample, error] {
+	return func(yield func(*api.Sample, error) bool) {
+		name := opts.Name
+		if name == "" {
+			name = path
+		}
+		pos := importers.Position{File: name}
+		if err := importers.Check(ctx, pos); err != nil {
+			yield(nil, err)
+			return
+		}
+		f, err := fsys.Open(path)
+		if err != nil {
+			yield(nil, &importers.Error{Pos: pos, Err: err})
+			return
+		}
+		defer f.Close()
+		convert(ctx, f, name, opts, yield)
+	}
+}
+
+// ReadFrom is Read over an already open annotation file (standard input, say), which it
+// reads once, to the end; name is how diagnostics call it. The stream is single-use.
+func ReadFrom(ctx context.Context, r io.Reader, name string, opts Options) iter.Seq2[*api.Sample, error] {
+	return func(yield func(*api.Sample, error) bool) {
+		if err := importers.Check(ctx, importers.Position{File: name}); err != nil {
+			yield(nil, err)
+			return
+		}
+		convert(ctx, r, name, opts, yield)
+	}
+}
+
+func convert(ctx context.Context, r io.Reader, name string, opts Options, yield func(*api.Sample, error) bool) {
+	if opts.Images == nil {
+		yield(nil, &importers.Error{Pos: importers.Position{File: name}, Err: ErrNoImages})
+		return
+	}
+	if opts.Shape == "" {
+		opts.Shape = ShapeBBox
+	}
+	if opts.Shape != ShapeBBox && opts.Shape != ShapePolygon {
+		yield(nil, &importers.Error{Pos: importers.Position{File: name}, Err: errors.New("shape must be bbox or polygon, not " + string(opts.Shape))})
+		return
+	}
+	c := newConverter(name, opts)
+	defer c.close()
+	if err := c.readInstances(ctx, r); err != nil {
+		yield(nil, err)
+		return
+	}
+	if opts.Results != nil {
+		if err := c.readResultsFile(ctx, opts.Results); err != nil {
+			yield(nil, err)
+			return
+		}
+	}
+	if err := c.store.finish(); err != nil {
+		yield(nil, &importers.Error{Pos: importers.Position{File: name}, Err: err})
+		return
+	}
+	c.emit(ctx, yield)
+}

@@ -1,0 +1,454 @@
+package coco
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/importers"
+)
+
+// group is the labels one record made: labels[from:to].
+type group struct {
+	rec      *record
+	from, to int
+}
+
+// item is one step of the emission: a sample (or nil for a rejected image), the warnings
+// that came before it, or the fatal error that ends the stream.
+type item struct {
+	sample *api.Sample
+	warns  []importers.Warning
+	err    error
+}
+
+// itemBatch is how many items the producer hands over at once.
+const itemBatch = 32
+
+// emit yields one sample per image, in images[] order, then rejects the records whose
+// image_id matched no image. The samples are built on a second goroutine, ahead of the
+// consumer (which validates, encodes and writes them) by at most a few batches; warnings
+// are passed along and reported from the consumer's goroutine.
+func (c *converter) emit(ctx context.Context, yield func(*api.Sample, error) bool) {
+	batches := make(chan []item, 8)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		defer close(batches)
+		c.produce(ctx, batches, done)
+	}()
+	defer func() {
+		close(done)
+		<-finished
+	}()
+	for batch := range batches {
+		for _, it := range batch {
+			for _, w := range it.warns {
+				c.opts.Warn.Warn(w)
+			}
+			if it.err == nil && ctx.Err() != nil {
+				it.err = importers.Check(ctx, importers.Position{File: c.name})
+			}
+			if it.err != nil {
+				yield(nil, it.err)
+				return
+			}
+			if it.sample != nil && !yield(it.sample, nil) {
+				return
+			}
+		}
+	}
+}
+
+// produce builds the samples and hands them over in batches; it stops when done is closed.
+func (c *converter) produce(ctx context.Context, batches chan<- []item, done <-chan struct{}) {
+	var pending []importers.Warning
+	c.warn = func(w importers.Warning) { pending = append(pending, w) }
+	var batch []item
+	flush := func() bool {
+		if len(batch) == 0 {
+			return true
+		}
+		select {
+		case batches <- batch:
+			batch = make([]item, 0, itemBatch)
+			return true
+		case <-done:
+			return false
+		}
+	}
+	send := func(it item) bool {
+		it.warns, pending = pending, nil
+		batch = append(batch, it)
+		return len(batch) < itemBatch || flush()
+	}
+	var idxs []int32
+	for i := range c.images {
+		im := &c.images[i]
+		if ctx.Err() != nil {
+			send(item{err: importers.Check(ctx, importers.Position{File: c.name, Offset: im.off, Element: imageElement(i, im)})})
+			flush()
+			return
+		}
+		var recs []record
+		if im.hasID && im.dupeOf < 0 {
+			ch, ok := c.chains[im.id]
+			if ok {
+				delete(c.chains, im.id)
+				idxs = c.chainIndexes(ch, idxs[:0])
+				var err error
+				if recs, err = c.readRecords(idxs); err != nil {
+					send(item{err: &importers.Error{Pos: importers.Position{File: c.name}, Err: err}})
+					flush()
+					return
+				}
+			}
+		}
+		s := c.sample(i, im, recs)
+		if s == nil && len(pending) == 0 {
+			continue
+		}
+		if !send(item{sample: s}) {
+			return
+		}
+	}
+	c.rejectOrphans()
+	if c.boxOnly > 0 {
+		reason := "has no segmentation; its bbox is converted as a bndbox"
+		if c.boxOnly > 1 {
+			reason += fmt.Sprintf(" (so are the bboxes of %d more without a segmentation)", c.boxOnly-1)
+		}
+		c.warn.Warn(importers.Warning{Pos: c.boxOnlyFirst, Reason: reason})
+	}
+	if len(pending) > 0 {
+		send(item{})
+	}
+	flush()
+}
+
+func imageElement(i int, im *imageState) string {
+	if im.hasID {
+		return fmt.Sprintf("images[%d] (id %d)", i, im.id)
+	}
+	return fmt.Sprintf("images[%d]", i)
+}
+
+// chainIndexes returns the indexes of a chain's records in file order.
+func (c *converter) chainIndexes(ch chain, out []int32) []int32 {
+	for r := ch.last; r >= 0; r = c.recPrev[r] {
+		out = append(out, r)
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// readRecords reads records by index; runs of consecutive records in the file are read at
+// once. The records' strings share one allocation; the records are valid until the next call.
+func (c *converter) readRecords(idxs []int32) ([]record, error) {
+	if cap(c.recs) < len(idxs) {
+		c.recs = make([]record, len(idxs), len(idxs)+len(idxs)/2)
+	}
+	recs := c.recs[:len(idxs)]
+	end := func(r int32) int64 {
+		if int(r)+1 < len(c.recOff) {
+			return c.recOff[r+1]
+		}
+		return c.store.size()
+	}
+	all := c.gather[:0]
+	for k := 0; k < len(idxs); {
+		first := idxs[k]
+		last := k
+		if !c.store.inMemory(c.recOff[first]) {
+			for last+1 < len(idxs) && idxs[last+1] == idxs[last]+1 && last-k < 256 {
+				last++
+			}
+		}
+		start := c.recOff[first]
+		buf, err := c.store.read(start, end(idxs[last])-start)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, buf...)
+		k = last + 1
+	}
+	c.gather = all
+	s := string(all)
+	at := int64(0)
+	for q, r := range idxs {
+		n := end(r) - c.recOff[r]
+		if err := decodeRecord(s[at:at+n], &recs[q]); err != nil {
+			return nil, err
+		}
+		at += n
+	}
+	return recs, nil
+}
+
+func (c *converter) recordPos(rec *record) importers.Position {
+	file := c.name
+	if rec.from == fromResults {
+		file = c.resultsName
+	}
+	return importers.Position{File: file, Offset: rec.off, Element: elementName(rec.from, rec.index, rec.id)}
+}
+
+func (c *converter) rejectRecord(rec *record, format string, args ...any) {
+	c.warn.Warn(importers.Warning{Pos: c.recordPos(rec), Rejected: true, Reason: fmt.Sprintf(format, args...)})
+}
+
+func (c *converter) rejectImage(i int, im *imageState, nrecs int, reason string) {
+	if nrecs > 0 {
+		what := "annotations"
+		if c.opts.Results != nil {
+			what = "results"
+		}
+		reason += fmt.Sprintf(" (its %d %s are not converted)", nrecs, what)
+	}
+	c.warn.Warn(importers.Warning{Pos: importers.Position{File: c.name, Offset: im.off, Element: imageElement(i, im)}, Rejected: true, Reason: reason})
+}
+
+// sample builds image i's sample, or rejects it and returns nil.
+func (c *converter) sample(i int, im *imageState, recs []record) *api.Sample {
+	if im.bad != "" {
+		c.rejectImage(i, im, len(recs), im.bad)
+		return nil
+	}
+	s := &api.Sample{
+		Origin:     fmt.Sprintf("%s: %s", c.name, imageElement(i, im)),
+		Name:       im.rel,
+		SampleType: api.SampleImage,
+		Metadata:   api.Metadata{},
+	}
+	if err := c.opts.Images.Attach(s, im.rel); err != nil {
+		c.rejectImage(i, im, len(recs), err.Error())
+		return nil
+	}
+	w, h, depth := int(im.w), int(im.h), 0
+	if c.opts.Images.OBSPrefix == "" && c.opts.Images.FS != nil {
+		// The file is at hand: its header gives the depth, and the size when COCO has none.
+		if sz, err := c.opts.Images.ReadSize(im.rel); err == nil {
+			depth = sz.Depth
+			if w == 0 || h == 0 {
+				w, h = sz.Width, sz.Height
+			} else if sz.Width != w || sz.Height != h {
+				c.warn.Warn(importers.Warning{Pos: importers.Position{File: c.name, Offset: im.off, Element: imageElement(i, im)},
+					Reason: fmt.Sprintf("the image file is %d×%d but the annotation file says %d×%d; the annotation file's size is kept", sz.Width, sz.Height, w, h)})
+			}
+		}
+	}
+	if w > 0 && h > 0 {
+		s.Metadata.SetSize(w, h, depth)
+	}
+
+	var groups []group
+	n := 0
+	for k := range recs {
+		n += max(1, len(recs[k].polygons)) + len(recs[k].keypoints)
+	}
+	s.Labels = make([]api.SampleLabel, 0, n)
+	for k := range recs {
+		rec := &recs[k]
+		cat, ok := c.cats[rec.cat]
+		if !ok {
+			c.rejectRecord(rec, "category_id %d is not among the categories", rec.cat)
+			continue
+		}
+		from := len(s.Labels)
+		labels, why := c.labels(rec, cat, s.Labels)
+		if why != "" {
+			s.Labels = s.Labels[:from]
+			c.rejectRecord(rec, "%s", why)
+			continue
+		}
+		s.Labels = labels
+		groups = append(groups, group{rec: rec, from: from, to: len(s.Labels)})
+	}
+	if len(s.Labels) == 0 {
+		s.Labels = nil
+	}
+	plain := true
+	for _, g := range groups {
+		plain = plain && g.rec.plain
+	}
+	if plain && plainSample(s) {
+		return s
+	}
+	return c.check(i, im, s, groups)
+}
+
+// check validates the sample. A label that breaks a rule rejects its annotation (with the
+// validator's reason) and the rest stays; a sample-level violation rejects the image.
+func (c *converter) check(i int, im *imageState, s *api.Sample, groups []group) *api.Sample {
+	for range 2 {
+		vs := api.ValidateSample("sample", s)
+		if len(vs) == 0 {
+			return s
+		}
+		bad := map[int]string{} // group → reason
+		sampleLevel := ""
+		for _, v := range vs {
+			k, ok := labelIndex(v.Path)
+			if !ok {
+				if sampleLevel == "" {
+					sampleLevel = strings.TrimPrefix(strings.TrimPrefix(v.Path, "sample"), ".") + " " + v.Reason
+					sampleLevel = strings.TrimSpace(sampleLevel)
+				}
+				continue
+			}
+			for g := range groups {
+				if k >= groups[g].from && k < groups[g].to {
+					if _, seen := bad[g]; !seen {
+						bad[g] = v.Reason
+					}
+				}
+			}
+		}
+		if len(bad) == 0 {
+			c.rejectImage(i, im, len(groups), sampleLevel)
+			return nil
+		}
+		var labels []api.SampleLabel
+		var kept []group
+		for g, gr := range groups {
+			if reason, ok := bad[g]; ok {
+				c.rejectRecord(gr.rec, "%s", reason)
+				continue
+			}
+			from := len(labels)
+			labels = append(labels, s.Labels[gr.from:gr.to]...)
+			kept = append(kept, group{rec: gr.rec, from: from, to: len(labels)})
+		}
+		s.Labels, groups = labels, kept
+	}
+	if vs := api.ValidateSample("sample", s); len(vs) > 0 {
+		c.rejectImage(i, im, len(groups), vs[0].Reason)
+		return nil
+	}
+	return s
+}
+
+// labelIndex reads k from a violation path "sample.labels[k]...".
+func labelIndex(path string) (int, bool) {
+	rest, ok := strings.CutPrefix(path, "sample.labels[")
+	if !ok {
+		return 0, false
+	}
+	end := strings.IndexByte(rest, ']')
+	if end < 0 {
+		return 0, false
+	}
+	k, err := strconv.Atoi(rest[:end])
+	return k, err == nil
+}
+
+// labels appends the labels of one record.
+func (c *converter) labels(rec *record, cat *category, labels []api.SampleLabel) ([]api.SampleLabel, string) {
+	var attrs map[string]any
+	if len(rec.attrs) > 0 {
+		dec := json.NewDecoder(strings.NewReader(rec.attrs))
+		dec.UseNumber()
+		if err := dec.Decode(&attrs); err != nil {
+			return labels, fmt.Sprintf("attributes: %v", err)
+		}
+	}
+	// The shape names are constants: storing them in the property allocates nothing.
+	object := func(shape string, f api.Feature) {
+		p := make(api.Property, len(attrs)+2)
+		for k, v := range attrs {
+			if k == api.PropShape || k == api.PropFeature {
+				continue
+			}
+			p[k] = v
+		}
+		p[api.PropShape] = shape
+		p[api.PropFeature] = f
+		labels = append(labels, api.SampleLabel{Name: cat.name, Type: api.LabelObjectDetection, Property: p, Score: json.Number(rec.score)})
+	}
+	for _, k := range []string{api.PropShape, api.PropFeature} {
+		if _, ok := attrs[k]; ok {
+			c.warn.Warn(importers.Warning{Pos: c.recordPos(rec), Reason: fmt.Sprintf("attribute %q is left out: the label's shape sets it", k)})
+		}
+	}
+	switch {
+	case rec.polygons != nil:
+		for _, p := range rec.polygons {
+			object(string(api.ShapePolygon), points(p))
+		}
+	case rec.hasBox:
+		if rec.boxForPolygon {
+			// Reported once, at the end, with the first one's position: a results file of
+			// boxes would otherwise give a warning per result.
+			if c.boxOnly == 0 {
+				c.boxOnlyFirst = c.recordPos(rec)
+			}
+			c.boxOnly++
+		}
+		box := rec.box // a copy: the record is reused
+		object(string(api.ShapeBndbox), points(box[:]))
+	}
+	for _, k := range rec.keypoints {
+		name := strconv.Itoa(k.index + 1)
+		if k.index < len(cat.keypoints) && cat.keypoints[k.index] != "" {
+			name = cat.keypoints[k.index]
+		}
+		p := api.Property{api.PropShape: string(api.ShapePoint), api.PropFeature: points([]json.Number{k.x, k.y})}
+		labels = append(labels, api.SampleLabel{Name: name, Type: api.LabelObjectDetection, Property: p, Score: json.Number(rec.score)})
+	}
+	return labels, ""
+}
+
+// points turns flat x, y numbers into a feature whose points share flat's array.
+func points(flat []json.Number) api.Feature {
+	f := make(api.Feature, len(flat)/2)
+	for k := range f {
+		f[k] = flat[2*k : 2*k+2 : 2*k+2]
+	}
+	return f
+}
+
+// rejectOrphans rejects, in file order, the records whose image_id is no image's.
+func (c *converter) rejectOrphans() {
+	type orphan struct {
+		idx     int32
+		imageID int64
+	}
+	var all []orphan
+	var idxs []int32
+	for id, ch := range c.chains {
+		idxs = c.chainIndexes(ch, idxs[:0])
+		for _, r := range idxs {
+			all = append(all, orphan{r, id})
+		}
+	}
+	slices.SortFunc(all, func(a, b orphan) int { return int(a.idx) - int(b.idx) })
+	for _, o := range all {
+		recs, err := c.readRecords([]int32{o.idx})
+		if err != nil {
+			c.warn.Warn(importers.Warning{Pos: importers.Position{File: c.name}, Rejected: true, Reason: fmt.Sprintf("an annotation of image_id %d could not be read back: %v", o.imageID, err)})
+			continue
+		}
+		c.rejectRecord(&recs[0], "image_id %d is not among the images", o.imageID)
+	}
+}
+
+// plainSample is a fast check of the sample-level rules, for the common case: true means the
+// sample certainly passes api.ValidateSample, given labels whose records are all plain (their
+// geometry, scores and attributes were checked as they were read). When it says false (inline
+// data, whose base64 and size the validator checks; a missing size), the validator itself
+// is run, for its reasons.
+func plainSample(s *api.Sample) bool {
+	if s.Data != "" || s.DataSource == nil || s.DataSource.DataPath == "" || api.CheckName(s.Name) != "" {
+		return false
+	}
+	size, hasSize := s.Metadata.Size()
+	if len(s.Metadata) > 1 || hasSize && (len(size) < 2 || size[0] <= 0 || size[1] <= 0 || len(size) == 3 && size[2] <= 0) {
+		return false
+	}
+	return len(s.Labels) == 0 || hasSize
+}

@@ -1,0 +1,191 @@
+package coco
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"strconv"
+
+	"github.com/modelarts-convert/convert/importers"
+)
+
+// kpSpan is a visible keypoint while an annotation is read: its index and coordinates.
+type kpSpan struct {
+	index int
+	x, y  []byte
+}
+
+// readAnnotation reads one annotation (or result), reduces it to a spill record and chains
+// the record to its image_id. Problems that need neither the images nor the categories are
+// rejected here; the rest when the images are emitted. The record is written straight from
+// the element's bytes: in bbox mode nothing is allocated per number.
+func (c *converter) readAnnotation(file string, from byte, b []byte, i int, off int64) error {
+	a := &c.ann
+	reason := parseAnnotation(b, a)
+	reject := func(format string, args ...any) error {
+		pos := importers.Position{File: file, Offset: off, Element: elementName(from, i, string(a.ID))}
+		c.warn.Warn(importers.Warning{Pos: pos, Rejected: true, Reason: fmt.Sprintf(format, args...)})
+		return nil
+	}
+	if reason != "" {
+		return reject("%s", reason)
+	}
+	if a.ImageID == nil {
+		return reject("has no image_id")
+	}
+	imageID, ok := intOf(a.ImageID)
+	if !ok {
+		return reject("image_id %s is not an integer", a.ImageID)
+	}
+	if a.CategoryID == nil {
+		return reject("has no category_id")
+	}
+	catID, ok := intOf(a.CategoryID)
+	if !ok {
+		return reject("category_id %s is not an integer", a.CategoryID)
+	}
+	// plain says whether every label of the record certainly passes the validator, so that
+	// emitting its image needs no validation; when in doubt it is false.
+	plain := true
+	if from == fromResults {
+		if a.Score == nil {
+			return reject("has no score")
+		}
+		f, err := strconv.ParseFloat(string(a.Score), 64)
+		if err != nil {
+			return reject("score %s is out of range", a.Score)
+		}
+		if f < c.opts.MinScore {
+			c.filtered++
+			return nil
+		}
+		plain = f >= 0 && f <= 1
+	}
+	kps := c.kps[:0]
+	if n := len(a.Keypoints); n > 0 {
+		if n%3 != 0 {
+			return reject("keypoints has %d numbers, not [x,y,v] triples", n)
+		}
+		for k := 0; k+2 < n; k += 3 {
+			v, err := strconv.ParseFloat(string(a.Keypoints[k+2]), 64)
+			if err != nil {
+				return reject("keypoint %d: visibility %s is out of range", k/3, a.Keypoints[k+2])
+			}
+			if v <= 0 {
+				continue // not labeled
+			}
+			for _, xy := range a.Keypoints[k : k+2] {
+				f, err := strconv.ParseFloat(string(xy), 64)
+				if err != nil {
+					return reject("keypoint %d: %s is out of range", k/3, xy)
+				}
+				plain = plain && f >= 0
+			}
+			kps = append(kps, kpSpan{index: k / 3, x: a.Keypoints[k], y: a.Keypoints[k+1]})
+		}
+	}
+	c.kps = kps
+	var attrs []byte
+	if len(a.Attributes) > 0 {
+		if a.Attributes[0] != '{' {
+			return reject("attributes is a JSON %s, not an object", jsonKind(a.Attributes[0]))
+		}
+		if !isEmptyJSON(a.Attributes) {
+			attrs = a.Attributes
+			plain = plain && !bytes.Contains(attrs, []byte("@modelarts:"))
+		}
+	}
+	r := appendHead(c.rec[:0], from, i, off, a.ID, catID, a.Score)
+	r, plainGeometry, why := c.appendGeometry(r, a, len(kps) > 0)
+	if why != "" {
+		return reject("%s", why)
+	}
+	if plain && plainGeometry {
+		r[flagsAt] = 1
+	}
+	r = binary.AppendUvarint(r, uint64(len(kps)))
+	for _, k := range kps {
+		r = appendKeypoint(r, k.index, k.x, k.y)
+	}
+	c.rec = appendField(r, attrs)
+	return c.chain(file, imageID, off)
+}
+
+// appendGeometry appends the record's object geometry, or says why there is none; plain
+// says whether the geometry certainly passes the validator.
+func (c *converter) appendGeometry(r []byte, a *rawAnn, keypoints bool) (_ []byte, plain bool, why string) {
+	if c.opts.Shape == ShapePolygon {
+		present, why := parseSegmentation(a.Segmentation, &c.seg)
+		if why != "" {
+			return r, false, why
+		}
+		if present {
+			if c.seg.polygons() == 0 {
+				return r, false, "segmentation has no region (an empty mask)"
+			}
+			return appendPolygons(r, &c.seg), plainPolygons(&c.seg), ""
+		}
+	}
+	if len(a.BBox) > 0 {
+		kind := byte(geomBox)
+		if c.opts.Shape == ShapePolygon {
+			kind = geomBoxOnly
+		}
+		return c.appendBox(r, kind, a.BBox)
+	}
+	switch {
+	case keypoints:
+		return append(r, geomNone), true, "" // a keypoints-only annotation (keypoint results have no bbox)
+	case c.opts.Shape == ShapePolygon:
+		return r, false, "has neither a segmentation nor a bbox"
+	case !isEmptyJSON(a.Segmentation):
+		return r, false, "has no bbox (its segmentation converts with -shape polygon)"
+	}
+	return r, false, "has no bbox"
+}
+
+// plainPolygons reports whether every polygon certainly passes the validator: 3 points or
+// more, and coordinates that are plainly >= 0 and in range (no minus sign, no exponent).
+func plainPolygons(seg *segBuf) bool {
+	for i := range seg.polygons() {
+		p := seg.polygon(i)
+		if len(p) < 6 {
+			return false
+		}
+		for _, n := range p {
+			for _, c := range n {
+				if c == '-' || c == 'e' || c == 'E' {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// plain says whether the box certainly passes the validator: corners >= 0 and, read as
+// float64 as the validator reads them, x1 < x2 and y1 < y2.
+func (c *converter) appendBox(r []byte, kind byte, b [][]byte) (_ []byte, plain bool, why string) {
+	if len(b) != 4 {
+		return r, false, fmt.Sprintf("bbox has %d numbers, not [x, y, width, height]", len(b))
+	}
+	var v [4]float64
+	for k, n := range b {
+		f, err := strconv.ParseFloat(string(n), 64)
+		if err != nil {
+			return r, false, fmt.Sprintf("bbox[%d] = %s is out of range", k, n)
+		}
+		v[k] = f
+	}
+	r = append(r, kind)
+	r = appendField(r, b[0])
+	r = appendField(r, b[1])
+	plain = v[0] >= 0 && v[1] >= 0
+	for k := range 2 {
+		c.num = appendSum(c.num[:0], b[k], b[k+2])
+		r = appendField(r, c.num)
+		end, err := strconv.ParseFloat(string(c.num), 64)
+		plain = plain && err == nil && end > v[k]
+	}
+	return r, plain, ""
+}

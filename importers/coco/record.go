@@ -1,0 +1,188 @@
+package coco
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+)
+
+// record is an annotation (or result) reduced to what its labels need. It is written to the
+// spill store in a compact binary form while the file is read (appendHead, appendBox...,
+// appendKeypoint, appendField for the attributes) and decoded when its image is emitted.
+//
+// Format: from (1 byte), flags (1 byte: 1 = plain), index and byte offset (uvarints), id and score (uvarint length +
+// bytes), category_id (varint), geometry kind (1 byte) then 4 corner numbers (boxes) or the
+// polygons (uvarint count; each a uvarint count of numbers), uvarint keypoint count then
+// (index, x, y) each, and the attributes' raw JSON.
+type record struct {
+	from  byte   // fromAnnotations or fromResults
+	plain bool   // its labels certainly pass the validator (see converter.plain)
+	index int    // position in its array
+	off   int64  // byte offset in its file
+	id    string // the annotation's id as written ("" when none)
+	cat   int64  // category_id
+	score string // results only
+
+	hasBox        bool
+	box           [4]json.Number  // x1, y1, x2, y2
+	boxForPolygon bool            // -shape polygon, but the annotation has no segmentation
+	polygons      [][]json.Number // flat x, y lists
+	keypoints     []keypoint
+	attrs         string // the attributes object, raw JSON
+}
+
+type keypoint struct {
+	index int
+	x, y  json.Number
+}
+
+// Kinds of object geometry in a record.
+const (
+	geomNone    = 0
+	geomBox     = 1
+	geomPolygon = 2
+	geomBoxOnly = 3 // a bbox standing in for a missing segmentation
+)
+
+func appendField[S ~string | ~[]byte](b []byte, s S) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// flagsAt is where appendHead puts the flags byte, set once the whole record is written.
+const flagsAt = 1
+
+func appendHead(b []byte, from byte, index int, off int64, id []byte, cat int64, score []byte) []byte {
+	b = append(b, from, 0)
+	b = binary.AppendUvarint(b, uint64(index))
+	b = binary.AppendUvarint(b, uint64(off))
+	b = appendField(b, id)
+	b = binary.AppendVarint(b, cat)
+	return appendField(b, score)
+}
+
+func appendPolygons(b []byte, seg *segBuf) []byte {
+	b = append(b, geomPolygon)
+	b = binary.AppendUvarint(b, uint64(seg.polygons()))
+	for i := range seg.polygons() {
+		p := seg.polygon(i)
+		b = binary.AppendUvarint(b, uint64(len(p)))
+		for _, s := range p {
+			b = appendField(b, s)
+		}
+	}
+	return b
+}
+
+func appendKeypoint(b []byte, index int, x, y []byte) []byte {
+	b = binary.AppendUvarint(b, uint64(index))
+	b = appendField(b, x)
+	return appendField(b, y)
+}
+
+var errCorrupt = errors.New("spill record is corrupt")
+
+// recordDecoder reads records written by the append functions, from a string whose
+// substrings become the record's strings.
+type recordDecoder struct {
+	s   string
+	err error
+}
+
+func (d *recordDecoder) byte() byte {
+	if d.err != nil || len(d.s) == 0 {
+		d.err = errCorrupt
+		return 0
+	}
+	c := d.s[0]
+	d.s = d.s[1:]
+	return c
+}
+
+func (d *recordDecoder) uvarint() uint64 {
+	var v uint64
+	for i := 0; d.err == nil && i < len(d.s) && i < binary.MaxVarintLen64; i++ {
+		c := d.s[i]
+		v |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			d.s = d.s[i+1:]
+			return v
+		}
+	}
+	d.err = errCorrupt
+	return 0
+}
+
+func (d *recordDecoder) varint() int64 {
+	u := d.uvarint()
+	x := int64(u >> 1)
+	if u&1 != 0 {
+		x = ^x
+	}
+	return x
+}
+
+func (d *recordDecoder) string() string {
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(d.s)) {
+		d.err = errCorrupt
+		return ""
+	}
+	v := d.s[:n]
+	d.s = d.s[n:]
+	return v
+}
+
+// count reads a count that cannot exceed what is left of the record.
+func (d *recordDecoder) count() int {
+	n := d.uvarint()
+	if n > uint64(len(d.s)) {
+		d.err = errCorrupt
+		return 0
+	}
+	return int(n)
+}
+
+// decodeRecord reads one record into r, reusing its slices. Its strings are substrings of s.
+func decodeRecord(s string, r *record) error {
+	d := &recordDecoder{s: s}
+	*r = record{keypoints: r.keypoints[:0]}
+	r.from = d.byte()
+	r.plain = d.byte() == 1
+	r.index = int(d.uvarint())
+	r.off = int64(d.uvarint())
+	r.id = d.string()
+	r.cat = d.varint()
+	r.score = d.string()
+	switch kind := d.byte(); kind {
+	case geomPolygon:
+		r.polygons = make([][]json.Number, d.count())
+		for i := range r.polygons {
+			p := make([]json.Number, d.count())
+			for k := range p {
+				p[k] = json.Number(d.string())
+			}
+			r.polygons[i] = p
+		}
+	case geomBox, geomBoxOnly:
+		r.hasBox = true
+		r.boxForPolygon = kind == geomBoxOnly
+		for k := range r.box {
+			r.box[k] = json.Number(d.string())
+		}
+	case geomNone:
+	default:
+		d.err = errCorrupt
+	}
+	for range d.count() {
+		k := keypoint{index: int(d.uvarint())}
+		k.x = json.Number(d.string())
+		k.y = json.Number(d.string())
+		r.keypoints = append(r.keypoints, k)
+	}
+	r.attrs = d.string()
+	if d.err == nil && len(d.s) > 0 {
+		d.err = errCorrupt
+	}
+	return d.err
+}

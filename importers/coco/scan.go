@@ -1,0 +1,823 @@
+package coco
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/internal/imagefile"
+)
+
+// checkEvery is how many array elements are read between two looks at the context.
+const checkEvery = 1024
+
+// Where a spilled record came from.
+const (
+	fromAnnotations = 0
+	fromResults     = 1
+)
+
+// imageState is all that is kept of an images[] entry.
+type imageState struct {
+	id     int64
+	rel    string // file_name, confined to the images folder
+	w, h   int32
+	off    int64  // byte offset of the entry
+	bad    string // why the image is rejected; "" when it is fine
+	hasID  bool
+	dupeOf int32 // for a repeated id, the index of the first image with it
+}
+
+// category is a categories[] entry.
+type category struct {
+	name      string
+	keypoints []string
+}
+
+// chain links one image_id's records: the last one and how many there are (each record's
+// predecessor is in converter.recPrev).
+type chain struct {
+	last int32
+	n    int32
+}
+
+type converter struct {
+	name string
+	opts Options
+	warn importers.WarnFunc
+
+	images   []imageState
+	imageIdx map[int64]int32
+	cats     map[int64]*category
+
+	store   *spill
+	recOff  []int64 // offset of record i in the store
+	recPrev []int32 // previous record of the same image_id, or -1
+	chains  map[int64]chain
+
+	results     int // results read
+	filtered    int // results below MinScore
+	resultsName string
+
+	boxOnly      int                // -shape polygon: annotations converted from their bbox
+	boxOnlyFirst importers.Position // the first of them
+
+	// reused while reading
+	ann    rawAnn
+	rec    []byte
+	num    []byte
+	kps    []kpSpan
+	seg    segBuf
+	recs   []record
+	gather []byte
+}
+
+func newConverter(name string, opts Options) *converter {
+	mem := opts.SpillMemory
+	if mem == 0 {
+		mem = DefaultSpillMemory
+	}
+	return &converter{
+		name:     name,
+		opts:     opts,
+		warn:     opts.Warn,
+		imageIdx: map[int64]int32{},
+		cats:     map[int64]*category{},
+		chains:   map[int64]chain{},
+		store:    &spill{limit: mem, dir: opts.TempDir},
+	}
+}
+
+func (c *converter) close() { c.store.close() }
+
+// jsonReader walks one JSON document with a Decoder and turns its errors into fatal
+// importers.Errors with byte offsets.
+type jsonReader struct {
+	dec  *json.Decoder
+	tee  *window
+	file string
+}
+
+func newJSONReader(r io.Reader, file string) *jsonReader {
+	tee := &window{r: bufio.NewReaderSize(r, 256<<10)}
+	dec := json.NewDecoder(tee)
+	dec.UseNumber()
+	return &jsonReader{dec: dec, tee: tee, file: file}
+}
+
+// window keeps the bytes the Decoder has read, from the start of the element being read on,
+// so that an element's bytes can be had by their offsets (InputOffset before and after
+// Decode) without a second scan.
+type window struct {
+	r    io.Reader
+	buf  []byte
+	base int64 // offset of buf[0] in the document
+}
+
+func (w *window) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	w.buf = append(w.buf, p[:n]...)
+	return n, err
+}
+
+// slice returns the document's bytes start..end, or nil when they are not held.
+func (w *window) slice(start, end int64) []byte {
+	if start < w.base || end > w.base+int64(len(w.buf)) || start > end {
+		return nil
+	}
+	return w.buf[start-w.base : end-w.base]
+}
+
+// discard lets go of the bytes before off.
+func (w *window) discard(off int64) {
+	k := int(off - w.base)
+	if k <= 0 || k > len(w.buf) {
+		return
+	}
+	if k < len(w.buf)/2 && k < 1<<20 {
+		return // slide later, in bigger steps
+	}
+	n := copy(w.buf, w.buf[k:])
+	w.buf = w.buf[:n]
+	w.base = off
+}
+
+func (j *jsonReader) pos(off int64, element string) importers.Position {
+	return importers.Position{File: j.file, Offset: off, Element: element}
+}
+
+// fatal turns a decoding error into an *importers.Error with the byte offset where the
+// document went wrong.
+func (j *jsonReader) fatal(err error, element string) error {
+	start := j.dec.InputOffset()
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		// An error between tokens has the exact offset of the bad byte. An error inside a
+		// value counts only the bytes the Decoder scanned as values, so find the bad byte by
+		// scanning what is buffered from the start of the failing value.
+		off := start
+		if se.Offset != start {
+			buffered, _ := io.ReadAll(j.dec.Buffered())
+			var raw json.RawMessage
+			if e2 := json.Unmarshal(buffered, &raw); e2 != nil {
+				var se2 *json.SyntaxError
+				if errors.As(e2, &se2) && se2.Offset > 0 && se2.Offset <= int64(len(buffered)) {
+					off = start + se2.Offset - 1
+				}
+			}
+		}
+		return &importers.Error{Pos: j.pos(off, element), Err: fmt.Errorf("malformed JSON: %s", se.Error())}
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		buffered, _ := io.ReadAll(j.dec.Buffered())
+		return &importers.Error{Pos: j.pos(start+int64(len(buffered)), element), Err: errors.New("malformed JSON: unexpected end of file")}
+	}
+	return &importers.Error{Pos: j.pos(start, element), Err: err}
+}
+
+// next returns the offset of the next value: past the spaces (and, with comma, the comma that
+// More stopped at) that the Decoder has not consumed yet.
+func (j *jsonReader) next(comma bool) int64 {
+	off := j.dec.InputOffset()
+	for _, c := range j.tee.slice(off, j.tee.base+int64(len(j.tee.buf))) {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+		case ',':
+			if !comma {
+				return off
+			}
+			comma = false
+		default:
+			return off
+		}
+		off++
+	}
+	return off
+}
+
+// delim reads the next token and checks that it is the delimiter want.
+func (j *jsonReader) delim(want json.Delim, what string) error {
+	off := j.next(false)
+	tok, err := j.dec.Token()
+	if err != nil {
+		return j.fatal(err, what)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != want {
+		return &importers.Error{Pos: j.pos(off, what), Err: fmt.Errorf("%s must be %s, not %s", what, describeDelim(want), describeToken(tok))}
+	}
+	return nil
+}
+
+func describeDelim(d json.Delim) string {
+	if d == '[' {
+		return "an array"
+	}
+	return "an object"
+}
+
+func describeToken(tok json.Token) string {
+	switch v := tok.(type) {
+	case json.Delim:
+		if v == '[' {
+			return "an array"
+		}
+		if v == '{' {
+			return "an object"
+		}
+		return strconv.Quote(v.String())
+	case string:
+		return "a string"
+	case json.Number, float64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+	return fmt.Sprintf("%T", tok)
+}
+
+// skip reads one value, whatever it is, holding at most one scalar at a time.
+func (j *jsonReader) skip(what string) error {
+	depth := 0
+	for {
+		j.tee.discard(j.dec.InputOffset())
+		tok, err := j.dec.Token()
+		if err != nil {
+			return j.fatal(err, what)
+		}
+		if d, ok := tok.(json.Delim); ok {
+			if d == '[' || d == '{' {
+				depth++
+			} else {
+				depth--
+			}
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
+
+// Kinds of array elements the walker hands over.
+const (
+	kindImage = iota
+	kindCategory
+	kindAnnotation
+	kindResult
+)
+
+// element is one array element in a chunk: buf[start:end] is its JSON.
+type element struct {
+	kind       byte
+	index      int
+	off        int64
+	start, end int
+}
+
+// chunk is a batch of elements passed from the walker to the converter; err, when set, ends
+// the document.
+type chunk struct {
+	buf   []byte
+	elems []element
+	err   error
+}
+
+// Chunk limits: a chunk is handed over when it holds this many elements or bytes.
+const (
+	chunkElements = 512
+	chunkBytes    = 1 << 20
+)
+
+// walker runs on its own goroutine: it walks the document with the Decoder (Token and More
+// for the structure, Decode for each array element, one at a time) and hands the elements'
+// bytes to the converter in chunks, so that scanning and converting use two cores.
+type walker struct {
+	ctx     context.Context
+	j       *jsonReader
+	out     chan *chunk
+	free    chan *chunk
+	done    <-chan struct{}
+	cur     *chunk
+	results bool // the instances' annotations are not needed
+	sink    sink
+	slow    bool // read elements with Decode(&sink), without the window
+}
+
+// sink is what the walker decodes each element into: it appends the element's bytes to the
+// current chunk.
+type sink struct{ w *walker }
+
+func (s *sink) UnmarshalJSON(b []byte) error {
+	s.w.cur.buf = append(s.w.cur.buf, b...)
+	return nil
+}
+
+func newWalker(ctx context.Context, j *jsonReader, done <-chan struct{}) *walker {
+	w := &walker{ctx: ctx, j: j, out: make(chan *chunk, 2), free: make(chan *chunk, 4), done: done, slow: !decodeNilWorks}
+	w.sink.w = w
+	return w
+}
+
+// send hands the current chunk over; it reports false when the converter has stopped.
+func (w *walker) send() bool {
+	if w.cur == nil {
+		return true
+	}
+	select {
+	case w.out <- w.cur:
+		w.cur = nil
+		return true
+	case <-w.done:
+		return false
+	}
+}
+
+func (w *walker) chunk() *chunk {
+	if w.cur == nil {
+		select {
+		case w.cur = <-w.free:
+			w.cur.buf, w.cur.elems, w.cur.err = w.cur.buf[:0], w.cur.elems[:0], nil
+		default:
+			w.cur = &chunk{buf: make([]byte, 0, chunkBytes+chunkBytes/4)}
+		}
+	}
+	return w.cur
+}
+
+var errStopped = errors.New("stopped")
+
+// noValue is what the walker decodes elements into: a nil pointer, which makes Decode read
+// and check the value, then return an InvalidUnmarshalError without unmarshalling it.
+var noValue *struct{}
+
+// decodeNilWorks says whether this Go's json.Decoder consumes a value before it returns
+// InvalidUnmarshalError for a nil pointer, as the walker's fast path needs; if not, elements
+// are read with Decode(&sink), which scans each twice.
+var decodeNilWorks = checkDecodeNil()
+
+func checkDecodeNil() bool {
+	doc := `[ {"a": [1, 2]}, "x" ]`
+	j := newJSONReader(strings.NewReader(doc), "")
+	if _, err := j.dec.Token(); err != nil || !j.dec.More() {
+		return false
+	}
+	start := j.next(false)
+	var iu *json.InvalidUnmarshalError
+	if err := j.dec.Decode(noValue); !errors.As(err, &iu) {
+		return false
+	}
+	if string(j.tee.slice(start, j.dec.InputOffset())) != `{"a": [1, 2]}` || !j.dec.More() {
+		return false
+	}
+	var x string
+	return j.next(true) == int64(strings.Index(doc, `"x"`)) && j.dec.Decode(&x) == nil && x == "x"
+}
+
+// array hands over every element of the array that comes next.
+func (w *walker) array(key string, kind byte) error {
+	j := w.j
+	if err := j.delim('[', key); err != nil {
+		return err
+	}
+	for i := 0; j.dec.More(); i++ {
+		off := j.next(i > 0)
+		if i%checkEvery == 0 {
+			if err := importers.Check(w.ctx, j.pos(off, fmt.Sprintf("%s[%d]", key, i))); err != nil {
+				return err
+			}
+		}
+		j.tee.discard(off)
+		skip := kind == kindAnnotation && w.results // the results file supplies the labels
+		c := w.chunk()
+		start := len(c.buf)
+		if !w.slow {
+			// Decode(nil) reads and checks the value (one scan), then fails with an
+			// InvalidUnmarshalError instead of unmarshalling it (which would scan it again):
+			// the value's bytes are taken from the window.
+			err := j.dec.Decode(noValue)
+			if _, ok := err.(*json.InvalidUnmarshalError); err != nil && !ok {
+				return j.fatal(err, fmt.Sprintf("%s[%d]", key, i))
+			}
+			raw := j.tee.slice(off, j.dec.InputOffset())
+			if err == nil || len(raw) == 0 {
+				// checkDecodeNil vouched for this: it cannot happen.
+				return &importers.Error{Pos: j.pos(off, fmt.Sprintf("%s[%d]", key, i)), Err: errors.New("the JSON decoder did not return the element")}
+			}
+			if !skip {
+				c.buf = append(c.buf, raw...)
+			}
+		} else {
+			var v any = &w.sink
+			if skip {
+				v = &skipValue{}
+			}
+			if err := j.dec.Decode(v); err != nil {
+				return j.fatal(err, fmt.Sprintf("%s[%d]", key, i))
+			}
+		}
+		if skip {
+			continue
+		}
+		c.elems = append(c.elems, element{kind: kind, index: i, off: off, start: start, end: len(c.buf)})
+		if len(c.elems) >= chunkElements || len(c.buf) >= chunkBytes {
+			if !w.send() {
+				return errStopped
+			}
+		}
+	}
+	if _, err := j.dec.Token(); err != nil {
+		return j.fatal(err, key)
+	}
+	return nil
+}
+
+// walkInstances walks an annotation file: images, categories and annotations, in whatever
+// order the keys come; other keys are passed over.
+func (w *walker) walkInstances() error {
+	j := w.j
+	if err := j.delim('{', "the top level of a COCO annotation file"); err != nil {
+		return err
+	}
+	sawImages := false
+	for j.dec.More() {
+		tok, err := j.dec.Token()
+		if err != nil {
+			return j.fatal(err, "")
+		}
+		key, _ := tok.(string)
+		switch key {
+		case "images":
+			sawImages = true
+			err = w.array(key, kindImage)
+		case "categories":
+			err = w.array(key, kindCategory)
+		case "annotations":
+			err = w.array(key, kindAnnotation)
+		default:
+			err = j.skip(key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if _, err := j.dec.Token(); err != nil {
+		return j.fatal(err, "")
+	}
+	if err := w.end("top-level object"); err != nil {
+		return err
+	}
+	if !sawImages {
+		return &importers.Error{Pos: importers.Position{File: j.file}, Err: errors.New(`not a COCO annotation file: it has no "images" array`)}
+	}
+	return nil
+}
+
+// walkResults walks a results file: a bare array of results.
+func (w *walker) walkResults() error {
+	if err := w.array("results", kindResult); err != nil {
+		return err
+	}
+	return w.end("results array")
+}
+
+// end checks that nothing but spaces follows the document.
+func (w *walker) end(what string) error {
+	j := w.j
+	off := j.next(false)
+	tok, err := j.dec.Token()
+	if err == io.EOF {
+		return nil
+	}
+	if err != nil {
+		return j.fatal(err, "")
+	}
+	return &importers.Error{Pos: j.pos(off, ""), Err: fmt.Errorf("malformed JSON: %s after the end of the %s", describeToken(tok), what)}
+}
+
+// read walks one document on a second goroutine and converts its elements on this one.
+func (c *converter) read(ctx context.Context, r io.Reader, name string, results bool) error {
+	done := make(chan struct{})
+	w := newWalker(ctx, newJSONReader(r, name), done)
+	w.results = c.opts.Results != nil
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		defer close(w.out)
+		var err error
+		if results {
+			err = w.walkResults()
+		} else {
+			err = w.walkInstances()
+		}
+		if err == errStopped {
+			return
+		}
+		if err != nil {
+			w.chunk().err = err
+		}
+		w.send()
+	}()
+	defer func() {
+		close(done)
+		<-finished
+	}()
+	for ch := range w.out {
+		for _, e := range ch.elems {
+			raw := ch.buf[e.start:e.end]
+			var err error
+			switch e.kind {
+			case kindImage:
+				c.readImage(raw, e.index, e.off)
+			case kindCategory:
+				c.readCategory(name, raw, e.index, e.off)
+			case kindAnnotation:
+				err = c.readAnnotation(name, fromAnnotations, raw, e.index, e.off)
+			case kindResult:
+				c.results++
+				err = c.readAnnotation(name, fromResults, raw, e.index, e.off)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if ch.err != nil {
+			return ch.err
+		}
+		select {
+		case w.free <- ch:
+		default:
+		}
+	}
+	return nil
+}
+
+// readInstances reads the annotation file.
+func (c *converter) readInstances(ctx context.Context, r io.Reader) error {
+	return c.read(ctx, r, c.name, false)
+}
+
+// readResultsFile reads a detection results file.
+func (c *converter) readResultsFile(ctx context.Context, f *File) error {
+	name := f.Name
+	if name == "" {
+		name = f.Path
+	}
+	c.resultsName = name
+	pos := importers.Position{File: name}
+	if err := importers.Check(ctx, pos); err != nil {
+		return err
+	}
+	file, err := f.FS.Open(f.Path)
+	if err != nil {
+		return &importers.Error{Pos: pos, Err: err}
+	}
+	defer file.Close()
+	if err := c.read(ctx, file, name, true); err != nil {
+		return err
+	}
+	if c.filtered > 0 {
+		c.warn.Warn(importers.Warning{Pos: pos, Reason: fmt.Sprintf("%d of %d results scored below -min-score %s and were left out", c.filtered, c.results, strconv.FormatFloat(c.opts.MinScore, 'f', -1, 64))})
+	}
+	return nil
+}
+
+// unmarshalElement decodes one element's JSON (already checked by the walker) into v; a
+// value of the wrong type makes reason non-empty.
+func unmarshalElement(raw []byte, v any) (reason string) {
+	err := json.Unmarshal(raw, v)
+	if err == nil {
+		return ""
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return describeTypeError(te)
+	}
+	return err.Error()
+}
+
+func describeTypeError(te *json.UnmarshalTypeError) string {
+	want := "a " + te.Type.String()
+	switch te.Type {
+	case reflect.TypeFor[json.Number](), reflect.TypeFor[int64]():
+		want = "a number"
+	case reflect.TypeFor[[]json.Number]():
+		want = "an array of numbers"
+	case reflect.TypeFor[string]():
+		want = "a string"
+	case reflect.TypeFor[[]string]():
+		want = "an array of strings"
+	}
+	if te.Field == "" {
+		if te.Type.Kind() == reflect.Struct {
+			want = "an object"
+		}
+		return fmt.Sprintf("is a JSON %s, not %s", te.Value, want)
+	}
+	return fmt.Sprintf("%s is a JSON %s, not %s", te.Field, te.Value, want)
+}
+
+// rawImage is what is read of an images[] entry: spans of its bytes, nil when absent.
+type rawImage struct {
+	ID, Width, Height []byte
+	FileName          *string
+}
+
+// parseImage reads an images[] entry (well-formed JSON, checked by the walker's Decoder).
+func parseImage(b []byte, raw *rawImage) (reason string) {
+	return members(b, func(key, v []byte) (why string) {
+		switch string(key) {
+		case "id":
+			raw.ID, why = numberMember("id", v)
+		case "width":
+			raw.Width, why = numberMember("width", v)
+		case "height":
+			raw.Height, why = numberMember("height", v)
+		case "file_name":
+			raw.FileName = nil
+			switch {
+			case string(v) == "null":
+			case v[0] != '"':
+				why = fmt.Sprintf("file_name is a JSON %s, not a string", jsonKind(v[0]))
+			case !bytes.ContainsRune(v, '\\'):
+				name := string(v[1 : len(v)-1])
+				raw.FileName = &name
+			default:
+				var name string
+				if err := json.Unmarshal(v, &name); err != nil {
+					why = "file_name is not a valid string"
+				}
+				raw.FileName = &name
+			}
+		}
+		return why
+	})
+}
+
+func (c *converter) readImage(b []byte, i int, off int64) {
+	var raw rawImage
+	reason := parseImage(b, &raw)
+	im := imageState{off: off, dupeOf: -1}
+	fail := func(format string, args ...any) {
+		if im.bad == "" {
+			im.bad = fmt.Sprintf(format, args...)
+		}
+	}
+	if reason != "" {
+		fail("%s", reason)
+	}
+	if raw.ID == nil {
+		fail("has no id")
+	} else if id, ok := intOf(raw.ID); !ok {
+		fail("id %s is not an integer", raw.ID)
+	} else {
+		im.id, im.hasID = id, true
+		if first, dup := c.imageIdx[id]; dup {
+			im.dupeOf = first
+			fail("id %d repeats the id of images[%d]", id, first)
+		} else {
+			c.imageIdx[id] = int32(len(c.images))
+		}
+	}
+	for _, d := range [2]struct {
+		n    []byte
+		dst  *int32
+		name string
+	}{{raw.Width, &im.w, "width"}, {raw.Height, &im.h, "height"}} {
+		if d.n == nil {
+			continue // read from the image file if there is one
+		}
+		v, ok := intOf(d.n)
+		if !ok || v < 0 || v > 1<<30 {
+			fail("%s %s is not a size in pixels", d.name, d.n)
+			continue
+		}
+		*d.dst = int32(v)
+	}
+	switch {
+	case raw.FileName == nil:
+		fail("has no file_name")
+	default:
+		rel, err := imagefile.Confine(*raw.FileName)
+		if err != nil {
+			fail("file_name %v", err)
+		} else if why := api.CheckName(rel); why != "" {
+			fail("file_name %q %s", rel, why)
+		}
+		im.rel = rel
+	}
+	c.images = append(c.images, im)
+}
+
+// rawCategory is a categories[] entry.
+type rawCategory struct {
+	ID        json.Number `json:"id"`
+	Name      *string     `json:"name"`
+	Keypoints []string    `json:"keypoints"`
+}
+
+func (c *converter) readCategory(file string, b []byte, i int, off int64) {
+	var raw rawCategory
+	reason := unmarshalElement(b, &raw)
+	pos := importers.Position{File: file, Offset: off, Element: fmt.Sprintf("categories[%d]", i)}
+	id, ok := intOf(raw.ID)
+	switch {
+	case reason != "":
+	case raw.ID == "":
+		reason = "has no id"
+	case !ok:
+		reason = fmt.Sprintf("id %s is not an integer", raw.ID)
+	case raw.Name == nil || *raw.Name == "":
+		reason = "has no name"
+	}
+	if reason != "" {
+		// Its annotations are rejected for an unknown category_id.
+		c.warn.Warn(importers.Warning{Pos: pos, Reason: "category ignored: " + reason})
+		return
+	}
+	if _, dup := c.cats[id]; dup {
+		c.warn.Warn(importers.Warning{Pos: pos, Reason: fmt.Sprintf("category id %d repeats an earlier category's; the first one names its labels", id)})
+		return
+	}
+	c.cats[id] = &category{name: *raw.Name, keypoints: raw.Keypoints}
+}
+
+// skipValue passes over a value without keeping it.
+type skipValue struct{}
+
+func (*skipValue) UnmarshalJSON([]byte) error { return nil }
+
+func elementName(from byte, i int, id string) string {
+	if from == fromResults {
+		return fmt.Sprintf("results[%d]", i)
+	}
+	if id == "" {
+		return fmt.Sprintf("annotations[%d]", i)
+	}
+	return fmt.Sprintf("annotations[%d] (id %s)", i, id)
+}
+
+// chain appends the record in c.rec to the store and links it to imageID's chain.
+func (c *converter) chain(file string, imageID int64, off int64) error {
+	n := len(c.recOff)
+	if n >= 1<<31-1 {
+		return &importers.Error{Pos: importers.Position{File: file, Offset: off}, Err: errors.New("too many annotations")}
+	}
+	at := c.store.size()
+	if err := c.store.append(c.rec); err != nil {
+		return &importers.Error{Pos: importers.Position{File: file, Offset: off}, Err: fmt.Errorf("spilling annotations: %w", err)}
+	}
+	ch, ok := c.chains[imageID]
+	prev := int32(-1)
+	if ok {
+		prev = ch.last
+	}
+	c.recOff = append(c.recOff, at)
+	c.recPrev = append(c.recPrev, prev)
+	c.chains[imageID] = chain{last: int32(n), n: ch.n + 1}
+	return nil
+}
+
+// intOf reads an integer id or size; integral floats ("5.0") are accepted.
+func intOf[S ~string | ~[]byte](n S) (int64, bool) {
+	if v, ok := smallInt(n); ok {
+		return v, true
+	}
+	f, err := strconv.ParseFloat(string(n), 64)
+	if err != nil || f != float64(int64(f)) || f > 1<<53 || f < -(1<<53) {
+		return 0, false
+	}
+	return int64(f), true
+}
+
+// smallInt reads a plain decimal integer of up to 18 digits without allocating.
+func smallInt[S ~string | ~[]byte](n S) (int64, bool) {
+	i, neg := 0, false
+	if len(n) > 0 && n[0] == '-' {
+		i, neg = 1, true
+	}
+	if len(n) == i || len(n)-i > 18 {
+		return 0, false
+	}
+	var v int64
+	for ; i < len(n); i++ {
+		c := n[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
