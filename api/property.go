@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -64,16 +63,7 @@ func (m *Metadata) UnmarshalJSON(b []byte) error {
 }
 
 func decodeObject(b []byte) (map[string]any, error) {
-	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
-		return nil, nil
-	}
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	var m map[string]any
-	if err := d.Decode(&m); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return parseObject(b)
 }
 
 // SetShape sets the shape and its feature.
