@@ -34,6 +34,9 @@ type openFunc func(ctx context.Context, inputs []string, env *formatEnv) (*sourc
 type formatEnv struct {
 	warn  importers.WarnFunc
 	stdin io.Reader
+	// addTotal tells the progress line how many more records to expect, for its ETA. An
+	// importer that learns its record count only while reading calls it then.
+	addTotal func(records int)
 }
 
 // source is an opened importer stream and what it tells the writer.
@@ -157,6 +160,7 @@ type reporter struct {
 func (r *reporter) warn(w importers.Warning) {
 	if w.Rejected {
 		r.rejected++
+		r.progress.countRejected()
 	} else {
 		r.warnings++
 		if r.quiet {
@@ -199,7 +203,10 @@ func runFormat(ctx context.Context, f *format, args []string, io stdio) int {
 		return exitUsage
 	}
 	rep := &reporter{w: io.err, quiet: ff.output.quiet}
-	src, err := ff.open(ctx, fs.Args(), &formatEnv{warn: rep.warn, stdin: io.in})
+	if !ff.output.quiet {
+		rep.progress = newProgress(io.err, 0)
+	}
+	src, err := ff.open(ctx, fs.Args(), &formatEnv{warn: rep.warn, stdin: io.in, addTotal: rep.progress.addTotal})
 	if err != nil {
 		var ue *usageError
 		if errors.As(err, &ue) {
@@ -209,9 +216,7 @@ func runFormat(ctx context.Context, f *format, args []string, io stdio) int {
 		fmt.Fprintf(io.err, "convert %s: %v\n", f.name, err)
 		return exitFailed
 	}
-	if !ff.output.quiet {
-		rep.progress = newProgress(io.err, src.total)
-	}
+	rep.progress.addTotal(src.total)
 	samples := rep.progress.count(src.samples)
 	opts := ff.output.emitOptions()
 	opts.LabelFormat = src.labelFormat

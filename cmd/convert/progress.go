@@ -37,6 +37,23 @@ func newProgress(w io.Writer, total int) *progress {
 	return &progress{w: w, total: total, start: now, last: now}
 }
 
+// addTotal raises the number of records expected (for the ETA). Safe on a nil progress.
+func (p *progress) addTotal(n int) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.total += n
+	p.mu.Unlock()
+}
+
+// countRejected counts a record an importer rejected, so the count reaches the total.
+func (p *progress) countRejected() {
+	if p != nil {
+		p.n++
+	}
+}
+
 // count passes the stream through, counting records.
 func (p *progress) count(seq iter.Seq2[*api.Sample, error]) iter.Seq2[*api.Sample, error] {
 	if p == nil {

@@ -14,6 +14,8 @@ func TestProgressSilentWhenNotATerminal(t *testing.T) {
 	assert.Nil(t, newProgress(&buf, 10), "a buffer is not a terminal")
 	var p *progress
 	p.clear() // a nil progress is a valid, silent one
+	p.addTotal(3)
+	p.countRejected()
 	assert.Empty(t, buf.String())
 }
 
@@ -31,4 +33,15 @@ func TestProgressDraw(t *testing.T) {
 	u := &progress{w: &buf, n: 10, start: start}
 	u.draw(start.Add(2 * time.Second))
 	assert.True(t, strings.HasSuffix(buf.String(), "10 records, 5/s"), buf.String())
+}
+
+func TestProgressTotalFromImporter(t *testing.T) {
+	var buf bytes.Buffer
+	start := time.Unix(1000, 0)
+	p := &progress{w: &buf, start: start}
+	p.addTotal(40) // VOC tells its file count once listed
+	p.n = 9
+	p.countRejected()
+	p.draw(start.Add(2 * time.Second))
+	assert.Equal(t, "\r\033[K10/40 records (25%), 5/s, ETA 6s", buf.String())
 }

@@ -43,6 +43,7 @@ func vocFlags(fs *flag.FlagSet) openFunc {
 			OneBased:  *oneBased,
 			Workers:   *workers,
 			Warn:      env.warn,
+			Planned:   env.addTotal,
 		}
 		if *images != "" {
 			fi, err := os.Stat(*images)

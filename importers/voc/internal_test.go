@@ -1,9 +1,11 @@
 package voc
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stretchr/testify/assert"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -64,4 +66,17 @@ func TestFractionDigits(t *testing.T) {
 	for in, want := range map[string]int{"12": 0, "12.5": 1, "1.25e1": 1, "5e-3": 3, "1.5E+2": 0, "0.000": 3} {
 		assert.Equal(t, want, fractionDigits(in), in)
 	}
+}
+
+func TestPlannedCountsRecords(t *testing.T) {
+	fsys := fstest.MapFS{
+		"Annotations/a.xml": {Data: []byte(`<annotation><filename>a.jpg</filename><size><width>4</width><height>4</height></size></annotation>`)},
+		"Annotations/b.xml": {Data: []byte(`<annotation><filename>b.jpg</filename><size><width>4</width><height>4</height></size></annotation>`)},
+		"Annotations/c.xml": {Data: []byte(`not xml`)},
+	}
+	planned := -1
+	opts := Options{OBSPrefix: "obs://b/", Planned: func(n int) { planned = n }}
+	for range Read(context.Background(), fsys, ".", opts) {
+	}
+	assert.Equal(t, 3, planned, "every XML file is a record: a sample or a rejection")
 }

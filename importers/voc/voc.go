@@ -70,6 +70,11 @@ type Options struct {
 	// Workers is how many files are parsed at once; 0 means GOMAXPROCS.
 	Workers int
 
+	// Planned, when set, is told how many records a read will produce (samples plus
+	// rejections) as soon as the files are listed: the command's progress line uses it for
+	// its ETA.
+	Planned func(records int)
+
 	Warn importers.WarnFunc
 }
 
@@ -307,6 +312,9 @@ func (c *converter) availableSubsets(root string) string {
 // reported by the consuming goroutine, in order. When the consumer stops (or ctx is done)
 // the workers are stopped and waited for before run returns.
 func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample, error) bool) {
+	if c.opts.Planned != nil {
+		c.opts.Planned(len(jobs))
+	}
 	workers := c.opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
