@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,28 +9,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/modelarts-convert/convert/api"
 )
 
 const cocoTestdata = "../../importers/coco/testdata"
-
-// cocoBodies reads every request body written to dir.
-func cocoBodies(t *testing.T, dir string) []api.Sample {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "part-*.json"))
-	require.NoError(t, err)
-	var out []api.Sample
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		require.NoError(t, err)
-		var req api.Request
-		require.NoError(t, json.Unmarshal(data, &req))
-		require.Empty(t, api.Validate(&req))
-		out = append(out, req.Samples...)
-	}
-	return out
-}
 
 func TestCocoUsage(t *testing.T) {
 	in := filepath.Join(cocoTestdata, "instances.json")
@@ -65,7 +45,7 @@ func TestCocoConvert(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	assert.Empty(t, stdout)
 	assert.Contains(t, stderr, "3 samples, 6 labels (6 object detection); 0 records rejected")
-	samples := cocoBodies(t, out)
+	samples := writtenSamples(t, out)
 	require.Len(t, samples, 3)
 	assert.Equal(t, "obs://bucket/coco/sub/000012.jpg", samples[1].DataSource.DataPath)
 	assert.Len(t, samples[1].Labels, 2, "two crowd regions traced")
@@ -80,7 +60,7 @@ func TestCocoInlineImages(t *testing.T) {
 	out := t.TempDir()
 	code, _, stderr := runCmd(t, "coco", "-images", filepath.Join(peers, "images/val"), "-o", out, filepath.Join(peers, "annotations/instances_val.json"))
 	require.Equal(t, exitOK, code, stderr)
-	samples := cocoBodies(t, out)
+	samples := writtenSamples(t, out)
 	require.Len(t, samples, 1)
 	assert.NotEmpty(t, samples[0].Data)
 	assert.Len(t, samples[0].Labels, 2)
@@ -101,7 +81,7 @@ func TestCocoRejections(t *testing.T) {
 	} {
 		assert.Contains(t, stderr, want)
 	}
-	assert.Len(t, cocoBodies(t, out), 1)
+	assert.Len(t, writtenSamples(t, out), 1)
 
 	code, _, stderr = runCmd(t, "coco", "-shape", "polygon", "-obs-prefix", "obs://b/d/", "-o", out, filepath.Join(cocoTestdata, "rejections.json"))
 	assert.Equal(t, exitFailed, code)
@@ -128,7 +108,7 @@ func TestCocoResults(t *testing.T) {
 		filepath.Join(cocoTestdata, "results_instances.json"))
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stderr, "1 of 4 results scored below -min-score 0.05 and were left out")
-	samples := cocoBodies(t, out)
+	samples := writtenSamples(t, out)
 	require.Len(t, samples, 2)
 	require.Len(t, samples[0].Labels, 2)
 	assert.Equal(t, "0.98", string(samples[0].Labels[0].Score))
@@ -145,7 +125,7 @@ func TestCocoStdin(t *testing.T) {
 	var so, se bytes.Buffer
 	code := run([]string{"coco", "-obs-prefix", "obs://b/d/", "-o", out, "-"}, bytes.NewReader(raw), &so, &se)
 	require.Equal(t, exitOK, code, se.String())
-	samples := cocoBodies(t, out)
+	samples := writtenSamples(t, out)
 	require.Len(t, samples, 1)
 	assert.Len(t, samples[0].Labels, 6)
 	assert.True(t, strings.Contains(se.String(), "1 samples, 6 labels"), se.String())

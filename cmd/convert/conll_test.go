@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -19,27 +18,9 @@ import (
 // runConll runs `convert conll` with the given standard input.
 func runConll(t *testing.T, stdin io.Reader, args ...string) (int, string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	code := run(append([]string{"conll"}, args...), stdin, &out, &errOut)
-	assert.Empty(t, out.String(), "request bodies go to files, not stdout")
-	return code, errOut.String()
-}
-
-// readBodies reads every request body a run wrote.
-func readBodies(t *testing.T, dir string) []api.Sample {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "part-*.json"))
-	require.NoError(t, err)
-	var samples []api.Sample
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		require.NoError(t, err)
-		var req api.Request
-		require.NoError(t, json.Unmarshal(b, &req))
-		require.Empty(t, api.Validate(&req))
-		samples = append(samples, req.Samples...)
-	}
-	return samples
+	code, stdout, stderr := runStdin(t, stdin, append([]string{"conll"}, args...)...)
+	assert.Empty(t, stdout, "request bodies go to files, not stdout")
+	return code, stderr
 }
 
 func sampleText(t *testing.T, s api.Sample) string {
@@ -54,7 +35,7 @@ func TestConllConvert(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stderr, "convert conll: 5 samples, 8 labels (8 named entity); 0 records rejected; 1 request bodies")
 
-	samples := readBodies(t, dir)
+	samples := writtenSamples(t, dir)
 	require.Len(t, samples, 5)
 	s := samples[0]
 	assert.Equal(t, "eng.conll-000001.txt", s.Name)
@@ -79,7 +60,7 @@ func TestConllStdin(t *testing.T) {
 	code, stderr := runConll(t, strings.NewReader("New B-LOC\nYork I-LOC\n\n北 B-LOC\n京 I-LOC\n"), "-o", dir, "-q", "-")
 	require.Equal(t, exitOK, code, stderr)
 	assert.Empty(t, stderr, "-q prints nothing when all is well")
-	samples := readBodies(t, dir)
+	samples := writtenSamples(t, dir)
 	require.Len(t, samples, 2)
 	assert.Equal(t, "stdin-000001.txt", samples[0].Name)
 	assert.Equal(t, "New York", sampleText(t, samples[0]))
@@ -95,7 +76,7 @@ func TestConllRejectsAndWarnings(t *testing.T) {
 	assert.Contains(t, stderr, in+":4: rejected: has 2 columns where the file's token lines have 3 (as its first, line 1, has); sentence 2 (lines 4-5) not converted")
 	assert.Contains(t, stderr, in+":1: warning: -scheme iob2: I-ORG at the start of the sentence does not continue a chunk begun by B-ORG")
 	assert.Contains(t, stderr, "2 samples, 1 labels (1 named entity); 1 records rejected, 1 warnings")
-	assert.Len(t, readBodies(t, dir), 2)
+	assert.Len(t, writtenSamples(t, dir), 2)
 
 	// -q keeps the rejection, drops the warning.
 	code, stderr = runConll(t, nil, "-o", t.TempDir(), "-q", "-scheme", "iob2", in)
@@ -115,7 +96,7 @@ func TestConllOptions(t *testing.T) {
 	dir := t.TempDir()
 	code, stderr := runConll(t, nil, "-o", dir, "-encoding", "gbk", "-keep-encoding", "../../testdata/conll/zh.gbk.conll")
 	require.Equal(t, exitOK, code, stderr)
-	samples := readBodies(t, dir)
+	samples := writtenSamples(t, dir)
 	require.Len(t, samples, 3)
 	assert.Equal(t, api.EncodingGBK, samples[0].Encoding)
 	assert.Equal(t, []byte{0xCE, 0xD2}, []byte(sampleText(t, samples[0]))[:2], "我 in GBK")
@@ -123,7 +104,7 @@ func TestConllOptions(t *testing.T) {
 	dir = t.TempDir()
 	code, stderr = runConll(t, nil, "-o", dir, "-group", "document", "-tag-column", "3", "../../testdata/conll/eng.conll")
 	require.Equal(t, exitOK, code, stderr)
-	samples = readBodies(t, dir)
+	samples = writtenSamples(t, dir)
 	require.Len(t, samples, 2)
 	assert.Equal(t, "eng.conll-doc000001.txt", samples[0].Name)
 	assert.Equal(t, "NP", samples[0].Labels[0].Name, "the chunk column")
@@ -133,7 +114,7 @@ func TestConllOptions(t *testing.T) {
 	require.NoError(t, os.WriteFile(emoji, []byte("😀\tB-EMO\nok\tO\n"), 0o644))
 	code, stderr = runConll(t, nil, "-o", dir, "-tab", "-offsets", "utf16", emoji)
 	require.Equal(t, exitOK, code, stderr)
-	samples = readBodies(t, dir)
+	samples = writtenSamples(t, dir)
 	require.Len(t, samples, 1)
 	assert.Equal(t, json.Number("2"), samples[0].Labels[0].Property[api.PropEndIndex])
 }
@@ -148,7 +129,7 @@ func TestConllSameFileName(t *testing.T) {
 	dir := t.TempDir()
 	code, stderr := runConll(t, nil, "-o", dir, filepath.Join(root, "a", "train.txt"), filepath.Join(root, "b", "train.txt"))
 	require.Equal(t, exitOK, code, stderr)
-	samples := readBodies(t, dir)
+	samples := writtenSamples(t, dir)
 	require.Len(t, samples, 2)
 	assert.NotEqual(t, samples[0].Name, samples[1].Name)
 	assert.True(t, strings.HasSuffix(samples[0].Name, "a_train.txt-000001.txt"), samples[0].Name)

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -21,35 +19,9 @@ const csvData = "../../testdata/csv/"
 // runCSV runs `convert csv` with the given standard input.
 func runCSV(t *testing.T, stdin io.Reader, args ...string) (int, string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	code := run(append([]string{"csv"}, args...), stdin, &out, &errOut)
-	assert.Empty(t, out.String(), "request bodies go to files, not stdout")
-	return code, errOut.String()
-}
-
-// csvRequests reads every request body a run wrote, checking each with api.Validate.
-func csvRequests(t *testing.T, dir string) []api.Request {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "part-*.json"))
-	require.NoError(t, err)
-	var reqs []api.Request
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		require.NoError(t, err)
-		var req api.Request
-		require.NoError(t, json.Unmarshal(b, &req))
-		require.Empty(t, api.Validate(&req))
-		reqs = append(reqs, req)
-	}
-	return reqs
-}
-
-func csvSamples(t *testing.T, dir string) []api.Sample {
-	var out []api.Sample
-	for _, r := range csvRequests(t, dir) {
-		out = append(out, r.Samples...)
-	}
-	return out
+	code, stdout, stderr := runStdin(t, stdin, append([]string{"csv"}, args...)...)
+	assert.Empty(t, stdout, "request bodies go to files, not stdout")
+	return code, stderr
 }
 
 // csvRow is a sample as name, text and labels.
@@ -70,7 +42,7 @@ func TestCSVConvertGBK(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stderr, "convert csv: 4 samples, 4 labels (4 text classification); 0 records rejected; 1 request bodies")
 	var got []string
-	for _, s := range csvSamples(t, dir) {
+	for _, s := range writtenSamples(t, dir) {
 		assert.Equal(t, api.SampleText, s.SampleType)
 		got = append(got, csvRow(t, s))
 	}
@@ -86,7 +58,7 @@ func TestCSVKeepEncoding(t *testing.T) {
 	dir := t.TempDir()
 	code, stderr := runCSV(t, nil, "-o", dir, "-q", "-keep-encoding", csvData+"reviews.csv")
 	require.Equal(t, exitOK, code, stderr)
-	samples := csvSamples(t, dir)
+	samples := writtenSamples(t, dir)
 	require.Len(t, samples, 4)
 	assert.Equal(t, api.EncodingGBK, samples[0].Encoding)
 }
@@ -98,7 +70,7 @@ func TestCSVRejectionsExit1(t *testing.T) {
 	assert.Contains(t, stderr, csvData+"broken.csv:3:1: rejected: broken quote: the quoted field opened here closes at line 3 column 8 and is followed by 'q'")
 	assert.Contains(t, stderr, csvData+"broken.csv:5: rejected: the row has 1 field(s); the label column is field 2")
 	assert.Contains(t, stderr, "2 samples, 2 labels (2 text classification); 2 records rejected")
-	assert.Len(t, csvSamples(t, dir), 2, "the other rows still convert")
+	assert.Len(t, writtenSamples(t, dir), 2, "the other rows still convert")
 }
 
 func TestCSVStdin(t *testing.T) {
@@ -106,7 +78,7 @@ func TestCSVStdin(t *testing.T) {
 	code, stderr := runCSV(t, strings.NewReader("\xEF\xBB\xBFtext;tags\n\"a;b\";x|y\n"), "-o", dir, "-q",
 		"-delimiter", ";", "-label-separator", "|", "-label-column", "tags", "-")
 	require.Equal(t, exitOK, code, stderr)
-	samples := csvSamples(t, dir)
+	samples := writtenSamples(t, dir)
 	require.Len(t, samples, 1)
 	assert.Equal(t, "stdin-000002.txt UTF-8 a;b [x|y]", csvRow(t, samples[0]))
 }
@@ -120,7 +92,7 @@ func TestCSVCombineLayout(t *testing.T) {
 		dir := t.TempDir()
 		code, stderr := runCSV(t, nil, append(append([]string{"-o", dir, "-q"}, args...), csvData+"combine.txt")...)
 		require.Equal(t, exitOK, code, "%v: %s", args, stderr)
-		samples := csvSamples(t, dir)
+		samples := writtenSamples(t, dir)
 		require.Len(t, samples, 2)
 		assert.Equal(t, "combine.txt-000001.txt UTF-8 今天天气很好 [天气|正面]", csvRow(t, samples[0]))
 	}
@@ -132,7 +104,7 @@ func TestCSVSeparateLayout(t *testing.T) {
 	code, stderr := runCSV(t, nil, "-o", dir, "-q", "-layout", "separate", csvData+"news.txt", csvData+"news_result.txt")
 	require.Equal(t, exitOK, code, stderr)
 	var got []string
-	for _, s := range csvSamples(t, dir) {
+	for _, s := range writtenSamples(t, dir) {
 		got = append(got, csvRow(t, s))
 	}
 	assert.Equal(t, []string{"news.txt-000001.txt UTF-8 股市上涨 [财经]", "news.txt-000002.txt UTF-8 球队赢得冠军 [体育|足球]"}, got)
@@ -152,7 +124,7 @@ func TestCSVWholeFile(t *testing.T) {
 	dir := t.TempDir()
 	code, stderr := runCSV(t, nil, "-o", dir, "-q", "-whole-file", "-layout", "combine", csvData+"combine.txt")
 	require.Equal(t, exitOK, code, stderr)
-	reqs := csvRequests(t, dir)
+	reqs := writtenRequests(t, dir)
 	require.Len(t, reqs, 1)
 	assert.Equal(t, &api.LabelFormat{LabelType: "1", TextSampleSeparator: "\t", TextLabelSeparator: ","}, reqs[0].LabelFormat)
 	require.Len(t, reqs[0].Samples, 1)
@@ -163,7 +135,7 @@ func TestCSVWholeFile(t *testing.T) {
 	dir = t.TempDir()
 	code, stderr = runCSV(t, nil, "-o", dir, "-q", "-whole-file", "-layout", "separate", "-label-separator", ";", csvData+"news.txt")
 	require.Equal(t, exitOK, code, stderr)
-	reqs = csvRequests(t, dir)
+	reqs = writtenRequests(t, dir)
 	require.Len(t, reqs, 1)
 	assert.Equal(t, &api.LabelFormat{LabelType: "0", TextLabelSeparator: ";"}, reqs[0].LabelFormat)
 	var names []string
@@ -175,7 +147,7 @@ func TestCSVWholeFile(t *testing.T) {
 	dir = t.TempDir()
 	code, stderr = runCSV(t, strings.NewReader("a|x\n"), "-o", dir, "-q", "-whole-file", "-header=false", "-delimiter", "|", "-")
 	require.Equal(t, exitOK, code, stderr)
-	reqs = csvRequests(t, dir)
+	reqs = writtenRequests(t, dir)
 	require.Len(t, reqs, 1)
 	assert.Equal(t, "stdin.txt", reqs[0].Samples[0].Name)
 	assert.Equal(t, "|", reqs[0].LabelFormat.TextSampleSeparator)
@@ -190,7 +162,7 @@ func TestCSVSameNameInputs(t *testing.T) {
 	dir := t.TempDir()
 	code, stderr := runCSV(t, nil, "-o", dir, "-q", filepath.Join(a, "train.csv"), filepath.Join(b, "train.csv"))
 	require.Equal(t, exitOK, code, stderr)
-	samples := csvSamples(t, dir)
+	samples := writtenSamples(t, dir)
 	require.Len(t, samples, 2)
 	assert.NotEqual(t, samples[0].Name, samples[1].Name)
 	assert.True(t, strings.HasSuffix(samples[0].Name, "d1_train.csv-000002.txt"), samples[0].Name)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,15 +12,50 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/internal/golden"
 )
 
 // runCmd runs the command in-process and returns its exit status, stdout and stderr.
 func runCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	return runStdin(t, strings.NewReader(""), args...)
+}
+
+// runStdin is runCmd with the given standard input.
+func runStdin(t *testing.T, stdin io.Reader, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	code := run(args, strings.NewReader(""), &out, &errOut)
+	code := run(args, stdin, &out, &errOut)
 	return code, out.String(), errOut.String()
+}
+
+// writtenRequests reads every request body a run wrote into dir, in order, checking that
+// each passes the validator.
+func writtenRequests(t *testing.T, dir string) []api.Request {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "part-*.json"))
+	require.NoError(t, err)
+	var reqs []api.Request
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		var req api.Request
+		require.NoError(t, json.Unmarshal(data, &req), f)
+		require.Empty(t, api.Validate(&req), f)
+		reqs = append(reqs, req)
+	}
+	return reqs
+}
+
+// writtenSamples is the samples of writtenRequests.
+func writtenSamples(t *testing.T, dir string) []api.Sample {
+	t.Helper()
+	var out []api.Sample
+	for _, r := range writtenRequests(t, dir) {
+		out = append(out, r.Samples...)
+	}
+	return out
 }
 
 func TestUsage(t *testing.T) {

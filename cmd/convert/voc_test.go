@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,21 +22,9 @@ const (
 func runVOC(t *testing.T, args ...string) (int, string, []api.Sample) {
 	t.Helper()
 	out := t.TempDir()
-	var stdout, stderr bytes.Buffer
-	code := run(append([]string{"voc", "-o", out}, args...), strings.NewReader(""), &stdout, &stderr)
-	assert.Empty(t, stdout.String(), "request bodies go to files, not to standard output")
-	var samples []api.Sample
-	parts, err := filepath.Glob(filepath.Join(out, "part-*.json"))
-	require.NoError(t, err)
-	for _, p := range parts {
-		data, err := os.ReadFile(p)
-		require.NoError(t, err)
-		var req api.Request
-		require.NoError(t, json.Unmarshal(data, &req))
-		require.Empty(t, api.Validate(&req), p)
-		samples = append(samples, req.Samples...)
-	}
-	return code, stderr.String(), samples
+	code, stdout, stderr := runCmd(t, append([]string{"voc", "-o", out}, args...)...)
+	assert.Empty(t, stdout, "request bodies go to files, not to standard output")
+	return code, stderr, writtenSamples(t, out)
 }
 
 func vocNames(samples []api.Sample) []string {
