@@ -79,7 +79,7 @@ func (p *valueParser) value() (any, error) {
 			break
 		}
 		n := string(p.b[start:p.i])
-		if !isJSONNumber(n) {
+		if !IsNumberLiteral(n) {
 			return nil, p.errorf("invalid number %q", n)
 		}
 		return json.Number(n), nil

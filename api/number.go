@@ -24,7 +24,7 @@ func Float(f float64) json.Number { return json.Number(strconv.FormatFloat(f, 'f
 // shortest JSON form of their value. NaN, infinities and anything else are errors.
 func ParseNumber(s string) (json.Number, error) {
 	t := strings.TrimSpace(s)
-	if isJSONNumber(t) {
+	if IsNumberLiteral(t) {
 		if _, err := strconv.ParseFloat(t, 64); err != nil {
 			return "", fmt.Errorf("%w: %q is out of range", ErrNotNumber, s)
 		}
@@ -37,9 +37,17 @@ func ParseNumber(s string) (json.Number, error) {
 	return Float(f), nil
 }
 
-// isJSONNumber reports whether s is a number literal as RFC 8259 writes one.
-func isJSONNumber(s string) bool {
+// IsNumberLiteral reports whether s is a number literal as RFC 8259 writes one (what
+// json.Number may hold). It takes bytes too, so parsers can check a token without copying it.
+func IsNumberLiteral[S ~string | ~[]byte](s S) bool {
 	i := 0
+	digits := func() int {
+		start := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i - start
+	}
 	if i < len(s) && s[i] == '-' {
 		i++
 	}
@@ -47,19 +55,13 @@ func isJSONNumber(s string) bool {
 	case i < len(s) && s[i] == '0':
 		i++
 	case i < len(s) && s[i] >= '1' && s[i] <= '9':
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
+		digits()
 	default:
 		return false
 	}
 	if i < len(s) && s[i] == '.' {
 		i++
-		start := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == start {
+		if digits() == 0 {
 			return false
 		}
 	}
@@ -68,11 +70,7 @@ func isJSONNumber(s string) bool {
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
-		start := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == start {
+		if digits() == 0 {
 			return false
 		}
 	}
@@ -84,7 +82,7 @@ func isJSONNumber(s string) bool {
 func numberOf(v any) (json.Number, bool) {
 	switch n := v.(type) {
 	case json.Number:
-		return n, isJSONNumber(string(n))
+		return n, IsNumberLiteral(string(n))
 	case int:
 		return Int(int64(n)), true
 	case int64:

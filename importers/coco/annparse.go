@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/modelarts-convert/convert/api"
 )
 
 // rawAnn is what is read of an annotation or a result: spans of the element's bytes, valid
@@ -114,7 +116,7 @@ func numberMember(key string, v []byte) ([]byte, string) {
 	case len(v) == 0, string(v) == "null":
 		return nil, ""
 	case v[0] == '"':
-		if inner := v[1 : len(v)-1]; isNumberLiteral(inner) {
+		if inner := v[1 : len(v)-1]; api.IsNumberLiteral(inner) {
 			return inner, ""
 		}
 		return nil, fmt.Sprintf("%s is a JSON string, not a number", key)
@@ -134,45 +136,6 @@ func numberListMember(key string, v []byte, out [][]byte) ([][]byte, string) {
 	}
 	l := &lexer{b: v}
 	return l.numberSpans(key, out)
-}
-
-// isNumberLiteral reports whether s is a JSON number literal (RFC 8259).
-func isNumberLiteral[S ~string | ~[]byte](s S) bool {
-	i := 0
-	digits := func() int {
-		start := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		return i - start
-	}
-	if i < len(s) && s[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(s) && s[i] == '0':
-		i++
-	case i < len(s) && s[i] >= '1' && s[i] <= '9':
-		digits()
-	default:
-		return false
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		if digits() == 0 {
-			return false
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		if digits() == 0 {
-			return false
-		}
-	}
-	return i == len(s)
 }
 
 // key reads an object key. A key with escapes is unescaped into a new slice.

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/modelarts-convert/convert/api"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -52,16 +53,16 @@ func TestAddDecimalExact(t *testing.T) {
 		rg, ok := new(big.Rat).SetString(got)
 		require.True(t, ok, got)
 		require.Zero(t, new(big.Rat).Add(ra, rb).Cmp(rg), "%s + %s = %s", a, b, got)
-		require.True(t, isNumberLiteral(got), got)
+		require.True(t, api.IsNumberLiteral(got), got)
 	}
 }
 
 func TestIsNumberLiteral(t *testing.T) {
 	for _, s := range []string{"0", "-0", "1.5", "1e5", "1E+5", "-2.5e-3", "123"} {
-		assert.True(t, isNumberLiteral(s), s)
+		assert.True(t, api.IsNumberLiteral(s), s)
 	}
 	for _, s := range []string{"", "-", "01", "1.", ".5", "1e", "+1", "1x", "NaN", "0x10"} {
-		assert.False(t, isNumberLiteral(s), s)
+		assert.False(t, api.IsNumberLiteral(s), s)
 	}
 }
 
