@@ -108,6 +108,12 @@ func OpenJournal(path string, dest Destination, readOnly bool) (*Journal, error)
 	case err != nil:
 		return nil, fmt.Errorf("journal: %w", err)
 	}
+	if !readOnly {
+		if err := lockFile(f); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("journal %s: %w", path, err)
+		}
+	}
 	good, err := j.load(f)
 	if err == nil && !readOnly {
 		// Cut a torn last line off, so the next record starts on a line of its own.
@@ -130,6 +136,10 @@ func (j *Journal) create() error {
 	f, err := os.OpenFile(j.path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return fmt.Errorf("journal: %w", err)
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("journal %s: %w", j.path, err)
 	}
 	line, _ := json.Marshal(journalHeader{Journal: journalMagic, Version: 1, Destination: j.dest})
 	if _, err = f.Write(append(line, '\n')); err == nil {

@@ -102,3 +102,19 @@ func TestJournalName(t *testing.T) {
 	assert.Equal(t, "upload-4f1c-9a.journal", JournalName("4f1c-9a"))
 	assert.Equal(t, "upload-.._x_y.journal", JournalName("../x/y"))
 }
+
+func TestJournalLockedWhileOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.journal")
+	dest := Destination{Endpoint: "http://127.0.0.1:1", ProjectID: "p", DatasetID: "d"}
+	first, err := OpenJournal(path, dest, false)
+	require.NoError(t, err)
+	_, err = OpenJournal(path, dest, false)
+	require.ErrorIs(t, err, ErrJournalInUse, "a second run cannot write the same journal")
+	ro, err := OpenJournal(path, dest, true)
+	require.NoError(t, err, "reading (dry runs) needs no lock")
+	ro.Close()
+	require.NoError(t, first.Close())
+	again, err := OpenJournal(path, dest, false)
+	require.NoError(t, err, "closing releases the lock")
+	again.Close()
+}

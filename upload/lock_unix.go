@@ -1,0 +1,22 @@
+//go:build unix
+
+package upload
+
+import (
+	"errors"
+	"os"
+	"syscall"
+)
+
+// ErrJournalInUse is returned when another run holds the journal.
+var ErrJournalInUse = errors.New("in use by another run (one journal serves one run at a time)")
+
+// lockFile takes an exclusive advisory lock on the journal for as long as it is open, so two
+// runs cannot interleave their records. The lock goes with the process, kill -9 included.
+func lockFile(f *os.File) error {
+	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		return ErrJournalInUse
+	}
+	return err
+}
