@@ -160,14 +160,17 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 			cur = nil
 			return yield(b, nil)
 		}
-		for p, err := range prepare(ctx, samples) {
+		for s, err := range samples {
+			if err == nil {
+				err = ctx.Err()
+			}
 			if err != nil {
 				if flush() {
 					yield(nil, err)
 				}
 				return
 			}
-			s := p.sample
+			p := check(s)
 			if p.reason != "" {
 				reject(s, p.reason)
 				continue
