@@ -183,18 +183,23 @@ func TestOpenDirRefusesEarlierRun(t *testing.T) {
 	assert.Equal(t, []string{"notes.txt", FileName(1), FileName(9)}, listDir(t, dir))
 }
 
-// With Overwrite the earlier run's request files go when the folder is opened, before
-// anything is written, so the folder never mixes two runs.
+// With Overwrite the earlier run's request files go before anything is written, so the
+// folder never mixes two runs.
 func TestOpenDirOverwrite(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, FileName(1), FileName(2), FileName(9), "notes.txt", "part-1.json")
 	d, err := OpenDir(dir, DirOptions{Overwrite: true})
 	require.NoError(t, err)
 	defer d.Close()
-	assert.Equal(t, 3, d.Removed)
-	assert.Equal(t, []string{"notes.txt", "part-1.json"}, listDir(t, dir), "removed at the start")
-	st, err := d.Write(context.Background(), stream(many(15), nil), Options{BatchSize: 10}, nil)
+	var atFirst []string
+	st, err := d.Write(context.Background(), stream(many(15), nil), Options{BatchSize: 10}, func(b *Batch, _ string) {
+		if b.Seq == 1 {
+			atFirst = listDir(t, dir)
+		}
+	})
 	require.NoError(t, err)
+	assert.Equal(t, 3, d.Removed)
+	assert.Equal(t, []string{"notes.txt", "part-000001.json", "part-1.json"}, atFirst, "the earlier files were gone before the first was written")
 	assert.Equal(t, 2, st.Batches)
 	assert.Equal(t, []string{"notes.txt", "part-000001.json", "part-000002.json", "part-1.json"}, listDir(t, dir))
 }

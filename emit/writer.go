@@ -27,9 +27,9 @@ var (
 
 // DirOptions say how OpenDir treats a folder that is not empty.
 type DirOptions struct {
-	// Overwrite lets the run replace the request files (part-N.json) of an earlier run: they
-	// are removed when the folder is opened, so the folder never mixes two runs. Without it a
-	// folder holding request files is refused with *ExistingRequestsError.
+	// Overwrite lets the run replace the request files (part-N.json) of an earlier run: Write
+	// removes them all before it writes anything, so the folder never mixes two runs. Without
+	// it a folder holding request files is refused with *ExistingRequestsError.
 	Overwrite bool
 	// Inputs are the paths the run reads. A request file of the folder that is one of them is
 	// never removed or overwritten: OpenDir refuses the folder with *InputConflictError.
@@ -65,13 +65,14 @@ func (e *InputConflictError) Error() string {
 	return fmt.Sprintf("%s is the request file %s of the output folder %s, and this run reads it; write to another folder", e.Input, e.File, e.Dir)
 }
 
-// Dir is an output folder opened for one run: locked, cleaned of temporary files a killed run
-// left, and (with DirOptions.Overwrite) emptied of an earlier run's request files. Close
-// releases the lock.
+// Dir is an output folder opened for one run: locked and cleaned of temporary files a killed
+// run left. Close releases the lock.
 type Dir struct {
 	path string
 	lock *os.File
-	// Removed is how many request files of an earlier run OpenDir removed.
+	// earlier are the request files of an earlier run that Write removes (DirOptions.Overwrite).
+	earlier []string
+	// Removed is how many request files of an earlier run Write removed.
 	Removed int
 	// createTemp creates the temporary file for one request body; tests replace it to make
 	// writes fail.
@@ -91,9 +92,10 @@ func osCreateTemp(dir, pattern string) (tempFile, error) { return os.CreateTemp(
 // OpenDir prepares path (created if needed) for a run's request files. It takes an exclusive
 // lock on the folder (on systems with flock; another run gets *DirBusyError at once), removes
 // the temporary files of a killed run (under the lock nobody else is writing them), refuses
-// a request file that is one of opts.Inputs (*InputConflictError) and either refuses a folder
-// that already holds request files (*ExistingRequestsError) or, with opts.Overwrite, removes
-// them. Files of other names are never touched.
+// a request file that is one of opts.Inputs (*InputConflictError) and refuses a folder that
+// already holds request files (*ExistingRequestsError) unless opts.Overwrite is given; those
+// files are then removed by Write, so a run that fails before it starts writing (a bad input)
+// leaves them in place. Files of other names are never touched.
 func OpenDir(path string, opts DirOptions) (*Dir, error) {
 	if err := os.MkdirAll(path, 0o755); err != nil {
 		return nil, err
@@ -143,10 +145,18 @@ func (d *Dir) prepare(opts DirOptions) error {
 	if !opts.Overwrite {
 		return &ExistingRequestsError{Dir: d.path, Files: len(parts)}
 	}
-	for _, name := range parts {
-		if err := os.Remove(filepath.Join(d.path, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
+	d.earlier = parts
+	return nil
+}
+
+// removeEarlier removes the earlier run's request files.
+func (d *Dir) removeEarlier() error {
+	for len(d.earlier) > 0 {
+		err := os.Remove(filepath.Join(d.path, d.earlier[0]))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("emit: removing the earlier run's request file: %w", err)
 		}
+		d.earlier = d.earlier[1:]
 		d.Removed++
 	}
 	return nil
@@ -203,7 +213,8 @@ func WriteDir(ctx context.Context, dir string, samples iter.Seq2[*api.Sample, er
 	return d.Write(ctx, samples, opts, onBatch)
 }
 
-// Write writes the stream's batches into the folder, one request body per file, each
+// Write first removes the earlier run's request files (DirOptions.Overwrite), then writes
+// the stream's batches into the folder, one request body per file, each
 // written to a temporary file, synced and renamed into place so that an interrupted run never
 // leaves a truncated *.json. onBatch, when not nil, is called after each file is in place.
 //
@@ -214,6 +225,9 @@ func WriteDir(ctx context.Context, dir string, samples iter.Seq2[*api.Sample, er
 // Files are written by a second goroutine while the next batch is being built, so the sync
 // of one file overlaps the encoding of the next; at most two batches are held at once.
 func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options, onBatch func(*Batch, string)) (Stats, error) {
+	if err := d.removeEarlier(); err != nil {
+		return Stats{}, err
+	}
 	rejectedCount := 0
 	rejected := opts.Reject
 	opts.Reject = func(s *api.Sample, reason string) {

@@ -52,7 +52,10 @@ func upStream(names []string) iter.Seq2[*api.Sample, error] {
 // writeRequests writes request bodies for names into dir, batch samples per file.
 func writeRequests(t *testing.T, dir string, names []string, batch int) {
 	t.Helper()
-	_, err := emit.WriteDir(context.Background(), dir, upStream(names), emit.Options{BatchSize: batch}, nil)
+	d, err := emit.OpenDir(dir, emit.DirOptions{Overwrite: true})
+	require.NoError(t, err)
+	defer d.Close()
+	_, err = d.Write(context.Background(), upStream(names), emit.Options{BatchSize: batch}, nil)
 	require.NoError(t, err)
 }
 
