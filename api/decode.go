@@ -12,7 +12,7 @@ import (
 )
 
 // DecodeError is a request body that cannot be read as one, with its position: line and
-// column (1-based; the column counts bytes), where in the body (Path, such as
+// column (1-based; the column counts bytes; 0 when unknown), where in the body (Path, such as
 // "samples[0].labels[1]"; "request" for the top level) and why.
 type DecodeError struct {
 	Line, Column int
@@ -21,6 +21,12 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
+	if e.Line == 0 { // position unknown
+		if e.Path == "" {
+			return e.Msg
+		}
+		return e.Path + ": " + e.Msg
+	}
 	if e.Path == "" {
 		return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Msg)
 	}
@@ -79,7 +85,8 @@ func DecodeRequest(data []byte) (*Request, error) {
 			}
 			return nil, &DecodeError{Line: line, Column: col, Path: path, Msg: fmt.Sprintf("is a JSON %s; must be %s", te.Value, te.Type)}
 		}
-		return nil, &DecodeError{Line: 1, Column: 1, Path: "request", Msg: strings.TrimPrefix(err.Error(), "json: ")}
+		// An unknown field: encoding/json does not say where.
+		return nil, &DecodeError{Msg: strings.TrimPrefix(err.Error(), "json: ") + " (not a field of the API)"}
 	}
 	return &req, nil
 }
