@@ -108,6 +108,7 @@ func (p *valueParser) object() (any, error) {
 		if p.i >= len(p.b) || p.b[p.i] != '"' {
 			return nil, p.errorf("expected a key")
 		}
+		keyAt := p.i
 		k, err := p.str()
 		if err != nil {
 			return nil, err
@@ -121,6 +122,11 @@ func (p *valueParser) object() (any, error) {
 		v, err := p.value()
 		if err != nil {
 			return nil, err
+		}
+		if _, dup := m[k]; dup {
+			// Keeping either value would lose the other without a word.
+			p.i = keyAt
+			return nil, p.errorf("key %q repeats", k)
 		}
 		m[k] = v
 		p.space()

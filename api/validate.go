@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -118,6 +119,13 @@ func CheckName(name string) string {
 	}
 	if !utf8.ValidString(name) {
 		return "is not valid UTF-8"
+	}
+	// Control characters (NUL, Tab, newline, ESC, DEL, the C1 range) and the Unicode line and
+	// paragraph separators break every listing, log line and file name the name ends up in.
+	for i, r := range name {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return fmt.Sprintf("contains the control character %U at byte %d; sample names may not contain control characters or line breaks", r, i)
+		}
 	}
 	return ""
 }

@@ -85,6 +85,8 @@ func TestValidateRules(t *testing.T) {
 		{"name too long", func(r *Request) { r.Samples[1].Name = strings.Repeat("n", 1025) }, "samples[1].name", "at most 1024"},
 		{"name special character", func(r *Request) { r.Samples[1].Name = "a<b.png" }, "samples[1].name", `"<"`},
 		{"name quote", func(r *Request) { r.Samples[1].Name = "it's.png" }, "samples[1].name", `"'"`},
+		{"name newline", func(r *Request) { r.Samples[1].Name = "a\nb.png" }, "samples[1].name", "control character U+000A"},
+		{"name NUL", func(r *Request) { r.Samples[1].Name = "a\x00b.png" }, "samples[1].name", "control character U+0000"},
 		{"names unique", func(r *Request) { r.Samples[1].Name = "a.jpg" }, "samples[1].name", "repeats the name of samples[0]"},
 		{"sample_type", func(r *Request) { r.Samples[1].SampleType = 3 }, "samples[1].sample_type", "must be one of"},
 		{"label type", func(r *Request) { r.Samples[1].Labels[0].Type = 2 }, "samples[1].labels[0].type", "must be one of"},
@@ -223,6 +225,15 @@ func TestCheckName(t *testing.T) {
 	assert.NotEmpty(t, CheckName(strings.Repeat("字", 1025)))
 	for _, c := range `!<>=&"'` {
 		assert.NotEmpty(t, CheckName("a"+string(c)), string(c))
+	}
+	// Control characters and line breaks anywhere in a name.
+	for _, name := range []string{"a\x00b.jpg", "a\nb.jpg", "a\rb.jpg", "a\tb.jpg", "\x1b[31mred.jpg", "a\x7f.jpg", "a\u0085.jpg", "a\u2028.jpg", "a.jpg\n"} {
+		assert.Contains(t, CheckName(name), "control character", "%q", name)
+	}
+	assert.Equal(t, "contains the control character U+000A at byte 1; sample names may not contain control characters or line breaks", CheckName("a\nb"))
+	// Letters, spaces and marks of any script stay valid.
+	for _, name := range []string{"a b.jpg", "ünïcødé.jpg", "العربية.jpg", "emoji-😀.jpg", "a\u00a0b.jpg"} {
+		assert.Empty(t, CheckName(name), "%q", name)
 	}
 }
 

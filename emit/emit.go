@@ -1,7 +1,8 @@
 // Package emit turns a stream of samples into request bodies for the Adding Samples in
 // Batches call: it validates each sample, batches them by count and by encoded size, and
 // either hands the bodies on (Batches, used by package upload) or writes them into a folder
-// (Writer), one complete request body per *.json file.
+// (OpenDir and Dir.Write, or WriteDir), one complete request body per *.json file, one run
+// per folder at a time.
 //
 // Memory holds one batch at a time plus an 8-byte hash per sample name (to catch names that
 // repeat across batches, which the service would refuse as ModelArts.4422). Output is

@@ -9,12 +9,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/internal/flock"
 	"github.com/modelarts-convert/convert/internal/golden"
 )
 
@@ -141,21 +143,162 @@ func TestRequestSettings(t *testing.T) {
 
 func TestWriteDir(t *testing.T) {
 	dir := t.TempDir()
-	// Leftovers of an earlier, longer run are removed; other files are left alone.
-	require.NoError(t, os.WriteFile(filepath.Join(dir, FileName(9)), []byte("{}"), 0o644))
+	// Files of other names are left alone.
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("keep"), 0o644))
 	st, err := WriteDir(context.Background(), dir, stream(many(25), nil), Options{BatchSize: 10}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 25, st.Samples)
 	assert.Equal(t, 3, st.Batches)
 	assert.Equal(t, 25, st.Labels[api.LabelTextClassification])
+	assert.Equal(t, []string{"notes.txt", "part-000001.json", "part-000002.json", "part-000003.json"}, listDir(t, dir))
+}
+
+func listDir(t *testing.T, dir string) []string {
+	t.Helper()
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	var names []string
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	assert.Equal(t, []string{"notes.txt", "part-000001.json", "part-000002.json", "part-000003.json"}, names)
+	return names
+}
+
+func writeFiles(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	for _, n := range names {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, n), []byte(`{"samples":[]}`), 0o644))
+	}
+}
+
+// A folder with request files of an earlier run is refused, and nothing in it is touched.
+func TestOpenDirRefusesEarlierRun(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, FileName(1), FileName(9), "notes.txt")
+	_, err := WriteDir(context.Background(), dir, stream(many(5), nil), Options{}, nil)
+	var ee *ExistingRequestsError
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, 2, ee.Files)
+	assert.Equal(t, dir+" already holds 2 request files of an earlier run", err.Error())
+	assert.Equal(t, []string{"notes.txt", FileName(1), FileName(9)}, listDir(t, dir))
+}
+
+// With Overwrite the earlier run's request files go before anything is written, so the
+// folder never mixes two runs.
+func TestOpenDirOverwrite(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, FileName(1), FileName(2), FileName(9), "notes.txt", "part-1.json")
+	d, err := OpenDir(dir, DirOptions{Overwrite: true})
+	require.NoError(t, err)
+	defer d.Close()
+	var atFirst []string
+	st, err := d.Write(context.Background(), stream(many(15), nil), Options{BatchSize: 10}, func(b *Batch, _ string) {
+		if b.Seq == 1 {
+			atFirst = listDir(t, dir)
+		}
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 3, d.Removed)
+	assert.Equal(t, []string{"notes.txt", "part-000001.json", "part-1.json"}, atFirst, "the earlier files were gone before the first was written")
+	assert.Equal(t, 2, st.Batches)
+	assert.Equal(t, []string{"notes.txt", "part-000001.json", "part-000002.json", "part-1.json"}, listDir(t, dir))
+}
+
+// A second run into a folder that another run holds fails at once; the lock goes with Close.
+func TestOpenDirBusy(t *testing.T) {
+	if !flock.Supported {
+		t.Skip("no flock here")
+	}
+	dir := t.TempDir()
+	first, err := OpenDir(dir, DirOptions{})
+	require.NoError(t, err)
+	_, err = OpenDir(dir, DirOptions{Overwrite: true})
+	var busy *DirBusyError
+	require.ErrorAs(t, err, &busy)
+	assert.Equal(t, dir+" is being written by another convert run", err.Error())
+	// The same folder through a link is the same lock.
+	link := filepath.Join(t.TempDir(), "link")
+	require.NoError(t, os.Symlink(dir, link))
+	_, err = OpenDir(link, DirOptions{})
+	require.ErrorAs(t, err, &busy)
+	require.NoError(t, first.Close())
+	second, err := OpenDir(dir, DirOptions{})
+	require.NoError(t, err)
+	second.Close()
+}
+
+// A request file the run reads is never removed or overwritten, however its path is spelled.
+func TestOpenDirInputConflict(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, FileName(1), FileName(2))
+	link := filepath.Join(t.TempDir(), "in.json")
+	require.NoError(t, os.Symlink(filepath.Join(dir, FileName(2)), link))
+	for _, input := range []string{filepath.Join(dir, FileName(2)), filepath.Join(dir, ".", FileName(2)), link} {
+		_, err := OpenDir(dir, DirOptions{Overwrite: true, Inputs: []string{"-", dir, input}})
+		var ce *InputConflictError
+		require.ErrorAs(t, err, &ce, input)
+		assert.Equal(t, FileName(2), ce.File)
+		assert.Equal(t, input, ce.Input)
+		assert.Equal(t, []string{FileName(1), FileName(2)}, listDir(t, dir), "nothing removed")
+	}
+}
+
+// Temporary files a killed run left are removed by the next run (it holds the lock); other
+// hidden files stay.
+func TestOpenDirRemovesTemporaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, ".part-000003.json.123456.tmp", ".part-000001.json.9.tmp", ".other.tmp", ".part-x.json.1.tmp")
+	d, err := OpenDir(dir, DirOptions{})
+	require.NoError(t, err)
+	d.Close()
+	assert.Equal(t, []string{".other.tmp", ".part-x.json.1.tmp"}, listDir(t, dir))
+}
+
+// failingFile fails its write like a full disk does, after writing part of the data.
+type failingFile struct{ *os.File }
+
+func (f failingFile) Write(p []byte) (int, error) {
+	n, _ := f.File.Write(p[:len(p)/2])
+	return n, syscall.ENOSPC
+}
+
+// On a write error (a full disk) the run stops and the stats count exactly what is on disk.
+func TestWriteDirDiskFullCountsFilesOnDisk(t *testing.T) {
+	dir := t.TempDir()
+	d, err := OpenDir(dir, DirOptions{})
+	require.NoError(t, err)
+	defer d.Close()
+	files := 0
+	d.createTemp = func(dir, pattern string) (tempFile, error) {
+		f, err := os.CreateTemp(dir, pattern)
+		if err != nil {
+			return nil, err
+		}
+		files++
+		if files >= 15 {
+			return failingFile{f}, nil
+		}
+		return f, nil
+	}
+	st, err := d.Write(context.Background(), stream(many(1600), nil), Options{BatchSize: 100}, nil)
+	require.ErrorIs(t, err, syscall.ENOSPC)
+	names := listDir(t, dir)
+	assert.Len(t, names, 14, "no temporary file is left: %v", names)
+	samples, labels := 0, 0
+	for _, n := range names {
+		data, err := os.ReadFile(filepath.Join(dir, n))
+		require.NoError(t, err)
+		var req api.Request
+		require.NoError(t, json.Unmarshal(data, &req), n)
+		samples += len(req.Samples)
+		for _, s := range req.Samples {
+			labels += len(s.Labels)
+		}
+	}
+	assert.Equal(t, 14, st.Batches)
+	assert.Equal(t, 1400, samples)
+	assert.Equal(t, samples, st.Samples)
+	assert.Equal(t, labels, st.Labels[api.LabelTextClassification])
 }
 
 func TestWriteDirDeterministic(t *testing.T) {
@@ -208,7 +351,7 @@ func TestWriteAtomicFailureLeavesNothing(t *testing.T) {
 	target := filepath.Join(dir, "sub") // a directory where the file should go: rename fails
 	require.NoError(t, os.Mkdir(target, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(target, "x"), nil, 0o644))
-	err := writeAtomic(target, []byte(`{"samples":[]}`))
+	err := (&Dir{createTemp: osCreateTemp}).writeAtomic(target, []byte(`{"samples":[]}`))
 	require.Error(t, err)
 	entries, _ := os.ReadDir(dir)
 	assert.Len(t, entries, 1, "the temporary file is removed on failure")

@@ -2,93 +2,305 @@ package emit
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
-	"sync/atomic"
+	"sort"
 
 	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/internal/flock"
 )
 
 // FileName returns the name of the seq-th request file: part-000001.json and so on. Names
 // sort in batch order up to a million files.
 func FileName(seq int) string { return fmt.Sprintf("part-%06d.json", seq) }
 
-var partFile = regexp.MustCompile(`^part-([0-9]{6,})\.json$`)
+var (
+	partFile = regexp.MustCompile(`^part-[0-9]{6,}\.json$`)
+	// tempName matches the temporary files writeAtomic creates (".part-000001.json.123.tmp").
+	tempName = regexp.MustCompile(`^\.part-[0-9]{6,}\.json\..*\.tmp$`)
+)
 
-// WriteDir writes the stream's batches into dir (created if needed), one request body per
-// file, each written to a temporary file, synced and renamed into place so that an interrupted
-// run never leaves a truncated *.json. Request files from an earlier run that this run did not
-// rewrite (part-N.json past the last batch) are removed, so the folder holds exactly this
-// run's requests. onBatch, when not nil, is called after each file is in place.
+// DirOptions say how OpenDir treats a folder that is not empty.
+type DirOptions struct {
+	// Overwrite lets the run replace the request files (part-N.json) of an earlier run: Write
+	// removes them all before it writes anything, so the folder never mixes two runs. Without
+	// it a folder holding request files is refused with *ExistingRequestsError.
+	Overwrite bool
+	// Inputs are the paths the run reads. A request file of the folder that is one of them is
+	// never removed or overwritten: OpenDir refuses the folder with *InputConflictError.
+	Inputs []string
+}
+
+// DirBusyError means another run holds the folder's lock.
+type DirBusyError struct{ Dir string }
+
+func (e *DirBusyError) Error() string {
+	return e.Dir + " is being written by another convert run"
+}
+
+// ExistingRequestsError means the folder holds request files of an earlier run and
+// DirOptions.Overwrite was not given.
+type ExistingRequestsError struct {
+	Dir   string
+	Files int
+}
+
+func (e *ExistingRequestsError) Error() string {
+	return fmt.Sprintf("%s already holds %d request files of an earlier run", e.Dir, e.Files)
+}
+
+// InputConflictError means a request file in the folder is one of the run's inputs.
+type InputConflictError struct {
+	Dir   string
+	Input string // the input as given
+	File  string // the request file's name in Dir
+}
+
+func (e *InputConflictError) Error() string {
+	return fmt.Sprintf("%s is the request file %s of the output folder %s, and this run reads it; write to another folder", e.Input, e.File, e.Dir)
+}
+
+// Dir is an output folder opened for one run: locked and cleaned of temporary files a killed
+// run left. Close releases the lock.
+type Dir struct {
+	path string
+	lock *os.File
+	// earlier are the request files of an earlier run that Write removes (DirOptions.Overwrite).
+	earlier []string
+	// Removed is how many request files of an earlier run Write removed.
+	Removed int
+	// createTemp creates the temporary file for one request body; tests replace it to make
+	// writes fail.
+	createTemp func(dir, pattern string) (tempFile, error)
+}
+
+// tempFile is the part of *os.File that writeAtomic uses.
+type tempFile interface {
+	io.Writer
+	Sync() error
+	Close() error
+	Name() string
+}
+
+func osCreateTemp(dir, pattern string) (tempFile, error) { return os.CreateTemp(dir, pattern) }
+
+// OpenDir prepares path (created if needed) for a run's request files. It takes an exclusive
+// lock on the folder (on systems with flock; another run gets *DirBusyError at once), removes
+// the temporary files of a killed run (under the lock nobody else is writing them), refuses
+// a request file that is one of opts.Inputs (*InputConflictError) and refuses a folder that
+// already holds request files (*ExistingRequestsError) unless opts.Overwrite is given; those
+// files are then removed by Write, so a run that fails before it starts writing (a bad input)
+// leaves them in place. Files of other names are never touched.
+func OpenDir(path string, opts DirOptions) (*Dir, error) {
+	if err := os.MkdirAll(path, 0o755); err != nil {
+		return nil, err
+	}
+	lock, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := flock.TryLock(lock); err != nil {
+		lock.Close()
+		if errors.Is(err, flock.ErrLocked) {
+			return nil, &DirBusyError{Dir: path}
+		}
+		return nil, fmt.Errorf("emit: locking %s: %w", path, err)
+	}
+	d := &Dir{path: path, lock: lock, createTemp: osCreateTemp}
+	if err := d.prepare(opts); err != nil {
+		lock.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *Dir) prepare(opts DirOptions) error {
+	entries, err := os.ReadDir(d.path)
+	if err != nil {
+		return err
+	}
+	var parts []string
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case e.Type().IsRegular() && tempName.MatchString(name):
+			if err := os.Remove(filepath.Join(d.path, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		case !e.IsDir() && partFile.MatchString(name):
+			parts = append(parts, name)
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	if err := d.checkInputs(parts, opts.Inputs); err != nil {
+		return err
+	}
+	if !opts.Overwrite {
+		return &ExistingRequestsError{Dir: d.path, Files: len(parts)}
+	}
+	d.earlier = parts
+	return nil
+}
+
+// removeEarlier removes the earlier run's request files.
+func (d *Dir) removeEarlier() error {
+	for len(d.earlier) > 0 {
+		err := os.Remove(filepath.Join(d.path, d.earlier[0]))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("emit: removing the earlier run's request file: %w", err)
+		}
+		d.earlier = d.earlier[1:]
+		d.Removed++
+	}
+	return nil
+}
+
+// checkInputs refuses the folder when one of its request files is an input: the same file
+// by identity (device and inode), so links and other spellings of the path are caught too.
+func (d *Dir) checkInputs(parts, inputs []string) error {
+	var ins []os.FileInfo
+	var names []string
+	for _, in := range inputs {
+		if in == "-" {
+			continue
+		}
+		fi, err := os.Stat(in)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue // folders are read by name; the writer touches only its own names in them
+		}
+		ins = append(ins, fi)
+		names = append(names, in)
+	}
+	if len(ins) == 0 {
+		return nil
+	}
+	sort.Strings(parts)
+	for _, p := range parts {
+		fi, err := os.Stat(filepath.Join(d.path, p))
+		if err != nil {
+			continue
+		}
+		for i, in := range ins {
+			if os.SameFile(fi, in) {
+				return &InputConflictError{Dir: d.path, Input: names[i], File: p}
+			}
+		}
+	}
+	return nil
+}
+
+// Path is the folder's path as given to OpenDir.
+func (d *Dir) Path() string { return d.path }
+
+// Close releases the folder's lock.
+func (d *Dir) Close() error { return d.lock.Close() }
+
+// WriteDir writes the stream's batches into dir with OpenDir's default options: the folder
+// must hold no request files yet. See Dir.Write.
+func WriteDir(ctx context.Context, dir string, samples iter.Seq2[*api.Sample, error], opts Options, onBatch func(*Batch, string)) (Stats, error) {
+	d, err := OpenDir(dir, DirOptions{})
+	if err != nil {
+		return Stats{}, err
+	}
+	defer d.Close()
+	return d.Write(ctx, samples, opts, onBatch)
+}
+
+// Write first removes the earlier run's request files (DirOptions.Overwrite), then writes
+// the stream's batches into the folder, one request body per file, each
+// written to a temporary file, synced and renamed into place so that an interrupted run never
+// leaves a truncated *.json. onBatch, when not nil, is called after each file is in place.
+//
+// The returned Stats count what reached the disk: when a write fails (a full disk), the run
+// stops and Stats cover exactly the files in place, with the error. Rejected counts every
+// sample Options.Reject received.
 //
 // Files are written by a second goroutine while the next batch is being built, so the sync
 // of one file overlaps the encoding of the next; at most two batches are held at once.
-func WriteDir(ctx context.Context, dir string, samples iter.Seq2[*api.Sample, error], opts Options, onBatch func(*Batch, string)) (Stats, error) {
-	var st Stats
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return st, err
+func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options, onBatch func(*Batch, string)) (Stats, error) {
+	if err := d.removeEarlier(); err != nil {
+		return Stats{}, err
 	}
+	rejectedCount := 0
 	rejected := opts.Reject
 	opts.Reject = func(s *api.Sample, reason string) {
-		st.Rejected++
+		rejectedCount++
 		if rejected != nil {
 			rejected(s, reason)
 		}
 	}
 
+	type result struct {
+		st  Stats
+		err error
+	}
 	pending := make(chan *Batch, 1)
-	written := make(chan error, 1)
-	var failed atomic.Bool // a write failed: stop converting
+	written := make(chan result, 1)
+	stop := make(chan struct{}) // closed when a write failed: stop converting
 	go func() {
-		var werr error
+		var r result
 		for b := range pending {
-			if werr != nil {
+			if r.err != nil {
 				continue // drain, so the producer never blocks
 			}
-			path := filepath.Join(dir, FileName(b.Seq))
-			if werr = writeAtomic(path, b.Body); werr != nil {
-				failed.Store(true)
-			} else if onBatch != nil {
+			path := filepath.Join(d.path, FileName(b.Seq))
+			if r.err = d.writeAtomic(path, b.Body); r.err != nil {
+				close(stop)
+				continue
+			}
+			r.st.Add(b)
+			if onBatch != nil {
 				onBatch(b, path)
 			}
 		}
-		written <- werr
+		written <- r
 	}()
 
 	var streamErr error
-	batches := 0
 	for b, err := range Batches(ctx, samples, opts) {
 		if err != nil {
 			streamErr = err
 			break
 		}
-		pending <- b
-		st.Add(b)
-		batches++
-		if failed.Load() {
+		select {
+		case pending <- b:
+		case <-stop:
+		}
+		if stopped(stop) {
 			break
 		}
 	}
 	close(pending)
-	if err := <-written; err != nil {
-		return st, err
+	r := <-written
+	r.st.Rejected = rejectedCount
+	if r.err != nil {
+		return r.st, r.err
 	}
-	if streamErr != nil {
-		return st, streamErr
+	return r.st, streamErr
+}
+
+func stopped(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
 	}
-	return st, removeStale(dir, batches)
 }
 
 // writeAtomic writes data to a temporary file beside path (not named *.json), syncs it and
 // renames it over path.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+func (d *Dir) writeAtomic(path string, data []byte) error {
+	tmp, err := d.createTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return err
+		return fmt.Errorf("emit: writing %s: %w", path, err)
 	}
 	name := tmp.Name()
 	_, err = tmp.Write(data)
@@ -107,26 +319,6 @@ func writeAtomic(path string, data []byte) error {
 	if err != nil {
 		os.Remove(name)
 		return fmt.Errorf("emit: writing %s: %w", path, err)
-	}
-	return nil
-}
-
-// removeStale deletes part-N.json files with N > last.
-func removeStale(dir string, last int) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		m := partFile.FindStringSubmatch(e.Name())
-		if m == nil || e.IsDir() {
-			continue
-		}
-		if n, err := strconv.Atoi(m[1]); err == nil && n > last {
-			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
-				return err
-			}
-		}
 	}
 	return nil
 }

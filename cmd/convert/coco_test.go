@@ -83,7 +83,7 @@ func TestCocoRejections(t *testing.T) {
 	}
 	assert.Len(t, writtenSamples(t, out), 1)
 
-	code, _, stderr = runCmd(t, "coco", "-shape", "polygon", "-obs-prefix", "obs://b/d/", "-o", out, filepath.Join(cocoTestdata, "rejections.json"))
+	code, _, stderr = runCmd(t, "coco", "-shape", "polygon", "-obs-prefix", "obs://b/d/", "-overwrite", "-o", out, filepath.Join(cocoTestdata, "rejections.json"))
 	assert.Equal(t, exitFailed, code)
 	assert.Contains(t, stderr, "annotations[3] (id 13): rejected: segmentation[0] has an odd number of coordinates (5)")
 	assert.Contains(t, stderr, "annotations[4] (id 14): rejected: segmentation: RLE counts sum to 10, not h×w = 4×4 = 16")
@@ -113,7 +113,7 @@ func TestCocoResults(t *testing.T) {
 	require.Len(t, samples[0].Labels, 2)
 	assert.Equal(t, "0.98", string(samples[0].Labels[0].Score))
 
-	code, _, stderr = runCmd(t, "coco", "-obs-prefix", "obs://b/d/", "-results", "nope.json", "-o", out, filepath.Join(cocoTestdata, "results_instances.json"))
+	code, _, stderr = runCmd(t, "coco", "-obs-prefix", "obs://b/d/", "-results", "nope.json", "-o", t.TempDir(), filepath.Join(cocoTestdata, "results_instances.json"))
 	assert.Equal(t, exitFailed, code)
 	assert.Contains(t, stderr, "-results")
 }

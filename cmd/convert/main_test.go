@@ -130,3 +130,16 @@ func TestValidateWrongType(t *testing.T) {
 	assert.Equal(t, exitFailed, code)
 	assert.Contains(t, out, "samples.sample_type: is a JSON string; must be api.SampleType")
 }
+
+// A repeated key anywhere in a body is a violation with its line and column.
+func TestValidateRepeatedKeys(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "dup.json")
+	body := "{\"samples\":[{\"name\":\"a.txt\",\"sample_type\":1,\"data\":\"YQ==\"}],\n" +
+		"\"samples\":[{\"name\":\"b.txt\",\"sample_type\":1,\"data\":\"Yg==\",\"labels\":[{\"name\":\"x\",\"type\":100}],\"labels\":[]}]}\n"
+	require.NoError(t, os.WriteFile(file, []byte(body), 0o644))
+	code, out, _ := runCmd(t, "validate", file)
+	assert.Equal(t, exitFailed, code)
+	assert.Equal(t, file+`: line 2, column 1: request: key "samples" repeats the one at line 1, column 2; a reader keeps only one of them, so the other's value would be lost`+"\n"+
+		file+`: line 2, column 93: samples[0]: key "labels" repeats the one at line 2, column 58; a reader keeps only one of them, so the other's value would be lost`+"\n", out)
+}

@@ -94,6 +94,7 @@ func (b *optionalBool) ptr() *bool {
 // outputFlags are the flags every format command and `convert upload` share.
 type outputFlags struct {
 	out             string
+	overwrite       bool
 	batch           int
 	maxBody         int
 	finalAnnotation optionalBool
@@ -103,6 +104,7 @@ type outputFlags struct {
 func (o *outputFlags) register(fs *flag.FlagSet, withOut bool) {
 	if withOut {
 		fs.StringVar(&o.out, "o", "requests", "folder to write request bodies into (one `DIR`/part-NNNNNN.json per request)")
+		fs.BoolVar(&o.overwrite, "overwrite", false, "replace the request files an earlier run left in the -o folder (removed before anything is written)")
 	}
 	fs.IntVar(&o.batch, "batch", emit.DefaultBatchSize, "at most `N` samples per request")
 	fs.IntVar(&o.maxBody, "max-body", emit.DefaultMaxBody, "at most `BYTES` per request body (the service refuses 12 MB and over)")
@@ -202,6 +204,16 @@ func runFormat(ctx context.Context, f *format, args []string, io stdio) int {
 		fmt.Fprintf(io.err, "convert %s: %v\n", f.name, err)
 		return exitUsage
 	}
+	var dir *emit.Dir
+	if !ff.upload.enabled() {
+		// Before the importer reads anything: a busy or occupied folder fails at once.
+		d, code := openOutputDir("convert "+f.name, &ff.output, fs.Args(), io)
+		if d == nil {
+			return code
+		}
+		defer d.Close()
+		dir = d
+	}
 	rep := &reporter{w: io.err, quiet: ff.output.quiet}
 	if !ff.output.quiet {
 		rep.progress = newProgress(io.err, 0)
@@ -231,10 +243,47 @@ func runFormat(ctx context.Context, f *format, args []string, io stdio) int {
 		st, err = ff.upload.stream(ctx, samples, opts, upIO)
 		where = "the endpoint"
 	} else {
-		st, err = emit.WriteDir(ctx, ff.output.out, samples, opts, nil)
+		st, err = dir.Write(ctx, samples, opts, nil)
 	}
 	rep.progress.clear()
+	if dir != nil && dir.Removed > 0 && !ff.output.quiet {
+		fmt.Fprintf(io.err, "convert %s: removed the %d request files of an earlier run from %s before writing (-overwrite)\n", f.name, dir.Removed, dir.Path())
+	}
+	if dir != nil && (err != nil || ctx.Err() != nil) {
+		fmt.Fprintf(io.err, "convert %s: stopped early: %s\n", f.name, writtenSoFar(dir.Path(), st.Batches))
+	}
 	return finish(ctx, "convert "+f.name, st, rep, where, err, io.err)
+}
+
+// openOutputDir opens the -o folder for writing; on failure it prints why and returns the
+// exit status.
+func openOutputDir(who string, o *outputFlags, inputs []string, io stdio) (*emit.Dir, int) {
+	d, err := emit.OpenDir(o.out, emit.DirOptions{Overwrite: o.overwrite, Inputs: inputs})
+	var existing *emit.ExistingRequestsError
+	var conflict *emit.InputConflictError
+	switch {
+	case errors.As(err, &existing):
+		fmt.Fprintf(io.err, "%s: %s already holds %d request files; give -overwrite to replace them\n", who, existing.Dir, existing.Files)
+		return nil, exitUsage
+	case errors.As(err, &conflict):
+		fmt.Fprintf(io.err, "%s: %v\n", who, err)
+		return nil, exitUsage
+	case err != nil:
+		fmt.Fprintf(io.err, "%s: %v\n", who, err) // a busy folder too: "DIR is being written by another convert run"
+		return nil, exitFailed
+	}
+	return d, exitOK
+}
+
+// writtenSoFar says what a run that stopped early left in its folder.
+func writtenSoFar(dir string, files int) string {
+	switch files {
+	case 0:
+		return fmt.Sprintf("%s holds no request files of this run", dir)
+	case 1:
+		return fmt.Sprintf("%s holds the 1 request file this run wrote (%s)", dir, emit.FileName(1))
+	}
+	return fmt.Sprintf("%s holds the %d request files this run wrote (%s to %s)", dir, files, emit.FileName(1), emit.FileName(files))
 }
 
 // finish prints the summary and picks the exit status.

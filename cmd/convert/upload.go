@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -400,15 +399,17 @@ func readRequestFile(path string, stdin io.Reader) (*requestFile, error) {
 		defer f.Close()
 		r = f
 	}
-	rf := &requestFile{path: path}
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields() // a misspelled key would drop what it holds
-	if err := dec.Decode(&rf.req); err != nil {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	// Strict: one JSON object, no repeated key (a reader would keep one value and lose the
+	// other), no unknown key (a misspelled one would drop what it holds).
+	req, err := api.DecodeRequest(data)
+	if err != nil {
 		return nil, fmt.Errorf("%s: not a request body (%v); `convert validate %s` says more", path, err, path)
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("%s: not a request body (something follows the JSON object)", path)
-	}
+	rf := &requestFile{path: path, req: *req}
 	if vs := api.Validate(&api.Request{LabelFormat: rf.req.LabelFormat}); len(vs) > 0 {
 		return nil, fmt.Errorf("%s: %w", path, vs)
 	}

@@ -52,7 +52,10 @@ func upStream(names []string) iter.Seq2[*api.Sample, error] {
 // writeRequests writes request bodies for names into dir, batch samples per file.
 func writeRequests(t *testing.T, dir string, names []string, batch int) {
 	t.Helper()
-	_, err := emit.WriteDir(context.Background(), dir, upStream(names), emit.Options{BatchSize: batch}, nil)
+	d, err := emit.OpenDir(dir, emit.DirOptions{Overwrite: true})
+	require.NoError(t, err)
+	defer d.Close()
+	_, err = d.Write(context.Background(), upStream(names), emit.Options{BatchSize: batch}, nil)
 	require.NoError(t, err)
 }
 
@@ -299,8 +302,31 @@ func TestUploadBadRequestFile(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "part-000002.json"), []byte(`{"samples":[{"name":"x.jpg","lables":[]}]}`), 0o644))
 	code, _, stderr := runCmd(t, upArgs(srv, dir)...)
 	assert.Equal(t, exitFailed, code)
-	assert.Contains(t, stderr, `part-000002.json: not a request body (json: unknown field "lables")`)
+	assert.Contains(t, stderr, `part-000002.json: not a request body (unknown field "lables" (not a field of the API))`)
 	assert.Len(t, srv.Samples(), 3, "what came before was sent and recorded")
+}
+
+// A repeated key would make the upload send one value and drop the other: the file is
+// refused with the key's line and column, and nothing of it is sent.
+func TestUploadRefusesRepeatedKeys(t *testing.T) {
+	srv := upServer(t, uploadtest.Options{})
+	dir := t.TempDir()
+	a, b := upSample("a.jpg"), upSample("b.jpg")
+	ja, err := emit.EncodeSample(a)
+	require.NoError(t, err)
+	jb, err := emit.EncodeSample(b)
+	require.NoError(t, err)
+	for _, body := range []string{
+		`{"samples":[` + string(ja) + "],\n" + `"samples":[` + string(jb) + `]}`,
+		`{"samples":[` + strings.Replace(string(ja), `"labels":`, `"labels":[],"labels":`, 1) + `]}`,
+	} {
+		file := filepath.Join(dir, "part-000001.json")
+		require.NoError(t, os.WriteFile(file, []byte(body), 0o644))
+		code, _, stderr := runCmd(t, upArgs(srv, file)...)
+		assert.Equal(t, exitFailed, code, stderr)
+		assert.Regexp(t, `part-000001\.json: not a request body \(line \d+, column \d+: (request|samples\[0\]): key "(samples|labels)" repeats the one at line 1, column \d+`, stderr)
+		assert.Empty(t, srv.Samples(), "nothing sent")
+	}
 }
 
 func TestUploadGroupsFilesBySettings(t *testing.T) {

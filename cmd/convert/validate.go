@@ -96,28 +96,35 @@ func requestFiles(args []string) ([]string, error) {
 }
 
 // validateFile decodes one request body and returns its sample count and every problem:
-// syntax errors (with line and column), fields of the wrong type, unknown fields, and the
-// validator's violations.
+// syntax errors and repeated keys (with line and column), fields of the wrong type, unknown
+// fields, and the validator's violations.
 func validateFile(path string) (int, []string) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return 0, []string{err.Error()}
 	}
+	if !json.Valid(data) {
+		_, err := api.DecodeRequest(data) // the syntax error, with its line and column
+		return 0, []string{err.Error()}
+	}
+	// A repeated key means two values where a reader keeps one: what the body means is
+	// undecided, so nothing else is checked.
+	if dups := api.DuplicateKeys(data); len(dups) > 0 {
+		problems := make([]string, len(dups))
+		for i, d := range dups {
+			problems[i] = d.Error()
+		}
+		return 0, problems
+	}
 	var req api.Request
 	var problems []string
 	if err := json.Unmarshal(data, &req); err != nil {
-		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			line, col := lineCol(data, se.Offset)
-			return 0, []string{fmt.Sprintf("line %d, column %d: invalid JSON: %v", line, col, se)}
-		case errors.As(err, &te):
-			// Unmarshal goes on past a type error, so the rest is still checked below.
-			problems = append(problems, fmt.Sprintf("%s: is a JSON %s; must be %s", te.Field, te.Value, te.Type))
-		default:
+		if !errors.As(err, &te) {
 			return 0, []string{fmt.Sprintf("invalid request body: %v", err)}
 		}
+		// Unmarshal goes on past a type error, so the rest is still checked below.
+		problems = append(problems, fmt.Sprintf("%s: is a JSON %s; must be %s", te.Field, te.Value, te.Type))
 	}
 	// A misspelled key ("lables") would silently drop what it holds, so unknown keys are
 	// reported too.
@@ -131,14 +138,4 @@ func validateFile(path string) (int, []string) {
 		problems = append(problems, v.String())
 	}
 	return len(req.Samples), problems
-}
-
-func lineCol(data []byte, offset int64) (line, col int) {
-	if offset > int64(len(data)) {
-		offset = int64(len(data))
-	}
-	before := data[:offset]
-	line = bytes.Count(before, []byte("\n")) + 1
-	col = int(offset) - bytes.LastIndexByte(before, '\n')
-	return line, col
 }
