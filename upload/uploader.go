@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
-		"sync"
+	"sync"
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/emit"
