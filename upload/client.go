@@ -86,8 +86,8 @@ func (c *Client) check() error {
 	switch {
 	case c.Endpoint == "":
 		return errors.New("upload: no endpoint")
-	case checkEndpoint(c.Endpoint) != "":
-		return fmt.Errorf("upload: endpoint: %s", checkEndpoint(c.Endpoint))
+	case CheckEndpoint(c.Endpoint) != "":
+		return fmt.Errorf("upload: endpoint: %s", CheckEndpoint(c.Endpoint))
 	case c.ProjectID == "":
 		return errors.New("upload: no project ID")
 	case c.DatasetID == "":
@@ -98,11 +98,11 @@ func (c *Client) check() error {
 	return nil
 }
 
-// checkEndpoint says what is wrong with an endpoint URL, or "". The request path is built
+// CheckEndpoint says what is wrong with an endpoint URL, or "". The request path is built
 // from the project and dataset, so an endpoint carries only a scheme and a host: a path, a
 // query or a fragment would be dropped or misplace the request, and user info would send a
 // credential this package does not treat as a secret.
-func checkEndpoint(endpoint string) string {
+func CheckEndpoint(endpoint string) string {
 	e, err := url.Parse(endpoint)
 	switch {
 	case err != nil:
