@@ -210,7 +210,11 @@ func (u *uploadFlags) auth() (upload.Auth, error) {
 	}
 	ak, sk := os.Getenv(envAK), os.Getenv(envSK)
 	for _, v := range []string{envAK, envSK, envSecurityToken, envAuthToken} {
-		if hasControl(strings.TrimSpace(os.Getenv(v))) {
+		val := os.Getenv(v)
+		if v == envAuthToken {
+			val = strings.TrimSpace(val) // trimmed before use
+		}
+		if hasControl(val) {
 			return nil, usagef("$%s holds a control character (a newline, a tab...): it cannot be sent in a header", v)
 		}
 	}
