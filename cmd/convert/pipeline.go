@@ -195,16 +195,16 @@ func runFormat(ctx context.Context, f *format, args []string, io stdio) int {
 		fmt.Fprintf(io.err, "convert %s: %v\n", f.name, err)
 		return exitUsage
 	}
+	if err := ff.prefix.check(); err != nil {
+		fmt.Fprintf(io.err, "convert %s: %v\n", f.name, err)
+		return exitUsage
+	}
 	if fs.NArg() == 0 {
 		fmt.Fprintf(io.err, "convert %s: no input given\n", f.name)
 		fs.Usage()
 		return exitUsage
 	}
 	if err := ff.upload.check(); err != nil {
-		fmt.Fprintf(io.err, "convert %s: %v\n", f.name, err)
-		return exitUsage
-	}
-	if err := ff.prefix.check(); err != nil {
 		fmt.Fprintf(io.err, "convert %s: %v\n", f.name, err)
 		return exitUsage
 	}
