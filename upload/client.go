@@ -27,6 +27,7 @@ const (
 
 	maxRetryAfter = 10 * time.Minute // a longer Retry-After is cut to this
 	maxResponse   = 16 << 20         // bytes of a response body read at most
+	maxMessage    = 200              // characters of a plain-text error body kept
 )
 
 // RegionEndpoint is the ModelArts endpoint of a region:
@@ -54,7 +55,7 @@ type Client struct {
 	DatasetID string
 	Auth      Auth // Signer (AK/SK) or Token
 
-	HTTPClient *http.Client  // nil: a client with keep-alive for many concurrent requests
+	HTTPClient *http.Client  // nil: a client with keep-alive for many concurrent requests; redirects are never followed either way
 	UserAgent  string        // "" means DefaultUserAgent; the command sends convert/<version>
 	Timeout    time.Duration // per attempt; 0 means DefaultTimeout
 	Retries    int           // retries after the first attempt; 0 means DefaultRetries, < 0 none
@@ -85,6 +86,8 @@ func (c *Client) check() error {
 	switch {
 	case c.Endpoint == "":
 		return errors.New("upload: no endpoint")
+	case CheckEndpoint(c.Endpoint) != "":
+		return fmt.Errorf("upload: endpoint: %s", CheckEndpoint(c.Endpoint))
 	case c.ProjectID == "":
 		return errors.New("upload: no project ID")
 	case c.DatasetID == "":
@@ -93,6 +96,31 @@ func (c *Client) check() error {
 		return errors.New("upload: no credentials")
 	}
 	return nil
+}
+
+// CheckEndpoint says what is wrong with an endpoint URL, or "". The request path is built
+// from the project and dataset, so an endpoint carries only a scheme and a host: a path, a
+// query or a fragment would be dropped or misplace the request, and user info would send a
+// credential this package does not treat as a secret.
+func CheckEndpoint(endpoint string) string {
+	e, err := url.Parse(endpoint)
+	switch {
+	case err != nil:
+		return "not a URL"
+	case e.Scheme != "https" && e.Scheme != "http":
+		return "must be an https://host URL"
+	case e.Host == "" || e.Opaque != "":
+		return "must be an https://host URL (no host)"
+	case e.User != nil:
+		return "must not carry user info (user@ or user:password@); credentials come from the environment or -token-file"
+	case e.RawQuery != "" || e.ForceQuery:
+		return "must not have a query (?...)"
+	case e.Fragment != "" || strings.Contains(endpoint, "#"):
+		return "must not have a fragment (#...)"
+	case e.Path != "" && e.Path != "/":
+		return "must not have a path: give only https://host; the request path /v2/{project_id}/datasets/{dataset_id}/data-annotations/samples is added"
+	}
+	return ""
 }
 
 // NewRequest builds one authenticated attempt of posting body: the headers are set and the
@@ -181,22 +209,53 @@ func (c *Client) attempt(ctx context.Context, body []byte, hash string) (*api.Re
 		return nil, fmt.Errorf("%w: %w", ErrTransport, err)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
 	if err != nil {
 		return nil, fmt.Errorf("%w: reading the answer: %w", ErrTransport, err)
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, newError(resp, data, c.now(), c.scrub)
+	tooLarge := len(data) > maxResponse
+	switch {
+	case resp.StatusCode >= 300 && resp.StatusCode <= 399:
+		return nil, &Error{StatusCode: resp.StatusCode, Location: c.scrub(resp.Header.Get("Location")),
+			RequestID: c.scrub(resp.Header.Get(HeaderRequestID))}
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		if tooLarge {
+			data = nil
+		}
+		e := newError(resp, data, c.now(), c.scrub)
+		if tooLarge {
+			e.Message = msgTooLarge
+		}
+		return nil, e
+	case tooLarge:
+		return nil, &OutcomeError{StatusCode: resp.StatusCode, Reason: msgTooLarge}
 	}
 	var r api.Response
-	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, fmt.Errorf("%w: HTTP %d with an answer that is not a response body: %v", ErrTransport, resp.StatusCode, err)
+	if err := json.Unmarshal(data, &r); err != nil || !isObject(data) {
+		reason := "the answer is not a response body"
+		if err != nil {
+			reason += " (" + c.scrub(err.Error()) + ")"
+		}
+		return nil, &OutcomeError{StatusCode: resp.StatusCode, Reason: reason}
 	}
+	r.ErrorCode = c.scrub(r.ErrorCode)
 	r.ErrorMsg = c.scrub(r.ErrorMsg)
 	for i := range r.Results {
+		// Names are matched against the names sent before they are scrubbed (a name is
+		// printed only when it is one that was sent); everything else is scrubbed now.
+		r.Results[i].ErrorCode = c.scrub(r.Results[i].ErrorCode)
 		r.Results[i].ErrorMsg = c.scrub(r.Results[i].ErrorMsg)
+		r.Results[i].Info = c.scrub(r.Results[i].Info)
 	}
 	return &r, nil
+}
+
+const msgTooLarge = "response larger than 16 MiB"
+
+// isObject reports whether a JSON text is an object (not null, an array or a scalar).
+func isObject(data []byte) bool {
+	t := bytes.TrimLeft(data, " \t\r\n")
+	return len(t) > 0 && t[0] == '{'
 }
 
 // backoff is the wait before retry number retry+1: the Retry-After the service asked for,
@@ -246,18 +305,28 @@ func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 }
 
 func (c *Client) client() *http.Client {
-	if c.HTTPClient != nil {
-		return c.HTTPClient
-	}
 	c.once.Do(func() {
+		if c.HTTPClient != nil {
+			hc := *c.HTTPClient
+			hc.CheckRedirect = noRedirects
+			c.http = &hc
+			return
+		}
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = 64
-		c.http = &http.Client{Transport: t}
+		c.http = &http.Client{Transport: t, CheckRedirect: noRedirects}
 	})
 	return c.http
 }
 
-// scrub replaces the credentials' secrets in s, in case a server echoes them.
+// noRedirects makes a client return a 3xx as it came: following it would send the body and
+// the credentials to wherever the Location points (another host, plain http), and a 301 or
+// 302 would turn the POST into a body-less GET whose answer says nothing about the samples.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// scrub replaces the credentials' secrets in s, in case a server echoes them. Every string
+// that came from the network goes through it before it is cut, printed, recorded or
+// wrapped in an error.
 func (c *Client) scrub(s string) string {
 	a, ok := c.Auth.(interface{ secrets() []Secret })
 	if !ok {

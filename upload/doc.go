@@ -8,16 +8,23 @@
 //     Credentials are [Secret]s, which never print.
 //   - [Client] posts one body: it signs every attempt afresh, retries transport errors,
 //     timeouts, 429 (honouring Retry-After) and 500/502/503/504 with capped exponential
-//     backoff and jitter, never retries other 4xx, and turns refusals into an [*Error]
-//     (StatusCode, Code, Message, RequestID) that errors.Is matches against [ErrThrottled],
-//     [ErrUnauthorized] and the other sentinels; [Retryable] says which errors are transient.
+//     backoff and jitter, never retries other 4xx, never follows a redirect (a 3xx is an
+//     [*Error] matching [ErrRedirect]), and turns refusals into an [*Error] (StatusCode, Code,
+//     Message, RequestID) that errors.Is matches against [ErrThrottled], [ErrUnauthorized] and
+//     the other sentinels; [Retryable] says which errors are transient. A 2xx that is not a
+//     response object, or larger than 16 MiB, is an [*OutcomeError] ([ErrOutcomeUnknown]).
+//     Every string it got from the network has the credentials' secrets replaced before
+//     anything cuts, prints or wraps it.
 //   - [Uploader] streams the batches of emit.Batches with N requests in flight, splits a batch
-//     the service finds too large (413 / ModelArts.4104), reports every sample refused in an
-//     HTTP 200 (name, error_code, error_msg) and counts ModelArts.4422 ("already exists") as
-//     done.
-//   - [Journal] records every answered batch durably (fsync) before it is counted, so that a
-//     rerun after a failure, an interrupt or kill -9 sends only what the endpoint did not
-//     acknowledge, including the samples it refused.
+//     the service finds too large (413 / ModelArts.4104), matches results to samples by exact
+//     name only, reports every sample refused in an HTTP 200 (name, error_code, error_msg) and
+//     every sample whose outcome the answer leaves unknown (kept pending), and counts
+//     ModelArts.4422 ("already exists") as done only for samples that may have landed
+//     earlier (else it is a conflict, unless SkipExisting).
+//   - [Journal] records every batch durably (fsync) before it is sent and every answer before
+//     it is counted, so that a rerun after a failure, an interrupt or kill -9 sends only what
+//     the endpoint did not acknowledge, including the samples it refused, and knows which
+//     samples it may already have stored.
 //
 // Package uploadtest runs a local stand-in of the endpoint for tests.
 package upload

@@ -30,7 +30,11 @@ var (
 	ErrTooLarge     = errors.New("request body too large") // HTTP 413 or ModelArts.4104
 	ErrExists       = errors.New("sample already exists")  // ModelArts.4422
 	ErrServer       = errors.New("server error")           // HTTP 5xx
-	ErrTransport    = errors.New("transport error")        // no HTTP status: connection, timeout, malformed answer
+	ErrTransport    = errors.New("transport error")        // no HTTP status: connection, timeout
+	ErrRedirect     = errors.New("redirected")             // HTTP 3xx: never followed
+	// ErrOutcomeUnknown is matched by an *OutcomeError: the endpoint answered, but the
+	// answer does not say what became of the samples.
+	ErrOutcomeUnknown = errors.New("outcome unknown")
 	// ErrSamplesFailed is wrapped by the error Uploader.Upload returns when samples finally
 	// failed; they are in the journal and a rerun retries exactly those.
 	ErrSamplesFailed = errors.New("samples failed")
@@ -43,11 +47,16 @@ type Error struct {
 	Code       string // "ModelArts.4104", "APIGW.0301"; "" when the body had none
 	Message    string
 	RequestID  string
+	Location   string // the Location header of a 3xx
 	// RetryAfter is how long the service asked to wait (Retry-After), 0 when it did not.
 	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
+	if e.StatusCode >= 300 && e.StatusCode <= 399 {
+		return fmt.Sprintf("the endpoint answered %d (Location: %s); convert does not follow redirects: give the final URL as -endpoint",
+			e.StatusCode, e.Location)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "HTTP %d", e.StatusCode)
 	if e.Code != "" {
@@ -72,6 +81,8 @@ func (e *Error) Error() string {
 // Is matches the sentinels: errors.Is(err, ErrThrottled) and so on.
 func (e *Error) Is(target error) bool {
 	switch target {
+	case ErrRedirect:
+		return e.StatusCode >= 300 && e.StatusCode <= 399
 	case ErrUnauthorized:
 		return e.StatusCode == http.StatusUnauthorized
 	case ErrForbidden:
@@ -114,7 +125,7 @@ func sampleLevel(err error) bool {
 		return false
 	}
 	switch {
-	case errors.Is(e, ErrUnauthorized), errors.Is(e, ErrForbidden), errors.Is(e, ErrNotFound),
+	case errors.Is(e, ErrRedirect), errors.Is(e, ErrUnauthorized), errors.Is(e, ErrForbidden), errors.Is(e, ErrNotFound),
 		e.Code == CodeDatasetPublished, e.Code == CodeDatasetPublish2:
 		return false
 	}
@@ -131,25 +142,40 @@ func newError(resp *http.Response, body []byte, now time.Time, scrub func(string
 		RequestID string `json:"request_id"`
 	}
 	if json.Unmarshal(body, &eb) == nil && (eb.ErrorCode != "" || eb.ErrorMsg != "") {
-		e.Code, e.Message = eb.ErrorCode, eb.ErrorMsg
+		e.Code, e.Message = scrub(eb.ErrorCode), scrub(eb.ErrorMsg)
 		if e.RequestID == "" {
 			e.RequestID = eb.RequestID
 		}
 	} else {
-		msg := strings.TrimSpace(string(body))
-		if len(msg) > 200 {
-			msg = msg[:200] + "..."
+		// Scrubbed before it is cut: a cut secret would no longer be found.
+		msg := strings.TrimSpace(scrub(string(body)))
+		if r := []rune(msg); len(r) > maxMessage {
+			msg = string(r[:maxMessage]) + "..."
 		}
 		if msg == "" {
 			msg = http.StatusText(resp.StatusCode)
 		}
 		e.Message = msg
 	}
-	e.Message = scrub(e.Message)
 	e.RequestID = scrub(e.RequestID)
 	e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), now)
 	return e
 }
+
+// OutcomeError is an answer that does not say what became of the samples of the request:
+// an HTTP 2xx whose body is not a response object ({}, null, [], text) or is larger than
+// the 16 MiB read at most. The request may have stored them; it is not retried.
+type OutcomeError struct {
+	StatusCode int
+	Reason     string // scrubbed
+}
+
+func (e *OutcomeError) Error() string {
+	return fmt.Sprintf("HTTP %d: %s; what became of the samples is unknown", e.StatusCode, e.Reason)
+}
+
+// Is matches ErrOutcomeUnknown.
+func (e *OutcomeError) Is(target error) bool { return target == ErrOutcomeUnknown }
 
 // parseRetryAfter reads Retry-After as seconds or as an HTTP-date; 0 when absent, invalid
 // or in the past.

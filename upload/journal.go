@@ -47,18 +47,21 @@ func JournalName(datasetID string) string {
 }
 
 // Journal records which samples the endpoint acknowledged, so that a rerun sends only the
-// rest. It is a text file of JSON lines: a header naming the Destination, then one record
-// per answered batch listing the samples created, the samples that already existed
-// (ModelArts.4422, counted as done) and the samples that failed (name, error_code,
-// error_msg). Each record is written and fsynced before the batch is counted, so a run
-// killed at any moment (kill -9 included) loses at most the answers it had not recorded
-// yet; those samples are sent again and the service answers ModelArts.4422 for any it had
-// stored. A torn last line is ignored and cut off.
+// rest. It is a text file of JSON lines: a header naming the Destination, then for each
+// batch a "sending" record listing its samples, written and fsynced before the request
+// leaves, and a record of the answer listing the samples created, the samples that already
+// existed (counted as done), the samples that failed (name, error_code, error_msg) and the
+// samples whose outcome the answer left unknown. Each answer is written and fsynced before
+// the batch is counted, so a run killed at any moment (kill -9 included) loses at most the
+// answers it had not recorded yet; those samples are sent again, and because the journal
+// shows they were sent, the service's ModelArts.4422 for any it had stored counts as done.
+// A torn last line is ignored and cut off.
 //
 // Samples are known by name; a sample without a name by "<sha256:HEX>" of its JSON (the
 // angle brackets cannot occur in a name). In memory the journal keeps 16 bytes per sample
-// acknowledged by earlier runs (what Skip leaves out), nothing per sample of this run. It
-// holds names, codes and messages: never credentials.
+// acknowledged by earlier runs (what Skip leaves out) and 16 bytes per sample sent without a
+// known outcome, nothing per sample of this run. It holds names, codes and messages (from
+// which the client has removed any echoed secret): never credentials.
 type Journal struct {
 	path     string
 	dest     Destination
@@ -68,6 +71,7 @@ type Journal struct {
 	f       *os.File
 	broken  error // a write or sync failed: nothing more is recorded
 	done    map[[2]uint64]struct{}
+	sent    map[[2]uint64]struct{} // sent, and no definite answer since: may have landed
 	failed  map[string]SampleError // failures not acknowledged since
 	skipped atomic.Int64
 }
@@ -84,9 +88,11 @@ const journalMagic = "convert upload"
 // journalRecord is one answered batch.
 type journalRecord struct {
 	Batch    int           `json:"batch"`
+	Sending  []string      `json:"sending,omitempty"` // about to be sent
 	Created  []string      `json:"created,omitempty"`
 	Existing []string      `json:"existing,omitempty"`
 	Failed   []SampleError `json:"failed,omitempty"`
+	Unknown  []SampleError `json:"unknown,omitempty"` // answered without a known outcome
 }
 
 // OpenJournal opens (or, unless readOnly, creates) the journal at path for dest. It fails
@@ -94,7 +100,8 @@ type journalRecord struct {
 // line. A read-only journal (for dry runs) is never created or written.
 func OpenJournal(path string, dest Destination, readOnly bool) (*Journal, error) {
 	dest.Endpoint = strings.TrimRight(dest.Endpoint, "/")
-	j := &Journal{path: path, dest: dest, readOnly: readOnly, done: map[[2]uint64]struct{}{}, failed: map[string]SampleError{}}
+	j := &Journal{path: path, dest: dest, readOnly: readOnly, done: map[[2]uint64]struct{}{},
+		sent: map[[2]uint64]struct{}{}, failed: map[string]SampleError{}}
 	flag := os.O_RDWR
 	if readOnly {
 		flag = os.O_RDONLY
@@ -194,15 +201,48 @@ func (j *Journal) load(f *os.File) (int64, error) {
 }
 
 func (j *Journal) apply(rec *journalRecord) {
+	for _, k := range rec.Sending {
+		j.sent[keyHash(k)] = struct{}{}
+	}
 	for _, lists := range [][]string{rec.Created, rec.Existing} {
 		for _, k := range lists {
-			j.done[keyHash(k)] = struct{}{}
+			h := keyHash(k)
+			j.done[h] = struct{}{}
+			delete(j.sent, h)
 			delete(j.failed, k)
 		}
 	}
 	for _, f := range rec.Failed {
+		// A definite refusal: the request did not store it.
 		j.failed[f.Name] = f
+		delete(j.sent, keyHash(f.Name))
 	}
+	// Unknown outcomes stay in sent: they may have landed.
+}
+
+// sending records, durably, that the samples known by keys are about to be sent in batch
+// seq.
+func (j *Journal) sending(seq int, keys []string) error {
+	if j == nil || j.readOnly || len(keys) == 0 {
+		return nil
+	}
+	line, err := json.Marshal(journalRecord{Batch: seq, Sending: keys})
+	if err != nil {
+		return err
+	}
+	return j.write(append(line, '\n'))
+}
+
+// maybeSent reports whether, by the time the journal was opened, the sample known by key
+// had been sent without a definite answer since: a request that may have stored it.
+func (j *Journal) maybeSent(key string) bool {
+	if j == nil {
+		return false
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	_, ok := j.sent[keyHash(key)]
+	return ok
 }
 
 // record appends the outcomes of answered batches durably, one line each: it returns once
@@ -213,10 +253,10 @@ func (j *Journal) record(rs ...*BatchResult) error {
 	}
 	var buf bytes.Buffer
 	for _, r := range rs {
-		if len(r.Created)+len(r.Existing)+len(r.Failed) == 0 {
+		if len(r.Created)+len(r.Existing)+len(r.Failed)+len(r.Unknown) == 0 {
 			continue
 		}
-		line, err := json.Marshal(journalRecord{Batch: r.Seq, Created: r.Created, Existing: r.Existing, Failed: r.Failed})
+		line, err := json.Marshal(journalRecord{Batch: r.Seq, Created: r.Created, Existing: r.Existing, Failed: r.Failed, Unknown: r.Unknown})
 		if err != nil {
 			return err
 		}
@@ -226,6 +266,11 @@ func (j *Journal) record(rs ...*BatchResult) error {
 	if buf.Len() == 0 {
 		return nil
 	}
+	return j.write(buf.Bytes())
+}
+
+// write appends complete lines and fsyncs them.
+func (j *Journal) write(lines []byte) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	switch {
@@ -234,7 +279,7 @@ func (j *Journal) record(rs ...*BatchResult) error {
 	case j.f == nil:
 		return errors.New("journal: closed")
 	}
-	if _, err := j.f.Write(buf.Bytes()); err != nil {
+	if _, err := j.f.Write(lines); err != nil {
 		j.broken = fmt.Errorf("journal: writing %s: %w", j.path, err) // the file may end in a partial line
 		return j.broken
 	}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"iter"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/modelarts-convert/convert/api"
@@ -25,11 +24,18 @@ const DefaultConcurrency = 4
 //
 // Per batch: a 413 / ModelArts.4104 splits the batch and sends the halves (down to single
 // samples); an HTTP 200 with per-sample success:false records each failed sample (name,
-// error_code, error_msg), and a rerun retries exactly those; ModelArts.4422 ("already
-// exists") counts as done. Another 4xx fails the batch's samples and the run goes on. A 401,
-// 403 or 404, a dataset that does not exist or is being published, retries exhausted or a
-// journal that cannot be written stop the run: no new batch is taken, the answers of those
-// in flight are recorded.
+// error_code, error_msg), and a rerun retries exactly those. A sample counts as stored only
+// when a result with exactly its name says so; a sample the answer does not mention (or an
+// answer that is not a response body, or larger than 16 MiB) has an unknown outcome: it is
+// reported in Unknown and stays pending, so a rerun sends it again. ModelArts.4422 ("already
+// exists") counts as done only for a sample that may have landed earlier (this journal sent
+// it in an earlier run without learning its fate, or an earlier attempt of this run timed out
+// or failed in transit), or for every sample with SkipExisting; otherwise it is a conflict
+// (another sample of that name is in the dataset), recorded as a failure. Another 4xx fails
+// the batch's samples and the run goes on. A redirect (never followed), a 401, 403 or 404,
+// a dataset that does not exist or is being published, retries exhausted or a journal that
+// cannot be written stop the run: no new batch is taken, the answers of those in flight are
+// recorded.
 type Uploader struct {
 	Client      *Client
 	Journal     *Journal // nil: nothing is recorded and nothing skipped
@@ -37,6 +43,9 @@ type Uploader struct {
 	// DryRun builds and signs every request (the batches are validated by emit.Batches) but
 	// sends nothing and records nothing.
 	DryRun bool
+	// SkipExisting counts ModelArts.4422 ("already exists") as done for every sample, as if
+	// the dataset's sample of that name were this one (-existing skip).
+	SkipExisting bool
 	// OnBatch, when set, receives each batch's outcome, in batch order, from one goroutine
 	// at a time.
 	OnBatch func(*BatchResult)
@@ -64,8 +73,11 @@ func (e SampleError) String() string {
 type BatchResult struct {
 	Seq      int
 	Created  []string      // acknowledged as added
-	Existing []string      // ModelArts.4422: already in the dataset, counted as done
-	Failed   []SampleError // refused; recorded, retried by a rerun
+	Existing []string      // ModelArts.4422 for a sample sent before (or SkipExisting): counted as done
+	Failed   []SampleError // refused (ModelArts.4422 conflicts among them); recorded, retried by a rerun
+	// Unknown are samples the answer says nothing certain about: recorded as pending, sent
+	// again by a rerun.
+	Unknown []SampleError
 	// Unacknowledged counts samples whose fate is unknown because the run stopped (Err).
 	Unacknowledged int
 	Requests       int // HTTP attempts the batch took (retries and split halves included)
@@ -80,6 +92,7 @@ type Stats struct {
 	Created        int
 	Existing       int
 	Failed         int
+	Unknown        int // answered, but the answer does not say what became of them
 	Unacknowledged int // taken but not answered: the run stopped or was interrupted
 	Skipped        int // left out because the journal knew them as done
 }
@@ -159,8 +172,8 @@ func (u *Uploader) Upload(ctx context.Context, batches iter.Seq2[*emit.Batch, er
 			if err := u.Journal.record(rs...); err != nil {
 				for _, r := range rs {
 					// Answered but not recorded: not counted, and the run stops.
-					r.Unacknowledged += len(r.Created) + len(r.Existing) + len(r.Failed)
-					r.Created, r.Existing, r.Failed = nil, nil, nil
+					r.Unacknowledged += len(r.Created) + len(r.Existing) + len(r.Failed) + len(r.Unknown)
+					r.Created, r.Existing, r.Failed, r.Unknown = nil, nil, nil, nil
 					r.Err = err
 				}
 			}
@@ -188,6 +201,7 @@ func (u *Uploader) Upload(ctx context.Context, batches iter.Seq2[*emit.Batch, er
 				answered.Created += len(r.Created)
 				answered.Existing += len(r.Existing)
 				answered.Failed += len(r.Failed)
+				answered.Unknown += len(r.Unknown)
 				answered.Unacknowledged += r.Unacknowledged
 				if u.OnBatch != nil {
 					u.OnBatch(r)
@@ -224,6 +238,7 @@ dispatch:
 
 	st.Requests = answered.Requests
 	st.Created, st.Existing, st.Failed = answered.Created, answered.Existing, answered.Failed
+	st.Unknown = answered.Unknown
 	st.Unacknowledged = answered.Unacknowledged
 	st.Skipped = u.Journal.Skipped()
 
@@ -235,8 +250,13 @@ dispatch:
 		return st, fmt.Errorf("stopped: %w", cause)
 	case streamErr != nil:
 		return st, streamErr
+	case st.Failed > 0 && st.Unknown > 0:
+		return st, fmt.Errorf("%d of %d samples failed (%w) and %d have an unknown outcome (%w)",
+			st.Failed, st.Samples, ErrSamplesFailed, st.Unknown, ErrOutcomeUnknown)
 	case st.Failed > 0:
 		return st, fmt.Errorf("%d of %d samples failed: %w", st.Failed, st.Samples, ErrSamplesFailed)
+	case st.Unknown > 0:
+		return st, fmt.Errorf("%d of %d samples have an unknown outcome: %w", st.Unknown, st.Samples, ErrOutcomeUnknown)
 	}
 	return st, nil
 }
@@ -249,9 +269,34 @@ func (u *Uploader) batch(ctx context.Context, b *emit.Batch) *BatchResult {
 		r.Unacknowledged, r.Err = len(b.Names), err
 		return r
 	}
+	if !u.DryRun && ctx.Err() == nil {
+		// Recorded before the request leaves, so that a rerun after a crash knows these
+		// samples may have landed (and takes ModelArts.4422 for them as done).
+		if err := u.Journal.sending(b.Seq, p.keys); err != nil {
+			r.Unacknowledged, r.Err = len(p.keys), err
+			return r
+		}
+	}
 	u.send(ctx, p, r)
 	return r
 }
+
+// exists sorts a sample the endpoint says already exists: done when it may have landed
+// before (or SkipExisting), else a conflict.
+func (u *Uploader) exists(p *part, k string, r *BatchResult) {
+	if u.SkipExisting || p.resent || u.Journal.maybeSent(k) {
+		r.Existing = append(r.Existing, k)
+		return
+	}
+	r.Failed = append(r.Failed, SampleError{Name: k, Code: CodeExists, Message: MsgConflict})
+}
+
+// MsgConflict is the message of a ModelArts.4422 conflict: the endpoint says a sample of
+// this name exists, and this journal never sent it.
+const MsgConflict = "the dataset already holds a sample of this name"
+
+// MsgUnmentioned is the message of a sample a response does not mention.
+const MsgUnmentioned = "the endpoint's answer does not mention it"
 
 // send posts one part of a batch and classifies the answer into r.
 func (u *Uploader) send(ctx context.Context, p *part, r *BatchResult) {
@@ -268,12 +313,20 @@ func (u *Uploader) send(ctx context.Context, p *part, r *BatchResult) {
 	}
 	resp, attempts, err := u.Client.send(ctx, p.body)
 	r.Requests += attempts
-	if err == nil && !resp.Success && len(resp.Results) == 0 {
+	if attempts > 1 {
+		p.resent = true // an earlier attempt failed in transit or timed out: it may have landed
+	}
+	if err == nil && !resp.Success && len(resp.Results) == 0 && (resp.ErrorCode != "" || resp.ErrorMsg != "") {
 		// A batch-level refusal in an HTTP 200.
 		err = &Error{StatusCode: 200, Code: resp.ErrorCode, Message: resp.ErrorMsg}
 	}
 	if err != nil {
+		var oe *OutcomeError
 		switch {
+		case errors.As(err, &oe):
+			for _, k := range p.keys {
+				r.Unknown = append(r.Unknown, SampleError{Name: k, Message: oe.Reason})
+			}
 		case ctx.Err() != nil && Retryable(err):
 			r.Unacknowledged += len(p.keys)
 		case (errors.Is(err, ErrTooLarge) || errors.Is(err, ErrExists)) && len(p.keys) > 1:
@@ -286,7 +339,7 @@ func (u *Uploader) send(ctx context.Context, p *part, r *BatchResult) {
 			u.send(ctx, left, r)
 			u.send(ctx, right, r)
 		case errors.Is(err, ErrExists):
-			r.Existing = append(r.Existing, p.keys...)
+			u.exists(p, p.keys[0], r)
 		case sampleLevel(err):
 			var e *Error
 			errors.As(err, &e)
@@ -299,50 +352,44 @@ func (u *Uploader) send(ctx context.Context, p *part, r *BatchResult) {
 		}
 		return
 	}
-	classify(p.keys, resp, r)
+	u.classify(p, resp, r)
 }
 
-// classify sorts the samples of an answered request by their results. Results are matched
-// by position when there is one per sample and its name agrees, otherwise by name (the
-// service may answer with the stored path, which ends in the name).
-func classify(keys []string, resp *api.Response, r *BatchResult) {
-	res := resp.Results
-	find := func(i int, k string) *api.UploadSampleResp {
-		if len(res) == len(keys) && (res[i].Name == "" || nameMatches(res[i].Name, k)) {
-			return &res[i]
-		}
-		for j := range res {
-			if res[j].Name == k {
-				return &res[j]
-			}
-		}
-		for j := range res {
-			if nameMatches(res[j].Name, k) {
-				return &res[j]
-			}
-		}
-		return nil
+// classify sorts the samples of an answered request by their results, matched by exact
+// name only: no position and no suffix says which sample a result is about. A sample no
+// result names, or that several results name with different outcomes, has an unknown
+// outcome.
+func (u *Uploader) classify(p *part, resp *api.Response, r *BatchResult) {
+	type outcome struct {
+		res       *api.UploadSampleResp
+		ambiguous bool
 	}
-	for i, k := range keys {
-		got := find(i, k)
+	byName := make(map[string]*outcome, len(resp.Results))
+	for i := range resp.Results {
+		res := &resp.Results[i]
+		if o, ok := byName[res.Name]; ok {
+			if o.res.Success != res.Success || o.res.ErrorCode != res.ErrorCode {
+				o.ambiguous = true
+			}
+			continue
+		}
+		byName[res.Name] = &outcome{res: res}
+	}
+	for _, k := range p.keys {
+		o := byName[k]
 		switch {
-		case got == nil && resp.Success:
+		case o == nil:
+			r.Unknown = append(r.Unknown, SampleError{Name: k, Message: MsgUnmentioned})
+		case o.ambiguous:
+			r.Unknown = append(r.Unknown, SampleError{Name: k, Message: "the endpoint's answer names it more than once, with different outcomes"})
+		case o.res.Success:
 			r.Created = append(r.Created, k)
-		case got == nil:
-			r.Failed = append(r.Failed, SampleError{Name: k, Code: resp.ErrorCode,
-				Message: "the service answered success:false without a result for this sample"})
-		case got.Success:
-			r.Created = append(r.Created, k)
-		case got.ErrorCode == CodeExists:
-			r.Existing = append(r.Existing, k)
+		case o.res.ErrorCode == CodeExists:
+			u.exists(p, k, r)
 		default:
-			r.Failed = append(r.Failed, SampleError{Name: k, Code: got.ErrorCode, Message: got.ErrorMsg})
+			r.Failed = append(r.Failed, SampleError{Name: k, Code: o.res.ErrorCode, Message: o.res.ErrorMsg})
 		}
 	}
-}
-
-func nameMatches(result, key string) bool {
-	return result == key || strings.HasSuffix(result, "/"+key)
 }
 
 // part is a batch or a piece of one: its body and its samples' keys; the body's framing and
@@ -352,6 +399,7 @@ type part struct {
 	keys    []string
 	head    []byte            // `{...,"samples":[`
 	samples []json.RawMessage // nil until parsed
+	resent  bool              // a request holding these samples may have landed before
 }
 
 func (p *part) parse() error {
@@ -420,7 +468,7 @@ func (p *part) split() (*part, *part, error) {
 			b.Write(s)
 		}
 		b.WriteString("]}\n")
-		return &part{body: b.Bytes(), keys: keys, head: p.head, samples: samples}
+		return &part{body: b.Bytes(), keys: keys, head: p.head, samples: samples, resent: p.resent}
 	}
 	return mk(p.samples[:m], p.keys[:m]), mk(p.samples[m:], p.keys[m:]), nil
 }

@@ -78,6 +78,8 @@ type rig struct {
 	sleeper *sleeper
 	dir     string
 	results []*upload.BatchResult
+	// skipExisting is the uploaders' SkipExisting.
+	skipExisting bool
 }
 
 func newRig(t *testing.T, opts uploadtest.Options) *rig {
@@ -100,7 +102,7 @@ func (r *rig) run(t *testing.T, ctx context.Context, ns []string, batch, concurr
 	require.NoError(t, err)
 	defer j.Close()
 	r.results = nil
-	u := &upload.Uploader{Client: r.client, Journal: j, Concurrency: concurrency,
+	u := &upload.Uploader{Client: r.client, Journal: j, Concurrency: concurrency, SkipExisting: r.skipExisting,
 		OnBatch: func(b *upload.BatchResult) { r.results = append(r.results, b) }}
 	return u.UploadSamples(ctx, stream(ns), emit.Options{BatchSize: batch})
 }
@@ -384,8 +386,9 @@ func TestPerSampleFailuresAreRecordedAndRetriedByARerun(t *testing.T) {
 	assert.Equal(t, ns, r.srv.Samples())
 }
 
-func TestExistingSamplesCountAsDone(t *testing.T) {
+func TestExistingSamplesCountAsDoneWithSkipExisting(t *testing.T) {
 	r := newRig(t, uploadtest.Options{})
+	r.skipExisting = true
 	ns := names(10)
 	_, err := r.run(t, context.Background(), ns[:4], 100, 1)
 	require.NoError(t, err)
@@ -405,25 +408,24 @@ func TestExistingSamplesCountAsDone(t *testing.T) {
 }
 
 func TestBatchLevelExistsIsNarrowedDown(t *testing.T) {
-	r := newRig(t, uploadtest.Options{})
-	ns := names(4)
-	_, err := r.run(t, context.Background(), ns[1:2], 100, 1)
-	require.NoError(t, err)
-	require.NoError(t, os.Remove(r.journalPath()))
-	r.srv.Inject(uploadtest.Fault{Status: 400, Code: upload.CodeExists})
-	st, err := r.run(t, context.Background(), ns, 4, 1)
-	require.NoError(t, err)
-	assert.Equal(t, 3, st.Created)
-	assert.Equal(t, 1, st.Existing)
-}
-
-func TestResultsMatchedByStoredPath(t *testing.T) {
-	r := newRig(t, uploadtest.Options{ResultPrefix: "/bucket/dataset/"})
-	r.srv.FailSample("s-0001.jpg", "ModelArts.4421", "upload failed", 0)
-	st, err := r.run(t, context.Background(), names(3), 100, 1)
-	require.ErrorIs(t, err, upload.ErrSamplesFailed)
-	assert.Equal(t, 2, st.Created)
-	assert.Equal(t, []upload.SampleError{{Name: "s-0001.jpg", Code: "ModelArts.4421", Message: "upload failed"}}, r.results[0].Failed)
+	for _, skip := range []bool{false, true} {
+		t.Run(fmt.Sprint("skip=", skip), func(t *testing.T) {
+			r := newRig(t, uploadtest.Options{})
+			ns := names(4)
+			r.srv.Preload(ns[1])
+			r.skipExisting = skip
+			r.srv.Inject(uploadtest.Fault{Status: 400, Code: upload.CodeExists})
+			st, err := r.run(t, context.Background(), ns, 4, 1)
+			assert.Equal(t, 3, st.Created)
+			if skip {
+				require.NoError(t, err)
+				assert.Equal(t, 1, st.Existing)
+				return
+			}
+			require.ErrorIs(t, err, upload.ErrSamplesFailed)
+			assert.Equal(t, []upload.SampleError{{Name: ns[1], Code: upload.CodeExists, Message: upload.MsgConflict}}, r.results[0].Failed)
+		})
+	}
 }
 
 func TestInterruptThenRerunSendsOnlyTheRest(t *testing.T) {

@@ -133,6 +133,7 @@ func (o *outputFlags) emitOptions() emit.Options {
 type formatFlags struct {
 	output outputFlags
 	upload *uploadFlags
+	prefix *namePrefix
 	open   openFunc
 }
 
@@ -142,6 +143,7 @@ func newFormatFlagSet(f *format, out io.Writer) (*flag.FlagSet, *formatFlags) {
 	ff := &formatFlags{}
 	ff.output.register(fs, true)
 	ff.upload = addUploadFlags(fs, true)
+	ff.prefix = addNamePrefixFlag(fs)
 	ff.open = f.flags(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: convert %s [flags] %s\n\n%s\n\nFlags:\n", f.name, f.args, indent(f.summary, ""))
@@ -195,6 +197,10 @@ func runFormat(ctx context.Context, f *format, args []string, io stdio) int {
 		fmt.Fprintf(io.err, "convert %s: %v\n", f.name, err)
 		return exitUsage
 	}
+	if err := ff.prefix.check(); err != nil {
+		fmt.Fprintf(io.err, "convert %s: %v\n", f.name, err)
+		return exitUsage
+	}
 	if fs.NArg() == 0 {
 		fmt.Fprintf(io.err, "convert %s: no input given\n", f.name)
 		fs.Usage()
@@ -229,7 +235,7 @@ func runFormat(ctx context.Context, f *format, args []string, io stdio) int {
 		return exitFailed
 	}
 	rep.progress.addTotal(src.total)
-	samples := rep.progress.count(src.samples)
+	samples := ff.prefix.apply(rep.progress.count(src.samples))
 	opts := ff.output.emitOptions()
 	opts.LabelFormat = src.labelFormat
 	opts.Reject = rep.reject

@@ -51,7 +51,15 @@ Secrets never appear in output, error messages or the journal.
 Resume: each acknowledged batch is recorded (fsynced) in a journal, by default
 upload-DATASET.journal beside the inputs (in the -o folder with -upload). Rerunning the same
 command after a failure, Ctrl-C or kill -9 sends only what the endpoint did not acknowledge,
-including the samples it refused. Samples that already exist (ModelArts.4422) count as done.
+including the samples it refused and those whose outcome the endpoint's answer left unknown.
+
+Already there (ModelArts.4422): done for a sample this journal sent before (a request that
+may have landed before a crash or timeout); for any other sample it is a conflict, another
+sample of that name is in the dataset: reported, recorded as refused, exit 1. Use
+-name-prefix (on the format command) to keep both, or -existing skip to count them as done.
+
+Redirects are never followed (the body and credentials would go wherever they point): a 3xx
+stops the run. -endpoint is scheme and host only.
 
 Exit status: 0 every sample acknowledged; 1 samples rejected or refused, or the run stopped;
 2 usage error; 130 interrupted.`
@@ -72,6 +80,7 @@ type uploadFlags struct {
 	journal   string
 	dryRun    bool
 	tokenFile string
+	existing  string
 
 	client *upload.Client // built by check
 }
@@ -80,7 +89,7 @@ type uploadFlags struct {
 var minBackoff = upload.DefaultMinBackoff
 
 // uploadOnly are the flags that mean nothing without -upload.
-var uploadOnly = []string{"endpoint", "region", "project-id", "dataset-id", "concurrency", "timeout", "retries", "journal", "dry-run", "token-file"}
+var uploadOnly = []string{"endpoint", "region", "project-id", "dataset-id", "concurrency", "timeout", "retries", "journal", "dry-run", "token-file", "existing"}
 
 func addUploadFlags(fs *flag.FlagSet, withSwitch bool) *uploadFlags {
 	u := &uploadFlags{fs: fs, verb: !withSwitch}
@@ -97,6 +106,7 @@ func addUploadFlags(fs *flag.FlagSet, withSwitch bool) *uploadFlags {
 	fs.StringVar(&u.journal, "journal", "", "`FILE` recording what the endpoint acknowledged, for resuming (default upload-DATASET.journal beside the inputs, or in the -o folder)")
 	fs.BoolVar(&u.dryRun, "dry-run", false, "build, validate and sign every request but send nothing")
 	fs.StringVar(&u.tokenFile, "token-file", "", "read an IAM token from `FILE` (sent as X-Auth-Token) instead of signing with $"+envAK+"/$"+envSK)
+	fs.StringVar(&u.existing, "existing", "fail", "what ModelArts.4422 (already exists) means for a sample this journal never sent: fail (a conflict: refused, exit 1) or skip (counted as done)")
 	return u
 }
 
@@ -136,6 +146,8 @@ func (u *uploadFlags) check() error {
 		return usagef("-timeout must be positive")
 	case u.retries < 0:
 		return usagef("-retries must be 0 or more")
+	case u.existing != "fail" && u.existing != "skip":
+		return usagef("-existing must be fail or skip")
 	case strings.HasSuffix(strings.ToLower(u.journal), ".json"):
 		return usagef("-journal %s: a journal must not be named *.json (it would be read as a request body)", u.journal)
 	}
@@ -152,7 +164,9 @@ func (u *uploadFlags) check() error {
 	return nil
 }
 
-// endpointURL is -endpoint, or the region's endpoint. Plain http is refused except on
+// endpointURL is -endpoint, or the region's endpoint. It is a scheme and a host only: a
+// path, query, fragment or user info is refused (the request path is built, and a fragment
+// or query would be silently dropped or misplaced). Plain http is refused except on
 // loopback, so that credentials never cross a network in the clear.
 func (u *uploadFlags) endpointURL() (string, error) {
 	if u.endpoint == "" {
@@ -162,8 +176,15 @@ func (u *uploadFlags) endpointURL() (string, error) {
 		return upload.RegionEndpoint(u.region), nil
 	}
 	e, err := url.Parse(u.endpoint)
-	if err != nil || e.Host == "" || e.User != nil || e.RawQuery != "" {
+	if err != nil || e.Host == "" {
 		return "", usagef("-endpoint %q: must be an https://host URL", u.endpoint)
+	}
+	if e.User != nil {
+		// Not quoted: the user info may hold a password.
+		return "", usagef("-endpoint: must not carry user info (user@ or user:password@); credentials come from the environment or -token-file")
+	}
+	if why := upload.CheckEndpoint(u.endpoint); why != "" {
+		return "", usagef("-endpoint %q: %s", u.endpoint, why)
 	}
 	switch e.Scheme {
 	case "https":
@@ -180,17 +201,22 @@ func (u *uploadFlags) endpointURL() (string, error) {
 // auth picks the credentials: -token-file, then AK/SK, then the token variable.
 func (u *uploadFlags) auth() (upload.Auth, error) {
 	if u.tokenFile != "" {
-		data, err := os.ReadFile(u.tokenFile)
+		tok, err := readTokenFile(u.tokenFile)
 		if err != nil {
-			return nil, usagef("-token-file: %v", err)
-		}
-		tok := strings.TrimSpace(string(data))
-		if tok == "" {
-			return nil, usagef("-token-file %s is empty", u.tokenFile)
+			return nil, err
 		}
 		return upload.Token{Value: upload.Secret(tok)}, nil
 	}
 	ak, sk := os.Getenv(envAK), os.Getenv(envSK)
+	for _, v := range []string{envAK, envSK, envSecurityToken, envAuthToken} {
+		val := os.Getenv(v)
+		if v == envAuthToken {
+			val = strings.TrimSpace(val) // trimmed before use
+		}
+		if hasControl(val) {
+			return nil, usagef("$%s holds a control character (a newline, a tab...): it cannot be sent in a header", v)
+		}
+	}
 	switch {
 	case ak != "" && sk != "":
 		return upload.Signer{AK: ak, SK: upload.Secret(sk), SecurityToken: upload.Secret(os.Getenv(envSecurityToken))}, nil
@@ -201,6 +227,49 @@ func (u *uploadFlags) auth() (upload.Auth, error) {
 	}
 	return nil, usagef("no credentials: set $%s and $%s (an access key), or give -token-file FILE or set $%s (an IAM token)",
 		envAK, envSK, envAuthToken)
+}
+
+// maxTokenFile is the largest -token-file read: IAM tokens are a few KiB.
+const maxTokenFile = 64 << 10
+
+// readTokenFile reads an IAM token: a regular file (not a device or pipe that never ends) of
+// at most 64 KiB, one token without control characters, surrounding white space trimmed.
+// Its errors are usage errors and never quote the file's content.
+func readTokenFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", usagef("-token-file: %v", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	switch {
+	case err != nil:
+		return "", usagef("-token-file: %v", err)
+	case !fi.Mode().IsRegular():
+		return "", usagef("-token-file %s is not a regular file", path)
+	case fi.Size() > maxTokenFile:
+		return "", usagef("-token-file %s is %d bytes; a token file holds at most %d", path, fi.Size(), maxTokenFile)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxTokenFile+1))
+	if err != nil {
+		return "", usagef("-token-file: %v", err)
+	}
+	if len(data) > maxTokenFile {
+		return "", usagef("-token-file %s holds more than %d bytes", path, maxTokenFile)
+	}
+	tok := strings.TrimSpace(string(data))
+	switch {
+	case tok == "":
+		return "", usagef("-token-file %s is empty", path)
+	case hasControl(tok):
+		return "", usagef("-token-file %s: the token holds a control character (a newline, a tab...); the file must hold one token", path)
+	}
+	return tok, nil
+}
+
+// hasControl reports whether s holds a control character, which no header value may.
+func hasControl(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 }) >= 0
 }
 
 // stream uploads an importer's samples (-upload). The journal's default place is the -o
@@ -260,9 +329,18 @@ func (u *uploadFlags) send(ctx context.Context, defaultDir string, io stdio, bat
 		}
 	}
 	up := &upload.Uploader{Client: u.client, Journal: j, Concurrency: u.conc, DryRun: u.dryRun,
+		SkipExisting: u.existing == "skip",
 		OnBatch: func(b *upload.BatchResult) {
 			for _, f := range b.Failed {
+				if f.Code == upload.CodeExists && f.Message == upload.MsgConflict {
+					w.printf("%s: sample %q: the dataset already holds a sample of this name (%s); use -name-prefix to keep both, or -existing skip\n",
+						who, f.Name, upload.CodeExists)
+					continue
+				}
 				w.printf("%s: sample %q: refused: %s\n", who, f.Name, f)
+			}
+			for _, f := range b.Unknown {
+				w.printf("%s: sample %q: %s (outcome unknown; a rerun sends it again)\n", who, f.Name, f.Message)
 			}
 			if !quiet {
 				for _, name := range b.Existing {
@@ -294,8 +372,13 @@ func (u *uploadFlags) send(ctx context.Context, defaultDir string, io stdio, bat
 	case err == nil:
 	case ctx.Err() != nil:
 		err = fmt.Errorf("interrupted: no new batch was taken; what the endpoint acknowledged is recorded in %s; rerun the same command to send the rest", path)
+	case errors.Is(err, upload.ErrSamplesFailed) && errors.Is(err, upload.ErrOutcomeUnknown):
+		err = fmt.Errorf("%d samples were refused and %d have an unknown outcome (listed above); they are recorded in %s and rerunning the same command sends exactly those again",
+			st.Failed, st.Unknown, path)
 	case errors.Is(err, upload.ErrSamplesFailed):
 		err = fmt.Errorf("%d samples were refused (listed above); they are recorded in %s and rerunning the same command sends exactly those again", st.Failed, path)
+	case errors.Is(err, upload.ErrOutcomeUnknown):
+		err = fmt.Errorf("%d samples have an unknown outcome (listed above); they are recorded in %s as pending and rerunning the same command sends exactly those again", st.Unknown, path)
 	default:
 		err = fmt.Errorf("%w; what the endpoint acknowledged is recorded in %s; rerun the same command to resume", err, path)
 	}
@@ -309,6 +392,9 @@ func uploadSummary(st upload.Stats, dryRun bool, journal string) string {
 			st.Batches, st.Samples, st.Skipped, journal)
 	}
 	s := fmt.Sprintf("endpoint acknowledged %d samples (%d added, %d already there); %d refused", st.Created+st.Existing, st.Created, st.Existing, st.Failed)
+	if st.Unknown > 0 {
+		s += fmt.Sprintf("; %d outcome unknown", st.Unknown)
+	}
 	if st.Unacknowledged > 0 {
 		s += fmt.Sprintf("; %d not acknowledged", st.Unacknowledged)
 	}
@@ -326,6 +412,7 @@ func runUpload(ctx context.Context, args []string, io stdio) int {
 	var out outputFlags
 	out.register(fs, false)
 	u := addUploadFlags(fs, false)
+	prefix := addNamePrefixFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(io.err, "Usage: convert upload [flags] PATH...\n\n%s\n\nFlags:\n", uploadHelp)
 		fs.PrintDefaults()
@@ -349,6 +436,10 @@ func runUpload(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintf(io.err, "convert upload: %v\n", err)
 		return exitUsage
 	}
+	if err := prefix.check(); err != nil {
+		fmt.Fprintf(io.err, "convert upload: %v\n", err)
+		return exitUsage
+	}
 	var files []string
 	for _, a := range fs.Args() {
 		if a == "-" {
@@ -366,7 +457,7 @@ func runUpload(ctx context.Context, args []string, io stdio) int {
 	opts := out.emitOptions()
 	opts.Reject = rep.reject
 	st, err := u.send(ctx, besideInputs(fs.Arg(0)), io, func(j *upload.Journal) iter.Seq2[*emit.Batch, error] {
-		return fileBatches(ctx, files, opts, j, io.in)
+		return fileBatches(ctx, files, opts, j, prefix, io.in)
 	})
 	return finish(ctx, "convert upload", st, rep, "the endpoint", err, io.err)
 }
@@ -420,7 +511,7 @@ func readRequestFile(path string, stdin io.Reader) (*requestFile, error) {
 // opts. Consecutive files with the same request-level settings (final_annotation, unless
 // -final-annotation sets it for all, and label_format) are batched together; a change of
 // settings starts new batches. Batch numbers run on across the files.
-func fileBatches(ctx context.Context, files []string, opts emit.Options, j *upload.Journal, stdin io.Reader) iter.Seq2[*emit.Batch, error] {
+func fileBatches(ctx context.Context, files []string, opts emit.Options, j *upload.Journal, prefix *namePrefix, stdin io.Reader) iter.Seq2[*emit.Batch, error] {
 	fixedFinal := opts.FinalAnnotation != nil
 	return func(yield func(*emit.Batch, error) bool) {
 		next := 0
@@ -468,7 +559,7 @@ func fileBatches(ctx context.Context, files []string, opts emit.Options, j *uplo
 					cur = nxt
 				}
 			}
-			for b, err := range emit.Batches(ctx, j.Skip(samples), group) {
+			for b, err := range emit.Batches(ctx, j.Skip(prefix.apply(samples)), group) {
 				if err == nil {
 					seq++
 					b.Seq = seq

@@ -8,7 +8,10 @@
 // service: HTTP 200 with one result per sample, error bodies {"error_code","error_msg"} with
 // an X-Request-Id. It remembers the samples it stored and answers ModelArts.4422 ("already
 // exists") when a name comes again. On demand it injects faults: any status (5xx, 429 with
-// Retry-After, 413...), stalls, and per-sample failures. Counters tell a test how many
+// Retry-After, 413...), redirects, stalls, per-sample failures, samples already in the
+// dataset (Preload), and answers a hostile or broken endpoint would give: any body ({},
+// null, [], text, echoed secrets), results edited after the samples were stored (reordered,
+// renamed, left out), answers larger than the client reads. Counters tell a test how many
 // requests came, how each was answered and how often each sample arrived.
 //
 // The codes the service leaves undocumented are the stand-in's own: a body that does not
@@ -73,6 +76,20 @@ type Fault struct {
 	// Stall holds the request this long before answering, or, when negative, until the
 	// client gives up (the request is then never processed).
 	Stall time.Duration
+
+	Location  string // Location header (with a 3xx Status: a redirect)
+	RequestID string // X-Request-Id header instead of a generated one
+
+	// Body, when set, is the whole answer (with Status, 200 when 0) instead of a normal
+	// answer or an error body; with Process the request is processed (its samples stored)
+	// first, as if the service stored them and then answered badly.
+	Body    string
+	Process bool
+	// Edit, when set, changes the normal answer to a valid request (after its samples were
+	// stored): reorder, rename or drop results, echo things back.
+	Edit func(*api.Response)
+	// Pad makes a normal answer at least this many bytes long (trailing spaces).
+	Pad int
 }
 
 // Server is a running stand-in. Close it when done.
@@ -175,6 +192,16 @@ func (s *Server) FailSample(name, code, message string, times int) {
 	s.sampleFault[name] = &sampleFault{code: code, msg: message, left: times}
 }
 
+// Preload stores samples by key, as if another upload had put them in the dataset: sent
+// again, they are answered ModelArts.4422.
+func (s *Server) Preload(keys ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range keys {
+		s.stored[k] = true
+	}
+}
+
 // Requests is how many requests arrived.
 func (s *Server) Requests() int {
 	s.mu.Lock()
@@ -248,6 +275,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			panic(http.ErrAbortHandler) // drop the connection without an answer
 		}
 	}
+	if f != nil && f.Location != "" {
+		w.Header().Set("Location", f.Location)
+	}
+	if f != nil && f.RequestID != "" {
+		w.Header().Set(upload.HeaderRequestID, f.RequestID)
+	}
+	if f != nil && f.Body != "" {
+		if f.Process {
+			s.handle(r)
+		}
+		status := f.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		s.answerRaw(w, status, []byte(f.Body))
+		return
+	}
 	if f != nil && f.Status != 0 {
 		code := f.Code
 		if code == "" {
@@ -264,7 +308,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, f.Status, code, f.Message)
 		return
 	}
-	s.handle(w, r)
+	status, v := s.handle(r)
+	if resp, ok := v.(*api.Response); ok && f != nil && f.Edit != nil {
+		f.Edit(resp)
+	}
+	b, _ := json.Marshal(v)
+	if f != nil && len(b) < f.Pad {
+		b = append(b, bytes.Repeat([]byte(" "), f.Pad-len(b))...)
+	}
+	s.answerRaw(w, status, b)
 }
 
 // stall holds r; false means the client gave up (or the server closed) and r is dropped.
@@ -296,55 +348,47 @@ func (s *Server) stall(r *http.Request, d time.Duration) bool {
 	return false
 }
 
-func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
+// handle processes a request and returns the answer: its status and a body to encode.
+func (s *Server) handle(r *http.Request) (int, any) {
 	o := &s.opts
 	want := "/v2/" + o.ProjectID + "/datasets/" + o.DatasetID + "/data-annotations/samples"
 	if r.Method != http.MethodPost {
-		s.fail(w, http.StatusMethodNotAllowed, "", "only POST")
-		return
+		return failure(http.StatusMethodNotAllowed, "", "only POST")
 	}
 	if r.URL.Path != want {
 		if strings.HasPrefix(r.URL.Path, "/v2/"+o.ProjectID+"/datasets/") && strings.HasSuffix(r.URL.Path, "/data-annotations/samples") {
-			s.fail(w, http.StatusNotFound, upload.CodeDatasetNotFound, "the dataset does not exist")
-			return
+			return failure(http.StatusNotFound, upload.CodeDatasetNotFound, "the dataset does not exist")
 		}
-		s.fail(w, http.StatusNotFound, "APIGW.0101", "the API does not exist or has not been published")
-		return
+		return failure(http.StatusNotFound, "APIGW.0101", "the API does not exist or has not been published")
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, int64(o.MaxBody)+1))
 	if err != nil {
-		return
+		return failure(http.StatusBadRequest, CodeInvalid, "reading the body: "+err.Error())
 	}
 	if len(body) >= o.MaxBody {
 		io.Copy(io.Discard, r.Body)
-		s.fail(w, http.StatusRequestEntityTooLarge, upload.CodeBodyTooLarge, fmt.Sprintf("the request body must be under %d bytes", o.MaxBody))
-		return
+		return failure(http.StatusRequestEntityTooLarge, upload.CodeBodyTooLarge, fmt.Sprintf("the request body must be under %d bytes", o.MaxBody))
 	}
 	if code, msg := s.authenticate(r, body); code != "" {
-		s.fail(w, http.StatusUnauthorized, code, msg)
-		return
+		return failure(http.StatusUnauthorized, code, msg)
 	}
 	s.mu.Lock()
 	s.last = r.Header.Clone()
 	s.mu.Unlock()
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		s.fail(w, http.StatusBadRequest, CodeInvalid, fmt.Sprintf("Content-Type is %q; must be application/json", ct))
-		return
+		return failure(http.StatusBadRequest, CodeInvalid, fmt.Sprintf("Content-Type is %q; must be application/json", ct))
 	}
 	if got := r.Header.Get(upload.HeaderProjectID); got != o.ProjectID {
-		s.fail(w, http.StatusBadRequest, CodeInvalid, fmt.Sprintf("X-Project-Id is %q; must be the project of the path", got))
-		return
+		return failure(http.StatusBadRequest, CodeInvalid, fmt.Sprintf("X-Project-Id is %q; must be the project of the path", got))
 	}
 	var req api.Request
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&req); err != nil {
-		s.fail(w, http.StatusBadRequest, CodeInvalid, "the body is not a request: "+err.Error())
-		return
+		return failure(http.StatusBadRequest, CodeInvalid, "the body is not a request: "+err.Error())
 	}
 	if vs := api.Validate(&req); len(vs) > 0 {
-		s.fail(w, http.StatusBadRequest, CodeInvalid, vs.Error())
-		return
+		return failure(http.StatusBadRequest, CodeInvalid, vs.Error())
 	}
 	resp := api.Response{Success: true, Results: make([]api.UploadSampleResp, len(req.Samples))}
 	s.mu.Lock()
@@ -370,7 +414,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
-	s.answer(w, http.StatusOK, resp)
+	return http.StatusOK, &resp
 }
 
 // authenticate returns the error code and message of a 401, or "".
@@ -427,19 +471,28 @@ func parseAuthorization(h string) (ak string, signed []string, sig string, ok bo
 	return ak, signed, sig, ak != "" && len(signed) > 0 && sig != ""
 }
 
-func (s *Server) fail(w http.ResponseWriter, status int, code, msg string) {
+func failure(status int, code, msg string) (int, any) {
 	if msg == "" {
 		msg = http.StatusText(status)
 	}
-	s.answer(w, status, map[string]string{"error_code": code, "error_msg": msg})
+	return status, map[string]string{"error_code": code, "error_msg": msg}
 }
 
-func (s *Server) answer(w http.ResponseWriter, status int, v any) {
+func (s *Server) fail(w http.ResponseWriter, status int, code, msg string) {
+	status, v := failure(status, code, msg)
+	b, _ := json.Marshal(v)
+	s.answerRaw(w, status, b)
+}
+
+func (s *Server) answerRaw(w http.ResponseWriter, status int, b []byte) {
 	s.mu.Lock()
 	s.statuses[status]++
 	s.mu.Unlock()
-	b, _ := json.Marshal(v)
-	w.Header().Set("Content-Type", "application/json")
+	ct := "application/json"
+	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] != '{' && t[0] != '[' && string(t) != "null" {
+		ct = "text/plain; charset=utf-8"
+	}
+	w.Header().Set("Content-Type", ct)
 	w.WriteHeader(status)
 	w.Write(b)
 }

@@ -183,3 +183,44 @@ func TestServerOnAGivenAddress(t *testing.T) {
 	_, err := srv.Client().Send(context.Background(), []byte(body))
 	assert.NoError(t, err)
 }
+
+// The fault modes of a hostile or broken endpoint.
+func TestServerBadAnswers(t *testing.T) {
+	srv := uploadtest.New(uploadtest.Options{})
+	defer srv.Close()
+	c := srv.Client()
+	raw := func() (*http.Response, string) {
+		t.Helper()
+		req, err := c.NewRequest(context.Background(), []byte(body))
+		require.NoError(t, err)
+		hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := hc.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		data, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp, string(data)
+	}
+
+	srv.Inject(uploadtest.Fault{Status: 307, Location: "http://elsewhere/", RequestID: "rid"})
+	resp, _ := raw()
+	assert.Equal(t, 307, resp.StatusCode)
+	assert.Equal(t, "http://elsewhere/", resp.Header.Get("Location"))
+	assert.Equal(t, "rid", resp.Header.Get("X-Request-Id"))
+	assert.Empty(t, srv.Samples())
+
+	srv.Inject(uploadtest.Fault{Body: "null", Process: true})
+	resp, text := raw()
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "null", text)
+	assert.Equal(t, []string{"a.jpg"}, srv.Samples(), "processed before the bad answer")
+
+	srv.Inject(uploadtest.Fault{Edit: func(r *api.Response) { r.Results[0].Name = "other.jpg" }, Pad: 1000})
+	_, text = raw()
+	assert.Len(t, text, 1000)
+	assert.Contains(t, text, `"name":"other.jpg"`)
+	assert.Contains(t, text, upload.CodeExists, "a.jpg was stored by the request before")
+
+	srv.Preload("b.jpg")
+	assert.Equal(t, []string{"a.jpg", "b.jpg"}, srv.Samples())
+}

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 
 	"github.com/modelarts-convert/convert/upload/uploadtest"
 )
@@ -18,6 +19,8 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:18080", "loopback `HOST:PORT` to listen on")
 	failSample := flag.String("fail-sample", "", "refuse the sample called `NAME` once (ModelArts.4421)")
 	flaky := flag.Int("flaky", 0, "answer the first `N` requests with HTTP 503 (the client retries)")
+	preload := flag.String("preload", "", "comma-separated sample `NAMES` already in the dataset, as if another upload had put them there (ModelArts.4422 conflicts)")
+	redirect := flag.String("redirect", "", "answer the first request with HTTP 307 to `URL` (the client refuses to follow)")
 	flag.Parse()
 	host, _, err := net.SplitHostPort(*addr)
 	if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
@@ -28,6 +31,12 @@ func main() {
 	defer srv.Close()
 	if *failSample != "" {
 		srv.FailSample(*failSample, "ModelArts.4421", "upload failed", 1)
+	}
+	if *preload != "" {
+		srv.Preload(strings.Split(*preload, ",")...)
+	}
+	if *redirect != "" {
+		srv.Inject(uploadtest.Fault{Status: 307, Location: *redirect})
 	}
 	for range *flaky {
 		srv.Inject(uploadtest.Fault{Status: 503})
