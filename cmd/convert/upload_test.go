@@ -373,8 +373,10 @@ func TestUploadInterruptExits130AndRerunSendsTheRest(t *testing.T) {
 		}
 		cancel() // Ctrl-C while the third request hangs
 	}()
+	// The stalled request is given up after -timeout; 2s keeps the first two requests,
+	// which must not time out and be sent twice, clear of a loaded machine's delays.
 	var out, errOut bytes.Buffer
-	code := runContext(ctx, upArgs(srv, "-batch", "10", "-concurrency", "1", "-timeout", "300ms", dir), strings.NewReader(""), &out, &errOut)
+	code := runContext(ctx, upArgs(srv, "-batch", "10", "-concurrency", "1", "-timeout", "2s", dir), strings.NewReader(""), &out, &errOut)
 	assert.Equal(t, exitInterrupted, code, errOut.String())
 	assert.Contains(t, errOut.String(), "interrupted: no new batch was taken")
 	assert.Contains(t, errOut.String(), "endpoint acknowledged 20 samples")
