@@ -1,11 +1,10 @@
-//go:build unix
-
 package upload
 
 import (
 	"errors"
 	"os"
-	"syscall"
+
+	"github.com/modelarts-convert/convert/internal/flock"
 )
 
 // ErrJournalInUse is returned when another run holds the journal.
@@ -14,9 +13,11 @@ var ErrJournalInUse = errors.New("in use by another run (one journal serves one 
 // lockFile takes an exclusive advisory lock on the journal for as long as it is open, so two
 // runs cannot interleave their records. The lock goes with the process, kill -9 included.
 func lockFile(f *os.File) error {
-	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-	if errors.Is(err, syscall.EWOULDBLOCK) {
-		return ErrJournalInUse
+	if err := flock.TryLock(f); err != nil {
+		if errors.Is(err, flock.ErrLocked) {
+			return ErrJournalInUse
+		}
+		return err
 	}
-	return err
+	return nil
 }
