@@ -58,8 +58,8 @@ type Options struct {
 	OBSPrefix string
 
 	// FollowLinks lets a link in the images folder lead to a file outside it; by default such
-	// a file is rejected. It takes effect when the images folder's fs.FS comes from
-	// imagefile.DirFS, which confines every image open to the folder with an os.Root.
+	// an image is rejected. Links are seen in an fs.FS that reads them (fs.ReadLinkFS:
+	// os.DirFS, an os.Root's FS); the command's file systems open images through an os.Root.
 	FollowLinks bool
 
 	// Round rounds every coordinate and radius to the nearest integer (halves away from

@@ -146,10 +146,11 @@ func bmpSize(r io.Reader) (Size, error) {
 // Source says where a dataset's images are and how samples carry them.
 //
 // Only regular files are read, and only when they are JPEG, PNG, BMP or GIF by signature and
-// at most api.MaxSampleBytes long (see Attach). When FS comes from DirFS, every image is
-// opened through an os.Root of the images folder, so a file whose real path is outside that
-// folder (through a link in it) is rejected unless FollowLinks is set; any other fs.FS is
-// trusted to confine itself (an os.Root's FS does, os.DirFS does not).
+// at most api.MaxSampleBytes long (see Attach). An image whose real path is outside the
+// images folder (through a link in it) is rejected unless FollowLinks is set: when FS comes
+// from DirFS every image is opened through an os.Root of the images folder; any other fs.FS
+// that reads links (fs.ReadLinkFS: os.DirFS, an os.Root's FS, MapFS) has its links followed
+// and checked below the folder before the open; one that does not is trusted.
 type Source struct {
 	FS  fs.FS  // the file system holding the images folder
 	Dir string // the images folder within FS ("." for its root)

@@ -7,7 +7,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/modelarts-convert/convert/api"
@@ -75,9 +77,12 @@ func (d *osDir) folder(dir string) *imagesFolder {
 // open opens the image at rel for reading after checking, without reading, that it is a
 // regular file inside the images folder. It returns the file's size as stat reports it.
 func (s *Source) open(rel string) (io.ReadCloser, int64, error) {
-	p := s.Path(rel)
 	if d, ok := s.FS.(*osDir); ok {
 		return s.openOS(d.folder(s.Dir), rel)
+	}
+	p, err := s.resolve(rel)
+	if err != nil {
+		return nil, 0, err
 	}
 	fi, err := fs.Stat(s.FS, p)
 	if err != nil {
@@ -93,6 +98,59 @@ func (s *Source) open(rel string) (io.ReadCloser, int64, error) {
 	return s.checkOpened(rel, f)
 }
 
+// maxLinks bounds the links followed in one name, as the kernel's ELOOP does.
+const maxLinks = 40
+
+// resolve returns the path in FS to open for rel, following the links below the images
+// folder of an FS that can read them (fs.ReadLinkFS: os.DirFS, an os.Root's FS, MapFS): a
+// link that leads out of the folder (absolute, or climbing above it) is ErrLink unless
+// FollowLinks. It guards against links planted in a dataset, not against a tree changed
+// while it is read; DirFS's os.Root guards against both.
+func (s *Source) resolve(rel string) (string, error) {
+	rfs, ok := s.FS.(fs.ReadLinkFS)
+	if !ok || s.FollowLinks {
+		return s.Path(rel), nil
+	}
+	var done []string // components resolved, below the images folder
+	todo := strings.Split(rel, "/")
+	for links := 0; len(todo) > 0; {
+		name := todo[0]
+		todo = todo[1:]
+		switch name {
+		case "", ".":
+			continue
+		case "..":
+			if len(done) == 0 {
+				return "", fmt.Errorf("%s: %w (-follow-links reads it)", s.Path(rel), ErrLink)
+			}
+			done = done[:len(done)-1]
+			continue
+		}
+		cur := path.Join(s.Dir, path.Join(done...), name)
+		fi, err := rfs.Lstat(cur)
+		if err != nil {
+			return "", s.statError(rel, err)
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			done = append(done, name)
+			continue
+		}
+		if links++; links > maxLinks {
+			return "", fmt.Errorf("%s: too many links", s.Path(rel))
+		}
+		target, err := rfs.ReadLink(cur)
+		if err != nil {
+			return "", s.statError(rel, err)
+		}
+		target = filepath.ToSlash(target)
+		if path.IsAbs(target) || filepath.IsAbs(target) || filepath.VolumeName(target) != "" {
+			return "", fmt.Errorf("%s: %w (-follow-links reads it)", s.Path(rel), ErrLink)
+		}
+		todo = append(strings.Split(target, "/"), todo...)
+	}
+	return path.Join(s.Dir, path.Join(done...)), nil
+}
+
 // openOS opens the image at rel in an OS images folder: through its os.Root, or, when the
 // root refuses a file that exists (a link out of the folder), by its path if FollowLinks.
 // The open never blocks (openFlags), so a FIFO swapped in after the stat is still refused.
@@ -104,10 +162,19 @@ func (s *Source) openOS(folder *imagesFolder, rel string) (io.ReadCloser, int64,
 	fi, err := folder.root.Stat(name)
 	outside := false
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		// The root refuses names that lead out of it; whether the file exists out there:
-		outside = true
-		if fi, err = os.Stat(filepath.Join(folder.real, name)); err == nil && !s.FollowLinks {
-			return nil, 0, fmt.Errorf("%s: %w (-follow-links reads it)", s.Path(rel), ErrLink)
+		// The root refuses a name that leads out of it. When the name is there (a link,
+		// dangling or not, that is no loop), that is why.
+		plain := filepath.Join(folder.real, name)
+		if _, lerr := os.Lstat(plain); lerr == nil {
+			pfi, perr := os.Stat(plain)
+			switch {
+			case perr != nil && !errors.Is(perr, fs.ErrNotExist):
+				err = perr // a link loop
+			case !s.FollowLinks:
+				return nil, 0, fmt.Errorf("%s: %w (-follow-links reads it)", s.Path(rel), ErrLink)
+			default:
+				fi, err, outside = pfi, perr, true
+			}
 		}
 	}
 	if err != nil {

@@ -54,6 +54,7 @@ func hostileImages(t *testing.T) (string, []byte) {
 	require.NoError(t, os.Symlink("a.jpg", filepath.Join(store, "inner.jpg")))
 	require.NoError(t, os.Symlink("/dev/zero", filepath.Join(store, "zero.jpg")))
 	require.NoError(t, os.Symlink(filepath.Join(tmp, "nowhere.jpg"), filepath.Join(store, "dangling.jpg")))
+	require.NoError(t, os.Symlink("loop.jpg", filepath.Join(store, "loop.jpg")))
 	require.NoError(t, syscall.Mkfifo(filepath.Join(store, "fifo.jpg"), 0o644))
 	if l, err := net.Listen("unix", filepath.Join(store, "sock.jpg")); err == nil {
 		t.Cleanup(func() { l.Close() })
@@ -104,7 +105,8 @@ func TestAttachHostileFiles(t *testing.T) {
 		{rel: "leak.jpg", follow: true, want: ErrUnknown, msg: `JPEGImages/leak.jpg starts with "HUAWEICL"…`},
 		{rel: "zero.jpg", want: ErrLink},
 		{rel: "zero.jpg", follow: true, want: ErrNotFile, msg: "JPEGImages/zero.jpg is a device"},
-		{rel: "dangling.jpg", want: ErrMissing},
+		{rel: "dangling.jpg", want: ErrLink},
+		{rel: "dangling.jpg", follow: true, want: ErrMissing},
 		{rel: "fifo.jpg", want: ErrNotFile, msg: "JPEGImages/fifo.jpg is a named pipe (FIFO)"},
 		{rel: "sock.jpg", want: ErrNotFile, msg: "JPEGImages/sock.jpg is a socket"},
 		{rel: "dir.jpg", want: ErrNotFile, msg: "JPEGImages/dir.jpg is a folder"},
@@ -113,36 +115,71 @@ func TestAttachHostileFiles(t *testing.T) {
 		{rel: "huge.jpg", want: ErrTooLarge, msg: "use -obs-prefix"},
 		{rel: "missing.jpg", want: ErrMissing},
 	}
-	for _, tt := range tests {
-		name := tt.rel
-		if tt.follow {
-			name += " following links"
-		}
-		t.Run(name, func(t *testing.T) {
-			if tt.rel == "sock.jpg" {
-				if _, err := os.Lstat(filepath.Join(dataset, "JPEGImages", "sock.jpg")); err != nil {
-					t.Skip("no socket")
+	// DirFS confines with an os.Root; any other fs.FS that reads links (here os.DirFS, as a
+	// library user would pass) by following them in resolve.
+	for fsName, newFS := range map[string]func(string) fs.FS{"DirFS": DirFS, "os.DirFS": os.DirFS} {
+		for _, tt := range tests {
+			name := fsName + "/" + tt.rel
+			if tt.follow {
+				name += " following links"
+			}
+			t.Run(name, func(t *testing.T) {
+				if tt.rel == "sock.jpg" {
+					if _, err := os.Lstat(filepath.Join(dataset, "JPEGImages", "sock.jpg")); err != nil {
+						t.Skip("no socket")
+					}
 				}
-			}
-			// A fresh DirFS per case: the images folder is resolved on first use.
-			src := &Source{FS: DirFS(dataset), Dir: "JPEGImages", FollowLinks: tt.follow}
-			var s api.Sample
-			err := attachOrUnblock(t, src, &s, tt.rel, fifo)
-			if tt.want == nil {
-				require.NoError(t, err)
-				assert.Equal(t, base64.StdEncoding.EncodeToString(good), s.Data)
-				return
-			}
-			require.ErrorIs(t, err, tt.want)
-			assert.Contains(t, err.Error(), tt.msg)
-			assert.NotContains(t, err.Error(), "not-a-real-secret")
-			assert.Empty(t, s.Data)
+				// A fresh file system per case: DirFS resolves the images folder on first use.
+				src := &Source{FS: newFS(dataset), Dir: "JPEGImages", FollowLinks: tt.follow}
+				var s api.Sample
+				err := attachOrUnblock(t, src, &s, tt.rel, fifo)
+				if tt.want == nil {
+					require.NoError(t, err)
+					assert.Equal(t, base64.StdEncoding.EncodeToString(good), s.Data)
+					return
+				}
+				require.ErrorIs(t, err, tt.want)
+				assert.Contains(t, err.Error(), tt.msg)
+				assert.NotContains(t, err.Error(), "not-a-real-secret")
+				assert.Empty(t, s.Data)
 
-			// Reading the header for the size is confined the same way.
-			_, err = src.ReadSize(tt.rel)
-			assert.Error(t, err)
-		})
+				// Reading the header for the size is confined the same way.
+				_, err = src.ReadSize(tt.rel)
+				assert.Error(t, err)
+			})
+		}
+		for _, follow := range []bool{false, true} {
+			src := &Source{FS: newFS(dataset), Dir: "JPEGImages", FollowLinks: follow}
+			assert.ErrorContains(t, src.Attach(&api.Sample{}, "loop.jpg"), "too many", "%s, following links: %v", fsName, follow)
+		}
 	}
+}
+
+// In a MapFS (which reads links), links are followed inside the folder only.
+func TestAttachMapFSLinks(t *testing.T) {
+	img := jpegBytes(t, 2, 2)
+	fsys := fstest.MapFS{
+		"secret":          {Data: []byte(fakeSecret)},
+		"imgs/a.jpg":      {Data: img},
+		"imgs/sub/b.jpg":  {Data: []byte("../a.jpg"), Mode: fs.ModeSymlink},
+		"imgs/up.jpg":     {Data: []byte("../secret"), Mode: fs.ModeSymlink},
+		"imgs/sub/up.jpg": {Data: []byte("../../secret"), Mode: fs.ModeSymlink},
+		"imgs/abs.jpg":    {Data: []byte("/secret"), Mode: fs.ModeSymlink},
+		"imgs/loop.jpg":   {Data: []byte("loop.jpg"), Mode: fs.ModeSymlink},
+		"imgs/dir":        {Data: []byte("sub"), Mode: fs.ModeSymlink},
+	}
+	src := &Source{FS: fsys, Dir: "imgs"}
+	for _, rel := range []string{"a.jpg", "sub/b.jpg", "dir/b.jpg"} {
+		var s api.Sample
+		require.NoError(t, src.Attach(&s, rel), rel)
+		assert.Equal(t, base64.StdEncoding.EncodeToString(img), s.Data, rel)
+	}
+	for _, rel := range []string{"up.jpg", "sub/up.jpg", "abs.jpg", "dir/up.jpg"} {
+		err := src.Attach(&api.Sample{}, rel)
+		assert.ErrorIs(t, err, ErrLink, rel)
+		assert.NotContains(t, err.Error(), "not-a-real-secret")
+	}
+	assert.ErrorContains(t, src.Attach(&api.Sample{}, "loop.jpg"), "imgs/loop.jpg: too many links")
 }
 
 // The images folder is resolved once: replacing the link afterwards changes nothing.
