@@ -1,7 +1,9 @@
 // Package imagefile is the image handling the VOC and COCO importers share: confining a
-// file name to the images folder, reading an image's size from its header without decoding
-// pixels (JPEG, PNG, BMP, GIF), and attaching the image to a sample either inline (base64
-// data) or as an OBS path.
+// file name to the images folder, opening an image only when it is a regular file inside that
+// folder (through an os.Root for DirFS; links checked for any fs.FS that reads them), reading
+// an image's size from its header without decoding pixels (JPEG, PNG, BMP, GIF), and
+// attaching the image to a sample either inline (base64 data, checked by signature and capped
+// at the sample limit) or as an OBS path.
 package imagefile
 
 import (
