@@ -48,6 +48,7 @@ func cocoFlags(fs *flag.FlagSet) openFunc {
 	shape := fs.String("shape", string(coco.ShapeBBox), "label geometry: `bbox` (one bndbox per annotation) or polygon (one polygon per segmentation part; crowd RLE masks traced)")
 	images := fs.String("images", "", "folder of the image files (`DIR`); samples carry each image inline as base64 data")
 	obsPrefix := fs.String("obs-prefix", "", "samples point at `obs://bucket/dir/` + file_name (data_source.data_path) instead of carrying the image")
+	followLinks := fs.Bool("follow-links", false, "with -images, read images through links that lead out of the images folder (default: such an image is rejected)")
 	results := fs.String("results", "", "detection results `FILE` (a JSON array of image_id, category_id, bbox, score): its results are the labels, with their scores")
 	var minScore scoreFlag
 	fs.Var(&minScore, "min-score", "with -results, leave out results scored below `S`")
@@ -63,6 +64,9 @@ func cocoFlags(fs *flag.FlagSet) openFunc {
 		case *images != "" && *obsPrefix != "":
 			return nil, usagef("give -images or -obs-prefix, not both")
 		case *obsPrefix != "":
+			if *followLinks {
+				return nil, usagef("-follow-links applies to -images, not -obs-prefix")
+			}
 			if err := imagefile.CheckOBSPrefix(*obsPrefix); err != nil {
 				return nil, usagef("%v", err)
 			}
@@ -75,7 +79,7 @@ func cocoFlags(fs *flag.FlagSet) openFunc {
 			if !fi.IsDir() {
 				return nil, usagef("-images %s is not a folder", *images)
 			}
-			opts.Images = &imagefile.Source{FS: os.DirFS(*images), Dir: "."}
+			opts.Images = &imagefile.Source{FS: imagefile.DirFS(*images), Dir: ".", FollowLinks: *followLinks}
 		default:
 			return nil, usagef("say where the images are: -images DIR (inline data) or -obs-prefix obs://bucket/dir/")
 		}

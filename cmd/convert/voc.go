@@ -26,6 +26,7 @@ func vocFlags(fs *flag.FlagSet) openFunc {
 	subset := fs.String("subset", "", "convert only the ids listed in ImageSets/Main/`NAME`.txt of each VOC root, in the list's order")
 	images := fs.String("images", "", "folder of the image files (`DIR`; default: JPEGImages/ of a VOC root, else each XML's own folder)")
 	obsPrefix := fs.String("obs-prefix", "", "samples point at `obs://bucket/dir/` + the image's path in the images folder (data_source) instead of carrying its bytes")
+	followLinks := fs.Bool("follow-links", false, "read images through links that lead out of the images folder (default: such an image is rejected)")
 	round := fs.Bool("round", false, "round coordinates and radii to integers (default: kept exactly as written)")
 	oneBased := fs.Bool("one-based", false, "subtract 1 from every coordinate, for tools that write 1-based pixel indices")
 	workers := fs.Int("workers", 0, "parse `N` files at once (default: the number of CPUs)")
@@ -37,13 +38,14 @@ func vocFlags(fs *flag.FlagSet) openFunc {
 			return nil, usagef("-workers must be 0 (one per CPU) or more")
 		}
 		opts := voc.Options{
-			Subset:    *subset,
-			OBSPrefix: *obsPrefix,
-			Round:     *round,
-			OneBased:  *oneBased,
-			Workers:   *workers,
-			Warn:      env.warn,
-			Planned:   env.addTotal,
+			Subset:      *subset,
+			OBSPrefix:   *obsPrefix,
+			FollowLinks: *followLinks,
+			Round:       *round,
+			OneBased:    *oneBased,
+			Workers:     *workers,
+			Warn:        env.warn,
+			Planned:     env.addTotal,
 		}
 		if *images != "" {
 			fi, err := os.Stat(*images)
@@ -53,7 +55,7 @@ func vocFlags(fs *flag.FlagSet) openFunc {
 			if !fi.IsDir() {
 				return nil, usagef("-images %s is not a folder", *images)
 			}
-			opts.ImagesFS = os.DirFS(*images)
+			opts.ImagesFS = imagefile.DirFS(*images)
 		}
 		var seqs []iter.Seq2[*api.Sample, error]
 		var files []string // consecutive file inputs of one folder, read together
@@ -64,7 +66,7 @@ func vocFlags(fs *flag.FlagSet) openFunc {
 			}
 			o := opts
 			o.Base = vocBase(filesDir)
-			seqs = append(seqs, voc.ReadFiles(ctx, os.DirFS(filesDir), files, o))
+			seqs = append(seqs, voc.ReadFiles(ctx, imagefile.DirFS(filesDir), files, o))
 			files = nil
 		}
 		for _, in := range inputs {
@@ -81,7 +83,7 @@ func vocFlags(fs *flag.FlagSet) openFunc {
 				}
 				o := opts
 				o.Base = vocBase(in)
-				seqs = append(seqs, voc.Read(ctx, os.DirFS(in), ".", o))
+				seqs = append(seqs, voc.Read(ctx, imagefile.DirFS(in), ".", o))
 				continue
 			}
 			if *subset != "" {

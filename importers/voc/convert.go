@@ -333,7 +333,8 @@ func imageError(err error) string {
 	switch {
 	case errors.Is(err, imagefile.ErrMissing):
 		return "image file not found: " + err.Error()
-	case errors.Is(err, imagefile.ErrTooLarge):
+	case errors.Is(err, imagefile.ErrTooLarge), errors.Is(err, imagefile.ErrLink), errors.Is(err, imagefile.ErrNotFile),
+		errors.Is(err, imagefile.ErrEmpty), errors.Is(err, imagefile.ErrUnknown):
 		return err.Error()
 	}
 	return "cannot read the image: " + err.Error()

@@ -57,6 +57,11 @@ type Options struct {
 	// local image, when present, is still used for what the XML lacks (its size).
 	OBSPrefix string
 
+	// FollowLinks lets a link in the images folder lead to a file outside it; by default such
+	// an image is rejected. Links are seen in an fs.FS that reads them (fs.ReadLinkFS:
+	// os.DirFS, an os.Root's FS); the command's file systems open images through an os.Root.
+	FollowLinks bool
+
 	// Round rounds every coordinate and radius to the nearest integer (halves away from
 	// zero). OneBased subtracts 1 from every coordinate (not from a circle's radius), for
 	// tools that write 1-based pixel indices; a result below 0 becomes 0, with a warning.
@@ -169,7 +174,7 @@ func (c *converter) pos(name string) importers.Position {
 
 // source returns the images folder for XML files whose default images folder is dflt.
 func (c *converter) source(dflt string) imagefile.Source {
-	s := imagefile.Source{FS: c.fsys, Dir: dflt, OBSPrefix: c.opts.OBSPrefix}
+	s := imagefile.Source{FS: c.fsys, Dir: dflt, OBSPrefix: c.opts.OBSPrefix, FollowLinks: c.opts.FollowLinks}
 	if c.opts.ImagesFS != nil {
 		s.FS = c.opts.ImagesFS
 		s.Dir = "."
@@ -445,9 +450,12 @@ func findByStem(src *imagefile.Source, stem string) (string, bool) {
 	return "", false
 }
 
+// exists reports whether rel names an image candidate: anything but a folder, or a folder
+// named like an image, so that a FIFO, a device or a folder "a.jpg" is found and then
+// rejected by name (imagefile opens only regular files) rather than reported missing.
 func exists(src *imagefile.Source, rel string) bool {
 	fi, err := src.Stat(rel)
-	return err == nil && fi.Mode().IsRegular()
+	return err == nil && (!fi.IsDir() || hasImageExt(rel))
 }
 
 // quoteList renders names for a message, at most a few.

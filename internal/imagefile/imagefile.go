@@ -1,7 +1,9 @@
 // Package imagefile is the image handling the VOC and COCO importers share: confining a
-// file name to the images folder, reading an image's size from its header without decoding
-// pixels (JPEG, PNG, BMP, GIF), and attaching the image to a sample either inline (base64
-// data) or as an OBS path.
+// file name to the images folder, opening an image only when it is a regular file inside that
+// folder (through an os.Root for DirFS; links checked for any fs.FS that reads them), reading
+// an image's size from its header without decoding pixels (JPEG, PNG, BMP, GIF), and
+// attaching the image to a sample either inline (base64 data, checked by signature and capped
+// at the sample limit) or as an OBS path.
 package imagefile
 
 import (
@@ -29,6 +31,9 @@ var (
 	ErrTooLarge = errors.New("image is larger than the service accepts for one sample")
 	ErrMissing  = errors.New("image file not found")
 	ErrUnknown  = errors.New("image format not recognized (JPEG, PNG, BMP or GIF expected)")
+	ErrEmpty    = errors.New("the image file is empty")
+	ErrNotFile  = errors.New("only regular files are read as images")
+	ErrLink     = errors.New("a link to a file outside the images folder")
 )
 
 // Confine cleans a file name taken from an annotation (VOC <filename>, COCO file_name) and
@@ -141,18 +146,30 @@ func bmpSize(r io.Reader) (Size, error) {
 }
 
 // Source says where a dataset's images are and how samples carry them.
+//
+// Only regular files are read, and only when they are JPEG, PNG, BMP or GIF by signature and
+// at most api.MaxSampleBytes long (see Attach). An image whose real path is outside the
+// images folder (through a link in it) is rejected unless FollowLinks is set: when FS comes
+// from DirFS every image is opened through an os.Root of the images folder; any other fs.FS
+// that reads links (fs.ReadLinkFS: os.DirFS, an os.Root's FS, MapFS) has its links followed
+// and checked below the folder before the open; one that does not is trusted.
 type Source struct {
 	FS  fs.FS  // the file system holding the images folder
 	Dir string // the images folder within FS ("." for its root)
 	// OBSPrefix, when set (obs://bucket/dir/), makes samples point at
 	// OBSPrefix + the image's path relative to Dir instead of inlining bytes.
 	OBSPrefix string
+	// FollowLinks lets links inside the images folder lead to files outside it (the
+	// command's -follow-links). The images folder itself may always be a link.
+	FollowLinks bool
 }
 
 // Path returns the image's path within FS for a confined relative name.
 func (s *Source) Path(rel string) string { return path.Join(s.Dir, rel) }
 
-// Stat reports whether the image exists and its byte size.
+// Stat reports whether the image exists and its byte size. It reads no bytes, and follows
+// links wherever they lead: it serves to find an image; opening it (Attach, ReadSize) is
+// what is confined.
 func (s *Source) Stat(rel string) (fs.FileInfo, error) {
 	fi, err := fs.Stat(s.FS, s.Path(rel))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -163,15 +180,12 @@ func (s *Source) Stat(rel string) (fs.FileInfo, error) {
 
 // ReadSize reads the size of the image at rel from its header.
 func (s *Source) ReadSize(rel string) (Size, error) {
-	f, err := s.FS.Open(s.Path(rel))
-	if errors.Is(err, fs.ErrNotExist) {
-		return Size{}, fmt.Errorf("%s: %w", s.Path(rel), ErrMissing)
-	}
+	f, _, err := s.open(rel)
 	if err != nil {
 		return Size{}, err
 	}
 	defer f.Close()
-	sz, err := ReadSize(f)
+	sz, err := ReadSize(io.LimitReader(f, api.MaxSampleBytes))
 	if err != nil {
 		return Size{}, fmt.Errorf("%s: %w", s.Path(rel), err)
 	}
@@ -179,25 +193,17 @@ func (s *Source) ReadSize(rel string) (Size, error) {
 }
 
 // Attach gives the sample its image: with OBSPrefix, a data_source path (the local file is
-// not needed); otherwise the file's bytes, base64-encoded, after checking the size limit.
+// not needed); otherwise the file's bytes, base64-encoded. The file must be a regular file
+// inside the images folder (see Source), neither empty nor over api.MaxSampleBytes (reading
+// stops there, whatever its size claims), and start with a JPEG, PNG, BMP or GIF signature.
 func (s *Source) Attach(sample *api.Sample, rel string) error {
 	if s.OBSPrefix != "" {
 		sample.DataSource = &api.DataSource{DataPath: OBSPath(s.OBSPrefix, rel), DataType: api.DataOBS}
 		return nil
 	}
-	fi, err := s.Stat(rel)
+	data, err := s.readFile(rel)
 	if err != nil {
 		return err
-	}
-	if fi.Size() > api.MaxSampleBytes {
-		return fmt.Errorf("%s is %d bytes: %w (at most %d; use -obs-prefix)", s.Path(rel), fi.Size(), ErrTooLarge, api.MaxSampleBytes)
-	}
-	data, err := fs.ReadFile(s.FS, s.Path(rel))
-	if err != nil {
-		return err
-	}
-	if len(data) > api.MaxSampleBytes {
-		return fmt.Errorf("%s is %d bytes: %w", s.Path(rel), len(data), ErrTooLarge)
 	}
 	sample.Data = base64.StdEncoding.EncodeToString(data)
 	return nil
