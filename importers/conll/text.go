@@ -133,3 +133,30 @@ func length(b []byte, utf16 bool) int {
 	}
 	return n
 }
+
+// singleChar reports whether a token is one character as a reader sees it: one code point,
+// with any combining marks, variation selectors, emoji modifiers or tag characters after
+// it, ZWJ-joined emoji, or a pair of regional indicators (a flag).
+func singleChar(b []byte) bool {
+	r, n := utf8.DecodeRune(b)
+	if n == 0 {
+		return false
+	}
+	prev := r
+	for i := n; i < len(b); {
+		c, m := utf8.DecodeRune(b[i:])
+		switch {
+		case prev == 0x200D: // anything after a zero-width joiner joins
+		case c == 0x200D, c >= 0x1F3FB && c <= 0x1F3FF, c >= 0xE0020 && c <= 0xE007F:
+		case c >= 0x300 && unicode.In(c, unicode.Mn, unicode.Me, unicode.Mc):
+		case i == n && isRegional(r) && isRegional(c):
+		default:
+			return false
+		}
+		prev = c
+		i += m
+	}
+	return true
+}
+
+func isRegional(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }
