@@ -233,8 +233,8 @@ type reader struct {
 	known    []tagInfo // the first tags seen
 	tags     map[string]tagInfo
 	tagsFull bool // maxTags distinct tags are known; later ones are parsed each time
-	lastKey string
-	lastTag tagInfo
+	lastKey  string
+	lastTag  tagInfo
 
 	number  int // records numbered so far (sentences, or documents)
 	namePre []byte
@@ -820,7 +820,6 @@ func gbkLen(b []byte) int {
 	}
 	return n
 }
-
 
 // tag reads a tag, interning it.
 func (r *reader) tag(b []byte) tagInfo {
