@@ -117,7 +117,7 @@ var errLongLine = fmt.Errorf("the line is longer than %d bytes", maxLine)
 // The look-ahead that -join auto and the token-column check decide on: the first
 // lookaheadTokens token lines, within the first lookaheadBytes of decoded text.
 const (
-	lookaheadBytes  = 1 << 20
+	lookaheadBytes  = 192 << 10
 	lookaheadTokens = 2000
 	// charLevelPercent of the tokens looked at, and at least charLevelMin of them, must be one
 	// character for a character-level file (fewer tokens are too few to tell).
@@ -227,6 +227,8 @@ type reader struct {
 	tagCol          int // 1-based; 0 means the last column
 
 	pendingCR bool // the last line ended in a CR that was the last byte read: skip an LF next
+	lf        int  // index in buf of the next LF, or -1 when there is none in buf[start:lfFrom]
+	lfFrom    int
 	skipping  bool // inside a line over maxLine, dropping its bytes
 	gbkData   bool // the data will be GBK: count text bytes as GBK for the size limit
 
@@ -246,7 +248,7 @@ type reader struct {
 var spaceSep = [256]bool{' ': true, '\t': true, '\r': true, '\v': true, '\f': true}
 
 func read(ctx context.Context, in io.Reader, file string, opts Options, yield func(*api.Sample, error) bool) {
-	r := &reader{ctx: ctx, opts: opts, file: file, known: make([]tagInfo, 0, 16), tags: make(map[string]tagInfo)}
+	r := &reader{ctx: ctx, opts: opts, file: file, lf: -1, known: make([]tagInfo, 0, 16), tags: make(map[string]tagInfo)}
 	r.rec.prev = outside
 	fail := func(err error) { yield(nil, &importers.Error{Pos: importers.Position{File: file}, Err: err}) }
 	if err := r.configure(); err != nil {
@@ -376,8 +378,9 @@ func (r *reader) run(yield func(*api.Sample, error) bool) {
 			if !r.emit(yield) {
 				return
 			}
-		case isComment(line) && n != r.ncols:
-			// A comment; a "#" token with the file's column count (a hashtag) is a token.
+		case isComment(line) && (n != r.ncols || !r.isTag(tag)):
+			// A comment; a "#" token with the file's column count and a tag (a hashtag)
+			// is a token.
 		default:
 			if err := r.token(n, tok, tag); err != nil {
 				yield(nil, err)
@@ -385,6 +388,22 @@ func (r *reader) run(yield func(*api.Sample, error) bool) {
 			}
 		}
 	}
+}
+
+// isTag reports whether a "#" line's tag column holds a tag: "O", a prefixed tag ("B-X"), or
+// a tag read before. A comment that happens to have the file's column count ("# text = ..."
+// in CoNLL-U, "#\tsource [date]" in GermEval) rarely ends in one.
+func (r *reader) isTag(tag []byte) bool {
+	if string(tag) == "O" || len(tag) >= 3 && tag[1] == '-' && canonical(tag[0]) != pO {
+		return true
+	}
+	for i := range r.known {
+		if string(tag) == r.known[i].raw {
+			return true
+		}
+	}
+	_, ok := r.tags[string(tag)]
+	return ok
 }
 
 // isComment reports whether a line is a comment line: "#" followed by a space or a tab
@@ -412,11 +431,24 @@ func (r *reader) readLine() ([]byte, error) {
 			r.pendingCR = false
 		}
 		// r.pendingCR now implies r.start == r.end: the search below finds nothing.
-		w := r.buf[r.start+r.scanned : r.end]
-		lf := bytes.IndexByte(w, '\n')
-		limit := lf
-		if lf < 0 {
-			limit = len(w)
+		base := r.start + r.scanned
+		w := r.buf[base:r.end]
+		// The next LF is remembered, so that a file of CR line ends is not searched for an LF
+		// to its end (or the buffer's) at every line.
+		if r.lf >= 0 && r.lf < r.start {
+			r.lf, r.lfFrom = -1, r.start
+		}
+		if r.lf < 0 {
+			from := max(r.lfFrom, r.start)
+			if i := bytes.IndexByte(r.buf[from:r.end], '\n'); i >= 0 {
+				r.lf = from + i
+			} else {
+				r.lfFrom = r.end
+			}
+		}
+		lf, limit := -1, len(w)
+		if r.lf >= 0 {
+			lf, limit = r.lf-base, r.lf-base
 		}
 		if cr := bytes.IndexByte(w[:limit], '\r'); cr >= 0 {
 			line := r.buf[r.start : r.start+r.scanned+cr]
@@ -447,7 +479,7 @@ func (r *reader) readLine() ([]byte, error) {
 		}
 		if r.end-r.start >= maxLine { // r.buf[r.start:r.end] is one unfinished line
 			r.skipping = true
-			r.start, r.end, r.scanned = 0, 0, 0
+			r.start, r.end, r.scanned, r.lfFrom = 0, 0, 0, 0
 		}
 		r.fill()
 	}
@@ -467,6 +499,10 @@ func (r *reader) lineOut(line []byte) ([]byte, error) {
 func (r *reader) fill() {
 	if r.start > 0 {
 		r.end = copy(r.buf, r.buf[r.start:r.end])
+		if r.lf >= 0 {
+			r.lf -= r.start
+		}
+		r.lfFrom = max(r.lfFrom-r.start, 0)
 		r.start = 0
 	}
 	if len(r.buf)-r.end < minRead {
@@ -536,12 +572,12 @@ func (r *reader) lookahead() error {
 	var tokens, single, firstLine int
 	ints, prevInt := true, -1
 	lines(func(line []byte, num int) bool {
-		n, first, tok, _ := r.split(line)
+		n, first, tok, tag := r.split(line)
 		switch {
 		case n == 0 || bytes.Equal(first, docStart) || bytes.Equal(tok, docStart):
 			prevInt = -1
 			return true
-		case n != r.ncols: // a comment, or a bad line
+		case n != r.ncols || isComment(line) && !r.isTag(tag): // a comment, or a bad line
 			return true
 		}
 		if firstLine == 0 {
