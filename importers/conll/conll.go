@@ -6,13 +6,29 @@
 //
 // Columns are split on runs of spaces and tabs, or with Options.Tab on runs of tabs only
 // (tokens may then contain spaces; spaces at either end of a column are trimmed). The token
-// is the first column; the tag is the last column, or Options.TagColumn (1-based). Every
-// token line must have the file's column count, which its first token line sets; a line
-// that differs rejects its sentence (see below). Lines of only whitespace end a sentence;
-// CRLF line endings, missing or repeated blank lines and "-DOCSTART-" lines (whatever
-// columns follow) are handled; a -DOCSTART- line ends the sentence before it and starts a
-// document, and is never a token. Encodings are read with package textenc (Options.Encoding:
-// a BOM decides, else valid UTF-8 is UTF-8, else GB18030, the superset of GBK and GB2312).
+// is Options.TokenColumn (1-based, default the first); the tag is the last column, or
+// Options.TagColumn. Every token line must have the file's column count, which its first
+// token line sets; a line that differs rejects its sentence (see below). LF, CRLF and a lone
+// CR each end a line, mixed in one file too. Lines of only whitespace end a sentence;
+// missing or repeated blank lines and "-DOCSTART-" lines (whatever columns follow) are
+// handled; a -DOCSTART- line ends the sentence before it and starts a document, and is never
+// a token. A line that starts with "#" and a space or tab is a comment and skipped (CoNLL-U's
+// "# sent_id = 1", GermEval's "#\tsource"), unless it has the file's column count and a tag in
+// its tag column ("O", a prefixed tag, or one read before): then "#" is a token, as a hashtag
+// in tweets. Comments never set the column count. Encodings are read with package textenc
+// (Options.Encoding: a BOM decides, else valid UTF-8 is UTF-8, else GB18030, the superset of
+// GBK and GB2312).
+//
+// # Looking ahead
+//
+// Before the first sample, the reader looks at the start of the file (its first 2,000 token
+// lines within its first 192 KiB) without consuming it, and decides for the whole file:
+// the column count (from the first line that is not blank, a comment or -DOCSTART-); with
+// Options.Join = JoinAuto, whether the file is character-level (95% or more of the tokens,
+// and at least 10 of them, are one character: one code point with any combining marks,
+// variation selectors, emoji modifiers, ZWJ sequence or flag pair), in which case tokens are
+// joined with nothing and a warning says so once; and whether the token column holds only
+// increasing integers (row numbers, as GermEval's first column), which is warned about once.
 //
 // # Entities
 //
@@ -20,19 +36,21 @@
 // own scheme), IOB2/BIO, IOE1, IOE2, BIOES/IOBES, BILOU (U single, L last), BMES (M middle)
 // and bare type tags (IO) at once, ill-formed sequences included. Options.Scheme adds a
 // strict check of one scheme's rules: an ill-formed sequence is then reported as a warning
-// (not a rejection) at the line of the offending tag, and still read the conlleval way.
+// (not a rejection) at the line of the offending tag, and still read the conlleval way. A tag
+// that holds several tags ("B-corporation,B-person") is read as one type ("corporation,B-person")
+// and warned about once per distinct tag.
 //
 // # Samples
 //
 // One sample per sentence (or per document with Options.Group = GroupDocument, its sentences
-// joined by "\n"). The text joins the tokens (Options.Join): by default one space between
-// tokens, none where the characters on both sides of the join are CJK. Each entity is a label
-// of type 101 named after the entity type, with @modelarts:start_index (inclusive) and
-// @modelarts:end_index (exclusive) counting code points of the text (or UTF-16 units with
-// Options.Offsets = OffsetsUTF16). data is the text in base64: UTF-8, or with
-// Options.KeepEncoding the source's GBK/GB2312 bytes, declared in encoding; the offsets
-// always count characters of the decoded text. A sentence without entities is an
-// unlabeled sample; an empty one is no sample.
+// joined by "\n"). The text joins the tokens (Options.Join): a character-level file (see
+// above) with nothing, otherwise one space between tokens, none where the characters on both
+// sides of the join are CJK. Each entity is a label of type 101 named after the entity type,
+// with @modelarts:start_index (inclusive) and @modelarts:end_index (exclusive) counting code
+// points of the text (or UTF-16 units with Options.Offsets = OffsetsUTF16). data is the text
+// in base64: UTF-8, or with Options.KeepEncoding the source's GBK/GB2312 bytes, declared in
+// encoding; the offsets always count characters of the decoded text. A sentence without
+// entities is an unlabeled sample; an empty one is no sample.
 //
 // Sample names are "<file>-NNNNNN.txt" (the sentence's number in the file, from 1, six
 // digits or more; "<file>-docNNNNNN.txt" per document), with the file name's characters
@@ -40,15 +58,18 @@
 // numbers, so fixing one line renames nothing. Sample.Origin is "file:line" of the record's
 // first token.
 //
-// # Rejections
+// # Rejections and memory
 //
 // A sentence with a line of the wrong column count, a tag without an entity type ("B",
-// "I-"), or an empty token is rejected whole (one Rejected warning, at its first bad line):
-// a sample missing a token would not be its sentence, and its entities could not be placed.
-// With GroupDocument the whole document is rejected. A sample over the service's size limit
-// is rejected too. A file whose first token line has fewer than two columns, or fewer than
-// Options.TagColumn, is a fatal error, as are text that is not valid in its encoding and a
-// line over 48 MiB.
+// "I-"), an empty token, or a line over 25,165,824 bytes (skipped, never held) is rejected
+// whole (one Rejected warning, at its first bad line): a sample missing a token would not be
+// its sentence, and its entities could not be placed. With GroupDocument the whole document
+// is rejected. A record is also rejected as soon as its text passes the service's sample
+// limit (12,582,912 bytes, counted in the data's encoding) or its labels would (at their
+// least JSON size): it stops growing there, so one record takes a bounded amount of memory
+// whatever the input. A file whose first token line has fewer than two columns, or fewer
+// than the token or tag column, is a fatal error, as is text that is not valid in its
+// encoding.
 package conll
 
 import (
