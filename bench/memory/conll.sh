@@ -20,7 +20,9 @@
 #   cr            the `sentence` file with CR-only line ends;
 #   fits          (whatever MB) the largest kind of record the importer lets through: one
 #                 sentence of 1,300,000 tokens, 11.7 MB of text, just under the sample limit;
-#                 it becomes a sample, which the writer then rejects as over the body limit.
+#                 it becomes a sample, which the writer then rejects as over the body limit;
+#   fits-gbk      the same in GBK with -keep-encoding: 6,200,000 single-character tokens,
+#                 12.4 MB of GBK text (18.6 MB as UTF-8), needs iconv.
 # This is a measurement script, not a test: run it by hand and copy the figures to the README
 # (Performance, "Memory for one huge record").
 set -euo pipefail
@@ -48,15 +50,17 @@ generate() {
 	document) yes "$(printf 'EU B-ORG\nrejects O\nGerman B-MISC\ncall O\n')" | head -c "$bytes" >"$f" ;;
 	cr) yes "$(printf 'Rockwell NNP I-NP B-ORG\nsaid VBD I-VP O')" | head -c "$bytes" | tr '\n' '\r' >"$f" ;;
 	fits) yes 'Rockwell O' | head -n 1300000 >"$f" ;;
+	fits-gbk) yes '中 O' | head -n 6200000 | iconv -f utf-8 -t gbk >"$f" ;;
 	esac
 	set -o pipefail
 }
 
 printf '%-10s %10s %8s %s\n' file peak-KiB peak-MiB exit
-for name in sentence entities line document cr fits; do
+for name in sentence entities line document cr fits fits-gbk; do
 	generate "$name"
 	args=(conll -q -o "$work/out-$name")
 	[ "$name" = document ] && args+=(-group document)
+	[ "$name" = fits-gbk ] && args+=(-keep-encoding)
 	set +e
 	/usr/bin/time -f %M -o "$work/time" "$convert" "${args[@]}" "$work/$name.conll" >/dev/null 2>"$work/stderr"
 	code=$?
