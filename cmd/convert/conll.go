@@ -29,21 +29,25 @@ func init() {
 func conllFlags(fs *flag.FlagSet) openFunc {
 	var (
 		tab       = fs.Bool("tab", false, "split columns on tabs only (tokens may contain spaces); by default on runs of spaces and tabs")
-		tagColumn = fs.Int("tag-column", 0, "the 1-based `N` of the column holding the tag (2 or more); 0 means the last column")
+		tokColumn = fs.Int("token-column", 1, "the 1-based `N` of the column holding the token (2 for GermEval's `index token tag tag`)")
+		tagColumn = fs.Int("tag-column", 0, "the 1-based `N` of the column holding the tag (not the token column); 0 means the last column")
 		encoding  = fs.String("encoding", "auto", "the files' `encoding`: "+textenc.Names+" (auto: a BOM decides, else UTF-8 if valid, else GB18030)")
 		scheme    = fs.String("scheme", "", "check the tags against one tagging `scheme` ("+conll.SchemeNames+") and warn about ill-formed sequences; tags are read the conlleval way whatever the scheme")
 		group     = fs.String("group", "sentence", "one sample per `unit`: sentence, or document (per -DOCSTART-, sentences joined by a newline)")
-		join      = fs.String("join", "auto", "how tokens are joined into the text (`mode`): auto (one space, none between two CJK characters), space or none")
+		join      = fs.String("join", "auto", "how tokens are joined into the text (`mode`): auto (a file whose first tokens are single characters is joined with nothing; else one space, none between two CJK characters), space or none")
 		offsets   = fs.String("offsets", "codepoint", "the `unit` @modelarts:start_index/end_index count: codepoint or utf16 (UTF-16 code units)")
 		keep      = fs.Bool("keep-encoding", false, "keep GBK/GB2312 source bytes as the samples' data (declared in encoding) instead of UTF-8")
 	)
 	return func(ctx context.Context, inputs []string, env *formatEnv) (*source, error) {
 		opts := conll.Options{Tab: *tab, KeepEncoding: *keep, Warn: env.warn}
 		var err error
-		if *tagColumn < 0 || *tagColumn == 1 {
-			return nil, usagef("-tag-column must be 2 or more (column 1 is the token), or 0 for the last column")
+		if *tokColumn < 1 {
+			return nil, usagef("-token-column must be 1 or more")
 		}
-		opts.TagColumn = *tagColumn
+		if *tagColumn < 0 || *tagColumn == *tokColumn {
+			return nil, usagef("-tag-column must be a column other than the token's (-token-column %d), or 0 for the last column", *tokColumn)
+		}
+		opts.TokenColumn, opts.TagColumn = *tokColumn, *tagColumn
 		if opts.Encoding, err = textenc.Parse(*encoding); err != nil {
 			return nil, usagef("-encoding: %v", err)
 		}

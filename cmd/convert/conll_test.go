@@ -146,8 +146,11 @@ func TestConllUsageAndFailures(t *testing.T) {
 		err  string
 	}{
 		{"no input", nil, exitUsage, "no input given"},
-		{"tag column 1", []string{"-tag-column", "1", eng}, exitUsage, "-tag-column must be 2 or more"},
-		{"negative tag column", []string{"-tag-column", "-2", eng}, exitUsage, "-tag-column must be 2 or more"},
+		{"tag column 1", []string{"-tag-column", "1", eng}, exitUsage, "-tag-column must be a column other than the token's (-token-column 1), or 0 for the last column"},
+		{"negative tag column", []string{"-tag-column", "-2", eng}, exitUsage, "-tag-column must be a column other than the token's"},
+		{"tag column is the token column", []string{"-token-column", "2", "-tag-column", "2", eng}, exitUsage, "-tag-column must be a column other than the token's (-token-column 2)"},
+		{"token column 0", []string{"-token-column", "0", eng}, exitUsage, "-token-column must be 1 or more"},
+		{"token column past the columns", []string{"-token-column", "7", eng}, exitFailed, "eng.conll:3: not a CoNLL column file: the token column is 7, but the first token line has 4 columns"},
 		{"encoding", []string{"-encoding", "latin1", eng}, exitUsage, `-encoding: unknown encoding "latin1"`},
 		{"scheme", []string{"-scheme", "iob3", eng}, exitUsage, `-scheme: unknown tagging scheme "iob3"`},
 		{"group", []string{"-group", "page", eng}, exitUsage, `-group: unknown -group "page"`},
@@ -166,4 +169,64 @@ func TestConllUsageAndFailures(t *testing.T) {
 			assert.Contains(t, stderr, tt.err)
 		})
 	}
+}
+
+// Issue 12: an MSRA-shaped file (a character per token, digits and Latin letters among them)
+// is joined without spaces, said once; -join space keeps the spaces.
+func TestConllCharacterLevel(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "msra.txt")
+	src := "一 O\n册 O\n1 O\n9 O\n4 O\n5 O\n年 O\n6 O\n月 O\n\n他 O\n用 O\ni O\nP O\nh O\no O\nn O\ne O\n给 O\n张 B-NR\n三 I-NR\n"
+	require.NoError(t, os.WriteFile(in, []byte(src), 0o644))
+	dir := t.TempDir()
+	code, stderr := runConll(t, nil, "-o", dir, in)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, 1, strings.Count(stderr, "tokens are single characters: joined without spaces; -join space to change"), stderr)
+	samples := writtenSamples(t, dir)
+	require.Len(t, samples, 2)
+	assert.Equal(t, "一册1945年6月", sampleText(t, samples[0]))
+	assert.Equal(t, "他用iPhone给张三", sampleText(t, samples[1]))
+	assert.Equal(t, json.Number("9"), samples[1].Labels[0].Property[api.PropStartIndex])
+
+	dir = t.TempDir()
+	code, stderr = runConll(t, nil, "-o", dir, "-join", "space", in)
+	require.Equal(t, exitOK, code, stderr)
+	assert.NotContains(t, stderr, "single characters")
+	assert.Equal(t, "一 册 1 9 4 5 年 6 月", sampleText(t, writtenSamples(t, dir)[0]))
+}
+
+// Issue 12: GermEval-shaped files: comments skipped, -token-column 2; without it, a warning.
+func TestConllGermEval(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "NER-de-train.tsv")
+	src := "#\thttp://de.wikipedia.org/wiki/Manfred_Korfmann [2009-10-17]\n1\tAufgrund\tO\tO\n2\tseiner\tO\tO\n3\tInitiative\tO\tO\n4\tin\tO\tO\n5\tStuttgart\tB-LOC\tO\n\n" +
+		"#\thttp://www.welt.de/x [2009-11-20]\n1\tDeutsche\tB-ORG\tB-LOCderiv\n2\tBank\tI-ORG\tO\n"
+	require.NoError(t, os.WriteFile(in, []byte(src), 0o644))
+	dir := t.TempDir()
+	code, stderr := runConll(t, nil, "-o", dir, "-tab", "-token-column", "2", "-tag-column", "3", in)
+	require.Equal(t, exitOK, code, stderr)
+	assert.NotContains(t, stderr, "warning")
+	samples := writtenSamples(t, dir)
+	require.Len(t, samples, 2)
+	assert.Equal(t, "Aufgrund seiner Initiative in Stuttgart", sampleText(t, samples[0]))
+	assert.Equal(t, "LOC", samples[0].Labels[0].Name)
+	assert.Equal(t, "Deutsche Bank", sampleText(t, samples[1]))
+	assert.Equal(t, "ORG", samples[1].Labels[0].Name)
+
+	code, stderr = runConll(t, nil, "-o", t.TempDir(), "-tab", in)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, in+":2: warning: column 1, read as the tokens, holds only increasing integers, as row numbers do (GermEval's first column); if the tokens are in column 2, give -token-column 2")
+}
+
+// Issue 11: a CR-only file is read line by line (today: one sample "EU" labelled MISC).
+func TestConllCROnly(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "cr.conll")
+	require.NoError(t, os.WriteFile(in, []byte("EU B-ORG\rrejects O\rGerman B-MISC\r\rPeter B-PER\r"), 0o644))
+	dir := t.TempDir()
+	code, stderr := runConll(t, nil, "-o", dir, in)
+	require.Equal(t, exitOK, code, stderr)
+	samples := writtenSamples(t, dir)
+	require.Len(t, samples, 2)
+	assert.Equal(t, "EU rejects German", sampleText(t, samples[0]))
+	require.Len(t, samples[0].Labels, 2)
+	assert.Equal(t, "ORG", samples[0].Labels[0].Name)
+	assert.Equal(t, "Peter", sampleText(t, samples[1]))
 }

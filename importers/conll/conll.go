@@ -6,13 +6,29 @@
 //
 // Columns are split on runs of spaces and tabs, or with Options.Tab on runs of tabs only
 // (tokens may then contain spaces; spaces at either end of a column are trimmed). The token
-// is the first column; the tag is the last column, or Options.TagColumn (1-based). Every
-// token line must have the file's column count, which its first token line sets; a line
-// that differs rejects its sentence (see below). Lines of only whitespace end a sentence;
-// CRLF line endings, missing or repeated blank lines and "-DOCSTART-" lines (whatever
-// columns follow) are handled; a -DOCSTART- line ends the sentence before it and starts a
-// document, and is never a token. Encodings are read with package textenc (Options.Encoding:
-// a BOM decides, else valid UTF-8 is UTF-8, else GB18030, the superset of GBK and GB2312).
+// is Options.TokenColumn (1-based, default the first); the tag is the last column, or
+// Options.TagColumn. Every token line must have the file's column count, which its first
+// token line sets; a line that differs rejects its sentence (see below). LF, CRLF and a lone
+// CR each end a line, mixed in one file too. Lines of only whitespace end a sentence;
+// missing or repeated blank lines and "-DOCSTART-" lines (whatever columns follow) are
+// handled; a -DOCSTART- line ends the sentence before it and starts a document, and is never
+// a token. A line that starts with "#" and a space or tab is a comment and skipped (CoNLL-U's
+// "# sent_id = 1", GermEval's "#\tsource"), unless it has the file's column count and a tag in
+// its tag column ("O", a prefixed tag, or one read before): then "#" is a token, as a hashtag
+// in tweets. Comments never set the column count. Encodings are read with package textenc
+// (Options.Encoding: a BOM decides, else valid UTF-8 is UTF-8, else GB18030, the superset of
+// GBK and GB2312).
+//
+// # Looking ahead
+//
+// Before the first sample, the reader looks at the start of the file (its first 2,000 token
+// lines within its first 192 KiB) without consuming it, and decides for the whole file:
+// the column count (from the first line that is not blank, a comment or -DOCSTART-); with
+// Options.Join = JoinAuto, whether the file is character-level (95% or more of the tokens,
+// and at least 10 of them, are one character: one code point with any combining marks,
+// variation selectors, emoji modifiers, ZWJ sequence or flag pair), in which case tokens are
+// joined with nothing and a warning says so once; and whether the token column holds only
+// increasing integers (row numbers, as GermEval's first column), which is warned about once.
 //
 // # Entities
 //
@@ -20,19 +36,21 @@
 // own scheme), IOB2/BIO, IOE1, IOE2, BIOES/IOBES, BILOU (U single, L last), BMES (M middle)
 // and bare type tags (IO) at once, ill-formed sequences included. Options.Scheme adds a
 // strict check of one scheme's rules: an ill-formed sequence is then reported as a warning
-// (not a rejection) at the line of the offending tag, and still read the conlleval way.
+// (not a rejection) at the line of the offending tag, and still read the conlleval way. A tag
+// that holds several tags ("B-corporation,B-person") is read as one type ("corporation,B-person")
+// and warned about once per distinct tag.
 //
 // # Samples
 //
 // One sample per sentence (or per document with Options.Group = GroupDocument, its sentences
-// joined by "\n"). The text joins the tokens (Options.Join): by default one space between
-// tokens, none where the characters on both sides of the join are CJK. Each entity is a label
-// of type 101 named after the entity type, with @modelarts:start_index (inclusive) and
-// @modelarts:end_index (exclusive) counting code points of the text (or UTF-16 units with
-// Options.Offsets = OffsetsUTF16). data is the text in base64: UTF-8, or with
-// Options.KeepEncoding the source's GBK/GB2312 bytes, declared in encoding; the offsets
-// always count characters of the decoded text. A sentence without entities is an
-// unlabeled sample; an empty one is no sample.
+// joined by "\n"). The text joins the tokens (Options.Join): a character-level file (see
+// above) with nothing, otherwise one space between tokens, none where the characters on both
+// sides of the join are CJK. Each entity is a label of type 101 named after the entity type,
+// with @modelarts:start_index (inclusive) and @modelarts:end_index (exclusive) counting code
+// points of the text (or UTF-16 units with Options.Offsets = OffsetsUTF16). data is the text
+// in base64: UTF-8, or with Options.KeepEncoding the source's GBK/GB2312 bytes, declared in
+// encoding; the offsets always count characters of the decoded text. A sentence without
+// entities is an unlabeled sample; an empty one is no sample.
 //
 // Sample names are "<file>-NNNNNN.txt" (the sentence's number in the file, from 1, six
 // digits or more; "<file>-docNNNNNN.txt" per document), with the file name's characters
@@ -40,15 +58,18 @@
 // numbers, so fixing one line renames nothing. Sample.Origin is "file:line" of the record's
 // first token.
 //
-// # Rejections
+// # Rejections and memory
 //
 // A sentence with a line of the wrong column count, a tag without an entity type ("B",
-// "I-"), or an empty token is rejected whole (one Rejected warning, at its first bad line):
-// a sample missing a token would not be its sentence, and its entities could not be placed.
-// With GroupDocument the whole document is rejected. A sample over the service's size limit
-// is rejected too. A file whose first token line has fewer than two columns, or fewer than
-// Options.TagColumn, is a fatal error, as are text that is not valid in its encoding and a
-// line over 48 MiB.
+// "I-"), an empty token, or a line over 25,165,824 bytes (skipped, never held) is rejected
+// whole (one Rejected warning, at its first bad line): a sample missing a token would not be
+// its sentence, and its entities could not be placed. With GroupDocument the whole document
+// is rejected. A record is also rejected as soon as its text passes the service's sample
+// limit (12,582,912 bytes, counted in the data's encoding) or its labels would (at their
+// least JSON size): it stops growing there, so one record takes a bounded amount of memory
+// whatever the input. A file whose first token line has fewer than two columns, or fewer
+// than the token or tag column, is a fatal error, as is text that is not valid in its
+// encoding.
 package conll
 
 import (
@@ -63,6 +84,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
@@ -74,6 +96,8 @@ import (
 type Options struct {
 	// Tab splits columns on tabs only, so tokens may contain spaces.
 	Tab bool
+	// TokenColumn is the 1-based column that holds the token; 0 means 1.
+	TokenColumn int
 	// TagColumn is the 1-based column that holds the tag; 0 means the last column.
 	TagColumn int
 	// Encoding is the file's encoding; "" means textenc.Auto.
@@ -82,7 +106,8 @@ type Options struct {
 	Scheme Scheme
 	// Group is GroupSentence ("" too) or GroupDocument.
 	Group Group
-	// Join is how tokens are joined; "" means JoinAuto.
+	// Join is how tokens are joined; "" means JoinAuto (which looks at the first tokens
+	// to tell character-level files from word-level ones; see the package documentation).
 	Join Join
 	// Offsets is the unit of the label offsets; "" means OffsetsCodePoints.
 	Offsets Offsets
@@ -102,8 +127,28 @@ var ErrColumns = errors.New("not a CoNLL column file")
 // docStart is the first column of a CoNLL-2003 document separator line.
 var docStart = []byte("-DOCSTART-")
 
-// maxLine bounds one line, so that a file with no newlines cannot take all memory.
-const maxLine = 4 * api.MaxSampleBytes
+// maxLine bounds one line, so that a file with no line ends cannot take all memory. A longer
+// line rejects its record (its bytes are skipped, not kept): it holds more than a sample can
+// (twice the limit, as the text read is UTF-8 and GBK data may be 2/3 of its size).
+const maxLine = 2 * api.MaxSampleBytes
+
+// errLongLine is what readLine returns for a line over maxLine, once its end is reached.
+var errLongLine = fmt.Errorf("the line is longer than %d bytes", maxLine)
+
+// The look-ahead that -join auto and the token-column check decide on: the first
+// lookaheadTokens token lines, within the first lookaheadBytes of decoded text.
+const (
+	lookaheadBytes  = 192 << 10
+	lookaheadTokens = 2000
+	// charLevelPercent of the tokens looked at, and at least charLevelMin of them, must be one
+	// character for a character-level file (fewer tokens are too few to tell).
+	charLevelPercent = 95
+	charLevelMin     = 10
+)
+
+// maxTags bounds the table of distinct tags read (the service holds at most 10,000 labels per
+// dataset): a file of ever new tags must not grow memory with its size.
+const maxTags = 10000
 
 // minRead is the least room the line reader asks the decoder to fill.
 const minRead = 4096
@@ -162,6 +207,8 @@ type record struct {
 	firstLine, lastLine int
 	text                []byte
 	chars               int // length of text in offset units
+	dataBytes           int // size of text as the sample's data (GBK counted as GBK)
+	labelBytes          int // least size of the labels' JSON
 	ents                []entity
 	sentences           int // finished sentences (document mode)
 	problems            []problem
@@ -197,12 +244,20 @@ type reader struct {
 	line                int
 
 	ncols, colsLine int
+	tokCol          int // 1-based
 	tagCol          int // 1-based; 0 means the last column
 
-	known   []tagInfo // the first tags seen
-	tags    map[string]tagInfo
-	lastKey string
-	lastTag tagInfo
+	pendingCR bool // the last line ended in a CR that was the last byte read: skip an LF next
+	lf        int  // index in buf of the next LF, or -1 when there is none in buf[start:lfFrom]
+	lfFrom    int
+	skipping  bool // inside a line over maxLine, dropping its bytes
+	gbkData   bool // the data will be GBK: count text bytes as GBK for the size limit
+
+	known    []tagInfo // the first tags seen
+	tags     map[string]tagInfo
+	tagsFull bool // maxTags distinct tags are known; later ones are parsed each time
+	lastKey  string
+	lastTag  tagInfo
 
 	number  int // records numbered so far (sentences, or documents)
 	namePre []byte
@@ -214,7 +269,7 @@ type reader struct {
 var spaceSep = [256]bool{' ': true, '\t': true, '\r': true, '\v': true, '\f': true}
 
 func read(ctx context.Context, in io.Reader, file string, opts Options, yield func(*api.Sample, error) bool) {
-	r := &reader{ctx: ctx, opts: opts, file: file, known: make([]tagInfo, 0, 16), tags: make(map[string]tagInfo)}
+	r := &reader{ctx: ctx, opts: opts, file: file, lf: -1, known: make([]tagInfo, 0, 16), tags: make(map[string]tagInfo)}
 	r.rec.prev = outside
 	fail := func(err error) { yield(nil, &importers.Error{Pos: importers.Position{File: file}, Err: err}) }
 	if err := r.configure(); err != nil {
@@ -232,15 +287,27 @@ func read(ctx context.Context, in io.Reader, file string, opts Options, yield fu
 	}
 	r.enc = enc
 	r.in = dec
+	r.gbkData = opts.KeepEncoding && (enc == textenc.GBK || enc == textenc.GB2312 || enc == textenc.GB18030)
 	r.buf = make([]byte, 64<<10)
+	if err := r.lookahead(); err != nil {
+		yield(nil, err)
+		return
+	}
 	r.run(yield)
 }
 
 // configure checks and applies the options.
 func (r *reader) configure() error {
 	o := r.opts
-	if o.TagColumn < 0 || o.TagColumn == 1 {
-		return fmt.Errorf("tag column %d: the tag column is 2 or more (1 is the token), or 0 for the last", o.TagColumn)
+	r.tokCol = o.TokenColumn
+	if r.tokCol == 0 {
+		r.tokCol = 1
+	}
+	if r.tokCol < 0 {
+		return fmt.Errorf("token column %d: columns count from 1", o.TokenColumn)
+	}
+	if o.TagColumn < 0 || o.TagColumn == r.tokCol {
+		return fmt.Errorf("tag column %d: the tag column is not the token column (%d); 0 means the last", o.TagColumn, r.tokCol)
 	}
 	r.tagCol = o.TagColumn
 	if o.Scheme != SchemeNone {
@@ -304,7 +371,7 @@ func (r *reader) run(yield func(*api.Sample, error) bool) {
 			r.emit(yield)
 			return
 		}
-		if err != nil {
+		if err != nil && err != errLongLine {
 			yield(nil, r.fatal(r.line+1, err))
 			return
 		}
@@ -315,18 +382,26 @@ func (r *reader) run(yield func(*api.Sample, error) bool) {
 				return
 			}
 		}
-		n, tok, tag := r.split(line)
+		if err == errLongLine {
+			// Its columns are unknown: it counts as a bad token line of the record.
+			r.badLine(err.Error())
+			continue
+		}
+		n, first, tok, tag := r.split(line)
 		switch {
 		case n == 0: // blank
 			r.endSentence()
 			if !r.doc && !r.emit(yield) {
 				return
 			}
-		case bytes.Equal(tok, docStart):
+		case bytes.Equal(first, docStart) || bytes.Equal(tok, docStart):
 			r.endSentence()
 			if !r.emit(yield) {
 				return
 			}
+		case isComment(line) && (n != r.ncols || !r.isTag(tag)):
+			// A comment; a "#" token with the file's column count and a tag (a hashtag)
+			// is a token.
 		default:
 			if err := r.token(n, tok, tag); err != nil {
 				yield(nil, err)
@@ -336,65 +411,274 @@ func (r *reader) run(yield func(*api.Sample, error) bool) {
 	}
 }
 
+// isTag reports whether a "#" line's tag column holds a tag: "O", a prefixed tag ("B-X"), or
+// a tag read before. A comment that happens to have the file's column count ("# text = ..."
+// in CoNLL-U, "#\tsource [date]" in GermEval) rarely ends in one.
+func (r *reader) isTag(tag []byte) bool {
+	if string(tag) == "O" || len(tag) >= 3 && tag[1] == '-' && canonical(tag[0]) != pO {
+		return true
+	}
+	for i := range r.known {
+		if string(tag) == r.known[i].raw {
+			return true
+		}
+	}
+	_, ok := r.tags[string(tag)]
+	return ok
+}
+
+// isComment reports whether a line is a comment line: "#" followed by a space or a tab
+// (CoNLL-U's "# sent_id = 1", GermEval's "#\tsource"). Whether it is read as one depends on
+// its column count too (see run).
+func isComment(line []byte) bool {
+	return len(line) > 1 && line[0] == '#' && (line[1] == ' ' || line[1] == '\t')
+}
+
 func (r *reader) fatal(line int, err error) error {
 	return &importers.Error{Pos: importers.Position{File: r.file, Line: line}, Err: err}
 }
 
-// readLine returns the next line without its line ending; the bytes are valid until the
-// next call. It reads with Read into its own buffer, at least minRead bytes at a time (a
-// bufio.Reader's ReadSlice may ask the decoder beneath for fewer bytes than a rune).
+// readLine returns the next line without its line end; the bytes are valid until the next
+// call. LF, CRLF and a lone CR each end a line (one file may mix them). A line over maxLine
+// is skipped to its end and reported as errLongLine. It reads with Read into its own buffer,
+// at least minRead bytes at a time (a bufio.Reader's ReadSlice may ask the decoder beneath
+// for fewer bytes than a rune).
 func (r *reader) readLine() ([]byte, error) {
 	for {
-		if i := bytes.IndexByte(r.buf[r.start+r.scanned:r.end], '\n'); i >= 0 {
-			line := r.buf[r.start : r.start+r.scanned+i]
-			r.start += r.scanned + i + 1
+		if r.pendingCR && r.start < r.end {
+			if r.buf[r.start] == '\n' {
+				r.start++
+			}
+			r.pendingCR = false
+		}
+		// r.pendingCR now implies r.start == r.end: the search below finds nothing.
+		base := r.start + r.scanned
+		w := r.buf[base:r.end]
+		// The next LF is remembered, so that a file of CR line ends is not searched for an LF
+		// to its end (or the buffer's) at every line.
+		if r.lf >= 0 && r.lf < r.start {
+			r.lf, r.lfFrom = -1, r.start
+		}
+		if r.lf < 0 {
+			from := max(r.lfFrom, r.start)
+			if i := bytes.IndexByte(r.buf[from:r.end], '\n'); i >= 0 {
+				r.lf = from + i
+			} else {
+				r.lfFrom = r.end
+			}
+		}
+		lf, limit := -1, len(w)
+		if r.lf >= 0 {
+			lf, limit = r.lf-base, r.lf-base
+		}
+		if cr := bytes.IndexByte(w[:limit], '\r'); cr >= 0 {
+			line := r.buf[r.start : r.start+r.scanned+cr]
+			next := r.start + r.scanned + cr + 1
+			switch {
+			case cr+1 == lf: // CRLF
+				next++
+			case next == r.end: // an LF may follow in the next read
+				r.pendingCR = true
+			}
+			r.start, r.scanned = next, 0
+			return r.lineOut(line)
+		}
+		if lf >= 0 {
+			line := r.buf[r.start : r.start+r.scanned+lf]
+			r.start += r.scanned + lf + 1
 			r.scanned = 0
-			return trimCR(line), nil
+			return r.lineOut(line)
 		}
 		r.scanned = r.end - r.start
 		if r.err != nil {
-			if r.err != io.EOF || r.start == r.end {
+			if r.err != io.EOF || r.start == r.end && !r.skipping {
 				return nil, r.err
 			}
 			line := r.buf[r.start:r.end]
 			r.start, r.scanned = r.end, 0
-			return trimCR(line), nil
+			return r.lineOut(line)
 		}
-		if r.start > 0 {
-			r.end = copy(r.buf, r.buf[r.start:r.end])
-			r.start = 0
+		if r.end-r.start >= maxLine { // r.buf[r.start:r.end] is one unfinished line
+			r.skipping = true
+			r.start, r.end, r.scanned, r.lfFrom = 0, 0, 0, 0
 		}
-		if len(r.buf)-r.end < minRead {
-			if r.end >= maxLine { // r.end is the length of the unfinished line here
-				return nil, fmt.Errorf("line longer than %d bytes", maxLine)
+		r.fill()
+	}
+}
+
+// lineOut returns a line readLine found, or errLongLine at the end of a skipped one.
+func (r *reader) lineOut(line []byte) ([]byte, error) {
+	if r.skipping {
+		r.skipping = false
+		return nil, errLongLine
+	}
+	return line, nil
+}
+
+// fill reads once more into the buffer, moving the unread bytes to its start and growing it
+// when less than minRead bytes are free.
+func (r *reader) fill() {
+	if r.start > 0 {
+		r.end = copy(r.buf, r.buf[r.start:r.end])
+		if r.lf >= 0 {
+			r.lf -= r.start
+		}
+		r.lfFrom = max(r.lfFrom-r.start, 0)
+		r.start = 0
+	}
+	if len(r.buf)-r.end < minRead {
+		r.buf = append(r.buf[:r.end], make([]byte, len(r.buf))...)
+		r.buf = r.buf[:cap(r.buf)]
+	}
+	n, err := r.in.Read(r.buf[r.end:])
+	r.end += n
+	r.err = err
+}
+
+// lookahead reads the start of the input (lookaheadBytes, or all of it if shorter) without
+// consuming it, and decides from its first lookaheadTokens token lines what cannot wait for
+// the lines themselves:
+//   - the file's column count, from its first line that is not blank, a comment or
+//     -DOCSTART- (so a "#" token before it is read as a token, and comments before it do not
+//     set it);
+//   - with -join auto, whether the file is character-level: when at least charLevelPercent%
+//     of the tokens, and charLevelMin or more, are one character, tokens are joined with
+//     nothing (said once);
+//   - whether the token column holds only increasing integers (row numbers: warned once).
+//
+// The decision holds for the whole file: it is streamed, so later lines cannot change it.
+func (r *reader) lookahead() error {
+	for r.err == nil && r.end-r.start < lookaheadBytes {
+		r.fill()
+	}
+	buf := r.buf[r.start:r.end]
+	complete := r.err != nil
+	// lines calls f for each complete line of buf with its line number, until f returns false.
+	lines := func(f func(line []byte, num int) bool) {
+		num := r.line
+		for i := 0; i < len(buf); {
+			j := bytes.IndexAny(buf[i:], "\r\n")
+			if j < 0 && !complete {
+				return
 			}
-			r.buf = append(r.buf[:r.end], make([]byte, len(r.buf))...)
-			r.buf = r.buf[:cap(r.buf)]
+			end, next := len(buf), len(buf)
+			if j >= 0 {
+				end, next = i+j, i+j+1
+				if buf[end] == '\r' && next < len(buf) && buf[next] == '\n' {
+					next++
+				}
+			}
+			num++
+			if !f(buf[i:end], num) {
+				return
+			}
+			i = next
 		}
-		n, err := r.in.Read(r.buf[r.end:])
-		r.end += n
-		r.err = err
 	}
+	var err error
+	lines(func(line []byte, num int) bool {
+		n, first, tok, _ := r.split(line)
+		if n == 0 || isComment(line) || bytes.Equal(first, docStart) || bytes.Equal(tok, docStart) {
+			return true
+		}
+		err = r.setColumns(n, num)
+		return false
+	})
+	if err != nil {
+		return err
+	}
+	if r.ncols == 0 {
+		return nil // no token line yet: today's rules
+	}
+	var tokens, single, firstLine int
+	ints, prevInt := true, -1
+	lines(func(line []byte, num int) bool {
+		n, first, tok, tag := r.split(line)
+		switch {
+		case n == 0 || bytes.Equal(first, docStart) || bytes.Equal(tok, docStart):
+			prevInt = -1
+			return true
+		case n != r.ncols || isComment(line) && !r.isTag(tag): // a comment, or a bad line
+			return true
+		}
+		if firstLine == 0 {
+			firstLine = num
+		}
+		tokens++
+		if singleChar(tok) {
+			single++
+		}
+		if ints {
+			v, ok := smallUint(tok)
+			ints = ok && v > prevInt
+			prevInt = v
+		}
+		return tokens < lookaheadTokens
+	})
+	if tokens == 0 {
+		return nil
+	}
+	pos := importers.Position{File: r.file, Line: firstLine}
+	if ints && tokens > 1 {
+		r.opts.Warn.Warn(importers.Warning{Pos: pos, Reason: fmt.Sprintf(
+			"column %d, read as the tokens, holds only increasing integers, as row numbers do (GermEval's first column); if the tokens are in column %d, give -token-column %d",
+			r.tokCol, r.tokCol+1, r.tokCol+1)})
+		return nil
+	}
+	if r.join == JoinAuto && single >= charLevelMin && single*100 >= tokens*charLevelPercent {
+		r.join = JoinNone
+		r.opts.Warn.Warn(importers.Warning{Pos: pos, Reason: "tokens are single characters: joined without spaces; -join space to change"})
+	}
+	return nil
 }
 
-// trimCR removes the CR of a CRLF line ending.
-func trimCR(line []byte) []byte {
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		return line[:n-1]
+// smallUint reads b as a decimal integer of at most 9 digits.
+func smallUint(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
 	}
-	return line
+	v := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
 }
 
-// split returns a line's column count, its token and its tag. A blank line has 0 columns.
-func (r *reader) split(line []byte) (n int, tok, tag []byte) {
+// setColumns sets the file's column count from its first token line, at line num, checking
+// that the token and tag columns are in it.
+func (r *reader) setColumns(n, num int) error {
+	tagCol := r.tagCol
+	if tagCol == 0 {
+		tagCol = n
+	}
+	switch {
+	case n < 2:
+		return r.fatal(num, fmt.Errorf("%w: the first token line has 1 column; a CoNLL line needs a token and a tag", ErrColumns))
+	case r.tokCol > n:
+		return r.fatal(num, fmt.Errorf("%w: the token column is %d, but the first token line has %d columns", ErrColumns, r.tokCol, n))
+	case r.tagCol > n:
+		return r.fatal(num, fmt.Errorf("%w: the tag column is %d, but the first token line has %d columns", ErrColumns, r.tagCol, n))
+	case tagCol == r.tokCol:
+		return r.fatal(num, fmt.Errorf("%w: the token column %d is the last column, which holds the tag; give -tag-column", ErrColumns, r.tokCol))
+	}
+	r.ncols, r.colsLine = n, num
+	return nil
+}
+
+// split returns a line's column count, its first column, its token and its tag. A blank line
+// has 0 columns.
+func (r *reader) split(line []byte) (n int, first, tok, tag []byte) {
 	if r.opts.Tab {
-		return splitTab(line, r.tagCol)
+		return splitTab(line, r.tokCol, r.tagCol)
 	}
-	return splitSpace(line, r.tagCol)
+	return splitSpace(line, r.tokCol, r.tagCol)
 }
 
-// splitSpace splits on runs of spaces and tabs (and stray CR, VT, FF).
-func splitSpace(line []byte, tagCol int) (n int, tok, tag []byte) {
+// splitSpace splits on runs of spaces and tabs (and stray VT, FF).
+func splitSpace(line []byte, tokCol, tagCol int) (n int, first, tok, tag []byte) {
 	i := 0
 	for i < len(line) {
 		if c := line[i]; c <= ' ' && spaceSep[c] {
@@ -412,6 +696,9 @@ func splitSpace(line []byte, tagCol int) (n int, tok, tag []byte) {
 		}
 		n++
 		if n == 1 {
+			first = line[i:j]
+		}
+		if n == tokCol {
 			tok = line[i:j]
 		}
 		if tagCol == 0 || n == tagCol {
@@ -419,12 +706,12 @@ func splitSpace(line []byte, tagCol int) (n int, tok, tag []byte) {
 		}
 		i = j + 1 // line[j] is a separator, or j is the end
 	}
-	return n, tok, tag
+	return n, first, tok, tag
 }
 
 // splitTab splits on runs of tabs, trimming spaces at both ends of each column. A line of
 // only whitespace has 0 columns.
-func splitTab(line []byte, tagCol int) (n int, tok, tag []byte) {
+func splitTab(line []byte, tokCol, tagCol int) (n int, first, tok, tag []byte) {
 	nonEmpty := 0
 	i := 0
 	for i < len(line) {
@@ -442,6 +729,9 @@ func splitTab(line []byte, tagCol int) (n int, tok, tag []byte) {
 		}
 		n++
 		if n == 1 {
+			first = f
+		}
+		if n == tokCol {
 			tok = f
 		}
 		if tagCol == 0 || n == tagCol {
@@ -450,32 +740,39 @@ func splitTab(line []byte, tagCol int) (n int, tok, tag []byte) {
 		i = j + 1
 	}
 	if nonEmpty == 0 {
-		return 0, nil, nil
+		return 0, nil, nil, nil
 	}
-	return n, tok, tag
+	return n, first, tok, tag
+}
+
+// badLine counts a token line that rejects its record.
+func (r *reader) badLine(msg string) {
+	rec := &r.rec
+	if rec.firstLine == 0 {
+		rec.firstLine = r.line
+	}
+	rec.ntok++
+	rec.lastLine = r.line
+	r.problem(msg)
 }
 
 // token handles one token line; it returns a fatal error only.
 func (r *reader) token(n int, tok, tag []byte) error {
 	rec := &r.rec
 	if r.ncols == 0 {
-		if n < 2 {
-			return r.fatal(r.line, fmt.Errorf("%w: the first token line has 1 column; a CoNLL line needs a token and a tag", ErrColumns))
+		if err := r.setColumns(n, r.line); err != nil {
+			return err
 		}
-		if r.tagCol > n {
-			return r.fatal(r.line, fmt.Errorf("%w: the tag column is %d, but the first token line has %d columns", ErrColumns, r.tagCol, n))
-		}
-		r.ncols, r.colsLine = n, r.line
+	}
+	if n != r.ncols {
+		r.badLine(fmt.Sprintf("has %d column%s where the file's token lines have %d (as its first, line %d, has)", n, plural(n), r.ncols, r.colsLine))
+		return nil
 	}
 	if rec.firstLine == 0 {
 		rec.firstLine = r.line
 	}
 	rec.ntok++
 	rec.lastLine = r.line
-	if n != r.ncols {
-		r.problem(fmt.Sprintf("has %d column%s where the file's token lines have %d (as its first, line %d, has)", n, plural(n), r.ncols, r.colsLine))
-		return nil
-	}
 	if rec.bad() {
 		return nil // the record is rejected: only column counts are still checked
 	}
@@ -490,8 +787,8 @@ func (r *reader) token(n int, tok, tag []byte) error {
 	}
 
 	end, start := transition(rec.prev.canon, rec.prev.typ, ti.canon, ti.typ)
-	if end {
-		rec.ents = append(rec.ents, entity{typ: rec.prev.typ, start: rec.openStart, end: rec.tokEnd})
+	if end && !r.addEntity(rec.prev.typ) {
+		return nil
 	}
 	// Join the token to the text.
 	switch {
@@ -499,10 +796,22 @@ func (r *reader) token(n int, tok, tag []byte) error {
 		if r.join == JoinSpace || r.join == JoinAuto && needSpace(rec.last, tok) {
 			rec.text = append(rec.text, ' ')
 			rec.chars++
+			rec.dataBytes++
 		}
 	case rec.sentences > 0:
 		rec.text = append(rec.text, '\n')
 		rec.chars++
+		rec.dataBytes++
+	}
+	if r.gbkData {
+		rec.dataBytes += gbkLen(tok)
+	} else {
+		rec.dataBytes += len(tok)
+	}
+	if rec.dataBytes > api.MaxSampleBytes {
+		// Stop building it: the record is rejected as soon as its text cannot fit.
+		r.problem(fmt.Sprintf("the text passes %d bytes; a sample holds at most %d", api.MaxSampleBytes, api.MaxSampleBytes))
+		return nil
 	}
 	tokStart := rec.chars
 	rec.text = append(rec.text, tok...)
@@ -521,12 +830,52 @@ func (r *reader) token(n int, tok, tag []byte) error {
 		r.warnScheme(r.line, r.rules.checkTag(rec.prev, ti, rec.ntok == 1))
 	}
 	rec.prev, rec.prevLine = ti, r.line
-	if len(rec.text) > 2*api.MaxSampleBytes {
-		// Over the limit in any encoding (GBK needs at least 2/3 of UTF-8's bytes): stop
-		// building it.
-		r.problem(fmt.Sprintf("the text passes %d bytes; a sample holds at most %d", 2*api.MaxSampleBytes, api.MaxSampleBytes))
-	}
 	return nil
+}
+
+// addEntity closes the open chunk as an entity of type typ; it returns false, rejecting the
+// record, when the labels would no longer fit in a sample.
+func (r *reader) addEntity(typ string) bool {
+	rec := &r.rec
+	rec.labelBytes += labelJSONBytes(typ, rec.openStart, rec.tokEnd)
+	if rec.labelBytes > api.MaxSampleBytes {
+		r.problem(fmt.Sprintf("its %d entities pass %d bytes of labels; a sample holds at most %d", len(rec.ents)+1, api.MaxSampleBytes, api.MaxSampleBytes))
+		return false
+	}
+	rec.ents = append(rec.ents, entity{typ: typ, start: rec.openStart, end: rec.tokEnd})
+	return true
+}
+
+// labelFraming is a named-entity label's JSON without its name and offsets, and the comma
+// after it.
+const labelFraming = len(`{"name":"","property":{"@modelarts:end_index":,"@modelarts:start_index":},"type":101},`)
+
+// labelJSONBytes is the least size of an entity's label in a request body.
+func labelJSONBytes(typ string, start, end int) int {
+	return labelFraming + len(typ) + digits(start) + digits(end)
+}
+
+func digits(n int) int {
+	d := 1
+	for ; n >= 10; n /= 10 {
+		d++
+	}
+	return d
+}
+
+// gbkLen is the size of UTF-8 text in GBK: one byte per ASCII character, two per other
+// character (the least: what GBK cannot hold makes the data UTF-8, checked in sample).
+func gbkLen(b []byte) int {
+	n := 0
+	for _, c := range b {
+		switch {
+		case c < utf8.RuneSelf:
+			n++
+		case c >= 0xC0: // a lead byte
+			n += 2
+		}
+	}
+	return n
 }
 
 // tag reads a tag, interning it.
@@ -544,10 +893,22 @@ func (r *reader) tag(b []byte) tagInfo {
 	ti, ok := r.tags[string(b)]
 	if !ok {
 		ti = parseTag(string(b))
-		if len(r.known) < cap(r.known) {
+		switch {
+		case len(r.known) < cap(r.known):
 			r.known = append(r.known, ti)
-		} else {
+		case len(r.tags) < maxTags:
 			r.tags[ti.raw] = ti
+		default:
+			if !r.tagsFull {
+				r.tagsFull = true
+				r.opts.Warn.Warn(importers.Warning{Pos: importers.Position{File: r.file, Line: r.line}, Reason: fmt.Sprintf(
+					"more than %d distinct tags (a dataset holds at most 10,000 labels); tags holding several tags are no longer reported", maxTags)})
+			}
+			return ti
+		}
+		if multi := severalTags(ti.raw); multi != "" {
+			r.opts.Warn.Warn(importers.Warning{Pos: importers.Position{File: r.file, Line: r.line}, Reason: fmt.Sprintf(
+				"tag %q holds several tags (%s); it is read as one entity type %q", ti.raw, multi, ti.typ)})
 		}
 	}
 	r.lastKey, r.lastTag = ti.raw, ti
@@ -574,8 +935,7 @@ func (r *reader) endSentence() {
 	if rec.ntok == 0 {
 		return
 	}
-	if !rec.bad() && rec.prev.canon != pO {
-		rec.ents = append(rec.ents, entity{typ: rec.prev.typ, start: rec.openStart, end: rec.tokEnd})
+	if !rec.bad() && rec.prev.canon != pO && r.addEntity(rec.prev.typ) {
 		if r.rules != nil {
 			r.warnScheme(rec.prevLine, r.rules.checkNext(rec.prev, outside, true))
 		}

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -455,4 +457,255 @@ func TestParse(t *testing.T) {
 	assert.Equal(t, OffsetsCodePoints, o)
 	_, err = ParseOffsets("bytes")
 	assert.Error(t, err)
+}
+
+// Issue 11: LF, CRLF and a lone CR all end lines, mixed in one file too, whatever the read
+// sizes (a CR may be the last byte of one read and its LF the first of the next).
+func TestCROnlyAndMixedLineEnds(t *testing.T) {
+	want := []view{
+		{"EU rejects", []ent{{"ORG", 0, 2}}},
+		{"Peter Blackburn", []ent{{"PER", 0, 15}}},
+	}
+	tests := []struct{ name, src string }{
+		{"cr", "EU B-ORG\rrejects O\r\rPeter B-PER\rBlackburn I-PER\r\r"},
+		{"cr, no final line end", "EU B-ORG\rrejects O\r\rPeter B-PER\rBlackburn I-PER"},
+		{"cr, crlf and lf", "EU B-ORG\rrejects O\r\n\nPeter B-PER\nBlackburn I-PER\r\r\n"},
+		{"lf then cr as a blank line", "EU B-ORG\nrejects O\n\rPeter B-PER\r\nBlackburn I-PER\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, oneByte := range []bool{false, true} {
+				var in io.Reader = strings.NewReader(tt.src)
+				if oneByte {
+					in = iotest.OneByteReader(in)
+				}
+				r := importertest.Read(t, context.Background(), func(ctx context.Context, warn importers.WarnFunc) iter.Seq2[*api.Sample, error] {
+					return ReadFrom(ctx, in, "in.conll", Options{Encoding: textenc.UTF8, Warn: warn})
+				})
+				assert.Equal(t, want, views(t, r), "one byte at a time: %v", oneByte)
+				assert.Empty(t, r.Warnings)
+				require.Len(t, r.Samples, 2)
+				assert.Equal(t, "in.conll:4", r.Samples[1].Origin, "a CRLF is one line end")
+			}
+		})
+	}
+	// A CR-only file longer than the read buffer: every line is found.
+	var b strings.Builder
+	for i := 0; i < 20000; i++ {
+		b.WriteString("EU B-ORG\rrejects O\r\r")
+	}
+	r := readString(t, b.String(), Options{})
+	require.NoError(t, r.Err)
+	assert.Len(t, r.Samples, 20000)
+}
+
+// Issue 12: -join auto looks at the first tokens; a character-level file is joined with
+// nothing, said once; a word-level file keeps the space rule.
+func TestJoinAutoCharacterLevel(t *testing.T) {
+	msra := "一 O\n册 O\n1 O\n9 O\n4 O\n5 O\n年 O\n6 O\n月 O\n出 O\n版 O\n\n江 B-NR\n泽 I-NR\n民 I-NR\n说 O\n"
+	fullWidth := "１ O\n９ O\n４ O\n５ O\n年 O\n， O\n他 O\n在 O\n上 B-NS\n海 I-NS\n"
+	tests := []struct {
+		name, src string
+		join      Join
+		want      []string
+		notice    bool
+	}{
+		{"msra digits", msra, JoinAuto, []string{"一册1945年6月出版", "江泽民说"}, true},
+		{"full-width digits as written", fullWidth, JoinAuto, []string{"１９４５年，他在上海"}, true},
+		{"one multi-character token in 40", strings.Repeat("中 O\n", 39) + "…… O\n", JoinAuto, []string{strings.Repeat("中", 39) + "……"}, true},
+		{"latin letters and emoji", "我 O\n用 O\ni O\nP O\nh O\no O\nn O\ne O\n拍 O\n照 O\n👍🏻 O\n🇨🇳 O\n", JoinAuto, []string{"我用iPhone拍照👍🏻🇨🇳"}, true},
+		{"-join space", msra, JoinSpace, []string{"一 册 1 9 4 5 年 6 月 出 版", "江 泽 民 说"}, false},
+		{"word-level chinese", "北京 B-NS\n欢迎 O\n你 O\n2008 O\n年 O\n", JoinAuto, []string{"北京欢迎你 2008 年"}, false},
+		{"word-level english", "EU B-ORG\nrejects O\nGerman B-MISC\ncall O\nto O\nboycott O\nBritish B-MISC\nlamb O\n. O\n", JoinAuto, []string{"EU rejects German call to boycott British lamb ."}, false},
+		{"too few tokens to tell", "2 O\n0 O\n年 O\n", JoinAuto, []string{"2 0 年"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := readString(t, tt.src, Options{Join: tt.join})
+			var got []string
+			for _, v := range views(t, r) {
+				got = append(got, v.Text)
+			}
+			assert.Equal(t, tt.want, got)
+			var notices []string
+			for _, w := range r.Warnings {
+				notices = append(notices, w.String())
+			}
+			if tt.notice {
+				assert.Equal(t, []string{"in.conll:1: warning: tokens are single characters: joined without spaces; -join space to change"}, notices)
+			} else {
+				assert.Empty(t, notices)
+			}
+		})
+	}
+	r := readString(t, msra, Options{})
+	assert.Equal(t, []ent{{"NR", 0, 3}}, ents(r.Samples[1]), "offsets index the joined text")
+}
+
+func TestSingleChar(t *testing.T) {
+	for _, s := range []string{"中", "a", "1", "。", "é", "e\u0301", "👍🏻", "🇨🇳", "👨\u200d👩\u200d👧", "❤️"} {
+		assert.True(t, singleChar([]byte(s)), "%q", s)
+	}
+	for _, s := range []string{"", "ab", "中文", "……", "12", "🇨🇳🇨🇳"} {
+		assert.False(t, singleChar([]byte(s)), "%q", s)
+	}
+}
+
+// Issue 12: -token-column, and the warning for a token column of row numbers.
+func TestTokenColumn(t *testing.T) {
+	germ := "#\thttp://de.wikipedia.org/wiki/X [2009-10-17]\n1\tAufgrund\tO\tO\n2\tseiner\tO\tO\n3\tStuttgart\tB-LOC\tO\n\n1\tDeutsche\tB-ORG\tB-LOCderiv\n2\tBank\tI-ORG\tO\n"
+	r := readString(t, germ, Options{Tab: true, TokenColumn: 2, TagColumn: 3})
+	assert.Equal(t, []view{{"Aufgrund seiner Stuttgart", []ent{{"LOC", 16, 25}}}, {"Deutsche Bank", []ent{{"ORG", 0, 13}}}}, views(t, r))
+	assert.Empty(t, r.Warnings)
+
+	r = readString(t, germ, Options{Tab: true})
+	require.Len(t, r.Warnings, 1)
+	assert.Equal(t, "in.conll:2: warning: column 1, read as the tokens, holds only increasing integers, as row numbers do (GermEval's first column); if the tokens are in column 2, give -token-column 2", r.Warnings[0].String())
+
+	// Integers that do not increase are tokens like any other.
+	r = readString(t, "3 O\n1 O\n2 O\n", Options{})
+	assert.Empty(t, r.Warnings)
+
+	tests := []struct {
+		name, src string
+		opts      Options
+		err       string
+	}{
+		{"past the columns", "a b O\n", Options{TokenColumn: 4}, "in.conll:1: not a CoNLL column file: the token column is 4, but the first token line has 3 columns"},
+		{"the last column is the tag", "a b O\n", Options{TokenColumn: 3}, "in.conll:1: not a CoNLL column file: the token column 3 is the last column, which holds the tag; give -tag-column"},
+		{"same as the tag column", "a b O\n", Options{TokenColumn: 2, TagColumn: 2}, "in.conll: tag column 2: the tag column is not the token column (2); 0 means the last"},
+		{"negative", "a b O\n", Options{TokenColumn: -1}, "in.conll: token column -1: columns count from 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := readString(t, tt.src, tt.opts)
+			require.Error(t, r.Err)
+			assert.Equal(t, tt.err, r.Err.Error())
+		})
+	}
+}
+
+// Issue 12: comment lines are skipped and do not set the column count; a "#" token with the
+// file's column count is a token.
+func TestCommentLines(t *testing.T) {
+	tests := []struct {
+		name, src string
+		opts      Options
+		want      []view
+	}{
+		{"conll-u comments", "# sent_id = 1\n# text = EU rejects\n1\tEU\tB-ORG\n2\trejects\tO\n\n# sent_id = 2\n1\tPeter\tB-PER\n", Options{Tab: true, TokenColumn: 2},
+			[]view{{"EU rejects", []ent{{"ORG", 0, 2}}}, {"Peter", []ent{{"PER", 0, 5}}}}},
+		{"germeval comment with spaces", "#\tsource x [2009]\n1\tEU\tB-ORG\tO\n", Options{TokenColumn: 2, TagColumn: 3},
+			[]view{{"EU", []ent{{"ORG", 0, 2}}}}},
+		{"hashtag token first", "# O\nlove O\nParis B-LOC\n", Options{},
+			[]view{{"# love Paris", []ent{{"LOC", 7, 12}}}}},
+		{"hashtag token with tabs", "I\tO\n#\tO\nNBA\tB-ORG\n", Options{Tab: true},
+			[]view{{"I # NBA", []ent{{"ORG", 4, 7}}}}},
+		{"not a comment: no space after #", "#NBA B-ORG\nrocks O\n", Options{},
+			[]view{{"#NBA rocks", []ent{{"ORG", 0, 4}}}}},
+		{"comment inside a sentence", "EU B-ORG\n# a note here\nrejects O\n", Options{},
+			[]view{{"EU rejects", []ent{{"ORG", 0, 2}}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := readString(t, tt.src, tt.opts)
+			assert.Equal(t, tt.want, views(t, r))
+			assert.Empty(t, r.Warnings)
+		})
+	}
+	// Past the look-ahead, a comment before the first token line still does not set the
+	// column count.
+	src := strings.Repeat("# comment of four columns\n", 20000) + "EU B-ORG\nrejects O\n"
+	r := readString(t, src, Options{})
+	assert.Equal(t, []view{{"EU rejects", []ent{{"ORG", 0, 2}}}}, views(t, r))
+	assert.Empty(t, r.Warnings)
+}
+
+// Issue 12: a tag holding several tags is warned about once per distinct tag.
+func TestSeveralTags(t *testing.T) {
+	src := "Apple\tB-corporation,B-person\nrocks\tO\n\nApple\tB-corporation,B-person\n\nParis\tB-location|B-person\n\nX\tB-PER,LOC\n"
+	r := readString(t, src, Options{Tab: true})
+	var got []string
+	for _, w := range r.Warnings {
+		got = append(got, w.String())
+	}
+	assert.Equal(t, []string{
+		`in.conll:1: warning: tag "B-corporation,B-person" holds several tags ("B-corporation", "B-person"); it is read as one entity type "corporation,B-person"`,
+		`in.conll:6: warning: tag "B-location|B-person" holds several tags ("B-location", "B-person"); it is read as one entity type "location|B-person"`,
+	}, got, "B-PER,LOC is one tag of type PER,LOC")
+	assert.Len(t, r.Samples, 4)
+}
+
+// Issue 11: a record is rejected as soon as it cannot fit in a sample, and reading goes on.
+func TestRecordBounds(t *testing.T) {
+	// Entities whose labels alone pass the sample limit.
+	var b strings.Builder
+	for i := 0; b.Len() < 1_200_000; i++ {
+		b.WriteString("a S-PER\n")
+	}
+	b.WriteString("\nnext B-LOC\n")
+	r := readString(t, b.String(), Options{})
+	require.NoError(t, r.Err)
+	assert.Equal(t, []view{{"next", []ent{{"LOC", 0, 4}}}}, views(t, r))
+	require.Len(t, r.Warnings, 2)
+	assert.False(t, r.Warnings[0].Rejected, "the character-level notice")
+	w := r.Warnings[1]
+	assert.True(t, w.Rejected)
+	assert.Contains(t, w.Reason, "entities pass 12582912 bytes of labels; a sample holds at most 12582912; sentence 1 (lines 1-")
+	assert.Less(t, w.Pos.Line, 150_001, "rejected where the labels passed the limit")
+
+	// A text that passes the limit is rejected at the line where it does.
+	b.Reset()
+	word := strings.Repeat("y", 999) + " O\n"
+	for b.Len() < api.MaxSampleBytes+100_000 {
+		b.WriteString(word)
+	}
+	b.WriteString("\nsmall B-PER\n")
+	r = readString(t, b.String(), Options{})
+	assert.Equal(t, []view{{"small", []ent{{"PER", 0, 5}}}}, views(t, r))
+	require.Len(t, r.Warnings, 1)
+	assert.Equal(t, api.MaxSampleBytes/1000+1, r.Warnings[0].Pos.Line)
+	assert.Contains(t, r.Warnings[0].Reason, "the text passes 12582912 bytes; a sample holds at most 12582912; sentence 1")
+
+	// A line over the line limit rejects its sentence; the file goes on.
+	in := io.MultiReader(strings.NewReader("a O\n"), &repeatReader{c: 'x', n: maxLine + 10<<20}, strings.NewReader(" O\nb O\n\nc B-PER\n"))
+	r = importertest.Read(t, context.Background(), func(ctx context.Context, warn importers.WarnFunc) iter.Seq2[*api.Sample, error] {
+		return ReadFrom(ctx, in, "in.conll", Options{Encoding: textenc.UTF8, Warn: warn})
+	})
+	require.NoError(t, r.Err)
+	assert.Equal(t, []view{{"c", []ent{{"PER", 0, 1}}}}, views(t, r))
+	require.Len(t, r.Warnings, 1)
+	assert.Equal(t, fmt.Sprintf("in.conll:2: rejected: the line is longer than %d bytes; sentence 1 (lines 1-3) not converted", maxLine), r.Warnings[0].String())
+}
+
+// The table of distinct tags is bounded: past maxTags, tags are still read, and said once.
+func TestManyDistinctTags(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < maxTags+100; i++ {
+		fmt.Fprintf(&b, "word B-T%d\n\n", i)
+	}
+	r := readString(t, b.String(), Options{})
+	require.NoError(t, r.Err)
+	assert.Len(t, r.Samples, maxTags+100)
+	assert.Equal(t, "T10099", r.Samples[maxTags+99].Labels[0].Name)
+	require.Len(t, r.Warnings, 1)
+	assert.Contains(t, r.Warnings[0].Reason, "more than 10000 distinct tags")
+}
+
+// repeatReader reads n bytes c.
+type repeatReader struct {
+	c byte
+	n int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.n == 0 {
+		return 0, io.EOF
+	}
+	p = p[:min(len(p), r.n)]
+	for i := range p {
+		p[i] = r.c
+	}
+	r.n -= len(p)
+	return len(p), nil
 }

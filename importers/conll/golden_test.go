@@ -103,6 +103,19 @@ func TestGolden(t *testing.T) {
 		{"rejects", "rejects.txt", Options{}},
 		{"rejects-document", "rejects.txt", Options{Group: GroupDocument}},
 		{"tag-column-3", "conll2003.txt", Options{TagColumn: 3}},
+		// Issue 12: data shaped like public sets (written for these tests).
+		{"msra", "msra.txt", Options{}},
+		{"msra-join-space", "msra.txt", Options{Join: JoinSpace}},
+		{"weibo", "weibo.txt", Options{}},
+		{"resume", "resume.txt", Options{Scheme: SchemeBMES}},
+		{"germeval", "germeval.tsv", Options{Tab: true, TokenColumn: 2, TagColumn: 3}},
+		{"germeval-inner", "germeval.tsv", Options{Tab: true, TokenColumn: 2}},
+		{"germeval-token-column-1", "germeval.tsv", Options{Tab: true}},
+		{"conllu", "conllu.txt", Options{Tab: true, TokenColumn: 2}},
+		{"conllu-spaces", "conllu.txt", Options{TokenColumn: 2}},
+		{"tweets", "tweets.txt", Options{Tab: true}},
+		// Issue 11: CR, CRLF and LF line ends in one file.
+		{"line-ends", "line-ends.txt", Options{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

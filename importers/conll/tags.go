@@ -268,3 +268,27 @@ func (r *schemeRules) prefixList() string {
 	}
 	return b.String()
 }
+
+// severalTags tells a tag that holds several tags joined by "," or "|" ("B-corporation,B-person",
+// as some tweet sets write an entity of two types): each part is "O" or a prefixed tag. It
+// returns the parts, quoted, or "" for an ordinary tag.
+func severalTags(tag string) string {
+	sep := strings.IndexAny(tag, ",|")
+	if sep < 0 {
+		return ""
+	}
+	parts := strings.Split(tag, tag[sep:sep+1])
+	for _, p := range parts {
+		if p == "O" {
+			continue
+		}
+		if len(p) < 3 || p[1] != '-' || canonical(p[0]) == pO {
+			return ""
+		}
+	}
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		quoted[i] = fmt.Sprintf("%q", p)
+	}
+	return strings.Join(quoted, ", ")
+}
