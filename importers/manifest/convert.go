@@ -53,7 +53,7 @@ const (
 
 // Keys of a line and of an annotation this importer reads.
 var (
-	sampleKeys = map[string]bool{"source": true, "annotation": true, "hard": true, "hard-coefficient": true,
+	sampleKeys = map[string]bool{"source": true, "annotation": true, "usage": true, "id": true, "inference-loc": true, "hard": true, "hard-coefficient": true,
 		"hard-reasons": true, "hard_reasons": true, "sample-type": true, "property": true, "source-type": true}
 	annotationKeys = map[string]bool{"type": true, "name": true, "id": true, "property": true, "confidence": true,
 		"annotated-by": true, "creation-time": true, "hard": true, "hard-coefficient": true, "hard-reasons": true,
@@ -89,46 +89,55 @@ func (c *lineConv) rejected() (*api.Sample, []importers.Warning) {
 	return nil, append(c.warnings, importers.Warning{Pos: c.pos, Rejected: true, Reason: reason})
 }
 
-// convert turns one line into a sample, or nothing (a blank line), or a rejection.
-func (r *reader) convert(lineNo int, line []byte) (*api.Sample, []importers.Warning) {
+// convert turns one line into a sample, or nothing (a blank line), or a rejection. dropped
+// names the fields the sample lost (counted by the consuming goroutine).
+func (r *reader) convert(lineNo int, text []byte) (s *api.Sample, notes []importers.Warning, dropped []string) {
 	c := &lineConv{r: r, pos: r.pos(lineNo)}
-	if !utf8.Valid(line) {
+	if !utf8.Valid(text) {
 		c.problem("not valid UTF-8 (a manifest is UTF-8)")
-		return c.rejected()
+		s, notes = c.rejected()
+		return s, notes, nil
 	}
-	obj, err := ParseLine(line)
+	obj, err := parseLine(text)
 	if err != nil {
 		c.problem("%v", err)
-		return c.rejected()
+		s, notes = c.rejected()
+		return s, notes, nil
 	}
 	if obj == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
-	s := c.sample(obj, lineNo)
+	s = c.sample(obj, lineNo)
 	if s == nil || len(c.problems) > 0 {
-		return c.rejected()
+		s, notes = c.rejected()
+		return s, notes, nil
 	}
-	for _, k := range sortedKeys(obj) {
-		if !sampleKeys[k] {
-			r.drop(k)
+	for _, f := range []field{fUsage, fID, fInferenceLoc} {
+		if obj.has[f] {
+			dropped = append(dropped, droppedNames[f])
 		}
 	}
+	dropped = append(dropped, obj.other...)
+	n := len(dropped)
 	for _, a := range annotations(obj) {
-		for _, k := range sortedKeys(a) {
-			if !annotationKeys[k] {
-				r.drop("annotation." + k)
+		for _, k := range a.other {
+			if !slices.Contains(dropped[n:], "annotation."+k) {
+				dropped = append(dropped, "annotation."+k)
 			}
 		}
 	}
-	return s, c.warnings
+	return s, c.warnings, dropped
 }
 
+// droppedNames are the manifest's own fields the API has no place for.
+var droppedNames = map[field]string{fUsage: "usage", fID: "id", fInferenceLoc: "inference-loc"}
+
 // annotations returns a line's annotation objects (after sample has checked them).
-func annotations(obj map[string]any) []map[string]any {
-	list, _ := obj["annotation"].([]any)
-	out := make([]map[string]any, 0, len(list))
+func annotations(obj *object) []*object {
+	list, _ := obj.vals[fAnnotation].([]any)
+	out := make([]*object, 0, len(list))
 	for _, a := range list {
-		if m, ok := a.(map[string]any); ok {
+		if m, ok := a.(*object); ok {
 			out = append(out, m)
 		}
 	}
@@ -139,20 +148,20 @@ func annotations(obj map[string]any) []map[string]any {
 type annotation struct {
 	index int    // 1-based, for messages
 	typ   string // without "modelarts/"
-	raw   map[string]any
+	raw   *object
 }
 
 func (a *annotation) where() string { return fmt.Sprintf("annotation[%d] (%s)", a.index, a.typ) }
 
 // sample converts a parsed line; problems are recorded on c.
-func (c *lineConv) sample(obj map[string]any, lineNo int) *api.Sample {
-	src, ok := obj["source"].(string)
+func (c *lineConv) sample(obj *object, lineNo int) *api.Sample {
+	src, ok := obj.val("source").(string)
 	switch {
-	case obj["source"] == nil:
+	case obj.val("source") == nil:
 		c.problem("no source: every line needs one (an s3://, obs:// or content:// URI)")
 		return nil
 	case !ok:
-		c.problem("source is %s, not a string", show(obj["source"]))
+		c.problem("source is %s, not a string", show(obj.val("source")))
 		return nil
 	case strings.TrimSpace(src) == "":
 		c.problem("source is empty")
@@ -161,16 +170,16 @@ func (c *lineConv) sample(obj map[string]any, lineNo int) *api.Sample {
 
 	// The annotations and their types.
 	var anns []*annotation
-	switch list := obj["annotation"].(type) {
+	switch list := obj.val("annotation").(type) {
 	case nil:
 	case []any:
 		for i, v := range list {
-			m, ok := v.(map[string]any)
+			m, ok := v.(*object)
 			if !ok {
 				c.problem("annotation[%d] is %s, not an object", i+1, show(v))
 				continue
 			}
-			t, _ := m["type"].(string)
+			t, _ := m.val("type").(string)
 			t = strings.TrimSpace(t)
 			if t == "" {
 				c.problem("annotation[%d] has no type", i+1)
@@ -178,7 +187,7 @@ func (c *lineConv) sample(obj map[string]any, lineNo int) *api.Sample {
 			}
 			t = strings.TrimPrefix(t, "modelarts/")
 			if _, known := labelTypes[t]; !known {
-				c.problem("annotation[%d] has the type %q, which is not a manifest annotation type (%s)", i+1, m["type"], typeNames())
+				c.problem("annotation[%d] has the type %q, which is not a manifest annotation type (%s)", i+1, m.val("type"), typeNames())
 				continue
 			}
 			anns = append(anns, &annotation{index: i + 1, typ: t, raw: m})
@@ -190,7 +199,7 @@ func (c *lineConv) sample(obj map[string]any, lineNo int) *api.Sample {
 		return nil
 	}
 
-	s := &api.Sample{Origin: c.pos.String()}
+	s := &api.Sample{Origin: c.r.name + ":" + strconv.Itoa(lineNo)}
 	st, ok := c.sampleType(obj, src, anns)
 	if !ok {
 		return nil
@@ -252,8 +261,8 @@ func typeNames() string {
 
 // sampleType reads sample-type, or infers it from the annotation types, or from the
 // source.
-func (c *lineConv) sampleType(obj map[string]any, src string, anns []*annotation) (api.SampleType, bool) {
-	if v, ok := obj["sample-type"]; ok && v != nil {
+func (c *lineConv) sampleType(obj *object, src string, anns []*annotation) (api.SampleType, bool) {
+	if v, ok := obj.get("sample-type"); ok && v != nil {
 		n, ok := intValue(v)
 		if !ok {
 			c.problem("sample-type is %s; it is a number (0 image, 1 text, 2 audio, 4 table, 6 video)", show(v))
@@ -277,7 +286,7 @@ func (c *lineConv) sampleType(obj map[string]any, src string, anns []*annotation
 	if t, ok := typeByExt(src); ok {
 		return t, true
 	}
-	if st, ok := obj["source-type"].(string); ok {
+	if st, ok := obj.val("source-type").(string); ok {
 		c.problem("source-type %q: this API takes images, text, audio and video samples (table sources are not samples in a batch)", st)
 		return 0, false
 	}
@@ -325,7 +334,7 @@ func (c *lineConv) mapping(s string, diskOnly bool) (*Mapping, string) {
 // source gives the sample its data: inline text, an OBS path, or a file from disk.
 func (c *lineConv) source(s *api.Sample, src string, lineNo int) bool {
 	if text, ok := strings.CutPrefix(src, "content://"); ok {
-		s.Name = fmt.Sprintf("%s-%06d.txt", c.r.stem, lineNo)
+		s.Name = textName(c.r.stem, lineNo)
 		s.Data = base64.StdEncoding.EncodeToString([]byte(text))
 		s.Encoding = api.EncodingUTF8
 		if s.SampleType != api.SampleText {
@@ -362,26 +371,24 @@ func (c *lineConv) obs(s *api.Sample, p, src string) bool {
 }
 
 // metadata sets the sample's hard-example fields and carries its property.
-func (c *lineConv) metadata(s *api.Sample, obj map[string]any) {
+func (c *lineConv) metadata(s *api.Sample, obj *object) {
 	md := api.Metadata{}
-	if p, ok := obj["property"]; ok && p != nil {
+	if p, ok := obj.get("property"); ok && p != nil {
 		m, isMap := p.(map[string]any)
 		if !isMap {
 			c.problem("property is %s, not an object", show(p))
 			return
 		}
-		for k, v := range m {
-			md[k] = v
-		}
+		md = m // the line's own map: nothing else holds it
 	}
-	if v, ok := obj["hard"]; ok && v != nil {
+	if v, ok := obj.get("hard"); ok && v != nil {
 		if b, ok := boolValue(v); ok {
 			md[api.MetaHard] = map[bool]int{false: 0, true: 1}[b]
 		} else {
 			c.problem("hard is %s; it is true or false", show(v))
 		}
 	}
-	if v, ok := obj["hard-coefficient"]; ok && v != nil {
+	if v, ok := obj.get("hard-coefficient"); ok && v != nil {
 		if n, ok := numberValue(v); ok {
 			md[api.MetaHardCoefficient] = n
 		} else {
@@ -389,7 +396,7 @@ func (c *lineConv) metadata(s *api.Sample, obj map[string]any) {
 		}
 	}
 	for _, k := range []string{"hard-reasons", "hard_reasons"} {
-		if v, ok := obj[k]; ok && v != nil {
+		if v, ok := obj.get(k); ok && v != nil {
 			if ids, ok := reasonIDs(v); ok {
 				md[api.MetaHardReasons] = ids
 			} else {
@@ -420,7 +427,7 @@ func (c *lineConv) labels(a *annotation, s *api.Sample, hasTriplet bool) ([]api.
 			return nil, nil
 		}
 	case TypeObjectDetection, TypeImageSegmentation:
-		loc, hasLoc := a.raw["annotation-loc"]
+		loc, hasLoc := a.raw.get("annotation-loc")
 		if !hasLoc || loc == nil {
 			if a.typ == TypeObjectDetection && base.Property[api.PropShape] != nil {
 				return []api.SampleLabel{base}, nil // a shape given inline
@@ -437,14 +444,14 @@ func (c *lineConv) labels(a *annotation, s *api.Sample, hasTriplet bool) ([]api.
 func (c *lineConv) common(a *annotation) (api.SampleLabel, bool) {
 	var l api.SampleLabel
 	bad := len(c.problems)
-	if v, ok := a.raw["name"]; ok && v != nil {
+	if v, ok := a.raw.get("name"); ok && v != nil {
 		name, isString := v.(string)
 		if !isString {
 			c.problem("%s: name is %s, not a string", a.where(), show(v))
 		}
 		l.Name = name
 	}
-	if v, ok := a.raw["id"]; ok && v != nil {
+	if v, ok := a.raw.get("id"); ok && v != nil {
 		id, isString := v.(string)
 		if !isString {
 			c.problem("%s: id is %s, not a string", a.where(), show(v))
@@ -452,17 +459,16 @@ func (c *lineConv) common(a *annotation) (api.SampleLabel, bool) {
 		l.ID = id
 	}
 	l.Property = api.Property{}
-	if v, ok := a.raw["property"]; ok && v != nil {
+	if v, ok := a.raw.get("property"); ok && v != nil {
 		switch p := v.(type) {
 		case map[string]any:
-			for k, x := range p {
-				l.Property[k] = x
-			}
+			l.Property = p // the line's own map: nothing else holds it
 		case string:
 			// Old exports (V002 in the platform's SDK tests) hold a JSON string such as
 			// "[{\"type\":0,\"property\":{}}]": carried when it is an object, accepted when it
 			// holds no attribute at all, else rejected.
-			inner, err := ParseLine([]byte(p))
+			var inner api.Property
+			err := inner.UnmarshalJSON([]byte(p))
 			switch {
 			case err == nil && inner != nil:
 				for k, x := range inner {
@@ -477,14 +483,14 @@ func (c *lineConv) common(a *annotation) (api.SampleLabel, bool) {
 			c.problem("%s: property is %s, not an object", a.where(), show(v))
 		}
 	}
-	if v, ok := a.raw["confidence"]; ok && v != nil {
+	if v, ok := a.raw.get("confidence"); ok && v != nil {
 		if n, ok := numberValue(v); ok {
 			l.Score = n
 		} else {
 			c.problem("%s: confidence is %s, not a number", a.where(), show(v))
 		}
 	}
-	if v, ok := a.raw["annotated-by"]; ok && v != nil {
+	if v, ok := a.raw.get("annotated-by"); ok && v != nil {
 		by, isString := v.(string)
 		switch {
 		case !isString:
@@ -496,21 +502,21 @@ func (c *lineConv) common(a *annotation) (api.SampleLabel, bool) {
 			l.AnnotatedBy = api.AnnotatedByAuto // modelarts/active-learning and other labelers
 		}
 	}
-	if v, ok := a.raw["creation-time"]; ok && v != nil {
+	if v, ok := a.raw.get("creation-time"); ok && v != nil {
 		t, isString := v.(string)
 		if !isString {
 			c.problem("%s: creation-time is %s, not a string", a.where(), show(v))
 		}
 		l.Property[PropCreationTime] = t
 	}
-	if v, ok := a.raw["hard"]; ok && v != nil {
+	if v, ok := a.raw.get("hard"); ok && v != nil {
 		if b, ok := boolValue(v); ok {
 			l.Property[api.PropHard] = strconv.FormatBool(b)
 		} else {
 			c.problem("%s: hard is %s; it is true or false", a.where(), show(v))
 		}
 	}
-	if v, ok := a.raw["hard-coefficient"]; ok && v != nil {
+	if v, ok := a.raw.get("hard-coefficient"); ok && v != nil {
 		if n, ok := numberValue(v); ok {
 			l.Property[api.PropHardCoefficient] = string(n)
 		} else {
@@ -518,7 +524,7 @@ func (c *lineConv) common(a *annotation) (api.SampleLabel, bool) {
 		}
 	}
 	for _, k := range []string{"hard-reasons", "hard_reasons"} {
-		if v, ok := a.raw[k]; ok && v != nil {
+		if v, ok := a.raw.get(k); ok && v != nil {
 			if ids, ok := reasonIDs(v); ok {
 				parts := make([]string, len(ids))
 				for i, id := range ids {
@@ -561,7 +567,7 @@ func (c *lineConv) locLabels(a *annotation, base api.SampleLabel, v any) ([]api.
 		c.problem("%s: annotation-loc is %s, not a path", a.where(), show(v))
 		return nil, nil
 	}
-	if f, ok := a.raw["annotation-format"].(string); ok && !isPascalVOC(f) {
+	if f, ok := a.raw.val("annotation-format").(string); ok && !isPascalVOC(f) {
 		c.problem("%s: annotation-format %q is not supported (only PASCAL VOC is)", a.where(), f)
 		return nil, nil
 	}
@@ -718,7 +724,7 @@ func show(v any) string {
 		return strconv.FormatBool(x)
 	case []any:
 		return "a list"
-	case map[string]any:
+	case map[string]any, *object:
 		return "an object"
 	}
 	return fmt.Sprint(v)
@@ -794,4 +800,13 @@ func reasonIDs(v any) ([]int, bool) {
 		ids = append(ids, int(n))
 	}
 	return ids, len(ids) > 0
+}
+
+// textName names a content:// sample: "<manifest>-000012.txt".
+func textName(stem string, lineNo int) string {
+	n := strconv.Itoa(lineNo)
+	if len(n) < 6 {
+		n = "000000"[len(n):] + n
+	}
+	return stem + "-" + n + ".txt"
 }

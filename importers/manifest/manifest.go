@@ -19,7 +19,6 @@ package manifest
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -28,9 +27,10 @@ import (
 	"iter"
 	"os"
 	"path"
-	"sort"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
@@ -55,6 +55,10 @@ type Options struct {
 
 	// Base is put before file names in positions and Sample.Origin.
 	Base string
+
+	// Workers is how many lines are converted at once; 0 means GOMAXPROCS. Samples are
+	// yielded in the manifest's order whatever the number.
+	Workers int
 
 	Warn importers.WarnFunc
 }
@@ -182,48 +186,169 @@ func (r *reader) drop(key string) {
 	r.dropped[key]++
 }
 
-// run reads lines and yields their samples; at the end it reports the dropped fields.
+// line is one line handed to a worker, and what converting it gave.
+type line struct {
+	no      int
+	text    []byte // nil for a line over MaxLineBytes
+	sample  *api.Sample
+	notes   []importers.Warning
+	dropped []string
+}
+
+// batch is a run of lines converted by one worker; batches are yielded in order.
+type batch struct {
+	lines []line
+	err   error // a read error after the lines
+	done  chan struct{}
+}
+
+const (
+	batchLines = 256     // lines per batch
+	batchBytes = 1 << 20 // or bytes per batch
+)
+
+// run reads lines and yields their samples in order. One goroutine reads batches of lines,
+// the workers convert them, and the consuming goroutine (the caller's) reports warnings and
+// yields samples; a bounded window of batches in flight keeps memory flat. At the end it
+// reports the dropped fields. When the consumer stops or ctx is done, the goroutines are
+// stopped and waited for before run returns.
 func (r *reader) run(ctx context.Context, in io.Reader, yield func(*api.Sample, error) bool) {
-	br := bufio.NewReaderSize(in, 256<<10)
-	var long []byte // a line longer than the buffer, assembled
-	for lineNo := 1; ; lineNo++ {
-		if err := importers.Check(ctx, r.pos(lineNo)); err != nil {
-			yield(nil, err)
-			return
-		}
-		line, err := br.ReadSlice('\n')
-		tooLong := false
-		if errors.Is(err, bufio.ErrBufferFull) {
-			long = append(long[:0], line...)
-			for errors.Is(err, bufio.ErrBufferFull) {
-				line, err = br.ReadSlice('\n')
-				if len(long) <= MaxLineBytes {
-					long = append(long, line...)
-				}
+	workers := r.opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	stop := make(chan struct{})
+	order := make(chan *batch, 2*workers)
+	work := make(chan *batch, 2*workers)
+	var wg sync.WaitGroup
+	wg.Add(1 + workers)
+	go func() { // reader
+		defer wg.Done()
+		defer close(order)
+		defer close(work)
+		r.readBatches(in, func(b *batch) bool {
+			select {
+			case order <- b:
+			case <-stop:
+				return false
 			}
-			tooLong = len(long) > MaxLineBytes
-			line = long
+			select {
+			case work <- b:
+				return true
+			case <-stop:
+				return false
+			}
+		})
+	}()
+	for range workers {
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				for i := range b.lines {
+					select {
+					case <-stop:
+						close(b.done)
+						return
+					default:
+					}
+					l := &b.lines[i]
+					if l.text == nil {
+						l.notes = []importers.Warning{{Pos: r.pos(l.no), Rejected: true, Reason: fmt.Sprintf("the line is longer than %d bytes", MaxLineBytes)}}
+						continue
+					}
+					l.sample, l.notes, l.dropped = r.convert(l.no, l.text)
+				}
+				close(b.done)
+			}
+		}()
+	}
+	defer func() {
+		close(stop)
+		for range order { // let the reader finish
 		}
-		if err != nil && err != io.EOF {
-			yield(nil, &importers.Error{Pos: r.pos(lineNo), Err: err})
+		wg.Wait()
+	}()
+	last := 0
+	for b := range order {
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			yield(nil, importers.Check(ctx, r.pos(last+1)))
 			return
 		}
-		if tooLong {
-			r.opts.Warn.Warn(importers.Warning{Pos: r.pos(lineNo), Rejected: true, Reason: fmt.Sprintf("the line is longer than %d bytes", MaxLineBytes)})
-		} else {
-			s, ws := r.convert(lineNo, line)
-			for _, w := range ws {
+		for i := range b.lines {
+			l := &b.lines[i]
+			last = l.no
+			if err := importers.Check(ctx, r.pos(l.no)); err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, w := range l.notes {
 				r.opts.Warn.Warn(w)
 			}
-			if s != nil && !yield(s, nil) {
+			for _, k := range l.dropped {
+				r.drop(k)
+			}
+			if l.sample != nil && !yield(l.sample, nil) {
 				return
 			}
 		}
-		if err == io.EOF {
-			break
+		if b.err != nil {
+			yield(nil, &importers.Error{Pos: r.pos(last + 1), Err: b.err})
+			return
 		}
 	}
+	if err := importers.Check(ctx, r.pos(last)); err != nil {
+		yield(nil, err)
+		return
+	}
 	r.reportDropped()
+}
+
+// readBatches splits the input into batches of lines and hands each to send, until the
+// input ends, a read error, or send returns false.
+func (r *reader) readBatches(in io.Reader, send func(*batch) bool) {
+	br := bufio.NewReaderSize(in, 256<<10)
+	newBatch := func() *batch { return &batch{done: make(chan struct{})} }
+	b, size := newBatch(), 0
+	var long []byte // a line longer than the buffer, assembled
+	for lineNo := 1; ; lineNo++ {
+		text, err := br.ReadSlice('\n')
+		tooLong := false
+		if errors.Is(err, bufio.ErrBufferFull) {
+			long = append(long[:0], text...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				text, err = br.ReadSlice('\n')
+				if len(long) <= MaxLineBytes {
+					long = append(long, text...)
+				}
+			}
+			tooLong = len(long) > MaxLineBytes
+			text = long
+		}
+		if len(text) > 0 || err == nil {
+			l := line{no: lineNo}
+			if !tooLong {
+				l.text = append(make([]byte, 0, len(text)), text...)
+			}
+			b.lines = append(b.lines, l)
+			size += len(text)
+		}
+		if err != nil && err != io.EOF {
+			b.err = err
+		}
+		if err != nil || len(b.lines) == batchLines || size >= batchBytes {
+			if len(b.lines) > 0 || b.err != nil {
+				if !send(b) {
+					return
+				}
+			}
+			b, size = newBatch(), 0
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 // reportDropped says once per field how many samples lost it.
@@ -256,36 +381,6 @@ func thousands(n int) string {
 		b.WriteRune(c)
 	}
 	return b.String()
-}
-
-// ParseLine parses one manifest line into its JSON object (numbers as json.Number). It
-// returns nil, nil for a blank line.
-func ParseLine(line []byte) (map[string]any, error) {
-	line = bytes.TrimSpace(bytes.TrimPrefix(line, []byte("\ufeff")))
-	if len(line) == 0 {
-		return nil, nil
-	}
-	var m api.Metadata
-	if err := m.UnmarshalJSON(line); err != nil {
-		if err.Error() == "not a JSON object" {
-			return nil, errors.New("not a JSON object (each line of a manifest is one object)")
-		}
-		return nil, fmt.Errorf("not valid JSON: %v", err)
-	}
-	if m == nil {
-		return nil, errors.New("not a JSON object (each line of a manifest is one object): null")
-	}
-	return m, nil
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // readLoc reads an annotation-loc VOC file and converts it with package voc.

@@ -143,8 +143,8 @@ func TestDropped(t *testing.T) {
 		said = append(said, w.String())
 	}
 	assert.Equal(t, []string{
-		"m.manifest: warning: id of 1,204 samples is dropped: the API has no field for it",
 		"m.manifest: warning: usage of 1,204 samples is dropped: the API has no field for it",
+		"m.manifest: warning: id of 1,204 samples is dropped: the API has no field for it",
 		"m.manifest: warning: annotation.colour of 1,204 samples is dropped: not a manifest field this importer knows",
 		"m.manifest: warning: inference-loc of 1 sample is dropped: the API has no field for it",
 	}, said)

@@ -100,4 +100,3 @@ func audioFormat(b []byte) string {
 	}
 	return ""
 }
-
