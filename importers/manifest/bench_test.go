@@ -24,11 +24,18 @@ func (g *textLines) Read(p []byte) (int, error) {
 			return 0, io.EOF
 		}
 		g.i++
-		if g.i%2 == 0 {
+		if g.i > len(benchPool) {
+			// Past the pool, lines repeat (content:// samples are named by line number, so
+			// their names stay unique): generating them would cost more than converting.
+			g.buf = append(g.buf[:0], benchPool[g.i%len(benchPool)]...)
+		} else if g.i%2 == 0 {
 			g.buf = fmt.Appendf(g.buf[:0], `{"source":"content://Sample %d: Michael Jordan is the most famous basketball player in the world.","usage":"TRAIN","id":"%032d","annotation":[{"type":"modelarts/text_entity","name":"Person","property":{"@modelarts:start_index":%d,"@modelarts:end_index":%d},"annotated-by":"human","creation-time":"2019-01-23 11:30:30"}]}`+"\n",
 				g.i, g.i, len(fmt.Sprint(g.i))+9, len(fmt.Sprint(g.i))+23)
 		} else {
 			g.buf = fmt.Appendf(g.buf[:0], `{"source":"content://Review %d: I like this product, it works well and arrived on time.","usage":"TRAIN","id":"%032d","annotation":[{"type":"modelarts/text_classification","name":"positive","annotated-by":"human","creation-time":"2019-01-23 11:30:30"}]}`+"\n", g.i, g.i)
+		}
+		if g.i <= len(benchPool) {
+			benchPool[g.i-1] = append([]byte(nil), g.buf...)
 		}
 		g.size += int64(len(g.buf))
 	}
@@ -36,6 +43,9 @@ func (g *textLines) Read(p []byte) (int, error) {
 	g.buf = g.buf[n:]
 	return n, nil
 }
+
+// benchPool holds the first generated lines, which later ones repeat.
+var benchPool = make([][]byte, 4096)
 
 // BenchmarkMillionLines converts a manifest of 1,000,000 text samples (about 250 MB). MB/s
 // is the manifest's bytes; peak-heap-MB is the largest live heap seen (sampled every 100,000

@@ -311,7 +311,8 @@ func (r *reader) readBatches(in io.Reader, send func(*batch) bool) {
 	br := bufio.NewReaderSize(in, 256<<10)
 	newBatch := func() *batch { return &batch{done: make(chan struct{})} }
 	b, size := newBatch(), 0
-	var long []byte // a line longer than the buffer, assembled
+	var long []byte  // a line longer than the buffer, assembled
+	var arena []byte // the current batch's lines
 	for lineNo := 1; ; lineNo++ {
 		text, err := br.ReadSlice('\n')
 		tooLong := false
@@ -329,7 +330,14 @@ func (r *reader) readBatches(in io.Reader, send func(*batch) bool) {
 		if len(text) > 0 || err == nil {
 			l := line{no: lineNo}
 			if !tooLong {
-				l.text = append(make([]byte, 0, len(text)), text...)
+				// The batch's lines share one buffer (a fresh one when it is full, so that
+				// earlier lines never move).
+				if cap(arena)-len(arena) < len(text) {
+					arena = make([]byte, 0, max(64<<10, len(text)))
+				}
+				start := len(arena)
+				arena = append(arena, text...)
+				l.text = arena[start:len(arena):len(arena)]
 			}
 			b.lines = append(b.lines, l)
 			size += len(text)
@@ -343,7 +351,7 @@ func (r *reader) readBatches(in io.Reader, send func(*batch) bool) {
 					return
 				}
 			}
-			b, size = newBatch(), 0
+			b, size, arena = newBatch(), 0, nil
 		}
 		if err != nil {
 			return
