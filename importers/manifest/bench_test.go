@@ -14,12 +14,14 @@ import (
 // platform exports them) on the fly, so that the input itself takes no memory.
 type textLines struct {
 	n, i int
-	buf  []byte
+	buf  []byte // the current line
+	off  int    // how much of it was read
 	size int64
 }
 
 func (g *textLines) Read(p []byte) (int, error) {
-	for len(g.buf) == 0 {
+	for g.off == len(g.buf) {
+		g.off = 0
 		if g.i == g.n {
 			return 0, io.EOF
 		}
@@ -39,8 +41,8 @@ func (g *textLines) Read(p []byte) (int, error) {
 		}
 		g.size += int64(len(g.buf))
 	}
-	n := copy(p, g.buf)
-	g.buf = g.buf[n:]
+	n := copy(p, g.buf[g.off:])
+	g.off += n
 	return n, nil
 }
 

@@ -372,6 +372,9 @@ func (c *lineConv) obs(s *api.Sample, p, src string) bool {
 
 // metadata sets the sample's hard-example fields and carries its property.
 func (c *lineConv) metadata(s *api.Sample, obj *object) {
+	if !obj.has[fProperty] && !obj.has[fHard] && !obj.has[fHardCoefficient] && !obj.has[fHardReasons] && !obj.has[fHardReasonsUnderscore] {
+		return // most lines: no map to make
+	}
 	md := api.Metadata{}
 	if p, ok := obj.get("property"); ok && p != nil {
 		m, isMap := p.(map[string]any)
@@ -383,7 +386,10 @@ func (c *lineConv) metadata(s *api.Sample, obj *object) {
 	}
 	if v, ok := obj.get("hard"); ok && v != nil {
 		if b, ok := boolValue(v); ok {
-			md[api.MetaHard] = map[bool]int{false: 0, true: 1}[b]
+			md[api.MetaHard] = 0
+			if b {
+				md[api.MetaHard] = 1
+			}
 		} else {
 			c.problem("hard is %s; it is true or false", show(v))
 		}

@@ -309,10 +309,11 @@ func (r *reader) run(ctx context.Context, in io.Reader, yield func(*api.Sample, 
 // input ends, a read error, or send returns false.
 func (r *reader) readBatches(in io.Reader, send func(*batch) bool) {
 	br := bufio.NewReaderSize(in, 256<<10)
-	newBatch := func() *batch { return &batch{done: make(chan struct{})} }
+	newBatch := func() *batch { return &batch{lines: make([]line, 0, batchLines), done: make(chan struct{})} }
 	b, size := newBatch(), 0
 	var long []byte  // a line longer than the buffer, assembled
 	var arena []byte // the current batch's lines
+	arenaSize := 64 << 10
 	for lineNo := 1; ; lineNo++ {
 		text, err := br.ReadSlice('\n')
 		tooLong := false
@@ -333,7 +334,7 @@ func (r *reader) readBatches(in io.Reader, send func(*batch) bool) {
 				// The batch's lines share one buffer (a fresh one when it is full, so that
 				// earlier lines never move).
 				if cap(arena)-len(arena) < len(text) {
-					arena = make([]byte, 0, max(64<<10, len(text)))
+					arena = make([]byte, 0, max(arenaSize, len(text)))
 				}
 				start := len(arena)
 				arena = append(arena, text...)
@@ -351,7 +352,9 @@ func (r *reader) readBatches(in io.Reader, send func(*batch) bool) {
 					return
 				}
 			}
-			b, size, arena = newBatch(), 0, nil
+			// The next batch's buffer fits a batch like this one, with room to spare.
+			arena, arenaSize = nil, min(max(size+size/8, 4<<10), batchBytes+batchBytes/8)
+			b, size = newBatch(), 0
 		}
 		if err != nil {
 			return
