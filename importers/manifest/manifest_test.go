@@ -249,3 +249,19 @@ func nonBlankLines(t *testing.T, file string) []int {
 	}
 	return out
 }
+
+// A mapped file over the per-sample limit is rejected before it is read.
+func TestMappedTooLarge(t *testing.T) {
+	dir := t.TempDir()
+	f, err := os.Create(filepath.Join(dir, "big.wav"))
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(api.MaxSampleBytes+1)) // sparse: nothing is written
+	require.NoError(t, f.Close())
+	m, err := manifest.ParseMapping("s3://b/=" + dir)
+	require.NoError(t, err)
+	samples, ws := labelsOf(t, `{"source":"s3://b/big.wav"}`, manifest.Options{Mappings: []manifest.Mapping{m}})
+	assert.Empty(t, samples)
+	require.Len(t, ws, 1)
+	assert.True(t, ws[0].Rejected)
+	assert.Contains(t, ws[0].Reason, "larger than one sample may be")
+}
