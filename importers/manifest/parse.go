@@ -1,0 +1,451 @@
+package manifest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/modelarts-convert/convert/api"
+)
+
+// The line parser reads a line's object and its annotation objects straight into fixed
+// slots, without a map per object or a string per key: the keys of the manifest format are
+// few and known. Values are the ones package api's JSON parser gives (string, json.Number,
+// bool, nil, []any, map[string]any); label properties and other nested values are parsed by
+// package api itself.
+
+// field is a key of a line or annotation object this importer knows.
+type field int
+
+const (
+	fSource field = iota
+	fAnnotation
+	fUsage
+	fID
+	fInferenceLoc
+	fHard
+	fHardCoefficient
+	fHardReasons
+	fHardReasonsUnderscore
+	fSampleType
+	fProperty
+	fSourceType
+	fType
+	fName
+	fConfidence
+	fAnnotatedBy
+	fCreationTime
+	fAnnotationLoc
+	fAnnotationFormat
+	nFields
+)
+
+// fieldNames are the keys of the fields.
+var fieldNames = [nFields]string{
+	fSource: "source", fAnnotation: "annotation", fUsage: "usage", fID: "id", fInferenceLoc: "inference-loc",
+	fHard: "hard", fHardCoefficient: "hard-coefficient", fHardReasons: "hard-reasons",
+	fHardReasonsUnderscore: "hard_reasons", fSampleType: "sample-type", fProperty: "property",
+	fSourceType: "source-type", fType: "type", fName: "name", fConfidence: "confidence",
+	fAnnotatedBy: "annotated-by", fCreationTime: "creation-time", fAnnotationLoc: "annotation-loc",
+	fAnnotationFormat: "annotation-format",
+}
+
+// sampleFields and annotationFields are the fields of a line's object and of an annotation.
+var sampleFields, annotationFields [nFields]bool
+
+func init() {
+	for f, name := range fieldNames {
+		sampleFields[f] = sampleKeys[name]
+		annotationFields[f] = annotationKeys[name]
+	}
+}
+
+// fieldOf returns the field a key names; ok is false for other keys.
+func fieldOf(key string) (field, bool) { return fieldOfBytes([]byte(key)) }
+
+// fieldOfBytes is fieldOf without making a string (the compiler does not allocate for a
+// switch on string(b)).
+func fieldOfBytes(b []byte) (field, bool) {
+	switch string(b) {
+	case "source":
+		return fSource, true
+	case "annotation":
+		return fAnnotation, true
+	case "usage":
+		return fUsage, true
+	case "id":
+		return fID, true
+	case "inference-loc":
+		return fInferenceLoc, true
+	case "hard":
+		return fHard, true
+	case "hard-coefficient":
+		return fHardCoefficient, true
+	case "hard-reasons":
+		return fHardReasons, true
+	case "hard_reasons":
+		return fHardReasonsUnderscore, true
+	case "sample-type":
+		return fSampleType, true
+	case "property":
+		return fProperty, true
+	case "source-type":
+		return fSourceType, true
+	case "type":
+		return fType, true
+	case "name":
+		return fName, true
+	case "confidence":
+		return fConfidence, true
+	case "annotated-by":
+		return fAnnotatedBy, true
+	case "creation-time":
+		return fCreationTime, true
+	case "annotation-loc":
+		return fAnnotationLoc, true
+	case "annotation-format":
+		return fAnnotationFormat, true
+	}
+	return 0, false
+}
+
+// object is a parsed line or annotation object.
+type object struct {
+	vals  [nFields]any
+	has   [nFields]bool
+	other []string // keys of no field, in order of appearance
+}
+
+// get returns the value of a known key and whether the object has it.
+func (o *object) get(key string) (any, bool) {
+	f, ok := fieldOf(key)
+	if !ok {
+		panic("manifest: unknown field " + key)
+	}
+	return o.vals[f], o.has[f]
+}
+
+// val returns the value of a known key, nil when absent.
+func (o *object) val(key string) any {
+	v, _ := o.get(key)
+	return v
+}
+
+// parseLine parses one manifest line. It returns nil, nil for a blank line. Annotation
+// objects in the line's "annotation" list are *object values.
+func parseLine(line []byte) (*object, error) {
+	line = bytes.TrimSpace(bytes.TrimPrefix(line, []byte("\ufeff")))
+	if len(line) == 0 {
+		return nil, nil
+	}
+	p := &lineParser{b: line}
+	p.space()
+	if p.i < len(p.b) && p.b[p.i] != '{' {
+		v, err := p.value()
+		if err == nil {
+			p.space()
+			if p.i != len(p.b) {
+				return nil, p.errorf("trailing data after the value")
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("not valid JSON: %v", err)
+		}
+		return nil, fmt.Errorf("not a JSON object (each line of a manifest is one object): %s", show(v))
+	}
+	o, err := p.object(true)
+	if err != nil {
+		return nil, fmt.Errorf("not valid JSON: %v", err)
+	}
+	p.space()
+	if p.i != len(p.b) {
+		return nil, fmt.Errorf("not valid JSON: %v", p.errorf("trailing data after the object"))
+	}
+	return o, nil
+}
+
+type lineParser struct {
+	b []byte
+	i int
+}
+
+func (p *lineParser) errorf(format string, args ...any) error {
+	return fmt.Errorf("column %d: %s", p.i+1, fmt.Sprintf(format, args...))
+}
+
+func (p *lineParser) space() {
+	for p.i < len(p.b) {
+		switch p.b[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+// object reads an object whose opening brace is at p.i. A line's object (top) reads its
+// "annotation" list's objects as *object.
+func (p *lineParser) object(top bool) (*object, error) {
+	p.i++ // {
+	o := &object{}
+	p.space()
+	if p.i < len(p.b) && p.b[p.i] == '}' {
+		p.i++
+		return o, nil
+	}
+	for {
+		p.space()
+		if p.i >= len(p.b) || p.b[p.i] != '"' {
+			return nil, p.errorf("expected a key")
+		}
+		f, known, key, err := p.key()
+		if err != nil {
+			return nil, err
+		}
+		p.space()
+		if p.i >= len(p.b) || p.b[p.i] != ':' {
+			return nil, p.errorf("expected ':'")
+		}
+		p.i++
+		p.space()
+		if known && !(top && sampleFields[f] || !top && annotationFields[f]) {
+			known, key = false, fieldNames[f] // a key of the other level
+		}
+		var v any
+		switch {
+		case !known || f == fUsage || f == fInferenceLoc || f == fID && top:
+			err = p.ignore()
+		case top && f == fAnnotation && p.i < len(p.b) && p.b[p.i] == '[':
+			v, err = p.annotations()
+		default:
+			v, err = p.value()
+		}
+		if err != nil {
+			return nil, err
+		}
+		if known {
+			o.vals[f], o.has[f] = v, true
+		} else {
+			o.other = append(o.other, key)
+		}
+		p.space()
+		if p.i >= len(p.b) {
+			return nil, p.errorf("unexpected end of line")
+		}
+		switch p.b[p.i] {
+		case ',':
+			p.i++
+		case '}':
+			p.i++
+			return o, nil
+		default:
+			return nil, p.errorf("expected ',' or '}'")
+		}
+	}
+}
+
+// annotations reads the annotation list: objects become *object, anything else stays a
+// value (and is rejected later).
+func (p *lineParser) annotations() ([]any, error) {
+	p.i++ // [
+	list := make([]any, 0, 2)
+	p.space()
+	if p.i < len(p.b) && p.b[p.i] == ']' {
+		p.i++
+		return list, nil
+	}
+	for {
+		p.space()
+		var v any
+		var err error
+		if p.i < len(p.b) && p.b[p.i] == '{' {
+			v, err = p.object(false)
+		} else {
+			v, err = p.value()
+		}
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, v)
+		p.space()
+		if p.i >= len(p.b) {
+			return nil, p.errorf("unexpected end of line")
+		}
+		switch p.b[p.i] {
+		case ',':
+			p.i++
+		case ']':
+			p.i++
+			return list, nil
+		default:
+			return nil, p.errorf("expected ',' or ']'")
+		}
+	}
+}
+
+// value reads any value: strings, numbers and literals here, objects and arrays with
+// package api's parser.
+func (p *lineParser) value() (any, error) {
+	if p.i >= len(p.b) {
+		return nil, p.errorf("unexpected end of line")
+	}
+	switch c := p.b[p.i]; {
+	case c == '"':
+		return p.str()
+	case c == '{' || c == '[':
+		start := p.i
+		if err := p.skip(); err != nil {
+			return nil, err
+		}
+		raw := p.b[start:p.i]
+		if c == '{' {
+			var m api.Property
+			if err := m.UnmarshalJSON(raw); err != nil {
+				return nil, fmt.Errorf("column %d: %v", start+1, err)
+			}
+			return map[string]any(m), nil
+		}
+		var m api.Metadata
+		wrapped := append(append([]byte(`{"v":`), raw...), '}')
+		if err := m.UnmarshalJSON(wrapped); err != nil {
+			return nil, fmt.Errorf("column %d: %v", start+1, err)
+		}
+		return m["v"], nil
+	case c == 't':
+		return true, p.literal("true")
+	case c == 'f':
+		return false, p.literal("false")
+	case c == 'n':
+		return nil, p.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		start := p.i
+		for p.i < len(p.b) {
+			c := p.b[p.i]
+			if c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' {
+				p.i++
+				continue
+			}
+			break
+		}
+		n := p.b[start:p.i]
+		if !api.IsNumberLiteral(n) {
+			return nil, p.errorf("invalid number %q", n)
+		}
+		return json.Number(n), nil
+	}
+	return nil, p.errorf("unexpected character %q", p.b[p.i])
+}
+
+func (p *lineParser) literal(word string) error {
+	if len(p.b)-p.i < len(word) || string(p.b[p.i:p.i+len(word)]) != word {
+		return p.errorf("invalid literal")
+	}
+	p.i += len(word)
+	return nil
+}
+
+// strRaw moves past the string at p.i and returns it with its quotes, and whether it has
+// escapes.
+func (p *lineParser) strRaw() ([]byte, bool, error) {
+	start := p.i
+	p.i++ // "
+	escaped := false
+	for p.i < len(p.b) {
+		switch c := p.b[p.i]; {
+		case c == '\\':
+			escaped = true
+			p.i += 2
+			continue
+		case c == '"':
+			p.i++
+			return p.b[start:p.i], escaped, nil
+		case c < 0x20:
+			return nil, false, p.errorf("control character in a string")
+		}
+		p.i++
+	}
+	return nil, false, p.errorf("unterminated string")
+}
+
+// str reads a string. Strings without escapes are sliced directly (the line is valid
+// UTF-8); the rest go through encoding/json, which knows every escape.
+func (p *lineParser) str() (string, error) {
+	start := p.i
+	raw, escaped, err := p.strRaw()
+	if err != nil {
+		return "", err
+	}
+	if !escaped {
+		return string(raw[1 : len(raw)-1]), nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", fmt.Errorf("column %d: invalid string: %v", start+1, err)
+	}
+	return s, nil
+}
+
+// key reads an object key: the field it names, or the key itself when it names none (only
+// then is a string made).
+func (p *lineParser) key() (f field, known bool, other string, err error) {
+	start := p.i
+	raw, escaped, err := p.strRaw()
+	if err != nil {
+		return 0, false, "", err
+	}
+	if !escaped {
+		if f, ok := fieldOfBytes(raw[1 : len(raw)-1]); ok {
+			return f, true, "", nil
+		}
+		return 0, false, string(raw[1 : len(raw)-1]), nil
+	}
+	p.i = start
+	k, err := p.str()
+	if err != nil {
+		return 0, false, "", err
+	}
+	f, ok := fieldOf(k)
+	return f, ok, k, nil
+}
+
+// ignore moves past a value whose content is not needed (usage, id, unknown keys): a string
+// is checked without being made.
+func (p *lineParser) ignore() error {
+	if p.i < len(p.b) && p.b[p.i] == '"' {
+		start := p.i
+		raw, escaped, err := p.strRaw()
+		if err == nil && escaped && !json.Valid(raw) {
+			return fmt.Errorf("column %d: invalid string escape", start+1)
+		}
+		return err
+	}
+	_, err := p.value()
+	return err
+}
+
+// skip moves past the object or array at p.i, minding strings; package api's parser then
+// checks what it spans.
+func (p *lineParser) skip() error {
+	depth := 0
+	for p.i < len(p.b) {
+		switch p.b[p.i] {
+		case '"':
+			if _, _, err := p.strRaw(); err != nil {
+				return err
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				p.i++
+				return nil
+			}
+		}
+		p.i++
+	}
+	return errors.New("unexpected end of line")
+}
