@@ -125,7 +125,7 @@ func TestMapping(t *testing.T) {
 		`dog bndbox [[100,50],[300,200]]`,
 		`dog bndbox [[1e1,2.50],[15,2.75]]`,
 	}, labelSummary(a))
-	assert.Equal(t, map[string]any{"occluded": true, "color": "red", "track": json.Number("3"),
+	assert.Equal(t, map[string]any{"occluded": true, "color": "red", "track": json.Number("3"), "annotation_id": "102",
 		api.PropShape: "bndbox", api.PropFeature: api.Feature{{"100", "50"}, {"300", "200"}}},
 		map[string]any(a.Labels[1].Property), "attributes become property keys")
 

@@ -2,7 +2,6 @@ package coco
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -41,13 +40,19 @@ type imageState struct {
 type category struct {
 	name      string
 	keypoints []string
+	rejected  string // why the category's annotations are rejected ("" for a good one)
 }
 
 // chain links one image_id's records: the last one and how many there are (each record's
-// predecessor is in converter.recPrev).
+// predecessor is in converter.recPrev), and a lower bound of the size of their labels. Once
+// that passes the per-sample limit the image's sample is certainly refused: its later records
+// are only counted (over), never stored, so that no image holds more than a sample's worth.
 type chain struct {
-	last int32
-	n    int32
+	last   int32
+	n      int32 // records of the image_id
+	stored int32 // of them, stored and linked
+	size   int64
+	over   bool
 }
 
 type converter struct {
@@ -71,6 +76,12 @@ type converter struct {
 	boxOnly      int                // -shape polygon: annotations converted from their bbox
 	boxOnlyFirst importers.Position // the first of them
 
+	names map[string]int32 // cleaned file_name → images[] index
+
+	// the record being read: its shape labels and their features' encoded size
+	shapes       int
+	featureBytes int
+
 	// reused while reading
 	ann    rawAnn
 	rec    []byte
@@ -93,6 +104,7 @@ func newConverter(name string, opts Options) *converter {
 		imageIdx: map[int64]int32{},
 		cats:     map[int64]*category{},
 		chains:   map[int64]chain{},
+		names:    map[string]int32{},
 		store:    &spill{limit: mem, dir: opts.TempDir},
 	}
 }
@@ -108,7 +120,14 @@ type jsonReader struct {
 }
 
 func newJSONReader(r io.Reader, file string) *jsonReader {
-	tee := &window{r: bufio.NewReaderSize(r, 256<<10)}
+	br := bufio.NewReaderSize(r, 256<<10)
+	tee := &window{r: br}
+	if head, _ := br.Peek(3); string(head) == "\uFEFF" {
+		// A UTF-8 byte order mark, which some Windows tools write: it is read as three
+		// spaces, so that every byte offset stays the file's own.
+		br.Discard(3)
+		tee.r = io.MultiReader(strings.NewReader("   "), br)
+	}
 	dec := json.NewDecoder(tee)
 	dec.UseNumber()
 	return &jsonReader{dec: dec, tee: tee, file: file}
@@ -446,15 +465,26 @@ func (w *walker) array(key string, kind byte) error {
 func (w *walker) walkInstances() error {
 	j := w.j
 	if err := j.delim('{', "the top level of a COCO annotation file"); err != nil {
+		var ie *importers.Error
+		if errors.As(err, &ie) && strings.HasSuffix(ie.Err.Error(), "not an array") {
+			ie.Err = fmt.Errorf("%w; a bare array is a detection results file: give it with -results (Options.Results), and the annotation file with the images and categories as the input", ie.Err)
+		}
 		return err
 	}
 	sawImages := false
+	seen := map[string]bool{}
 	for j.dec.More() {
+		off := j.next(true)
 		tok, err := j.dec.Token()
 		if err != nil {
 			return j.fatal(err, "")
 		}
 		key, _ := tok.(string)
+		if seen[key] {
+			// encoding/json would keep the last one; which one the file means is unknown.
+			return &importers.Error{Pos: j.pos(off, ""), Err: fmt.Errorf("the top-level object has the key %q twice", key)}
+		}
+		seen[key] = true
 		switch key {
 		case "images":
 			sawImages = true
@@ -485,6 +515,10 @@ func (w *walker) walkInstances() error {
 // walkResults walks a results file: a bare array of results.
 func (w *walker) walkResults() error {
 	if err := w.array("results", kindResult); err != nil {
+		var ie *importers.Error
+		if errors.As(err, &ie) && strings.HasSuffix(ie.Err.Error(), "not an object") {
+			ie.Err = fmt.Errorf("%w (an annotation file? give that as the input, and the results with -results)", ie.Err)
+		}
 		return err
 	}
 	return w.end("results array")
@@ -632,9 +666,10 @@ type rawImage struct {
 	FileName          *string
 }
 
-// parseImage reads an images[] entry (well-formed JSON, checked by the walker's Decoder).
-func parseImage(b []byte, raw *rawImage) (reason string) {
-	return members(b, func(key, v []byte) (why string) {
+// parseImage reads an images[] entry (well-formed JSON, checked by the walker's Decoder)
+// that starts at byte off of the file.
+func parseImage(b []byte, off int64, raw *rawImage) (reason string) {
+	return members(b, func(key, v []byte, at int) (why string) {
 		switch string(key) {
 		case "id":
 			raw.ID, why = numberMember("id", v)
@@ -643,21 +678,7 @@ func parseImage(b []byte, raw *rawImage) (reason string) {
 		case "height":
 			raw.Height, why = numberMember("height", v)
 		case "file_name":
-			raw.FileName = nil
-			switch {
-			case string(v) == "null":
-			case v[0] != '"':
-				why = fmt.Sprintf("file_name is a JSON %s, not a string", jsonKind(v[0]))
-			case !bytes.ContainsRune(v, '\\'):
-				name := string(v[1 : len(v)-1])
-				raw.FileName = &name
-			default:
-				var name string
-				if err := json.Unmarshal(v, &name); err != nil {
-					why = "file_name is not a valid string"
-				}
-				raw.FileName = &name
-			}
+			raw.FileName, why = stringMember("file_name", v, off+int64(at))
 		}
 		return why
 	})
@@ -665,7 +686,7 @@ func parseImage(b []byte, raw *rawImage) (reason string) {
 
 func (c *converter) readImage(b []byte, i int, off int64) {
 	var raw rawImage
-	reason := parseImage(b, &raw)
+	reason := parseImage(b, off, &raw)
 	im := imageState{off: off, dupeOf: -1}
 	fail := func(format string, args ...any) {
 		if im.bad == "" {
@@ -712,6 +733,11 @@ func (c *converter) readImage(b []byte, i int, off int64) {
 			fail("file_name %v", err)
 		} else if why := api.CheckName(rel); why != "" {
 			fail("file_name %q %s", rel, why)
+		} else if first, dup := c.names[rel]; dup {
+			// "./a.jpg", "x/../a.jpg" and "a.jpg/" are all a.jpg: one image, one sample.
+			fail("file_name %q names the same image as images[%d] (%q)", *raw.FileName, first, rel)
+		} else if im.bad == "" {
+			c.names[rel] = int32(len(c.images))
 		}
 		im.rel = rel
 	}
@@ -720,19 +746,57 @@ func (c *converter) readImage(b []byte, i int, off int64) {
 
 // rawCategory is a categories[] entry.
 type rawCategory struct {
-	ID        json.Number `json:"id"`
-	Name      *string     `json:"name"`
-	Keypoints []string    `json:"keypoints"`
+	ID        []byte
+	Name      *string
+	Keypoints []string
+}
+
+// parseCategory reads a categories[] entry that starts at byte off of the file.
+func parseCategory(b []byte, off int64, raw *rawCategory) (reason string) {
+	return members(b, func(key, v []byte, at int) (why string) {
+		switch string(key) {
+		case "id":
+			raw.ID, why = numberMember("id", v)
+		case "name":
+			raw.Name, why = stringMember("name", v, off+int64(at))
+		case "keypoints":
+			raw.Keypoints = nil
+			switch {
+			case string(v) == "null":
+			case v[0] != '[':
+				why = fmt.Sprintf("keypoints is a JSON %s, not an array of strings", jsonKind(v[0]))
+			default:
+				if why = checkText(v, off+int64(at)); why != "" {
+					return "keypoints " + why
+				}
+				if err := json.Unmarshal(v, &raw.Keypoints); err != nil {
+					why = "keypoints is not an array of strings"
+				}
+			}
+		}
+		return why
+	})
 }
 
 func (c *converter) readCategory(file string, b []byte, i int, off int64) {
 	var raw rawCategory
-	reason := unmarshalElement(b, &raw)
+	reason := parseCategory(b, off, &raw)
 	pos := importers.Position{File: file, Offset: off, Element: fmt.Sprintf("categories[%d]", i)}
 	id, ok := intOf(raw.ID)
+	if strings.HasPrefix(reason, "has the key") || strings.Contains(reason, "UTF") {
+		// The category cannot be read faithfully: it is rejected, and so are its
+		// annotations, naming it.
+		c.warn.Warn(importers.Warning{Pos: pos, Rejected: true, Reason: reason})
+		if ok {
+			if _, dup := c.cats[id]; !dup {
+				c.cats[id] = &category{rejected: fmt.Sprintf("its category (categories[%d]) is rejected: %s", i, reason)}
+			}
+		}
+		return
+	}
 	switch {
 	case reason != "":
-	case raw.ID == "":
+	case raw.ID == nil:
 		reason = "has no id"
 	case !ok:
 		reason = fmt.Sprintf("id %s is not an integer", raw.ID)
@@ -766,8 +830,19 @@ func elementName(from byte, i int, id string) string {
 	return fmt.Sprintf("annotations[%d] (id %s)", i, id)
 }
 
-// chain appends the record in c.rec to the store and links it to imageID's chain.
-func (c *converter) chain(file string, imageID int64, off int64) error {
+// chain appends the record in c.rec to the store and links it to imageID's chain; est is
+// a lower bound of its labels' encoded size.
+func (c *converter) chain(file string, imageID int64, off int64, est int64) error {
+	ch, ok := c.chains[imageID]
+	if !ok {
+		ch.last = -1
+	}
+	ch.n++
+	if ch.over || ch.size+est > api.MaxSampleBytes {
+		ch.over = true
+		c.chains[imageID] = ch
+		return nil
+	}
 	n := len(c.recOff)
 	if n >= 1<<31-1 {
 		return &importers.Error{Pos: importers.Position{File: file, Offset: off}, Err: errors.New("too many annotations")}
@@ -776,14 +851,10 @@ func (c *converter) chain(file string, imageID int64, off int64) error {
 	if err := c.store.append(c.rec); err != nil {
 		return &importers.Error{Pos: importers.Position{File: file, Offset: off}, Err: fmt.Errorf("spilling annotations: %w", err)}
 	}
-	ch, ok := c.chains[imageID]
-	prev := int32(-1)
-	if ok {
-		prev = ch.last
-	}
 	c.recOff = append(c.recOff, at)
-	c.recPrev = append(c.recPrev, prev)
-	c.chains[imageID] = chain{last: int32(n), n: ch.n + 1}
+	c.recPrev = append(c.recPrev, ch.last)
+	ch.last, ch.stored, ch.size = int32(n), ch.stored+1, ch.size+est
+	c.chains[imageID] = ch
 	return nil
 }
 
