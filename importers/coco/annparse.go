@@ -47,9 +47,10 @@ func parseAnnotation(b []byte, a *rawAnn) (reason string) {
 		case "score":
 			a.Score, why = numberMember("score", v)
 		case "bbox":
-			a.BBox, why = numberListMember("bbox", v, a.BBox[:0])
+			a.BBox, why = numberListMember("bbox", v, a.BBox[:0], 1024)
 		case "keypoints":
-			a.Keypoints, why = numberListMember("keypoints", v, a.Keypoints[:0])
+			// Each labelled keypoint (3 numbers) is a point label of 75 bytes or more.
+			a.Keypoints, why = numberListMember("keypoints", v, a.Keypoints[:0], int(sampleLimit/25))
 		case "segmentation":
 			a.Segmentation = nil
 			if string(v) != "null" {
@@ -176,7 +177,7 @@ func numberMember(key string, v []byte) ([]byte, string) {
 }
 
 // numberListMember reads an array of numbers; null is absent.
-func numberListMember(key string, v []byte, out [][]byte) ([][]byte, string) {
+func numberListMember(key string, v []byte, out [][]byte, max int) ([][]byte, string) {
 	if string(v) == "null" {
 		return out, ""
 	}
@@ -184,7 +185,7 @@ func numberListMember(key string, v []byte, out [][]byte) ([][]byte, string) {
 		return out, fmt.Sprintf("%s is a JSON %s, not an array of numbers", key, jsonKind(v[0]))
 	}
 	l := &lexer{b: v}
-	return l.numberSpans(key, out)
+	return l.numberSpans(key, out, max)
 }
 
 // key reads an object key. A key with escapes is unescaped into a new slice.

@@ -153,6 +153,7 @@ func convert(ctx context.Context, r io.Reader, name string, opts Options, yield 
 			return
 		}
 	}
+	c.dropReadBuffers()
 	if err := c.store.finish(); err != nil {
 		yield(nil, &importers.Error{Pos: importers.Position{File: name}, Err: err})
 		return

@@ -74,9 +74,9 @@ func appendRecord(b []byte, r *record) []byte {
 		var seg segBuf
 		for _, p := range r.polygons {
 			for _, n := range p {
-				seg.nums = append(seg.nums, []byte(n))
+				seg.add([]byte(n))
 			}
-			seg.ends = append(seg.ends, len(seg.nums))
+			seg.end(len(p))
 		}
 		b = appendPolygons(b, &seg)
 	case r.hasBox:

@@ -101,7 +101,7 @@ func (c *converter) produce(ctx context.Context, batches chan<- []item, done <-c
 			if ok && ch.over && im.bad == "" {
 				// Its records are not read back: the sample could not be sent anyway.
 				delete(c.chains, im.id)
-				c.rejectImage(i, im, int(ch.n), fmt.Sprintf("its annotations would make a sample of more than %d bytes, the most one sample may hold", api.MaxSampleBytes))
+				c.rejectImage(i, im, int(ch.n), fmt.Sprintf("its annotations would make a sample of more than %d bytes, the most one sample may hold", sampleLimit))
 				if !send(item{}) {
 					return
 				}

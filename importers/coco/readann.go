@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"iter"
 	"strconv"
 
 	"github.com/modelarts-convert/convert/importers"
@@ -172,11 +173,12 @@ func (c *converter) estimate(a *rawAnn, kps []kpSpan) int64 {
 	return n
 }
 
-// featureSize is how many bytes the coordinates nums (x, y pairs) take in a feature.
-func featureSize(nums [][]byte) int {
-	n := len(`[]`)
-	for k := 0; k+1 < len(nums); k += 2 {
-		n += len(`[,],`) + len(nums[k]) + len(nums[k+1])
+// featureSize is how many bytes the coordinates nums (x, y pairs) take in a feature, at
+// least.
+func featureSize(nums iter.Seq[[]byte]) int {
+	n := len(`[]`) - 1 // the last pair has no comma after it
+	for v := range nums {
+		n += 2 + len(v) // "[x," and "y],": 2 bytes each beside the number
 	}
 	return n
 }
@@ -220,11 +222,10 @@ func (c *converter) appendGeometry(r []byte, a *rawAnn, keypoints bool) (_ []byt
 // more, and coordinates that are plainly >= 0 and in range (no minus sign, no exponent).
 func plainPolygons(seg *segBuf) bool {
 	for i := range seg.polygons() {
-		p := seg.polygon(i)
-		if len(p) < 6 {
+		if seg.count(i) < 6 {
 			return false
 		}
-		for _, n := range p {
+		for n := range seg.polygon(i) {
 			for _, c := range n {
 				if c == '-' || c == 'e' || c == 'E' {
 					return false

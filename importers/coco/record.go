@@ -75,11 +75,8 @@ func appendPolygons(b []byte, seg *segBuf) []byte {
 	b = append(b, geomPolygon)
 	b = binary.AppendUvarint(b, uint64(seg.polygons()))
 	for i := range seg.polygons() {
-		p := seg.polygon(i)
-		b = binary.AppendUvarint(b, uint64(len(p)))
-		for _, s := range p {
-			b = appendField(b, s)
-		}
+		b = binary.AppendUvarint(b, uint64(seg.count(i)))
+		b = append(b, seg.raw(i)...)
 	}
 	return b
 }

@@ -111,6 +111,12 @@ func newConverter(name string, opts Options) *converter {
 
 func (c *converter) close() { c.store.close() }
 
+// dropReadBuffers lets go of the buffers reused while reading, which one large element may
+// have grown, before the samples are built.
+func (c *converter) dropReadBuffers() {
+	c.ann, c.rec, c.num, c.kps, c.seg = rawAnn{}, nil, nil, nil, segBuf{}
+}
+
 // jsonReader walks one JSON document with a Decoder and turns its errors into fatal
 // importers.Errors with byte offsets.
 type jsonReader struct {
@@ -164,6 +170,12 @@ func (w *window) discard(off int64) {
 	}
 	if k < len(w.buf)/2 && k < 1<<20 {
 		return // slide later, in bigger steps
+	}
+	if cap(w.buf) > 16<<20 && len(w.buf)-k < 4<<20 {
+		// Grown by one large element: let go of it.
+		w.buf = append(make([]byte, 0, 1<<20), w.buf[k:]...)
+		w.base = off
+		return
 	}
 	n := copy(w.buf, w.buf[k:])
 	w.buf = w.buf[:n]
@@ -587,6 +599,9 @@ func (c *converter) read(ctx context.Context, r io.Reader, name string, results 
 		if ch.err != nil {
 			return ch.err
 		}
+		if cap(ch.buf) > 4*chunkBytes {
+			continue // grown by one large element: not kept for reuse
+		}
 		select {
 		case w.free <- ch:
 		default:
@@ -830,6 +845,10 @@ func elementName(from byte, i int, id string) string {
 	return fmt.Sprintf("annotations[%d] (id %s)", i, id)
 }
 
+// sampleLimit is the most one sample may hold (the service's limit, ModelArts.4656); a
+// variable so that tests can lower it.
+var sampleLimit int64 = api.MaxSampleBytes
+
 // chain appends the record in c.rec to the store and links it to imageID's chain; est is
 // a lower bound of its labels' encoded size.
 func (c *converter) chain(file string, imageID int64, off int64, est int64) error {
@@ -838,7 +857,7 @@ func (c *converter) chain(file string, imageID int64, off int64, est int64) erro
 		ch.last = -1
 	}
 	ch.n++
-	if ch.over || ch.size+est > api.MaxSampleBytes {
+	if ch.over || ch.size+est > sampleLimit {
 		ch.over = true
 		c.chains[imageID] = ch
 		return nil
