@@ -62,6 +62,11 @@ func TestGolden(t *testing.T) {
 		{"results.bbox", "results_instances.json", Options{Results: results}},
 		{"results.polygon", "results_instances.json", Options{Shape: ShapePolygon, Results: results}},
 		{"results.min-score", "results_instances.json", Options{Results: results, MinScore: 0.05}},
+		// what an annotation means: iscrowd, ignore, annotation_id on every label (polygon
+		// parts, keypoints), keypoint visibility, a keypoint-only object and image-level
+		// labels as image classification.
+		{"meaning.bbox", "meaning.json", Options{}},
+		{"meaning.polygon", "meaning.json", Options{Shape: ShapePolygon}},
 		// every rejection, with the rest still converting.
 		{"rejections.bbox", "rejections.json", Options{}},
 		{"rejections.polygon", "rejections.json", Options{Shape: ShapePolygon}},
