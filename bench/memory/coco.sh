@@ -13,6 +13,8 @@
 #   regions  a 4000x4000 RLE of 1,000,000 counts (500,000 one-pixel regions), -shape polygon;
 #   polygon  one polygon of 8,000,000 coordinates (-shape polygon);
 #   keypoints one annotation with 3,000,000 keypoint triples;
+#   element  one annotation of 100 MB (a polygon of 50,000,000 coordinates) in bbox mode: past
+#            the 32 MiB an element may take, the file is refused (a fatal error, exit 1);
 #   largest  a polygon of 3,800,000 one-digit coordinates: a sample just under the limit,
 #            which converts (the most one record may legitimately take).
 # It prints one line per case: name, input bytes, peak RSS in MiB, exit status, and the
@@ -54,6 +56,7 @@ write("rle", repeat(ann + '"segmentation":{"size":[4000,4000],"counts":[', "1,",
 write("regions", repeat(ann.replace("4000,4000]", "4000,3999]") + '"segmentation":{"size":[3999,4000],"counts":[', "31,1,", 499875, "]}}"))
 write("polygon", repeat(ann + '"segmentation":[[', "1,", 8000000, "]]}"))
 write("keypoints", repeat('{"id":1,"image_id":1,"category_id":1,"bbox":[0,0,9,9],"keypoints":[', "1,1,2,", 3000000, "]}"))
+write("element", repeat(ann + '"segmentation":[[', "1,", 50000000, "]]}"))
 write("largest", repeat(ann + '"segmentation":[[', "1,", 3800000, "]]}"))
 PY
 
@@ -67,7 +70,7 @@ run() {
 	local kib
 	kib=$(tail -n 1 "$work/rss")
 	printf '%-9s %6d MB input  peak %4d MiB  exit %d  %s\n' "$name" $(( $(wc -c <"$file") / 1000000 )) $(( kib / 1024 )) "$status" \
-		"$(grep -m1 rejected "$work/stderr" | cut -c1-160)"
+		"$(grep -m1 -e rejected -e 'not converted' "$work/stderr" | sed "s|$work/||" | cut -c1-200)"
 	rm -rf "$out"
 }
 [ -n "${ONLY:-}" ] || run many bbox
@@ -75,4 +78,5 @@ run rle polygon
 run regions polygon
 run polygon polygon
 run keypoints bbox
+run element bbox
 run largest polygon

@@ -221,3 +221,26 @@ func TestOneRecordOverTheLimit(t *testing.T) {
 	require.Len(t, r.warnings, 1)
 	assert.Contains(t, r.warnings[0].Reason, fmt.Sprintf("RLE has more than %d counts", maxRLECounts))
 }
+
+// An element past maxElement bytes ends the file with a clear error instead of being held
+// whole (several times over).
+func TestElementTooLarge(t *testing.T) {
+	defer func(v int64) { maxElement = v }(maxElement)
+	maxElement = 1 << 20
+	huge := `{"id":1,"image_id":1,"category_id":1,"bbox":[1,1,2,2],"info":"` + strings.Repeat("x", int(maxElement)+10) + `"}`
+	r := readDoc(t, cocoDoc(goodImage, huge, goodCat), Options{Images: obs()})
+	assert.Empty(t, r.samples)
+	var ie *importers.Error
+	require.ErrorAs(t, r.err, &ie)
+	assert.Equal(t, "annotations[0]", ie.Pos.Element)
+	assert.EqualValues(t, 79, ie.Pos.Offset)
+	var tooLarge *ElementTooLargeError
+	require.ErrorAs(t, r.err, &tooLarge)
+	assert.Contains(t, r.err.Error(), "x.json: byte 79: annotations[0]: the element is larger than 1 MiB, more than any sample may hold; the file is not converted")
+	// Just under the limit, the element is read (and its unknown member passed over).
+	fine := `{"id":1,"image_id":1,"category_id":1,"bbox":[1,1,2,2],"info":"` + strings.Repeat("x", int(maxElement)-1000) + `"}`
+	r = readDoc(t, cocoDoc(goodImage, fine, goodCat), Options{Images: obs()})
+	require.NoError(t, r.err)
+	require.Len(t, r.samples, 1)
+	assert.Len(t, r.samples[0].Labels, 1)
+}

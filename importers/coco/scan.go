@@ -127,7 +127,7 @@ type jsonReader struct {
 
 func newJSONReader(r io.Reader, file string) *jsonReader {
 	br := bufio.NewReaderSize(r, 256<<10)
-	tee := &window{r: br}
+	tee := &window{r: br, element: -1}
 	if head, _ := br.Peek(3); string(head) == "\uFEFF" {
 		// A UTF-8 byte order mark, which some Windows tools write: it is read as three
 		// spaces, so that every byte offset stays the file's own.
@@ -146,9 +146,37 @@ type window struct {
 	r    io.Reader
 	buf  []byte
 	base int64 // offset of buf[0] in the document
+
+	// element is the offset of the array element being decoded, -1 between elements. The
+	// Decoder holds an element whole, and so do the window and the hand-over chunk: past
+	// maxElement bytes the reading stops (a fatal error), so that one element cannot take
+	// the memory of several times its size.
+	element int64
+}
+
+// maxElement bounds one array element of a COCO file. Real elements are kilobytes; 32 MiB
+// holds a polygon of several million coordinates, more than one sample may hold, even
+// pretty-printed. A variable so that tests can lower it.
+var maxElement int64 = 32 << 20
+
+// ElementTooLargeError is returned by the window's Read, and so by the Decoder, for an
+// element past maxElement bytes.
+type ElementTooLargeError struct{ Limit int64 }
+
+func (e *ElementTooLargeError) Error() string {
+	return fmt.Sprintf("the element is larger than %d MiB, more than any sample may hold; the file is not converted", e.Limit>>20)
 }
 
 func (w *window) Read(p []byte) (int, error) {
+	if w.element >= 0 {
+		left := maxElement - (w.base + int64(len(w.buf)) - w.element)
+		if left < 0 {
+			return 0, &ElementTooLargeError{Limit: maxElement}
+		}
+		if int64(len(p)) > left+1 {
+			p = p[:left+1]
+		}
+	}
 	n, err := w.r.Read(p)
 	w.buf = append(w.buf, p[:n]...)
 	return n, err
@@ -428,6 +456,7 @@ func (w *walker) array(key string, kind byte) error {
 			}
 		}
 		j.tee.discard(off)
+		j.tee.element = off
 		skip := kind == kindAnnotation && w.results // the results file supplies the labels
 		c := w.chunk()
 		start := len(c.buf)
@@ -456,6 +485,7 @@ func (w *walker) array(key string, kind byte) error {
 				return j.fatal(err, fmt.Sprintf("%s[%d]", key, i))
 			}
 		}
+		j.tee.element = -1
 		if skip {
 			continue
 		}
