@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"strconv"
 	"strings"
 
@@ -668,41 +667,6 @@ func (c *converter) readResultsFile(ctx context.Context, f *File) error {
 		c.warn.Warn(importers.Warning{Pos: pos, Reason: fmt.Sprintf("%d of %d results scored below -min-score %s and were left out", c.filtered, c.results, strconv.FormatFloat(c.opts.MinScore, 'f', -1, 64))})
 	}
 	return nil
-}
-
-// unmarshalElement decodes one element's JSON (already checked by the walker) into v; a
-// value of the wrong type makes reason non-empty.
-func unmarshalElement(raw []byte, v any) (reason string) {
-	err := json.Unmarshal(raw, v)
-	if err == nil {
-		return ""
-	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return describeTypeError(te)
-	}
-	return err.Error()
-}
-
-func describeTypeError(te *json.UnmarshalTypeError) string {
-	want := "a " + te.Type.String()
-	switch te.Type {
-	case reflect.TypeFor[json.Number](), reflect.TypeFor[int64]():
-		want = "a number"
-	case reflect.TypeFor[[]json.Number]():
-		want = "an array of numbers"
-	case reflect.TypeFor[string]():
-		want = "a string"
-	case reflect.TypeFor[[]string]():
-		want = "an array of strings"
-	}
-	if te.Field == "" {
-		if te.Type.Kind() == reflect.Struct {
-			want = "an object"
-		}
-		return fmt.Sprintf("is a JSON %s, not %s", te.Value, want)
-	}
-	return fmt.Sprintf("%s is a JSON %s, not %s", te.Field, te.Value, want)
 }
 
 // rawImage is what is read of an images[] entry: spans of its bytes, nil when absent.
