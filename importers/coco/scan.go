@@ -508,7 +508,7 @@ func (w *walker) walkInstances() error {
 	if err := j.delim('{', "the top level of a COCO annotation file"); err != nil {
 		var ie *importers.Error
 		if errors.As(err, &ie) && strings.HasSuffix(ie.Err.Error(), "not an array") {
-			ie.Err = fmt.Errorf("%w; a bare array is a detection results file: give it with -results (Options.Results), and the annotation file with the images and categories as the input", ie.Err)
+			ie.Err = fmt.Errorf("%w; a bare array is a detection results file: give it with -results, and the annotation file (with the images and categories) as the input", ie.Err)
 		}
 		return err
 	}
