@@ -262,20 +262,22 @@ func isEmptyJSON(b []byte) bool {
 // keySet is the keys of one object, to find a repeated one: a list while it is short (the
 // usual COCO element has a dozen keys), a map beyond.
 type keySet struct {
-	list [][]byte
+	list [16][]byte // on the stack: no allocation for the usual element
+	n    int
 	big  map[string]struct{}
 }
 
 // add adds key and reports whether it was already there.
 func (s *keySet) add(key []byte) bool {
 	if s.big == nil {
-		for _, k := range s.list {
+		for _, k := range s.list[:s.n] {
 			if bytes.Equal(k, key) {
 				return true
 			}
 		}
-		if len(s.list) < 16 {
-			s.list = append(s.list, key)
+		if s.n < len(s.list) {
+			s.list[s.n] = key
+			s.n++
 			return false
 		}
 		s.big = make(map[string]struct{}, 32)

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"iter"
 	"strconv"
 
 	"github.com/modelarts-convert/convert/importers"
@@ -173,11 +172,13 @@ func (c *converter) estimate(a *rawAnn, kps []kpSpan) int64 {
 	return n
 }
 
-// featureSize is how many bytes the coordinates nums (x, y pairs) take in a feature, at
-// least.
-func featureSize(nums iter.Seq[[]byte]) int {
+// featureSize is how many bytes a polygon's coordinates (x, y pairs, as segBuf holds them)
+// take in a feature, at least.
+func featureSize(raw []byte) int {
 	n := len(`[]`) - 1 // the last pair has no comma after it
-	for v := range nums {
+	for len(raw) > 0 {
+		var v []byte
+		v, raw = nextField(raw)
 		n += 2 + len(v) // "[x," and "y],": 2 bytes each beside the number
 	}
 	return n
@@ -197,7 +198,7 @@ func (c *converter) appendGeometry(r []byte, a *rawAnn, keypoints bool) (_ []byt
 			}
 			for i := range c.seg.polygons() {
 				c.shapes++
-				c.featureBytes += featureSize(c.seg.polygon(i))
+				c.featureBytes += featureSize(c.seg.raw(i))
 			}
 			return appendPolygons(r, &c.seg), plainPolygons(&c.seg), ""
 		}
@@ -225,7 +226,9 @@ func plainPolygons(seg *segBuf) bool {
 		if seg.count(i) < 6 {
 			return false
 		}
-		for n := range seg.polygon(i) {
+		for p := seg.raw(i); len(p) > 0; {
+			var n []byte
+			n, p = nextField(p)
 			for _, c := range n {
 				if c == '-' || c == 'e' || c == 'E' {
 					return false

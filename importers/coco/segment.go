@@ -44,16 +44,20 @@ func (b *segBuf) raw(i int) []byte {
 // polygon returns polygon i's coordinates.
 func (b *segBuf) polygon(i int) iter.Seq[[]byte] {
 	return func(yield func([]byte) bool) {
-		p := b.raw(i)
-		for len(p) > 0 {
-			n, k := binary.Uvarint(p)
-			v := p[k : k+int(n)]
-			p = p[k+int(n):]
+		for p := b.raw(i); len(p) > 0; {
+			var v []byte
+			v, p = nextField(p)
 			if !yield(v) {
 				return
 			}
 		}
 	}
+}
+
+// nextField splits the first field (uvarint length, bytes) off p, which segBuf wrote.
+func nextField(p []byte) (field, rest []byte) {
+	n, k := binary.Uvarint(p)
+	return p[k : k+int(n)], p[k+int(n):]
 }
 
 // add appends a number to the polygon being read.
@@ -591,7 +595,7 @@ func traceRLELimit(counts []int64, h, w int, limit int64) (_ [][]int, over bool)
 		if limit > 0 {
 			size += int64(minRegionLabel - len(`[[0,0],[0,0],[0,0],[0,0]]`) + 1)
 			for _, v := range p {
-				size += int64(len(strconv.Itoa(v))) + 2
+				size += int64(digits(v)) + 2
 			}
 			if size > limit {
 				return nil, true
@@ -600,6 +604,15 @@ func traceRLELimit(counts []int64, h, w int, limit int64) (_ [][]int, over bool)
 		polys = append(polys, p)
 	}
 	return polys, false
+}
+
+// digits returns how many digits v >= 0 has.
+func digits(v int) int {
+	n := 1
+	for ; v >= 10; v /= 10 {
+		n++
+	}
+	return n
 }
 
 // traceOutline walks the outer edge of a region from the top-left corner (x0, y0) of its
