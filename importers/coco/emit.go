@@ -98,10 +98,14 @@ func (c *converter) produce(ctx context.Context, batches chan<- []item, done <-c
 		var recs []record
 		if im.hasID && im.dupeOf < 0 {
 			ch, ok := c.chains[im.id]
-			if ok && ch.over && im.bad == "" {
+			if ok && ch.over {
 				// Its records are not read back: the sample could not be sent anyway.
 				delete(c.chains, im.id)
-				c.rejectImage(i, im, int(ch.n), fmt.Sprintf("its annotations would make a sample of more than %d bytes, the most one sample may hold", sampleLimit))
+				reason := im.bad
+				if reason == "" {
+					reason = fmt.Sprintf("its annotations would make a sample of more than %d bytes, the most one sample may hold", sampleLimit)
+				}
+				c.rejectImage(i, im, int(ch.n), reason)
 				if !send(item{}) {
 					return
 				}
