@@ -2,7 +2,10 @@
 // results files) into ModelArts image samples: one sample per images[] entry, with an
 // object-detection label per annotation (a bndbox from bbox, or polygons from the
 // segmentation, crowd RLE masks traced to their outline), point labels for keypoints, and the
-// annotation's extra attributes as label properties.
+// annotation's extra attributes as label properties. Every label of one annotation carries its
+// id ("annotation_id"), and its iscrowd and ignore flags; point labels their visibility. An
+// annotation without geometry (an image-level label), or with only keypoints, gives an
+// image-classification label of its category. Captions and panoptic files are refused.
 //
 // COCO files are large (train2017's instances file is 470 MB), so the document is streamed
 // with encoding/json's Decoder (Token and More for the structure, one Decode per array
@@ -13,7 +16,10 @@
 // store (memory up to Options.SpillMemory, then a temporary file), chained per image. After
 // the pass it emits the images in images[] order, reading back each image's annotations.
 // Peak memory is the compact image state, 12 bytes per annotation, the in-memory part of the
-// spill and the samples in flight; in bbox mode nothing of a segmentation is kept.
+// spill and the samples in flight; in bbox mode nothing of a segmentation is kept. One image
+// never keeps more than a sample's worth of records (12,582,912 bytes of labels, counted as a
+// lower bound while reading): past that it is rejected and its records only counted. One
+// array element may take at most 32 MiB.
 //
 // Two goroutines share the work: while reading, one walks the document (the Decoder's scan)
 // and the other converts the elements; while emitting, one builds the samples and the
@@ -153,6 +159,7 @@ func convert(ctx context.Context, r io.Reader, name string, opts Options, yield 
 			return
 		}
 	}
+	c.dropReadBuffers()
 	if err := c.store.finish(); err != nil {
 		yield(nil, &importers.Error{Pos: importers.Position{File: name}, Err: err})
 		return

@@ -62,6 +62,11 @@ func TestGolden(t *testing.T) {
 		{"results.bbox", "results_instances.json", Options{Results: results}},
 		{"results.polygon", "results_instances.json", Options{Shape: ShapePolygon, Results: results}},
 		{"results.min-score", "results_instances.json", Options{Results: results, MinScore: 0.05}},
+		// what an annotation means: iscrowd, ignore, annotation_id on every label (polygon
+		// parts, keypoints), keypoint visibility, a keypoint-only object and image-level
+		// labels as image classification.
+		{"meaning.bbox", "meaning.json", Options{}},
+		{"meaning.polygon", "meaning.json", Options{Shape: ShapePolygon}},
 		// every rejection, with the rest still converting.
 		{"rejections.bbox", "rejections.json", Options{}},
 		{"rejections.polygon", "rejections.json", Options{Shape: ShapePolygon}},
@@ -125,7 +130,7 @@ func TestMapping(t *testing.T) {
 		`dog bndbox [[100,50],[300,200]]`,
 		`dog bndbox [[1e1,2.50],[15,2.75]]`,
 	}, labelSummary(a))
-	assert.Equal(t, map[string]any{"occluded": true, "color": "red", "track": json.Number("3"),
+	assert.Equal(t, map[string]any{"occluded": true, "color": "red", "track": json.Number("3"), "annotation_id": "102",
 		api.PropShape: "bndbox", api.PropFeature: api.Feature{{"100", "50"}, {"300", "200"}}},
 		map[string]any(a.Labels[1].Property), "attributes become property keys")
 

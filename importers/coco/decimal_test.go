@@ -74,9 +74,9 @@ func appendRecord(b []byte, r *record) []byte {
 		var seg segBuf
 		for _, p := range r.polygons {
 			for _, n := range p {
-				seg.nums = append(seg.nums, []byte(n))
+				seg.add([]byte(n))
 			}
-			seg.ends = append(seg.ends, len(seg.nums))
+			seg.end(len(p))
 		}
 		b = appendPolygons(b, &seg)
 	case r.hasBox:
@@ -89,11 +89,20 @@ func appendRecord(b []byte, r *record) []byte {
 			b = appendField(b, s)
 		}
 	default:
-		b = append(b, geomNone)
+		b = append(b, geomClass)
 	}
 	b = binary.AppendUvarint(b, uint64(len(r.keypoints)))
 	for _, k := range r.keypoints {
-		b = appendKeypoint(b, k.index, []byte(k.x), []byte(k.y))
+		b = appendKeypoint(b, k.index, k.visibility, []byte(k.x), []byte(k.y))
+	}
+	if r.plain {
+		b[flagsAt] |= flagPlain
+	}
+	if r.crowd {
+		b[flagsAt] |= flagCrowd
+	}
+	if r.ignore {
+		b[flagsAt] |= flagIgnore
 	}
 	return appendField(b, r.attrs)
 }
@@ -101,8 +110,8 @@ func appendRecord(b []byte, r *record) []byte {
 func TestRecordRoundTrip(t *testing.T) {
 	r := &record{from: fromResults, index: 7, off: 1234, id: "42", cat: -3, score: "0.5",
 		polygons:  [][]json.Number{{"1", "2", "3", "4", "5", "6"}, {"0.5", "1"}},
-		keypoints: []keypoint{{index: 2, x: "1", y: "2.5"}},
-		attrs:     `{"a":1}`}
+		keypoints: []keypoint{{index: 2, visibility: 1, x: "1", y: "2.5"}},
+		attrs:     `{"a":1}`, crowd: true, ignore: true, plain: true}
 	var got record
 	require.NoError(t, decodeRecord(string(appendRecord(nil, r)), &got))
 	assert.Equal(t, *r, got)

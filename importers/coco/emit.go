@@ -98,6 +98,19 @@ func (c *converter) produce(ctx context.Context, batches chan<- []item, done <-c
 		var recs []record
 		if im.hasID && im.dupeOf < 0 {
 			ch, ok := c.chains[im.id]
+			if ok && ch.over {
+				// Its records are not read back: the sample could not be sent anyway.
+				delete(c.chains, im.id)
+				reason := im.bad
+				if reason == "" {
+					reason = fmt.Sprintf("its annotations would make a sample of more than %d bytes, the most one sample may hold", sampleLimit)
+				}
+				c.rejectImage(i, im, int(ch.n), reason)
+				if !send(item{}) {
+					return
+				}
+				continue
+			}
 			if ok {
 				delete(c.chains, im.id)
 				idxs = c.chainIndexes(ch, idxs[:0])
@@ -259,6 +272,10 @@ func (c *converter) sample(i int, im *imageState, recs []record) *api.Sample {
 			c.rejectRecord(rec, "category_id %d is not among the categories", rec.cat)
 			continue
 		}
+		if cat.rejected != "" {
+			c.rejectRecord(rec, "%s", cat.rejected)
+			continue
+		}
 		from := len(s.Labels)
 		labels, why := c.labels(rec, cat, s.Labels)
 		if why != "" {
@@ -347,6 +364,17 @@ func labelIndex(path string) (int, bool) {
 	return k, err == nil
 }
 
+// Label property keys that the annotation itself sets.
+const (
+	propAnnotationID = "annotation_id"
+	propIsCrowd      = "iscrowd"
+	propIgnore       = "ignore"
+	propVisibility   = "visibility"
+)
+
+// visibilities are the keypoint visibilities as property values.
+var visibilities = [3]string{"0", "1", "2"}
+
 // labels appends the labels of one record.
 func (c *converter) labels(rec *record, cat *category, labels []api.SampleLabel) ([]api.SampleLabel, string) {
 	var attrs map[string]any
@@ -357,28 +385,47 @@ func (c *converter) labels(rec *record, cat *category, labels []api.SampleLabel)
 			return labels, fmt.Sprintf("attributes: %v", err)
 		}
 	}
-	// The shape names are constants: storing them in the property allocates nothing.
-	object := func(shape string, f api.Feature) {
-		p := make(api.Property, len(attrs)+2)
+	// own sets the keys every label of the record carries: the annotation's id, so that the
+	// labels of one annotation (polygon parts, keypoints) stay linked, and its crowd and
+	// ignore flags.
+	own := func(p api.Property) {
+		if rec.id != "" {
+			p[propAnnotationID] = rec.id
+		}
+		if rec.crowd {
+			p[propIsCrowd] = "1"
+		}
+		if rec.ignore {
+			p[propIgnore] = "1"
+		}
+	}
+	object := func(typ api.LabelType, shape string, f api.Feature) {
+		p := make(api.Property, len(attrs)+5)
 		for k, v := range attrs {
 			if k == api.PropShape || k == api.PropFeature {
 				continue
 			}
 			p[k] = v
 		}
-		p[api.PropShape] = shape
-		p[api.PropFeature] = f
-		labels = append(labels, api.SampleLabel{Name: cat.name, Type: api.LabelObjectDetection, Property: p, Score: json.Number(rec.score)})
+		own(p)
+		if shape != "" {
+			// The shape names are constants: storing them in the property allocates nothing.
+			p[api.PropShape] = shape
+			p[api.PropFeature] = f
+		}
+		labels = append(labels, api.SampleLabel{Name: cat.name, Type: typ, Property: p, Score: json.Number(rec.score)})
 	}
-	for _, k := range []string{api.PropShape, api.PropFeature} {
-		if _, ok := attrs[k]; ok {
-			c.warn.Warn(importers.Warning{Pos: c.recordPos(rec), Reason: fmt.Sprintf("attribute %q is left out: the label's shape sets it", k)})
+	for _, k := range []string{api.PropShape, api.PropFeature, propAnnotationID, propIsCrowd, propIgnore} {
+		sets := k == api.PropShape || k == api.PropFeature || k == propAnnotationID && rec.id != "" ||
+			k == propIsCrowd && rec.crowd || k == propIgnore && rec.ignore
+		if _, ok := attrs[k]; ok && sets {
+			c.warn.Warn(importers.Warning{Pos: c.recordPos(rec), Reason: fmt.Sprintf("attribute %q is left out: the annotation's own %s sets it", k, ownSource(k))})
 		}
 	}
 	switch {
 	case rec.polygons != nil:
 		for _, p := range rec.polygons {
-			object(string(api.ShapePolygon), points(p))
+			object(api.LabelObjectDetection, string(api.ShapePolygon), points(p))
 		}
 	case rec.hasBox:
 		if rec.boxForPolygon {
@@ -390,7 +437,11 @@ func (c *converter) labels(rec *record, cat *category, labels []api.SampleLabel)
 			c.boxOnly++
 		}
 		box := rec.box // a copy: the record is reused
-		object(string(api.ShapeBndbox), points(box[:]))
+		object(api.LabelObjectDetection, string(api.ShapeBndbox), points(box[:]))
+	default:
+		// No geometry, or only keypoints: a point-only object is not a box, so the object
+		// is an image-classification label (type 0) of its category.
+		object(api.LabelImageClassification, "", nil)
 	}
 	for _, k := range rec.keypoints {
 		name := strconv.Itoa(k.index + 1)
@@ -398,9 +449,25 @@ func (c *converter) labels(rec *record, cat *category, labels []api.SampleLabel)
 			name = cat.keypoints[k.index]
 		}
 		p := api.Property{api.PropShape: string(api.ShapePoint), api.PropFeature: points([]json.Number{k.x, k.y})}
+		own(p)
+		if int(k.visibility) < len(visibilities) {
+			p[propVisibility] = visibilities[k.visibility]
+		}
 		labels = append(labels, api.SampleLabel{Name: name, Type: api.LabelObjectDetection, Property: p, Score: json.Number(rec.score)})
 	}
 	return labels, ""
+}
+
+// ownSource names what sets an own property key, for the warning about an attribute of the
+// same name.
+func ownSource(key string) string {
+	switch key {
+	case propAnnotationID:
+		return "id"
+	case propIsCrowd, propIgnore:
+		return key
+	}
+	return "shape"
 }
 
 // points turns flat x, y numbers into a feature whose points share flat's array.
@@ -420,10 +487,14 @@ func (c *converter) rejectOrphans() {
 	}
 	var all []orphan
 	var idxs []int32
+	var unstored []int64 // image_ids with records that were only counted
 	for id, ch := range c.chains {
 		idxs = c.chainIndexes(ch, idxs[:0])
 		for _, r := range idxs {
 			all = append(all, orphan{r, id})
+		}
+		if ch.n > ch.stored {
+			unstored = append(unstored, id)
 		}
 	}
 	slices.SortFunc(all, func(a, b orphan) int { return int(a.idx) - int(b.idx) })
@@ -434,6 +505,12 @@ func (c *converter) rejectOrphans() {
 			continue
 		}
 		c.rejectRecord(&recs[0], "image_id %d is not among the images", o.imageID)
+	}
+	slices.Sort(unstored)
+	for _, id := range unstored {
+		ch := c.chains[id]
+		c.warn.Warn(importers.Warning{Pos: importers.Position{File: c.name}, Rejected: true,
+			Reason: fmt.Sprintf("%d more annotations of image_id %d, which is not among the images (past a sample's worth of labels they were counted, not kept)", ch.n-ch.stored, id)})
 	}
 }
 

@@ -3,17 +3,27 @@ package coco
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/modelarts-convert/convert/importers"
 )
 
-// kpSpan is a visible keypoint while an annotation is read: its index and coordinates.
+// kpSpan is a labelled keypoint while an annotation is read: its index, visibility (1 or
+// 2) and coordinates.
 type kpSpan struct {
-	index int
-	x, y  []byte
+	index      int
+	visibility byte
+	x, y       []byte
 }
+
+// Captions and panoptic files have no label type in the API: they are refused at once, for
+// the whole file, instead of once per annotation.
+var (
+	errCaptions = errors.New("a captions file: captions have no label type in this API")
+	errPanoptic = errors.New("a panoptic segmentation file: its segments are PNG masks, which this importer does not read; convert the instances file of the same images")
+)
 
 // readAnnotation reads one annotation (or result), reduces it to a spill record and chains
 // the record to its image_id. Problems that need neither the images nor the categories are
@@ -22,6 +32,14 @@ type kpSpan struct {
 func (c *converter) readAnnotation(file string, from byte, b []byte, i int, off int64) error {
 	a := &c.ann
 	reason := parseAnnotation(b, a)
+	if from == fromAnnotations && a.CategoryID == nil {
+		switch {
+		case a.Caption:
+			return &importers.Error{Pos: importers.Position{File: file}, Err: errCaptions}
+		case a.SegmentsInfo:
+			return &importers.Error{Pos: importers.Position{File: file}, Err: errPanoptic}
+		}
+	}
 	reject := func(format string, args ...any) error {
 		pos := importers.Position{File: file, Offset: off, Element: elementName(from, i, string(a.ID))}
 		c.warn.Warn(importers.Warning{Pos: pos, Rejected: true, Reason: fmt.Sprintf(format, args...)})
@@ -68,10 +86,10 @@ func (c *converter) readAnnotation(file string, from byte, b []byte, i int, off 
 		}
 		for k := 0; k+2 < n; k += 3 {
 			v, err := strconv.ParseFloat(string(a.Keypoints[k+2]), 64)
-			if err != nil {
-				return reject("keypoint %d: visibility %s is out of range", k/3, a.Keypoints[k+2])
+			if err != nil || v != 0 && v != 1 && v != 2 {
+				return reject("keypoint %d: visibility %s is not 0, 1 or 2", k/3, a.Keypoints[k+2])
 			}
-			if v <= 0 {
+			if v == 0 {
 				continue // not labeled
 			}
 			for _, xy := range a.Keypoints[k : k+2] {
@@ -81,7 +99,7 @@ func (c *converter) readAnnotation(file string, from byte, b []byte, i int, off 
 				}
 				plain = plain && f >= 0
 			}
-			kps = append(kps, kpSpan{index: k / 3, x: a.Keypoints[k], y: a.Keypoints[k+1]})
+			kps = append(kps, kpSpan{index: k / 3, visibility: byte(v), x: a.Keypoints[k], y: a.Keypoints[k+1]})
 		}
 	}
 	c.kps = kps
@@ -91,24 +109,79 @@ func (c *converter) readAnnotation(file string, from byte, b []byte, i int, off 
 			return reject("attributes is a JSON %s, not an object", jsonKind(a.Attributes[0]))
 		}
 		if !isEmptyJSON(a.Attributes) {
+			if why := checkText(a.Attributes, off+int64(a.AttributesAt)); why != "" {
+				return reject("attributes %s", why)
+			}
+			if why := repeatedKey(a.Attributes); why != "" {
+				return reject("attributes: an object %s", why)
+			}
 			attrs = a.Attributes
 			plain = plain && !bytes.Contains(attrs, []byte("@modelarts:"))
 		}
 	}
 	r := appendHead(c.rec[:0], from, i, off, a.ID, catID, a.Score)
+	c.shapes, c.featureBytes = 0, 0
 	r, plainGeometry, why := c.appendGeometry(r, a, len(kps) > 0)
 	if why != "" {
 		return reject("%s", why)
 	}
 	if plain && plainGeometry {
-		r[flagsAt] = 1
+		r[flagsAt] |= flagPlain
+	}
+	if a.IsCrowd != nil {
+		r[flagsAt] |= flagCrowd
+	}
+	if a.Ignore != nil {
+		r[flagsAt] |= flagIgnore
 	}
 	r = binary.AppendUvarint(r, uint64(len(kps)))
 	for _, k := range kps {
-		r = appendKeypoint(r, k.index, k.x, k.y)
+		r = appendKeypoint(r, k.index, k.visibility, k.x, k.y)
 	}
 	c.rec = appendField(r, attrs)
-	return c.chain(file, imageID, off)
+	return c.chain(file, imageID, off, c.estimate(a, kps))
+}
+
+// estimate returns a lower bound of the encoded size of the record's labels (their names,
+// which come from the categories, not counted), for the per-sample limit: it never says more
+// than the labels will take, so a sample is never refused for a size it would not have.
+func (c *converter) estimate(a *rawAnn, kps []kpSpan) int64 {
+	perLabel := len(`{"type":0}`)
+	if len(a.ID) > 0 {
+		perLabel += len(`"annotation_id":"",`) + len(a.ID)
+	}
+	if len(a.Score) > 0 {
+		perLabel += len(`"score":,`) + len(a.Score)
+	}
+	if a.IsCrowd != nil {
+		perLabel += len(`"iscrowd":"1",`)
+	}
+	if a.Ignore != nil {
+		perLabel += len(`"ignore":"1",`)
+	}
+	const shapeLabel = len(`"property":{"@modelarts:feature":,"@modelarts:shape":"point"},`)
+	n := int64(perLabel) // the object's label, or its image-classification label
+	n += int64(c.shapes) * int64(shapeLabel)
+	if c.shapes > 1 {
+		n += int64(c.shapes-1) * int64(perLabel)
+	}
+	n += int64(c.featureBytes)
+	for _, k := range kps {
+		n += int64(perLabel+shapeLabel+len(`[[,]]`)+len(`"visibility":"1",`)) + int64(len(k.x)+len(k.y))
+	}
+	return n
+}
+
+// featureSize is how many bytes a polygon's coordinates (x, y pairs, as segBuf holds them)
+// take in a feature, at least.
+func featureSize(raw []byte) int {
+	n := len(`[]`) - 1 // the last pair has no comma after it
+	for len(raw) > 0 {
+		var v []byte
+		v, raw = nextField(raw)
+		n += 2 + len(v) // "[x," and "y],": 2 bytes each beside the number
+	}
+	return n
 }
 
 // appendGeometry appends the record's object geometry, or says why there is none; plain
@@ -123,6 +196,10 @@ func (c *converter) appendGeometry(r []byte, a *rawAnn, keypoints bool) (_ []byt
 			if c.seg.polygons() == 0 {
 				return r, false, "segmentation has no region (an empty mask)"
 			}
+			for i := range c.seg.polygons() {
+				c.shapes++
+				c.featureBytes += featureSize(c.seg.raw(i))
+			}
 			return appendPolygons(r, &c.seg), plainPolygons(&c.seg), ""
 		}
 	}
@@ -133,26 +210,25 @@ func (c *converter) appendGeometry(r []byte, a *rawAnn, keypoints bool) (_ []byt
 		}
 		return c.appendBox(r, kind, a.BBox)
 	}
-	switch {
-	case keypoints:
-		return append(r, geomNone), true, "" // a keypoints-only annotation (keypoint results have no bbox)
-	case c.opts.Shape == ShapePolygon:
-		return r, false, "has neither a segmentation nor a bbox"
-	case !isEmptyJSON(a.Segmentation):
+	if c.opts.Shape == ShapeBBox && !keypoints && !isEmptyJSON(a.Segmentation) {
 		return r, false, "has no bbox (its segmentation converts with -shape polygon)"
 	}
-	return r, false, "has no bbox"
+	// No geometry (an image-level label, as Datumaro and classification exports write), or
+	// only keypoints (keypoint results have no bbox): the object is an image-classification
+	// label, which its point labels name by annotation_id.
+	return append(r, geomClass), true, ""
 }
 
 // plainPolygons reports whether every polygon certainly passes the validator: 3 points or
 // more, and coordinates that are plainly >= 0 and in range (no minus sign, no exponent).
 func plainPolygons(seg *segBuf) bool {
 	for i := range seg.polygons() {
-		p := seg.polygon(i)
-		if len(p) < 6 {
+		if seg.count(i) < 6 {
 			return false
 		}
-		for _, n := range p {
+		for p := seg.raw(i); len(p) > 0; {
+			var n []byte
+			n, p = nextField(p)
 			for _, c := range n {
 				if c == '-' || c == 'e' || c == 'E' {
 					return false
@@ -180,9 +256,12 @@ func (c *converter) appendBox(r []byte, kind byte, b [][]byte) (_ []byte, plain 
 	r = append(r, kind)
 	r = appendField(r, b[0])
 	r = appendField(r, b[1])
+	c.shapes++
+	c.featureBytes += len(`[[,],[,]]`) + len(b[0]) + len(b[1])
 	plain = v[0] >= 0 && v[1] >= 0
 	for k := range 2 {
 		c.num = appendSum(c.num[:0], b[k], b[k+2])
+		c.featureBytes += len(c.num)
 		r = appendField(r, c.num)
 		end, err := strconv.ParseFloat(string(c.num), 64)
 		plain = plain && err == nil && end > v[k]

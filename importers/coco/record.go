@@ -10,18 +10,20 @@ import (
 // spill store in a compact binary form while the file is read (appendHead, appendBox...,
 // appendKeypoint, appendField for the attributes) and decoded when its image is emitted.
 //
-// Format: from (1 byte), flags (1 byte: 1 = plain), index and byte offset (uvarints), id and score (uvarint length +
+// Format: from (1 byte), flags (1 byte: flagPlain, flagCrowd, flagIgnore), index and byte offset (uvarints), id and score (uvarint length +
 // bytes), category_id (varint), geometry kind (1 byte) then 4 corner numbers (boxes) or the
 // polygons (uvarint count; each a uvarint count of numbers), uvarint keypoint count then
-// (index, x, y) each, and the attributes' raw JSON.
+// (index, visibility byte, x, y) each, and the attributes' raw JSON.
 type record struct {
-	from  byte   // fromAnnotations or fromResults
-	plain bool   // its labels certainly pass the validator (see converter.plain)
-	index int    // position in its array
-	off   int64  // byte offset in its file
-	id    string // the annotation's id as written ("" when none)
-	cat   int64  // category_id
-	score string // results only
+	from   byte   // fromAnnotations or fromResults
+	plain  bool   // its labels certainly pass the validator (see converter.plain)
+	crowd  bool   // iscrowd: 1
+	ignore bool   // ignore: 1
+	index  int    // position in its array
+	off    int64  // byte offset in its file
+	id     string // the annotation's id as written ("" when none)
+	cat    int64  // category_id
+	score  string // results only
 
 	hasBox        bool
 	box           [4]json.Number  // x1, y1, x2, y2
@@ -32,13 +34,14 @@ type record struct {
 }
 
 type keypoint struct {
-	index int
-	x, y  json.Number
+	index      int
+	visibility byte // 1 (labelled, not visible) or 2 (visible)
+	x, y       json.Number
 }
 
 // Kinds of object geometry in a record.
 const (
-	geomNone    = 0
+	geomClass   = 0 // none: the object is an image-classification label
 	geomBox     = 1
 	geomPolygon = 2
 	geomBoxOnly = 3 // a bbox standing in for a missing segmentation
@@ -51,6 +54,13 @@ func appendField[S ~string | ~[]byte](b []byte, s S) []byte {
 
 // flagsAt is where appendHead puts the flags byte, set once the whole record is written.
 const flagsAt = 1
+
+// Flags.
+const (
+	flagPlain  = 1
+	flagCrowd  = 2
+	flagIgnore = 4
+)
 
 func appendHead(b []byte, from byte, index int, off int64, id []byte, cat int64, score []byte) []byte {
 	b = append(b, from, 0)
@@ -65,17 +75,15 @@ func appendPolygons(b []byte, seg *segBuf) []byte {
 	b = append(b, geomPolygon)
 	b = binary.AppendUvarint(b, uint64(seg.polygons()))
 	for i := range seg.polygons() {
-		p := seg.polygon(i)
-		b = binary.AppendUvarint(b, uint64(len(p)))
-		for _, s := range p {
-			b = appendField(b, s)
-		}
+		b = binary.AppendUvarint(b, uint64(seg.count(i)))
+		b = append(b, seg.raw(i)...)
 	}
 	return b
 }
 
-func appendKeypoint(b []byte, index int, x, y []byte) []byte {
+func appendKeypoint(b []byte, index int, visibility byte, x, y []byte) []byte {
 	b = binary.AppendUvarint(b, uint64(index))
+	b = append(b, visibility)
 	b = appendField(b, x)
 	return appendField(b, y)
 }
@@ -148,7 +156,8 @@ func decodeRecord(s string, r *record) error {
 	d := &recordDecoder{s: s}
 	*r = record{keypoints: r.keypoints[:0]}
 	r.from = d.byte()
-	r.plain = d.byte() == 1
+	flags := d.byte()
+	r.plain, r.crowd, r.ignore = flags&flagPlain != 0, flags&flagCrowd != 0, flags&flagIgnore != 0
 	r.index = int(d.uvarint())
 	r.off = int64(d.uvarint())
 	r.id = d.string()
@@ -170,12 +179,12 @@ func decodeRecord(s string, r *record) error {
 		for k := range r.box {
 			r.box[k] = json.Number(d.string())
 		}
-	case geomNone:
+	case geomClass:
 	default:
 		d.err = errCorrupt
 	}
 	for range d.count() {
-		k := keypoint{index: int(d.uvarint())}
+		k := keypoint{index: int(d.uvarint()), visibility: d.byte()}
 		k.x = json.Number(d.string())
 		k.y = json.Number(d.string())
 		r.keypoints = append(r.keypoints, k)

@@ -261,7 +261,7 @@ func parseSeg(raw []byte) ([][]string, bool, string) {
 	var polys [][]string
 	for i := range seg.polygons() {
 		var p []string
-		for _, n := range seg.polygon(i) {
+		for n := range seg.polygon(i) {
 			p = append(p, string(n))
 		}
 		polys = append(polys, p)

@@ -2,13 +2,11 @@ package coco
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"strconv"
 	"strings"
 
@@ -41,13 +39,19 @@ type imageState struct {
 type category struct {
 	name      string
 	keypoints []string
+	rejected  string // why the category's annotations are rejected ("" for a good one)
 }
 
 // chain links one image_id's records: the last one and how many there are (each record's
-// predecessor is in converter.recPrev).
+// predecessor is in converter.recPrev), and a lower bound of the size of their labels. Once
+// that passes the per-sample limit the image's sample is certainly refused: its later records
+// are only counted (over), never stored, so that no image holds more than a sample's worth.
 type chain struct {
-	last int32
-	n    int32
+	last   int32
+	n      int32 // records of the image_id
+	stored int32 // of them, stored and linked
+	size   int64
+	over   bool
 }
 
 type converter struct {
@@ -71,6 +75,12 @@ type converter struct {
 	boxOnly      int                // -shape polygon: annotations converted from their bbox
 	boxOnlyFirst importers.Position // the first of them
 
+	names map[string]int32 // cleaned file_name → images[] index
+
+	// the record being read: its shape labels and their features' encoded size
+	shapes       int
+	featureBytes int
+
 	// reused while reading
 	ann    rawAnn
 	rec    []byte
@@ -93,11 +103,18 @@ func newConverter(name string, opts Options) *converter {
 		imageIdx: map[int64]int32{},
 		cats:     map[int64]*category{},
 		chains:   map[int64]chain{},
+		names:    map[string]int32{},
 		store:    &spill{limit: mem, dir: opts.TempDir},
 	}
 }
 
 func (c *converter) close() { c.store.close() }
+
+// dropReadBuffers lets go of the buffers reused while reading, which one large element may
+// have grown, before the samples are built.
+func (c *converter) dropReadBuffers() {
+	c.ann, c.rec, c.num, c.kps, c.seg = rawAnn{}, nil, nil, nil, segBuf{}
+}
 
 // jsonReader walks one JSON document with a Decoder and turns its errors into fatal
 // importers.Errors with byte offsets.
@@ -108,7 +125,14 @@ type jsonReader struct {
 }
 
 func newJSONReader(r io.Reader, file string) *jsonReader {
-	tee := &window{r: bufio.NewReaderSize(r, 256<<10)}
+	br := bufio.NewReaderSize(r, 256<<10)
+	tee := &window{r: br, element: -1}
+	if head, _ := br.Peek(3); string(head) == "\uFEFF" {
+		// A UTF-8 byte order mark, which some Windows tools write: it is read as three
+		// spaces, so that every byte offset stays the file's own.
+		br.Discard(3)
+		tee.r = io.MultiReader(strings.NewReader("   "), br)
+	}
 	dec := json.NewDecoder(tee)
 	dec.UseNumber()
 	return &jsonReader{dec: dec, tee: tee, file: file}
@@ -121,9 +145,37 @@ type window struct {
 	r    io.Reader
 	buf  []byte
 	base int64 // offset of buf[0] in the document
+
+	// element is the offset of the array element being decoded, -1 between elements. The
+	// Decoder holds an element whole, and so do the window and the hand-over chunk: past
+	// maxElement bytes the reading stops (a fatal error), so that one element cannot take
+	// the memory of several times its size.
+	element int64
+}
+
+// maxElement bounds one array element of a COCO file. Real elements are kilobytes; 32 MiB
+// holds a polygon of several million coordinates, more than one sample may hold, even
+// pretty-printed. A variable so that tests can lower it.
+var maxElement int64 = 32 << 20
+
+// ElementTooLargeError is returned by the window's Read, and so by the Decoder, for an
+// element past maxElement bytes.
+type ElementTooLargeError struct{ Limit int64 }
+
+func (e *ElementTooLargeError) Error() string {
+	return fmt.Sprintf("the element is larger than %d MiB, more than any sample may hold; the file is not converted", e.Limit>>20)
 }
 
 func (w *window) Read(p []byte) (int, error) {
+	if w.element >= 0 {
+		left := maxElement - (w.base + int64(len(w.buf)) - w.element)
+		if left < 0 {
+			return 0, &ElementTooLargeError{Limit: maxElement}
+		}
+		if int64(len(p)) > left+1 {
+			p = p[:left+1]
+		}
+	}
 	n, err := w.r.Read(p)
 	w.buf = append(w.buf, p[:n]...)
 	return n, err
@@ -145,6 +197,12 @@ func (w *window) discard(off int64) {
 	}
 	if k < len(w.buf)/2 && k < 1<<20 {
 		return // slide later, in bigger steps
+	}
+	if cap(w.buf) > 16<<20 && len(w.buf)-k < 4<<20 {
+		// Grown by one large element: let go of it.
+		w.buf = append(make([]byte, 0, 1<<20), w.buf[k:]...)
+		w.base = off
+		return
 	}
 	n := copy(w.buf, w.buf[k:])
 	w.buf = w.buf[:n]
@@ -397,6 +455,7 @@ func (w *walker) array(key string, kind byte) error {
 			}
 		}
 		j.tee.discard(off)
+		j.tee.element = off
 		skip := kind == kindAnnotation && w.results // the results file supplies the labels
 		c := w.chunk()
 		start := len(c.buf)
@@ -425,6 +484,7 @@ func (w *walker) array(key string, kind byte) error {
 				return j.fatal(err, fmt.Sprintf("%s[%d]", key, i))
 			}
 		}
+		j.tee.element = -1
 		if skip {
 			continue
 		}
@@ -446,15 +506,26 @@ func (w *walker) array(key string, kind byte) error {
 func (w *walker) walkInstances() error {
 	j := w.j
 	if err := j.delim('{', "the top level of a COCO annotation file"); err != nil {
+		var ie *importers.Error
+		if errors.As(err, &ie) && strings.HasSuffix(ie.Err.Error(), "not an array") {
+			ie.Err = fmt.Errorf("%w; a bare array is a detection results file: give it with -results, and the annotation file (with the images and categories) as the input", ie.Err)
+		}
 		return err
 	}
 	sawImages := false
+	seen := map[string]bool{}
 	for j.dec.More() {
+		off := j.next(true)
 		tok, err := j.dec.Token()
 		if err != nil {
 			return j.fatal(err, "")
 		}
 		key, _ := tok.(string)
+		if seen[key] {
+			// encoding/json would keep the last one; which one the file means is unknown.
+			return &importers.Error{Pos: j.pos(off, ""), Err: fmt.Errorf("the top-level object has the key %q twice", key)}
+		}
+		seen[key] = true
 		switch key {
 		case "images":
 			sawImages = true
@@ -485,6 +556,10 @@ func (w *walker) walkInstances() error {
 // walkResults walks a results file: a bare array of results.
 func (w *walker) walkResults() error {
 	if err := w.array("results", kindResult); err != nil {
+		var ie *importers.Error
+		if errors.As(err, &ie) && strings.HasSuffix(ie.Err.Error(), "not an object") {
+			ie.Err = fmt.Errorf("%w (an annotation file? give that as the input, and the results with -results)", ie.Err)
+		}
 		return err
 	}
 	return w.end("results array")
@@ -553,6 +628,9 @@ func (c *converter) read(ctx context.Context, r io.Reader, name string, results 
 		if ch.err != nil {
 			return ch.err
 		}
+		if cap(ch.buf) > 4*chunkBytes {
+			continue // grown by one large element: not kept for reuse
+		}
 		select {
 		case w.free <- ch:
 		default:
@@ -591,50 +669,16 @@ func (c *converter) readResultsFile(ctx context.Context, f *File) error {
 	return nil
 }
 
-// unmarshalElement decodes one element's JSON (already checked by the walker) into v; a
-// value of the wrong type makes reason non-empty.
-func unmarshalElement(raw []byte, v any) (reason string) {
-	err := json.Unmarshal(raw, v)
-	if err == nil {
-		return ""
-	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return describeTypeError(te)
-	}
-	return err.Error()
-}
-
-func describeTypeError(te *json.UnmarshalTypeError) string {
-	want := "a " + te.Type.String()
-	switch te.Type {
-	case reflect.TypeFor[json.Number](), reflect.TypeFor[int64]():
-		want = "a number"
-	case reflect.TypeFor[[]json.Number]():
-		want = "an array of numbers"
-	case reflect.TypeFor[string]():
-		want = "a string"
-	case reflect.TypeFor[[]string]():
-		want = "an array of strings"
-	}
-	if te.Field == "" {
-		if te.Type.Kind() == reflect.Struct {
-			want = "an object"
-		}
-		return fmt.Sprintf("is a JSON %s, not %s", te.Value, want)
-	}
-	return fmt.Sprintf("%s is a JSON %s, not %s", te.Field, te.Value, want)
-}
-
 // rawImage is what is read of an images[] entry: spans of its bytes, nil when absent.
 type rawImage struct {
 	ID, Width, Height []byte
 	FileName          *string
 }
 
-// parseImage reads an images[] entry (well-formed JSON, checked by the walker's Decoder).
-func parseImage(b []byte, raw *rawImage) (reason string) {
-	return members(b, func(key, v []byte) (why string) {
+// parseImage reads an images[] entry (well-formed JSON, checked by the walker's Decoder)
+// that starts at byte off of the file.
+func parseImage(b []byte, off int64, raw *rawImage) (reason string) {
+	return members(b, func(key, v []byte, at int) (why string) {
 		switch string(key) {
 		case "id":
 			raw.ID, why = numberMember("id", v)
@@ -643,21 +687,7 @@ func parseImage(b []byte, raw *rawImage) (reason string) {
 		case "height":
 			raw.Height, why = numberMember("height", v)
 		case "file_name":
-			raw.FileName = nil
-			switch {
-			case string(v) == "null":
-			case v[0] != '"':
-				why = fmt.Sprintf("file_name is a JSON %s, not a string", jsonKind(v[0]))
-			case !bytes.ContainsRune(v, '\\'):
-				name := string(v[1 : len(v)-1])
-				raw.FileName = &name
-			default:
-				var name string
-				if err := json.Unmarshal(v, &name); err != nil {
-					why = "file_name is not a valid string"
-				}
-				raw.FileName = &name
-			}
+			raw.FileName, why = stringMember("file_name", v, off+int64(at))
 		}
 		return why
 	})
@@ -665,7 +695,7 @@ func parseImage(b []byte, raw *rawImage) (reason string) {
 
 func (c *converter) readImage(b []byte, i int, off int64) {
 	var raw rawImage
-	reason := parseImage(b, &raw)
+	reason := parseImage(b, off, &raw)
 	im := imageState{off: off, dupeOf: -1}
 	fail := func(format string, args ...any) {
 		if im.bad == "" {
@@ -712,6 +742,11 @@ func (c *converter) readImage(b []byte, i int, off int64) {
 			fail("file_name %v", err)
 		} else if why := api.CheckName(rel); why != "" {
 			fail("file_name %q %s", rel, why)
+		} else if first, dup := c.names[rel]; dup {
+			// "./a.jpg", "x/../a.jpg" and "a.jpg/" are all a.jpg: one image, one sample.
+			fail("file_name %q names the same image as images[%d] (%q)", *raw.FileName, first, rel)
+		} else if im.bad == "" {
+			c.names[rel] = int32(len(c.images))
 		}
 		im.rel = rel
 	}
@@ -720,19 +755,57 @@ func (c *converter) readImage(b []byte, i int, off int64) {
 
 // rawCategory is a categories[] entry.
 type rawCategory struct {
-	ID        json.Number `json:"id"`
-	Name      *string     `json:"name"`
-	Keypoints []string    `json:"keypoints"`
+	ID        []byte
+	Name      *string
+	Keypoints []string
+}
+
+// parseCategory reads a categories[] entry that starts at byte off of the file.
+func parseCategory(b []byte, off int64, raw *rawCategory) (reason string) {
+	return members(b, func(key, v []byte, at int) (why string) {
+		switch string(key) {
+		case "id":
+			raw.ID, why = numberMember("id", v)
+		case "name":
+			raw.Name, why = stringMember("name", v, off+int64(at))
+		case "keypoints":
+			raw.Keypoints = nil
+			switch {
+			case string(v) == "null":
+			case v[0] != '[':
+				why = fmt.Sprintf("keypoints is a JSON %s, not an array of strings", jsonKind(v[0]))
+			default:
+				if why = checkText(v, off+int64(at)); why != "" {
+					return "keypoints " + why
+				}
+				if err := json.Unmarshal(v, &raw.Keypoints); err != nil {
+					why = "keypoints is not an array of strings"
+				}
+			}
+		}
+		return why
+	})
 }
 
 func (c *converter) readCategory(file string, b []byte, i int, off int64) {
 	var raw rawCategory
-	reason := unmarshalElement(b, &raw)
+	reason := parseCategory(b, off, &raw)
 	pos := importers.Position{File: file, Offset: off, Element: fmt.Sprintf("categories[%d]", i)}
 	id, ok := intOf(raw.ID)
+	if strings.HasPrefix(reason, "has the key") || strings.Contains(reason, "UTF") {
+		// The category cannot be read faithfully: it is rejected, and so are its
+		// annotations, naming it.
+		c.warn.Warn(importers.Warning{Pos: pos, Rejected: true, Reason: reason})
+		if ok {
+			if _, dup := c.cats[id]; !dup {
+				c.cats[id] = &category{rejected: fmt.Sprintf("its category (categories[%d]) is rejected: %s", i, reason)}
+			}
+		}
+		return
+	}
 	switch {
 	case reason != "":
-	case raw.ID == "":
+	case raw.ID == nil:
 		reason = "has no id"
 	case !ok:
 		reason = fmt.Sprintf("id %s is not an integer", raw.ID)
@@ -766,8 +839,23 @@ func elementName(from byte, i int, id string) string {
 	return fmt.Sprintf("annotations[%d] (id %s)", i, id)
 }
 
-// chain appends the record in c.rec to the store and links it to imageID's chain.
-func (c *converter) chain(file string, imageID int64, off int64) error {
+// sampleLimit is the most one sample may hold (the service's limit, ModelArts.4656); a
+// variable so that tests can lower it.
+var sampleLimit int64 = api.MaxSampleBytes
+
+// chain appends the record in c.rec to the store and links it to imageID's chain; est is
+// a lower bound of its labels' encoded size.
+func (c *converter) chain(file string, imageID int64, off int64, est int64) error {
+	ch, ok := c.chains[imageID]
+	if !ok {
+		ch.last = -1
+	}
+	ch.n++
+	if ch.over || ch.size+est > sampleLimit {
+		ch.over = true
+		c.chains[imageID] = ch
+		return nil
+	}
 	n := len(c.recOff)
 	if n >= 1<<31-1 {
 		return &importers.Error{Pos: importers.Position{File: file, Offset: off}, Err: errors.New("too many annotations")}
@@ -776,14 +864,10 @@ func (c *converter) chain(file string, imageID int64, off int64) error {
 	if err := c.store.append(c.rec); err != nil {
 		return &importers.Error{Pos: importers.Position{File: file, Offset: off}, Err: fmt.Errorf("spilling annotations: %w", err)}
 	}
-	ch, ok := c.chains[imageID]
-	prev := int32(-1)
-	if ok {
-		prev = ch.last
-	}
 	c.recOff = append(c.recOff, at)
-	c.recPrev = append(c.recPrev, prev)
-	c.chains[imageID] = chain{last: int32(n), n: ch.n + 1}
+	c.recPrev = append(c.recPrev, ch.last)
+	ch.last, ch.stored, ch.size = int32(n), ch.stored+1, ch.size+est
+	c.chains[imageID] = ch
 	return nil
 }
 

@@ -2,34 +2,83 @@ package coco
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // segBuf holds the polygons of one segmentation while it is read: the coordinates of all
-// polygons, one after the other, as spans of the input (or of digits, for traced RLE masks).
+// polygons, one after the other, each written as in a record (uvarint length, then the
+// literal), so that a polygon of n numbers takes its literals' bytes plus n, not a slice
+// header per number, and goes into the record by one copy.
 type segBuf struct {
-	nums   [][]byte
-	ends   []int  // where each polygon ends in nums
-	digits []byte // the traced polygons' numbers
+	data   []byte
+	ends   []int // where each polygon ends in data
+	counts []int // how many numbers each polygon has
+	total  int   // numbers in all polygons
 }
 
 func (b *segBuf) reset() {
-	b.nums, b.ends, b.digits = b.nums[:0], b.ends[:0], b.digits[:0]
+	b.data, b.ends, b.counts, b.total = b.data[:0], b.ends[:0], b.counts[:0], 0
 }
 
 // polygons returns the number of polygons.
 func (b *segBuf) polygons() int { return len(b.ends) }
 
-// polygon returns polygon i's coordinates.
-func (b *segBuf) polygon(i int) [][]byte {
+// count returns how many numbers polygon i has.
+func (b *segBuf) count(i int) int { return b.counts[i] }
+
+// raw returns polygon i's numbers as written in data.
+func (b *segBuf) raw(i int) []byte {
 	start := 0
 	if i > 0 {
 		start = b.ends[i-1]
 	}
-	return b.nums[start:b.ends[i]]
+	return b.data[start:b.ends[i]]
+}
+
+// polygon returns polygon i's coordinates.
+func (b *segBuf) polygon(i int) iter.Seq[[]byte] {
+	return func(yield func([]byte) bool) {
+		for p := b.raw(i); len(p) > 0; {
+			var v []byte
+			v, p = nextField(p)
+			if !yield(v) {
+				return
+			}
+		}
+	}
+}
+
+// nextField splits the first field (uvarint length, bytes) off p, which segBuf wrote.
+func nextField(p []byte) (field, rest []byte) {
+	n, k := binary.Uvarint(p)
+	return p[k : k+int(n)], p[k+int(n):]
+}
+
+// add appends a number to the polygon being read.
+func (b *segBuf) add(n []byte) {
+	b.data = appendField(b.data, n)
+	b.total++
+}
+
+// addInt appends an integer to the polygon being read.
+func (b *segBuf) addInt(v int) {
+	at := len(b.data)
+	b.data = append(b.data, 0)
+	b.data = strconv.AppendInt(b.data, int64(v), 10)
+	b.data[at] = byte(len(b.data) - at - 1) // at most 20 digits: a one-byte uvarint
+	b.total++
+}
+
+// end ends the polygon being read, of n numbers.
+func (b *segBuf) end(n int) {
+	b.ends = append(b.ends, len(b.data))
+	b.counts = append(b.counts, n)
 }
 
 // parseSegmentation reads a segmentation in any of its forms into seg: a list of polygon
@@ -65,16 +114,15 @@ func parseSegmentation(raw []byte, seg *segBuf) (present bool, why string) {
 		}
 		switch l.peek() {
 		case '[':
-			n := len(seg.nums)
-			var why string
-			seg.nums, why = l.numberSpans(fmt.Sprintf("segmentation[%d]", part), seg.nums)
-			if why != "" {
+			n := seg.total
+			// Each coordinate takes 3 bytes or more of a feature ("[1,1],").
+			if why := l.numbersInto(fmt.Sprintf("segmentation[%d]", part), seg, int(sampleLimit/3)); why != "" {
 				return true, why
 			}
-			if k := len(seg.nums) - n; k%2 != 0 {
+			if k := seg.total - n; k%2 != 0 {
 				return true, fmt.Sprintf("segmentation[%d] has an odd number of coordinates (%d); a polygon is x,y pairs", part, k)
 			}
-			seg.ends = append(seg.ends, len(seg.nums))
+			seg.end(seg.total - n)
 		case '{':
 			start := l.i
 			if !l.skipObject() {
@@ -123,8 +171,41 @@ func (l *lexer) consume(c byte) bool {
 	return false
 }
 
-// numberSpans reads [n, n, ...] and appends the number literals to out.
-func (l *lexer) numberSpans(what string, out [][]byte) ([][]byte, string) {
+// numbersInto reads [n, n, ...] into the polygon seg is reading; it gives up past max
+// numbers in seg.
+func (l *lexer) numbersInto(what string, seg *segBuf, max int) string {
+	if !l.consume('[') {
+		return what + " is not an array of numbers"
+	}
+	for k := 0; ; k++ {
+		l.space()
+		if l.consume(']') {
+			return ""
+		}
+		if k > 0 {
+			if !l.consume(',') {
+				return what + " is not an array of numbers"
+			}
+			l.space()
+		}
+		start := l.i
+		for l.i < len(l.b) && isNumberByte(l.b[l.i]) {
+			l.i++
+		}
+		if l.i == start {
+			return fmt.Sprintf("%s[%d] is not a number", what, k)
+		}
+		if seg.total >= max {
+			return fmt.Sprintf("%s has more numbers than one sample may hold", what)
+		}
+		seg.add(l.b[start:l.i])
+	}
+}
+
+// numberSpans reads [n, n, ...] and appends the number literals to out; it gives up when out
+// would hold more than max numbers (a bound that keeps a hostile element from taking 24 bytes
+// of spans per number of its input).
+func (l *lexer) numberSpans(what string, out [][]byte, max int) ([][]byte, string) {
 	if !l.consume('[') {
 		return out, what + " is not an array of numbers"
 	}
@@ -145,6 +226,9 @@ func (l *lexer) numberSpans(what string, out [][]byte) ([][]byte, string) {
 		}
 		if l.i == start {
 			return out, fmt.Sprintf("%s[%d] is not a number", what, k)
+		}
+		if len(out) >= max {
+			return out, fmt.Sprintf("%s has more numbers than one sample may hold", what)
 		}
 		out = append(out, l.b[start:l.i])
 	}
@@ -196,11 +280,31 @@ type rawRLE struct {
 // are traced from the runs, in memory proportional to the number of runs.
 const maxMaskSide = 1 << 20
 
+// maxRLECounts bounds an RLE's counts, and so the memory to trace it (about 40 bytes a
+// count): real masks have a few thousand; a mask of two million runs would make more polygon
+// labels than one sample holds in all but contrived cases.
+const maxRLECounts = 1 << 21
+
+// minRegionLabel is the least a traced region adds to the sample: a polygon label of 4
+// vertices, [[x,y],[x,y],[x,y],[x,y]], with its shape.
+const minRegionLabel = len(`{"type":1}`) + len(`"property":{"@modelarts:feature":,"@modelarts:shape":"polygon"},`) + len(`[[0,0],[0,0],[0,0],[0,0]]`)
+
 // rleToPolygons decodes an RLE object and appends its mask's regions to seg as polygons.
 func rleToPolygons(obj []byte, what string, seg *segBuf) string {
+	// Members are read in place: the counts may be megabytes.
 	var r rawRLE
-	if err := json.Unmarshal(obj, &r); err != nil {
-		return fmt.Sprintf("%s is not an RLE object {counts, size}: %v", what, err)
+	if why := members(obj, func(key, v []byte, _ int) string {
+		switch string(key) {
+		case "counts":
+			r.Counts = v
+		case "size":
+			if err := json.Unmarshal(v, &r.Size); err != nil {
+				return "size is not an array of numbers"
+			}
+		}
+		return ""
+	}); why != "" {
+		return fmt.Sprintf("%s is not an RLE object {counts, size}: %s", what, why)
 	}
 	if len(r.Size) != 2 {
 		return fmt.Sprintf("%s: RLE size must be [height, width]", what)
@@ -220,13 +324,15 @@ func rleToPolygons(obj []byte, what string, seg *segBuf) string {
 	if why := checkCounts(counts, h, w); why != "" {
 		return fmt.Sprintf("%s: %s", what, why)
 	}
-	for _, p := range traceRLE(counts, int(h), int(w)) {
+	polys, over := traceRLELimit(counts, int(h), int(w), sampleLimit)
+	if over {
+		return fmt.Sprintf("%s: the mask's regions would make polygon labels of more than %d bytes, more than one sample may hold", what, sampleLimit)
+	}
+	for _, p := range polys {
 		for _, v := range p {
-			start := len(seg.digits)
-			seg.digits = strconv.AppendInt(seg.digits, int64(v), 10)
-			seg.nums = append(seg.nums, seg.digits[start:len(seg.digits):len(seg.digits)])
+			seg.addInt(v)
 		}
-		seg.ends = append(seg.ends, len(seg.nums))
+		seg.end(len(p))
 	}
 	return ""
 }
@@ -239,19 +345,42 @@ func rleCounts(raw json.RawMessage) ([]int64, string) {
 		return nil, "RLE has no counts"
 	}
 	if t[0] == '"' {
-		var s string
-		if err := json.Unmarshal(t, &s); err != nil {
-			return nil, "RLE counts is not a string"
+		s := string(t[1 : len(t)-1])
+		if strings.ContainsRune(s, '\\') { // '\\' is one of the 64 characters
+			if err := json.Unmarshal(t, &s); err != nil {
+				return nil, "RLE counts is not a string"
+			}
 		}
 		return decodeRLEString(s)
 	}
-	l := &lexer{b: t}
-	nums, why := l.numberSpans("RLE counts", nil)
-	if why != "" {
-		return nil, why
+	if t[0] != '[' {
+		return nil, "RLE counts is not an array of numbers"
 	}
-	counts := make([]int64, len(nums))
-	for i, n := range nums {
+	// Read straight into the counts, without holding the numbers' spans.
+	var counts []int64
+	l := &lexer{b: t, i: 1}
+	for i := 0; ; i++ {
+		l.space()
+		if l.consume(']') {
+			return counts, ""
+		}
+		if i > 0 {
+			if !l.consume(',') {
+				return nil, "RLE counts is not an array of numbers"
+			}
+			l.space()
+		}
+		if i >= maxRLECounts {
+			return nil, fmt.Sprintf("RLE has more than %d counts, more than this importer reads", maxRLECounts)
+		}
+		start := l.i
+		for l.i < len(l.b) && isNumberByte(l.b[l.i]) {
+			l.i++
+		}
+		n := l.b[start:l.i]
+		if len(n) == 0 {
+			return nil, fmt.Sprintf("RLE counts[%d] is not a number", i)
+		}
 		v, ok := intOf(n)
 		if !ok {
 			return nil, fmt.Sprintf("RLE counts[%d] = %s is not an integer", i, n)
@@ -259,9 +388,8 @@ func rleCounts(raw json.RawMessage) ([]int64, string) {
 		if v < 0 {
 			return nil, fmt.Sprintf("RLE counts[%d] = %d is negative", i, v)
 		}
-		counts[i] = v
+		counts = append(counts, v)
 	}
-	return counts, ""
 }
 
 // decodeRLEString decodes pycocotools' compressed RLE string (rleFrString): each count is a
@@ -294,6 +422,9 @@ func decodeRLEString(s string) ([]int64, string) {
 		}
 		if m := len(counts); m > 2 {
 			x += counts[m-2]
+		}
+		if len(counts) >= maxRLECounts {
+			return nil, fmt.Sprintf("RLE has more than %d counts, more than this importer reads", maxRLECounts)
 		}
 		if x < 0 {
 			return nil, fmt.Sprintf("RLE counts string decodes to a negative count (%d) at count %d", x, len(counts))
@@ -331,6 +462,13 @@ type run struct{ x, y0, y1 int32 }
 // split into columns, joined into regions with union-find where they overlap in neighbouring
 // columns, and looked up by binary search while tracing.
 func traceRLE(counts []int64, h, w int) [][]int {
+	polys, _ := traceRLELimit(counts, h, w, 0)
+	return polys
+}
+
+// traceRLELimit is traceRLE that gives up (over) as soon as the polygons' labels would take
+// more than limit bytes (0: no limit), before tracing when the regions are too many.
+func traceRLELimit(counts []int64, h, w int, limit int64) (_ [][]int, over bool) {
 	var runs []run
 	var p int64
 	for i, c := range counts {
@@ -350,7 +488,7 @@ func traceRLE(counts []int64, h, w int) [][]int {
 		p += c
 	}
 	if len(runs) == 0 {
-		return nil
+		return nil, false
 	}
 	// colStart[x]..colStart[x+1] are column x's runs (runs come column by column, top down).
 	colStart := make([]int32, w+1)
@@ -391,17 +529,27 @@ func traceRLE(counts []int64, h, w int) [][]int {
 	}
 	// Each region's first pixel in row order: the smallest y0, then the smallest x.
 	comp := make([]int32, len(runs))
-	first := map[int32]int32{}
+	first := make([]int32, len(runs)) // by root: the region's first run, or -1
+	for i := range first {
+		first[i] = -1
+	}
+	var starts []int32
 	for i := range runs {
 		root := find(int32(i))
 		comp[i] = root
-		if f, ok := first[root]; !ok || runs[i].y0 < runs[f].y0 {
+		switch f := first[root]; {
+		case f < 0:
+			first[root] = int32(i)
+			starts = append(starts, root)
+		case runs[i].y0 < runs[f].y0:
 			first[root] = int32(i)
 		}
 	}
-	starts := make([]int32, 0, len(first))
-	for _, f := range first {
-		starts = append(starts, f)
+	if limit > 0 && int64(len(starts))*int64(minRegionLabel) > limit {
+		return nil, true
+	}
+	for k, root := range starts {
+		starts[k] = first[root]
 	}
 	slices.SortFunc(starts, func(a, b int32) int {
 		if runs[a].y0 != runs[b].y0 {
@@ -429,20 +577,48 @@ func traceRLE(counts []int64, h, w int) [][]int {
 		return -1
 	}
 	polys := make([][]int, 0, len(starts))
+	var size int64
 	for _, s := range starts {
 		region := comp[s]
 		in := func(x, y int) bool {
 			r := at(x, y)
 			return r >= 0 && comp[r] == region
 		}
-		polys = append(polys, traceOutline(in, int(runs[s].x), int(runs[s].y0)))
+		maxLen := -1
+		if limit > 0 {
+			maxLen = int(limit / 2) // each coordinate takes 2 bytes or more
+		}
+		p := traceOutline(in, int(runs[s].x), int(runs[s].y0), maxLen)
+		if p == nil {
+			return nil, true
+		}
+		if limit > 0 {
+			size += int64(minRegionLabel - len(`[[0,0],[0,0],[0,0],[0,0]]`) + 1)
+			for _, v := range p {
+				size += int64(digits(v)) + 2
+			}
+			if size > limit {
+				return nil, true
+			}
+		}
+		polys = append(polys, p)
 	}
-	return polys
+	return polys, false
+}
+
+// digits returns how many digits v >= 0 has.
+func digits(v int) int {
+	n := 1
+	for ; v >= 10; v /= 10 {
+		n++
+	}
+	return n
 }
 
 // traceOutline walks the outer edge of a region from the top-left corner (x0, y0) of its
-// first pixel, keeping the region on the right-hand side (y grows downwards).
-func traceOutline(in func(x, y int) bool, x0, y0 int) []int {
+// first pixel, keeping the region on the right-hand side (y grows downwards). It gives up
+// (nil) past maxLen numbers, unless maxLen is negative.
+func traceOutline(in func(x, y int) bool, x0, y0, maxLen int) []int {
 	// pixel returns the pixel whose corner is (vx, vy) in the quadrant (qx, qy), each ±1.
 	pixel := func(vx, vy, qx, qy int) (int, int) {
 		px, py := vx, vy
@@ -473,6 +649,9 @@ func traceOutline(in func(x, y int) bool, x0, y0 int) []int {
 		}
 		if ndx != dx || ndy != dy {
 			out = append(out, vx, vy)
+			if maxLen >= 0 && len(out) > maxLen {
+				return nil
+			}
 		}
 		dx, dy = ndx, ndy
 	}
