@@ -146,6 +146,27 @@ func ReadFiles(ctx context.Context, fsys fs.FS, names []string, opts Options) it
 type converter struct {
 	fsys fs.FS
 	opts Options
+
+	dirsMu sync.Mutex
+	dirs   map[string]bool // whether an images folder exists, by its path
+}
+
+// hasDir reports whether the images folder of src exists, looked up once per folder: with
+// -obs-prefix the images are often not on this machine at all, and then no file needs a
+// dozen failed lookups.
+func (c *converter) hasDir(src *imagefile.Source) bool {
+	c.dirsMu.Lock()
+	defer c.dirsMu.Unlock()
+	ok, known := c.dirs[src.Dir]
+	if !known {
+		fi, err := fs.Stat(src.FS, src.Dir)
+		ok = err == nil && fi.IsDir()
+		if c.dirs == nil {
+			c.dirs = map[string]bool{}
+		}
+		c.dirs[src.Dir] = ok
+	}
+	return ok
 }
 
 func newConverter(fsys fs.FS, opts Options) *converter {
