@@ -84,6 +84,8 @@ type file struct {
 	notes    []problem        // warnings
 	problems []problem        // reasons to reject
 	labelAt  []*etree.Element // the element each label came from
+
+	sampleBytes int // about how many bytes the labels so far add to the sample's encoding
 }
 
 // convert turns one job into a sample, or a rejection, or a fatal error.
@@ -94,10 +96,14 @@ func (c *converter) convert(j *job) result {
 	if j.xml == "" {
 		return c.convertListed(j)
 	}
-	raw, err := fs.ReadFile(c.fsys, j.xml)
+	raw, err := readFile(c.fsys, j.xml)
 	if err != nil {
 		if j.id != "" && errors.Is(err, fs.ErrNotExist) {
 			return c.convertListed(j)
+		}
+		var big *errFileTooLarge
+		if errors.As(err, &big) {
+			return result{warnings: []importers.Warning{{Pos: c.pos(j.xml), Rejected: true, Reason: err.Error()}}}
 		}
 		return result{err: &importers.Error{Pos: c.pos(j.xml), Err: err}}
 	}
@@ -228,6 +234,10 @@ func (f *file) convert(raw []byte) result {
 	if recoded {
 		f.warn(nil, "not valid UTF-8 and no encoding declared; read as GB18030 (GBK)")
 	}
+	if n := countElements(data, MaxElements); n > MaxElements {
+		f.problem(nil, fmt.Sprintf("the file has more than %d elements, the most one annotation file may have (to bound the memory a file takes); split its objects over several files", MaxElements))
+		return f.rejected()
+	}
 	doc, line, col, err := parse(data)
 	if err != nil {
 		r := f.done(nil) // the notes so far
@@ -274,6 +284,11 @@ func (f *file) convert(raw []byte) result {
 	s := &api.Sample{SampleType: api.SampleImage, Origin: f.name}
 	for i, o := range objects {
 		f.object(o, i+1, "", s)
+		if f.sampleBytes > api.MaxSampleBytes {
+			// Stop here: the rest would only make the sample larger.
+			f.problem(o, fmt.Sprintf("the labels up to this object already take about %d bytes, over the %d bytes the service takes for one sample", f.sampleBytes, api.MaxSampleBytes))
+			return f.rejected()
+		}
 	}
 
 	sz := f.size(sizeElem)
@@ -455,6 +470,7 @@ func (f *file) object(e *etree.Element, top int, parent string, s *api.Sample) {
 		label.Property.SetShape(shapes[tag(shapeElems[0])], features[0])
 		s.Labels = append(s.Labels, label)
 		f.labelAt = append(f.labelAt, e)
+		f.sampleBytes += labelBytes(&label)
 		for i, se := range shapeElems[1:] {
 			extra := api.SampleLabel{Type: api.LabelObjectDetection, Name: label.Name, Property: api.Property{
 				PropPartOf:       label.Name,
@@ -462,6 +478,7 @@ func (f *file) object(e *etree.Element, top int, parent string, s *api.Sample) {
 			}}
 			extra.Property.SetShape(shapes[tag(se)], features[i+1])
 			s.Labels = append(s.Labels, extra)
+			f.sampleBytes += labelBytes(&extra)
 			f.labelAt = append(f.labelAt, se)
 		}
 	}

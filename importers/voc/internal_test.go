@@ -80,3 +80,26 @@ func TestPlannedCountsRecords(t *testing.T) {
 	}
 	assert.Equal(t, 3, planned, "every XML file is a record: a sample or a rejection")
 }
+
+func TestBudget(t *testing.T) {
+	done := make(chan struct{})
+	b := newBudget(10)
+	assert.True(t, b.take(10, done))
+	close(done)
+	assert.False(t, b.take(1, done), "nothing free: waits, until done")
+	b.give(4)
+	assert.True(t, b.take(4, done))
+	b.overdraw(5) // a worker's image, taken without waiting
+	b.give(10)
+	assert.False(t, b.take(6, done), "the overdraft is paid first")
+	assert.True(t, b.take(5, done))
+}
+
+func TestCountElements(t *testing.T) {
+	for in, want := range map[string]int{
+		"": 0, "<a/>": 1, "<a><b>x</b></a>": 2, `<?xml version="1.0"?><!-- <c> --><a/>`: 2, "<": 0, "x<": 0,
+	} {
+		assert.Equal(t, want, countElements([]byte(in), 100), in)
+	}
+	assert.Equal(t, 3, countElements([]byte("<a/><a/><a/><a/><a/>"), 2), "stops past the limit")
+}

@@ -95,6 +95,7 @@ type result struct {
 	sample   *api.Sample
 	warnings []importers.Warning
 	err      error // fatal
+	weight   int64 // the budget the job held, given back when the result is taken
 }
 
 // Read converts the VOC dataset at path in fsys: a VOC root, a folder of *.xml files, or one
@@ -364,6 +365,10 @@ func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample,
 	tokens := make(chan struct{}, window)
 	todo := make(chan int)
 	done := make(chan struct{})
+	// Memory: each job holds its XML file's size (a larger file all of budgetBytes, so it
+	// runs alone) from before it is handed out until its result is taken.
+	mem := newBudget(budgetBytes)
+	weights := make([]int64, len(jobs))
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { // dispatcher
@@ -373,6 +378,10 @@ func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample,
 			select {
 			case tokens <- struct{}{}:
 			case <-done:
+				return
+			}
+			weights[i] = c.weight(&jobs[i])
+			if !mem.take(weights[i], done) {
 				return
 			}
 			select {
@@ -392,7 +401,14 @@ func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample,
 					return
 				default:
 				}
-				ring[i%window] <- c.convert(&jobs[i])
+				r := c.convert(&jobs[i])
+				r.weight = weights[i]
+				if r.sample != nil && len(r.sample.Data) > 0 {
+					extra := int64(len(r.sample.Data)) // an inlined image: known only now
+					mem.overdraw(extra)
+					r.weight += extra
+				}
+				ring[i%window] <- r
 			}
 		}()
 	}
@@ -413,6 +429,7 @@ func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample,
 			return
 		}
 		<-tokens
+		mem.give(r.weight)
 		if err := importers.Check(ctx, c.jobPos(&jobs[i])); err != nil {
 			yield(nil, err)
 			return
@@ -421,6 +438,19 @@ func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample,
 			return
 		}
 	}
+}
+
+// weight is the share of the memory budget a job holds: its XML file's size, at least 1
+// and at most the whole budget.
+func (c *converter) weight(j *job) int64 {
+	if j.xml == "" {
+		return 1
+	}
+	fi, err := fs.Stat(c.fsys, j.xml)
+	if err != nil {
+		return 1 // the worker reports it
+	}
+	return min(max(fi.Size(), 1), budgetBytes)
 }
 
 // deliver reports a result's warnings and yields its sample or error; it returns whether
