@@ -85,23 +85,28 @@ type file struct {
 	problems []problem        // reasons to reject
 	labelAt  []*etree.Element // the element each label came from
 
-	sampleBytes int // about how many bytes the labels so far add to the sample's encoding
+	sampleBytes int                       // about how many bytes the labels so far add to the sample's encoding
+	propFrom    map[string]*etree.Element // for object: the element each label attribute came from
 }
 
-// convert turns one job into a sample, or a rejection, or a fatal error.
-func (c *converter) convert(j *job) result {
+// convert turns one job into a sample, or a rejection, or a fatal error. admit (nil when
+// files are converted one at a time) is asked for memory before the file is read.
+func (c *converter) convert(j *job, admit func(int64) bool) result {
 	if j.note != nil {
 		return result{warnings: []importers.Warning{*j.note}}
 	}
 	if j.xml == "" {
 		return c.convertListed(j)
 	}
-	raw, err := readFile(c.fsys, j.xml)
+	raw, err := readFile(c.fsys, j.xml, admit)
+	if err == errStopped {
+		return result{}
+	}
 	if err != nil {
 		if j.id != "" && errors.Is(err, fs.ErrNotExist) {
 			return c.convertListed(j)
 		}
-		var big *errFileTooLarge
+		var big *errNotRead
 		if errors.As(err, &big) {
 			return result{warnings: []importers.Warning{{Pos: c.pos(j.xml), Rejected: true, Reason: err.Error()}}}
 		}
@@ -308,7 +313,7 @@ func (f *file) convert(raw []byte) result {
 			f.warnAt(sizeElem, "size", fmt.Sprintf("%s, and the image's size cannot be read from its header (%v); the sample has no @modelarts:size", sz.why, err))
 		}
 	} else if !sz.ok && len(s.Labels) > 0 {
-		f.problemAt(sizeElem, "size", fmt.Sprintf("%s, and the image is not in the images folder to read it from (looked for %s); an object-detection sample needs its size", sz.why, quoteList(img.tried)))
+		f.problemAt(sizeElem, "size", fmt.Sprintf("%s, and the image is not in the images folder to read it from (looked for %s); an object-detection sample needs its size", sz.why, quoteList(img.tried())))
 	}
 	if sz.ok {
 		s.Metadata = api.Metadata{}
@@ -402,8 +407,13 @@ func (f *file) object(e *etree.Element, top int, parent string, s *api.Sample) {
 		confElem   *etree.Element
 		userProps  []*etree.Element
 		bad        = len(f.problems)
-		from       = map[string]*etree.Element{} // the element each property key came from
+		from       = f.propFrom // the element each property key came from
 	)
+	if from == nil {
+		from = map[string]*etree.Element{}
+		f.propFrom = from
+	}
+	clear(from) // one map for every label of the file: parts come after their parent's keys
 	for _, t := range e.Child {
 		ce, ok := t.(*etree.Element)
 		if !ok {
@@ -738,7 +748,7 @@ type image struct {
 	rel   string   // relative to the images folder
 	name  string   // the sample's name
 	local bool     // the file is in the images folder
-	tried []string // where it was looked for
+	tried func() []string // where it was looked for
 	ok    bool
 }
 
@@ -790,21 +800,30 @@ func (f *file) image(filename, pathElem *etree.Element) image {
 	for _, ext := range imageExts {
 		cands = append(cands, cand{stem + ext, "the XML file's own name"})
 	}
-	seen := make(map[string]bool, len(cands))
+	// tried lists where the image was looked for, for messages.
+	tried := func() []string {
+		var out []string
+		for _, c := range cands {
+			t := img.src.Path(c.rel)
+			if stem, ok := strings.CutSuffix(t, path.Ext(t)); ok && c.rel != fnRel && slices.Contains(imageExts, path.Ext(t)) {
+				t = stem + anyImageExt // one entry for the extensions tried
+			}
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+		return out
+	}
+	img.tried = tried
 	local := f.c.hasDir(img.src) // no images folder here: nothing to look up (-obs-prefix)
-	for _, c := range cands {
-		if seen[c.rel] {
+	for i, c := range cands {
+		if !local {
+			break
+		}
+		if slices.ContainsFunc(cands[:i], func(p cand) bool { return p.rel == c.rel }) {
 			continue
 		}
-		seen[c.rel] = true
-		tried := img.src.Path(c.rel)
-		if stem, ok := strings.CutSuffix(tried, path.Ext(tried)); ok && c.rel != fnRel && slices.Contains(imageExts, path.Ext(tried)) {
-			tried = stem + anyImageExt // one entry for the extensions tried
-		}
-		if len(img.tried) == 0 || img.tried[len(img.tried)-1] != tried {
-			img.tried = append(img.tried, tried)
-		}
-		if local && exists(img.src, c.rel) {
+		if exists(img.src, c.rel) {
 			img.rel, img.name, img.local, img.ok = c.rel, c.rel, true, true
 			if fn != "" && c.how != "" {
 				f.warnAt(filename, "filename", fmt.Sprintf("<filename> names %q, which is not in the images folder; the image found through %s, %q, is used and names the sample", fn, c.how, img.src.Path(c.rel)))
@@ -816,7 +835,7 @@ func (f *file) image(filename, pathElem *etree.Element) image {
 	case fn == "" && pathErr != "":
 		f.problemAt(pathElem, "path", pathErr+" (and there is no <filename>)")
 	case img.src.OBSPrefix == "" && len(cands) > 0:
-		f.problemAt(filename, "filename", fmt.Sprintf("image file not found (looked for %s); the image's bytes are needed unless -obs-prefix is given", quoteList(img.tried)))
+		f.problemAt(filename, "filename", fmt.Sprintf("image file not found (looked for %s); the image's bytes are needed unless -obs-prefix is given", quoteList(tried())))
 	case img.src.OBSPrefix == "" || len(cands) == 0:
 		f.problem(nil, "no <filename> and no image to go with this file")
 	case fn != "":
@@ -829,7 +848,7 @@ func (f *file) image(filename, pathElem *etree.Element) image {
 		if text(pathElem) != "" && pathErr == "" {
 			img.rel, img.name, img.ok = cands[0].rel, cands[0].rel, true
 		} else {
-			f.problem(nil, fmt.Sprintf("no <filename>, and no image named like this file in the images folder (looked for %s)", quoteList(img.tried)))
+			f.problem(nil, fmt.Sprintf("no <filename>, and no image named like this file in the images folder (looked for %s)", quoteList(tried())))
 		}
 	}
 	return img

@@ -83,16 +83,16 @@ func TestPlannedCountsRecords(t *testing.T) {
 
 func TestBudget(t *testing.T) {
 	done := make(chan struct{})
+	close(done) // take returns false instead of waiting
 	b := newBudget(10)
-	assert.True(t, b.take(10, done))
-	close(done)
-	assert.False(t, b.take(1, done), "nothing free: waits, until done")
-	b.give(4)
-	assert.True(t, b.take(4, done))
-	b.overdraw(5) // a worker's image, taken without waiting
-	b.give(10)
-	assert.False(t, b.take(6, done), "the overdraft is paid first")
-	assert.True(t, b.take(5, done))
+	assert.True(t, b.take(1, 6, done), "fits")
+	assert.False(t, b.take(2, 6, done), "does not fit, and job 2 is not the head: waits")
+	assert.True(t, b.take(0, 100, done), "the head goes ahead whatever it needs")
+	b.give(100) // job 0's result taken: job 1 is the head
+	assert.False(t, b.take(2, 5, done), "4 free")
+	assert.True(t, b.take(1, 50, done), "the head")
+	b.give(56) // job 1 gave back its 6 and 50
+	assert.True(t, b.take(2, 10, done), "all free again")
 }
 
 func TestCountElements(t *testing.T) {

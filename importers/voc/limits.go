@@ -2,6 +2,7 @@ package voc
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -27,10 +28,16 @@ const (
 	budgetBytes = 2 << 20
 )
 
-// errFileTooLarge rejects a file over MaxFileBytes.
-type errFileTooLarge struct{ size int64 }
+// errNotRead rejects a file over MaxFileBytes, or one that is not a regular file.
+type errNotRead struct {
+	size       int64
+	notRegular fs.FileMode
+}
 
-func (e *errFileTooLarge) Error() string {
+func (e *errNotRead) Error() string {
+	if e.notRegular != 0 {
+		return fmt.Sprintf("not a regular file (%v); not read", e.notRegular)
+	}
 	at := "over"
 	if e.size > 0 {
 		at = fmt.Sprintf("%d bytes,", e.size)
@@ -38,28 +45,57 @@ func (e *errFileTooLarge) Error() string {
 	return fmt.Sprintf("the file is %s more than the %d bytes one annotation file may have (to bound the memory a file takes); split its objects over several files", at, MaxFileBytes)
 }
 
-// readFile reads name, at most MaxFileBytes of it, whatever its stat size says.
-func readFile(fsys fs.FS, name string) ([]byte, error) {
+// errStopped ends a read whose worker was stopped while it waited for memory.
+var errStopped = errors.New("stopped")
+
+// readFile reads name, at most MaxFileBytes of it, whatever its stat size says. Only regular
+// files are read: a FIFO or a device named *.xml would block or never end. admit, when set, is
+// asked for the bytes the file will hold (its size, then whatever it turns out to hold
+// beyond that) before they are read; it returns false when the read must stop.
+func readFile(fsys fs.FS, name string, admit func(n int64) bool) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	var size int64
-	if fi, err := f.Stat(); err == nil {
-		size = fi.Size()
-		if fi.Mode().IsRegular() && size > MaxFileBytes {
-			return nil, &errFileTooLarge{size}
-		}
-	}
-	buf := bytes.NewBuffer(make([]byte, 0, min(max(size, 512)+1, MaxFileBytes+1)))
-	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileBytes+1)); err != nil {
+	fi, err := f.Stat()
+	if err != nil {
 		return nil, err
 	}
-	if buf.Len() > MaxFileBytes {
-		return nil, &errFileTooLarge{}
+	if !fi.Mode().IsRegular() {
+		return nil, &errNotRead{notRegular: fi.Mode().Type()}
 	}
-	return buf.Bytes(), nil
+	size := fi.Size()
+	if size > MaxFileBytes {
+		return nil, &errNotRead{size: size}
+	}
+	if admit != nil && !admit(max(size, 1)) {
+		return nil, errStopped
+	}
+	// One read of the stat size (+1 to see the end), growing only if the file was longer.
+	buf := make([]byte, 0, max(size, 512)+1)
+	for {
+		if admit != nil && int64(len(buf)) > size {
+			if !admit(int64(len(buf)) - size) { // the stat size understated it
+				return nil, errStopped
+			}
+			size = int64(len(buf))
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if len(buf) > MaxFileBytes {
+			return nil, &errNotRead{}
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
 }
 
 // countElements counts the start tags in data ('<' not followed by '/', '!' or '?'), up to
@@ -107,49 +143,47 @@ func labelBytes(l *api.SampleLabel) int {
 	return n
 }
 
-// budget is a count of bytes that may be in flight. The dispatcher takes a file's share
-// before handing it out, in the files' order, and the consumer gives it back when it takes
-// the file's result, so waiting never deadlocks: every earlier file completes without it.
+// budget is a count of bytes of XML that may be in flight: read, parsed, or converted and
+// waiting to be taken. A worker takes a file's share once it knows the file's size and the
+// consumer gives it back when it takes the file's result, in the files' order. A worker whose
+// file does not fit waits — except for the file the consumer is waiting for (the head),
+// which always goes ahead, overdrawing if need be: the shares held by later files come back
+// only after the head's result is taken, so waiting there would never end.
 type budget struct {
-	mu    sync.Mutex
-	free  int64
-	freed chan struct{} // signalled when bytes are given back (one waiter: the dispatcher)
+	mu      sync.Mutex
+	free    int64
+	next    int           // the job whose result the consumer takes next
+	changed chan struct{} // closed (and replaced) whenever free or next changes
 }
 
-func newBudget(n int64) *budget { return &budget{free: n, freed: make(chan struct{}, 1)} }
+func newBudget(n int64) *budget { return &budget{free: n, changed: make(chan struct{})} }
 
-// take waits until n bytes are free and takes them; it returns false when done closes.
-func (b *budget) take(n int64, done <-chan struct{}) bool {
+// take takes n bytes for job i, waiting until they are free or job i is the head; it
+// returns false when done closes first.
+func (b *budget) take(i int, n int64, done <-chan struct{}) bool {
 	for {
 		b.mu.Lock()
-		if b.free >= n {
+		if b.free >= n || b.next >= i {
 			b.free -= n
 			b.mu.Unlock()
 			return true
 		}
+		ch := b.changed
 		b.mu.Unlock()
 		select {
-		case <-b.freed:
+		case <-ch:
 		case <-done:
 			return false
 		}
 	}
 }
 
-// overdraw takes n bytes without waiting (a worker's inlined image, known only once it is
-// read): the dispatcher then waits longer before it hands out the next file.
-func (b *budget) overdraw(n int64) {
-	b.mu.Lock()
-	b.free -= n
-	b.mu.Unlock()
-}
-
+// give returns job next's n bytes as the consumer takes its result.
 func (b *budget) give(n int64) {
 	b.mu.Lock()
 	b.free += n
+	b.next++
+	close(b.changed)
+	b.changed = make(chan struct{})
 	b.mu.Unlock()
-	select {
-	case b.freed <- struct{}{}:
-	default:
-	}
 }

@@ -117,3 +117,19 @@ func TestLargeFilesInParallel(t *testing.T) {
 		assert.Equal(t, fmt.Sprintf("%d.jpg", i), s.Name)
 	}
 }
+
+// An annotation "file" that is a FIFO or a device is rejected without being read (reading
+// would block, or never end).
+func TestNotRegularFile(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a.xml": {Data: []byte(fmt.Sprintf(annHead, "a") + "</annotation>")},
+		"b.xml": {Data: []byte("<annotation/>"), Mode: fs.ModeNamedPipe},
+	}
+	r := importertest.Read(t, context.Background(), opener(fsys, ".", voc.Options{OBSPrefix: obs}))
+	require.NoError(t, r.Err)
+	assert.Len(t, r.Samples, 1)
+	require.Len(t, r.Warnings, 1)
+	assert.True(t, r.Warnings[0].Rejected)
+	assert.Equal(t, "b.xml", r.Warnings[0].Pos.File)
+	assert.Contains(t, r.Warnings[0].Reason, "not a regular file")
+}

@@ -8,8 +8,11 @@
 // a deterministic order: sorted by name, or in the order of the ImageSets list.
 //
 // A file that cannot become a valid sample (malformed XML, a shape with missing or
-// non-numeric coordinates, a missing image when the bytes must be inlined, ...) is reported
-// to Options.Warn as a rejected Warning with its position, and the other files still convert.
+// non-numeric coordinates, a repeated single-valued element, a missing image when the bytes
+// must be inlined, ...) is reported to Options.Warn as a rejected Warning with its position,
+// and the other files still convert. The memory one file may take is bounded (MaxFileBytes,
+// MaxElements, the service's per-sample limit; see limits.go), and so is the XML the parallel
+// workers hold at once.
 package voc
 
 import (
@@ -54,7 +57,8 @@ type Options struct {
 
 	// OBSPrefix (obs://bucket/dir/), when set, makes each sample point at OBSPrefix + the
 	// image's path relative to the images folder instead of inlining the image's bytes. The
-	// local image, when present, is still used for what the XML lacks (its size).
+	// local image, when present, is still looked up (the image found names the sample, as
+	// inline) and used for what the XML lacks (its size).
 	OBSPrefix string
 
 	// Round rounds every coordinate and radius to the nearest integer (halves away from
@@ -348,7 +352,7 @@ func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample,
 				yield(nil, err)
 				return
 			}
-			if !c.deliver(c.convert(&jobs[i]), yield) {
+			if !c.deliver(c.convert(&jobs[i], nil), yield) {
 				return
 			}
 		}
@@ -365,10 +369,9 @@ func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample,
 	tokens := make(chan struct{}, window)
 	todo := make(chan int)
 	done := make(chan struct{})
-	// Memory: each job holds its XML file's size (a larger file all of budgetBytes, so it
-	// runs alone) from before it is handed out until its result is taken.
+	// Memory: each job holds its XML file's size, and its inlined image's, from before they
+	// are read until its result is taken (see budget).
 	mem := newBudget(budgetBytes)
-	weights := make([]int64, len(jobs))
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { // dispatcher
@@ -378,10 +381,6 @@ func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample,
 			select {
 			case tokens <- struct{}{}:
 			case <-done:
-				return
-			}
-			weights[i] = c.weight(&jobs[i])
-			if !mem.take(weights[i], done) {
 				return
 			}
 			select {
@@ -401,13 +400,19 @@ func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample,
 					return
 				default:
 				}
-				r := c.convert(&jobs[i])
-				r.weight = weights[i]
-				if r.sample != nil && len(r.sample.Data) > 0 {
-					extra := int64(len(r.sample.Data)) // an inlined image: known only now
-					mem.overdraw(extra)
-					r.weight += extra
+				var held int64
+				admit := func(n int64) bool {
+					if !mem.take(i, n, done) {
+						return false
+					}
+					held += n
+					return true
 				}
+				r := c.convert(&jobs[i], admit)
+				if r.sample != nil && len(r.sample.Data) > 0 {
+					admit(int64(len(r.sample.Data))) // an inlined image: known only now
+				}
+				r.weight = held
 				ring[i%window] <- r
 			}
 		}()
@@ -438,19 +443,6 @@ func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample,
 			return
 		}
 	}
-}
-
-// weight is the share of the memory budget a job holds: its XML file's size, at least 1
-// and at most the whole budget.
-func (c *converter) weight(j *job) int64 {
-	if j.xml == "" {
-		return 1
-	}
-	fi, err := fs.Stat(c.fsys, j.xml)
-	if err != nil {
-		return 1 // the worker reports it
-	}
-	return min(max(fi.Size(), 1), budgetBytes)
 }
 
 // deliver reports a result's warnings and yields its sample or error; it returns whether
