@@ -745,9 +745,9 @@ const anyImageExt = ".{jpg,jpeg,png,bmp}"
 // image is where a sample's image is.
 type image struct {
 	src   *imagefile.Source
-	rel   string   // relative to the images folder
-	name  string   // the sample's name
-	local bool     // the file is in the images folder
+	rel   string          // relative to the images folder
+	name  string          // the sample's name
+	local bool            // the file is in the images folder
 	tried func() []string // where it was looked for
 	ok    bool
 }
