@@ -14,7 +14,7 @@ import (
 // What one annotation file may cost. etree builds the whole document before a single label
 // is made, at about 150-200 bytes per element and 20-45 times the file's size in peak RSS,
 // and the sample then holds about 1 KB per label: a file with a million objects (226 MB)
-// took 2.97 GB. These bounds keep one file under about 150 MiB (bench/memory/voc.sh), and
+// took 2.97 GB. These bounds keep a run under about 165 MiB (bench/memory/voc.sh), and
 // the budget keeps the parallel workers from holding several such files at once, so that no
 // input makes `convert voc` pass 256 MiB. Real VOC files are a few KB; the densest public
 // sets (crowds, shelves) stay under a few hundred KB and a few thousand objects.
