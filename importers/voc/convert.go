@@ -47,6 +47,7 @@ type problem struct {
 	elem   *etree.Element
 	where  string
 	reason string
+	first  *etree.Element // for a repeated element: its first occurrence, named in the message
 }
 
 // pathOf names an element by its path below <annotation>: "object[2]/part[1]/bndbox/xmin".
@@ -83,20 +84,31 @@ type file struct {
 	notes    []problem        // warnings
 	problems []problem        // reasons to reject
 	labelAt  []*etree.Element // the element each label came from
+
+	sampleBytes int                       // about how many bytes the labels so far add to the sample's encoding
+	propFrom    map[string]*etree.Element // for object: the element each label attribute came from
 }
 
-// convert turns one job into a sample, or a rejection, or a fatal error.
-func (c *converter) convert(j *job) result {
+// convert turns one job into a sample, or a rejection, or a fatal error. admit (nil when
+// files are converted one at a time) is asked for memory before the file is read.
+func (c *converter) convert(j *job, admit func(int64) bool) result {
 	if j.note != nil {
 		return result{warnings: []importers.Warning{*j.note}}
 	}
 	if j.xml == "" {
 		return c.convertListed(j)
 	}
-	raw, err := fs.ReadFile(c.fsys, j.xml)
+	raw, err := readFile(c.fsys, j.xml, admit)
+	if err == errStopped {
+		return result{}
+	}
 	if err != nil {
 		if j.id != "" && errors.Is(err, fs.ErrNotExist) {
 			return c.convertListed(j)
+		}
+		var big *errNotRead
+		if errors.As(err, &big) {
+			return result{warnings: []importers.Warning{{Pos: c.pos(j.xml), Rejected: true, Reason: err.Error()}}}
 		}
 		return result{err: &importers.Error{Pos: c.pos(j.xml), Err: err}}
 	}
@@ -117,14 +129,39 @@ func (f *file) problem(e *etree.Element, reason string) {
 	f.problems = append(f.problems, problem{elem: e, reason: reason})
 }
 
+// repeated rejects the file for a second e of a single-valued element first: VOC gives
+// each of them once, and keeping either one would drop the other silently.
+func (f *file) repeated(first, e *etree.Element, what string) {
+	f.problems = append(f.problems, problem{elem: e, reason: what + " is given twice", first: first})
+}
+
+// only returns e's child element with the given (lower-case) tag, rejecting the file when
+// there are several.
+func (f *file) only(e *etree.Element, name string) *etree.Element {
+	var found *etree.Element
+	for _, t := range e.Child {
+		ce, ok := t.(*etree.Element)
+		if !ok || tag(ce) != name {
+			continue
+		}
+		if found != nil {
+			f.repeated(found, ce, "<"+ce.Tag+">")
+			continue
+		}
+		found = ce
+	}
+	return found
+}
+
 // problemAt records a problem with an element that may be missing (e nil), naming it where.
 func (f *file) problemAt(e *etree.Element, where, reason string) {
 	f.problems = append(f.problems, problem{elem: e, where: where, reason: reason})
 }
 
 // positions works out where the warnings' and problems' elements are, in one pass over the
-// file, and returns a function giving a problem's position.
-func (f *file) positions() func(problem) importers.Position {
+// file, and returns a function giving a problem's position and its reason (which, for a
+// repeated element, names the first one's line).
+func (f *file) positions() func(problem) (importers.Position, string) {
 	var at map[*etree.Element][2]int
 	if f.doc != nil {
 		var elems []*etree.Element
@@ -132,11 +169,18 @@ func (f *file) positions() func(problem) importers.Position {
 			elems = append(elems, p.elem)
 		}
 		for _, p := range f.problems {
-			elems = append(elems, p.elem)
+			elems = append(elems, p.elem, p.first)
 		}
 		at = locate(f.data, f.doc, elems)
 	}
-	return func(p problem) importers.Position {
+	return func(p problem) (importers.Position, string) {
+		reason := p.reason
+		if p.first != nil {
+			// The position is the second occurrence's; the reason names the first's.
+			if lc, ok := at[p.first]; ok {
+				reason += fmt.Sprintf(" (first on line %d)", lc[0])
+			}
+		}
 		ps := importers.Position{File: f.name, Element: p.where}
 		if p.elem != nil && p.where == "" {
 			ps.Element = pathOf(p.elem)
@@ -144,7 +188,7 @@ func (f *file) positions() func(problem) importers.Position {
 		if lc, ok := at[p.elem]; ok && p.elem != nil {
 			ps.Line, ps.Column = lc[0], lc[1]
 		}
-		return ps
+		return ps, reason
 	}
 }
 
@@ -158,18 +202,18 @@ func (f *file) done(s *api.Sample) result {
 	}
 	pos := f.positions()
 	for _, n := range f.notes {
-		r.warnings = append(r.warnings, importers.Warning{Pos: pos(n), Reason: n.reason})
+		ps, reason := pos(n)
+		r.warnings = append(r.warnings, importers.Warning{Pos: ps, Reason: reason})
 	}
 	if len(f.problems) == 0 {
 		r.sample = s
 		return r
 	}
-	first := f.problems[0]
-	reason := first.reason
+	firstPos, reason := pos(f.problems[0])
 	if len(f.problems) > 1 {
 		var more []string
 		for _, p := range f.problems[1:] {
-			ps := pos(p)
+			ps, why := pos(p)
 			var at []string
 			if ps.Line > 0 {
 				at = append(at, fmt.Sprintf("%d:%d", ps.Line, ps.Column))
@@ -177,11 +221,11 @@ func (f *file) done(s *api.Sample) result {
 			if ps.Element != "" {
 				at = append(at, ps.Element)
 			}
-			more = append(more, strings.Join(append(at, p.reason), " "))
+			more = append(more, strings.Join(append(at, why), " "))
 		}
 		reason += fmt.Sprintf("; and %d more: %s", len(more), strings.Join(more, "; "))
 	}
-	r.warnings = append(r.warnings, importers.Warning{Pos: pos(first), Rejected: true, Reason: reason})
+	r.warnings = append(r.warnings, importers.Warning{Pos: firstPos, Rejected: true, Reason: reason})
 	return r
 }
 
@@ -194,6 +238,10 @@ func (f *file) convert(raw []byte) result {
 	f.data = data
 	if recoded {
 		f.warn(nil, "not valid UTF-8 and no encoding declared; read as GB18030 (GBK)")
+	}
+	if n := countElements(data, MaxElements); n > MaxElements {
+		f.problem(nil, fmt.Sprintf("the file has more than %d elements, the most one annotation file may have (to bound the memory a file takes); split its objects over several files", MaxElements))
+		return f.rejected()
 	}
 	doc, line, col, err := parse(data)
 	if err != nil {
@@ -228,17 +276,11 @@ func (f *file) convert(raw []byte) result {
 		}
 		switch tag(e) {
 		case "filename":
-			if filename == nil {
-				filename = e
-			}
+			once(f, &filename, e)
 		case "path":
-			if pathText == nil {
-				pathText = e
-			}
+			once(f, &pathText, e)
 		case "size":
-			if sizeElem == nil {
-				sizeElem = e
-			}
+			once(f, &sizeElem, e)
 		case "object":
 			objects = append(objects, e)
 		}
@@ -247,10 +289,15 @@ func (f *file) convert(raw []byte) result {
 	s := &api.Sample{SampleType: api.SampleImage, Origin: f.name}
 	for i, o := range objects {
 		f.object(o, i+1, "", s)
+		if f.sampleBytes > api.MaxSampleBytes {
+			// Stop here: the rest would only make the sample larger.
+			f.problem(o, fmt.Sprintf("the labels up to this object already take about %d bytes, over the %d bytes the service takes for one sample", f.sampleBytes, api.MaxSampleBytes))
+			return f.rejected()
+		}
 	}
 
 	sz := f.size(sizeElem)
-	img := f.image(filename, pathText, !sz.ok)
+	img := f.image(filename, pathText)
 	if !img.ok {
 		return f.rejected()
 	}
@@ -266,7 +313,7 @@ func (f *file) convert(raw []byte) result {
 			f.warnAt(sizeElem, "size", fmt.Sprintf("%s, and the image's size cannot be read from its header (%v); the sample has no @modelarts:size", sz.why, err))
 		}
 	} else if !sz.ok && len(s.Labels) > 0 {
-		f.problemAt(sizeElem, "size", fmt.Sprintf("%s, and the image is not in the images folder to read it from (looked for %s); an object-detection sample needs its size", sz.why, quoteList(img.tried)))
+		f.problemAt(sizeElem, "size", fmt.Sprintf("%s, and the image is not in the images folder to read it from (looked for %s); an object-detection sample needs its size", sz.why, quoteList(img.tried())))
 	}
 	if sz.ok {
 		s.Metadata = api.Metadata{}
@@ -287,6 +334,16 @@ func (f *file) convert(raw []byte) result {
 		return f.rejected()
 	}
 	return f.done(s)
+}
+
+// once keeps e in *slot, or rejects the file when *slot already holds an element of that
+// single-valued kind.
+func once(f *file, slot **etree.Element, e *etree.Element) {
+	if *slot != nil {
+		f.repeated(*slot, e, "<"+e.Tag+">")
+		return
+	}
+	*slot = e
 }
 
 // validate turns what api.ValidateSample finds into problems at the labels' elements.
@@ -348,9 +405,16 @@ func (f *file) object(e *etree.Element, top int, parent string, s *api.Sample) {
 		nameElem   *etree.Element
 		shapeElems []*etree.Element
 		parts      []*etree.Element
+		confElem   *etree.Element
 		userProps  []*etree.Element
 		bad        = len(f.problems)
+		from       = f.propFrom // the element each property key came from
 	)
+	if from == nil {
+		from = map[string]*etree.Element{}
+		f.propFrom = from
+	}
+	clear(from) // one map for every label of the file: parts come after their parent's keys
 	for _, t := range e.Child {
 		ce, ok := t.(*etree.Element)
 		if !ok {
@@ -358,12 +422,14 @@ func (f *file) object(e *etree.Element, top int, parent string, s *api.Sample) {
 		}
 		switch tg := tag(ce); tg {
 		case "name":
-			if nameElem == nil {
-				nameElem = ce
-			}
+			once(f, &nameElem, ce)
 		case PropPose, PropTruncated, PropOccluded, PropDifficult:
-			label.Property[tg] = text(ce)
+			f.setProp(label.Property, from, tg, text(ce), ce)
 		case "confidence":
+			once(f, &confElem, ce)
+			if confElem != ce || text(ce) == "" { // a repeat, or empty: no score
+				continue
+			}
 			n, err := number(text(ce))
 			if err != nil {
 				f.problem(ce, fmt.Sprintf("%q is not a number", text(ce)))
@@ -374,7 +440,7 @@ func (f *file) object(e *etree.Element, top int, parent string, s *api.Sample) {
 			userProps = append(userProps, ce)
 		case "actions":
 			for _, a := range ce.ChildElements() {
-				label.Property[PropActionPrefix+a.Tag] = text(a)
+				f.setProp(label.Property, from, PropActionPrefix+a.Tag, text(a), a)
 			}
 		case "part":
 			parts = append(parts, ce)
@@ -388,11 +454,11 @@ func (f *file) object(e *etree.Element, top int, parent string, s *api.Sample) {
 				continue
 			}
 			// Any other simple element is kept as a label attribute of the same name.
-			f.setProp(label.Property, ce.Tag, text(ce), ce)
+			f.setProp(label.Property, from, ce.Tag, text(ce), ce)
 		}
 	}
 	for _, p := range userProps {
-		f.properties(p, label.Property)
+		f.properties(p, label.Property, from)
 	}
 	label.Name = text(nameElem)
 	if label.Name == "" {
@@ -415,6 +481,7 @@ func (f *file) object(e *etree.Element, top int, parent string, s *api.Sample) {
 		label.Property.SetShape(shapes[tag(shapeElems[0])], features[0])
 		s.Labels = append(s.Labels, label)
 		f.labelAt = append(f.labelAt, e)
+		f.sampleBytes += labelBytes(&label)
 		for i, se := range shapeElems[1:] {
 			extra := api.SampleLabel{Type: api.LabelObjectDetection, Name: label.Name, Property: api.Property{
 				PropPartOf:       label.Name,
@@ -422,6 +489,7 @@ func (f *file) object(e *etree.Element, top int, parent string, s *api.Sample) {
 			}}
 			extra.Property.SetShape(shapes[tag(se)], features[i+1])
 			s.Labels = append(s.Labels, extra)
+			f.sampleBytes += labelBytes(&extra)
 			f.labelAt = append(f.labelAt, se)
 		}
 	}
@@ -433,15 +501,15 @@ func (f *file) object(e *etree.Element, top int, parent string, s *api.Sample) {
 // properties copies label attributes: ModelArts' <properties><color>yellow</color>
 // </properties> and <property><key>k</key><value>v</value></property>, and CVAT's
 // <attributes><attribute><name>k</name><value>v</value></attribute></attributes>.
-func (f *file) properties(e *etree.Element, prop api.Property) {
+func (f *file) properties(e *etree.Element, prop api.Property, from map[string]*etree.Element) {
 	for _, ce := range e.ChildElements() {
 		if !hasElements(ce) {
-			f.setProp(prop, ce.Tag, text(ce), ce)
+			f.setProp(prop, from, ce.Tag, text(ce), ce)
 			continue
 		}
-		k := child(ce, "key")
+		k := f.only(ce, "key")
 		if k == nil {
-			k = child(ce, "name")
+			k = f.only(ce, "name")
 		}
 		if k == nil {
 			f.warn(ce, fmt.Sprintf("<%s> has nested elements but no <key> or <name>; not carried", ce.Tag))
@@ -452,13 +520,24 @@ func (f *file) properties(e *etree.Element, prop api.Property) {
 			f.warn(ce, "an attribute with an empty key; not carried")
 			continue
 		}
-		f.setProp(prop, key, text(child(ce, "value")), ce)
+		f.setProp(prop, from, key, text(f.only(ce, "value")), ce)
 	}
 }
 
-func (f *file) setProp(prop api.Property, key, value string, e *etree.Element) {
+// setProp sets a label attribute from element e. A key given twice for one label (two
+// <pose>, or <color> twice in <properties>) rejects the file, naming both; an empty element
+// (<pose/>, CVAT's empty <value/>) says nothing and is left out.
+func (f *file) setProp(prop api.Property, from map[string]*etree.Element, key, value string, e *etree.Element) {
 	if key == api.PropShape || key == api.PropFeature {
 		f.warn(e, fmt.Sprintf("the attribute %q is reserved for the label's shape; not carried", key))
+		return
+	}
+	if first, dup := from[key]; dup {
+		f.repeated(first, e, fmt.Sprintf("the attribute %q", key))
+		return
+	}
+	from[key] = e
+	if value == "" {
 		return
 	}
 	prop[key] = value
@@ -466,7 +545,7 @@ func (f *file) setProp(prop api.Property, key, value string, e *etree.Element) {
 
 // coord reads a coordinate (or, with length, a radius) from e's child element name.
 func (f *file) coord(e *etree.Element, name string, length bool) (json.Number, bool) {
-	ce := child(e, name)
+	ce := f.only(e, name)
 	if ce == nil {
 		f.problem(e, fmt.Sprintf("no <%s>: a missing coordinate", name))
 		return "", false
@@ -556,7 +635,7 @@ func (f *file) points(e *etree.Element) api.Feature {
 			slot = &p.y
 		}
 		if *slot != nil {
-			f.problem(ce, fmt.Sprintf("<%s> appears twice", ce.Tag))
+			f.repeated(*slot, ce, "<"+ce.Tag+">")
 			continue
 		}
 		*slot = ce
@@ -612,7 +691,7 @@ func (f *file) size(e *etree.Element) size {
 		return size{why: "no <size>"}
 	}
 	dim := func(name string) (int, string) {
-		ce := child(e, name)
+		ce := f.only(e, name)
 		if ce == nil {
 			return 0, fmt.Sprintf("no <size><%s>", name)
 		}
@@ -639,7 +718,7 @@ func (f *file) size(e *etree.Element) size {
 		return size{why: why}
 	}
 	d := 0
-	if ce := child(e, "depth"); ce != nil && text(ce) != "" {
+	if ce := f.only(e, "depth"); ce != nil && text(ce) != "" {
 		if n, ok := dimension(text(ce)); ok {
 			d = n
 		} else {
@@ -667,41 +746,41 @@ const anyImageExt = ".{jpg,jpeg,png,bmp}"
 // image is where a sample's image is.
 type image struct {
 	src   *imagefile.Source
-	rel   string   // relative to the images folder
-	name  string   // the sample's name
-	local bool     // the file is in the images folder
-	tried []string // where it was looked for
+	rel   string          // relative to the images folder
+	name  string          // the sample's name
+	local bool            // the file is in the images folder
+	tried func() []string // where it was looked for
 	ok    bool
 }
 
-// image finds the file a VOC file annotates. The candidates, in order: <filename> as written
-// (and, when it has no extension, with .jpg, .jpeg, .png or .bmp added); then <path> — only
-// its base name when it is absolute (labelImg writes the annotator's absolute path into
-// every file), else as a path in the images folder; then the XML file's own name with an
-// image extension. With -obs-prefix, a <filename> with an extension is trusted without
-// looking at the disk, unless the size must be read from the image.
-func (f *file) image(filename, pathElem *etree.Element, needLocal bool) image {
+// image finds the file a VOC file annotates. The candidates, in order: <filename> (and,
+// when it has no extension, with .jpg, .jpeg, .png or .bmp added); then <path> — only its
+// base name when it is absolute (labelImg writes the annotator's absolute path into every
+// file), else as a path in the images folder; then the XML file's own name with an image
+// extension. The sample is named after the image found, in both modes (inline and
+// -obs-prefix), with a warning when that is not the image <filename> names; with
+// -obs-prefix and no local image, after <filename>. Names are cleaned (Confine): "./a.jpg",
+// "x/../a.jpg" and "a.jpg/" all name a.jpg.
+func (f *file) image(filename, pathElem *etree.Element) image {
 	img := image{src: &f.j.images}
 	type cand struct {
-		rel       string
-		asWritten bool
+		rel string
+		how string // how the candidate came: "" for <filename> (with an added extension too)
 	}
 	var cands []cand
 	fn := text(filename)
+	fnRel := ""
 	if fn != "" {
 		rel, err := imagefile.Confine(fn)
 		if err != nil {
 			f.problemAt(filename, "filename", fmt.Sprintf("%q points outside the images folder (a file name in <filename> must be relative, without ../)", fn))
 			return img
 		}
-		if img.src.OBSPrefix != "" && !needLocal && hasImageExt(rel) {
-			img.rel, img.name, img.ok = rel, fn, true
-			return img
-		}
-		cands = append(cands, cand{rel, true})
+		fnRel = rel
+		cands = append(cands, cand{rel, ""})
 		if !hasImageExt(rel) {
 			for _, ext := range imageExts {
-				cands = append(cands, cand{rel + ext, false})
+				cands = append(cands, cand{rel + ext, ""})
 			}
 		}
 	}
@@ -709,10 +788,10 @@ func (f *file) image(filename, pathElem *etree.Element, needLocal bool) image {
 	if p := strings.ReplaceAll(text(pathElem), `\`, "/"); p != "" {
 		if strings.HasPrefix(p, "/") || len(p) >= 2 && p[1] == ':' {
 			if base := path.Base(p); base != "/" && base != "." && base != ".." {
-				cands = append(cands, cand{base, false})
+				cands = append(cands, cand{base, "the base name of <path>"})
 			}
 		} else if rel, err := imagefile.Confine(p); err == nil {
-			cands = append(cands, cand{rel, false})
+			cands = append(cands, cand{rel, "<path>"})
 		} else {
 			pathErr = fmt.Sprintf("%q points outside the images folder", text(pathElem))
 		}
@@ -720,26 +799,35 @@ func (f *file) image(filename, pathElem *etree.Element, needLocal bool) image {
 	base := path.Base(f.j.xml)
 	stem := strings.TrimSuffix(base, path.Ext(base))
 	for _, ext := range imageExts {
-		cands = append(cands, cand{stem + ext, false})
+		cands = append(cands, cand{stem + ext, "the XML file's own name"})
 	}
-	seen := make(map[string]bool, len(cands))
-	for _, c := range cands {
-		if seen[c.rel] {
+	// tried lists where the image was looked for, for messages.
+	tried := func() []string {
+		var out []string
+		for _, c := range cands {
+			t := img.src.Path(c.rel)
+			if stem, ok := strings.CutSuffix(t, path.Ext(t)); ok && c.rel != fnRel && slices.Contains(imageExts, path.Ext(t)) {
+				t = stem + anyImageExt // one entry for the extensions tried
+			}
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+		return out
+	}
+	img.tried = tried
+	local := f.c.hasDir(img.src) // no images folder here: nothing to look up (-obs-prefix)
+	for i, c := range cands {
+		if !local {
+			break
+		}
+		if slices.ContainsFunc(cands[:i], func(p cand) bool { return p.rel == c.rel }) {
 			continue
 		}
-		seen[c.rel] = true
-		tried := img.src.Path(c.rel)
-		if stem, ok := strings.CutSuffix(tried, path.Ext(tried)); ok && c.rel != fn && slices.Contains(imageExts, path.Ext(tried)) {
-			tried = stem + anyImageExt // one entry for the extensions tried
-		}
-		if len(img.tried) == 0 || img.tried[len(img.tried)-1] != tried {
-			img.tried = append(img.tried, tried)
-		}
 		if exists(img.src, c.rel) {
-			img.rel, img.local, img.ok = c.rel, true, true
-			img.name = c.rel
-			if c.asWritten {
-				img.name = fn
+			img.rel, img.name, img.local, img.ok = c.rel, c.rel, true, true
+			if fn != "" && c.how != "" {
+				f.warnAt(filename, "filename", fmt.Sprintf("<filename> names %q, which is not in the images folder; the image found through %s, %q, is used and names the sample", fn, c.how, img.src.Path(c.rel)))
 			}
 			return img
 		}
@@ -748,13 +836,12 @@ func (f *file) image(filename, pathElem *etree.Element, needLocal bool) image {
 	case fn == "" && pathErr != "":
 		f.problemAt(pathElem, "path", pathErr+" (and there is no <filename>)")
 	case img.src.OBSPrefix == "" && len(cands) > 0:
-		f.problemAt(filename, "filename", fmt.Sprintf("image file not found (looked for %s); the image's bytes are needed unless -obs-prefix is given", quoteList(img.tried)))
+		f.problemAt(filename, "filename", fmt.Sprintf("image file not found (looked for %s); the image's bytes are needed unless -obs-prefix is given", quoteList(tried())))
 	case img.src.OBSPrefix == "" || len(cands) == 0:
 		f.problem(nil, "no <filename> and no image to go with this file")
 	case fn != "":
-		rel, _ := imagefile.Confine(fn)
-		img.rel, img.name, img.ok = rel, fn, true
-		if !hasImageExt(rel) {
+		img.rel, img.name, img.ok = fnRel, fnRel, true
+		if !hasImageExt(fnRel) {
 			f.warnAt(filename, "filename", fmt.Sprintf("%q has no image extension (.jpg, .jpeg, .png, .bmp) and no image of that name is in the images folder; the data path uses it as written", fn))
 		}
 	default:
@@ -762,7 +849,7 @@ func (f *file) image(filename, pathElem *etree.Element, needLocal bool) image {
 		if text(pathElem) != "" && pathErr == "" {
 			img.rel, img.name, img.ok = cands[0].rel, cands[0].rel, true
 		} else {
-			f.problem(nil, fmt.Sprintf("no <filename>, and no image named like this file in the images folder (looked for %s)", quoteList(img.tried)))
+			f.problem(nil, fmt.Sprintf("no <filename>, and no image named like this file in the images folder (looked for %s)", quoteList(tried())))
 		}
 	}
 	return img

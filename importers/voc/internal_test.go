@@ -80,3 +80,26 @@ func TestPlannedCountsRecords(t *testing.T) {
 	}
 	assert.Equal(t, 3, planned, "every XML file is a record: a sample or a rejection")
 }
+
+func TestBudget(t *testing.T) {
+	done := make(chan struct{})
+	close(done) // take returns false instead of waiting
+	b := newBudget(10)
+	assert.True(t, b.take(1, 6, done), "fits")
+	assert.False(t, b.take(2, 6, done), "does not fit, and job 2 is not the head: waits")
+	assert.True(t, b.take(0, 100, done), "the head goes ahead whatever it needs")
+	b.give(100) // job 0's result taken: job 1 is the head
+	assert.False(t, b.take(2, 5, done), "4 free")
+	assert.True(t, b.take(1, 50, done), "the head")
+	b.give(56) // job 1 gave back its 6 and 50
+	assert.True(t, b.take(2, 10, done), "all free again")
+}
+
+func TestCountElements(t *testing.T) {
+	for in, want := range map[string]int{
+		"": 0, "<a/>": 1, "<a><b>x</b></a>": 2, `<?xml version="1.0"?><!-- <c> --><a/>`: 2, "<": 0, "x<": 0,
+	} {
+		assert.Equal(t, want, countElements([]byte(in), 100), in)
+	}
+	assert.Equal(t, 3, countElements([]byte("<a/><a/><a/><a/><a/>"), 2), "stops past the limit")
+}

@@ -8,8 +8,11 @@
 // a deterministic order: sorted by name, or in the order of the ImageSets list.
 //
 // A file that cannot become a valid sample (malformed XML, a shape with missing or
-// non-numeric coordinates, a missing image when the bytes must be inlined, ...) is reported
-// to Options.Warn as a rejected Warning with its position, and the other files still convert.
+// non-numeric coordinates, a repeated single-valued element, a missing image when the bytes
+// must be inlined, ...) is reported to Options.Warn as a rejected Warning with its position,
+// and the other files still convert. The memory one file may take is bounded (MaxFileBytes,
+// MaxElements, the service's per-sample limit; see limits.go), and so is the XML the parallel
+// workers hold at once.
 package voc
 
 import (
@@ -54,7 +57,8 @@ type Options struct {
 
 	// OBSPrefix (obs://bucket/dir/), when set, makes each sample point at OBSPrefix + the
 	// image's path relative to the images folder instead of inlining the image's bytes. The
-	// local image, when present, is still used for what the XML lacks (its size).
+	// local image, when present, is still looked up (the image found names the sample, as
+	// inline) and used for what the XML lacks (its size).
 	OBSPrefix string
 
 	// FollowLinks lets a link in the images folder lead to a file outside it; by default such
@@ -100,6 +104,7 @@ type result struct {
 	sample   *api.Sample
 	warnings []importers.Warning
 	err      error // fatal
+	weight   int64 // the budget the job held, given back when the result is taken
 }
 
 // Read converts the VOC dataset at path in fsys: a VOC root, a folder of *.xml files, or one
@@ -151,6 +156,27 @@ func ReadFiles(ctx context.Context, fsys fs.FS, names []string, opts Options) it
 type converter struct {
 	fsys fs.FS
 	opts Options
+
+	dirsMu sync.Mutex
+	dirs   map[string]bool // whether an images folder exists, by its path
+}
+
+// hasDir reports whether the images folder of src exists, looked up once per folder: with
+// -obs-prefix the images are often not on this machine at all, and then no file needs a
+// dozen failed lookups.
+func (c *converter) hasDir(src *imagefile.Source) bool {
+	c.dirsMu.Lock()
+	defer c.dirsMu.Unlock()
+	ok, known := c.dirs[src.Dir]
+	if !known {
+		fi, err := fs.Stat(src.FS, src.Dir)
+		ok = err == nil && fi.IsDir()
+		if c.dirs == nil {
+			c.dirs = map[string]bool{}
+		}
+		c.dirs[src.Dir] = ok
+	}
+	return ok
 }
 
 func newConverter(fsys fs.FS, opts Options) *converter {
@@ -331,7 +357,7 @@ func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample,
 				yield(nil, err)
 				return
 			}
-			if !c.deliver(c.convert(&jobs[i]), yield) {
+			if !c.deliver(c.convert(&jobs[i], nil), yield) {
 				return
 			}
 		}
@@ -348,6 +374,9 @@ func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample,
 	tokens := make(chan struct{}, window)
 	todo := make(chan int)
 	done := make(chan struct{})
+	// Memory: each job holds its XML file's size, and its inlined image's, from before they
+	// are read until its result is taken (see budget).
+	mem := newBudget(budgetBytes)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { // dispatcher
@@ -376,7 +405,20 @@ func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample,
 					return
 				default:
 				}
-				ring[i%window] <- c.convert(&jobs[i])
+				var held int64
+				admit := func(n int64) bool {
+					if !mem.take(i, n, done) {
+						return false
+					}
+					held += n
+					return true
+				}
+				r := c.convert(&jobs[i], admit)
+				if r.sample != nil && len(r.sample.Data) > 0 {
+					admit(int64(len(r.sample.Data))) // an inlined image: known only now
+				}
+				r.weight = held
+				ring[i%window] <- r
 			}
 		}()
 	}
@@ -397,6 +439,7 @@ func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample,
 			return
 		}
 		<-tokens
+		mem.give(r.weight)
 		if err := importers.Check(ctx, c.jobPos(&jobs[i])); err != nil {
 			yield(nil, err)
 			return

@@ -81,6 +81,14 @@ func TestGolden(t *testing.T) {
 		{name: "rejections", dir: "rejections"},
 		{name: "rejections-obs", dir: "rejections-obs", opts: voc.Options{OBSPrefix: obs}},
 		{name: "too-large", fsys: tooLarge()},
+		// A stale <filename> (the image found through the XML's own name), and "./dot.jpg",
+		// "x/../up.jpg", "slash.jpg/" cleaned: the same names inline, with -obs-prefix, and
+		// with -obs-prefix when the images are not on this machine (<filename> then).
+		{name: "names", dir: "names"},
+		{name: "names-obs", dir: "names", opts: voc.Options{OBSPrefix: obs}},
+		{name: "names-obs-no-images", dir: "names", opts: voc.Options{OBSPrefix: obs, ImagesDir: "elsewhere"}},
+		// <pose/>, <truncated></truncated>, <confidence/>, empty attributes: left out.
+		{name: "empty-elements", dir: "empty-elements", opts: voc.Options{OBSPrefix: obs}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
