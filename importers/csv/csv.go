@@ -42,8 +42,10 @@
 // names its samples; their Origin is "train.csv:12". The service stores a sample as a file
 // under its name in the dataset's folder (its response gives "name" back as that path), so a
 // name holds no path separator, no ':' (not a file-name character on Windows, where
-// datasets get downloaded) and ends in .txt like the text files the service takes. A
-// whole-file sample keeps the file's own name.
+// datasets get downloaded), no control character (NUL, a line end, ...) and ends in .txt
+// like the text files the service takes: [NameStem] replaces each such character of the
+// file name with '_' (importers.SafeName, the rule every importer shares). A whole-file
+// sample keeps the file's own name, made safe the same way.
 //
 // # Why not encoding/csv or gocsv
 //
@@ -238,6 +240,9 @@ func (o Options) settings() (*settings, error) {
 		if strings.ContainsAny(s.Name, `/\`) {
 			return nil, fmt.Errorf("sample-name stem %q holds a path separator; the service would read it as a folder", s.Name)
 		}
+		if importers.SafeName(s.Name, 0) != s.Name {
+			return nil, fmt.Errorf("sample-name stem %q holds ':' or a control character, which names may not hold (NameStem makes a stem safe)", s.Name)
+		}
 	}
 	return s, nil
 }
@@ -317,24 +322,14 @@ const nameSuffix = "-0000000000.txt"
 // maxStem leaves room for nameSuffix within api.MaxNameLength.
 const maxStem = api.MaxNameLength - len(nameSuffix)
 
-// NameStem returns the default sample-name stem for an input path: its base name with the
-// characters the API forbids in names (! < > = & " ') and invalid UTF-8 replaced by '_', cut
-// to leave room for a row's number.
+// NameStem returns the default sample-name stem for an input path: its base name made safe
+// by importers.SafeName (the characters the API forbids in names, ':', control characters
+// and invalid UTF-8 become '_'), cut to leave room for a row's number.
 func NameStem(p string) string {
 	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
 		p = p[i+1:]
 	}
-	p = strings.ToValidUTF8(p, "_")
-	p = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`!<>=&"'`, r) {
-			return '_'
-		}
-		return r
-	}, p)
-	if r := []rune(p); len(r) > maxStem {
-		p = string(r[:maxStem])
-	}
-	return p
+	return importers.SafeName(p, maxStem)
 }
 
 // Read converts the file at path in fsys. For LayoutSeparate path is the text file X.txt,
