@@ -6,8 +6,8 @@
 #   bash bench/memory/csv.sh [MB] [CONVERT]   # MB: size of the huge record (default 200);
 #                                             # CONVERT: a built binary (default: build this tree)
 #
-# Prints one line per case: its name, the peak RSS (/usr/bin/time -f %M, KiB) and the exit
-# status (1: the record was rejected, as it must be).
+# Prints one line per case: its name, the peak RSS (/usr/bin/time -f %M, KiB), the exit
+# status (1: the record was rejected, as it must be) and the run's summary line.
 set -eu
 mb=${1:-200}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -25,9 +25,9 @@ gen() {
 	{
 		printf 'text,label\nfirst row,a\n'
 		case $1 in
-		unclosed-quote) # a quote that never closes, then MB of short lines
-			printf '"never closed,b\n'
-			yes 'inner line,b' | head -c "${mb}M" ;;
+		unclosed-quote) # a quote that never closes, then MB of lines that are not rows
+			printf '"never closed\n'
+			yes 'inner line' | head -c "${mb}M" ;;
 		long-quoted) # a quoted field of MB over many lines that does close
 			printf '"'
 			yes 'inner line' | head -c "${mb}M"
@@ -35,8 +35,8 @@ gen() {
 		huge-row) # one unquoted row of MB without a line end
 			head -c "${mb}M" /dev/zero | tr '\0' 'x'
 			printf ',d\n' ;;
-		cr-only) # MB of CR-only rows (each one a sample), then a huge row
-			yes 'row,e' | head -c "$((mb / 4))M" | tr '\n' '\r'
+		cr-only) # 1 MB of CR-only rows (each one a sample), then a huge row
+			yes 'row,e' | head -c 1M | tr '\n' '\r'
 			head -c "${mb}M" /dev/zero | tr '\0' 'y'
 			printf ',f\r' ;;
 		esac
@@ -44,14 +44,14 @@ gen() {
 	} >"$f"
 }
 
-printf '%-16s %12s %6s\n' case peak_KiB exit
+printf '%-16s %12s %6s  %s\n' case peak_KiB exit summary
 for c in unclosed-quote long-quoted huge-row cr-only; do
 	gen "$c"
 	rm -rf "$work/out"
 	set +e
-	/usr/bin/time -f %M -o "$work/rss" "$work/convert" csv -q -o "$work/out" "$work/$c.csv" 2>"$work/err"
+	/usr/bin/time -f %M -o "$work/rss" "$work/convert" csv -o "$work/out" "$work/$c.csv" 2>"$work/err"
 	code=$?
 	set -e
-	printf '%-16s %12s %6s\n' "$c" "$(tail -n1 "$work/rss")" "$code"
+	printf '%-16s %12s %6s  %s\n' "$c" "$(tail -n1 "$work/rss")" "$code" "$(grep -a 'convert csv:' "$work/err" | tail -n1)"
 	rm -f "$work/$c.csv"
 done

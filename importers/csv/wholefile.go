@@ -136,7 +136,7 @@ func checkLines(text string, delim, labelSep byte) (int, string) {
 		case len(fields) == 1:
 			return line, fmt.Sprintf("the line has no %q between the text and its labels", rune(delim))
 		case len(fields) > 2:
-			return line, fmt.Sprintf("the line holds %d %q delimiters, where text%clabels has one: the service would cut the text at the first (a delimiter inside the text, or a quoted field?)", len(fields)-1, rune(delim), rune(delim))
+			return line, fmt.Sprintf("the line holds %d %q delimiters where a line (text, delimiter, labels) has one: the service would not split it as meant (a delimiter inside the text, or a quoted field?)", len(fields)-1, rune(delim))
 		}
 		for _, f := range fields {
 			if strings.HasPrefix(strings.TrimSpace(f), `"`) {
