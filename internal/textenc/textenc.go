@@ -271,6 +271,9 @@ func (d *Decoder) Read(p []byte) (int, error) {
 			if k := d.check(b, err == io.EOF); k >= 0 && d.strict {
 				d.err = &DecodeError{Encoding: UTF8, Offset: d.off + int64(k)}
 				d.off += int64(k)
+				if k == 0 {
+					return 0, d.err
+				}
 				return k, nil
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -223,3 +224,29 @@ func TestMixedIsAnErrorForNewReader(t *testing.T) {
 }
 
 func cat(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+
+// FuzzDecoder: auto detection never panics; text it reads as UTF-8 passes through byte for
+// byte (less a BOM) and is valid unless the file is mixed; Mixed names lines of the input.
+func FuzzDecoder(f *testing.F) {
+	f.Add([]byte("你好\n\xd4\xd9\xbc\xfb\n"))
+	f.Add([]byte("\xef\xbb\xbfa\r\xcb\xb5\r\n"))
+	f.Add([]byte("abc\xe4\xbd"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		d, err := NewDecoder(iotest.HalfReader(bytes.NewReader(in)), Auto)
+		require.NoError(t, err)
+		out, err := io.ReadAll(d)
+		u, o, mixed := d.Mixed()
+		if d.Encoding() == UTF8 {
+			require.NoError(t, err)
+			require.Equal(t, bytes.TrimPrefix(in, []byte("\xEF\xBB\xBF")), out)
+			if !mixed {
+				require.True(t, utf8.Valid(out), "%q", in)
+			}
+		}
+		if mixed {
+			cr := false
+			lines := CountLines(in, &cr) + 1
+			require.True(t, u >= 1 && u <= lines && o >= 1 && o <= lines, "lines %d, %d of %d", u, o, lines)
+		}
+	})
+}
