@@ -47,9 +47,10 @@ var errNeedMore = errors.New("need more input")
 // Fields are slices of the scanner's buffers, valid until the next call to next. Unlike
 // encoding/csv, a broken record does not end the scan: next reports it as a *badRecord and
 // resynchronizes at the line after the record's first line, which stays in the buffer. A
-// quoted field that grows past max is the exception: its lines are not rows, so the scanner
-// discards input (holding none of it) until the field closes and the rest of that line,
-// and reports the whole span as one *badRecord.
+// quoted field that grows past max is the exception unless the lines after its quote read as
+// rows (a stray quote, see strayQuote): its lines are not rows, so the scanner discards input
+// (holding none of it) until the field closes and the rest of that line, and reports the
+// whole span as one *badRecord.
 type scanner struct {
 	src   io.Reader
 	comma byte
