@@ -214,3 +214,37 @@ func TestCSVMissingColumnIsFatal(t *testing.T) {
 	assert.Equal(t, exitFailed, code)
 	assert.Contains(t, stderr, `stdin:1: the header has no text column "text"`)
 }
+
+// Sample names never hold ':' or a control character, whatever the file is called (the
+// README's rule); -whole-file keeps the file's name made safe the same way.
+func TestCSVNamesAreSafe(t *testing.T) {
+	src := t.TempDir()
+	for _, name := range []string{"a:b.csv", "tab\tname.txt"} {
+		require.NoError(t, os.WriteFile(filepath.Join(src, name), []byte("text,label\nhello,x\n"), 0o644))
+	}
+	dir := t.TempDir()
+	code, stderr := runCSV(t, nil, "-o", dir, "-q", filepath.Join(src, "a:b.csv"), filepath.Join(src, "tab\tname.txt"))
+	require.Equal(t, exitOK, code, stderr)
+	var names []string
+	for _, s := range writtenSamples(t, dir) {
+		names = append(names, s.Name)
+	}
+	assert.Equal(t, []string{"a_b.csv-000002.txt", "tab_name.txt-000002.txt"}, names)
+
+	require.NoError(t, os.WriteFile(filepath.Join(src, "c:d.txt"), []byte("hello\tx\n"), 0o644))
+	dir = t.TempDir()
+	code, stderr = runCSV(t, nil, "-o", dir, "-q", "-whole-file", "-layout", "combine", filepath.Join(src, "c:d.txt"))
+	require.Equal(t, exitOK, code, stderr)
+	samples := writtenSamples(t, dir)
+	require.Len(t, samples, 1)
+	assert.Equal(t, "c_d.txt", samples[0].Name)
+}
+
+// -whole-file refuses a file the service would split wrongly, naming the line.
+func TestCSVWholeFileChecksLines(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "q.csv")
+	require.NoError(t, os.WriteFile(src, []byte("a;x\n\"b;c\";y\n"), 0o644))
+	code, stderr := runCSV(t, nil, "-o", t.TempDir(), "-whole-file", "-header=false", "-delimiter", ";", src)
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, stderr, src+":2: rejected: the line holds 2 ';' delimiters")
+}

@@ -236,7 +236,8 @@ type reader struct {
 	doc   bool
 	join  Join
 	enc   textenc.Encoding
-	in    io.Reader // decoded text
+	dec   *textenc.Decoder // see encoding.go
+	in    io.Reader        // decoded text
 	buf   []byte
 	// buf[start:end] is read and not yet returned; its first scanned bytes hold no newline
 	start, end, scanned int
@@ -280,12 +281,13 @@ func read(ctx context.Context, in io.Reader, file string, opts Options, yield fu
 	if enc == "" {
 		enc = textenc.Auto
 	}
-	dec, enc, err := textenc.NewReader(in, enc)
+	dec, err := textenc.NewDecoder(in, enc)
 	if err != nil {
 		fail(err)
 		return
 	}
-	r.enc = enc
+	r.enc = dec.Encoding()
+	r.dec = dec
 	r.in = dec
 	r.gbkData = opts.KeepEncoding && (enc == textenc.GBK || enc == textenc.GB2312 || enc == textenc.GB18030)
 	r.buf = make([]byte, 64<<10)
@@ -342,24 +344,14 @@ func (r *reader) configure() error {
 	return nil
 }
 
-// sanitizeName makes a file name usable as a sample-name prefix: the characters names may not
-// hold become "_", invalid UTF-8 is replaced, and it is cut short enough to leave room for the
-// number.
+// sanitizeName makes a file name usable as a sample-name prefix (importers.SafeName: the
+// characters names may not hold, ':', control characters and invalid UTF-8 become "_"), cut
+// short enough to leave room for the number.
 func sanitizeName(s string) string {
-	s = strings.ToValidUTF8(s, "_")
-	s = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`!<>=&"'`, r) {
-			return '_'
-		}
-		return r
-	}, s)
 	if s == "" || s == "." || s == "/" {
-		s = "conll"
+		return "conll"
 	}
-	if rs := []rune(s); len(rs) > api.MaxNameLength-32 {
-		s = string(rs[:api.MaxNameLength-32])
-	}
-	return s
+	return importers.SafeName(s, api.MaxNameLength-32)
 }
 
 // run reads the whole stream.
@@ -953,6 +945,7 @@ func (r *reader) emit(yield func(*api.Sample, error) bool) bool {
 	}
 	r.number++
 	defer r.reset()
+	r.warnMixed()
 	if err := r.ctx.Err(); err != nil {
 		yield(nil, r.fatal(rec.firstLine, err))
 		return false
@@ -1014,9 +1007,12 @@ func (r *reader) reject() {
 // sample builds the record's sample, or says why it cannot be one.
 func (r *reader) sample() (*api.Sample, string) {
 	rec := &r.rec
+	if reason := r.checkEncoding(); reason != "" {
+		return nil, reason
+	}
 	data, encoding := rec.text, api.EncodingUTF8
 	if r.opts.KeepEncoding {
-		data, encoding = textenc.Encode(string(rec.text), r.enc, true)
+		data, encoding = textenc.Encode(string(rec.text), r.dec.Encoding(), true)
 	}
 	if len(data) > api.MaxSampleBytes {
 		return nil, fmt.Sprintf("the text is %d bytes; a sample holds at most %d", len(data), api.MaxSampleBytes)

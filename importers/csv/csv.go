@@ -15,18 +15,21 @@
 // With Options.WholeFile the rows are not split here: each input file becomes one sample
 // carrying the file's bytes, named after the file, with its detected encoding, and
 // [Options.LabelFormat] gives the request-level label_format that tells the service how to
-// split them. A UTF-8 BOM is left out (the service would read it as part of the first text);
-// GB18030 text that GBK cannot hold, and UTF-16, are sent as UTF-8. For LayoutSeparate a read
-// yields two samples, X.txt and then X_result.txt (the service pairs them by that suffix; a
-// difference in their line counts is a warning). The service splits lines on its own: it
+// split them. Each line is checked the way the service will split it (text, one delimiter,
+// labels; no quoting, no header, one encoding), and a file with a line that would split
+// wrongly is rejected, naming that line. A UTF-8 BOM is left out (the service would read it
+// as part of the first text); GB18030 text that GBK cannot hold, and UTF-16, are sent as
+// UTF-8. For LayoutSeparate a read yields two samples, X.txt and then X_result.txt (the
+// service pairs them by that suffix; a difference in their line counts is a warning). The service splits lines on its own: it
 // knows no quoting and no header, so LayoutCSV files must be NoHeader, and the delimiter and
 // the label separator must differ. A file over the service's per-sample limit is rejected.
 //
 // # Rows
 //
-// A field that starts with '"' is quoted: it may hold the delimiter, line breaks ("\r\n"
-// reads as "\n") and doubled quotes, and its closing quote must be followed by the delimiter
-// or a line end; a quote inside an unquoted field is kept as a character. A row's text,
+// Lines end at "\n", "\r\n" or a lone "\r" (classic Mac files), mixed in one file too. A
+// field that starts with '"' is quoted: it may hold the delimiter, line breaks ("\r\n" reads
+// as "\n") and doubled quotes, and its closing quote must be followed by the delimiter or a
+// line end; a quote inside an unquoted field is kept as a character. A row's text,
 // exactly as read, becomes the sample's data, in UTF-8 unless Options.KeepEncoding; its label
 // field is split at Options.LabelSeparator, each label trimmed of white space; empty labels
 // ("a,,b") are dropped and repeated ones kept once. An empty label field gives an unlabeled
@@ -37,13 +40,25 @@
 // first row): an unquoted delimiter in the text would otherwise shift the columns, or when its
 // text is blank or longer than one sample may be.
 //
+// A record is rejected as soon as its bytes pass the per-sample limit, without being held
+// whole, so memory does not grow with one huge record. A quoted field that long is one
+// rejection for its whole record (its lines are not rows); a quote that never closes is a
+// stray one when the lines after it read as rows of the file (only its line is rejected),
+// else the rest of the file is its field, rejected once.
+//
+// Encodings are decoded by package textenc. A file that mixes UTF-8 lines with lines that are
+// not UTF-8 is read as UTF-8 with Encoding Auto: each record that is not UTF-8 is rejected with
+// its line, after one warning naming the first line of each kind.
+//
 // Samples are named after the file and the line their row starts on, "train.csv-000012.txt"
 // for line 12 of train.csv (six digits or more; see Options.Name), as the conll importer
 // names its samples; their Origin is "train.csv:12". The service stores a sample as a file
 // under its name in the dataset's folder (its response gives "name" back as that path), so a
 // name holds no path separator, no ':' (not a file-name character on Windows, where
-// datasets get downloaded) and ends in .txt like the text files the service takes. A
-// whole-file sample keeps the file's own name.
+// datasets get downloaded), no control character (NUL, a line end, ...) and ends in .txt
+// like the text files the service takes: [NameStem] replaces each such character of the
+// file name with '_' (importers.SafeName, the rule every importer shares). A whole-file
+// sample keeps the file's own name, made safe the same way.
 //
 // # Why not encoding/csv or gocsv
 //
@@ -238,6 +253,9 @@ func (o Options) settings() (*settings, error) {
 		if strings.ContainsAny(s.Name, `/\`) {
 			return nil, fmt.Errorf("sample-name stem %q holds a path separator; the service would read it as a folder", s.Name)
 		}
+		if importers.SafeName(s.Name, 0) != s.Name {
+			return nil, fmt.Errorf("sample-name stem %q holds ':' or a control character, which names may not hold (NameStem makes a stem safe)", s.Name)
+		}
 	}
 	return s, nil
 }
@@ -317,24 +335,14 @@ const nameSuffix = "-0000000000.txt"
 // maxStem leaves room for nameSuffix within api.MaxNameLength.
 const maxStem = api.MaxNameLength - len(nameSuffix)
 
-// NameStem returns the default sample-name stem for an input path: its base name with the
-// characters the API forbids in names (! < > = & " ') and invalid UTF-8 replaced by '_', cut
-// to leave room for a row's number.
+// NameStem returns the default sample-name stem for an input path: its base name made safe
+// by importers.SafeName (the characters the API forbids in names, ':', control characters
+// and invalid UTF-8 become '_'), cut to leave room for a row's number.
 func NameStem(p string) string {
 	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
 		p = p[i+1:]
 	}
-	p = strings.ToValidUTF8(p, "_")
-	p = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`!<>=&"'`, r) {
-			return '_'
-		}
-		return r
-	}, p)
-	if r := []rune(p); len(r) > maxStem {
-		p = string(r[:maxStem])
-	}
-	return p
+	return importers.SafeName(p, maxStem)
 }
 
 // Read converts the file at path in fsys. For LayoutSeparate path is the text file X.txt,

@@ -70,6 +70,9 @@ func TestGolden(t *testing.T) {
 		{"unclosed-eof", []string{"u.csv"}, csvimp.Options{}},
 		{"wholefile", []string{"combine.txt", "gbk.txt"}, csvimp.Options{Layout: csvimp.LayoutCombine, WholeFile: true}},
 		{"wholefile-separate", []string{"wholefile:sep.txt"}, csvimp.Options{Layout: csvimp.LayoutSeparate, WholeFile: true}},
+		{"cr-only", []string{"cr.csv"}, csvimp.Options{}},
+		{"mixed-encoding", []string{"mixed.csv"}, csvimp.Options{}},
+		{"wholefile-checks", []string{"good.txt", "quoted.txt", "delims.txt", "header.txt", "nodelim.txt", "mixed.txt"}, csvimp.Options{Layout: csvimp.LayoutCombine, WholeFile: true}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -31,7 +31,7 @@ const slabSize = 128
 type mapper struct {
 	s      *settings
 	file   string
-	enc    textenc.Encoding
+	dec    *textenc.Decoder // its encoding may be decided late (a file that starts with ASCII)
 	apiEnc string
 	buf    []byte
 	labels map[string]string
@@ -43,8 +43,8 @@ type mapper struct {
 	labelSlab []api.SampleLabel
 }
 
-func newMapper(s *settings, file string, enc textenc.Encoding) *mapper {
-	return &mapper{s: s, file: file, enc: enc, apiEnc: api.EncodingUTF8, labels: make(map[string]string)}
+func newMapper(s *settings, file string, dec *textenc.Decoder) *mapper {
+	return &mapper{s: s, file: file, dec: dec, apiEnc: api.EncodingUTF8, labels: make(map[string]string)}
 }
 
 // sample builds the sample for the text and label field of the row at line, or returns why
@@ -55,7 +55,7 @@ func (m *mapper) sample(text, labelField []byte, line int) (*api.Sample, string)
 	}
 	data, enc := text, m.apiEnc
 	if m.s.KeepEncoding {
-		data, enc = textenc.Encode(string(text), m.enc, true)
+		data, enc = textenc.Encode(string(text), m.dec.Encoding(), true)
 	}
 	if len(data) > api.MaxSampleBytes {
 		return nil, fmt.Sprintf("the text is %d bytes; one sample may hold at most %d", len(data), api.MaxSampleBytes)
@@ -216,16 +216,26 @@ func decodeErr(file string, line int, err error) error {
 	return &importers.Error{Pos: pos, Err: err}
 }
 
+// mixedWarning gives the decoder's warning about a file that mixes encodings, once.
+func mixedWarning(dec *textenc.Decoder, file string, warn importers.WarnFunc) {
+	if w := dec.MixedWarning(); w != "" {
+		warn.Warn(importers.Warning{Pos: importers.Position{File: file}, Reason: w})
+	}
+}
+
 // readRows converts delimited rows read from r.
 func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield func(*api.Sample, error) bool) {
 	pos := importers.Position{File: file}
-	text, enc, err := textenc.NewReader(r, s.Encoding)
+	dec, err := textenc.NewDecoder(r, s.Encoding)
 	if err != nil {
 		yield(nil, &importers.Error{Pos: pos, Err: err})
 		return
 	}
-	sc := newScanner(text, s.delim)
-	m := newMapper(s, file, enc)
+	sc := newScanner(dec, s.delim)
+	if s.KeepEncoding && dec.Encoding() != textenc.UTF8 {
+		sc.max = maxRecord / 2 * 3 // the GBK bytes sent are 2/3 of the UTF-8 read, or more
+	}
+	m := newMapper(s, file, dec)
 	reject := func(line, col int, reason string) {
 		s.Warn.Warn(importers.Warning{Pos: importers.Position{File: file, Line: line, Column: col}, Rejected: true, Reason: reason})
 	}
@@ -246,6 +256,7 @@ func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield 
 			}
 		}
 		fields, err := sc.next()
+		mixedWarning(dec, file, s.Warn)
 		if err != nil {
 			var bad *badRecord
 			switch {
@@ -289,10 +300,12 @@ func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield 
 			}
 			need = max(textCol, labelCol) + 1
 			maxFields = max(len(fields), need)
+			sc.minFields, sc.maxFields = need, maxFields
 			continue
 		}
 		if maxFields == 0 {
 			maxFields = max(len(fields), need)
+			sc.minFields, sc.maxFields = need, maxFields
 		}
 		switch {
 		case len(fields) < need:
@@ -301,6 +314,10 @@ func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield 
 		case len(fields) > maxFields:
 			reject(line, 0, fmt.Sprintf("the row has %d fields, more than the %d of the %s (an unquoted %q in the text?)",
 				len(fields), maxFields, firstRow(s.header), rune(s.delim)))
+			continue
+		}
+		if !dec.Valid(fields[textCol]) || !dec.Valid(fields[labelCol]) {
+			reject(line, 0, textenc.ErrNotUTF8)
 			continue
 		}
 		smp, reason := m.sample(fields[textCol], fields[labelCol], line)

@@ -6,13 +6,17 @@ import (
 	"fmt"
 	"io"
 	"unicode/utf8"
+
+	"github.com/modelarts-convert/convert/api"
 )
 
-// maxRecord bounds one record (all its lines). A record that runs longer is rejected and
-// reading goes on at the line after its first: it is almost always a quote that never
-// closes. It is above api.MaxSampleBytes, so every text the service can take fits. (A
-// variable for tests.)
-var maxRecord = 16 << 20
+// maxRecord bounds one record (all its lines): the per-sample limit and room for the other
+// fields, so every text the service can take fits, and a record is rejected as soon as it
+// passes that, without being held whole (the scanner's buffer, and so the memory of a run,
+// stays near this size whatever the input). With -keep-encoding from GBK the bound is half
+// as large again, as the UTF-8 read here is up to 3/2 of the GBK bytes sent. (A variable
+// for tests.)
+var maxRecord = api.MaxSampleBytes + 64<<10
 
 // The scanner's buffer starts small (a short file costs little) and doubles on each refill
 // up to fullBuf; past that it grows only for records that do not fit.
@@ -36,11 +40,17 @@ var errNeedMore = errors.New("need more input")
 // scanner splits UTF-8 text into delimited records, RFC 4180 style: a field that starts with
 // '"' is quoted, may hold the delimiter, line ends and doubled quotes, and must be followed
 // by the delimiter or a line end; a quote inside an unquoted field is kept as a character.
-// Line ends are "\n" or "\r\n"; "\r\n" inside a quoted field reads as "\n".
+// Line ends are "\n", "\r\n" and a lone "\r" (classic Mac files), mixed in one file too;
+// "\r\n" inside a quoted field reads as "\n" (a lone "\r" there is kept, as encoding/csv
+// keeps it, but counts as a line end for line numbers).
 //
 // Fields are slices of the scanner's buffers, valid until the next call to next. Unlike
 // encoding/csv, a broken record does not end the scan: next reports it as a *badRecord and
-// resynchronizes at the line after the record's first line, which stays in the buffer.
+// resynchronizes at the line after the record's first line, which stays in the buffer. A
+// quoted field that grows past max is the exception unless the lines after its quote read as
+// rows (a stray quote, see strayQuote): its lines are not rows, so the scanner discards input
+// (holding none of it) until the field closes and the rest of that line, and reports the
+// whole span as one *badRecord.
 type scanner struct {
 	src   io.Reader
 	comma byte
@@ -49,7 +59,20 @@ type scanner struct {
 	eof   bool  // src is exhausted (or failed: see err)
 	err   error // src's error other than io.EOF, returned once the buffer is drained
 	line  int   // line number of buf[r]
-	skip  bool  // discarding up to the next '\n' (resynchronizing after a long bad record)
+	skip  bool  // discarding up to the next line end (resynchronizing after a long bad record)
+	lf    bool  // a '\n' next is the second half of a "\r\n" already counted: drop it
+	max   int   // the longest record kept (maxRecord)
+
+	// minFields and maxFields are the field counts rows of the file have, once known (0
+	// before), for telling a stray quote from a long quoted field (see strayQuote).
+	minFields, maxFields int
+
+	long  *longField // discarding a record whose quoted field grew past max
+	cr    bool       // the last byte counted by countLines was '\r'
+	openQ bool       // parse ended inside a quoted field (with errNeedMore) ...
+	qline int        // ... opened at this line (relative to the record's) and column
+	qcol  int
+	qtail bool // ... and data ends in a quote not yet known to be doubled
 
 	fields  [][]byte
 	spans   []span
@@ -64,7 +87,7 @@ type span struct {
 }
 
 func newScanner(src io.Reader, comma byte) *scanner {
-	return &scanner{src: src, comma: comma, buf: make([]byte, startBuf), line: 1}
+	return &scanner{src: src, comma: comma, buf: make([]byte, startBuf), line: 1, max: maxRecord}
 }
 
 // fill reads until at least want unconsumed bytes are buffered, or the input ends. It moves
@@ -98,10 +121,26 @@ func (s *scanner) fill(want int) {
 // or the source's error. Empty lines come back as one empty field.
 func (s *scanner) next() ([][]byte, error) {
 	for {
+		if s.long != nil {
+			if bad := s.skipLong(); bad != nil {
+				return nil, bad
+			}
+			continue
+		}
 		if s.skip {
 			if !s.skipLine() {
 				continue
 			}
+		}
+		if s.lf {
+			if s.r == s.w && !s.eof {
+				s.fill(1)
+				continue
+			}
+			if s.r < s.w && s.buf[s.r] == '\n' {
+				s.r++
+			}
+			s.lf = false
 		}
 		if s.r == s.w {
 			if s.eof {
@@ -128,13 +167,23 @@ func (s *scanner) next() ([][]byte, error) {
 			if s.eof { // only with a source error: the record was cut off by it
 				return nil, s.err
 			}
-			if len(data) >= maxRecord {
+			if len(data) >= s.max {
+				if s.openQ && s.strayQuote(data) {
+					bad := &badRecord{line: s.line + s.qline, col: s.qcol,
+						reason: fmt.Sprintf("broken quote: the quoted field opened here does not close within %d bytes, and the lines after it read as rows; reading goes on at line %d", s.max, s.line+1)}
+					s.resync(data)
+					return nil, bad
+				}
+				if s.openQ {
+					s.startLong(data)
+					continue
+				}
 				bad := &badRecord{line: s.line, col: 1,
-					reason: fmt.Sprintf("the record starting here is longer than %d MiB (a quote that never closes?); reading goes on at line %d", maxRecord>>20, s.line+1)}
+					reason: fmt.Sprintf("the record starting here is longer than %d bytes, more than one sample may hold; reading goes on at line %d", s.max, s.line+1)}
 				s.resync(data)
 				return nil, bad
 			}
-			s.fill(min(2*len(data), maxRecord+1))
+			s.fill(min(2*len(data), s.max+1))
 		default:
 			bad := err.(*badRecord)
 			bad.line += s.line
@@ -144,10 +193,133 @@ func (s *scanner) next() ([][]byte, error) {
 	}
 }
 
+// strayQuote tells a quote that never closes from a quoted field that is merely long, by the
+// buffered lines after the record's first (data holds s.max bytes of them): when most of
+// them look like rows of the file (no quote, a field count between minFields and
+// maxFields), the quote is a stray one and reading goes on at the next line, as for any
+// broken quote; otherwise they are the field's own lines, none of which may become a row.
+func (s *scanner) strayQuote(data []byte) bool {
+	if s.minFields == 0 {
+		return false // the file's rows are not known yet
+	}
+	i := nextEOL(data, 0)
+	rows, other := 0, 0
+	for i < len(data) {
+		start := i + 1
+		if data[i] == '\r' && start < len(data) && data[start] == '\n' {
+			start++
+		}
+		end := nextEOL(data, start)
+		if end == len(data) {
+			break // the last line may be cut short
+		}
+		line := data[start:end]
+		i = end
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		n := bytes.Count(line, []byte{s.comma}) + 1
+		if n >= s.minFields && n <= s.maxFields && bytes.IndexByte(line, '"') < 0 {
+			rows++
+		} else {
+			other++
+		}
+	}
+	return rows > other
+}
+
+// longField is a record being discarded because its quoted field grew past the limit.
+type longField struct {
+	first     int  // the record's first line
+	line, col int  // the field's opening quote
+	closed    bool // its closing quote was found; the rest of its line is being skipped
+}
+
+// startLong begins discarding a record whose quoted field (opened at s.qline, s.qcol of
+// data, the buffered record) grew past the limit. The field's lines are not rows: the record
+// is reported once, as one *badRecord, when the field has closed and its line is skipped.
+func (s *scanner) startLong(data []byte) {
+	s.long = &longField{first: s.line, line: s.line + s.qline, col: s.qcol}
+	keep := 0
+	if s.qtail { // data ends in a quote that may close the field or start a doubled quote
+		keep = 1
+	}
+	s.line += countLines(data[:len(data)-keep], &s.cr)
+	s.r = s.w - keep
+}
+
+// skipLong discards input of the long record; it returns the record's rejection when done.
+func (s *scanner) skipLong() *badRecord {
+	lf := s.long
+	if lf.closed {
+		if !s.skipLine() {
+			return nil
+		}
+		s.long = nil
+		return &badRecord{line: lf.line, col: lf.col, reason: fmt.Sprintf(
+			"the quoted field opened here is longer than %d bytes, more than one sample may hold: its record, lines %d-%d, is not converted",
+			s.max, lf.first, s.line-1)}
+	}
+	data := s.buf[s.r:s.w]
+	i := bytes.IndexByte(data, '"')
+	if i < 0 || i+1 == len(data) && !s.eof {
+		if i < 0 {
+			i = len(data)
+		}
+		s.line += countLines(data[:i], &s.cr)
+		s.r += i
+		if s.eof && s.r == s.w {
+			s.long = nil
+			return &badRecord{line: lf.line, col: lf.col, reason: fmt.Sprintf(
+				"the quoted field opened here never closes and is longer than %d bytes: the rest of the file, lines %d-%d, is not converted",
+				s.max, lf.first, s.line)}
+		}
+		s.fill(2)
+		return nil
+	}
+	s.line += countLines(data[:i], &s.cr)
+	s.cr = false
+	if i+1 < len(data) && data[i+1] == '"' { // a doubled quote: still inside
+		s.r += i + 2
+		return nil
+	}
+	// The field closes (or the input ends just after its quote): skip the rest of its line.
+	s.r += i + 1
+	lf.closed = true
+	s.line++ // the line end skipLine consumes
+	return nil
+}
+
+// countLines counts the line ends in b ("\n", "\r\n", lone "\r"); cr says that the byte
+// before b was '\r' and is updated for the byte after.
+func countLines(b []byte, cr *bool) int {
+	if len(b) == 0 {
+		return 0
+	}
+	n := bytes.Count(b, []byte{'\n'})
+	if bytes.IndexByte(b, '\r') >= 0 || *cr {
+		n += bytes.Count(b, []byte{'\r'}) - bytes.Count(b, []byte("\r\n"))
+		if *cr && b[0] == '\n' {
+			n--
+		}
+	}
+	*cr = b[len(b)-1] == '\r'
+	return n
+}
+
 // resync drops the record at data's start up to and including its first line end.
 func (s *scanner) resync(data []byte) {
-	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+	if i := nextEOL(data, 0); i < len(data) {
 		s.r += i + 1
+		if data[i] == '\r' {
+			if i+1 < len(data) {
+				if data[i+1] == '\n' {
+					s.r++
+				}
+			} else {
+				s.lf = true
+			}
+		}
 	} else {
 		s.r = s.w
 		s.skip = true
@@ -155,11 +327,13 @@ func (s *scanner) resync(data []byte) {
 	s.line++
 }
 
-// skipLine discards input up to and including the next '\n'; it reports whether it found
+// skipLine discards input up to and including the next line end; it reports whether it found
 // it (or the input ended).
 func (s *scanner) skipLine() bool {
-	if i := bytes.IndexByte(s.buf[s.r:s.w], '\n'); i >= 0 {
+	data := s.buf[s.r:s.w]
+	if i := nextEOL(data, 0); i < len(data) {
 		s.r += i + 1
+		s.lf = data[i] == '\r'
 		s.skip = false
 		return true
 	}
@@ -185,11 +359,13 @@ func (s *scanner) fieldsOf(data []byte) [][]byte {
 }
 
 // parse reads one record from the start of data. It returns the bytes and the line ends the
-// record takes, errNeedMore when data ends inside it and more may come (final is false), or a
-// *badRecord whose line is relative to the record's first line (0-based).
+// record takes, errNeedMore when data ends inside it and more may come (final is false; openQ
+// then says whether inside a quoted field), or a *badRecord whose line is relative to the
+// record's first line (0-based).
 func (s *scanner) parse(data []byte, final bool) (n, lines int, err error) {
 	s.spans = s.spans[:0]
 	s.scratch = s.scratch[:0]
+	s.openQ, s.qtail = false, false
 	if cap(s.scratch) < len(data) {
 		// Unescaped quoted text is never longer than its source, so scratch never grows
 		// while a record is parsed.
@@ -198,8 +374,9 @@ func (s *scanner) parse(data []byte, final bool) (n, lines int, err error) {
 	comma := s.comma
 	pos := 0
 	lineStart := 0 // offset of the current line's first byte
-	// nl is the offset of the first '\n' at or after some earlier position, len(data) when
-	// there is none; it stays valid while it is not before the current position.
+	// nl is the offset of the first line end ('\n' or '\r') at or after some earlier
+	// position, len(data) when there is none; it stays valid while it is not before the
+	// current position.
 	nl := -1
 	for {
 		if pos < len(data) && data[pos] == '"' {
@@ -210,6 +387,7 @@ func (s *scanner) parse(data []byte, final bool) (n, lines int, err error) {
 				j := bytes.IndexByte(data[p:], '"')
 				if j < 0 {
 					if !final {
+						s.openQ, s.qline, s.qcol = true, qline, utf8.RuneCount(data[qls:qpos])+1
 						return 0, 0, errNeedMore
 					}
 					return 0, 0, &badRecord{line: qline, col: utf8.RuneCount(data[qls:qpos]) + 1,
@@ -217,11 +395,12 @@ func (s *scanner) parse(data []byte, final bool) (n, lines int, err error) {
 				}
 				seg := data[p : p+j]
 				if nl < p {
-					nl = nextNL(data, p)
+					nl = nextEOL(data, p)
 				}
 				if nl < p+j { // the quoted text holds line ends
-					lines += bytes.Count(seg, []byte{'\n'})
-					lineStart = p + bytes.LastIndexByte(seg, '\n') + 1
+					cr := false
+					lines += countLines(seg, &cr)
+					lineStart = p + bytes.LastIndexAny(seg, "\r\n") + 1
 					s.scratch = appendCRLF(s.scratch, seg)
 				} else {
 					s.scratch = append(s.scratch, seg...)
@@ -229,6 +408,8 @@ func (s *scanner) parse(data []byte, final bool) (n, lines int, err error) {
 				p += j + 1
 				if p == len(data) {
 					if !final {
+						s.openQ, s.qline, s.qcol = true, qline, utf8.RuneCount(data[qls:qpos])+1
+						s.qtail = true
 						return 0, 0, errNeedMore
 					}
 					s.spans = append(s.spans, span{start, len(s.scratch), true})
@@ -245,10 +426,13 @@ func (s *scanner) parse(data []byte, final bool) (n, lines int, err error) {
 				case c == '\n':
 					s.spans = append(s.spans, span{start, len(s.scratch), true})
 					return p + 1, lines + 1, nil
-				case c == '\r' && p+1 < len(data) && data[p+1] == '\n':
+				case c == '\r' && p+1 < len(data):
 					s.spans = append(s.spans, span{start, len(s.scratch), true})
-					return p + 2, lines + 1, nil
-				case c == '\r' && p+1 == len(data):
+					if data[p+1] == '\n' {
+						return p + 2, lines + 1, nil
+					}
+					return p + 1, lines + 1, nil
+				case c == '\r':
 					if !final {
 						return 0, 0, errNeedMore
 					}
@@ -266,34 +450,38 @@ func (s *scanner) parse(data []byte, final bool) (n, lines int, err error) {
 		}
 		// An unquoted field runs to the delimiter or the line end.
 		if nl < pos {
-			nl = nextNL(data, pos)
+			nl = nextEOL(data, pos)
 		}
-		if nl == len(data) && !final {
-			return 0, 0, errNeedMore
+		if !final && (nl == len(data) || nl == len(data)-1 && data[nl] == '\r') {
+			return 0, 0, errNeedMore // no line end yet, or a '\r' that may be half of "\r\n"
 		}
 		if i := bytes.IndexByte(data[pos:nl], comma); i >= 0 {
 			s.spans = append(s.spans, span{pos, pos + i, false})
 			pos += i + 1
 			continue
 		}
-		end := nl
-		if end > pos && data[end-1] == '\r' {
-			end--
-		}
-		s.spans = append(s.spans, span{pos, end, false})
-		if nl == len(data) {
+		s.spans = append(s.spans, span{pos, nl, false})
+		switch {
+		case nl == len(data):
 			return nl, lines, nil
+		case data[nl] == '\r' && nl+1 < len(data) && data[nl+1] == '\n':
+			return nl + 2, lines + 1, nil
 		}
 		return nl + 1, lines + 1, nil
 	}
 }
 
-// nextNL returns the offset of the first '\n' in data at or after from, or len(data).
-func nextNL(data []byte, from int) int {
+// nextEOL returns the offset of the first line end ('\n' or '\r') in data at or after from,
+// or len(data). Two byte searches beat one search for either byte.
+func nextEOL(data []byte, from int) int {
+	end := len(data)
 	if i := bytes.IndexByte(data[from:], '\n'); i >= 0 {
+		end = from + i
+	}
+	if i := bytes.IndexByte(data[from:end], '\r'); i >= 0 {
 		return from + i
 	}
-	return len(data)
+	return end
 }
 
 // appendCRLF appends seg to dst with every "\r\n" read as "\n".

@@ -14,26 +14,29 @@ import (
 	"github.com/modelarts-convert/convert/internal/textenc"
 )
 
-// lineReader reads lines without their "\n" or "\r\n", in any length up to maxRecord.
+// lineReader reads lines without their line end ("\n", "\r\n" or a lone "\r"), in any
+// length up to maxRecord.
 type lineReader struct {
 	br   *bufio.Reader
+	dec  *textenc.Decoder
 	buf  []byte
 	file string
 	line int // lines read so far
 	long bool
+	lf   bool // the last line ended in '\r': a '\n' next belongs to it
 }
 
-func openLines(fsys fs.FS, file string, enc textenc.Encoding) (*lineReader, textenc.Encoding, io.Closer, error) {
+func openLines(fsys fs.FS, file string, enc textenc.Encoding) (*lineReader, io.Closer, error) {
 	f, err := fsys.Open(file)
 	if err != nil {
-		return nil, "", nil, &importers.Error{Pos: importers.Position{File: file}, Err: err}
+		return nil, nil, &importers.Error{Pos: importers.Position{File: file}, Err: err}
 	}
-	r, enc, err := textenc.NewReader(f, enc)
+	dec, err := textenc.NewDecoder(f, enc)
 	if err != nil {
 		f.Close()
-		return nil, "", nil, &importers.Error{Pos: importers.Position{File: file}, Err: err}
+		return nil, nil, &importers.Error{Pos: importers.Position{File: file}, Err: err}
 	}
-	return &lineReader{br: bufio.NewReaderSize(r, 64<<10), file: file}, enc, f, nil
+	return &lineReader{br: bufio.NewReaderSize(dec, 64<<10), dec: dec, file: file}, f, nil
 }
 
 // next returns the next line; ok is false at the end of the input. long says the line was
@@ -41,40 +44,59 @@ func openLines(fsys fs.FS, file string, enc textenc.Encoding) (*lineReader, text
 func (l *lineReader) next() (line []byte, ok bool, err error) {
 	l.buf = l.buf[:0]
 	l.long = false
+	started := false
 	for {
-		chunk, err := l.br.ReadSlice('\n')
-		if len(l.buf)+len(chunk) <= maxRecord {
-			l.buf = append(l.buf, chunk...)
+		n := l.br.Buffered()
+		if n == 0 {
+			n = 1
+		}
+		chunk, err := l.br.Peek(n)
+		if len(chunk) == 0 {
+			switch {
+			case err == io.EOF && !started:
+				return nil, false, nil
+			case err == io.EOF:
+				l.line++
+				return l.buf, true, nil
+			case err != nil:
+				return nil, false, decodeErr(l.file, l.line+1, err)
+			}
+		}
+		if l.lf {
+			l.lf = false
+			if chunk[0] == '\n' {
+				l.br.Discard(1)
+				continue
+			}
+		}
+		started = true
+		i := nextEOL(chunk, 0)
+		if len(l.buf)+i <= maxRecord {
+			l.buf = append(l.buf, chunk[:i]...)
 		} else {
 			l.long = true
 		}
-		switch {
-		case err == bufio.ErrBufferFull:
+		if i == len(chunk) {
+			l.br.Discard(i)
 			continue
-		case err == io.EOF:
-			if len(l.buf) == 0 && !l.long {
-				return nil, false, nil
-			}
-		case err != nil:
-			return nil, false, decodeErr(l.file, l.line+1, err)
 		}
+		l.lf = chunk[i] == '\r'
+		l.br.Discard(i + 1)
 		l.line++
-		b := bytes.TrimSuffix(l.buf, []byte{'\n'})
-		b = bytes.TrimSuffix(b, []byte{'\r'})
-		return b, true, nil
+		return l.buf, true, nil
 	}
 }
 
 // readSeparate pairs the lines of the text file at path with those of its _result file.
 func readSeparate(ctx context.Context, fsys fs.FS, path string, s *settings, yield func(*api.Sample, error) bool) {
 	resultPath := ResultPath(path)
-	texts, enc, c1, err := openLines(fsys, path, s.Encoding)
+	texts, c1, err := openLines(fsys, path, s.Encoding)
 	if err != nil {
 		yield(nil, err)
 		return
 	}
 	defer c1.Close()
-	labels, _, c2, err := openLines(fsys, resultPath, s.Encoding)
+	labels, c2, err := openLines(fsys, resultPath, s.Encoding)
 	if err != nil {
 		var ie *importers.Error
 		if errors.As(err, &ie) && errors.Is(err, fs.ErrNotExist) {
@@ -85,7 +107,7 @@ func readSeparate(ctx context.Context, fsys fs.FS, path string, s *settings, yie
 	}
 	defer c2.Close()
 
-	m := newMapper(s, path, enc)
+	m := newMapper(s, path, texts.dec)
 	reject := func(file string, line int, reason string) {
 		s.Warn.Warn(importers.Warning{Pos: importers.Position{File: file, Line: line}, Rejected: true, Reason: reason})
 	}
@@ -108,6 +130,8 @@ func readSeparate(ctx context.Context, fsys fs.FS, path string, s *settings, yie
 			yield(nil, err)
 			return
 		}
+		mixedWarning(texts.dec, path, s.Warn)
+		mixedWarning(labels.dec, resultPath, s.Warn)
 		if !tok && !lok {
 			break
 		}
@@ -129,10 +153,16 @@ func readSeparate(ctx context.Context, fsys fs.FS, path string, s *settings, yie
 			reject(path, n, fmt.Sprintf("%s has no line %d with this text's labels", resultPath, n))
 			continue
 		case texts.long:
-			reject(path, n, fmt.Sprintf("the line is longer than %d MiB", maxRecord>>20))
+			reject(path, n, fmt.Sprintf("the line is longer than %d bytes, more than one sample may hold", maxRecord))
 			continue
 		case labels.long:
-			reject(resultPath, n, fmt.Sprintf("the line is longer than %d MiB", maxRecord>>20))
+			reject(resultPath, n, fmt.Sprintf("the line is longer than %d bytes, more than one sample may hold", maxRecord))
+			continue
+		case !texts.dec.Valid(text):
+			reject(path, n, textenc.ErrNotUTF8)
+			continue
+		case !labels.dec.Valid(labelField):
+			reject(resultPath, n, textenc.ErrNotUTF8)
 			continue
 		}
 		smp, reason := m.sample(text, labelField, n)

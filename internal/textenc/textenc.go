@@ -5,7 +5,9 @@
 //
 // Auto detection: a BOM decides; otherwise text that is valid UTF-8 is UTF-8; otherwise it
 // is GB18030, the superset that also decodes GBK and GB2312 (detectors that report GBK files
-// as GB2312 then fail on characters outside GB2312).
+// as GB2312 then fail on characters outside GB2312). A file that mixes UTF-8 lines with lines
+// that are not UTF-8 is read as UTF-8, and the importer rejects the records that are not
+// (see NewDecoder). Lines end at "\n", "\r\n" or a lone "\r".
 package textenc
 
 import (
@@ -89,52 +91,416 @@ func (e Encoding) decoder() *encoding.Decoder {
 	return nil
 }
 
-// sniffSize is how much of a stream auto detection reads before deciding on UTF-8.
+// sniffSize is how much auto detection reads, from the first non-ASCII byte on, before
+// deciding.
 const sniffSize = 1 << 20
 
 // NewReader returns UTF-8 text read from r in encoding enc, with any BOM removed, and the
-// encoding it decided on. With Auto, a BOM decides; else the first MiB decides (valid UTF-8
-// is UTF-8, anything else GB18030). A UTF-8 stream that turns invalid later fails with a
-// *DecodeError rather than passing bad text on.
+// encoding it decided on (see NewDecoder). Unlike a Decoder's, its text is never invalid:
+// a file that mixes UTF-8 with another encoding fails with a *DecodeError at the first
+// byte that is not UTF-8. Importers use NewDecoder, which rejects only the records
+// concerned.
 func NewReader(r io.Reader, enc Encoding) (io.Reader, Encoding, error) {
+	d, err := newDecoder(r, enc, true)
+	if err != nil {
+		return nil, "", err
+	}
+	return d, d.Encoding(), nil
+}
+
+// NewDecoder returns a reader of UTF-8 text read from r in encoding enc, with any BOM
+// removed. With an explicit encoding, text not valid in it fails with a *DecodeError.
+//
+// With Auto, a BOM decides (a UTF-8 BOM counts as UTF-8 on line 1); otherwise the decoder
+// passes ASCII through until the first non-ASCII byte and then looks at up to 1 MiB of lines
+// from there: when some are not valid UTF-8 and none is valid UTF-8 with a character of
+// three bytes or more (CJK text; a GBK line can be valid UTF-8 by chance, but nearly always
+// in two-byte sequences), the file is GB18030 (the superset of GBK and GB2312), else UTF-8. A UTF-8 file may still hold lines that are not UTF-8 (a GBK
+// line pasted into it, there or later): the decoder then passes their bytes through as
+// they are and reports the mix through Mixed, MixedWarning and Valid, and the importer
+// rejects each record whose bytes are not valid UTF-8 rather than guessing (decoding the
+// whole file as GB18030 would turn its UTF-8 text into mojibake). -encoding overrides all
+// of this. Lines end at "\n", "\r\n" or a lone "\r".
+func NewDecoder(r io.Reader, enc Encoding) (*Decoder, error) {
+	return newDecoder(r, enc, false)
+}
+
+// Decoder is a decoding reader; see NewDecoder.
+type Decoder struct {
+	enc    Encoding
+	strict bool      // a mix is a *DecodeError (NewReader)
+	src    io.Reader // raw bytes (after any BOM)
+	out    io.Reader // the decoded text once the decoder is fixed (explicit encodings, GB18030)
+
+	state   int    // autoASCII, autoUTF8 (pass-through, watching for invalid lines), autoDone
+	pending []byte // raw bytes already classified, to be returned first
+	tail    []byte // an incomplete rune at the end of the bytes checked so far
+	line    int    // line number of the next raw byte
+	cr      bool   // the last raw byte counted was '\r'
+	off     int64  // raw bytes returned so far (for DecodeError offsets)
+	err     error  // a DecodeError to return once pending is drained (strict mode)
+
+	utf8Line, otherLine int  // the first line of each kind (0: none yet)
+	warned              bool // MixedWarning has given its warning
+}
+
+const (
+	autoASCII = iota // only ASCII so far
+	autoUTF8         // UTF-8, lines still checked
+	autoDone         // nothing left to watch: out (if set) or src is read as is
+)
+
+func newDecoder(r io.Reader, enc Encoding, strict bool) (*Decoder, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, err := br.Peek(3)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		return nil, "", err
+		return nil, err
 	}
+	d := &Decoder{enc: enc, strict: strict, src: br, line: 1}
 	switch {
 	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
 		br.Discard(3)
 		if enc == Auto {
-			enc = UTF8
+			d.enc, d.state, d.utf8Line = UTF8, autoUTF8, 1
+			return d, nil
 		}
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}) && (enc == Auto):
 		br.Discard(2)
-		enc = UTF16LE
+		d.enc = UTF16LE
 	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}) && (enc == Auto):
 		br.Discard(2)
-		enc = UTF16BE
+		d.enc = UTF16BE
 	}
-	var src io.Reader = br
-	if enc == Auto {
-		enc = UTF8
-		// Read up to sniffSize into a buffer that grows only as far as the input goes, so
-		// short files cost little.
-		var head bytes.Buffer
-		n, err := io.CopyN(&head, br, sniffSize)
-		if err != nil && err != io.EOF {
-			return nil, "", err
+	switch {
+	case d.enc == Auto:
+		d.state = autoASCII
+		d.prefetch()
+	case d.enc.decoder() != nil:
+		d.out, d.state = &offsetReader{r: transform.NewReader(br, d.enc.decoder()), enc: d.enc}, autoDone
+	default:
+		// bufio in front lets callers read with any buffer size; utf8Reader needs room for a rune.
+		d.out, d.state = bufio.NewReaderSize(&utf8Reader{r: br}, 64<<10), autoDone
+	}
+	return d, nil
+}
+
+// Encoding returns the encoding decided on so far: Auto until a non-ASCII byte is read (the
+// text so far is then the same in every supported encoding), UTF8 for a mixed file.
+func (d *Decoder) Encoding() Encoding {
+	if d.enc == Auto && d.state == autoASCII {
+		return UTF8
+	}
+	return d.enc
+}
+
+// Mixed reports whether the file was found to mix UTF-8 lines with lines that are not UTF-8,
+// with the first line of each kind.
+func (d *Decoder) Mixed() (utf8Line, otherLine int, ok bool) {
+	return d.utf8Line, d.otherLine, d.utf8Line > 0 && d.otherLine > 0
+}
+
+// MixedWarning returns, the first time it is called after the decoder found the file mixed,
+// the warning to give once per file; otherwise "".
+func (d *Decoder) MixedWarning() string {
+	u, o, ok := d.Mixed()
+	if !ok || d.warned {
+		return ""
+	}
+	d.warned = true
+	return fmt.Sprintf("the file mixes encodings: line %d is UTF-8, line %d is not (GBK?); it is read as UTF-8 and each record that is not valid UTF-8 is rejected (give -encoding to read the whole file in one encoding)", u, o)
+}
+
+// Valid reports whether a record's bytes, as read from the decoder, may be used: always,
+// unless the file is mixed and they are not valid UTF-8.
+func (d *Decoder) Valid(b []byte) bool {
+	return d.otherLine == 0 || utf8.Valid(b)
+}
+
+// ErrNotUTF8 is the reason an importer gives for a record Valid refuses.
+const ErrNotUTF8 = "the record is not valid UTF-8 while the file's other lines are (a line in GBK?); give -encoding to read the whole file in one encoding"
+
+func (d *Decoder) Read(p []byte) (int, error) {
+	if len(d.pending) > 0 {
+		n := copy(p, d.pending)
+		d.pending = d.pending[n:]
+		d.off += int64(n)
+		return n, nil
+	}
+	if d.err != nil {
+		return 0, d.err
+	}
+	if d.out != nil {
+		return d.out.Read(p)
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	n, err := d.src.Read(p)
+	if n == 0 {
+		if err == io.EOF && len(d.tail) > 0 && d.state == autoUTF8 {
+			d.invalid(d.line) // the file ends inside a rune
+			if d.strict {
+				d.err = &DecodeError{Encoding: UTF8, Offset: d.off - int64(len(d.tail))}
+				d.tail = nil
+				return 0, d.err
+			}
 		}
-		if !validPrefix(head.Bytes(), n < sniffSize) {
-			enc = GB18030
+		return 0, err
+	}
+	b := p[:n]
+	switch d.state {
+	case autoASCII:
+		i := 0
+		for i < n && b[i] < utf8.RuneSelf {
+			i++
 		}
-		src = io.MultiReader(&head, br)
+		if i == n {
+			d.line += countLines(b, &d.cr)
+			d.off += int64(n)
+			return n, nil
+		}
+		d.line += countLines(b[:i], &d.cr)
+		d.off += int64(i)
+		d.sniff(b[i:n])
+		if i == 0 {
+			return d.Read(p)
+		}
+		return i, nil
+	case autoUTF8:
+		if d.otherLine == 0 {
+			if k := d.check(b, err == io.EOF); k >= 0 && d.strict {
+				d.err = &DecodeError{Encoding: UTF8, Offset: d.off + int64(k)}
+				d.off += int64(k)
+				if k == 0 {
+					return 0, d.err
+				}
+				return k, nil
+			}
+		}
 	}
-	if d := enc.decoder(); d != nil {
-		return &offsetReader{r: transform.NewReader(src, d), enc: enc}, enc, nil
+	d.off += int64(n)
+	return n, err
+}
+
+// prefetch reads up to sniffSize bytes, so that a file with non-ASCII text in its first MiB
+// has its encoding decided before the first Read (importers ask for it up front). An
+// all-ASCII start leaves the decision to the first non-ASCII byte.
+func (d *Decoder) prefetch() {
+	var head bytes.Buffer
+	_, err := io.CopyN(&head, d.src, sniffSize)
+	if err != nil && err != io.EOF {
+		d.err = err
 	}
-	// bufio in front lets callers read with any buffer size; utf8Reader needs room for a rune.
-	return bufio.NewReaderSize(&utf8Reader{r: src}, 64<<10), enc, nil
+	h := head.Bytes()
+	i := 0
+	for i < len(h) && h[i] < utf8.RuneSelf {
+		i++
+	}
+	d.line += countLines(h[:i], &d.cr)
+	if i == len(h) {
+		d.pending = h
+		return
+	}
+	d.off = int64(i) // sniff's offsets are absolute
+	d.sniff(h[i:])
+	d.off = 0
+	d.pending = append(h[:i:i], d.pending...)
+}
+
+// sniff decides the encoding from head (which starts with the first non-ASCII byte) and up to
+// sniffSize bytes after it.
+func (d *Decoder) sniff(head []byte) {
+	var window bytes.Buffer
+	window.Write(head)
+	_, err := io.CopyN(&window, d.src, int64(sniffSize-len(head)))
+	eof := err != nil
+	if err != nil && err != io.EOF {
+		d.err = err
+	}
+	w := window.Bytes()
+	// Classify the window's lines.
+	line := d.line
+	sawUTF8, sawOther := 0, 0
+	for start := 0; start < len(w); {
+		end := nextEOL(w, start)
+		seg := w[start:end]
+		if end == len(w) && !eof {
+			seg = trimPartialRune(seg)
+		}
+		if !isASCII(seg) {
+			if !utf8.Valid(seg) {
+				if sawOther == 0 {
+					sawOther = line
+				}
+			} else if sawUTF8 == 0 && wide(seg) {
+				sawUTF8 = line
+			}
+		}
+		if end == len(w) {
+			break
+		}
+		next := end + 1
+		if w[end] == '\r' && next < len(w) && w[next] == '\n' {
+			next++
+		}
+		line++
+		start = next
+	}
+	// A line counts as UTF-8 when it is valid UTF-8 with a character of three bytes or
+	// more (CJK text, say): a GBK line can be valid UTF-8 by chance ("说" is CB B5, U+02F5 in
+	// UTF-8), nearly always as two-byte sequences only. Such lines decide nothing.
+	if sawUTF8 == 0 && sawOther > 0 {
+		// No UTF-8 line at all: GB18030. ASCII before it reads the same in both.
+		d.enc, d.state = GB18030, autoDone
+		d.out = &offsetReader{r: transform.NewReader(io.MultiReader(bytes.NewReader(w), d.src), GB18030.decoder()), enc: GB18030, off: d.off}
+		return
+	}
+	d.enc, d.state = UTF8, autoUTF8
+	d.utf8Line = sawUTF8
+	if sawOther > 0 {
+		d.invalid(sawOther)
+		if d.strict {
+			k := firstInvalid(w)
+			d.pending = w[:k]
+			d.err = &DecodeError{Encoding: UTF8, Offset: d.off + int64(k)}
+			return
+		}
+	} else {
+		d.line += countLines(w, &d.cr)
+		if !eof {
+			d.tail = append(d.tail[:0], w[len(trimPartialRune(w)):]...)
+		} else if len(trimPartialRune(w)) != len(w) {
+			d.invalid(d.line)
+		}
+	}
+	d.pending = w
+}
+
+// check looks for the first byte that is not UTF-8 in b (the bytes after those checked so
+// far, which may end in the start of a rune, kept in tail); it records the mix and returns
+// that byte's offset in b (0 when the rune begun in tail is the bad one), or -1.
+func (d *Decoder) check(b []byte, eof bool) int {
+	from := 0
+	if len(d.tail) > 0 {
+		t := append(d.tail, b[:min(len(b), utf8.UTFMax)]...)
+		if !utf8.FullRune(t) && !eof {
+			d.tail = t
+			return -1
+		}
+		r, size := utf8.DecodeRune(t)
+		if r == utf8.RuneError && size == 1 {
+			d.tail = d.tail[:0]
+			d.invalid(d.line)
+			return 0
+		}
+		from = size - len(d.tail)
+		d.tail = d.tail[:0]
+	}
+	good := b[from:]
+	if !eof {
+		good = trimPartialRune(good)
+	}
+	if k := firstInvalid(good); k < len(good) {
+		d.line += countLines(good[:k], &d.cr)
+		d.invalid(d.line)
+		return from + k
+	}
+	d.line += countLines(good, &d.cr)
+	d.tail = append(d.tail[:0], b[from+len(good):]...)
+	return -1
+}
+
+// invalid records the first line that is not UTF-8.
+func (d *Decoder) invalid(line int) {
+	if d.otherLine == 0 {
+		d.otherLine = line
+	}
+}
+
+// firstInvalid returns the offset of the first byte of b that does not start a valid UTF-8
+// sequence, or len(b).
+func firstInvalid(b []byte) int {
+	if utf8.Valid(b) {
+		return len(b)
+	}
+	i := 0
+	for i < len(b) {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+// trimPartialRune drops an incomplete UTF-8 sequence at the end of b (more input may
+// complete it).
+func trimPartialRune(b []byte) []byte {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if b[i] >= utf8.RuneSelf && !utf8.FullRune(b[i:]) {
+				return b[:i]
+			}
+			break
+		}
+	}
+	return b
+}
+
+// wide reports whether valid UTF-8 b holds a character of three bytes or more.
+func wide(b []byte) bool {
+	for _, c := range b {
+		if c >= 0xE0 {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// nextEOL returns the offset of the first '\n' or '\r' in b at or after from, or len(b).
+func nextEOL(b []byte, from int) int {
+	if i := bytes.IndexAny(b[from:], "\r\n"); i >= 0 {
+		return from + i
+	}
+	return len(b)
+}
+
+// countLines counts the line ends in b ("\n", "\r\n", a lone "\r"); cr says that the byte
+// before b was '\r' and is updated for the byte after.
+func countLines(b []byte, cr *bool) int {
+	return CountLines(b, cr)
+}
+
+// CountLines counts the line ends in b: "\n", "\r\n" and a lone "\r" count one each. cr
+// says the byte before b was '\r' (a '\n' first in b then ends no new line); it is updated
+// for the next call.
+func CountLines(b []byte, cr *bool) int {
+	if len(b) == 0 {
+		return 0
+	}
+	n := bytes.Count(b, []byte{'\n'})
+	if *cr || bytes.IndexByte(b, '\r') >= 0 {
+		n += bytes.Count(b, []byte{'\r'}) - bytes.Count(b, []byte("\r\n"))
+		if *cr && b[0] == '\n' {
+			n--
+		}
+	}
+	*cr = b[len(b)-1] == '\r'
+	return n
 }
 
 // validPrefix reports whether b is valid UTF-8, allowing a rune cut at the end when the
