@@ -27,6 +27,29 @@ const (
 	DefaultMaxBody = 10_000_000
 )
 
+// OptionError is a setting of Options that cannot work; Field names it.
+type OptionError struct {
+	Field string // "BatchSize", "MaxBody"
+	Msg   string
+}
+
+func (e *OptionError) Error() string { return "emit: " + e.Field + " " + e.Msg }
+
+// Check reports settings no request can be built with: a negative BatchSize or MaxBody, or
+// a MaxBody at or over the service's limit (api.MaxRequestBytes). Zero values
+// mean the defaults. Batches and Dir.Write check it themselves.
+func (o Options) Check() error {
+	switch {
+	case o.BatchSize < 0:
+		return &OptionError{Field: "BatchSize", Msg: "must be at least 1"}
+	case o.MaxBody < 0:
+		return &OptionError{Field: "MaxBody", Msg: "must be positive"}
+	case o.MaxBody >= api.MaxRequestBytes:
+		return &OptionError{Field: "MaxBody", Msg: fmt.Sprintf("must stay under the service's %d-byte body limit", api.MaxRequestBytes)}
+	}
+	return nil
+}
+
 // Options are the request-level settings and the batching limits.
 type Options struct {
 	BatchSize       int              // samples per request; 0 means DefaultBatchSize
@@ -128,6 +151,10 @@ func encodeSample(b *bytes.Buffer, s *api.Sample) error {
 func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options) iter.Seq2[*Batch, error] {
 	opts = opts.withDefaults()
 	return func(yield func(*Batch, error) bool) {
+		if err := opts.Check(); err != nil {
+			yield(nil, err)
+			return
+		}
 		prefix, err := opts.prefix()
 		if err != nil {
 			yield(nil, fmt.Errorf("emit: label_format: %w", err))
@@ -185,7 +212,7 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 			}
 			one := p.json
 			if overall+len(one) > opts.MaxBody {
-				reject(s, fmt.Sprintf("encodes to %d bytes; with the request's framing that is over the %d-byte body limit (-max-body)", len(one), opts.MaxBody))
+				reject(s, fmt.Sprintf("encodes to %d bytes; with the request's framing that is over the %d-byte body limit", len(one), opts.MaxBody))
 				continue
 			}
 			if s.Name != "" {

@@ -392,3 +392,31 @@ func TestWriteDirWriteFailureStops(t *testing.T) {
 	assert.Contains(t, err.Error(), FileName(2))
 	assert.Less(t, read, 1000, "conversion stopped after the failed write")
 }
+
+func TestOptionsCheck(t *testing.T) {
+	tests := []struct {
+		opts  Options
+		field string
+	}{
+		{Options{}, ""},
+		{Options{BatchSize: 1, MaxBody: 100}, ""},
+		{Options{MaxBody: api.MaxRequestBytes - 1}, ""},
+		{Options{MaxBody: api.MaxRequestBytes}, "MaxBody"},
+		{Options{MaxBody: -1}, "MaxBody"},
+		{Options{BatchSize: -1}, "BatchSize"},
+	}
+	for _, tt := range tests {
+		err := tt.opts.Check()
+		if tt.field == "" {
+			assert.NoError(t, err, "%+v", tt.opts)
+			continue
+		}
+		var oe *OptionError
+		if assert.ErrorAs(t, err, &oe, "%+v", tt.opts) {
+			assert.Equal(t, tt.field, oe.Field)
+		}
+	}
+	// Batches refuses a body the service would refuse, before reading anything.
+	_, err := collect(t, Batches(context.Background(), stream(many(1), nil), Options{MaxBody: api.MaxRequestBytes}))
+	assert.ErrorContains(t, err, "MaxBody must stay under")
+}

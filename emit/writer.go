@@ -225,6 +225,9 @@ func WriteDir(ctx context.Context, dir string, samples iter.Seq2[*api.Sample, er
 // Files are written by a second goroutine while the next batch is being built, so the sync
 // of one file overlaps the encoding of the next; at most two batches are held at once.
 func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options, onBatch func(*Batch, string)) (Stats, error) {
+	if err := opts.Check(); err != nil {
+		return Stats{}, err
+	}
 	if err := d.removeEarlier(); err != nil {
 		return Stats{}, err
 	}

@@ -1,0 +1,107 @@
+package importers
+
+import (
+	"io"
+	"iter"
+	"path/filepath"
+	"strings"
+
+	"github.com/modelarts-convert/convert/api"
+)
+
+// Concat reads the streams one after the other; a fatal error ends them all. Each stream
+// is opened (ranged over) only when its turn comes, so a format that makes one stream per
+// input holds one input open at a time.
+func Concat(seqs ...iter.Seq2[*api.Sample, error]) iter.Seq2[*api.Sample, error] {
+	return func(yield func(*api.Sample, error) bool) {
+		for _, seq := range seqs {
+			for s, err := range seq {
+				if !yield(s, err) || err != nil {
+					return
+				}
+			}
+		}
+	}
+}
+
+// InputStems gives each input of a multi-input run the stem its sample names start with:
+// the file's name, or, when two inputs share a name, its path with the separators made "_"
+// (a/train.txt and b/train.txt give a_train.txt and b_train.txt). The input "-" is called
+// stdin.
+func InputStems(inputs []string) []string {
+	base := func(in string) string {
+		if in == "-" {
+			return "stdin"
+		}
+		return filepath.Base(in)
+	}
+	count := map[string]int{}
+	for _, in := range inputs {
+		count[base(in)]++
+	}
+	stems := make([]string, len(inputs))
+	for i, in := range inputs {
+		stems[i] = base(in)
+		if count[stems[i]] > 1 && in != "-" {
+			p := filepath.ToSlash(filepath.Clean(in))
+			for strings.HasPrefix(p, "../") {
+				p = p[3:]
+			}
+			stems[i] = strings.ReplaceAll(strings.TrimPrefix(p, "/"), "/", "_")
+		}
+	}
+	return stems
+}
+
+// PathBase is how messages name the files of a folder given on the command line: the
+// folder as typed, with forward slashes ("" for the current folder).
+func PathBase(dir string) string {
+	if dir == "." {
+		return ""
+	}
+	return filepath.ToSlash(filepath.Clean(dir))
+}
+
+// AddRecords tells env.Progress (when set) to expect n more records.
+func (env Env) AddRecords(n int) {
+	if env.Progress != nil && n > 0 {
+		env.Progress.AddRecords(n)
+	}
+}
+
+// AddBytes tells env.Progress (when set) to expect n more input bytes.
+func (env Env) AddBytes(n int64) {
+	if env.Progress != nil && n > 0 {
+		env.Progress.AddBytes(n)
+	}
+}
+
+// CountReads returns r with every byte read from it reported to env.Progress (r itself
+// when there is no Progress), for a percentage and ETA from the bytes read.
+func (env Env) CountReads(r io.Reader) io.Reader {
+	if env.Progress == nil {
+		return r
+	}
+	return &countingReader{r: r, p: env.Progress}
+}
+
+// StdinOrEmpty is env.Stdin, or an empty reader when it is not set.
+func (env Env) StdinOrEmpty() io.Reader {
+	if env.Stdin == nil {
+		return strings.NewReader("")
+	}
+	return env.Stdin
+}
+
+type countingReader struct {
+	r io.Reader
+	p Progress
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	if n > 0 {
+		c.p.ReadBytes(int64(n))
+	}
+	return n, err
+}
