@@ -1,18 +1,20 @@
-// Command convert moves annotated datasets (Pascal VOC, COCO, CoNLL NER, CSV/TXT text
-// classification) into ModelArts: it writes request bodies for the Adding Samples in Batches
-// call, validates them, and uploads them.
+// Package cli is the convert command: a sub-command per registered format (see
+// importers.Register), plus validate, upload, help and version. A program that wants the
+// command with its own formats imports them and importers/all, and calls Main:
+//
+//	func main() { os.Exit(cli.Main()) }
 //
 // Usage:
 //
-//	convert <format> [flags] INPUT...   convert one dataset (formats: voc, coco, conll, csv)
+//	convert <format> [flags] INPUT...   convert one dataset (formats: convert help)
 //	convert validate PATH...            check request bodies
 //	convert upload [flags] PATH...      send request bodies
 //	convert help [verb]                 describe a verb
 //
-// Flags come before the inputs, in the Go flag style (-o and --o both work). Exit status: 0
-// when every input record became a sample, 1 when any was rejected or the run failed, 2 for
-// usage errors, 130 when interrupted.
-package main
+// Flags may come before or after the inputs (-o and --o both work); "--" ends the flags.
+// Exit status: 0 when every input record became a sample, 1 when any was rejected or the
+// run failed, 2 for usage errors, 130 when interrupted.
+package cli
 
 import (
 	"context"
@@ -23,17 +25,12 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/modelarts-convert/convert/importers"
 )
 
-// version names the tool in the User-Agent and in `convert help`.
-const version = "0.1.0"
-
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := runContext(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+// Version names the tool in the User-Agent and in `convert version`.
+const Version = "0.1.0"
 
 // Exit statuses.
 const (
@@ -43,9 +40,12 @@ const (
 	exitInterrupted = 130
 )
 
-// run is the whole command, for tests: it returns the exit status.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return runContext(context.Background(), args, stdin, stdout, stderr)
+// Main runs the command on os.Args with SIGINT and SIGTERM cancelling the run, and returns
+// the exit status.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 }
 
 // stdio bundles the command's streams.
@@ -54,10 +54,11 @@ type stdio struct {
 	out, err io.Writer
 }
 
-// verb is a sub-command.
+// verb is a sub-command other than a format.
 type verb struct {
 	name    string
 	summary string
+	usage   string // the arguments, for the usage line
 	run     func(ctx context.Context, args []string, io stdio) int
 }
 
@@ -65,21 +66,34 @@ var verbs = map[string]*verb{}
 
 func registerVerb(v *verb) { verbs[v.name] = v }
 
-func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func init() {
+	registerVerb(&verb{name: "help", usage: "[verb]", summary: "describe a verb and its flags", run: help})
+	registerVerb(&verb{name: "version", summary: "print the version", run: func(_ context.Context, args []string, io stdio) int {
+		if len(args) > 0 && isHelp(args[0]) {
+			fmt.Fprintln(io.out, "Usage: convert version\n\nPrints the version of convert.")
+			return exitOK
+		}
+		fmt.Fprintf(io.out, "convert %s\n", Version)
+		return exitOK
+	}})
+}
+
+// Run is the whole command, for tests and other programs: it returns the exit status.
+// Data goes to stdout (and files), diagnostics to stderr; help asked for goes to stdout.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	io := stdio{in: stdin, out: stdout, err: stderr}
 	if len(args) == 0 {
 		usage(stderr)
 		return exitUsage
 	}
 	name := args[0]
-	switch name {
-	case "help", "-h", "-help", "--help":
-		return help(args[1:], io)
-	case "version", "-version", "--version":
-		fmt.Fprintf(stdout, "convert %s\n", version)
-		return exitOK
+	switch {
+	case isHelp(name):
+		return help(ctx, args[1:], io)
+	case name == "-version" || name == "--version":
+		name = "version"
 	}
-	if f, ok := formats[name]; ok {
+	if f, ok := importers.Lookup(name); ok {
 		return runFormat(ctx, f, args[1:], io)
 	}
 	if v, ok := verbs[name]; ok {
@@ -90,49 +104,68 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	return exitUsage
 }
 
+func isHelp(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "--h":
+		return true
+	}
+	return false
+}
+
 func usage(w io.Writer) {
-	fmt.Fprintf(w, "convert %s: move annotated datasets into ModelArts (Adding Samples in Batches)\n\n", version)
+	fmt.Fprintf(w, "convert %s: move annotated datasets into ModelArts (Adding Samples in Batches)\n\n", Version)
 	fmt.Fprintln(w, "Usage:")
 	fmt.Fprintln(w, "  convert <format> [flags] INPUT...   convert a dataset into request bodies (or -upload them)")
-	fmt.Fprintln(w, "  convert validate PATH...            check request bodies (files, or the *.json in folders)")
-	fmt.Fprintln(w, "  convert upload [flags] PATH...      send request bodies to the endpoint")
-	fmt.Fprintln(w, "  convert help [verb]                 describe a verb and its flags")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Formats:")
-	for _, name := range sortedKeys(formats) {
-		fmt.Fprintf(w, "  %-8s %s\n", name, formats[name].summary)
+	names := make([]string, 0, len(verbs))
+	for n := range verbs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		v := verbs[n]
+		fmt.Fprintf(w, "  %-35s %s\n", strings.TrimSpace("convert "+n+" "+v.usage), v.summary)
 	}
 	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Formats:")
+	for _, f := range importers.Formats() {
+		fmt.Fprintf(w, "  %-8s %s\n", f.Name, indentAfterFirst(f.Summary, strings.Repeat(" ", 11)))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Flags may follow the inputs; -- ends the flags. `convert help VERB` describes a verb's flags.")
 	fmt.Fprintln(w, "Exit status: 0 all records converted; 1 records rejected or the run failed; 2 usage error; 130 interrupted.")
 }
 
-func help(args []string, io stdio) int {
-	if len(args) == 0 {
+// help is `convert help [verb]`: help goes to stdout.
+func help(ctx context.Context, args []string, io stdio) int {
+	if len(args) == 0 || isHelp(args[0]) {
 		usage(io.out)
 		return exitOK
 	}
-	if f, ok := formats[args[0]]; ok {
-		fs, _ := newFormatFlagSet(f, io.out)
-		fs.Usage()
+	if f, ok := importers.Lookup(args[0]); ok {
+		_, cmd := newFormatFlagSet(f, io.out)
+		cmd.usage()
 		return exitOK
 	}
 	if v, ok := verbs[args[0]]; ok {
-		return v.run(context.Background(), []string{"-h"}, stdio{in: io.in, out: io.out, err: io.out})
+		if v.name == "help" {
+			fmt.Fprintln(io.out, "Usage: convert help [verb]\n\nDescribes a verb (a format, validate, upload, version, help) and its flags;\nwithout a verb, lists them all.")
+			return exitOK
+		}
+		return v.run(ctx, []string{"-h"}, stdio{in: io.in, out: io.out, err: io.out})
 	}
 	fmt.Fprintf(io.err, "convert help: unknown verb %q\n", args[0])
 	return exitUsage
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+// indentAfterFirst prefixes every line of s but the first.
+func indentAfterFirst(s, prefix string) string {
+	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+prefix)
 }
 
-// indent prefixes every line of s.
-func indent(s, prefix string) string {
-	return prefix + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+prefix)
+// plural is "1 request body" or "2 request bodies".
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

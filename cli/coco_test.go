@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const cocoTestdata = "../../importers/coco/testdata"
+const cocoTestdata = "../importers/coco/testdata"
 
 func TestCocoUsage(t *testing.T) {
 	in := filepath.Join(cocoTestdata, "instances.json")
@@ -22,7 +22,7 @@ func TestCocoUsage(t *testing.T) {
 	}{
 		{"no image source", []string{"coco", in}, "-images DIR (inline data) or -obs-prefix"},
 		{"both image sources", []string{"coco", "-images", ".", "-obs-prefix", "obs://b/d/", in}, "not both"},
-		{"bad shape", []string{"coco", "-shape", "mask", "-obs-prefix", "obs://b/d/", in}, `-shape must be bbox or polygon, not "mask"`},
+		{"bad shape", []string{"coco", "-shape", "mask", "-obs-prefix", "obs://b/d/", in}, `-shape: must be bbox or polygon, not "mask"`},
 		{"bad obs prefix", []string{"coco", "-obs-prefix", "s3://b/d/", in}, "must look like obs://bucket/dir/"},
 		{"min-score without results", []string{"coco", "-obs-prefix", "obs://b/d/", "-min-score", "0.5", in}, "-min-score needs -results"},
 		{"bad min-score", []string{"coco", "-obs-prefix", "obs://b/d/", "-min-score", "high", in}, "invalid value"},
@@ -53,7 +53,7 @@ func TestCocoConvert(t *testing.T) {
 }
 
 func TestCocoInlineImages(t *testing.T) {
-	peers := "../../../shared/peers/datumaro/coco_instances"
+	peers := "../../shared/peers/datumaro/coco_instances"
 	if _, err := os.Stat(peers); err != nil {
 		t.Skipf("shared peers not found: %v", err)
 	}
@@ -77,7 +77,7 @@ func TestCocoRejections(t *testing.T) {
 		"annotations[6] (id 16): rejected: point 0 is [-1,10]; coordinates must be numbers >= 0",
 		`images[1] (id 2): rejected: file_name "bad!name.jpg" contains "!"`,
 		`images[2] (id 3): rejected: file_name "../outside.jpg": points outside the images folder`,
-		"1 samples, 4 labels (4 object detection); 19 records rejected, 1 warnings",
+		"1 sample, 4 labels (4 object detection); 19 records rejected, 1 warning",
 	} {
 		assert.Contains(t, stderr, want)
 	}
@@ -128,5 +128,5 @@ func TestCocoStdin(t *testing.T) {
 	samples := writtenSamples(t, out)
 	require.Len(t, samples, 1)
 	assert.Len(t, samples[0].Labels, 6)
-	assert.True(t, strings.Contains(se.String(), "1 samples, 6 labels"), se.String())
+	assert.True(t, strings.Contains(se.String(), "1 sample, 6 labels"), se.String())
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/base64"
@@ -31,9 +31,9 @@ func sampleText(t *testing.T, s api.Sample) string {
 
 func TestConllConvert(t *testing.T) {
 	dir := t.TempDir()
-	code, stderr := runConll(t, nil, "-o", dir, "../../testdata/conll/eng.conll")
+	code, stderr := runConll(t, nil, "-o", dir, "../testdata/conll/eng.conll")
 	require.Equal(t, exitOK, code, stderr)
-	assert.Contains(t, stderr, "convert conll: 5 samples, 8 labels (8 named entity); 0 records rejected; 1 request bodies")
+	assert.Contains(t, stderr, "convert conll: 5 samples, 8 labels (8 named entity); 0 records rejected; 1 request body")
 
 	samples := writtenSamples(t, dir)
 	require.Len(t, samples, 5)
@@ -75,7 +75,7 @@ func TestConllRejectsAndWarnings(t *testing.T) {
 	assert.Equal(t, exitFailed, code, "a rejected sentence fails the run")
 	assert.Contains(t, stderr, in+":4: rejected: has 2 columns where the file's token lines have 3 (as its first, line 1, has); sentence 2 (lines 4-5) not converted")
 	assert.Contains(t, stderr, in+":1: warning: -scheme iob2: I-ORG at the start of the sentence does not continue a chunk begun by B-ORG")
-	assert.Contains(t, stderr, "2 samples, 1 labels (1 named entity); 1 records rejected, 1 warnings")
+	assert.Contains(t, stderr, "2 samples, 1 label (1 named entity); 1 record rejected, 1 warning")
 	assert.Len(t, writtenSamples(t, dir), 2)
 
 	// -q keeps the rejection, drops the warning.
@@ -94,7 +94,7 @@ func TestConllRejectsAndWarnings(t *testing.T) {
 
 func TestConllOptions(t *testing.T) {
 	dir := t.TempDir()
-	code, stderr := runConll(t, nil, "-o", dir, "-encoding", "gbk", "-keep-encoding", "../../testdata/conll/zh.gbk.conll")
+	code, stderr := runConll(t, nil, "-o", dir, "-encoding", "gbk", "-keep-encoding", "../testdata/conll/zh.gbk.conll")
 	require.Equal(t, exitOK, code, stderr)
 	samples := writtenSamples(t, dir)
 	require.Len(t, samples, 3)
@@ -102,7 +102,7 @@ func TestConllOptions(t *testing.T) {
 	assert.Equal(t, []byte{0xCE, 0xD2}, []byte(sampleText(t, samples[0]))[:2], "我 in GBK")
 
 	dir = t.TempDir()
-	code, stderr = runConll(t, nil, "-o", dir, "-group", "document", "-tag-column", "3", "../../testdata/conll/eng.conll")
+	code, stderr = runConll(t, nil, "-o", dir, "-group", "document", "-tag-column", "3", "../testdata/conll/eng.conll")
 	require.Equal(t, exitOK, code, stderr)
 	samples = writtenSamples(t, dir)
 	require.Len(t, samples, 2)
@@ -133,12 +133,10 @@ func TestConllSameFileName(t *testing.T) {
 	require.Len(t, samples, 2)
 	assert.NotEqual(t, samples[0].Name, samples[1].Name)
 	assert.True(t, strings.HasSuffix(samples[0].Name, "a_train.txt-000001.txt"), samples[0].Name)
-	assert.Equal(t, []string{"train.txt", "stdin", "x.conll"}, conllNames([]string{"d/train.txt", "-", "x.conll"}))
-	assert.Equal(t, []string{"a_train.txt", "b_train.txt"}, conllNames([]string{"../a/train.txt", "./b/train.txt"}))
 }
 
 func TestConllUsageAndFailures(t *testing.T) {
-	eng := "../../testdata/conll/eng.conll"
+	eng := "../testdata/conll/eng.conll"
 	tests := []struct {
 		name string
 		args []string
@@ -153,14 +151,14 @@ func TestConllUsageAndFailures(t *testing.T) {
 		{"token column past the columns", []string{"-token-column", "7", eng}, exitFailed, "eng.conll:3: not a CoNLL column file: the token column is 7, but the first token line has 4 columns"},
 		{"encoding", []string{"-encoding", "latin1", eng}, exitUsage, `-encoding: unknown encoding "latin1"`},
 		{"scheme", []string{"-scheme", "iob3", eng}, exitUsage, `-scheme: unknown tagging scheme "iob3"`},
-		{"group", []string{"-group", "page", eng}, exitUsage, `-group: unknown -group "page"`},
-		{"join", []string{"-join", "tab", eng}, exitUsage, `-join: unknown -join "tab"`},
-		{"offsets", []string{"-offsets", "bytes", eng}, exitUsage, `-offsets: unknown -offsets "bytes"`},
+		{"group", []string{"-group", "page", eng}, exitUsage, `-group: unknown group "page"`},
+		{"join", []string{"-join", "tab", eng}, exitUsage, `-join: unknown join "tab"`},
+		{"offsets", []string{"-offsets", "bytes", eng}, exitUsage, `-offsets: unknown offsets "bytes"`},
 		{"stdin twice", []string{"-", "-"}, exitUsage, "standard input (-) may be given once"},
-		{"folder", []string{"../../testdata/conll"}, exitUsage, "is a folder"},
+		{"folder", []string{"../testdata/conll"}, exitUsage, "is a folder"},
 		{"missing file", []string{"nope.conll"}, exitFailed, "no such file"},
 		{"tag column past the columns", []string{"-tag-column", "9", eng}, exitFailed, "eng.conll:3: not a CoNLL column file: the tag column is 9, but the first token line has 4 columns"},
-		{"not utf-8", []string{"-encoding", "utf-8", "../../testdata/conll/zh.gbk.conll"}, exitFailed, "zh.gbk.conll:1: not valid utf-8 at byte 0"},
+		{"not utf-8", []string{"-encoding", "utf-8", "../testdata/conll/zh.gbk.conll"}, exitFailed, "zh.gbk.conll:1: not valid utf-8 at byte 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

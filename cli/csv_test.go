@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/base64"
@@ -14,7 +14,7 @@ import (
 	"github.com/modelarts-convert/convert/api"
 )
 
-const csvData = "../../testdata/csv/"
+const csvData = "../testdata/csv/"
 
 // runCSV runs `convert csv` with the given standard input.
 func runCSV(t *testing.T, stdin io.Reader, args ...string) (int, string) {
@@ -40,7 +40,7 @@ func TestCSVConvertGBK(t *testing.T) {
 	dir := t.TempDir()
 	code, stderr := runCSV(t, nil, "-o", dir, csvData+"reviews.csv")
 	require.Equal(t, exitOK, code, stderr)
-	assert.Contains(t, stderr, "convert csv: 4 samples, 4 labels (4 text classification); 0 records rejected; 1 request bodies")
+	assert.Contains(t, stderr, "convert csv: 4 samples, 4 labels (4 text classification); 0 records rejected; 1 request body")
 	var got []string
 	for _, s := range writtenSamples(t, dir) {
 		assert.Equal(t, api.SampleText, s.SampleType)

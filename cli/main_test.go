@@ -1,7 +1,8 @@
-package main
+package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"os"
@@ -13,8 +14,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelarts-convert/convert/api"
+	_ "github.com/modelarts-convert/convert/importers/all"
 	"github.com/modelarts-convert/convert/internal/golden"
 )
+
+// run is Run without a context.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return Run(context.Background(), args, stdin, stdout, stderr)
+}
+
+// runContext is Run.
+var runContext = Run
 
 // runCmd runs the command in-process and returns its exit status, stdout and stderr.
 func runCmd(t *testing.T, args ...string) (int, string, string) {
@@ -70,7 +80,7 @@ func TestUsage(t *testing.T) {
 		{"validate without path", []string{"validate"}, exitUsage, "no PATH given"},
 		{"validate unknown flag", []string{"validate", "-nope", "x"}, exitUsage, "flag provided but not defined"},
 		{"validate missing file", []string{"validate", "does-not-exist.json"}, exitUsage, "no such file"},
-		{"validate folder without json", []string{"validate", "../../api"}, exitUsage, "no *.json files"},
+		{"validate folder without json", []string{"validate", "../api"}, exitUsage, "no *.json files"},
 		{"help", []string{"help"}, exitOK, ""},
 		{"help validate", []string{"help", "validate"}, exitOK, ""},
 		{"help unknown", []string{"help", "nope"}, exitUsage, "unknown verb"},
@@ -94,11 +104,11 @@ func TestHelpListsVerbs(t *testing.T) {
 func TestVersion(t *testing.T) {
 	code, out, _ := runCmd(t, "version")
 	assert.Equal(t, exitOK, code)
-	assert.Equal(t, "convert "+version+"\n", out)
+	assert.Equal(t, "convert "+Version+"\n", out)
 }
 
 func TestValidateValidBodies(t *testing.T) {
-	code, out, stderr := runCmd(t, "validate", "../../testdata/requests")
+	code, out, stderr := runCmd(t, "validate", "../testdata/requests")
 	assert.Equal(t, exitOK, code, out)
 	assert.Empty(t, out)
 	assert.Contains(t, stderr, "3 files, 7 samples; 0 files with violations")
@@ -106,7 +116,7 @@ func TestValidateValidBodies(t *testing.T) {
 
 // Each faulty sample of a file with several is named, with its location and reason.
 func TestValidateInvalidBodies(t *testing.T) {
-	code, out, _ := runCmd(t, "validate", "-q", "../../testdata/invalid")
+	code, out, _ := runCmd(t, "validate", "-q", "../testdata/invalid")
 	assert.Equal(t, exitFailed, code)
 	golden.Check(t, "testdata/validate-invalid.golden", []byte(out))
 	for _, name := range []string{"flipped.jpg", "nosize.jpg", `"ner"`} {
@@ -117,7 +127,7 @@ func TestValidateInvalidBodies(t *testing.T) {
 
 func TestValidateFlagStyles(t *testing.T) {
 	for _, q := range []string{"-q", "--q"} {
-		code, _, stderr := runCmd(t, "validate", q, "../../testdata/requests/text.json")
+		code, _, stderr := runCmd(t, "validate", q, "../testdata/requests/text.json")
 		assert.Equal(t, exitOK, code)
 		assert.Empty(t, stderr)
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"strings"
@@ -10,7 +10,7 @@ import (
 	"github.com/modelarts-convert/convert/api"
 )
 
-const manifestData = "../../importers/manifest/testdata/"
+const manifestData = "../importers/manifest/testdata/"
 
 func TestManifestConvert(t *testing.T) {
 	dir := t.TempDir()

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"flag"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/importers"
 )
 
 // namePrefix is -name-prefix: a string put before every sample name, in files and uploads
@@ -24,10 +25,10 @@ func (n *namePrefix) check() error {
 		return nil
 	}
 	if strings.Contains(n.p, "/") {
-		return usagef("-name-prefix %q: must not contain /", n.p)
+		return importers.Usagef("-name-prefix %q: must not contain /", n.p)
 	}
 	if why := api.CheckName(n.p); why != "" {
-		return usagef("-name-prefix %q: %s", n.p, why)
+		return importers.Usagef("-name-prefix %q: %s", n.p, why)
 	}
 	return nil
 }

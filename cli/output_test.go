@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelarts-convert/convert/emit"
+	"github.com/modelarts-convert/convert/importers"
 	"github.com/modelarts-convert/convert/internal/flock"
 )
 
@@ -126,7 +127,8 @@ func TestOutputFolderInterruptedSaysWhatItWrote(t *testing.T) {
 		}
 		return errOut.Write(p)
 	})
-	code := runFormat(ctx, formats["conll"], []string{"-o", dir, "-batch", "100", "-"}, stdio{in: stdin, out: &out, err: stderr})
+	conll, _ := importers.Lookup("conll")
+	code := runFormat(ctx, conll, []string{"-o", dir, "-batch", "100", "-"}, stdio{in: stdin, out: &out, err: stderr})
 	assert.Equal(t, exitInterrupted, code, errOut.String())
 	files := len(dirNames(t, dir))
 	require.Positive(t, files, errOut.String())

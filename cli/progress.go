@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -11,20 +11,23 @@ import (
 	"github.com/modelarts-convert/convert/api"
 )
 
-// progress draws a one-line progress bar on a terminal: records/s and, when the total is
-// known, the ETA. On anything that is not a terminal it draws nothing. A nil *progress is a
-// valid, silent one.
+// progress draws a one-line progress bar on a terminal: records/s and, when the importer
+// said how much there is, a percentage and the ETA, from the input bytes read when it knows
+// them (a better measure than records, whose sizes vary), else from the records. On
+// anything that is not a terminal it draws nothing. A nil *progress is a valid, silent one.
+// It is the importers.Progress of the run.
 type progress struct {
-	mu    sync.Mutex // the uploader prints (and so clears) from its own goroutines
-	w     io.Writer
-	total int
-	n     int
-	start time.Time
-	last  time.Time
-	drawn bool
+	mu         sync.Mutex // the uploader prints (and so clears) from its own goroutines; importers report from theirs
+	w          io.Writer
+	total, n   int
+	totalBytes int64
+	readBytes  int64
+	start      time.Time
+	last       time.Time
+	drawn      bool
 }
 
-func newProgress(w io.Writer, total int) *progress {
+func newProgress(w io.Writer) *progress {
 	f, ok := w.(*os.File)
 	if !ok {
 		return nil
@@ -34,11 +37,11 @@ func newProgress(w io.Writer, total int) *progress {
 		return nil
 	}
 	now := time.Now()
-	return &progress{w: w, total: total, start: now, last: now}
+	return &progress{w: w, start: now, last: now}
 }
 
-// addTotal raises the number of records expected (for the ETA). Safe on a nil progress.
-func (p *progress) addTotal(n int) {
+// AddRecords raises the number of records expected. Safe on a nil progress.
+func (p *progress) AddRecords(n int) {
 	if p == nil {
 		return
 	}
@@ -47,10 +50,32 @@ func (p *progress) addTotal(n int) {
 	p.mu.Unlock()
 }
 
+// AddBytes raises the number of input bytes expected.
+func (p *progress) AddBytes(n int64) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.totalBytes += n
+	p.mu.Unlock()
+}
+
+// ReadBytes counts input bytes read.
+func (p *progress) ReadBytes(n int64) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.readBytes += n
+	p.mu.Unlock()
+}
+
 // countRejected counts a record an importer rejected, so the count reaches the total.
 func (p *progress) countRejected() {
 	if p != nil {
+		p.mu.Lock()
 		p.n++
+		p.mu.Unlock()
 	}
 }
 
@@ -61,13 +86,13 @@ func (p *progress) count(seq iter.Seq2[*api.Sample, error]) iter.Seq2[*api.Sampl
 	}
 	return func(yield func(*api.Sample, error) bool) {
 		for s, err := range seq {
+			p.mu.Lock()
 			p.n++
 			if now := time.Now(); now.Sub(p.last) >= 200*time.Millisecond {
 				p.last = now
-				p.mu.Lock()
 				p.draw(now)
-				p.mu.Unlock()
 			}
+			p.mu.Unlock()
 			if !yield(s, err) {
 				return
 			}
@@ -75,16 +100,31 @@ func (p *progress) count(seq iter.Seq2[*api.Sample, error]) iter.Seq2[*api.Sampl
 	}
 }
 
+// draw writes the bar; p.mu is held.
 func (p *progress) draw(now time.Time) {
-	elapsed := now.Sub(p.start).Seconds()
-	rate := float64(p.n) / max(elapsed, 1e-9)
-	line := fmt.Sprintf("%d records, %.0f/s", p.n, rate)
-	if p.total > 0 && rate > 0 {
-		left := time.Duration(float64(p.total-p.n)/rate) * time.Second
-		line = fmt.Sprintf("%d/%d records (%.0f%%), %.0f/s, ETA %s", p.n, p.total, 100*float64(p.n)/float64(p.total), rate, left.Round(time.Second))
-	}
-	fmt.Fprintf(p.w, "\r\033[K%s", line)
+	fmt.Fprintf(p.w, "\r\033[K%s", p.line(now))
 	p.drawn = true
+}
+
+// line is the bar's text.
+func (p *progress) line(now time.Time) string {
+	elapsed := max(now.Sub(p.start).Seconds(), 1e-9)
+	rate := float64(p.n) / elapsed
+	var done float64 // the fraction done, when known
+	switch {
+	case p.totalBytes > 0 && p.readBytes > 0:
+		done = min(float64(p.readBytes)/float64(p.totalBytes), 1)
+	case p.total > 0 && p.n > 0:
+		done = min(float64(p.n)/float64(p.total), 1)
+	default:
+		return fmt.Sprintf("%d records, %.0f/s", p.n, rate)
+	}
+	left := time.Duration(elapsed * (1 - done) / done * float64(time.Second))
+	count := fmt.Sprintf("%d records", p.n)
+	if p.total > 0 {
+		count = fmt.Sprintf("%d/%d records", p.n, p.total)
+	}
+	return fmt.Sprintf("%s (%.0f%%), %.0f/s, ETA %s", count, 100*done, rate, left.Round(time.Second))
 }
 
 // clear removes the bar so a diagnostic line can be printed.

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -11,10 +11,12 @@ import (
 
 func TestProgressSilentWhenNotATerminal(t *testing.T) {
 	var buf bytes.Buffer
-	assert.Nil(t, newProgress(&buf, 10), "a buffer is not a terminal")
+	assert.Nil(t, newProgress(&buf), "a buffer is not a terminal")
 	var p *progress
 	p.clear() // a nil progress is a valid, silent one
-	p.addTotal(3)
+	p.AddRecords(3)
+	p.AddBytes(3)
+	p.ReadBytes(3)
 	p.countRejected()
 	assert.Empty(t, buf.String())
 }
@@ -39,9 +41,25 @@ func TestProgressTotalFromImporter(t *testing.T) {
 	var buf bytes.Buffer
 	start := time.Unix(1000, 0)
 	p := &progress{w: &buf, start: start}
-	p.addTotal(40) // VOC tells its file count once listed
+	p.AddRecords(40) // VOC tells its file count once listed
 	p.n = 9
 	p.countRejected()
 	p.draw(start.Add(2 * time.Second))
 	assert.Equal(t, "\r\033[K10/40 records (25%), 5/s, ETA 6s", buf.String())
+}
+
+func TestProgressFromBytes(t *testing.T) {
+	var buf bytes.Buffer
+	start := time.Unix(1000, 0)
+	p := &progress{w: &buf, start: start}
+	p.AddBytes(1000) // CoNLL, CSV and COCO tell their files' sizes and count what they read
+	p.ReadBytes(250)
+	p.n = 10
+	p.draw(start.Add(5 * time.Second))
+	assert.Equal(t, "\r\033[K10 records (25%), 2/s, ETA 15s", buf.String())
+
+	buf.Reset()
+	p.AddRecords(40) // bytes win over records: records vary in size
+	p.draw(start.Add(5 * time.Second))
+	assert.Equal(t, "\r\033[K10/40 records (25%), 2/s, ETA 15s", buf.String())
 }

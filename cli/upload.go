@@ -1,4 +1,4 @@
-package main
+package cli
 
 // The uploader's commands: -upload on every format command streams the importer's samples
 // to the endpoint, and `convert upload PATH...` sends request bodies written earlier.
@@ -10,12 +10,9 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"net"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -24,16 +21,8 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/emit"
+	"github.com/modelarts-convert/convert/importers"
 	"github.com/modelarts-convert/convert/upload"
-)
-
-// Environment variables the uploader reads.
-const (
-	envAK            = "HUAWEICLOUD_SDK_AK"
-	envSK            = "HUAWEICLOUD_SDK_SK"
-	envSecurityToken = "HUAWEICLOUD_SDK_SECURITY_TOKEN"
-	envProjectID     = "HUAWEICLOUD_SDK_PROJECT_ID"
-	envAuthToken     = "HUAWEICLOUD_SDK_AUTH_TOKEN" // this tool's own; the platform's SDKs do not read it
 )
 
 const uploadHelp = `Sends request bodies to POST /v2/{project_id}/datasets/{dataset_id}/data-annotations/samples:
@@ -80,7 +69,7 @@ type uploadFlags struct {
 	journal   string
 	dryRun    bool
 	tokenFile string
-	existing  string
+	existing  existingFlag
 
 	client *upload.Client // built by check
 }
@@ -94,19 +83,19 @@ var uploadOnly = []string{"endpoint", "region", "project-id", "dataset-id", "con
 func addUploadFlags(fs *flag.FlagSet, withSwitch bool) *uploadFlags {
 	u := &uploadFlags{fs: fs, verb: !withSwitch}
 	if withSwitch {
-		fs.BoolVar(&u.on, "upload", false, "send the samples to the endpoint instead of writing files (see `convert help upload`)")
+		fs.BoolVar(&u.on, "upload", false, "send the samples to the endpoint instead of writing files (see convert help upload)")
 	}
 	fs.StringVar(&u.endpoint, "endpoint", "", "endpoint `URL` (default https://modelarts.REGION.myhuaweicloud.com from -region)")
 	fs.StringVar(&u.region, "region", "", "Huawei Cloud `REGION` of the dataset, such as cn-north-4 (ap-southeast-1 is on myhuaweicloud.cn)")
-	fs.StringVar(&u.projectID, "project-id", "", "project `ID` (default $"+envProjectID+")")
+	fs.StringVar(&u.projectID, "project-id", "", "project `ID` (default $"+upload.EnvProjectID+")")
 	fs.StringVar(&u.datasetID, "dataset-id", "", "`ID` of the dataset to add the samples to")
 	fs.IntVar(&u.conc, "concurrency", upload.DefaultConcurrency, "send up to `N` requests at once")
 	fs.DurationVar(&u.timeout, "timeout", upload.DefaultTimeout, "give each attempt of a request at most `DURATION`")
 	fs.IntVar(&u.retries, "retries", upload.DefaultRetries, "retry a request up to `N` times after transport errors, timeouts, HTTP 429 and 5xx")
 	fs.StringVar(&u.journal, "journal", "", "`FILE` recording what the endpoint acknowledged, for resuming (default upload-DATASET.journal beside the inputs, or in the -o folder)")
 	fs.BoolVar(&u.dryRun, "dry-run", false, "build, validate and sign every request but send nothing")
-	fs.StringVar(&u.tokenFile, "token-file", "", "read an IAM token from `FILE` (sent as X-Auth-Token) instead of signing with $"+envAK+"/$"+envSK)
-	fs.StringVar(&u.existing, "existing", "fail", "what ModelArts.4422 (already exists) means for a sample this journal never sent: fail (a conflict: refused, exit 1) or skip (counted as done)")
+	fs.StringVar(&u.tokenFile, "token-file", "", "read an IAM token from `FILE` (sent as X-Auth-Token) instead of signing with $"+upload.EnvAK+"/$"+upload.EnvSK)
+	fs.TextVar(&u.existing, "existing", u.existing, "what ModelArts.4422 (already exists) means for a sample this journal never sent: fail (a conflict: refused, exit 1) or skip (counted as done)")
 	return u
 }
 
@@ -123,153 +112,32 @@ func (u *uploadFlags) check() error {
 			}
 		})
 		if len(given) > 0 {
-			return usagef("%s only apply with -upload", strings.Join(given, ", "))
+			return importers.Usagef("%s only apply with -upload", strings.Join(given, ", "))
 		}
 		return nil
 	}
-	endpoint, err := u.endpointURL()
-	if err != nil {
-		return err
-	}
-	project := u.projectID
-	if project == "" {
-		project = os.Getenv(envProjectID)
-	}
 	switch {
-	case project == "":
-		return usagef("no project: give -project-id or set $%s", envProjectID)
-	case u.datasetID == "":
-		return usagef("no dataset: give -dataset-id")
 	case u.conc < 1 || u.conc > 64:
-		return usagef("-concurrency must be 1..64")
+		return importers.Usagef("-concurrency must be 1..64")
 	case u.timeout <= 0:
-		return usagef("-timeout must be positive")
+		return importers.Usagef("-timeout must be positive")
 	case u.retries < 0:
-		return usagef("-retries must be 0 or more")
-	case u.existing != "fail" && u.existing != "skip":
-		return usagef("-existing must be fail or skip")
+		return importers.Usagef("-retries must be 0 or more")
 	case strings.HasSuffix(strings.ToLower(u.journal), ".json"):
-		return usagef("-journal %s: a journal must not be named *.json (it would be read as a request body)", u.journal)
+		return importers.Usagef("-journal %s: a journal must not be named *.json (it would be read as a request body)", u.journal)
 	}
-	auth, err := u.auth()
+	cfg := upload.Config{Endpoint: u.endpoint, Region: u.region, ProjectID: u.projectID, DatasetID: u.datasetID, TokenFile: u.tokenFile}
+	client, err := cfg.Client()
 	if err != nil {
-		return err
+		return importers.Usagef("%s", flagHint(err))
 	}
 	retries := u.retries
 	if retries == 0 {
 		retries = -1 // the client reads 0 as its default
 	}
-	u.client = &upload.Client{Endpoint: endpoint, ProjectID: project, DatasetID: u.datasetID, Auth: auth,
-		UserAgent: "convert/" + version, Timeout: u.timeout, Retries: retries, MinBackoff: minBackoff}
+	client.UserAgent, client.Timeout, client.Retries, client.MinBackoff = "convert/"+Version, u.timeout, retries, minBackoff
+	u.client = client
 	return nil
-}
-
-// endpointURL is -endpoint, or the region's endpoint. It is a scheme and a host only: a
-// path, query, fragment or user info is refused (the request path is built, and a fragment
-// or query would be silently dropped or misplaced). Plain http is refused except on
-// loopback, so that credentials never cross a network in the clear.
-func (u *uploadFlags) endpointURL() (string, error) {
-	if u.endpoint == "" {
-		if u.region == "" {
-			return "", usagef("no endpoint: give -region (or -endpoint)")
-		}
-		return upload.RegionEndpoint(u.region), nil
-	}
-	e, err := url.Parse(u.endpoint)
-	if err != nil || e.Host == "" {
-		return "", usagef("-endpoint %q: must be an https://host URL", u.endpoint)
-	}
-	if e.User != nil {
-		// Not quoted: the user info may hold a password.
-		return "", usagef("-endpoint: must not carry user info (user@ or user:password@); credentials come from the environment or -token-file")
-	}
-	if why := upload.CheckEndpoint(u.endpoint); why != "" {
-		return "", usagef("-endpoint %q: %s", u.endpoint, why)
-	}
-	switch e.Scheme {
-	case "https":
-	case "http":
-		if ip := net.ParseIP(e.Hostname()); e.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			return "", usagef("-endpoint %q: plain http is only allowed on loopback; use https", u.endpoint)
-		}
-	default:
-		return "", usagef("-endpoint %q: must be an https://host URL", u.endpoint)
-	}
-	return strings.TrimRight(u.endpoint, "/"), nil
-}
-
-// auth picks the credentials: -token-file, then AK/SK, then the token variable.
-func (u *uploadFlags) auth() (upload.Auth, error) {
-	if u.tokenFile != "" {
-		tok, err := readTokenFile(u.tokenFile)
-		if err != nil {
-			return nil, err
-		}
-		return upload.Token{Value: upload.Secret(tok)}, nil
-	}
-	ak, sk := os.Getenv(envAK), os.Getenv(envSK)
-	for _, v := range []string{envAK, envSK, envSecurityToken, envAuthToken} {
-		val := os.Getenv(v)
-		if v == envAuthToken {
-			val = strings.TrimSpace(val) // trimmed before use
-		}
-		if hasControl(val) {
-			return nil, usagef("$%s holds a control character (a newline, a tab...): it cannot be sent in a header", v)
-		}
-	}
-	switch {
-	case ak != "" && sk != "":
-		return upload.Signer{AK: ak, SK: upload.Secret(sk), SecurityToken: upload.Secret(os.Getenv(envSecurityToken))}, nil
-	case ak != "" || sk != "":
-		return nil, usagef("$%s and $%s must both be set", envAK, envSK)
-	case os.Getenv(envAuthToken) != "":
-		return upload.Token{Value: upload.Secret(strings.TrimSpace(os.Getenv(envAuthToken)))}, nil
-	}
-	return nil, usagef("no credentials: set $%s and $%s (an access key), or give -token-file FILE or set $%s (an IAM token)",
-		envAK, envSK, envAuthToken)
-}
-
-// maxTokenFile is the largest -token-file read: IAM tokens are a few KiB.
-const maxTokenFile = 64 << 10
-
-// readTokenFile reads an IAM token: a regular file (not a device or pipe that never ends) of
-// at most 64 KiB, one token without control characters, surrounding white space trimmed.
-// Its errors are usage errors and never quote the file's content.
-func readTokenFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", usagef("-token-file: %v", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	switch {
-	case err != nil:
-		return "", usagef("-token-file: %v", err)
-	case !fi.Mode().IsRegular():
-		return "", usagef("-token-file %s is not a regular file", path)
-	case fi.Size() > maxTokenFile:
-		return "", usagef("-token-file %s is %d bytes; a token file holds at most %d", path, fi.Size(), maxTokenFile)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxTokenFile+1))
-	if err != nil {
-		return "", usagef("-token-file: %v", err)
-	}
-	if len(data) > maxTokenFile {
-		return "", usagef("-token-file %s holds more than %d bytes", path, maxTokenFile)
-	}
-	tok := strings.TrimSpace(string(data))
-	switch {
-	case tok == "":
-		return "", usagef("-token-file %s is empty", path)
-	case hasControl(tok):
-		return "", usagef("-token-file %s: the token holds a control character (a newline, a tab...); the file must hold one token", path)
-	}
-	return tok, nil
-}
-
-// hasControl reports whether s holds a control character, which no header value may.
-func hasControl(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 }) >= 0
 }
 
 // stream uploads an importer's samples (-upload). The journal's default place is the -o
@@ -329,7 +197,7 @@ func (u *uploadFlags) send(ctx context.Context, defaultDir string, io stdio, bat
 		}
 	}
 	up := &upload.Uploader{Client: u.client, Journal: j, Concurrency: u.conc, DryRun: u.dryRun,
-		SkipExisting: u.existing == "skip",
+		SkipExisting: bool(u.existing),
 		OnBatch: func(b *upload.BatchResult) {
 			for _, f := range b.Failed {
 				if f.Code == upload.CodeExists && f.Message == upload.MsgConflict {
@@ -407,59 +275,53 @@ func init() {
 
 // runUpload is `convert upload [flags] PATH...`.
 func runUpload(ctx context.Context, args []string, io stdio) int {
-	fs := flag.NewFlagSet("convert upload", flag.ContinueOnError)
-	fs.SetOutput(io.err)
+	cmd := newCommand("convert upload", "PATH...", uploadHelp, io.out)
 	var out outputFlags
-	out.register(fs, false)
-	u := addUploadFlags(fs, false)
-	prefix := addNamePrefixFlag(fs)
-	fs.Usage = func() {
-		fmt.Fprintf(io.err, "Usage: convert upload [flags] PATH...\n\n%s\n\nFlags:\n", uploadHelp)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+	var u *uploadFlags
+	var prefix *namePrefix
+	cmd.group("Output flags", func(fs *flag.FlagSet) {
+		out.register(fs, false)
+		prefix = addNamePrefixFlag(fs)
+	})
+	cmd.group("Upload flags", func(fs *flag.FlagSet) { u = addUploadFlags(fs, false) })
+	who := cmd.name
+	paths, err := cmd.parse(args, io.err)
+	if err != nil {
+		if errors.Is(err, errHelp) {
 			return exitOK
 		}
 		return exitUsage
 	}
 	if err := out.check(); err != nil {
-		fmt.Fprintf(io.err, "convert upload: %v\n", err)
-		return exitUsage
+		return usageFailed(who, err, io.err)
 	}
-	if fs.NArg() == 0 {
-		fmt.Fprintln(io.err, "convert upload: no PATH given")
-		fs.Usage()
+	if len(paths) == 0 {
+		fmt.Fprintf(io.err, "%s: no PATH given\nUsage: convert upload [flags] PATH... (convert upload -h for the flags)\n", who)
 		return exitUsage
 	}
 	if err := u.check(); err != nil {
-		fmt.Fprintf(io.err, "convert upload: %v\n", err)
-		return exitUsage
+		return usageFailed(who, err, io.err)
 	}
 	if err := prefix.check(); err != nil {
-		fmt.Fprintf(io.err, "convert upload: %v\n", err)
-		return exitUsage
+		return usageFailed(who, err, io.err)
 	}
-	var files []string
-	for _, a := range fs.Args() {
-		if a == "-" {
-			files = append(files, a)
-			continue
-		}
-		more, err := requestFiles([]string{a})
-		if err != nil {
-			fmt.Fprintf(io.err, "convert upload: %v\n", err)
-			return exitUsage
-		}
-		files = append(files, more...)
+	files, err := upload.RequestFiles(paths)
+	if err != nil {
+		return usageFailed(who, err, io.err)
 	}
 	rep := &reporter{w: io.err, quiet: out.quiet}
 	opts := out.emitOptions()
 	opts.Reject = rep.reject
-	st, err := u.send(ctx, besideInputs(fs.Arg(0)), io, func(j *upload.Journal) iter.Seq2[*emit.Batch, error] {
-		return fileBatches(ctx, files, opts, j, prefix, io.in)
+	st, err := u.send(ctx, besideInputs(paths[0]), io, func(j *upload.Journal) iter.Seq2[*emit.Batch, error] {
+		return upload.FileBatches(ctx, files, opts, io.in, func(s iter.Seq2[*api.Sample, error]) iter.Seq2[*api.Sample, error] {
+			return j.Skip(prefix.apply(s))
+		})
 	})
-	return finish(ctx, "convert upload", st, rep, "the endpoint", err, io.err)
+	where := "to the endpoint"
+	if u.dryRun {
+		where = "built and signed (dry run: none sent)"
+	}
+	return finish(ctx, who, st, rep, where, err, io.err)
 }
 
 // besideInputs is the folder for the default journal: the first PATH if it is a folder,
@@ -474,108 +336,24 @@ func besideInputs(path string) string {
 	return filepath.Dir(path)
 }
 
-// requestFile is a decoded request body.
-type requestFile struct {
-	path string
-	req  api.Request
+// existingFlag is -existing: fail (false) or skip (true).
+type existingFlag bool
+
+func (e existingFlag) MarshalText() ([]byte, error) {
+	if e {
+		return []byte("skip"), nil
+	}
+	return []byte("fail"), nil
 }
 
-func readRequestFile(path string, stdin io.Reader) (*requestFile, error) {
-	r := stdin
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r = f
+func (e *existingFlag) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "fail":
+		*e = false
+	case "skip":
+		*e = true
+	default:
+		return fmt.Errorf("must be fail or skip, not %q", b)
 	}
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	// Strict: one JSON object, no repeated key (a reader would keep one value and lose the
-	// other), no unknown key (a misspelled one would drop what it holds).
-	req, err := api.DecodeRequest(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: not a request body (%v); `convert validate %s` says more", path, err, path)
-	}
-	rf := &requestFile{path: path, req: *req}
-	if vs := api.Validate(&api.Request{LabelFormat: rf.req.LabelFormat}); len(vs) > 0 {
-		return nil, fmt.Errorf("%s: %w", path, vs)
-	}
-	return rf, nil
-}
-
-// fileBatches reads the request files one at a time and re-batches their samples with
-// opts. Consecutive files with the same request-level settings (final_annotation, unless
-// -final-annotation sets it for all, and label_format) are batched together; a change of
-// settings starts new batches. Batch numbers run on across the files.
-func fileBatches(ctx context.Context, files []string, opts emit.Options, j *upload.Journal, prefix *namePrefix, stdin io.Reader) iter.Seq2[*emit.Batch, error] {
-	fixedFinal := opts.FinalAnnotation != nil
-	return func(yield func(*emit.Batch, error) bool) {
-		next := 0
-		read := func() (*requestFile, error) {
-			if next == len(files) {
-				return nil, nil
-			}
-			next++
-			return readRequestFile(files[next-1], stdin)
-		}
-		first, err := read()
-		seq := 0
-		for first != nil || err != nil {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			group := opts
-			if !fixedFinal {
-				group.FinalAnnotation = first.req.FinalAnnotation
-			}
-			group.LabelFormat = first.req.LabelFormat
-			var pending *requestFile
-			samples := func(yield func(*api.Sample, error) bool) {
-				for cur := first; ; {
-					for i := range cur.req.Samples {
-						s := &cur.req.Samples[i]
-						s.Origin = fmt.Sprintf("%s: samples[%d]", cur.path, i)
-						if !yield(s, nil) {
-							return
-						}
-					}
-					cur.req.Samples = nil
-					nxt, err := read()
-					switch {
-					case err != nil:
-						yield(nil, err)
-						return
-					case nxt == nil:
-						return
-					case !sameSettings(&nxt.req, &first.req, fixedFinal):
-						pending = nxt
-						return
-					}
-					cur = nxt
-				}
-			}
-			for b, err := range emit.Batches(ctx, j.Skip(prefix.apply(samples)), group) {
-				if err == nil {
-					seq++
-					b.Seq = seq
-				}
-				if !yield(b, err) || err != nil {
-					return
-				}
-			}
-			first = pending
-		}
-	}
-}
-
-func sameSettings(a, b *api.Request, ignoreFinal bool) bool {
-	if !ignoreFinal && !reflect.DeepEqual(a.FinalAnnotation, b.FinalAnnotation) {
-		return false
-	}
-	return reflect.DeepEqual(a.LabelFormat, b.LabelFormat)
+	return nil
 }

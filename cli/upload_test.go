@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/emit"
+	"github.com/modelarts-convert/convert/importers"
 	"github.com/modelarts-convert/convert/upload"
 	"github.com/modelarts-convert/convert/upload/uploadtest"
 )
@@ -64,11 +66,11 @@ func upServer(t *testing.T, opts uploadtest.Options) *uploadtest.Server {
 	t.Helper()
 	srv := uploadtest.New(opts)
 	t.Cleanup(srv.Close)
-	t.Setenv(envAK, uploadtest.DefaultAK)
-	t.Setenv(envSK, uploadtest.DefaultSK)
-	t.Setenv(envSecurityToken, "")
-	t.Setenv(envAuthToken, "")
-	t.Setenv(envProjectID, srv.ProjectID())
+	t.Setenv(upload.EnvAK, uploadtest.DefaultAK)
+	t.Setenv(upload.EnvSK, uploadtest.DefaultSK)
+	t.Setenv(upload.EnvSecurityToken, "")
+	t.Setenv(upload.EnvAuthToken, "")
+	t.Setenv(upload.EnvProjectID, srv.ProjectID())
 	old := minBackoff
 	minBackoff = time.Millisecond
 	t.Cleanup(func() { minBackoff = old })
@@ -94,7 +96,7 @@ func TestUploadVerbSendsRequestFiles(t *testing.T) {
 	assert.FileExists(t, journal, "the journal lives beside the inputs")
 	assert.Contains(t, stderr, "convert upload: endpoint acknowledged 25 samples (25 added, 0 already there); 0 refused; 4 requests; 0 skipped")
 	assert.Contains(t, stderr, "convert upload: 25 samples, 25 labels (25 image classification); 0 records rejected; 4 request bodies")
-	assert.Equal(t, "convert/"+version, srv.LastHeader().Get("User-Agent"))
+	assert.Equal(t, "convert/"+Version, srv.LastHeader().Get("User-Agent"))
 
 	code, _, stderr = runCmd(t, upArgs(srv, "-batch", "7", dir)...)
 	require.Equal(t, exitOK, code, stderr)
@@ -103,30 +105,33 @@ func TestUploadVerbSendsRequestFiles(t *testing.T) {
 	assert.Contains(t, stderr, "25 skipped as acknowledged earlier")
 }
 
-// linesFormat registers a format command (for this test only) that makes one sample per
-// line of its input.
+var linesOnce sync.Once
+
+// linesFormat registers (once: the registry is for the program's life) a format that
+// makes one sample per line of its input, the way an outside package would.
 func linesFormat(t *testing.T) string {
 	const name = "test-lines"
-	registerFormat(&format{name: name, summary: "test format: one sample per line", args: "FILE",
-		flags: func(fs *flag.FlagSet) openFunc {
-			return func(ctx context.Context, inputs []string, env *formatEnv) (*source, error) {
-				data, err := os.ReadFile(inputs[0])
-				if err != nil {
-					return nil, err
-				}
-				lines := strings.Fields(string(data))
-				return &source{total: len(lines), samples: func(yield func(*api.Sample, error) bool) {
-					for i, l := range lines {
-						s := upSample(l)
-						s.Origin = fmt.Sprintf("%s:%d", inputs[0], i+1)
-						if !yield(s, nil) {
-							return
-						}
+	linesOnce.Do(func() {
+		importers.Register(importers.Format{Name: name, Summary: "test format: one sample per line", Args: "FILE",
+			Flags: func(fs *flag.FlagSet) importers.Opener {
+				return func(ctx context.Context, inputs []string, env importers.Env) (*importers.Source, error) {
+					data, err := os.ReadFile(inputs[0])
+					if err != nil {
+						return nil, err
 					}
-				}}, nil
-			}
-		}})
-	t.Cleanup(func() { delete(formats, name) })
+					lines := strings.Fields(string(data))
+					return &importers.Source{Total: len(lines), Samples: func(yield func(*api.Sample, error) bool) {
+						for i, l := range lines {
+							s := upSample(l)
+							s.Origin = fmt.Sprintf("%s:%d", inputs[0], i+1)
+							if !yield(s, nil) {
+								return
+							}
+						}
+					}}, nil
+				}
+			}})
+	})
 	return name
 }
 
@@ -208,7 +213,7 @@ func TestUploadRetriesThenStops(t *testing.T) {
 
 func TestUploadUnauthorizedSaysCredentialsOrClock(t *testing.T) {
 	srv := upServer(t, uploadtest.Options{})
-	t.Setenv(envSK, "wrong-secret-key")
+	t.Setenv(upload.EnvSK, "wrong-secret-key")
 	dir := t.TempDir()
 	writeRequests(t, dir, upNames(3), 100)
 	code, _, stderr := runCmd(t, upArgs(srv, dir)...)
@@ -221,8 +226,8 @@ func TestUploadUnauthorizedSaysCredentialsOrClock(t *testing.T) {
 
 func TestUploadTokenFile(t *testing.T) {
 	srv := upServer(t, uploadtest.Options{Token: "iam-token-value"})
-	t.Setenv(envAK, "")
-	t.Setenv(envSK, "")
+	t.Setenv(upload.EnvAK, "")
+	t.Setenv(upload.EnvSK, "")
 	dir := t.TempDir()
 	writeRequests(t, dir, upNames(2), 100)
 	tokenFile := filepath.Join(t.TempDir(), "token")
@@ -231,7 +236,7 @@ func TestUploadTokenFile(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	assert.Equal(t, "iam-token-value", srv.LastHeader().Get("X-Auth-Token"))
 
-	t.Setenv(envAuthToken, "iam-token-value")
+	t.Setenv(upload.EnvAuthToken, "iam-token-value")
 	writeRequests(t, dir, upNames(3), 100)
 	code, _, stderr = runCmd(t, upArgs(srv, dir)...)
 	require.Equal(t, exitOK, code, stderr)
@@ -253,9 +258,9 @@ func TestUploadUsageErrors(t *testing.T) {
 		{"no path", nil, upArgs(srv), "no PATH given"},
 		{"no dataset", nil, []string{"upload", "-endpoint", srv.URL, dir}, "no dataset"},
 		{"no endpoint", nil, []string{"upload", "-dataset-id", "d", dir}, "no endpoint: give -region"},
-		{"no project", map[string]string{envProjectID: ""}, upArgs(srv, dir), "no project"},
-		{"no credentials", map[string]string{envAK: "", envSK: ""}, upArgs(srv, dir), "no credentials"},
-		{"half a key", map[string]string{envSK: ""}, upArgs(srv, dir), "must both be set"},
+		{"no project", map[string]string{upload.EnvProjectID: ""}, upArgs(srv, dir), "no project"},
+		{"no credentials", map[string]string{upload.EnvAK: "", upload.EnvSK: ""}, upArgs(srv, dir), "no credentials"},
+		{"half a key", map[string]string{upload.EnvSK: ""}, upArgs(srv, dir), "must both be set"},
 		{"journal named json", nil, upArgs(srv, "-journal", "j.json", dir), "must not be named *.json"},
 		{"plain http elsewhere", nil, []string{"upload", "-endpoint", "http://example.com", "-dataset-id", "d", dir}, "only allowed on loopback"},
 		{"bad concurrency", nil, upArgs(srv, "-concurrency", "0", dir), "-concurrency"},
@@ -272,18 +277,6 @@ func TestUploadUsageErrors(t *testing.T) {
 		})
 	}
 	assert.Equal(t, 0, srv.Requests())
-}
-
-func TestUploadRegionEndpoint(t *testing.T) {
-	for region, want := range map[string]string{
-		"cn-north-4":     "https://modelarts.cn-north-4.myhuaweicloud.com",
-		"ap-southeast-1": "https://modelarts.ap-southeast-1.myhuaweicloud.cn",
-	} {
-		u := &uploadFlags{region: region}
-		got, err := u.endpointURL()
-		require.NoError(t, err)
-		assert.Equal(t, want, got)
-	}
 }
 
 func TestUploadDryRun(t *testing.T) {
@@ -465,9 +458,9 @@ func TestUploadResumesAfterKill(t *testing.T) {
 func TestUploadSecretsNeverLeak(t *testing.T) {
 	const sk, sts, token = "SECRET-sk-0a9b8c", "SECRET-sts-7d6e5f", "SECRET-token-4c3b2a"
 	srv := upServer(t, uploadtest.Options{AK: "AK-1", SK: sk, SecurityToken: sts})
-	t.Setenv(envAK, "AK-1")
-	t.Setenv(envSK, sk)
-	t.Setenv(envSecurityToken, sts)
+	t.Setenv(upload.EnvAK, "AK-1")
+	t.Setenv(upload.EnvSK, sk)
+	t.Setenv(upload.EnvSecurityToken, sts)
 	dir := t.TempDir()
 	writeRequests(t, dir, upNames(6), 2)
 	srv.Inject(uploadtest.Fault{Status: 503, Message: "echo " + sk + " " + sts})
@@ -480,10 +473,10 @@ func TestUploadSecretsNeverLeak(t *testing.T) {
 	runAll(upArgs(srv, "-batch", "2", dir)...)
 	runAll(upArgs(srv, "-dry-run", dir)...)
 	runAll(append(upArgs(srv, "-h"), dir)...)
-	t.Setenv(envSK, "wrong-"+sk)
+	t.Setenv(upload.EnvSK, "wrong-"+sk)
 	runAll(upArgs(srv, dir)...)
-	t.Setenv(envSK, "")
-	t.Setenv(envAK, "")
+	t.Setenv(upload.EnvSK, "")
+	t.Setenv(upload.EnvAK, "")
 	tokenFile := filepath.Join(t.TempDir(), "token")
 	require.NoError(t, os.WriteFile(tokenFile, []byte(token), 0o600))
 	runAll(upArgs(srv, "-token-file", tokenFile, "-journal", filepath.Join(dir, "t.journal"), dir)...)
@@ -507,7 +500,7 @@ func TestUploadSecretsNeverLeak(t *testing.T) {
 func TestUploadHelp(t *testing.T) {
 	code, out, _ := runCmd(t, "help", "upload")
 	assert.Equal(t, exitOK, code)
-	for _, s := range []string{envAK, envSK, envSecurityToken, envAuthToken, envProjectID, "-token-file", "-journal", "-dry-run", "130"} {
+	for _, s := range []string{upload.EnvAK, upload.EnvSK, upload.EnvSecurityToken, upload.EnvAuthToken, upload.EnvProjectID, "-token-file", "-journal", "-dry-run", "130"} {
 		assert.Contains(t, out, s)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 // The command against a hostile or broken endpoint, and the uploader's inputs (issue 10).
 
@@ -135,8 +135,8 @@ func TestNamePrefixInFiles(t *testing.T) {
 
 func TestUploadTokenFileAndEndpointChecks(t *testing.T) {
 	srv := upServer(t, uploadtest.Options{Token: "good-token"})
-	t.Setenv(envAK, "")
-	t.Setenv(envSK, "")
+	t.Setenv(upload.EnvAK, "")
+	t.Setenv(upload.EnvSK, "")
 	dir := t.TempDir()
 	writeRequests(t, dir, upNames(1), 100)
 	tmp := t.TempDir()
@@ -157,21 +157,21 @@ func TestUploadTokenFileAndEndpointChecks(t *testing.T) {
 		{"token file too large", nil, upArgs(srv, "-token-file", file("big", bytes.Repeat([]byte("t"), 64<<10+1)), dir), "at most 65536"},
 		{"newline inside the token", nil, upArgs(srv, "-token-file", file("nl", []byte("good-\ntoken\n")), dir), "control character"},
 		{"tab inside the token", nil, upArgs(srv, "-token-file", file("tab", []byte("good\ttoken")), dir), "control character"},
-		{"control character in the token variable", map[string]string{envAuthToken: "good\x01token"}, upArgs(srv, dir), "control character"},
+		{"control character in the token variable", map[string]string{upload.EnvAuthToken: "good\x01token"}, upArgs(srv, dir), "control character"},
 		{"endpoint path", nil, []string{"upload", "-endpoint", srv.URL + "/v2", "-dataset-id", "d", dir}, "must not have a path"},
 		{"endpoint query", nil, []string{"upload", "-endpoint", srv.URL + "?x=1", "-dataset-id", "d", dir}, "must not have a query"},
 		{"endpoint empty query", nil, []string{"upload", "-endpoint", srv.URL + "?", "-dataset-id", "d", dir}, "must not have a query"},
 		{"endpoint fragment", nil, []string{"upload", "-endpoint", srv.URL + "#frag", "-dataset-id", "d", dir}, "must not have a fragment"},
 		{"endpoint empty fragment", nil, []string{"upload", "-endpoint", srv.URL + "#", "-dataset-id", "d", dir}, "must not have a fragment"},
 		{"endpoint user info", nil, []string{"upload", "-endpoint", "http://user:hunter2@127.0.0.1:" + port, "-dataset-id", "d", dir}, "must not carry user info"},
-		{"existing", nil, upArgs(srv, "-existing", "maybe", dir), "-existing must be fail or skip"},
+		{"existing", nil, upArgs(srv, "-existing", "maybe", dir), "flag -existing: must be fail or skip"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
 			if tc.env == nil {
-				t.Setenv(envAuthToken, "good-token")
+				t.Setenv(upload.EnvAuthToken, "good-token")
 			}
 			code, _, stderr := runCmd(t, tc.args...)
 			assert.Equal(t, exitUsage, code, stderr)
@@ -182,7 +182,7 @@ func TestUploadTokenFileAndEndpointChecks(t *testing.T) {
 	}
 	assert.Equal(t, 0, srv.Requests(), "nothing was sent")
 
-	t.Setenv(envAuthToken, "")
+	t.Setenv(upload.EnvAuthToken, "")
 	code, _, stderr := runCmd(t, "upload", "-endpoint", srv.URL+"/", "-dataset-id", srv.DatasetID(),
 		"-token-file", file("ok", []byte("  good-token\r\n")), dir)
 	require.Equal(t, exitOK, code, "surrounding white space and a trailing / are fine: %s", stderr)
@@ -202,9 +202,9 @@ func TestUploadSecretsInEveryFieldNeverLeak(t *testing.T) {
 				echo = token
 			}
 			srv := upServer(t, opts)
-			t.Setenv(envAK, opts.AK)
-			t.Setenv(envSK, opts.SK)
-			t.Setenv(envSecurityToken, opts.SecurityToken)
+			t.Setenv(upload.EnvAK, opts.AK)
+			t.Setenv(upload.EnvSK, opts.SK)
+			t.Setenv(upload.EnvSecurityToken, opts.SecurityToken)
 			dir := t.TempDir()
 			args := upArgs(srv, "-batch", "1", "-concurrency", "1", dir)
 			if auth == "token" {

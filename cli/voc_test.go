@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -13,8 +13,8 @@ import (
 )
 
 const (
-	vocQuickStart = "../../testdata/voc"
-	vocTestdata   = "../../importers/voc/testdata"
+	vocQuickStart = "../testdata/voc"
+	vocTestdata   = "../importers/voc/testdata"
 )
 
 // runVOC runs `convert voc -o TMP args...` and returns the exit status, stderr and the

@@ -39,15 +39,20 @@ type Config struct {
 
 // SettingError is a Config setting that cannot work. Setting names the Config field
 // ("Endpoint", "TokenFile"...) or the environment variable ("$HUAWEICLOUD_SDK_AK"), so
-// that a command can name its own flag. Missing says nothing was given. The message never
-// quotes a secret.
+// that a command can name its own flag; Msg reads after that name. Missing says nothing was
+// given (Msg then reads alone). The message never quotes a secret.
 type SettingError struct {
 	Setting string
 	Missing bool
 	Msg     string
 }
 
-func (e *SettingError) Error() string { return "upload: " + e.Setting + ": " + e.Msg }
+func (e *SettingError) Error() string {
+	if e.Missing {
+		return "upload: " + e.Msg
+	}
+	return "upload: " + e.Setting + " " + e.Msg
+}
 
 func settingErr(setting, format string, args ...any) error {
 	return &SettingError{Setting: setting, Msg: fmt.Sprintf(format, args...)}
@@ -140,7 +145,7 @@ func (c Config) auth(getenv func(string) string) (Auth, error) {
 	case ak != "" && sk != "":
 		return Signer{AK: ak, SK: Secret(sk), SecurityToken: Secret(getenv(EnvSecurityToken))}, nil
 	case ak != "" || sk != "":
-		return nil, settingErr("$"+EnvAK, "$%s and $%s must both be set", EnvAK, EnvSK)
+		return nil, settingErr("$"+EnvAK, "and $%s must both be set", EnvSK)
 	case getenv(EnvAuthToken) != "":
 		return Token{Value: Secret(strings.TrimSpace(getenv(EnvAuthToken)))}, nil
 	}
@@ -156,13 +161,13 @@ func ReadTokenFile(path string) (string, error) {
 	bad := func(format string, args ...any) (string, error) { return "", settingErr("TokenFile", format, args...) }
 	f, err := os.Open(path)
 	if err != nil {
-		return bad("%v", err)
+		return bad(": %v", err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	switch {
 	case err != nil:
-		return bad("%v", err)
+		return bad(": %v", err)
 	case !fi.Mode().IsRegular():
 		return bad("%s is not a regular file", path)
 	case fi.Size() > MaxTokenFile:
@@ -170,7 +175,7 @@ func ReadTokenFile(path string) (string, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxTokenFile+1))
 	if err != nil {
-		return bad("%v", err)
+		return bad(": %v", err)
 	}
 	if len(data) > MaxTokenFile {
 		return bad("%s holds more than %d bytes", path, MaxTokenFile)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -6,90 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"iter"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/emit"
 	"github.com/modelarts-convert/convert/importers"
 )
-
-// format is one importer's command. Each importer's file registers one in init.
-type format struct {
-	name    string
-	summary string
-	args    string // the positional arguments, for the usage line ("INPUT...")
-	// flags registers the importer's own flags and returns the function that opens its
-	// stream once the flags are parsed.
-	flags func(fs *flag.FlagSet) openFunc
-}
-
-// openFunc opens an importer's stream over the inputs. It returns a usageError for bad
-// flag combinations (exit 2).
-type openFunc func(ctx context.Context, inputs []string, env *formatEnv) (*source, error)
-
-// formatEnv is what an importer's command gets besides its inputs.
-type formatEnv struct {
-	warn  importers.WarnFunc
-	stdin io.Reader
-	// addTotal tells the progress line how many more records to expect, for its ETA. An
-	// importer that learns its record count only while reading calls it then.
-	addTotal func(records int)
-}
-
-// source is an opened importer stream and what it tells the writer.
-type source struct {
-	samples     iter.Seq2[*api.Sample, error]
-	labelFormat *api.LabelFormat // request-level label_format (csv -whole-file)
-	total       int              // records expected, for the progress ETA; 0 when unknown
-}
-
-var formats = map[string]*format{}
-
-func registerFormat(f *format) { formats[f.name] = f }
-
-// usageError makes a command exit 2.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...)}
-}
-
-// optionalBool is a boolean flag that remembers whether it was given.
-type optionalBool struct {
-	set   bool
-	value bool
-}
-
-func (b *optionalBool) String() string {
-	if b == nil || !b.set {
-		return ""
-	}
-	return strconv.FormatBool(b.value)
-}
-
-func (b *optionalBool) Set(s string) error {
-	v, err := strconv.ParseBool(s)
-	if err != nil {
-		return err
-	}
-	b.set, b.value = true, v
-	return nil
-}
-
-func (b *optionalBool) IsBoolFlag() bool { return true }
-
-func (b *optionalBool) ptr() *bool {
-	if !b.set {
-		return nil
-	}
-	v := b.value
-	return &v
-}
 
 // outputFlags are the flags every format command and `convert upload` share.
 type outputFlags struct {
@@ -114,13 +37,13 @@ func (o *outputFlags) register(fs *flag.FlagSet, withOut bool) {
 
 func (o *outputFlags) check() error {
 	if o.batch <= 0 {
-		return usagef("-batch must be at least 1")
+		return importers.Usagef("-batch must be at least 1")
 	}
 	if o.maxBody < 1024 {
-		return usagef("-max-body must be at least 1024 bytes")
+		return importers.Usagef("-max-body must be at least 1024 bytes")
 	}
-	if o.maxBody >= 12_000_000 {
-		return usagef("-max-body must stay under the service's 12 MB body limit")
+	if err := o.emitOptions().Check(); err != nil {
+		return importers.Usagef("%s", flagHint(err))
 	}
 	return nil
 }
@@ -134,22 +57,19 @@ type formatFlags struct {
 	output outputFlags
 	upload *uploadFlags
 	prefix *namePrefix
-	open   openFunc
+	open   importers.Opener
 }
 
-func newFormatFlagSet(f *format, out io.Writer) (*flag.FlagSet, *formatFlags) {
-	fs := flag.NewFlagSet("convert "+f.name, flag.ContinueOnError)
-	fs.SetOutput(out)
+func newFormatFlagSet(f importers.Format, out io.Writer) (*formatFlags, *command) {
+	cmd := newCommand("convert "+f.Name, f.Args, f.Summary, out)
 	ff := &formatFlags{}
-	ff.output.register(fs, true)
-	ff.upload = addUploadFlags(fs, true)
-	ff.prefix = addNamePrefixFlag(fs)
-	ff.open = f.flags(fs)
-	fs.Usage = func() {
-		fmt.Fprintf(out, "Usage: convert %s [flags] %s\n\n%s\n\nFlags:\n", f.name, f.args, indent(f.summary, ""))
-		fs.PrintDefaults()
-	}
-	return fs, ff
+	cmd.group("Flags of "+f.Name, func(fs *flag.FlagSet) { ff.open = f.Flags(fs) })
+	cmd.group("Output flags", func(fs *flag.FlagSet) {
+		ff.output.register(fs, true)
+		ff.prefix = addNamePrefixFlag(fs)
+	})
+	cmd.group("Upload flags (see convert help upload)", func(fs *flag.FlagSet) { ff.upload = addUploadFlags(fs, true) })
+	return ff, cmd
 }
 
 // reporter prints diagnostics and counts rejections.
@@ -185,35 +105,39 @@ func (r *reporter) reject(s *api.Sample, reason string) {
 	fmt.Fprintf(r.w, "%s: rejected: sample %q: %s\n", where, s.Name, reason)
 }
 
-func runFormat(ctx context.Context, f *format, args []string, io stdio) int {
-	fs, ff := newFormatFlagSet(f, io.err)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+// usageFailed prints a usage error and returns its exit status.
+func usageFailed(who string, err error, w io.Writer) int {
+	fmt.Fprintf(w, "%s: %v\n", who, err)
+	return exitUsage
+}
+
+func runFormat(ctx context.Context, f importers.Format, args []string, io stdio) int {
+	ff, cmd := newFormatFlagSet(f, io.out)
+	who := cmd.name
+	inputs, err := cmd.parse(args, io.err)
+	if err != nil {
+		if errors.Is(err, errHelp) {
 			return exitOK
 		}
 		return exitUsage
 	}
 	if err := ff.output.check(); err != nil {
-		fmt.Fprintf(io.err, "convert %s: %v\n", f.name, err)
-		return exitUsage
+		return usageFailed(who, err, io.err)
 	}
 	if err := ff.prefix.check(); err != nil {
-		fmt.Fprintf(io.err, "convert %s: %v\n", f.name, err)
-		return exitUsage
+		return usageFailed(who, err, io.err)
 	}
-	if fs.NArg() == 0 {
-		fmt.Fprintf(io.err, "convert %s: no input given\n", f.name)
-		fs.Usage()
+	if len(inputs) == 0 {
+		fmt.Fprintf(io.err, "%s: no input given\nUsage: %s [flags] %s (%s -h for the flags)\n", who, who, f.Args, who)
 		return exitUsage
 	}
 	if err := ff.upload.check(); err != nil {
-		fmt.Fprintf(io.err, "convert %s: %v\n", f.name, err)
-		return exitUsage
+		return usageFailed(who, err, io.err)
 	}
 	var dir *emit.Dir
 	if !ff.upload.enabled() {
 		// Before the importer reads anything: a busy or occupied folder fails at once.
-		d, code := openOutputDir("convert "+f.name, &ff.output, fs.Args(), io)
+		d, code := openOutputDir(who, &ff.output, inputs, io)
 		if d == nil {
 			return code
 		}
@@ -221,44 +145,50 @@ func runFormat(ctx context.Context, f *format, args []string, io stdio) int {
 		dir = d
 	}
 	rep := &reporter{w: io.err, quiet: ff.output.quiet}
+	env := importers.Env{Warn: rep.warn, Stdin: io.in}
 	if !ff.output.quiet {
-		rep.progress = newProgress(io.err, 0)
+		rep.progress = newProgress(io.err)
+		if rep.progress != nil {
+			env.Progress = rep.progress
+		}
 	}
-	src, err := ff.open(ctx, fs.Args(), &formatEnv{warn: rep.warn, stdin: io.in, addTotal: rep.progress.addTotal})
+	src, err := ff.open(ctx, inputs, env)
 	if err != nil {
-		var ue *usageError
+		fmt.Fprintf(io.err, "%s: %v\n", who, flagHint(err))
+		var ue *importers.UsageError
 		if errors.As(err, &ue) {
-			fmt.Fprintf(io.err, "convert %s: %v\n", f.name, err)
 			return exitUsage
 		}
-		fmt.Fprintf(io.err, "convert %s: %v\n", f.name, err)
 		return exitFailed
 	}
-	rep.progress.addTotal(src.total)
-	samples := ff.prefix.apply(rep.progress.count(src.samples))
+	rep.progress.AddRecords(src.Total)
+	samples := ff.prefix.apply(rep.progress.count(src.Samples))
 	opts := ff.output.emitOptions()
-	opts.LabelFormat = src.labelFormat
+	opts.LabelFormat = src.LabelFormat
 	opts.Reject = rep.reject
 
 	var st emit.Stats
-	where := ff.output.out
+	where := "to " + ff.output.out
 	if ff.upload.enabled() {
 		// The uploader prints its own lines (retries, refusals): clear the bar before each.
 		upIO := io
 		upIO.err = &clearingWriter{w: io.err, p: rep.progress}
 		st, err = ff.upload.stream(ctx, samples, opts, upIO)
-		where = "the endpoint"
+		where = "to the endpoint"
+		if ff.upload.dryRun {
+			where = "built and signed (dry run: none sent)"
+		}
 	} else {
 		st, err = dir.Write(ctx, samples, opts, nil)
 	}
 	rep.progress.clear()
 	if dir != nil && dir.Removed > 0 && !ff.output.quiet {
-		fmt.Fprintf(io.err, "convert %s: removed the %d request files of an earlier run from %s before writing (-overwrite)\n", f.name, dir.Removed, dir.Path())
+		fmt.Fprintf(io.err, "%s: removed the %s of an earlier run from %s before writing (-overwrite)\n", who, plural(int64(dir.Removed), "request file", "request files"), dir.Path())
 	}
 	if dir != nil && (err != nil || ctx.Err() != nil) {
-		fmt.Fprintf(io.err, "convert %s: stopped early: %s\n", f.name, writtenSoFar(dir.Path(), st.Batches))
+		fmt.Fprintf(io.err, "%s: stopped early: %s\n", who, writtenSoFar(dir.Path(), st.Batches))
 	}
-	return finish(ctx, "convert "+f.name, st, rep, where, err, io.err)
+	return finish(ctx, who, st, rep, where, err, io.err)
 }
 
 // openOutputDir opens the -o folder for writing; on failure it prints why and returns the
@@ -269,7 +199,7 @@ func openOutputDir(who string, o *outputFlags, inputs []string, io stdio) (*emit
 	var conflict *emit.InputConflictError
 	switch {
 	case errors.As(err, &existing):
-		fmt.Fprintf(io.err, "%s: %s already holds %d request files; give -overwrite to replace them\n", who, existing.Dir, existing.Files)
+		fmt.Fprintf(io.err, "%s: %s already holds %s; give -overwrite to replace them\n", who, existing.Dir, plural(int64(existing.Files), "request file", "request files"))
 		return nil, exitUsage
 	case errors.As(err, &conflict):
 		fmt.Fprintf(io.err, "%s: %v\n", who, err)
@@ -295,7 +225,7 @@ func writtenSoFar(dir string, files int) string {
 // finish prints the summary and picks the exit status.
 func finish(ctx context.Context, who string, st emit.Stats, rep *reporter, where string, err error, w io.Writer) int {
 	if err != nil {
-		fmt.Fprintf(w, "%s: %v\n", who, err)
+		fmt.Fprintf(w, "%s: %v\n", who, flagHint(err))
 	}
 	if !rep.quiet {
 		fmt.Fprintf(w, "%s: %s\n", who, summary(st, rep, where))
@@ -309,10 +239,10 @@ func finish(ctx context.Context, who string, st emit.Stats, rep *reporter, where
 	return exitOK
 }
 
-// summary renders the end-of-run line: samples and labels by type, rejections, files.
+// summary renders the end-of-run line: samples and labels by type, rejections, bodies.
 func summary(st emit.Stats, rep *reporter, where string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d samples", st.Samples)
+	b.WriteString(plural(int64(st.Samples), "sample", "samples"))
 	total := 0
 	types := make([]int, 0, len(st.Labels))
 	for t, n := range st.Labels {
@@ -320,7 +250,7 @@ func summary(st emit.Stats, rep *reporter, where string) string {
 		types = append(types, int(t))
 	}
 	sort.Ints(types)
-	fmt.Fprintf(&b, ", %d labels", total)
+	fmt.Fprintf(&b, ", %s", plural(int64(total), "label", "labels"))
 	if len(types) > 0 {
 		parts := make([]string, len(types))
 		for i, t := range types {
@@ -328,10 +258,10 @@ func summary(st emit.Stats, rep *reporter, where string) string {
 		}
 		fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
 	}
-	fmt.Fprintf(&b, "; %d records rejected", rep.rejected)
+	fmt.Fprintf(&b, "; %s rejected", plural(int64(rep.rejected), "record", "records"))
 	if rep.warnings > 0 {
-		fmt.Fprintf(&b, ", %d warnings", rep.warnings)
+		fmt.Fprintf(&b, ", %s", plural(int64(rep.warnings), "warning", "warnings"))
 	}
-	fmt.Fprintf(&b, "; %d request bodies (%d bytes) to %s", st.Batches, st.Bytes, where)
+	fmt.Fprintf(&b, "; %s (%s) %s", plural(int64(st.Batches), "request body", "request bodies"), plural(st.Bytes, "byte", "bytes"), where)
 	return b.String()
 }

@@ -1,0 +1,128 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+)
+
+// command is a verb's flag set with its flags in groups, for the usage text, and a parser
+// that lets flags follow the inputs.
+type command struct {
+	fs     *flag.FlagSet
+	name   string // "convert voc"
+	args   string // "INPUT..."
+	about  string
+	out    io.Writer // where -h and `convert help` print
+	groups []flagGroup
+}
+
+type flagGroup struct {
+	title string
+	names []string
+}
+
+func newCommand(name, args, about string, out io.Writer) *command {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.Usage = func() {} // -h prints through parse; a bad flag gets one line and a pointer to help
+	return &command{fs: fs, name: name, args: args, about: about, out: out}
+}
+
+// group runs add, which adds flags, and files the new flags under title.
+func (c *command) group(title string, add func(fs *flag.FlagSet)) {
+	seen := map[string]bool{}
+	c.fs.VisitAll(func(f *flag.Flag) { seen[f.Name] = true })
+	add(c.fs)
+	g := flagGroup{title: title}
+	c.fs.VisitAll(func(f *flag.Flag) {
+		if !seen[f.Name] {
+			g.names = append(g.names, f.Name)
+		}
+	})
+	if len(g.names) > 0 {
+		c.groups = append(c.groups, g)
+	}
+}
+
+// usage prints the usage line, the description and the flags, group by group.
+func (c *command) usage() {
+	w := c.out
+	fmt.Fprintf(w, "Usage: %s [flags] %s\n\n%s\n", c.name, c.args, c.about)
+	for _, g := range c.groups {
+		fmt.Fprintf(w, "\n%s:\n", g.title)
+		// A flag set of the group's flags, with their defaults as registered, so that
+		// PrintDefaults renders them the standard way.
+		part := flag.NewFlagSet(c.name, flag.ContinueOnError)
+		part.SetOutput(w)
+		for _, name := range g.names {
+			f := c.fs.Lookup(name)
+			part.Var(f.Value, f.Name, f.Usage)
+			part.Lookup(name).DefValue = f.DefValue
+		}
+		part.PrintDefaults()
+	}
+}
+
+// errHelp says -h was given and the usage printed: exit 0.
+var errHelp = flag.ErrHelp
+
+// parse parses args, flags and inputs in any order ("--" ends the flags; "-" is an
+// input), and returns the inputs. On -h it prints the usage to c.out and returns errHelp;
+// on a bad flag it prints the flag package's message and a pointer to the help to stderr.
+func (c *command) parse(args []string, stderr io.Writer) ([]string, error) {
+	c.fs.SetOutput(stderr)
+	var inputs []string
+	for {
+		if err := c.fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				c.usage()
+				return nil, errHelp
+			}
+			fmt.Fprintf(stderr, "Run '%s -h' for the flags.\n", c.name)
+			return nil, err
+		}
+		rest := c.fs.Args()
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(inputs, rest...), nil
+		}
+		if len(rest) == 0 {
+			return inputs, nil
+		}
+		inputs = append(inputs, rest[0])
+		args = rest[1:]
+	}
+}
+
+// optionalBool is a boolean flag that remembers whether it was given.
+type optionalBool struct {
+	set   bool
+	value bool
+}
+
+func (b *optionalBool) String() string {
+	if b == nil || !b.set {
+		return ""
+	}
+	return strconv.FormatBool(b.value)
+}
+
+func (b *optionalBool) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	b.set, b.value = true, v
+	return nil
+}
+
+func (b *optionalBool) IsBoolFlag() bool { return true }
+
+func (b *optionalBool) ptr() *bool {
+	if !b.set {
+		return nil
+	}
+	v := b.value
+	return &v
+}

@@ -1,0 +1,84 @@
+package importers
+
+import (
+	"errors"
+	"iter"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/modelarts-convert/convert/api"
+)
+
+func TestInputStems(t *testing.T) {
+	tests := []struct{ in, want []string }{
+		{[]string{"d/train.txt", "-", "x.conll"}, []string{"train.txt", "stdin", "x.conll"}},
+		{[]string{"../a/train.txt", "./b/train.txt"}, []string{"a_train.txt", "b_train.txt"}},
+		{[]string{"/abs/a/t.csv", "b/t.csv"}, []string{"abs_a_t.csv", "b_t.csv"}},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, InputStems(tt.in), "%q", tt.in)
+	}
+}
+
+func TestConcatStopsAtAnError(t *testing.T) {
+	seq := func(names ...string) iter.Seq2[*api.Sample, error] {
+		return func(yield func(*api.Sample, error) bool) {
+			for _, n := range names {
+				var err error
+				if n == "!" {
+					err = errors.New("broken")
+				}
+				if !yield(&api.Sample{Name: n}, err) {
+					return
+				}
+			}
+		}
+	}
+	var got []string
+	for s, err := range Concat(seq("a", "b"), seq("!", "c"), seq("d")) {
+		got = append(got, s.Name)
+		if err != nil {
+			got = append(got, "err")
+		}
+	}
+	assert.Equal(t, []string{"a", "b", "!", "err"}, got)
+}
+
+type countProgress struct{ records, want, read int64 }
+
+func (c *countProgress) AddRecords(n int)  { c.records += int64(n) }
+func (c *countProgress) AddBytes(n int64)  { c.want += n }
+func (c *countProgress) ReadBytes(n int64) { c.read += n }
+
+func TestEnvCountReads(t *testing.T) {
+	var p countProgress
+	env := Env{Progress: &p}
+	env.AddBytes(5)
+	env.AddRecords(2)
+	buf := make([]byte, 3)
+	r := env.CountReads(env.StdinOrEmpty())
+	n, _ := r.Read(buf)
+	assert.Zero(t, n)
+	env.Stdin = &fixedReader{s: "hello"}
+	r = env.CountReads(env.StdinOrEmpty())
+	for {
+		if _, err := r.Read(buf); err != nil {
+			break
+		}
+	}
+	assert.Equal(t, countProgress{records: 2, want: 5, read: 5}, p)
+	// Without a Progress nothing is wrapped and nothing fails.
+	assert.NotPanics(t, func() { Env{}.AddBytes(1); Env{}.CountReads(nil) })
+}
+
+type fixedReader struct{ s string }
+
+func (f *fixedReader) Read(b []byte) (int, error) {
+	if f.s == "" {
+		return 0, errors.New("EOF")
+	}
+	n := copy(b, f.s)
+	f.s = f.s[n:]
+	return n, nil
+}
