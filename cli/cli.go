@@ -59,6 +59,7 @@ type verb struct {
 	name    string
 	summary string
 	usage   string // the arguments, for the usage line
+	help    string // for a verb without flags: its description for -h and convert help
 	run     func(ctx context.Context, args []string, io stdio) int
 }
 
@@ -67,15 +68,13 @@ var verbs = map[string]*verb{}
 func registerVerb(v *verb) { verbs[v.name] = v }
 
 func init() {
-	registerVerb(&verb{name: "help", usage: "[verb]", summary: "describe a verb and its flags", run: help})
-	registerVerb(&verb{name: "version", summary: "print the version", run: func(_ context.Context, args []string, io stdio) int {
-		if len(args) > 0 && isHelp(args[0]) {
-			fmt.Fprintln(io.out, "Usage: convert version\n\nPrints the version of convert.")
+	registerVerb(&verb{name: "help", usage: "[verb]", summary: "describe a verb and its flags", run: help,
+		help: "Describes a verb (a format, validate, upload, version, help) and its flags; without a verb, lists them all."})
+	registerVerb(&verb{name: "version", summary: "print the version", help: "Prints the version of convert.",
+		run: func(_ context.Context, args []string, io stdio) int {
+			fmt.Fprintf(io.out, "convert %s\n", Version)
 			return exitOK
-		}
-		fmt.Fprintf(io.out, "convert %s\n", Version)
-		return exitOK
-	}})
+		}})
 }
 
 // Run is the whole command, for tests and other programs: it returns the exit status.
@@ -97,6 +96,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runFormat(ctx, f, args[1:], io)
 	}
 	if v, ok := verbs[name]; ok {
+		if v.help != "" && len(args) > 1 && isHelp(args[1]) {
+			return help(ctx, args[:1], io)
+		}
 		return v.run(ctx, args[1:], io)
 	}
 	fmt.Fprintf(stderr, "convert: unknown verb %q\n\n", name)
@@ -131,7 +133,7 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-8s %s\n", f.Name, indentAfterFirst(f.Summary, strings.Repeat(" ", 11)))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Flags may follow the inputs; -- ends the flags. `convert help VERB` describes a verb's flags.")
+	fmt.Fprintln(w, "Flags may follow the inputs; -- ends the flags. convert help VERB describes a verb's flags.")
 	fmt.Fprintln(w, "Exit status: 0 all records converted; 1 records rejected or the run failed; 2 usage error; 130 interrupted.")
 }
 
@@ -147,8 +149,8 @@ func help(ctx context.Context, args []string, io stdio) int {
 		return exitOK
 	}
 	if v, ok := verbs[args[0]]; ok {
-		if v.name == "help" {
-			fmt.Fprintln(io.out, "Usage: convert help [verb]\n\nDescribes a verb (a format, validate, upload, version, help) and its flags;\nwithout a verb, lists them all.")
+		if v.help != "" {
+			fmt.Fprintf(io.out, "Usage: %s\n\n%s\n", strings.TrimSpace("convert "+v.name+" "+v.usage), v.help)
 			return exitOK
 		}
 		return v.run(ctx, []string{"-h"}, stdio{in: io.in, out: io.out, err: io.out})

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 )
 
 // command is a verb's flag set with its flags in groups, for the usage text, and a parser
@@ -93,36 +92,4 @@ func (c *command) parse(args []string, stderr io.Writer) ([]string, error) {
 		inputs = append(inputs, rest[0])
 		args = rest[1:]
 	}
-}
-
-// optionalBool is a boolean flag that remembers whether it was given.
-type optionalBool struct {
-	set   bool
-	value bool
-}
-
-func (b *optionalBool) String() string {
-	if b == nil || !b.set {
-		return ""
-	}
-	return strconv.FormatBool(b.value)
-}
-
-func (b *optionalBool) Set(s string) error {
-	v, err := strconv.ParseBool(s)
-	if err != nil {
-		return err
-	}
-	b.set, b.value = true, v
-	return nil
-}
-
-func (b *optionalBool) IsBoolFlag() bool { return true }
-
-func (b *optionalBool) ptr() *bool {
-	if !b.set {
-		return nil
-	}
-	v := b.value
-	return &v
 }

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/emit"
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/internal/termprogress"
 )
 
 // outputFlags are the flags every format command and `convert upload` share.
@@ -20,7 +22,7 @@ type outputFlags struct {
 	overwrite       bool
 	batch           int
 	maxBody         int
-	finalAnnotation optionalBool
+	finalAnnotation *bool
 	quiet           bool
 }
 
@@ -31,7 +33,11 @@ func (o *outputFlags) register(fs *flag.FlagSet, withOut bool) {
 	}
 	fs.IntVar(&o.batch, "batch", emit.DefaultBatchSize, "at most `N` samples per request")
 	fs.IntVar(&o.maxBody, "max-body", emit.DefaultMaxBody, "at most `BYTES` per request body (the service refuses 12 MB and over)")
-	fs.Var(&o.finalAnnotation, "final-annotation", "set the request's final_annotation (`BOOL`; left out by default, which the service reads as true)")
+	fs.BoolFunc("final-annotation", "set the request's final_annotation (-final-annotation=false for false; left out by default, which the service reads as true)", func(s string) error {
+		v, err := strconv.ParseBool(s)
+		o.finalAnnotation = &v
+		return err
+	})
 	fs.BoolVar(&o.quiet, "q", false, "no progress, warnings or summary (rejections are still reported)")
 }
 
@@ -49,7 +55,7 @@ func (o *outputFlags) check() error {
 }
 
 func (o *outputFlags) emitOptions() emit.Options {
-	return emit.Options{BatchSize: o.batch, MaxBody: o.maxBody, FinalAnnotation: o.finalAnnotation.ptr()}
+	return emit.Options{BatchSize: o.batch, MaxBody: o.maxBody, FinalAnnotation: o.finalAnnotation}
 }
 
 // formatFlags is everything a format command parses.
@@ -78,26 +84,26 @@ type reporter struct {
 	quiet    bool
 	rejected int
 	warnings int
-	progress *progress
+	progress *termprogress.Bar
 }
 
 func (r *reporter) warn(w importers.Warning) {
 	if w.Rejected {
 		r.rejected++
-		r.progress.countRejected()
+		r.progress.CountRejected()
 	} else {
 		r.warnings++
 		if r.quiet {
 			return
 		}
 	}
-	r.progress.clear()
+	r.progress.Clear()
 	fmt.Fprintf(r.w, "%s\n", w)
 }
 
 func (r *reporter) reject(s *api.Sample, reason string) {
 	r.rejected++
-	r.progress.clear()
+	r.progress.Clear()
 	where := s.Origin
 	if where == "" {
 		where = "sample"
@@ -147,7 +153,7 @@ func runFormat(ctx context.Context, f importers.Format, args []string, io stdio)
 	rep := &reporter{w: io.err, quiet: ff.output.quiet}
 	env := importers.Env{Warn: rep.warn, Stdin: io.in}
 	if !ff.output.quiet {
-		rep.progress = newProgress(io.err)
+		rep.progress = termprogress.New(io.err)
 		if rep.progress != nil {
 			env.Progress = rep.progress
 		}
@@ -162,7 +168,7 @@ func runFormat(ctx context.Context, f importers.Format, args []string, io stdio)
 		return exitFailed
 	}
 	rep.progress.AddRecords(src.Total)
-	samples := ff.prefix.apply(rep.progress.count(src.Samples))
+	samples := ff.prefix.apply(rep.progress.Count(src.Samples))
 	opts := ff.output.emitOptions()
 	opts.LabelFormat = src.LabelFormat
 	opts.Reject = rep.reject
@@ -172,7 +178,7 @@ func runFormat(ctx context.Context, f importers.Format, args []string, io stdio)
 	if ff.upload.enabled() {
 		// The uploader prints its own lines (retries, refusals): clear the bar before each.
 		upIO := io
-		upIO.err = &clearingWriter{w: io.err, p: rep.progress}
+		upIO.err = &termprogress.ClearingWriter{W: io.err, Bar: rep.progress}
 		st, err = ff.upload.stream(ctx, samples, opts, upIO)
 		where = "to the endpoint"
 		if ff.upload.dryRun {
@@ -181,7 +187,7 @@ func runFormat(ctx context.Context, f importers.Format, args []string, io stdio)
 	} else {
 		st, err = dir.Write(ctx, samples, opts, nil)
 	}
-	rep.progress.clear()
+	rep.progress.Clear()
 	if dir != nil && dir.Removed > 0 && !ff.output.quiet {
 		fmt.Fprintf(io.err, "%s: removed the %s of an earlier run from %s before writing (-overwrite)\n", who, plural(int64(dir.Removed), "request file", "request files"), dir.Path())
 	}
@@ -195,20 +201,19 @@ func runFormat(ctx context.Context, f importers.Format, args []string, io stdio)
 // exit status.
 func openOutputDir(who string, o *outputFlags, inputs []string, io stdio) (*emit.Dir, int) {
 	d, err := emit.OpenDir(o.out, emit.DirOptions{Overwrite: o.overwrite, Inputs: inputs})
+	if err == nil {
+		return d, exitOK
+	}
 	var existing *emit.ExistingRequestsError
 	var conflict *emit.InputConflictError
-	switch {
-	case errors.As(err, &existing):
-		fmt.Fprintf(io.err, "%s: %s already holds %s; give -overwrite to replace them\n", who, existing.Dir, plural(int64(existing.Files), "request file", "request files"))
-		return nil, exitUsage
-	case errors.As(err, &conflict):
-		fmt.Fprintf(io.err, "%s: %v\n", who, err)
-		return nil, exitUsage
-	case err != nil:
-		fmt.Fprintf(io.err, "%s: %v\n", who, err) // a busy folder too: "DIR is being written by another convert run"
-		return nil, exitFailed
+	code, hint := exitFailed, "" // a busy folder too: "DIR is being written by another convert run"
+	if errors.As(err, &existing) {
+		code, hint = exitUsage, "; give -overwrite to replace them"
+	} else if errors.As(err, &conflict) {
+		code = exitUsage
 	}
-	return d, exitOK
+	fmt.Fprintf(io.err, "%s: %v%s\n", who, err, hint)
+	return nil, code
 }
 
 // writtenSoFar says what a run that stopped early left in its folder.

@@ -73,7 +73,7 @@ func TestOutputFolderEarlierRun(t *testing.T) {
 
 	code, stderr = runConll(t, strings.NewReader(conllSentences(2)), "-o", dir, "-")
 	assert.Equal(t, exitUsage, code)
-	assert.Equal(t, "convert conll: "+dir+" already holds 5 request files; give -overwrite to replace them\n", stderr)
+	assert.Equal(t, "convert conll: "+dir+" already holds 5 request files of an earlier run; give -overwrite to replace them\n", stderr)
 	assert.Len(t, dirNames(t, dir), 5, "nothing touched")
 
 	code, stderr = runConll(t, strings.NewReader(conllSentences(2)), "-o", dir, "-overwrite", "-")

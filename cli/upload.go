@@ -8,8 +8,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"iter"
+	"log"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -69,16 +69,15 @@ type uploadFlags struct {
 	journal   string
 	dryRun    bool
 	tokenFile string
-	existing  existingFlag
+	existing  upload.Existing
 
 	client *upload.Client // built by check
 }
 
+var uploadOnly = []string{"endpoint", "region", "project-id", "dataset-id", "concurrency", "timeout", "retries", "journal", "dry-run", "token-file", "existing"}
+
 // minBackoff is the first wait before a retry; tests shorten it.
 var minBackoff = upload.DefaultMinBackoff
-
-// uploadOnly are the flags that mean nothing without -upload.
-var uploadOnly = []string{"endpoint", "region", "project-id", "dataset-id", "concurrency", "timeout", "retries", "journal", "dry-run", "token-file", "existing"}
 
 func addUploadFlags(fs *flag.FlagSet, withSwitch bool) *uploadFlags {
 	u := &uploadFlags{fs: fs, verb: !withSwitch}
@@ -95,7 +94,7 @@ func addUploadFlags(fs *flag.FlagSet, withSwitch bool) *uploadFlags {
 	fs.StringVar(&u.journal, "journal", "", "`FILE` recording what the endpoint acknowledged, for resuming (default upload-DATASET.journal beside the inputs, or in the -o folder)")
 	fs.BoolVar(&u.dryRun, "dry-run", false, "build, validate and sign every request but send nothing")
 	fs.StringVar(&u.tokenFile, "token-file", "", "read an IAM token from `FILE` (sent as X-Auth-Token) instead of signing with $"+upload.EnvAK+"/$"+upload.EnvSK)
-	fs.TextVar(&u.existing, "existing", u.existing, "what ModelArts.4422 (already exists) means for a sample this journal never sent: fail (a conflict: refused, exit 1) or skip (counted as done)")
+	fs.TextVar(&u.existing, "existing", upload.ExistingFail, "what ModelArts.4422 (already exists) means for a sample this journal never sent: fail (a conflict: refused, exit 1) or skip (counted as done)")
 	return u
 }
 
@@ -106,7 +105,7 @@ func (u *uploadFlags) enabled() bool { return u.on || u.verb }
 func (u *uploadFlags) check() error {
 	if !u.enabled() {
 		var given []string
-		u.fs.Visit(func(f *flag.Flag) {
+		u.fs.Visit(func(f *flag.Flag) { // the flags that mean nothing without -upload
 			if slices.Contains(uploadOnly, f.Name) {
 				given = append(given, "-"+f.Name)
 			}
@@ -152,18 +151,6 @@ func (u *uploadFlags) stream(ctx context.Context, samples iter.Seq2[*api.Sample,
 	})
 }
 
-// lockedWriter serializes writes from the upload's workers.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) printf(format string, args ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	fmt.Fprintf(l.w, format, args...)
-}
-
 // send runs the upload: opens the journal, reports each refused sample (always) and each
 // already existing one and each retry (unless -q), and prints what the endpoint said.
 func (u *uploadFlags) send(ctx context.Context, defaultDir string, io stdio, batches func(*upload.Journal) iter.Seq2[*emit.Batch, error]) (emit.Stats, error) {
@@ -186,33 +173,33 @@ func (u *uploadFlags) send(ctx context.Context, defaultDir string, io stdio, bat
 		return emit.Stats{}, err
 	}
 	defer j.Close()
-	w := &lockedWriter{w: io.err}
+	w := log.New(io.err, "", 0) // serializes the lines of the upload's workers
 	if n := j.Acknowledged(); n > 0 && !quiet {
-		w.printf("%s: resuming with journal %s: %d samples acknowledged earlier are skipped; %d refused earlier are sent again\n",
+		w.Printf("%s: resuming with journal %s: %d samples acknowledged earlier are skipped; %d refused earlier are sent again\n",
 			who, path, n, len(j.Failed()))
 	}
 	if !quiet {
 		u.client.OnRetry = func(attempt int, err error, wait time.Duration) {
-			w.printf("%s: attempt %d failed: %v; retrying in %s\n", who, attempt, err, wait.Round(time.Millisecond))
+			w.Printf("%s: attempt %d failed: %v; retrying in %s\n", who, attempt, err, wait.Round(time.Millisecond))
 		}
 	}
 	up := &upload.Uploader{Client: u.client, Journal: j, Concurrency: u.conc, DryRun: u.dryRun,
-		SkipExisting: bool(u.existing),
+		SkipExisting: u.existing == upload.ExistingSkip,
 		OnBatch: func(b *upload.BatchResult) {
 			for _, f := range b.Failed {
 				if f.Code == upload.CodeExists && f.Message == upload.MsgConflict {
-					w.printf("%s: sample %q: the dataset already holds a sample of this name (%s); use -name-prefix to keep both, or -existing skip\n",
+					w.Printf("%s: sample %q: the dataset already holds a sample of this name (%s); use -name-prefix to keep both, or -existing skip\n",
 						who, f.Name, upload.CodeExists)
 					continue
 				}
-				w.printf("%s: sample %q: refused: %s\n", who, f.Name, f)
+				w.Printf("%s: sample %q: refused: %s\n", who, f.Name, f)
 			}
 			for _, f := range b.Unknown {
-				w.printf("%s: sample %q: %s (outcome unknown; a rerun sends it again)\n", who, f.Name, f.Message)
+				w.Printf("%s: sample %q: %s (outcome unknown; a rerun sends it again)\n", who, f.Name, f.Message)
 			}
 			if !quiet {
 				for _, name := range b.Existing {
-					w.printf("%s: sample %q: already in the dataset (%s); counted as done\n", who, name, upload.CodeExists)
+					w.Printf("%s: sample %q: already in the dataset (%s); counted as done\n", who, name, upload.CodeExists)
 				}
 			}
 		}}
@@ -225,7 +212,7 @@ func (u *uploadFlags) send(ctx context.Context, defaultDir string, io stdio, bat
 			// Ctrl-C ends the process at once, which the journal makes safe.
 			signal.Reset(os.Interrupt, syscall.SIGTERM)
 			if !u.dryRun {
-				w.printf("%s: interrupted: taking no new batch; waiting at most %s for the requests in flight (Ctrl-C again quits at once, safely)\n", who, u.timeout)
+				w.Printf("%s: interrupted: taking no new batch; waiting at most %s for the requests in flight (Ctrl-C again quits at once, safely)\n", who, u.timeout)
 			}
 		case <-done:
 		}
@@ -234,39 +221,9 @@ func (u *uploadFlags) send(ctx context.Context, defaultDir string, io stdio, bat
 	close(done)
 	watcher.Wait()
 	if !quiet {
-		w.printf("%s: %s\n", who, uploadSummary(st, u.dryRun, path))
+		w.Printf("%s: %s\n", who, st.Summary(u.dryRun, path))
 	}
-	switch {
-	case err == nil:
-	case ctx.Err() != nil:
-		err = fmt.Errorf("interrupted: no new batch was taken; what the endpoint acknowledged is recorded in %s; rerun the same command to send the rest", path)
-	case errors.Is(err, upload.ErrSamplesFailed) && errors.Is(err, upload.ErrOutcomeUnknown):
-		err = fmt.Errorf("%d samples were refused and %d have an unknown outcome (listed above); they are recorded in %s and rerunning the same command sends exactly those again",
-			st.Failed, st.Unknown, path)
-	case errors.Is(err, upload.ErrSamplesFailed):
-		err = fmt.Errorf("%d samples were refused (listed above); they are recorded in %s and rerunning the same command sends exactly those again", st.Failed, path)
-	case errors.Is(err, upload.ErrOutcomeUnknown):
-		err = fmt.Errorf("%d samples have an unknown outcome (listed above); they are recorded in %s as pending and rerunning the same command sends exactly those again", st.Unknown, path)
-	default:
-		err = fmt.Errorf("%w; what the endpoint acknowledged is recorded in %s; rerun the same command to resume", err, path)
-	}
-	return st.Stats, err
-}
-
-// uploadSummary says what became of the samples: the line the uploader adds to finish's.
-func uploadSummary(st upload.Stats, dryRun bool, journal string) string {
-	if dryRun {
-		return fmt.Sprintf("dry run: %d requests (%d samples) built, validated and signed; nothing sent; %d samples skipped as acknowledged in %s",
-			st.Batches, st.Samples, st.Skipped, journal)
-	}
-	s := fmt.Sprintf("endpoint acknowledged %d samples (%d added, %d already there); %d refused", st.Created+st.Existing, st.Created, st.Existing, st.Failed)
-	if st.Unknown > 0 {
-		s += fmt.Sprintf("; %d outcome unknown", st.Unknown)
-	}
-	if st.Unacknowledged > 0 {
-		s += fmt.Sprintf("; %d not acknowledged", st.Unacknowledged)
-	}
-	return s + fmt.Sprintf("; %d requests; %d skipped as acknowledged earlier (journal %s)", st.Requests, st.Skipped, journal)
+	return st.Stats, upload.Explain(err, st, path, ctx.Err() != nil)
 }
 
 func init() {
@@ -334,26 +291,4 @@ func besideInputs(path string) string {
 		return path
 	}
 	return filepath.Dir(path)
-}
-
-// existingFlag is -existing: fail (false) or skip (true).
-type existingFlag bool
-
-func (e existingFlag) MarshalText() ([]byte, error) {
-	if e {
-		return []byte("skip"), nil
-	}
-	return []byte("fail"), nil
-}
-
-func (e *existingFlag) UnmarshalText(b []byte) error {
-	switch string(b) {
-	case "fail":
-		*e = false
-	case "skip":
-		*e = true
-	default:
-		return fmt.Errorf("must be fail or skip, not %q", b)
-	}
-	return nil
 }

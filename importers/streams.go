@@ -105,3 +105,34 @@ func (c *countingReader) Read(b []byte) (int, error) {
 	}
 	return n, err
 }
+
+// CheckNamePrefix says why p cannot be put before sample names (see PrefixNames), or "":
+// it must not contain a / and must pass the API's name rule.
+func CheckNamePrefix(p string) string {
+	if strings.Contains(p, "/") {
+		return "must not contain /"
+	}
+	if p == "" {
+		return ""
+	}
+	return api.CheckName(p)
+}
+
+// PrefixNames puts p before the name of every named sample, so that two corpora whose
+// files share names (two dev.txt) can live in one dataset. A sample without a name is left
+// so: the service names it.
+func PrefixNames(samples iter.Seq2[*api.Sample, error], p string) iter.Seq2[*api.Sample, error] {
+	if p == "" {
+		return samples
+	}
+	return func(yield func(*api.Sample, error) bool) {
+		for s, err := range samples {
+			if err == nil && s != nil && s.Name != "" {
+				s.Name = p + s.Name
+			}
+			if !yield(s, err) {
+				return
+			}
+		}
+	}
+}

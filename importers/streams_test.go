@@ -82,3 +82,18 @@ func (f *fixedReader) Read(b []byte) (int, error) {
 	f.s = f.s[n:]
 	return n, nil
 }
+
+func TestNamePrefix(t *testing.T) {
+	assert.Empty(t, CheckNamePrefix(""))
+	assert.Empty(t, CheckNamePrefix("dev-"))
+	assert.Equal(t, "must not contain /", CheckNamePrefix("a/"))
+	assert.NotEmpty(t, CheckNamePrefix("a!"))
+	samples := func(yield func(*api.Sample, error) bool) {
+		_ = yield(&api.Sample{Name: "x"}, nil) && yield(&api.Sample{}, nil)
+	}
+	var names []string
+	for s := range PrefixNames(samples, "p-") {
+		names = append(names, s.Name)
+	}
+	assert.Equal(t, []string{"p-x", ""}, names)
+}

@@ -79,3 +79,14 @@ func TestRequestFiles(t *testing.T) {
 	_, err = RequestFiles([]string{t.TempDir()})
 	assert.ErrorContains(t, err, "no *.json files")
 }
+
+func TestExplain(t *testing.T) {
+	assert.NoError(t, Explain(nil, Stats{}, "j", false))
+	err := Explain(ErrSamplesFailed, Stats{Failed: 2}, "j", false)
+	assert.EqualError(t, err, "2 samples were refused (listed above); they are recorded in j and rerunning the same command sends exactly those again")
+	other := errors.New("boom")
+	assert.ErrorIs(t, Explain(other, Stats{}, "j", false), other)
+	assert.ErrorContains(t, Explain(other, Stats{}, "j", true), "interrupted")
+	assert.Contains(t, Stats{Requests: 3}.Summary(false, "j"), "; 3 requests;")
+	assert.Contains(t, Stats{}.Summary(true, "j"), "dry run")
+}

@@ -1,4 +1,4 @@
-package cli
+package termprogress
 
 import (
 	"bytes"
@@ -11,28 +11,28 @@ import (
 
 func TestProgressSilentWhenNotATerminal(t *testing.T) {
 	var buf bytes.Buffer
-	assert.Nil(t, newProgress(&buf), "a buffer is not a terminal")
-	var p *progress
-	p.clear() // a nil progress is a valid, silent one
+	assert.Nil(t, New(&buf), "a buffer is not a terminal")
+	var p *Bar
+	p.Clear() // a nil progress is a valid, silent one
 	p.AddRecords(3)
 	p.AddBytes(3)
 	p.ReadBytes(3)
-	p.countRejected()
+	p.CountRejected()
 	assert.Empty(t, buf.String())
 }
 
 func TestProgressDraw(t *testing.T) {
 	var buf bytes.Buffer
 	start := time.Unix(1000, 0)
-	p := &progress{w: &buf, total: 100, n: 25, start: start}
+	p := &Bar{w: &buf, total: 100, n: 25, start: start}
 	p.draw(start.Add(5 * time.Second))
 	assert.Equal(t, "\r\033[K25/100 records (25%), 5/s, ETA 15s", buf.String())
 	buf.Reset()
-	p.clear()
+	p.Clear()
 	assert.Equal(t, "\r\033[K", buf.String())
 
 	buf.Reset()
-	u := &progress{w: &buf, n: 10, start: start}
+	u := &Bar{w: &buf, n: 10, start: start}
 	u.draw(start.Add(2 * time.Second))
 	assert.True(t, strings.HasSuffix(buf.String(), "10 records, 5/s"), buf.String())
 }
@@ -40,10 +40,10 @@ func TestProgressDraw(t *testing.T) {
 func TestProgressTotalFromImporter(t *testing.T) {
 	var buf bytes.Buffer
 	start := time.Unix(1000, 0)
-	p := &progress{w: &buf, start: start}
+	p := &Bar{w: &buf, start: start}
 	p.AddRecords(40) // VOC tells its file count once listed
 	p.n = 9
-	p.countRejected()
+	p.CountRejected()
 	p.draw(start.Add(2 * time.Second))
 	assert.Equal(t, "\r\033[K10/40 records (25%), 5/s, ETA 6s", buf.String())
 }
@@ -51,7 +51,7 @@ func TestProgressTotalFromImporter(t *testing.T) {
 func TestProgressFromBytes(t *testing.T) {
 	var buf bytes.Buffer
 	start := time.Unix(1000, 0)
-	p := &progress{w: &buf, start: start}
+	p := &Bar{w: &buf, start: start}
 	p.AddBytes(1000) // CoNLL, CSV and COCO tell their files' sizes and count what they read
 	p.ReadBytes(250)
 	p.n = 10

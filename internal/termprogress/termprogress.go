@@ -1,4 +1,6 @@
-package cli
+// Package termprogress draws a one-line progress bar on a terminal for a conversion: an
+// importers.Progress that also counts the samples passing through a stream.
+package termprogress
 
 import (
 	"fmt"
@@ -11,12 +13,12 @@ import (
 	"github.com/modelarts-convert/convert/api"
 )
 
-// progress draws a one-line progress bar on a terminal: records/s and, when the importer
+// Bar draws a one-line progress bar on a terminal: records/s and, when the importer
 // said how much there is, a percentage and the ETA, from the input bytes read when it knows
 // them (a better measure than records, whose sizes vary), else from the records. On
-// anything that is not a terminal it draws nothing. A nil *progress is a valid, silent one.
+// anything that is not a terminal it draws nothing. A nil *Bar is a valid, silent one.
 // It is the importers.Progress of the run.
-type progress struct {
+type Bar struct {
 	mu         sync.Mutex // the uploader prints (and so clears) from its own goroutines; importers report from theirs
 	w          io.Writer
 	total, n   int
@@ -27,7 +29,8 @@ type progress struct {
 	drawn      bool
 }
 
-func newProgress(w io.Writer) *progress {
+// New returns a Bar drawing on w, or nil when w is not a terminal.
+func New(w io.Writer) *Bar {
 	f, ok := w.(*os.File)
 	if !ok {
 		return nil
@@ -37,11 +40,11 @@ func newProgress(w io.Writer) *progress {
 		return nil
 	}
 	now := time.Now()
-	return &progress{w: w, start: now, last: now}
+	return &Bar{w: w, start: now, last: now}
 }
 
 // AddRecords raises the number of records expected. Safe on a nil progress.
-func (p *progress) AddRecords(n int) {
+func (p *Bar) AddRecords(n int) {
 	if p == nil {
 		return
 	}
@@ -51,7 +54,7 @@ func (p *progress) AddRecords(n int) {
 }
 
 // AddBytes raises the number of input bytes expected.
-func (p *progress) AddBytes(n int64) {
+func (p *Bar) AddBytes(n int64) {
 	if p == nil {
 		return
 	}
@@ -61,7 +64,7 @@ func (p *progress) AddBytes(n int64) {
 }
 
 // ReadBytes counts input bytes read.
-func (p *progress) ReadBytes(n int64) {
+func (p *Bar) ReadBytes(n int64) {
 	if p == nil {
 		return
 	}
@@ -70,8 +73,8 @@ func (p *progress) ReadBytes(n int64) {
 	p.mu.Unlock()
 }
 
-// countRejected counts a record an importer rejected, so the count reaches the total.
-func (p *progress) countRejected() {
+// CountRejected counts a record an importer rejected, so the count reaches the total.
+func (p *Bar) CountRejected() {
 	if p != nil {
 		p.mu.Lock()
 		p.n++
@@ -79,8 +82,8 @@ func (p *progress) countRejected() {
 	}
 }
 
-// count passes the stream through, counting records.
-func (p *progress) count(seq iter.Seq2[*api.Sample, error]) iter.Seq2[*api.Sample, error] {
+// Count passes the stream through, counting records.
+func (p *Bar) Count(seq iter.Seq2[*api.Sample, error]) iter.Seq2[*api.Sample, error] {
 	if p == nil {
 		return seq
 	}
@@ -101,13 +104,13 @@ func (p *progress) count(seq iter.Seq2[*api.Sample, error]) iter.Seq2[*api.Sampl
 }
 
 // draw writes the bar; p.mu is held.
-func (p *progress) draw(now time.Time) {
+func (p *Bar) draw(now time.Time) {
 	fmt.Fprintf(p.w, "\r\033[K%s", p.line(now))
 	p.drawn = true
 }
 
 // line is the bar's text.
-func (p *progress) line(now time.Time) string {
+func (p *Bar) line(now time.Time) string {
 	elapsed := max(now.Sub(p.start).Seconds(), 1e-9)
 	rate := float64(p.n) / elapsed
 	var done float64 // the fraction done, when known
@@ -127,8 +130,8 @@ func (p *progress) line(now time.Time) string {
 	return fmt.Sprintf("%s (%.0f%%), %.0f/s, ETA %s", count, 100*done, rate, left.Round(time.Second))
 }
 
-// clear removes the bar so a diagnostic line can be printed.
-func (p *progress) clear() {
+// Clear removes the bar so a diagnostic line can be printed.
+func (p *Bar) Clear() {
 	if p == nil {
 		return
 	}
@@ -141,14 +144,14 @@ func (p *progress) clear() {
 	p.drawn = false
 }
 
-// clearingWriter clears the progress bar before each write, so lines printed by others do
+// ClearingWriter clears the progress bar before each write, so lines printed by others do
 // not land on the bar's line.
-type clearingWriter struct {
-	w io.Writer
-	p *progress
+type ClearingWriter struct {
+	W   io.Writer
+	Bar *Bar
 }
 
-func (c *clearingWriter) Write(b []byte) (int, error) {
-	c.p.clear()
-	return c.w.Write(b)
+func (c *ClearingWriter) Write(b []byte) (int, error) {
+	c.Bar.Clear()
+	return c.W.Write(b)
 }
