@@ -97,7 +97,7 @@ func TestUsage(t *testing.T) {
 func TestHelpListsVerbs(t *testing.T) {
 	code, out, _ := runCmd(t, "help")
 	require.Equal(t, exitOK, code)
-	assert.Contains(t, out, "convert validate PATH...")
+	assert.Contains(t, out, "convert validate [flags] PATH...")
 	assert.Contains(t, out, "Exit status")
 }
 

@@ -94,7 +94,7 @@ func addUploadFlags(fs *flag.FlagSet, withSwitch bool) *uploadFlags {
 	fs.StringVar(&u.journal, "journal", "", "`FILE` recording what the endpoint acknowledged, for resuming (default upload-DATASET.journal beside the inputs, or in the -o folder)")
 	fs.BoolVar(&u.dryRun, "dry-run", false, "build, validate and sign every request but send nothing")
 	fs.StringVar(&u.tokenFile, "token-file", "", "read an IAM token from `FILE` (sent as X-Auth-Token) instead of signing with $"+upload.EnvAK+"/$"+upload.EnvSK)
-	fs.TextVar(&u.existing, "existing", upload.ExistingFail, "what ModelArts.4422 (already exists) means for a sample this journal never sent: fail (a conflict: refused, exit 1) or skip (counted as done)")
+	fs.TextVar(&u.existing, "existing", upload.ExistingFail, "what ModelArts.4422 (already exists) means for a sample this journal never sent: `fail` (a conflict: refused, exit 1) or skip (counted as done)")
 	return u
 }
 
@@ -227,7 +227,7 @@ func (u *uploadFlags) send(ctx context.Context, defaultDir string, io stdio, bat
 }
 
 func init() {
-	registerVerb(&verb{name: "upload", summary: "send request bodies to the endpoint, signed, retried and resumable", run: runUpload})
+	registerVerb(&verb{name: "upload", usage: "[flags] PATH...", summary: "send request bodies to the endpoint, signed, retried and resumable", run: runUpload})
 }
 
 // runUpload is `convert upload [flags] PATH...`.

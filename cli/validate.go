@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	registerVerb(&verb{name: "validate", usage: "PATH...", summary: "check request bodies against every rule of the API", run: runValidate})
+	registerVerb(&verb{name: "validate", usage: "[flags] PATH...", summary: "check request bodies against every rule of the API", run: runValidate})
 }
 
 const validateHelp = `Checks request bodies (files, or every *.json directly in a folder) against every rule of the

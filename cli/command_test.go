@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/upload/uploadtest"
+)
+
+// Flags may follow the inputs, and -- ends the flags.
+func TestFlagsAfterInputs(t *testing.T) {
+	out := t.TempDir()
+	code, _, stderr := runCmd(t, "voc", vocQuickStart, "-o", out, "-batch", "2")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Len(t, writtenRequests(t, out), 2, "-batch 2 after the input was read")
+
+	// After --, "-o" is an input, not a flag.
+	out2 := t.TempDir()
+	code, _, stderr = runCmd(t, "conll", "-o", out2, "--", "-o")
+	assert.Equal(t, exitFailed, code, stderr)
+	assert.Contains(t, stderr, "stat -o: no such file")
+}
+
+// -h and convert help print the format's own flags first, then the output flags, then the
+// upload flags, on stdout, and exit 0; no usage line carries a back-quote.
+func TestHelpGroups(t *testing.T) {
+	for _, f := range importers.Formats() {
+		for _, args := range [][]string{{"help", f.Name}, {f.Name, "-h"}, {f.Name, "x", "--help"}} {
+			code, stdout, stderr := runCmd(t, args...)
+			require.Equal(t, exitOK, code, "%q: %s", args, stderr)
+			assert.Empty(t, stderr, "%q", args)
+			own := strings.Index(stdout, "Flags of "+f.Name+":")
+			output := strings.Index(stdout, "Output flags:")
+			upload := strings.Index(stdout, "Upload flags")
+			assert.True(t, own > 0 && own < output && output < upload, "%q: groups out of order:\n%s", args, stdout)
+			assert.NotContains(t, stdout, "`", "%q", args)
+			assert.Equal(t, 1, strings.Count(stdout, "  -upload\n"), "%q", args)
+			// Every upload flag is in the upload group, after every output flag.
+			assert.Greater(t, strings.Index(stdout, "  -endpoint URL"), upload, "%q", args)
+			assert.Less(t, strings.Index(stdout, "  -batch N"), upload, "%q", args)
+		}
+	}
+}
+
+func TestHelpVerbs(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"help", "version"}, "Usage: convert version"},
+		{[]string{"help", "help"}, "Usage: convert help [verb]"},
+		{[]string{"version", "-h"}, "Usage: convert version"},
+		{[]string{"help", "upload"}, "Credentials, first found wins"},
+		{[]string{"upload", "-h"}, "Upload flags:"},
+		{[]string{"validate", "-h"}, "Usage: convert validate [flags] PATH..."},
+		{[]string{"-h"}, "Formats:"},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := runCmd(t, tt.args...)
+		assert.Equal(t, exitOK, code, "%q: %s", tt.args, stderr)
+		assert.Contains(t, stdout, tt.want, "%q", tt.args)
+		assert.Empty(t, stderr, "%q", tt.args)
+	}
+}
+
+// A bad flag gets the flag package's line and a pointer to -h, on stderr, exit 2.
+func TestBadFlag(t *testing.T) {
+	code, stdout, stderr := runCmd(t, "voc", "-nope", vocQuickStart)
+	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "flag provided but not defined: -nope\nRun 'convert voc -h' for the flags.")
+}
+
+// Option enums are flag.TextVar values: a bad value names the flag and the values.
+func TestEnumFlags(t *testing.T) {
+	eng := "../testdata/conll/eng.conll"
+	for _, args := range [][]string{
+		{"conll", "-scheme", "xyz", eng},
+		{"conll", "-encoding", "latin9", eng},
+		{"csv", "-layout", "rows", eng},
+		{"coco", "-shape", "mask", eng},
+		{"upload", "-existing", "maybe", eng},
+	} {
+		code, _, stderr := runCmd(t, args...)
+		assert.Equal(t, exitUsage, code, "%q", args)
+		assert.Regexp(t, regexp.MustCompile(`invalid value "[a-z0-9]+" for flag `+args[1]+`: `), stderr)
+	}
+}
+
+// Summaries use singular forms for one; a dry run does not claim the endpoint got anything.
+func TestSummaryWording(t *testing.T) {
+	out := t.TempDir()
+	code, _, stderr := runCmd(t, "coco", "-obs-prefix", "obs://b/d/", "-o", out, filepath.Join(cocoTestdata, "instances.json"))
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "; 1 request body (")
+	assert.NotContains(t, stderr, "1 request bodies")
+
+	srv := upServer(t, uploadtest.Options{})
+	code, _, stderr = runCmd(t, "coco", "-obs-prefix", "obs://b/d/", "-upload", "-dry-run", "-endpoint", srv.URL, "-dataset-id", srv.DatasetID(),
+		"-o", t.TempDir(), filepath.Join(cocoTestdata, "instances.json"))
+	require.Equal(t, exitOK, code, stderr)
+	assert.NotContains(t, stderr, "to the endpoint")
+	assert.Contains(t, stderr, "built and signed (dry run: none sent)")
+	assert.Equal(t, 0, srv.Requests())
+}
