@@ -92,8 +92,8 @@ func TestAddBody(t *testing.T) {
 			want: []string{`class="timeline"`, `left:25.000%;width:25.000%`, `left:50.000%;width:50.000%`, `speech 00:00:01.000–00:00:02.000: Hi.`, `>greeting</span>`},
 		},
 		{
-			name: "names are escaped",
-			body: `{"samples":[{"name":"<script>","sample_type":1,"data":"` + b64("<b>&") + `","labels":[{"name":"\"x\"","type":100}]}]}`,
+			name:    "names are escaped",
+			body:    `{"samples":[{"name":"<script>","sample_type":1,"data":"` + b64("<b>&") + `","labels":[{"name":"\"x\"","type":100}]}]}`,
 			want:    []string{"&lt;script&gt;", "&lt;b&gt;&amp;", "&#34;x&#34;"},
 			notWant: []string{"<script>", "<b>&"},
 		},
