@@ -149,12 +149,9 @@ func noisePNG(t testing.TB, w, h int) string {
 	return base64.StdEncoding.EncodeToString(buf.Bytes())
 }
 
-// BenchmarkAddBody measures throughput (SetBytes: -bench reports MB/s of request bodies) on
-// the bodies people preview: detection samples with inline photos (the 200 MB/s target), a
-// body of text samples with entities (structure, not payload, dominates: far fewer MB/s),
-// and the repository's example bodies.
-func BenchmarkAddBody(b *testing.B) {
-	bodies := map[string][]byte{}
+// detectionBody is 20 detection samples with inline ~120 kB photos, 3 boxes each: payload,
+// not structure, dominates, as in real image datasets.
+func detectionBody(b testing.TB) string {
 	var sb strings.Builder
 	sb.WriteString(`{"samples":[`)
 	img := noisePNG(b, 200, 150) // ~120 kB of base64
@@ -172,7 +169,16 @@ func BenchmarkAddBody(b *testing.B) {
 		sb.WriteString(`]}`)
 	}
 	sb.WriteString(`]}`)
-	bodies["detection"] = []byte(sb.String())
+	return sb.String()
+}
+
+// BenchmarkAddBody measures throughput (SetBytes: -bench reports MB/s of request bodies) on
+// the bodies people preview: detection samples with inline photos (the 200 MB/s target), a
+// body of text samples with entities (structure, not payload, dominates: far fewer MB/s),
+// and the repository's example bodies.
+func BenchmarkAddBody(b *testing.B) {
+	bodies := map[string][]byte{"detection": []byte(detectionBody(b))}
+	var sb strings.Builder
 	sb.Reset()
 	sb.WriteString(`{"samples":[`)
 	text := b64("EU rejects German call to boycott British lamb . Peter Blackburn BRUSSELS 1996-08-22")

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 
 	"github.com/modelarts-convert/convert/stats"
 )
@@ -23,8 +22,8 @@ func runStats(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintln(io.err, "Usage: convert stats [-json] PATH...")
 		fmt.Fprintln(io.err, "\nCounts what request bodies (files, or every *.json directly in a folder) hold: samples by")
 		fmt.Fprintln(io.err, "type, labels by type and by name (labels and samples), shapes by kind, image sizes")
-		fmt.Fprintln(io.err, "(min/median/max), samples without labels, text lengths, entities by type. Reads one body at")
-		fmt.Fprintln(io.err, "a time. Exit status: 0; 1 when a body does not decode (the others are still counted); 2 usage.\n\nFlags:")
+		fmt.Fprintln(io.err, "(min/median/max), samples without labels, text lengths, entities by type. Decodes one body")
+		fmt.Fprintln(io.err, "per CPU at a time. Exit status: 0; 1 when a body does not decode (the others are still counted); 2 usage.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -44,19 +43,14 @@ func runStats(ctx context.Context, args []string, io stdio) int {
 		return exitUsage
 	}
 	st := stats.New()
+	problems, err := st.AddFiles(ctx, files, 0)
+	if err != nil {
+		return exitInterrupted
+	}
 	code := exitOK
-	for _, file := range files {
-		if ctx.Err() != nil {
-			return exitInterrupted
-		}
-		data, err := os.ReadFile(file)
-		if err == nil {
-			err = st.AddBody(data)
-		}
-		if err != nil {
-			fmt.Fprintf(io.err, "%s: %v\n", file, err)
-			code = exitFailed
-		}
+	for _, p := range problems {
+		fmt.Fprintln(io.err, p)
+		code = exitFailed
 	}
 	r := st.Report()
 	if *asJSON {
