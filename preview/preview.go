@@ -15,6 +15,7 @@ import (
 	"bufio"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"image"
@@ -89,17 +90,36 @@ func (p *Writer) AddBody(file string, data []byte) error {
 	}
 	req, decodeErr := api.DecodeRequest(data)
 	p.printf("<section class=\"file\"><h2>%s</h2>\n", esc(file))
+	bySample := map[int][]string{}
+	var requestLevel []string
 	if decodeErr != nil {
-		p.printf("<ul class=\"violations\"><li>%s</li></ul>\n", esc(decodeErr.Error()))
+		// Each problem goes beside its sample when it names one (a repeated key, a value of
+		// the wrong type), else at the top of the file.
+		var all api.DecodeErrors
+		var one *api.DecodeError
+		switch {
+		case errors.As(decodeErr, &all):
+		case errors.As(decodeErr, &one):
+			all = api.DecodeErrors{one}
+		}
+		for _, e := range all {
+			if i, ok := sampleIndex(e.Path); ok {
+				bySample[i] = append(bySample[i], e.Error())
+			} else {
+				requestLevel = append(requestLevel, e.Error())
+			}
+		}
+		if len(all) == 0 {
+			requestLevel = append(requestLevel, decodeErr.Error())
+		}
 		var lenient api.Request
 		if json.Unmarshal(data, &lenient) != nil {
+			p.violations(requestLevel)
 			p.printf("</section>\n")
 			return decodeErr
 		}
 		req = &lenient
 	}
-	bySample := map[int][]string{}
-	var requestLevel []string
 	for _, v := range api.Validate(req) {
 		if i, ok := sampleIndex(v.Path); ok {
 			bySample[i] = append(bySample[i], v.Path+": "+v.Reason)
@@ -218,7 +238,7 @@ func (p *Writer) image(s *api.Sample) {
 		w, h = size[0], size[1]
 	}
 	mime := ""
-	if s.Data != "" {
+	if s.Data != "" && base64Chars(s.Data) {
 		head, _ := io.ReadAll(io.LimitReader(base64.NewDecoder(base64.StdEncoding, strings.NewReader(s.Data)), 512))
 		mime = http.DetectContentType(head)
 		if !strings.HasPrefix(mime, "image/") {
@@ -498,7 +518,7 @@ func parseTime(s string) (float64, bool) {
 }
 
 func (p *Writer) audio(s *api.Sample) {
-	if s.Data != "" {
+	if s.Data != "" && base64Chars(s.Data) {
 		p.printf("<audio controls src=\"data:audio/wav;base64,")
 		if p.err == nil {
 			_, p.err = p.w.WriteString(s.Data)
@@ -578,6 +598,18 @@ func (p *Writer) Close() error {
 		return p.err
 	}
 	return p.w.Flush()
+}
+
+// base64Chars reports whether s holds only the characters of standard base64, so it can go
+// into an attribute as it is (a bad body's data might hold a quote).
+func base64Chars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=') {
+			return false
+		}
+	}
+	return true
 }
 
 func utf16Len(r []rune) int {

@@ -92,6 +92,17 @@ func TestAddBody(t *testing.T) {
 			want: []string{`class="timeline"`, `left:25.000%;width:25.000%`, `left:50.000%;width:50.000%`, `speech 00:00:01.000–00:00:02.000: Hi.`, `>greeting</span>`},
 		},
 		{
+			name:    "data that is not base64 never reaches an attribute",
+			body:    `{"samples":[{"name":"x","sample_type":0,"data":"\"><script>alert(1)</script>","metadata":{"@modelarts:size":[10,10]}},{"name":"y","sample_type":2,"data":"\"><script>x</script>"}]}`,
+			want:    []string{`<rect class="blank" width="10" height="10"/>`, "is not valid base64"},
+			notWant: []string{"<audio", "<image"},
+		},
+		{
+			name: "every repeated key is listed",
+			body: `{"samples":[{"name":"a","name":"b","sample_type":1,"sample_type":1,"data":"eA=="}]}`,
+			want: []string{`class="sample invalid"`, `samples[0]: key &#34;name&#34; repeats`, `samples[0]: key &#34;sample_type&#34; repeats`},
+		},
+		{
 			name:    "names are escaped",
 			body:    `{"samples":[{"name":"<script>","sample_type":1,"data":"` + b64("<b>&") + `","labels":[{"name":"\"x\"","type":100}]}]}`,
 			want:    []string{"&lt;script&gt;", "&lt;b&gt;&amp;", "&#34;x&#34;"},
