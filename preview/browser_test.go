@@ -57,6 +57,9 @@ var magenta = color.RGBA{255, 0, 255, 255}
 // screenshot's pixels: a bndbox's corners have its label's colour, a polygon's interior its
 // translucent fill, and a pixel outside every shape the image's own colour.
 func TestBrowserDrawsShapesWhereTheLabelsSay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser: not with -short")
+	}
 	if _, err := os.Stat(chromium); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("%s is missing; .ci/run installs it (apt-get install chromium)", chromium)

@@ -18,7 +18,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"image"
 	"image/color"
 	"io"
 	"net/http"
@@ -30,6 +29,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/internal/imagefile"
 )
 
 // Options configure a Writer.
@@ -245,8 +245,8 @@ func (p *Writer) image(s *api.Sample) {
 			mime = ""
 		}
 		if w == 0 {
-			if cfg, _, err := image.DecodeConfig(base64.NewDecoder(base64.StdEncoding, strings.NewReader(s.Data))); err == nil {
-				w, h = cfg.Width, cfg.Height
+			if size, err := imagefile.ReadSize(base64.NewDecoder(base64.StdEncoding, strings.NewReader(s.Data))); err == nil {
+				w, h = size.Width, size.Height
 			}
 		}
 	}

@@ -13,10 +13,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"image"
-	_ "image/gif"  // DecodeConfig reads GIF headers
-	_ "image/jpeg" // and JPEG
-	_ "image/png"  // and PNG
 	"io"
 	"sort"
 	"strings"
@@ -24,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/internal/imagefile"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -141,7 +138,7 @@ func (s *Stats) AddSample(sm *api.Sample) {
 }
 
 // ImageSize returns an image sample's width and height: @modelarts:size when the metadata has
-// it, else the header of the inline data (JPEG, PNG, GIF). ok is false when neither tells.
+// it, else the header of the inline data (JPEG, PNG, BMP, GIF). ok is false when neither tells.
 func ImageSize(sm *api.Sample) (w, h int, ok bool) {
 	if size, ok := sm.Metadata.Size(); ok && len(size) >= 2 && size[0] > 0 && size[1] > 0 {
 		return size[0], size[1], true
@@ -149,12 +146,12 @@ func ImageSize(sm *api.Sample) (w, h int, ok bool) {
 	if sm.Data == "" {
 		return 0, 0, false
 	}
-	// DecodeConfig reads only the header: a few hundred bytes of the base64.
-	cfg, _, err := image.DecodeConfig(base64.NewDecoder(base64.StdEncoding, strings.NewReader(sm.Data)))
-	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
+	// Only the header is read: a few hundred bytes of the base64.
+	size, err := imagefile.ReadSize(base64.NewDecoder(base64.StdEncoding, strings.NewReader(sm.Data)))
+	if err != nil || size.Width <= 0 || size.Height <= 0 {
 		return 0, 0, false
 	}
-	return cfg.Width, cfg.Height, true
+	return size.Width, size.Height, true
 }
 
 // textLength is the sample's text length in code points (the API's characters).

@@ -3,6 +3,7 @@ package stats
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"image"
 	"image/png"
@@ -42,6 +43,17 @@ func pngData(t testing.TB, w, h int) string {
 	return base64.StdEncoding.EncodeToString(buf.Bytes())
 }
 
+// bmpData is the 54-byte header of a w×h 24-bit BMP, base64: enough for its size.
+func bmpData(w, h uint32) string {
+	b := make([]byte, 54)
+	copy(b, "BM")
+	binary.LittleEndian.PutUint32(b[14:], 40)
+	binary.LittleEndian.PutUint32(b[18:], w)
+	binary.LittleEndian.PutUint32(b[22:], h)
+	binary.LittleEndian.PutUint16(b[28:], 24)
+	return base64.StdEncoding.EncodeToString(b)
+}
+
 func TestAddBody(t *testing.T) {
 	img := pngData(t, 30, 20)
 	tests := []struct {
@@ -57,15 +69,16 @@ func TestAddBody(t *testing.T) {
 				 "labels":[{"name":"cat","type":1,"property":{"@modelarts:shape":"bndbox","@modelarts:feature":[[1,2],[3,4]]}},
 				           {"name":"cat","type":1,"property":{"@modelarts:shape":"polygon","@modelarts:feature":[[1,2],[3,4],[5,1]]}}]},
 				{"name":"b.png","sample_type":0,"data":"` + img + `","labels":[{"name":"dog","type":0}]},
-				{"name":"c.jpg","sample_type":0,"data_source":{"data_path":"obs://b/c.jpg"}}]}`,
+				{"name":"c.jpg","sample_type":0,"data_source":{"data_path":"obs://b/c.jpg"}},
+				{"name":"d.bmp","sample_type":0,"data":"` + bmpData(50, 60) + `"}]}`,
 			check: func(t *testing.T, r Report) {
-				assert.Equal(t, 3, r.Samples)
-				assert.Equal(t, map[string]int{"image": 3}, r.SamplesByType)
+				assert.Equal(t, 4, r.Samples)
+				assert.Equal(t, map[string]int{"image": 4}, r.SamplesByType)
 				assert.Equal(t, map[string]int{"object detection": 2, "image classification": 1}, r.LabelsByType)
 				assert.Equal(t, []NameCount{{"cat", 2, 1}, {"dog", 1, 1}}, r.LabelNames)
 				assert.Equal(t, map[string]int{"bndbox": 1, "polygon": 1}, r.Shapes)
-				assert.Equal(t, 1, r.UnlabeledSamples)
-				assert.Equal(t, ImageReport{Count: 3, SizeKnown: 2, SizeAbsent: 1, Width: &Range{30, 30, 640}, Height: &Range{20, 20, 480}}, r.Images)
+				assert.Equal(t, 2, r.UnlabeledSamples)
+				assert.Equal(t, ImageReport{Count: 4, SizeKnown: 3, SizeAbsent: 1, Width: &Range{30, 50, 640}, Height: &Range{20, 60, 480}}, r.Images)
 			},
 		},
 		{
