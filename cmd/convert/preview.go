@@ -28,7 +28,8 @@ func runPreview(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintln(io.err, "\nWrites DIR/index.html, one self-contained page (no network) showing the first N samples of")
 		fmt.Fprintln(io.err, "request bodies (files, or every *.json directly in a folder): images with their shapes, texts")
 		fmt.Fprintln(io.err, "with entities highlighted, tags, triplets, audio segments, and each sample's violations in red.")
-		fmt.Fprintln(io.err, "Exit status: 0; 1 when a body does not decode or fails validation (it is previewed anyway); 2 usage.\n\nFlags:")
+		fmt.Fprintln(io.err, "DIR/index.html and DIR/NAME.png are overwritten; nothing else in DIR is touched.")
+		fmt.Fprintln(io.err, "Exit status: 0; 1 when a body does not decode or fails validation (it is previewed anyway); 2 usage error.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

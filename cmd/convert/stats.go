@@ -23,7 +23,8 @@ func runStats(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintln(io.err, "\nCounts what request bodies (files, or every *.json directly in a folder) hold: samples by")
 		fmt.Fprintln(io.err, "type, labels by type and by name (labels and samples), shapes by kind, image sizes")
 		fmt.Fprintln(io.err, "(min/median/max), samples without labels, text lengths, entities by type. Decodes one body")
-		fmt.Fprintln(io.err, "per CPU at a time. Exit status: 0; 1 when a body does not decode (the others are still counted); 2 usage.\n\nFlags:")
+		fmt.Fprintln(io.err, "per CPU at a time.")
+		fmt.Fprintln(io.err, "Exit status: 0; 1 when a body does not decode (the others are still counted); 2 usage error.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
