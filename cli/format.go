@@ -6,9 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/emit"
@@ -246,27 +244,9 @@ func finish(ctx context.Context, who string, st emit.Stats, rep *reporter, where
 
 // summary renders the end-of-run line: samples and labels by type, rejections, bodies.
 func summary(st emit.Stats, rep *reporter, where string) string {
-	var b strings.Builder
-	b.WriteString(plural(int64(st.Samples), "sample", "samples"))
-	total := 0
-	types := make([]int, 0, len(st.Labels))
-	for t, n := range st.Labels {
-		total += n
-		types = append(types, int(t))
-	}
-	sort.Ints(types)
-	fmt.Fprintf(&b, ", %s", plural(int64(total), "label", "labels"))
-	if len(types) > 0 {
-		parts := make([]string, len(types))
-		for i, t := range types {
-			parts[i] = fmt.Sprintf("%d %s", st.Labels[api.LabelType(t)], api.LabelType(t))
-		}
-		fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
-	}
-	fmt.Fprintf(&b, "; %s rejected", plural(int64(rep.rejected), "record", "records"))
+	s := fmt.Sprintf("%v; %s rejected", st, plural(int64(rep.rejected), "record", "records"))
 	if rep.warnings > 0 {
-		fmt.Fprintf(&b, ", %s", plural(int64(rep.warnings), "warning", "warnings"))
+		s += ", " + plural(int64(rep.warnings), "warning", "warnings")
 	}
-	fmt.Fprintf(&b, "; %s (%s) %s", plural(int64(st.Batches), "request body", "request bodies"), plural(st.Bytes, "byte", "bytes"), where)
-	return b.String()
+	return fmt.Sprintf("%s; %s (%s) %s", s, plural(int64(st.Batches), "request body", "request bodies"), plural(st.Bytes, "byte", "bytes"), where)
 }

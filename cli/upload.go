@@ -9,13 +9,11 @@ import (
 	"flag"
 	"fmt"
 	"iter"
-	"log"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -154,76 +152,20 @@ func (u *uploadFlags) stream(ctx context.Context, samples iter.Seq2[*api.Sample,
 // send runs the upload: opens the journal, reports each refused sample (always) and each
 // already existing one and each retry (unless -q), and prints what the endpoint said.
 func (u *uploadFlags) send(ctx context.Context, defaultDir string, io stdio, batches func(*upload.Journal) iter.Seq2[*emit.Batch, error]) (emit.Stats, error) {
-	who := u.fs.Name()
-	quiet := false
+	s := &upload.Session{Client: u.client, Journal: u.journal, Concurrency: u.conc, DryRun: u.dryRun,
+		SkipExisting: u.existing == upload.ExistingSkip, Log: io.err, Prefix: u.fs.Name() + ": ",
+		ConflictHint: "; use -name-prefix to keep both, or -existing skip",
+		// The requests in flight may finish (their answers are recorded); a second Ctrl-C
+		// ends the process at once, which the journal makes safe.
+		OnInterrupt: func() { signal.Reset(os.Interrupt, syscall.SIGTERM) }}
 	if f := u.fs.Lookup("q"); f != nil {
-		quiet = f.Value.String() == "true"
+		s.Quiet = f.Value.String() == "true"
 	}
-	path := u.journal
-	if path == "" {
-		path = filepath.Join(defaultDir, upload.JournalName(u.datasetID))
+	if s.Journal == "" {
+		s.Journal = filepath.Join(defaultDir, upload.JournalName(u.datasetID))
 	}
-	if !u.dryRun {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return emit.Stats{}, err
-		}
-	}
-	j, err := upload.OpenJournal(path, u.client.Destination(), u.dryRun)
-	if err != nil {
-		return emit.Stats{}, err
-	}
-	defer j.Close()
-	w := log.New(io.err, "", 0) // serializes the lines of the upload's workers
-	if n := j.Acknowledged(); n > 0 && !quiet {
-		w.Printf("%s: resuming with journal %s: %d samples acknowledged earlier are skipped; %d refused earlier are sent again\n",
-			who, path, n, len(j.Failed()))
-	}
-	if !quiet {
-		u.client.OnRetry = func(attempt int, err error, wait time.Duration) {
-			w.Printf("%s: attempt %d failed: %v; retrying in %s\n", who, attempt, err, wait.Round(time.Millisecond))
-		}
-	}
-	up := &upload.Uploader{Client: u.client, Journal: j, Concurrency: u.conc, DryRun: u.dryRun,
-		SkipExisting: u.existing == upload.ExistingSkip,
-		OnBatch: func(b *upload.BatchResult) {
-			for _, f := range b.Failed {
-				if f.Code == upload.CodeExists && f.Message == upload.MsgConflict {
-					w.Printf("%s: sample %q: the dataset already holds a sample of this name (%s); use -name-prefix to keep both, or -existing skip\n",
-						who, f.Name, upload.CodeExists)
-					continue
-				}
-				w.Printf("%s: sample %q: refused: %s\n", who, f.Name, f)
-			}
-			for _, f := range b.Unknown {
-				w.Printf("%s: sample %q: %s (outcome unknown; a rerun sends it again)\n", who, f.Name, f.Message)
-			}
-			if !quiet {
-				for _, name := range b.Existing {
-					w.Printf("%s: sample %q: already in the dataset (%s); counted as done\n", who, name, upload.CodeExists)
-				}
-			}
-		}}
-	done := make(chan struct{})
-	var watcher sync.WaitGroup
-	watcher.Go(func() {
-		select {
-		case <-ctx.Done():
-			// The requests in flight may finish (their answers are recorded); a second
-			// Ctrl-C ends the process at once, which the journal makes safe.
-			signal.Reset(os.Interrupt, syscall.SIGTERM)
-			if !u.dryRun {
-				w.Printf("%s: interrupted: taking no new batch; waiting at most %s for the requests in flight (Ctrl-C again quits at once, safely)\n", who, u.timeout)
-			}
-		case <-done:
-		}
-	})
-	st, err := up.Upload(ctx, batches(j))
-	close(done)
-	watcher.Wait()
-	if !quiet {
-		w.Printf("%s: %s\n", who, st.Summary(u.dryRun, path))
-	}
-	return st.Stats, upload.Explain(err, st, path, ctx.Err() != nil)
+	st, err := s.Send(ctx, batches)
+	return st.Stats, err
 }
 
 func init() {

@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"iter"
+	"sort"
+	"strings"
 
 	"github.com/modelarts-convert/convert/api"
 )
@@ -76,6 +78,39 @@ type Stats struct {
 	Rejected int
 	Batches  int
 	Bytes    int64
+}
+
+// String says what the batches held, for a run's summary: "3 samples, 5 labels (4 object
+// detection, 1 image classification)", label types in their numeric order.
+func (s Stats) String() string {
+	var b strings.Builder
+	b.WriteString(count(s.Samples, "sample", "samples"))
+	total := 0
+	types := make([]int, 0, len(s.Labels))
+	for t, n := range s.Labels {
+		total += n
+		types = append(types, int(t))
+	}
+	sort.Ints(types)
+	fmt.Fprintf(&b, ", %s", count(total, "label", "labels"))
+	for i, t := range types {
+		sep := ", "
+		if i == 0 {
+			sep = " ("
+		}
+		fmt.Fprintf(&b, "%s%d %s", sep, s.Labels[api.LabelType(t)], api.LabelType(t))
+	}
+	if len(types) > 0 {
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // Add counts a batch that was written or sent.

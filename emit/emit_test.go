@@ -420,3 +420,9 @@ func TestOptionsCheck(t *testing.T) {
 	_, err := collect(t, Batches(context.Background(), stream(many(1), nil), Options{MaxBody: api.MaxRequestBytes}))
 	assert.ErrorContains(t, err, "MaxBody must stay under")
 }
+
+func TestStatsString(t *testing.T) {
+	assert.Equal(t, "0 samples, 0 labels", Stats{}.String())
+	st := Stats{Samples: 1, Labels: map[api.LabelType]int{api.LabelObjectDetection: 4, api.LabelImageClassification: 1}}
+	assert.Equal(t, "1 sample, 5 labels (1 image classification, 4 object detection)", st.String())
+}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 // TestStatsAndPreviewOnTestdata converts every testdata/ set, then runs stats, stats -json and
 // preview -png on the request bodies written: both commands work for every importer.
 func TestStatsAndPreviewOnTestdata(t *testing.T) {
-	root := "../../testdata/"
+	root := "../testdata/"
 	tests := []struct {
 		name    string
 		convert []string
@@ -74,7 +74,7 @@ func TestStatsAndPreviewBadInput(t *testing.T) {
 	dir := t.TempDir()
 	var so, se bytes.Buffer
 	// A body that does not decode: stats counts the others and fails; preview shows the error.
-	assert.Equal(t, exitFailed, run([]string{"stats", "../../testdata/invalid/truncated.json", "../../testdata/requests/text.json"}, nil, &so, &se))
+	assert.Equal(t, exitFailed, run([]string{"stats", "../testdata/invalid/truncated.json", "../testdata/requests/text.json"}, nil, &so, &se))
 	assert.Contains(t, se.String(), "truncated.json")
 	assert.Contains(t, so.String(), "samples                 3")
 
