@@ -27,7 +27,7 @@ func TestCocoUsage(t *testing.T) {
 		{"min-score without results", []string{"coco", "-obs-prefix", "obs://b/d/", "-min-score", "0.5", in}, "-min-score needs -results"},
 		{"bad min-score", []string{"coco", "-obs-prefix", "obs://b/d/", "-min-score", "high", in}, "invalid value"},
 		{"two inputs", []string{"coco", "-obs-prefix", "obs://b/d/", in, in}, "exactly one COCO annotation file (got 2)"},
-		{"no input", []string{"coco", "-obs-prefix", "obs://b/d/"}, "no input given"},
+		{"no input", []string{"coco", "-obs-prefix", "obs://b/d/"}, "no FILE given"},
 		{"images not a folder", []string{"coco", "-images", in, in}, "is not a folder"},
 	}
 	for _, tt := range tests {

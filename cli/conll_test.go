@@ -143,7 +143,7 @@ func TestConllUsageAndFailures(t *testing.T) {
 		code int
 		err  string
 	}{
-		{"no input", nil, exitUsage, "no input given"},
+		{"no input", nil, exitUsage, "no FILE given"},
 		{"tag column 1", []string{"-tag-column", "1", eng}, exitUsage, "-tag-column must be a column other than the token's (-token-column 1), or 0 for the last column"},
 		{"negative tag column", []string{"-tag-column", "-2", eng}, exitUsage, "-tag-column must be a column other than the token's"},
 		{"tag column is the token column", []string{"-token-column", "2", "-tag-column", "2", eng}, exitUsage, "-tag-column must be a column other than the token's (-token-column 2)"},

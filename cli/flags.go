@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // command is a verb's flag set with its flags in groups, for the usage text, and a parser
@@ -64,32 +65,49 @@ func (c *command) usage() {
 	}
 }
 
-// errHelp says -h was given and the usage printed: exit 0.
-var errHelp = flag.ErrHelp
+// proceed is parse's status for a command line to run.
+const proceed = -1
 
 // parse parses args, flags and inputs in any order ("--" ends the flags; "-" is an
-// input), and returns the inputs. On -h it prints the usage to c.out and returns errHelp;
-// on a bad flag it prints the flag package's message and a pointer to the help to stderr.
-func (c *command) parse(args []string, stderr io.Writer) ([]string, error) {
+// input), runs the checks, and returns the inputs and proceed. Otherwise it returns the
+// exit status: on -h it prints the usage to c.out (0); on a bad flag, no input or a failed
+// check it prints why to stderr (2).
+func (c *command) parse(args []string, stderr io.Writer, checks ...func() error) ([]string, int) {
 	c.fs.SetOutput(stderr)
 	var inputs []string
 	for {
-		if err := c.fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				c.usage()
-				return nil, errHelp
-			}
+		if err := c.fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			c.usage()
+			return nil, exitOK
+		} else if err != nil {
 			fmt.Fprintf(stderr, "Run '%s -h' for the flags.\n", c.name)
-			return nil, err
+			return nil, exitUsage
 		}
 		rest := c.fs.Args()
 		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
-			return append(inputs, rest...), nil
+			inputs = append(inputs, rest...)
+			break
 		}
 		if len(rest) == 0 {
-			return inputs, nil
+			break
 		}
 		inputs = append(inputs, rest[0])
 		args = rest[1:]
 	}
+	if len(inputs) == 0 {
+		fmt.Fprintf(stderr, "%s: no %s given\nUsage: %s [flags] %s (%s -h for the flags)\n", c.name, strings.TrimSuffix(c.args, "..."), c.name, c.args, c.name)
+		return nil, exitUsage
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return nil, usageFailed(c.name, err, stderr)
+		}
+	}
+	return inputs, proceed
+}
+
+// usageFailed prints a usage error and returns its exit status.
+func usageFailed(who string, err error, w io.Writer) int {
+	fmt.Fprintf(w, "%s: %v\n", who, err)
+	return exitUsage
 }

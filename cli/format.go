@@ -109,34 +109,12 @@ func (r *reporter) reject(s *api.Sample, reason string) {
 	fmt.Fprintf(r.w, "%s: rejected: sample %q: %s\n", where, s.Name, reason)
 }
 
-// usageFailed prints a usage error and returns its exit status.
-func usageFailed(who string, err error, w io.Writer) int {
-	fmt.Fprintf(w, "%s: %v\n", who, err)
-	return exitUsage
-}
-
 func runFormat(ctx context.Context, f importers.Format, args []string, io stdio) int {
 	ff, cmd := newFormatFlagSet(f, io.out)
 	who := cmd.name
-	inputs, err := cmd.parse(args, io.err)
-	if err != nil {
-		if errors.Is(err, errHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if err := ff.output.check(); err != nil {
-		return usageFailed(who, err, io.err)
-	}
-	if err := ff.prefix.check(); err != nil {
-		return usageFailed(who, err, io.err)
-	}
-	if len(inputs) == 0 {
-		fmt.Fprintf(io.err, "%s: no input given\nUsage: %s [flags] %s (%s -h for the flags)\n", who, who, f.Args, who)
-		return exitUsage
-	}
-	if err := ff.upload.check(); err != nil {
-		return usageFailed(who, err, io.err)
+	inputs, code := cmd.parse(args, io.err, ff.output.check, ff.prefix.check, ff.upload.check)
+	if code != proceed {
+		return code
 	}
 	var dir *emit.Dir
 	if !ff.upload.enabled() {

@@ -21,21 +21,15 @@ func init() {
 // bodyFiles parses a body-reading verb's command line and expands its PATHs (see
 // upload.RequestFiles); on failure it returns the exit status.
 func bodyFiles(cmd *command, args []string, io stdio) ([]string, int) {
-	paths, err := cmd.parse(args, io.err)
-	switch {
-	case errors.Is(err, errHelp):
-		return nil, exitOK
-	case err != nil:
-		return nil, exitUsage
-	case len(paths) == 0:
-		fmt.Fprintf(io.err, "%s: no PATH given\nUsage: %s %s (%s -h for the flags)\n", cmd.name, cmd.name, cmd.args, cmd.name)
-		return nil, exitUsage
+	paths, code := cmd.parse(args, io.err)
+	if code != proceed {
+		return nil, code
 	}
 	files, err := upload.RequestFiles(paths)
 	if err != nil {
 		return nil, usageFailed(cmd.name, err, io.err)
 	}
-	return files, -1
+	return files, proceed
 }
 
 // runStats prints what request bodies hold; the counting is package stats.
@@ -48,7 +42,7 @@ Exit status: 0; 1 when a body does not decode (the others are still counted); 2 
 	var asJSON *bool
 	cmd.group("Flags", func(fs *flag.FlagSet) { asJSON = fs.Bool("json", false, "print one JSON object (stable keys) instead of tables") })
 	files, code := bodyFiles(cmd, args, io)
-	if code >= 0 {
+	if code != proceed {
 		return code
 	}
 	st := stats.New()
@@ -89,7 +83,7 @@ Exit status: 0; 1 when a body does not decode or fails validation (it is preview
 		fs.BoolVar(&opts.UTF16, "utf16", false, "read entity offsets as UTF-16 units, not code points")
 	})
 	files, code := bodyFiles(cmd, args, io)
-	if code >= 0 {
+	if code != proceed {
 		return code
 	}
 	if opts.Limit <= 0 {

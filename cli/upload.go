@@ -5,9 +5,7 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
-	"fmt"
 	"iter"
 	"os"
 	"os/signal"
@@ -184,25 +182,9 @@ func runUpload(ctx context.Context, args []string, io stdio) int {
 	})
 	cmd.group("Upload flags", func(fs *flag.FlagSet) { u = addUploadFlags(fs, false) })
 	who := cmd.name
-	paths, err := cmd.parse(args, io.err)
-	if err != nil {
-		if errors.Is(err, errHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if err := out.check(); err != nil {
-		return usageFailed(who, err, io.err)
-	}
-	if len(paths) == 0 {
-		fmt.Fprintf(io.err, "%s: no PATH given\nUsage: convert upload [flags] PATH... (convert upload -h for the flags)\n", who)
-		return exitUsage
-	}
-	if err := u.check(); err != nil {
-		return usageFailed(who, err, io.err)
-	}
-	if err := prefix.check(); err != nil {
-		return usageFailed(who, err, io.err)
+	paths, code := cmd.parse(args, io.err, out.check, u.check, prefix.check)
+	if code != proceed {
+		return code
 	}
 	files, err := upload.RequestFiles(paths)
 	if err != nil {

@@ -2,14 +2,12 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/modelarts-convert/convert/api"
-	"github.com/modelarts-convert/convert/upload"
 )
 
 func init() {
@@ -25,21 +23,9 @@ func runValidate(ctx context.Context, args []string, std stdio) int {
 	cmd := newCommand("convert validate", "PATH...", validateHelp, std.out)
 	var quiet *bool
 	cmd.group("Flags", func(fs *flag.FlagSet) { quiet = fs.Bool("q", false, "print violations only, no summary") })
-	paths, err := cmd.parse(args, std.err)
-	if err != nil {
-		if errors.Is(err, errHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if len(paths) == 0 {
-		fmt.Fprintln(std.err, "convert validate: no PATH given\nUsage: convert validate [flags] PATH... (convert validate -h for the flags)")
-		return exitUsage
-	}
-	files, err := upload.RequestFiles(paths)
-	if err != nil {
-		fmt.Fprintf(std.err, "convert validate: %v\n", err)
-		return exitUsage
+	files, code := bodyFiles(cmd, args, std)
+	if code != proceed {
+		return code
 	}
 	bad, samples := 0, 0
 	for _, file := range files {

@@ -119,7 +119,7 @@ func TestVOCUsage(t *testing.T) {
 		args []string
 		err  string
 	}{
-		{"no input", nil, "no input given"},
+		{"no input", nil, "no INPUT given"},
 		{"missing input", []string{"does-not-exist"}, "does-not-exist"},
 		{"bad obs prefix", []string{"-obs-prefix", "s3://bucket/", vocQuickStart}, "must look like obs://bucket/dir/"},
 		{"subset of a file", []string{"-subset", "train", file}, "-subset applies to VOC root folders"},
