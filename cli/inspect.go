@@ -40,7 +40,9 @@ type, labels by type and by name (labels and samples), shapes by kind, image siz
 per CPU at a time.
 Exit status: 0; 1 when a body does not decode (the others are still counted); 2 usage error.`, io.out)
 	var asJSON *bool
-	cmd.group("Flags", func(fs *flag.FlagSet) { asJSON = fs.Bool("json", false, "print one JSON object (stable keys) instead of tables") })
+	cmd.group("Flags", func(fs *flag.FlagSet) {
+		asJSON = fs.Bool("json", false, "print one JSON object (stable keys) instead of tables")
+	})
 	files, code := bodyFiles(cmd, args, io)
 	if code != proceed {
 		return code
