@@ -109,3 +109,27 @@ func TestSummaryWording(t *testing.T) {
 	assert.Contains(t, stderr, "built and signed (dry run: none sent)")
 	assert.Equal(t, 0, srv.Requests())
 }
+
+// Library messages name options ("option Results"); the command shows its flags instead.
+func TestMessagesNameFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"coco", "-obs-prefix", "obs://b/d/", filepath.Join(cocoTestdata, "results.json")}, "a bare array is a detection results file: give it as -results,"},
+		{[]string{"coco", "-obs-prefix", "obs://b/d/", "-results", filepath.Join(cocoTestdata, "results.json"), "-min-score", "0.05", filepath.Join(cocoTestdata, "results_instances.json")}, "scored below -min-score 0.05"},
+		{[]string{"coco", "-obs-prefix", "s3://b/d/", filepath.Join(cocoTestdata, "instances.json")}, `-obs-prefix "s3://b/d/" must look like obs://bucket/dir/`},
+		{[]string{"conll", "-token-column", "4", "../testdata/conll/eng.conll"}, "give -tag-column"},
+		{[]string{"upload", "-endpoint", "https://h/v2", "-dataset-id", "d", "../testdata/requests"}, `-endpoint "https://h/v2": must not have a path`},
+		{[]string{"voc", "-max-body", "12000000", vocQuickStart}, "-max-body must stay under"},
+	}
+	for _, tt := range tests {
+		args := tt.args
+		if args[0] != "upload" {
+			args = append(args, "-o", t.TempDir())
+		}
+		_, _, stderr := runCmd(t, args...)
+		assert.Contains(t, stderr, tt.want, "%q", tt.args)
+		assert.NotContains(t, stderr, "option ", "%q", tt.args)
+	}
+}

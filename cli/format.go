@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/emit"
@@ -83,6 +84,7 @@ type reporter struct {
 	rejected int
 	warnings int
 	progress *termprogress.Bar
+	hints    *strings.Replacer // option names in messages to flags
 }
 
 func (r *reporter) warn(w importers.Warning) {
@@ -96,7 +98,7 @@ func (r *reporter) warn(w importers.Warning) {
 		}
 	}
 	r.progress.Clear()
-	fmt.Fprintf(r.w, "%s\n", w)
+	fmt.Fprintf(r.w, "%s\n", r.hints.Replace(w.String()))
 }
 
 func (r *reporter) reject(s *api.Sample, reason string) {
@@ -126,7 +128,7 @@ func runFormat(ctx context.Context, f importers.Format, args []string, io stdio)
 		defer d.Close()
 		dir = d
 	}
-	rep := &reporter{w: io.err, quiet: ff.output.quiet}
+	rep := &reporter{w: io.err, quiet: ff.output.quiet, hints: optionFlags(f.OptionFlags)}
 	env := importers.Env{Warn: rep.warn, Stdin: io.in}
 	if !ff.output.quiet {
 		rep.progress = termprogress.New(io.err)
@@ -136,7 +138,7 @@ func runFormat(ctx context.Context, f importers.Format, args []string, io stdio)
 	}
 	src, err := ff.open(ctx, inputs, env)
 	if err != nil {
-		fmt.Fprintf(io.err, "%s: %v\n", who, flagHint(err))
+		fmt.Fprintf(io.err, "%s: %v\n", who, rep.hints.Replace(flagHint(err)))
 		var ue *importers.UsageError
 		if errors.As(err, &ue) {
 			return exitUsage
@@ -206,7 +208,7 @@ func writtenSoFar(dir string, files int) string {
 // finish prints the summary and picks the exit status.
 func finish(ctx context.Context, who string, st emit.Stats, rep *reporter, where string, err error, w io.Writer) int {
 	if err != nil {
-		fmt.Fprintf(w, "%s: %v\n", who, flagHint(err))
+		fmt.Fprintf(w, "%s: %v\n", who, rep.hints.Replace(flagHint(err)))
 	}
 	if !rep.quiet {
 		fmt.Fprintf(w, "%s: %s\n", who, summary(st, rep, where))

@@ -31,6 +31,19 @@ var missingHints = map[string]string{
 		upload.EnvAK, upload.EnvSK, upload.EnvAuthToken),
 }
 
+// optionFlags rewrites the options library messages name ("option FollowLinks") into the
+// flags that set them: a format's (importers.Format.OptionFlags) and the upload and output
+// settings. No option name is a prefix of another.
+func optionFlags(format map[string]string) *strings.Replacer {
+	var pairs []string
+	for _, m := range []map[string]string{settingFlags, format} {
+		for name, flag := range m {
+			pairs = append(pairs, "option "+name, flag)
+		}
+	}
+	return strings.NewReplacer(pairs...)
+}
+
 // flagHint renders a library error for the command: settings become flag names, and a
 // pointer to the command that says more is added where there is one.
 func flagHint(err error) string {
@@ -53,5 +66,5 @@ func flagHint(err error) string {
 	case errors.As(err, &rf):
 		return fmt.Sprintf("%v; `convert validate %s` says more", err, rf.Path)
 	}
-	return err.Error()
+	return optionFlags(nil).Replace(err.Error())
 }

@@ -190,7 +190,7 @@ func runUpload(ctx context.Context, args []string, io stdio) int {
 	if err != nil {
 		return usageFailed(who, err, io.err)
 	}
-	rep := &reporter{w: io.err, quiet: out.quiet}
+	rep := &reporter{w: io.err, quiet: out.quiet, hints: optionFlags(nil)}
 	opts := out.emitOptions()
 	opts.Reject = rep.reject
 	st, err := u.send(ctx, besideInputs(paths[0]), io, func(j *upload.Journal) iter.Seq2[*emit.Batch, error] {

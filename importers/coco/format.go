@@ -16,10 +16,11 @@ import (
 
 func init() {
 	importers.Register(importers.Format{
-		Name:    "coco",
-		Summary: "a COCO annotation file (instances, person keypoints; -results for detection results)",
-		Args:    "FILE",
-		Flags:   Flags,
+		Name:        "coco",
+		Summary:     "a COCO annotation file (instances, person keypoints; -results for detection results)",
+		Args:        "FILE",
+		Flags:       Flags,
+		OptionFlags: map[string]string{"OBSPrefix": "-obs-prefix", "FollowLinks": "-follow-links", "Results": "-results", "MinScore": "-min-score", "Shape": "-shape"},
 	})
 }
 

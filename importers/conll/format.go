@@ -17,8 +17,9 @@ func init() {
 		Summary: "CoNLL NER column files (a token per line, its tag in a column, a blank line between\n" +
 			"sentences; CoNLL-2003 and kin, any tagging scheme) into text samples with named-entity\n" +
 			"labels. FILE may be - for standard input.",
-		Args:  "FILE...",
-		Flags: Flags,
+		Args:        "FILE...",
+		Flags:       Flags,
+		OptionFlags: map[string]string{"TokenColumn": "-token-column", "TagColumn": "-tag-column", "Join": "-join", "Scheme": "-scheme", "Encoding": "-encoding"},
 	})
 }
 

@@ -22,8 +22,9 @@ func init() {
 			"text<Tab>label1,label2 lines; -layout separate pairs X.txt with X_result.txt;\n" +
 			"-whole-file sends each file whole for the service to split. FILE may be - for\n" +
 			"standard input.",
-		Args:  "FILE...",
-		Flags: Flags,
+		Args:        "FILE...",
+		Flags:       Flags,
+		OptionFlags: map[string]string{"NoHeader": "-header=false", "Encoding": "-encoding", "WholeFile": "-whole-file"},
 	})
 }
 

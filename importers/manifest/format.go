@@ -16,8 +16,9 @@ func init() {
 		Name: "manifest",
 		Summary: "ModelArts manifest files (JSON Lines, as a published dataset version is exported), with their\n" +
 			"PASCAL VOC annotation-loc files: one sample per line. FILE may be - for standard input.",
-		Args:  "FILE...",
-		Flags: Flags,
+		Args:        "FILE...",
+		Flags:       Flags,
+		OptionFlags: map[string]string{"Mappings": "-map-source", "OneBased": "-one-based", "OBSPrefix": "-obs-prefix", "FollowLinks": "-follow-links"},
 	})
 }
 

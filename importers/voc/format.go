@@ -17,8 +17,9 @@ func init() {
 		Name: "voc",
 		Summary: "Pascal VOC annotation XML (VOC 2007/2012, CVAT, Roboflow, labelImg, ModelArts' own VOC):\n" +
 			"each INPUT is a VOC root (Annotations/, JPEGImages/, ImageSets/Main/), a folder of *.xml, or an XML file",
-		Args:  "INPUT...",
-		Flags: Flags,
+		Args:        "INPUT...",
+		Flags:       Flags,
+		OptionFlags: map[string]string{"Subset": "-subset", "OBSPrefix": "-obs-prefix", "FollowLinks": "-follow-links", "OneBased": "-one-based"},
 	})
 }
 

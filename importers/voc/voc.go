@@ -141,7 +141,7 @@ func ReadFiles(ctx context.Context, fsys fs.FS, names []string, opts Options) it
 			return
 		}
 		if opts.Subset != "" {
-			yield(nil, &importers.Error{Pos: c.pos(first), Err: errors.New("a subset (-subset) needs a VOC root folder, not single files")})
+			yield(nil, &importers.Error{Pos: c.pos(first), Err: errors.New("a subset (option Subset) needs a VOC root folder, not single files")})
 			return
 		}
 		jobs := make([]job, len(names))
@@ -219,7 +219,7 @@ func (c *converter) plan(name string) ([]job, error) {
 	}
 	if !fi.IsDir() {
 		if c.opts.Subset != "" {
-			return nil, &importers.Error{Pos: c.pos(name), Err: errors.New("a subset (-subset) needs a VOC root folder, not a single file")}
+			return nil, &importers.Error{Pos: c.pos(name), Err: errors.New("a subset (option Subset) needs a VOC root folder, not a single file")}
 		}
 		return []job{{xml: name, images: c.source(path.Dir(name))}}, nil
 	}
@@ -240,7 +240,7 @@ func (c *converter) plan(name string) ([]job, error) {
 		return jobs, nil
 	}
 	if c.opts.Subset != "" {
-		return nil, &importers.Error{Pos: c.pos(name), Err: fmt.Errorf("a subset (-subset %s) needs a VOC root, and this folder has no %s/", c.opts.Subset, AnnotationsDir)}
+		return nil, &importers.Error{Pos: c.pos(name), Err: fmt.Errorf("a subset (option Subset %s) needs a VOC root, and this folder has no %s/", c.opts.Subset, AnnotationsDir)}
 	}
 	files, err := xmlFiles(c.fsys, name)
 	if err != nil {
