@@ -23,6 +23,7 @@ type outputFlags struct {
 	maxBody         int
 	finalAnnotation *bool
 	quiet           bool
+	namePrefix      string // see importers.PrefixNames
 }
 
 func (o *outputFlags) register(fs *flag.FlagSet, withOut bool) {
@@ -38,6 +39,7 @@ func (o *outputFlags) register(fs *flag.FlagSet, withOut bool) {
 		return err
 	})
 	fs.BoolVar(&o.quiet, "q", false, "no progress, warnings or summary (rejections are still reported)")
+	fs.StringVar(&o.namePrefix, "name-prefix", "", "put `P` before every sample name (to keep samples apart whose names would repeat ones already in the dataset); no / and none of ! < > = & \" '")
 }
 
 func (o *outputFlags) check() error {
@@ -46,6 +48,9 @@ func (o *outputFlags) check() error {
 	}
 	if o.maxBody < 1024 {
 		return importers.Usagef("-max-body must be at least 1024 bytes")
+	}
+	if why := importers.CheckNamePrefix(o.namePrefix); why != "" {
+		return importers.Usagef("-name-prefix %q: %s", o.namePrefix, why)
 	}
 	if err := o.emitOptions().Check(); err != nil {
 		return importers.Usagef("%s", flagHint(err))
@@ -61,7 +66,6 @@ func (o *outputFlags) emitOptions() emit.Options {
 type formatFlags struct {
 	output outputFlags
 	upload *uploadFlags
-	prefix *namePrefix
 	open   importers.Opener
 }
 
@@ -69,10 +73,7 @@ func newFormatFlagSet(f importers.Format, out io.Writer) (*formatFlags, *command
 	cmd := newCommand("convert "+f.Name, f.Args, f.Summary, out)
 	ff := &formatFlags{}
 	cmd.group("Flags of "+f.Name, func(fs *flag.FlagSet) { ff.open = f.Flags(fs) })
-	cmd.group("Output flags", func(fs *flag.FlagSet) {
-		ff.output.register(fs, true)
-		ff.prefix = addNamePrefixFlag(fs)
-	})
+	cmd.group("Output flags", func(fs *flag.FlagSet) { ff.output.register(fs, true) })
 	cmd.group("Upload flags (see convert help upload)", func(fs *flag.FlagSet) { ff.upload = addUploadFlags(fs, true) })
 	return ff, cmd
 }
@@ -114,7 +115,7 @@ func (r *reporter) reject(s *api.Sample, reason string) {
 func runFormat(ctx context.Context, f importers.Format, args []string, io stdio) int {
 	ff, cmd := newFormatFlagSet(f, io.out)
 	who := cmd.name
-	inputs, code := cmd.parse(args, io.err, ff.output.check, ff.prefix.check, ff.upload.check)
+	inputs, code := cmd.parse(args, io.err, ff.output.check, ff.upload.check)
 	if code != proceed {
 		return code
 	}
@@ -146,7 +147,7 @@ func runFormat(ctx context.Context, f importers.Format, args []string, io stdio)
 		return exitFailed
 	}
 	rep.progress.AddRecords(src.Total)
-	samples := ff.prefix.apply(rep.progress.Count(src.Samples))
+	samples := importers.PrefixNames(rep.progress.Count(src.Samples), ff.output.namePrefix)
 	opts := ff.output.emitOptions()
 	opts.LabelFormat = src.LabelFormat
 	opts.Reject = rep.reject

@@ -175,14 +175,10 @@ func runUpload(ctx context.Context, args []string, io stdio) int {
 	cmd := newCommand("convert upload", "PATH...", uploadHelp, io.out)
 	var out outputFlags
 	var u *uploadFlags
-	var prefix *namePrefix
-	cmd.group("Output flags", func(fs *flag.FlagSet) {
-		out.register(fs, false)
-		prefix = addNamePrefixFlag(fs)
-	})
+	cmd.group("Output flags", func(fs *flag.FlagSet) { out.register(fs, false) })
 	cmd.group("Upload flags", func(fs *flag.FlagSet) { u = addUploadFlags(fs, false) })
 	who := cmd.name
-	paths, code := cmd.parse(args, io.err, out.check, u.check, prefix.check)
+	paths, code := cmd.parse(args, io.err, out.check, u.check)
 	if code != proceed {
 		return code
 	}
@@ -195,7 +191,7 @@ func runUpload(ctx context.Context, args []string, io stdio) int {
 	opts.Reject = rep.reject
 	st, err := u.send(ctx, besideInputs(paths[0]), io, func(j *upload.Journal) iter.Seq2[*emit.Batch, error] {
 		return upload.FileBatches(ctx, files, opts, io.in, func(s iter.Seq2[*api.Sample, error]) iter.Seq2[*api.Sample, error] {
-			return j.Skip(prefix.apply(s))
+			return j.Skip(importers.PrefixNames(s, out.namePrefix))
 		})
 	})
 	where := "to the endpoint"
