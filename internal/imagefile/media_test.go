@@ -10,7 +10,7 @@ import (
 	"github.com/modelarts-convert/convert/api"
 )
 
-func TestSniff(t *testing.T) {
+func TestSniffKinds(t *testing.T) {
 	for _, tt := range []struct {
 		data string
 		want Kind
