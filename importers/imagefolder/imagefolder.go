@@ -201,8 +201,8 @@ func Detect(ctx context.Context, fsys fs.FS, name string) (importers.Detection, 
 		return importers.Detection{Score: 20, Layout: fmt.Sprintf("%d images, no class folders (unlabeled)", sv.Images)}, true
 	}
 	score := 80
-	if sv.Texts > 0 || sv.Others > 0 {
-		score = 50
+	if sv.Texts+sv.Others > sv.Images {
+		score = 50 // more other files than images: a folder of images among other things
 	}
 	return importers.Detection{Score: score, Layout: fmt.Sprintf("imageNet 1.0: %d class folders", sv.ImageDirs)}, true
 }
