@@ -41,7 +41,6 @@ func TestParseLabels(t *testing.T) {
 	}
 }
 
-
 func TestCheckLabelName(t *testing.T) {
 	for name, ok := range map[string]bool{
 		"Rabbit": true, "cat_1": true, "big-cat": true, "猫": true, "Ünïcode": true,
