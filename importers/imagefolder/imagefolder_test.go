@@ -1,6 +1,7 @@
 package imagefolder_test
 
 import (
+	"archive/zip"
 	"context"
 	"flag"
 	"io"
@@ -199,4 +200,27 @@ func warnings(r importertest.Result) string {
 		b.WriteString(w.String() + "\n")
 	}
 	return b.String()
+}
+
+// A zip of the folder reads as the folder, and messages name the archive's members.
+func TestArchive(t *testing.T) {
+	zipPath := filepath.Join(t.TempDir(), "cls.zip")
+	f, err := os.Create(zipPath)
+	require.NoError(t, err)
+	zw := zip.NewWriter(f)
+	for name, data := range map[string]string{"cls/Rabbit/1.jpg": "\xff\xd8\xff\xe0 a JPEG", "cls/Rabbit/2.gif": "GIF89a"} {
+		w, err := zw.Create(name)
+		require.NoError(t, err)
+		_, err = w.Write([]byte(data))
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	require.NoError(t, f.Close())
+	r := importertest.Read(t, context.Background(), open(t, zipPath))
+	require.NoError(t, r.Err)
+	require.Len(t, r.Samples, 1)
+	assert.Equal(t, "cls/Rabbit/1.jpg", r.Samples[0].Name)
+	assert.Equal(t, "Rabbit", r.Samples[0].Labels[0].Name)
+	require.Len(t, r.Warnings, 1)
+	assert.Equal(t, zipPath+":cls/Rabbit/2.gif", r.Warnings[0].Pos.File)
 }
