@@ -224,3 +224,62 @@ func TestArchive(t *testing.T) {
 	require.Len(t, r.Warnings, 1)
 	assert.Equal(t, zipPath+":cls/Rabbit/2.gif", r.Warnings[0].Pos.File)
 }
+
+// Links: inline, a link inside the folder to an image outside it is rejected (the folder is
+// read through an os.Root); with -obs-prefix the files are only listed, and a link to a file
+// is taken, a link to a folder is not followed.
+func TestLinks(t *testing.T) {
+	base := t.TempDir()
+	outside := filepath.Join(base, "outside.jpg")
+	require.NoError(t, os.WriteFile(outside, []byte("\xff\xd8\xff\xe0 a JPEG"), 0o644))
+	root := filepath.Join(base, "root")
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "cat"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "cat", "in.jpg"), []byte("\xff\xd8\xff\xe0 a JPEG"), 0o644))
+	require.NoError(t, os.Symlink(outside, filepath.Join(root, "cat", "out.jpg")))
+	require.NoError(t, os.Symlink("in.jpg", filepath.Join(root, "cat", "same.jpg")))
+	require.NoError(t, os.Symlink(base, filepath.Join(root, "cat", "dir.jpg")))
+
+	names := func(r importertest.Result) []string {
+		var out []string
+		for _, s := range r.Samples {
+			out = append(out, s.Name)
+		}
+		return out
+	}
+	r := importertest.Read(t, context.Background(), open(t, root))
+	require.NoError(t, r.Err)
+	assert.Equal(t, []string{"cat/in.jpg", "cat/same.jpg"}, names(r))
+	text := warnings(r)
+	assert.Contains(t, text, "cat/out.jpg: rejected: a link to a file outside the images folder")
+	assert.Contains(t, text, "cat/dir.jpg: rejected:")
+
+	r = importertest.Read(t, context.Background(), open(t, "-follow-links", root))
+	assert.Equal(t, []string{"cat/in.jpg", "cat/out.jpg", "cat/same.jpg"}, names(r))
+
+	r = importertest.Read(t, context.Background(), open(t, "-obs-prefix", "obs://b/", root))
+	assert.Equal(t, []string{"cat/in.jpg", "cat/out.jpg", "cat/same.jpg"}, names(r))
+	assert.Contains(t, warnings(r), "cat/dir.jpg: rejected: a link to a folder, not to a file")
+}
+
+type progress struct{ records int }
+
+func (p *progress) AddRecords(n int)  { p.records += n }
+func (p *progress) AddBytes(int64)    {}
+func (p *progress) ReadBytes(n int64) {}
+
+// The progress hook hears of every file as its folder is listed.
+func TestProgress(t *testing.T) {
+	f, _ := importers.Lookup("imagefolder")
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	opener := f.Flags(fs)
+	require.NoError(t, fs.Parse([]string{"-layout", "imagenet", "testdata/imagenet"}))
+	p := &progress{}
+	src, err := opener(context.Background(), fs.Args(), importers.Env{Progress: p})
+	require.NoError(t, err)
+	n := 0
+	for _, err := range src.Samples {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 6+4, p.records, "6 samples and 4 rejections (the hidden file is not counted)")
+}
