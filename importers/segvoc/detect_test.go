@@ -2,6 +2,7 @@ package segvoc_test
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -77,4 +78,22 @@ func detectSets(t *testing.T) map[string]string {
 		}
 	}
 	return sets
+}
+
+// A single XML file is detected by its marks.
+func TestDetectFile(t *testing.T) {
+	_, ok := segvocDetect(t)(context.Background(), os.DirFS("testdata/seg"), "IMG_2.xml")
+	assert.True(t, ok)
+	entries, err := os.ReadDir("../../testdata/voc/Annotations")
+	require.NoError(t, err)
+	_, ok = segvocDetect(t)(context.Background(), os.DirFS("../../testdata/voc/Annotations"), entries[0].Name())
+	assert.False(t, ok, "a plain VOC file")
+	_, ok = segvocDetect(t)(context.Background(), os.DirFS("testdata/seg"), "IMG_1.jpg")
+	assert.False(t, ok)
+}
+
+func segvocDetect(t *testing.T) func(context.Context, fs.FS, string) (importers.Detection, bool) {
+	f, ok := importers.Lookup("segvoc")
+	require.True(t, ok)
+	return f.Detect
 }

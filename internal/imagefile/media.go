@@ -33,7 +33,7 @@ var defaultKinds = []Kind{JPEG, PNG, BMP, GIF}
 
 // ErrNotAccepted is what a rejection's reason wraps when a file is a known format that the
 // Source does not take (a GIF where only JPEG, PNG and BMP go, an MP3 where WAV goes).
-var ErrNotAccepted = errors.New("format not accepted")
+var ErrNotAccepted = errors.New("format refused")
 
 // Sniff names the format data starts with, or "" when it is none Sniff knows.
 func Sniff(data []byte) Kind {
@@ -93,13 +93,17 @@ func (s *Source) checkKind(p string, data []byte) error {
 		names[i] = a.String()
 	}
 	want := strings.Join(names, ", ")
+	if len(names) > 1 {
+		want = strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	}
+	if len(s.Accept) == 0 {
+		// The default: the images' message, as before Accept existed.
+		return fmt.Errorf("%s starts with %s: %w", p, firstBytes(data), ErrUnknown)
+	}
 	if k == "" {
-		if len(s.Accept) == 0 {
-			return fmt.Errorf("%s starts with %s: %w", p, firstBytes(data), ErrUnknown)
-		}
 		return fmt.Errorf("%s starts with %s, not a %s signature: %w", p, firstBytes(data), want, ErrNotAccepted)
 	}
-	return fmt.Errorf("%s is %s, and only %s is taken: %w", p, k, want, ErrNotAccepted)
+	return fmt.Errorf("%s is %s by its signature, not %s: %w", p, k, want, ErrNotAccepted)
 }
 
 // ReadSmall reads the whole file at rel in the folder, with the same confinement as the

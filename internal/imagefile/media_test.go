@@ -48,14 +48,15 @@ func TestAccept(t *testing.T) {
 	assert.NotEmpty(t, s.Data)
 	err := wav.Attach(&s, "b.wav")
 	assert.ErrorIs(t, err, ErrNotAccepted)
-	assert.ErrorContains(t, err, "b.wav is MP3, and only WAV is taken")
+	assert.ErrorContains(t, err, "b.wav is MP3 by its signature, not WAV")
 	assert.ErrorIs(t, wav.Attach(&s, "d.wav"), ErrNotAccepted)
 
 	img := Source{FS: fsys, Dir: ".", Accept: []Kind{JPEG, PNG, BMP}}
-	assert.ErrorContains(t, img.Attach(&s, "c.gif"), "is GIF, and only JPEG, PNG, BMP is taken")
+	assert.ErrorContains(t, img.Attach(&s, "c.gif"), "is GIF by its signature, not JPEG, PNG or BMP")
 	dflt := Source{FS: fsys, Dir: "."}
 	assert.NoError(t, dflt.Attach(&s, "c.gif"), "the default kinds are unchanged")
 	assert.ErrorIs(t, dflt.Attach(&s, "d.wav"), ErrUnknown)
+	assert.ErrorIs(t, dflt.Attach(&s, "a.wav"), ErrUnknown, "by default, audio is no image, as before")
 
 	data, err := dflt.ReadSmall("d.wav", 100)
 	require.NoError(t, err)
