@@ -72,6 +72,13 @@ type Options struct {
 	Round    bool
 	OneBased bool
 
+	// Segmentation reads the platform's image-segmentation files ("ModelArts image
+	// segmentation 1.0", the segvoc format): every object becomes an image-segmentation label
+	// (type 3) and must be a <polygon>; its <mask_color> ("R,G,B") is checked and kept as the
+	// label property "mask_color" (a missing one is a warning); the file's <mask_source> is
+	// kept as the sample's metadata "mask_source".
+	Segmentation bool
+
 	// Base is put before file names in positions and Sample.Origin (the command passes the
 	// input folder, so that messages name files as the user knows them).
 	Base string
