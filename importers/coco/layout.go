@@ -212,6 +212,9 @@ func sniff(fsys fs.FS, name string) (strong, ok bool) {
 // error ends it. Each annotation file is named in diagnostics by display(its path) (nil: the
 // path; the command passes importers.Input.Path). Unless opts.Images is set (an OBS prefix,
 // or one images folder for all), each file's images are read from its pair's folder in fsys.
+// With an OBS prefix and several pairs, a pair's images are at the prefix + its images
+// folder's path in fsys + file_name (obs://bucket/coco/val2017/a.jpg), as the tree was
+// copied to OBS; with one pair, at the prefix + file_name.
 func ReadPairs(ctx context.Context, fsys fs.FS, pairs []Pair, opts Options, display func(string) string) iter.Seq2[*api.Sample, error] {
 	return func(yield func(*api.Sample, error) bool) {
 		for _, p := range pairs {
@@ -220,8 +223,15 @@ func ReadPairs(ctx context.Context, fsys fs.FS, pairs []Pair, opts Options, disp
 			if display != nil {
 				o.Name = display(p.Annotations)
 			}
-			if o.Images == nil {
+			switch {
+			case o.Images == nil:
 				o.Images = &imagefile.Source{FS: fsys, Dir: p.Images}
+			case o.Images.OBSPrefix != "" && len(pairs) > 1:
+				// Several pairs: their images folders are told apart on OBS by their path
+				// in fsys, as the tree was copied there.
+				img := *o.Images
+				img.OBSPrefix = imagefile.OBSPath(img.OBSPrefix, p.Images) + "/"
+				o.Images = &img
 			}
 			for s, err := range Read(ctx, fsys, p.Annotations, o) {
 				if !yield(s, err) || err != nil {

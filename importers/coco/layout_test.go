@@ -97,3 +97,18 @@ func TestReadPairsNamesFiles(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "export.zip:annotations/missing.json")
 }
+
+// TestReadPairsOBSPrefix: with several pairs, the OBS path keeps each images folder's path.
+func TestReadPairsOBSPrefix(t *testing.T) {
+	fsys := os.DirFS("testdata/layouts/coco2017")
+	pairs, err := coco.FindPairs(context.Background(), fsys, ".")
+	require.NoError(t, err)
+	samples, err := importers.Collect(coco.ReadPairs(context.Background(), fsys, pairs,
+		coco.Options{Images: &imagefile.Source{OBSPrefix: "obs://b/coco/"}}, nil))
+	require.NoError(t, err)
+	var paths []string
+	for _, s := range samples {
+		paths = append(paths, s.DataSource.DataPath)
+	}
+	assert.Equal(t, []string{"obs://b/coco/train2017/a.jpg", "obs://b/coco/val2017/b.jpg"}, paths)
+}

@@ -112,3 +112,19 @@ func TestSubsetNeedsListsPerRoot(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "needs a VOC root")
 }
+
+// TestLayoutOBSPrefix: with several roots, the OBS path keeps each images folder's path.
+func TestLayoutOBSPrefix(t *testing.T) {
+	tests := []struct{ dir, want string }{
+		{"testdata/layouts/devkit", "obs://b/voc/VOCdevkit/VOC2007/JPEGImages/000001.jpg"},
+		{"testdata/layouts/roboflow", "obs://b/voc/test/a_jpg.rf.1.jpg"},
+		{"testdata/layouts/kaggle", "obs://b/voc/maksssksksss0.png"},
+	}
+	for _, tt := range tests {
+		samples, err := importers.Collect(voc.Read(context.Background(), imagefile.DirFS(tt.dir), ".", voc.Options{OBSPrefix: "obs://b/voc/"}))
+		require.NoError(t, err)
+		require.NotEmpty(t, samples)
+		require.NotNil(t, samples[0].DataSource, tt.dir)
+		assert.Equal(t, tt.want, samples[0].DataSource.DataPath, tt.dir)
+	}
+}

@@ -58,7 +58,9 @@ type Options struct {
 	// OBSPrefix (obs://bucket/dir/), when set, makes each sample point at OBSPrefix + the
 	// image's path relative to the images folder instead of inlining the image's bytes. The
 	// local image, when present, is still looked up (the image found names the sample, as
-	// inline) and used for what the XML lacks (its size).
+	// inline) and used for what the XML lacks (its size). When the input has several roots
+	// (FindRoots), the images folder's path below the input comes between the prefix and
+	// the image (obs://bucket/voc/VOC2007/JPEGImages/a.jpg), as the tree was copied to OBS.
 	OBSPrefix string
 
 	// FollowLinks lets a link in the images folder lead to a file outside it; by default such
@@ -254,6 +256,11 @@ func (c *converter) plan(name string) ([]job, error) {
 		if c.multiRoot {
 			for i := range js {
 				js[i].root = r.Name
+				if c.opts.OBSPrefix != "" && c.opts.ImagesDir == "" && c.opts.ImagesFS == nil {
+					// Several roots: the images folders are told apart on OBS by their
+					// path below the input, as the tree was copied there.
+					js[i].images.OBSPrefix = imagefile.OBSPath(c.opts.OBSPrefix, relTo(name, r.Images)) + "/"
+				}
 			}
 		}
 		jobs = append(jobs, js...)
@@ -523,4 +530,12 @@ func quoteList(names []string) string {
 		q[i] = strconv.Quote(n)
 	}
 	return strings.Join(q, ", ") + more
+}
+
+// relTo returns the path p (in fsys) relative to the input folder name.
+func relTo(name, p string) string {
+	if name == "." {
+		return p
+	}
+	return strings.TrimPrefix(p, name+"/")
 }
