@@ -160,6 +160,17 @@ func TestDetectLayouts(t *testing.T) {
 	}
 }
 
+// TestDetectCOCOInAnnotations: COCO files in a capitalised Annotations/ folder are COCO,
+// not an empty VOC root.
+func TestDetectCOCOInAnnotations(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "Annotations"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Annotations", "instances_train.json"),
+		[]byte(`{"images": [], "annotations": [], "categories": []}`), 0o644))
+	got, _ := detectAll(t, dir)
+	assert.Equal(t, []string{"coco"}, got)
+}
+
 // TestDetectNegative: inputs no format reads.
 func TestDetectNegative(t *testing.T) {
 	dir := t.TempDir()

@@ -45,6 +45,9 @@ func Detect(ctx context.Context, fsys fs.FS, name string) (importers.Detection, 
 			}
 		}
 	}
+	if read == 0 {
+		return importers.Detection{}, false // Annotations/ without XML (COCO's JSON, say)
+	}
 	d := importers.Detection{Score: 100, Layout: DescribeRoots(fsys, roots)}
 	switch {
 	case !seen:
