@@ -186,7 +186,7 @@ func ValidateSample(path string, s *Sample) Violations {
 	}
 	vs = append(vs, validateMetadata(path+".metadata", s)...)
 
-	hasDetection := false
+	hasDetection, hasSegmentation := false, false
 	var text *sampleText
 	for i := range s.Labels {
 		l := &s.Labels[i]
@@ -199,6 +199,9 @@ func ValidateSample(path string, s *Sample) Violations {
 		}
 		if l.Type == LabelObjectDetection {
 			hasDetection = true
+		}
+		if l.Type == LabelImageSegmentation {
+			hasSegmentation = true
 		}
 		switch l.AnnotatedBy {
 		case "", AnnotatedByHuman, AnnotatedByAuto:
@@ -221,6 +224,10 @@ func ValidateSample(path string, s *Sample) Violations {
 	if hasDetection {
 		if _, ok := s.Metadata[MetaSize]; !ok {
 			add(".metadata", "has no @modelarts:size; it is required when a sample has an object-detection label (the service fails with ModelArts.4423 without it)")
+		}
+	} else if hasSegmentation {
+		if _, ok := s.Metadata[MetaSize]; !ok {
+			add(".metadata", "has no @modelarts:size; it is required when a sample has an image-segmentation label, as for object detection (the service fails with ModelArts.4423 without it)")
 		}
 	}
 	return vs
@@ -320,6 +327,10 @@ func validateProperty(lp, name string, l *SampleLabel) Violations {
 		add(PropShape, "is missing; a feature needs its shape")
 	case l.Type == LabelObjectDetection:
 		add(PropShape, "is missing; an object-detection label needs a shape and its feature")
+	case l.Type == LabelImageSegmentation:
+		// Checked as object detection is: the platform's segmentation files carry one
+		// polygon per object, which a type 3 label holds as its shape and feature.
+		add(PropShape, "is missing; an image-segmentation label needs a shape and its feature")
 	}
 	if v, ok := p[PropHard]; ok {
 		if s, _ := v.(string); s != "0" && s != "1" && s != "true" && s != "false" {

@@ -255,3 +255,45 @@ func TestPropertyAccessors(t *testing.T) {
 	assert.Equal(t, "object detection", LabelObjectDetection.String())
 	assert.Equal(t, "label type 7", LabelType(7).String())
 }
+
+// Image-segmentation labels (type 3) are checked as object detection is: a shape with its
+// feature, valid coordinates, and the sample's @modelarts:size.
+func TestValidateSegmentation(t *testing.T) {
+	seg := func() *Sample {
+		return &Sample{
+			Name: "seg.jpg", SampleType: SampleImage,
+			DataSource: &DataSource{DataPath: "obs://bucket/seg.jpg", DataType: DataOBS},
+			Metadata:   Metadata{MetaSize: []int{230, 300, 3}, "mask_source": "obs://b/m.png"},
+			Labels: []SampleLabel{{Name: "bike", Type: LabelImageSegmentation, Property: Property{
+				PropShape: "polygon", PropFeature: Feature{{"71", "48"}, {"75", "73"}, {"49", "69"}}, "mask_color": "193,243,53"}}},
+		}
+	}
+	require.Empty(t, ValidateSample("s", seg()), "a valid segmentation sample")
+	tests := []struct {
+		name   string
+		mutate func(s *Sample)
+		path   string
+		reason string
+	}{
+		{"no size", func(s *Sample) { delete(s.Metadata, MetaSize) }, "s.metadata", "image-segmentation label"},
+		{"no shape", func(s *Sample) { delete(s.Labels[0].Property, PropShape); delete(s.Labels[0].Property, PropFeature) },
+			`s.labels[0].property["@modelarts:shape"]`, "image-segmentation label needs a shape"},
+		{"shape without feature", func(s *Sample) { delete(s.Labels[0].Property, PropFeature) }, `s.labels[0].property["@modelarts:feature"]`, "missing"},
+		{"polygon arity", func(s *Sample) { s.Labels[0].Property[PropFeature] = Feature{{"1", "1"}, {"2", "2"}} }, `s.labels[0].property["@modelarts:feature"]`, "at least 3 points"},
+		{"negative coordinate", func(s *Sample) { s.Labels[0].Property[PropFeature] = Feature{{"1", "-1"}, {"2", "2"}, {"3", "3"}} }, `s.labels[0].property["@modelarts:feature"]`, ">= 0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := seg()
+			tt.mutate(s)
+			vs := ValidateSample("s", s)
+			var found bool
+			for _, v := range vs {
+				if v.Path == tt.path && strings.Contains(v.Reason, tt.reason) {
+					found = true
+				}
+			}
+			assert.True(t, found, "no violation at %s mentioning %q; got:\n%v", tt.path, tt.reason, vs)
+		})
+	}
+}

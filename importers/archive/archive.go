@@ -133,6 +133,7 @@ type member struct {
 	size    int64 // uncompressed size as the archive declares it (-1: unknown until read)
 	limit   int64 // bytes that may be read before the member counts as a bomb
 	refuse  string
+	imgCap  bool // the image limit, not the expansion ratio, bounds the member
 	modTime time.Time
 	open    func() (io.ReadCloser, error)
 }
@@ -145,6 +146,7 @@ type FS struct {
 	dirs     map[string]map[string]bool // folder -> child base names
 	problems []Problem
 	closers  []func() error
+	ratio    int64 // Options.MaxRatio, for messages
 }
 
 // Name is the archive's path as given to Open, for messages (`export.zip:Annotations/a.xml`).
@@ -168,7 +170,7 @@ func (f *FS) Close() error {
 // Open opens the archive at p; its kind comes from its name (see KindOf).
 func Open(p string, opts Options) (*FS, error) {
 	opts.defaults()
-	fsys := &FS{name: p, files: map[string]*member{}, dirs: map[string]map[string]bool{".": {}}}
+	fsys := &FS{name: p, files: map[string]*member{}, dirs: map[string]map[string]bool{".": {}}, ratio: opts.MaxRatio}
 	var err error
 	switch KindOf(p) {
 	case Zip:
@@ -271,7 +273,7 @@ func (f *FS) add(raw string, m *member, compressed int64, opts Options) {
 		m.limit = m.size
 	}
 	if isImageName(name) && opts.MaxImageBytes < m.limit {
-		m.limit = opts.MaxImageBytes
+		m.limit, m.imgCap = opts.MaxImageBytes, true
 	}
 	if m.size > m.limit {
 		m.refuse = f.tooLarge(m)
@@ -284,10 +286,10 @@ func (f *FS) add(raw string, m *member, compressed int64, opts Options) {
 }
 
 func (f *FS) tooLarge(m *member) string {
-	if isImageName(m.name) && m.limit <= api.MaxSampleBytes {
+	if m.imgCap {
 		return fmt.Sprintf("an image that expands past %d bytes (the service's sample limit)", m.limit)
 	}
-	return fmt.Sprintf("expands past %d bytes, more than %d times its compressed size (a zip bomb?)", m.limit, DefaultMaxRatio)
+	return fmt.Sprintf("expands past %d bytes, more than %d times its compressed size (a zip bomb?)", m.limit, f.ratio)
 }
 
 func (f *FS) openZip(p string, opts Options) error {

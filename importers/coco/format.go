@@ -20,6 +20,7 @@ func init() {
 		Summary:     "a COCO annotation file (instances, person keypoints; -results for detection results)",
 		Args:        "FILE",
 		Flags:       Flags,
+		Detect:      Detect,
 		OptionFlags: map[string]string{"OBSPrefix": "-obs-prefix", "FollowLinks": "-follow-links", "Results": "-results", "MinScore": "-min-score", "Shape": "-shape"},
 	})
 }

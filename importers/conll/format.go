@@ -19,6 +19,7 @@ func init() {
 			"labels. FILE may be - for standard input.",
 		Args:        "FILE...",
 		Flags:       Flags,
+		Detect:      Detect,
 		OptionFlags: map[string]string{"TokenColumn": "-token-column", "TagColumn": "-tag-column", "Join": "-join", "Scheme": "-scheme", "Encoding": "-encoding"},
 	})
 }

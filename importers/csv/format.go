@@ -24,6 +24,7 @@ func init() {
 			"standard input.",
 		Args:        "FILE...",
 		Flags:       Flags,
+		Detect:      Detect,
 		OptionFlags: map[string]string{"NoHeader": "-header=false", "Encoding": "-encoding", "WholeFile": "-whole-file"},
 	})
 }

@@ -18,6 +18,7 @@ func init() {
 			"PASCAL VOC annotation-loc files: one sample per line. FILE may be - for standard input.",
 		Args:        "FILE...",
 		Flags:       Flags,
+		Detect:      Detect,
 		OptionFlags: map[string]string{"Mappings": "-map-source", "OneBased": "-one-based", "OBSPrefix": "-obs-prefix", "FollowLinks": "-follow-links"},
 	})
 }

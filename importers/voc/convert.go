@@ -28,7 +28,19 @@ const (
 	PropActionPrefix = "actions."       // + the action's tag: "actions.jumping": "1"
 	PropPartOf       = "part_of"        // a part's label: its parent's name
 	PropPartOfObject = "part_of_object" // a part's label: the 1-based position of its <object>
+	// With Options.Segmentation: each object's <mask_color> (a label property) and the file's
+	// <mask_source> (a sample metadata key).
+	PropMaskColor  = "mask_color"
+	MetaMaskSource = "mask_source"
 )
+
+// labelType is the type of the labels objects become.
+func (c *converter) labelType() api.LabelType {
+	if c.opts.Segmentation {
+		return api.LabelImageSegmentation
+	}
+	return api.LabelObjectDetection
+}
 
 // shapes maps a shape element to the API's shape.
 var shapes = map[string]api.Shape{
@@ -266,7 +278,7 @@ func (f *file) convert(raw []byte) result {
 		return f.rejected()
 	}
 
-	var filename, pathText *etree.Element
+	var filename, pathText, maskSource *etree.Element
 	var sizeElem *etree.Element
 	var objects []*etree.Element
 	for _, t := range root.Child {
@@ -281,6 +293,10 @@ func (f *file) convert(raw []byte) result {
 			once(f, &pathText, e)
 		case "size":
 			once(f, &sizeElem, e)
+		case "mask_source":
+			if f.c.opts.Segmentation {
+				once(f, &maskSource, e)
+			}
 		case "object":
 			objects = append(objects, e)
 		}
@@ -318,6 +334,12 @@ func (f *file) convert(raw []byte) result {
 	if sz.ok {
 		s.Metadata = api.Metadata{}
 		s.Metadata.SetSize(sz.w, sz.h, sz.d)
+	}
+	if ms := text(maskSource); ms != "" {
+		if s.Metadata == nil {
+			s.Metadata = api.Metadata{}
+		}
+		s.Metadata[MetaMaskSource] = ms
 	}
 	if reason := api.CheckName(s.Name); reason != "" {
 		f.problemAt(filename, "filename", fmt.Sprintf("the sample name %q %s", s.Name, reason))
@@ -400,7 +422,7 @@ func imageError(err error) string {
 // object converts an <object> (or a <part>, whose parent is named) into labels: its own,
 // then its parts'. top is the 1-based position of the enclosing <object>.
 func (f *file) object(e *etree.Element, top int, parent string, s *api.Sample) {
-	label := api.SampleLabel{Type: api.LabelObjectDetection, Property: make(api.Property, 8)}
+	label := api.SampleLabel{Type: f.c.labelType(), Property: make(api.Property, 8)}
 	var (
 		nameElem   *etree.Element
 		shapeElems []*etree.Element
@@ -465,7 +487,14 @@ func (f *file) object(e *etree.Element, top int, parent string, s *api.Sample) {
 		f.problem(e, "no <name>: a label needs a name")
 	}
 	if len(shapeElems) == 0 {
-		f.problem(e, "no shape: an object needs one of <bndbox>, <polygon>, <polyline>, <line>, <dashed>, <circle> or <point>")
+		if f.c.opts.Segmentation {
+			f.problem(e, "no <polygon>: a segmentation object needs its polygon")
+		} else {
+			f.problem(e, "no shape: an object needs one of <bndbox>, <polygon>, <polyline>, <line>, <dashed>, <circle> or <point>")
+		}
+	}
+	if f.c.opts.Segmentation {
+		f.segmentation(e, shapeElems, label.Property, from)
 	}
 	if parent != "" {
 		label.Property[PropPartOf] = parent
@@ -483,7 +512,7 @@ func (f *file) object(e *etree.Element, top int, parent string, s *api.Sample) {
 		f.labelAt = append(f.labelAt, e)
 		f.sampleBytes += labelBytes(&label)
 		for i, se := range shapeElems[1:] {
-			extra := api.SampleLabel{Type: api.LabelObjectDetection, Name: label.Name, Property: api.Property{
+			extra := api.SampleLabel{Type: f.c.labelType(), Name: label.Name, Property: api.Property{
 				PropPartOf:       label.Name,
 				PropPartOfObject: strconv.Itoa(top),
 			}}
@@ -892,4 +921,39 @@ func (c *converter) convertListed(j *job) result {
 		return reject(vs.Error())
 	}
 	return result{sample: s, warnings: r.warnings}
+}
+
+// segmentation checks what an image-segmentation object must be (Options.Segmentation): the
+// platform's segmentation files (its OBS layout page, and Table 4/5 of its manifest page)
+// give each object one <polygon> and a <mask_color> "R,G,B"; another shape cannot be a
+// segmentation label, and a color that is not three integers 0..255 would paint a wrong mask.
+func (f *file) segmentation(e *etree.Element, shapes []*etree.Element, prop api.Property, from map[string]*etree.Element) {
+	for _, se := range shapes {
+		if tag(se) != "polygon" {
+			f.problem(se, fmt.Sprintf("<%s> in a segmentation file: an image-segmentation object is a <polygon> (the platform's segmentation format gives no other shape)", se.Tag))
+		}
+	}
+	color, ok := prop[PropMaskColor].(string)
+	if !ok {
+		f.warn(e, "no <mask_color> (or an empty one): the platform's segmentation files give each object its mask color (\"R,G,B\"); the label has none")
+		return
+	}
+	if !validColor(color) {
+		f.problem(from[PropMaskColor], fmt.Sprintf("<mask_color> %q is not \"R,G,B\" with three integers 0..255", color))
+	}
+}
+
+// validColor reports whether s is "R,G,B", three integers 0..255 (spaces around them allowed).
+func validColor(s string) bool {
+	parts := strings.Split(s, ",")
+	if len(parts) != 3 {
+		return false
+	}
+	for _, p := range parts {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n < 0 || n > 255 {
+			return false
+		}
+	}
+	return true
 }

@@ -19,6 +19,7 @@ func init() {
 			"each INPUT is a VOC root (Annotations/, JPEGImages/, ImageSets/Main/), a folder of *.xml, or an XML file",
 		Args:        "INPUT...",
 		Flags:       Flags,
+		Detect:      Detect,
 		OptionFlags: map[string]string{"Subset": "-subset", "OBSPrefix": "-obs-prefix", "FollowLinks": "-follow-links", "OneBased": "-one-based"},
 	})
 }

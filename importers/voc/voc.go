@@ -58,7 +58,9 @@ type Options struct {
 	// OBSPrefix (obs://bucket/dir/), when set, makes each sample point at OBSPrefix + the
 	// image's path relative to the images folder instead of inlining the image's bytes. The
 	// local image, when present, is still looked up (the image found names the sample, as
-	// inline) and used for what the XML lacks (its size).
+	// inline) and used for what the XML lacks (its size). When the input has several roots
+	// (FindRoots), the images folder's path below the input comes between the prefix and
+	// the image (obs://bucket/voc/VOC2007/JPEGImages/a.jpg), as the tree was copied to OBS.
 	OBSPrefix string
 
 	// FollowLinks lets a link in the images folder lead to a file outside it; by default such
@@ -72,9 +74,20 @@ type Options struct {
 	Round    bool
 	OneBased bool
 
+	// Segmentation reads the platform's image-segmentation files ("ModelArts image
+	// segmentation 1.0", the segvoc format): every object becomes an image-segmentation label
+	// (type 3) and must be a <polygon>; its <mask_color> ("R,G,B") is checked and kept as the
+	// label property "mask_color" (a missing one is a warning); the file's <mask_source> is
+	// kept as the sample's metadata "mask_source".
+	Segmentation bool
+
 	// Base is put before file names in positions and Sample.Origin (the command passes the
 	// input folder, so that messages name files as the user knows them).
 	Base string
+
+	// Path, when set, names a file of fsys in positions and Sample.Origin instead of Base:
+	// importers.Input.Path, so that a file inside an archive is "export.zip:Annotations/a.xml".
+	Path func(name string) string
 
 	// Workers is how many files are parsed at once; 0 means GOMAXPROCS.
 	Workers int
@@ -97,6 +110,7 @@ type job struct {
 	listed importers.Position // where an ImageSets entry was listed
 	images imagefile.Source   // the images folder for this record (OBSPrefix set)
 	note   *importers.Warning // instead of a record: a warning to report in its place
+	root   string             // the root's name, when a read has several roots
 }
 
 // result is what converting one job produced, handed from a worker to the consumer.
@@ -159,6 +173,9 @@ type converter struct {
 
 	dirsMu sync.Mutex
 	dirs   map[string]bool // whether an images folder exists, by its path
+
+	multiRoot bool            // the read has several roots: sample names are kept unique
+	names     map[string]bool // the sample names given so far, when multiRoot (consumer only)
 }
 
 // hasDir reports whether the images folder of src exists, looked up once per folder: with
@@ -185,6 +202,9 @@ func newConverter(fsys fs.FS, opts Options) *converter {
 
 // display names a file of fsys for messages.
 func (c *converter) display(name string) string {
+	if c.opts.Path != nil {
+		return c.opts.Path(name)
+	}
 	if c.opts.Base == "" {
 		return name
 	}
@@ -223,36 +243,34 @@ func (c *converter) plan(name string) ([]job, error) {
 		}
 		return []job{{xml: name, images: c.source(path.Dir(name))}}, nil
 	}
-	ann := path.Join(name, AnnotationsDir)
-	if afi, err := fs.Stat(c.fsys, ann); err == nil && afi.IsDir() {
-		src := c.source(path.Join(name, ImagesDir))
-		if c.opts.Subset != "" {
-			return c.planSubset(name, src)
-		}
-		files, err := xmlFiles(c.fsys, ann)
-		if err != nil {
-			return nil, &importers.Error{Pos: c.pos(ann), Err: err}
-		}
-		jobs := make([]job, len(files))
-		for i, f := range files {
-			jobs[i] = job{xml: f, images: src}
-		}
-		return jobs, nil
-	}
-	if c.opts.Subset != "" {
-		return nil, &importers.Error{Pos: c.pos(name), Err: fmt.Errorf("a subset (option Subset %s) needs a VOC root, and this folder has no %s/", c.opts.Subset, AnnotationsDir)}
-	}
-	files, err := xmlFiles(c.fsys, name)
+	roots, err := FindRoots(context.Background(), c.fsys, name)
 	if err != nil {
+		switch {
+		case errors.Is(err, ErrNoRoot) && c.opts.Subset != "":
+			err = fmt.Errorf("a subset (option Subset %s) needs a VOC root, and this folder has no %s/", c.opts.Subset, AnnotationsDir)
+		case errors.Is(err, ErrNoRoot):
+			err = fmt.Errorf("no %s/ folder and no *.xml files here or in its subfolders: not a VOC dataset", AnnotationsDir)
+		}
 		return nil, &importers.Error{Pos: c.pos(name), Err: err}
 	}
-	if len(files) == 0 {
-		return nil, &importers.Error{Pos: c.pos(name), Err: fmt.Errorf("no %s/ folder and no *.xml files here: not a VOC dataset", AnnotationsDir)}
-	}
-	src := c.source(name)
-	jobs := make([]job, len(files))
-	for i, f := range files {
-		jobs[i] = job{xml: f, images: src}
+	c.multiRoot = len(roots) > 1
+	var jobs []job
+	for _, r := range roots {
+		js, err := c.planRoot(r)
+		if err != nil {
+			return nil, err
+		}
+		if c.multiRoot {
+			for i := range js {
+				js[i].root = r.Name
+				if c.opts.OBSPrefix != "" && c.opts.ImagesDir == "" && c.opts.ImagesFS == nil {
+					// Several roots: the images folders are told apart on OBS by their
+					// path below the input, as the tree was copied there.
+					js[i].images.OBSPrefix = imagefile.OBSPath(c.opts.OBSPrefix, relTo(name, r.Images)) + "/"
+				}
+			}
+		}
+		jobs = append(jobs, js...)
 	}
 	return jobs, nil
 }
@@ -276,7 +294,8 @@ func xmlFiles(fsys fs.FS, dir string) ([]string, error) {
 }
 
 // planSubset lists the records of ImageSets/Main/<subset>.txt.
-func (c *converter) planSubset(root string, src imagefile.Source) ([]job, error) {
+func (c *converter) planSubset(r Root, src imagefile.Source) ([]job, error) {
+	root := r.Dir
 	list := path.Join(root, ImageSetsDir, c.opts.Subset+".txt")
 	data, err := fs.ReadFile(c.fsys, list)
 	if err != nil {
@@ -304,7 +323,7 @@ func (c *converter) planSubset(root string, src imagefile.Source) ([]job, error)
 		seen[id] = line
 		j := job{id: id, listed: pos, images: src}
 		if rel, err := imagefile.Confine(id); err == nil {
-			j.xml = path.Join(root, AnnotationsDir, rel+".xml") // may not exist: see convert
+			j.xml = path.Join(r.Annotations, rel+".xml") // may not exist: see convert
 		}
 		jobs = append(jobs, j)
 	}
@@ -357,7 +376,7 @@ func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample,
 				yield(nil, err)
 				return
 			}
-			if !c.deliver(c.convert(&jobs[i], nil), yield) {
+			if !c.deliver(&jobs[i], c.convert(&jobs[i], nil), yield) {
 				return
 			}
 		}
@@ -444,7 +463,7 @@ func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample,
 			yield(nil, err)
 			return
 		}
-		if !c.deliver(r, yield) {
+		if !c.deliver(&jobs[i], r, yield) {
 			return
 		}
 	}
@@ -452,9 +471,12 @@ func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample,
 
 // deliver reports a result's warnings and yields its sample or error; it returns whether
 // the stream goes on.
-func (c *converter) deliver(r result, yield func(*api.Sample, error) bool) bool {
+func (c *converter) deliver(j *job, r result, yield func(*api.Sample, error) bool) bool {
 	for _, w := range r.warnings {
 		c.opts.Warn.Warn(w)
+	}
+	if w := c.uniqueName(j, r.sample); w != nil {
+		c.opts.Warn.Warn(*w)
 	}
 	switch {
 	case r.err != nil:
@@ -515,4 +537,12 @@ func quoteList(names []string) string {
 		q[i] = strconv.Quote(n)
 	}
 	return strings.Join(q, ", ") + more
+}
+
+// relTo returns the path p (in fsys) relative to the input folder name.
+func relTo(name, p string) string {
+	if name == "." {
+		return p
+	}
+	return strings.TrimPrefix(p, name+"/")
 }

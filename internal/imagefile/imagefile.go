@@ -162,6 +162,9 @@ type Source struct {
 	// FollowLinks lets links inside the images folder lead to files outside it (the
 	// command's -follow-links). The images folder itself may always be a link.
 	FollowLinks bool
+	// Accept, when set, are the formats Attach takes, by signature, instead of JPEG, PNG,
+	// BMP and GIF: image classification takes JPEG, PNG and BMP; sound classification WAV.
+	Accept []Kind
 }
 
 // Path returns the image's path within FS for a confined relative name.

@@ -262,8 +262,9 @@ func (s *Source) readFile(rel string) ([]byte, error) {
 		return nil, fmt.Errorf("%s is over %d bytes: %w (use option OBSPrefix)", p, api.MaxSampleBytes, ErrTooLarge)
 	case len(data) == 0:
 		return nil, fmt.Errorf("%s: %w", p, ErrEmpty)
-	case sniff(data) == "":
-		return nil, fmt.Errorf("%s starts with %s: %w", p, firstBytes(data), ErrUnknown)
+	}
+	if err := s.checkKind(p, data); err != nil {
+		return nil, err
 	}
 	return data, nil
 }
