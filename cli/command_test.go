@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"context"
+	"flag"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -131,5 +134,41 @@ func TestMessagesNameFlags(t *testing.T) {
 		_, _, stderr := runCmd(t, args...)
 		assert.Contains(t, stderr, tt.want, "%q", tt.args)
 		assert.NotContains(t, stderr, "option ", "%q", tt.args)
+	}
+}
+
+type byteCount struct{ want, read int64 }
+
+func (b *byteCount) AddRecords(int)    {}
+func (b *byteCount) AddBytes(n int64)  { b.want += n }
+func (b *byteCount) ReadBytes(n int64) { b.read += n }
+
+// CoNLL, CSV and COCO say how many bytes they will read and count what they read, for the
+// progress line's percentage and ETA.
+func TestProgressBytes(t *testing.T) {
+	tests := []struct {
+		format string
+		args   []string
+		input  string
+	}{
+		{"conll", nil, "../testdata/conll/eng.conll"},
+		{"csv", nil, "../testdata/csv/reviews.csv"},
+		{"coco", []string{"-obs-prefix", "obs://b/d/"}, filepath.Join(cocoTestdata, "instances.json")},
+	}
+	for _, tt := range tests {
+		f, ok := importers.Lookup(tt.format)
+		require.True(t, ok)
+		fs := flag.NewFlagSet(tt.format, flag.ContinueOnError)
+		open := f.Flags(fs)
+		require.NoError(t, fs.Parse(tt.args))
+		var p byteCount
+		src, err := open(context.Background(), []string{tt.input}, importers.Env{Progress: &p})
+		require.NoError(t, err, tt.format)
+		fi, err := os.Stat(tt.input)
+		require.NoError(t, err)
+		assert.Equal(t, fi.Size(), p.want, tt.format)
+		for range src.Samples {
+		}
+		assert.Equal(t, fi.Size(), p.read, "%s: every byte read is counted", tt.format)
 	}
 }
