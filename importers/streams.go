@@ -3,6 +3,7 @@ package importers
 import (
 	"io"
 	"iter"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -135,4 +136,29 @@ func PrefixNames(samples iter.Seq2[*api.Sample, error], p string) iter.Seq2[*api
 			}
 		}
 	}
+}
+
+// CheckFiles checks the inputs of a format that reads files, before anything is read: each
+// exists and is not a folder (what names the files, for "give the CoNLL files themselves"),
+// and "-" (standard input) comes at most once. It tells env.Progress the files' sizes. A
+// missing file is its *fs.PathError; the rest are *UsageError.
+func CheckFiles(inputs []string, what string, env Env) error {
+	stdin := 0
+	for _, in := range inputs {
+		if in == "-" {
+			if stdin++; stdin > 1 {
+				return Usagef("standard input (-) may be given once")
+			}
+			continue
+		}
+		fi, err := os.Stat(in)
+		if err != nil {
+			return err
+		}
+		if fi.IsDir() {
+			return Usagef("%s is a folder; give the %s themselves", in, what)
+		}
+		env.AddBytes(fi.Size())
+	}
+	return nil
 }

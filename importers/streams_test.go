@@ -3,9 +3,11 @@ package importers
 import (
 	"errors"
 	"iter"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/modelarts-convert/convert/api"
 )
@@ -96,4 +98,19 @@ func TestNamePrefix(t *testing.T) {
 		names = append(names, s.Name)
 	}
 	assert.Equal(t, []string{"p-x", ""}, names)
+}
+
+func TestCheckFiles(t *testing.T) {
+	dir := t.TempDir()
+	file := dir + "/a.txt"
+	require.NoError(t, os.WriteFile(file, []byte("12345"), 0o644))
+	var p countProgress
+	assert.NoError(t, CheckFiles([]string{file, "-"}, "text files", Env{Progress: &p}))
+	assert.Equal(t, int64(5), p.want)
+	var ue *UsageError
+	assert.ErrorAs(t, CheckFiles([]string{"-", "-"}, "x", Env{}), &ue)
+	err := CheckFiles([]string{dir}, "text files", Env{})
+	assert.ErrorAs(t, err, &ue)
+	assert.EqualError(t, err, dir+" is a folder; give the text files themselves")
+	assert.ErrorIs(t, CheckFiles([]string{dir + "/none"}, "x", Env{}), os.ErrNotExist)
 }

@@ -46,22 +46,8 @@ func Flags(fs *flag.FlagSet) importers.Opener {
 		if opts.TagColumn < 0 || opts.TagColumn == opts.TokenColumn {
 			return nil, importers.Usagef("-tag-column must be a column other than the token's (-token-column %d), or 0 for the last column", opts.TokenColumn)
 		}
-		stdin := 0
-		for _, in := range inputs {
-			if in == "-" {
-				if stdin++; stdin > 1 {
-					return nil, importers.Usagef("standard input (-) may be given once")
-				}
-				continue
-			}
-			fi, err := os.Stat(in)
-			if err != nil {
-				return nil, err
-			}
-			if fi.IsDir() {
-				return nil, importers.Usagef("%s is a folder; give the CoNLL files themselves", in)
-			}
-			env.AddBytes(fi.Size())
+		if err := importers.CheckFiles(inputs, "CoNLL files", env); err != nil {
+			return nil, err
 		}
 		return &importers.Source{Samples: readInputs(ctx, inputs, importers.InputStems(inputs), opts, env)}, nil
 	}

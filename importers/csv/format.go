@@ -90,27 +90,15 @@ func Flags(fs *flag.FlagSet) importers.Opener {
 			return nil, importers.Usagef("%v", err)
 		}
 
-		stdin := 0
 		given := map[string]bool{}
 		for _, in := range inputs {
 			given[filepath.Clean(in)] = true
-			if in == "-" {
-				if stdin++; stdin > 1 {
-					return nil, importers.Usagef("standard input (-) may be given once")
-				}
-				if opts.Layout == LayoutSeparate {
-					return nil, importers.Usagef("-layout separate reads X.txt and X_result.txt from files, not from standard input")
-				}
-				continue
+			if in == "-" && opts.Layout == LayoutSeparate {
+				return nil, importers.Usagef("-layout separate reads X.txt and X_result.txt from files, not from standard input")
 			}
-			fi, err := os.Stat(in)
-			if err != nil {
-				return nil, err
-			}
-			if fi.IsDir() {
-				return nil, importers.Usagef("%s is a folder; give the files themselves", in)
-			}
-			env.AddBytes(fi.Size())
+		}
+		if err := importers.CheckFiles(inputs, "files", env); err != nil {
+			return nil, err
 		}
 		if opts.Layout == LayoutSeparate {
 			// X_result.txt given beside X.txt (as dir/*.txt gives it) is read with X.txt.

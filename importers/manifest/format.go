@@ -48,21 +48,8 @@ func Flags(fs *flag.FlagSet) importers.Opener {
 	oneBased := fs.Bool("one-based", false, "subtract 1 from every coordinate of annotation-loc files")
 	return func(ctx context.Context, inputs []string, env importers.Env) (*importers.Source, error) {
 		opts := Options{Mappings: maps, Round: *round, OneBased: *oneBased, Warn: env.Warn}
-		stdin := 0
-		for _, in := range inputs {
-			if in == "-" {
-				if stdin++; stdin > 1 {
-					return nil, importers.Usagef("standard input (-) may be given once")
-				}
-				continue
-			}
-			fi, err := os.Stat(in)
-			if err != nil {
-				return nil, importers.Usagef("%v", err)
-			}
-			if fi.IsDir() {
-				return nil, importers.Usagef("%s is a folder; give the manifest files themselves", in)
-			}
+		if err := importers.CheckFiles(inputs, "manifest files", env); err != nil {
+			return nil, err
 		}
 		return &importers.Source{Samples: readInputs(ctx, inputs, opts, env)}, nil
 	}

@@ -27,7 +27,7 @@ func init() {
 	importers.Register(importers.Format{
 		Name:    "myformat",
 		Summary: "an image list (example plug-in): one \"obs://bucket/dir/image.jpg class\" per line",
-		Args:    "FILE...",
+		Args:    "FILE...", // "-" is standard input
 		Flags:   flags,
 	})
 }
@@ -45,16 +45,15 @@ func flags(fs *flag.FlagSet) importers.Opener {
 	return func(ctx context.Context, inputs []string, env importers.Env) (*importers.Source, error) {
 		opts := opts
 		opts.Warn = env.Warn
+		if err := importers.CheckFiles(inputs, "list files", env); err != nil {
+			return nil, err
+		}
 		seqs := make([]iter.Seq2[*api.Sample, error], len(inputs))
 		for i, in := range inputs {
-			fi, err := os.Stat(in)
-			if err != nil {
-				return nil, err
+			if in == "-" {
+				seqs[i] = Read(ctx, env.CountReads(env.StdinOrEmpty()), "stdin", opts)
+				continue
 			}
-			if fi.IsDir() {
-				return nil, importers.Usagef("%s is a folder; give the list files", in)
-			}
-			env.AddBytes(fi.Size())
 			seqs[i] = func(yield func(*api.Sample, error) bool) {
 				f, err := os.Open(in)
 				if err != nil {
