@@ -48,7 +48,6 @@ var labelTypes = map[string]api.LabelType{
 // Label property keys this importer sets besides the @modelarts:* ones.
 const (
 	PropCreationTime = "creation_time" // an annotation's creation-time
-	PropMaskSource   = "mask_source"   // a segmentation file's <mask_source>
 )
 
 // Keys of a line and of an annotation this importer reads.
@@ -67,6 +66,9 @@ type lineConv struct {
 	warnings []importers.Warning
 	problems []string
 	local    *localImage // the source's image on disk, when it was inlined
+	// maskSource is a segmentation file's <mask_source>: the sample's metadata, as
+	// convert segvoc keeps it.
+	maskSource string
 }
 
 // localImage is an inlined image's size, for detection files that lack one.
@@ -224,6 +226,12 @@ func (c *lineConv) sample(obj *object, lineNo int) *api.Sample {
 	}
 	if len(c.problems) > 0 {
 		return nil
+	}
+	if c.maskSource != "" {
+		if s.Metadata == nil {
+			s.Metadata = api.Metadata{}
+		}
+		s.Metadata["mask_source"] = c.maskSource
 	}
 	if hasTriplet {
 		c.checkTriplets(s)
@@ -616,11 +624,11 @@ func (c *lineConv) locLabels(a *annotation, base api.SampleLabel, v any) ([]api.
 		for k, x := range l.Property {
 			p[k] = x
 		}
-		if a.typ == TypeImageSegmentation && doc.MaskSource != "" {
-			p[PropMaskSource] = doc.MaskSource
-		}
 		l.Property = p
 		out = append(out, l)
+	}
+	if a.typ == TypeImageSegmentation && doc.MaskSource != "" {
+		c.maskSource = doc.MaskSource
 	}
 	var size *[3]int
 	if doc.Width > 0 && doc.Height > 0 {
