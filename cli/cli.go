@@ -1,28 +1,23 @@
 // Package cli is the convert command: a sub-command per registered format (see
-// importers.Register), plus validate, upload, help and version. A program that wants the
-// command with its own formats imports them and importers/all, and calls Main:
+// importers.Register), plus validate, upload, stats, preview, detect, auto, help and
+// version (`convert help` lists them). A program that wants the command with its own
+// formats imports them and importers/all, and calls Main:
 //
 //	func main() { os.Exit(cli.Main()) }
 //
-// Usage:
-//
-//	convert <format> [flags] INPUT...   convert one dataset (formats: convert help)
-//	convert validate PATH...            check request bodies
-//	convert upload [flags] PATH...      send request bodies
-//	convert help [verb]                 describe a verb
-//
-// Flags may come before or after the inputs (-o and --o both work); "--" ends the flags.
-// Exit status: 0 when every input record became a sample, 1 when any was rejected or the
-// run failed, 2 for usage errors, 130 when interrupted.
+// Flags may come before or after the inputs; "--" ends the flags. Exit status: 0 when
+// every input record became a sample, 1 when any was rejected or the run failed, 2 for
+// usage errors, 130 when interrupted.
 package cli
 
 import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
-	"sort"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -101,36 +96,28 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return v.run(ctx, args[1:], io)
 	}
+	if _, err := os.Stat(name); err == nil || strings.HasPrefix(name, "-") {
+		return runAuto(ctx, args, io) // convert [flags] INPUT...
+	}
 	fmt.Fprintf(stderr, "convert: unknown verb %q\n\n", name)
 	usage(stderr)
 	return exitUsage
 }
 
-func isHelp(arg string) bool {
-	switch arg {
-	case "-h", "-help", "--help", "--h":
-		return true
-	}
-	return false
-}
+func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" || arg == "--h" }
 
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "convert %s: move annotated datasets into ModelArts (Adding Samples in Batches)\n\n", Version)
 	fmt.Fprintln(w, "Usage:")
 	fmt.Fprintln(w, "  convert <format> [flags] INPUT...   convert a dataset into request bodies (or -upload them)")
-	names := make([]string, 0, len(verbs))
-	for n := range verbs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(verbs)) {
 		v := verbs[n]
 		fmt.Fprintf(w, "  %-35s %s\n", strings.TrimSpace("convert "+n+" "+v.usage), v.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Formats:")
 	for _, f := range importers.Formats() {
-		fmt.Fprintf(w, "  %-8s %s\n", f.Name, indentAfterFirst(f.Summary, strings.Repeat(" ", 11)))
+		fmt.Fprintf(w, "  %-12s %s\n", f.Name, indentAfterFirst(f.Summary, strings.Repeat(" ", 15)))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags may follow the inputs; -- ends the flags. convert help VERB describes a verb's flags.")

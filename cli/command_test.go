@@ -172,3 +172,35 @@ func TestProgressBytes(t *testing.T) {
 		assert.Equal(t, fi.Size(), p.read, "%s: every byte read is counted", tt.format)
 	}
 }
+
+func TestDetectAndAuto(t *testing.T) {
+	code, stdout, stderr := runCmd(t, "detect", vocQuickStart, "../testdata/conll/eng.conll")
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, vocQuickStart+": voc (VOC root)\n../testdata/conll/eng.conll: conll (CoNLL columns)\n", stdout)
+	code, _, stderr = runCmd(t, "detect", "main_test.go")
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, stderr, "main_test.go: no format recognises this input")
+
+	// Without a format word, flags before or after the inputs.
+	for _, args := range [][]string{{"-o", "OUT", vocQuickStart}, {"auto", vocQuickStart, "-batch", "2", "-o", "OUT"}} {
+		out := t.TempDir()
+		for i := range args {
+			if args[i] == "OUT" {
+				args[i] = out
+			}
+		}
+		code, _, stderr = runCmd(t, args...)
+		require.Equal(t, exitOK, code, "%q: %s", args, stderr)
+		assert.Contains(t, stderr, "convert: "+vocQuickStart+": voc (VOC root)")
+		assert.Len(t, writtenSamples(t, out), 4)
+	}
+	// A format's own flag picks among the formats; inputs of two formats are refused.
+	code, _, stderr = runCmd(t, "-o", t.TempDir(), vocQuickStart, "../testdata/conll/eng.conll")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "the inputs are of different formats")
+	code, _, stderr = runCmd(t, "-token-column", "1", "-o", t.TempDir(), vocQuickStart)
+	assert.Equal(t, exitUsage, code, stderr)
+	code, stdout, _ = runCmd(t, "auto", "-h")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, stdout, "Usage: convert auto [flags] INPUT...")
+}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"strconv"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/modelarts-convert/convert/emit"
 	"github.com/modelarts-convert/convert/importers"
 	"github.com/modelarts-convert/convert/internal/termprogress"
+	"github.com/modelarts-convert/convert/upload"
 )
 
 // outputFlags are the flags every format command and `convert upload` share.
@@ -158,7 +160,9 @@ func runFormat(ctx context.Context, f importers.Format, args []string, io stdio)
 		// The uploader prints its own lines (retries, refusals): clear the bar before each.
 		upIO := io
 		upIO.err = &termprogress.ClearingWriter{W: io.err, Bar: rep.progress}
-		st, err = ff.upload.stream(ctx, samples, opts, upIO)
+		st, err = ff.upload.send(ctx, ff.output.out, upIO, func(j *upload.Journal) iter.Seq2[*emit.Batch, error] {
+			return emit.Batches(ctx, j.Skip(samples), opts) // the journal's default place is the -o folder
+		})
 		where = "to the endpoint"
 		if ff.upload.dryRun {
 			where = "built and signed (dry run: none sent)"
@@ -171,7 +175,7 @@ func runFormat(ctx context.Context, f importers.Format, args []string, io stdio)
 		fmt.Fprintf(io.err, "%s: removed the %s of an earlier run from %s before writing (-overwrite)\n", who, plural(int64(dir.Removed), "request file", "request files"), dir.Path())
 	}
 	if dir != nil && (err != nil || ctx.Err() != nil) {
-		fmt.Fprintf(io.err, "%s: stopped early: %s\n", who, writtenSoFar(dir.Path(), st.Batches))
+		fmt.Fprintf(io.err, "%s: stopped early: %s\n", who, dir.Wrote(st.Batches))
 	}
 	return finish(ctx, who, st, rep, where, err, io.err)
 }
@@ -193,17 +197,6 @@ func openOutputDir(who string, o *outputFlags, inputs []string, io stdio) (*emit
 	}
 	fmt.Fprintf(io.err, "%s: %v%s\n", who, err, hint)
 	return nil, code
-}
-
-// writtenSoFar says what a run that stopped early left in its folder.
-func writtenSoFar(dir string, files int) string {
-	switch files {
-	case 0:
-		return fmt.Sprintf("%s holds no request files of this run", dir)
-	case 1:
-		return fmt.Sprintf("%s holds the 1 request file this run wrote (%s)", dir, emit.FileName(1))
-	}
-	return fmt.Sprintf("%s holds the %d request files this run wrote (%s to %s)", dir, files, emit.FileName(1), emit.FileName(files))
 }
 
 // finish prints the summary and picks the exit status.

@@ -52,20 +52,16 @@ Exit status: 0 every sample acknowledged; 1 samples rejected or refused, or the 
 // uploadFlags are the uploader's flags, on a format command (behind -upload) or on
 // `convert upload`.
 type uploadFlags struct {
-	fs        *flag.FlagSet
-	on        bool // -upload
-	verb      bool // `convert upload`: always on
-	endpoint  string
-	region    string
-	projectID string
-	datasetID string
-	conc      int
-	timeout   time.Duration
-	retries   int
-	journal   string
-	dryRun    bool
-	tokenFile string
-	existing  upload.Existing
+	fs       *flag.FlagSet
+	on       bool          // -upload
+	verb     bool          // `convert upload`: always on
+	cfg      upload.Config // endpoint, region, project, dataset, token file
+	conc     int
+	timeout  time.Duration
+	retries  int
+	journal  string
+	dryRun   bool
+	existing upload.Existing
 
 	client *upload.Client // built by check
 }
@@ -80,16 +76,16 @@ func addUploadFlags(fs *flag.FlagSet, withSwitch bool) *uploadFlags {
 	if withSwitch {
 		fs.BoolVar(&u.on, "upload", false, "send the samples to the endpoint instead of writing files (see convert help upload)")
 	}
-	fs.StringVar(&u.endpoint, "endpoint", "", "endpoint `URL` (default https://modelarts.REGION.myhuaweicloud.com from -region)")
-	fs.StringVar(&u.region, "region", "", "Huawei Cloud `REGION` of the dataset, such as cn-north-4 (ap-southeast-1 is on myhuaweicloud.cn)")
-	fs.StringVar(&u.projectID, "project-id", "", "project `ID` (default $"+upload.EnvProjectID+")")
-	fs.StringVar(&u.datasetID, "dataset-id", "", "`ID` of the dataset to add the samples to")
+	fs.StringVar(&u.cfg.Endpoint, "endpoint", "", "endpoint `URL` (default https://modelarts.REGION.myhuaweicloud.com from -region)")
+	fs.StringVar(&u.cfg.Region, "region", "", "Huawei Cloud `REGION` of the dataset, such as cn-north-4 (ap-southeast-1 is on myhuaweicloud.cn)")
+	fs.StringVar(&u.cfg.ProjectID, "project-id", "", "project `ID` (default $"+upload.EnvProjectID+")")
+	fs.StringVar(&u.cfg.DatasetID, "dataset-id", "", "`ID` of the dataset to add the samples to")
 	fs.IntVar(&u.conc, "concurrency", upload.DefaultConcurrency, "send up to `N` requests at once")
 	fs.DurationVar(&u.timeout, "timeout", upload.DefaultTimeout, "give each attempt of a request at most `DURATION`")
 	fs.IntVar(&u.retries, "retries", upload.DefaultRetries, "retry a request up to `N` times after transport errors, timeouts, HTTP 429 and 5xx")
 	fs.StringVar(&u.journal, "journal", "", "`FILE` recording what the endpoint acknowledged, for resuming (default upload-DATASET.journal beside the inputs, or in the -o folder)")
 	fs.BoolVar(&u.dryRun, "dry-run", false, "build, validate and sign every request but send nothing")
-	fs.StringVar(&u.tokenFile, "token-file", "", "read an IAM token from `FILE` (sent as X-Auth-Token) instead of signing with $"+upload.EnvAK+"/$"+upload.EnvSK)
+	fs.StringVar(&u.cfg.TokenFile, "token-file", "", "read an IAM token from `FILE` (sent as X-Auth-Token) instead of signing with $"+upload.EnvAK+"/$"+upload.EnvSK)
 	fs.TextVar(&u.existing, "existing", upload.ExistingFail, "what ModelArts.4422 (already exists) means for a sample this journal never sent: `fail` (a conflict: refused, exit 1) or skip (counted as done)")
 	return u
 }
@@ -121,8 +117,7 @@ func (u *uploadFlags) check() error {
 	case strings.HasSuffix(strings.ToLower(u.journal), ".json"):
 		return importers.Usagef("-journal %s: a journal must not be named *.json (it would be read as a request body)", u.journal)
 	}
-	cfg := upload.Config{Endpoint: u.endpoint, Region: u.region, ProjectID: u.projectID, DatasetID: u.datasetID, TokenFile: u.tokenFile}
-	client, err := cfg.Client()
+	client, err := u.cfg.Client()
 	if err != nil {
 		return importers.Usagef("%s", flagHint(err))
 	}
@@ -133,18 +128,6 @@ func (u *uploadFlags) check() error {
 	client.UserAgent, client.Timeout, client.Retries, client.MinBackoff = "convert/"+Version, u.timeout, retries, minBackoff
 	u.client = client
 	return nil
-}
-
-// stream uploads an importer's samples (-upload). The journal's default place is the -o
-// folder.
-func (u *uploadFlags) stream(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts emit.Options, io stdio) (emit.Stats, error) {
-	dir := "."
-	if f := u.fs.Lookup("o"); f != nil {
-		dir = f.Value.String()
-	}
-	return u.send(ctx, dir, io, func(j *upload.Journal) iter.Seq2[*emit.Batch, error] {
-		return emit.Batches(ctx, j.Skip(samples), opts)
-	})
 }
 
 // send runs the upload: opens the journal, reports each refused sample (always) and each
@@ -160,7 +143,7 @@ func (u *uploadFlags) send(ctx context.Context, defaultDir string, io stdio, bat
 		s.Quiet = f.Value.String() == "true"
 	}
 	if s.Journal == "" {
-		s.Journal = filepath.Join(defaultDir, upload.JournalName(u.datasetID))
+		s.Journal = filepath.Join(defaultDir, upload.JournalName(u.cfg.DatasetID))
 	}
 	st, err := s.Send(ctx, batches)
 	return st.Stats, err

@@ -35,7 +35,8 @@ type OptionError struct {
 	Msg   string
 }
 
-func (e *OptionError) Error() string { return "emit: " + e.Field + " " + e.Msg }
+// Error names the field as "option MaxBody", so that a command can show its flag instead.
+func (e *OptionError) Error() string { return "option " + e.Field + " " + e.Msg }
 
 // Check reports settings no request can be built with: a negative BatchSize or MaxBody, or
 // a MaxBody at or over the service's limit (api.MaxRequestBytes). Zero values

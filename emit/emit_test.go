@@ -426,3 +426,13 @@ func TestStatsString(t *testing.T) {
 	st := Stats{Samples: 1, Labels: map[api.LabelType]int{api.LabelObjectDetection: 4, api.LabelImageClassification: 1}}
 	assert.Equal(t, "1 sample, 5 labels (1 image classification, 4 object detection)", st.String())
 }
+
+func TestDirWrote(t *testing.T) {
+	dir := t.TempDir()
+	d, err := OpenDir(dir, DirOptions{})
+	require.NoError(t, err)
+	defer d.Close()
+	assert.Equal(t, dir+" holds no request files of this run", d.Wrote(0))
+	assert.Equal(t, dir+" holds the 1 request file this run wrote (part-000001.json)", d.Wrote(1))
+	assert.Equal(t, dir+" holds the 3 request files this run wrote (part-000001.json to part-000003.json)", d.Wrote(3))
+}

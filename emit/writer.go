@@ -325,3 +325,16 @@ func (d *Dir) writeAtomic(path string, data []byte) error {
 	}
 	return nil
 }
+
+// Wrote says what a run that wrote files request files left in the folder, for a run that
+// stopped early: "out holds the 2 request files this run wrote (part-000001.json
+// to part-000002.json)".
+func (d *Dir) Wrote(files int) string {
+	switch files {
+	case 0:
+		return fmt.Sprintf("%s holds no request files of this run", d.Path())
+	case 1:
+		return fmt.Sprintf("%s holds the 1 request file this run wrote (%s)", d.Path(), FileName(1))
+	}
+	return fmt.Sprintf("%s holds the %d request files this run wrote (%s to %s)", d.Path(), files, FileName(1), FileName(files))
+}

@@ -38,24 +38,27 @@ type Config struct {
 }
 
 // SettingError is a Config setting that cannot work. Setting names the Config field
-// ("Endpoint", "TokenFile"...) or the environment variable ("$HUAWEICLOUD_SDK_AK"), so
-// that a command can name its own flag; Msg reads after that name. Missing says nothing was
-// given (Msg then reads alone). The message never quotes a secret.
+// ("Endpoint", "TokenFile"...) or the environment variable ("$HUAWEICLOUD_SDK_AK"); the
+// message names fields as "option Endpoint", so that a command can show its own flag in
+// their place. Missing says nothing was given. The message never quotes a secret.
 type SettingError struct {
 	Setting string
 	Missing bool
 	Msg     string
 }
 
-func (e *SettingError) Error() string {
-	if e.Missing {
-		return "upload: " + e.Msg
-	}
-	return "upload: " + e.Setting + " " + e.Msg
-}
+func (e *SettingError) Error() string { return e.Msg }
 
+// settingErr is a *SettingError whose message starts with the setting's name.
 func settingErr(setting, format string, args ...any) error {
-	return &SettingError{Setting: setting, Msg: fmt.Sprintf(format, args...)}
+	name := setting
+	if !strings.HasPrefix(setting, "$") {
+		name = "option " + setting
+	}
+	if !strings.HasPrefix(format, ":") {
+		name += " "
+	}
+	return &SettingError{Setting: setting, Msg: name + fmt.Sprintf(format, args...)}
 }
 
 // Client checks the config and returns a Client with its Endpoint, ProjectID, DatasetID
@@ -77,9 +80,9 @@ func (c Config) Client() (*Client, error) {
 	}
 	switch {
 	case project == "":
-		return nil, &SettingError{Setting: "ProjectID", Missing: true, Msg: "no project: set ProjectID or $" + EnvProjectID}
+		return nil, &SettingError{Setting: "ProjectID", Missing: true, Msg: "no project: give option ProjectID or set $" + EnvProjectID}
 	case c.DatasetID == "":
-		return nil, &SettingError{Setting: "DatasetID", Missing: true, Msg: "no dataset"}
+		return nil, &SettingError{Setting: "DatasetID", Missing: true, Msg: "no dataset: give option DatasetID"}
 	}
 	auth, err := c.auth(getenv)
 	if err != nil {
@@ -95,7 +98,7 @@ func (c Config) Client() (*Client, error) {
 func (c Config) endpoint() (string, error) {
 	if c.Endpoint == "" {
 		if c.Region == "" {
-			return "", &SettingError{Setting: "Region", Missing: true, Msg: "no endpoint: set Region (or Endpoint)"}
+			return "", &SettingError{Setting: "Region", Missing: true, Msg: "no endpoint: give option Region (or option Endpoint)"}
 		}
 		return RegionEndpoint(c.Region), nil
 	}
@@ -150,7 +153,7 @@ func (c Config) auth(getenv func(string) string) (Auth, error) {
 		return Token{Value: Secret(strings.TrimSpace(getenv(EnvAuthToken)))}, nil
 	}
 	return nil, &SettingError{Setting: "TokenFile", Missing: true, Msg: fmt.Sprintf(
-		"no credentials: set $%s and $%s (an access key), or a token file or $%s (an IAM token)", EnvAK, EnvSK, EnvAuthToken)}
+		"no credentials: set $%s and $%s (an access key), or give option TokenFile FILE or set $%s (an IAM token)", EnvAK, EnvSK, EnvAuthToken)}
 }
 
 // ReadTokenFile reads an IAM token: a regular file (not a device or pipe that never ends)

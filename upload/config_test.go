@@ -90,3 +90,12 @@ func TestExplain(t *testing.T) {
 	assert.Contains(t, Stats{Requests: 3}.Summary(false, "j"), "; 3 requests;")
 	assert.Contains(t, Stats{}.Summary(true, "j"), "dry run")
 }
+
+func TestSettingErrorMessages(t *testing.T) {
+	_, err := Config{Endpoint: "https://h", DatasetID: "d", ProjectID: "p", TokenFile: "/nonexistent/token"}.Client()
+	assert.ErrorContains(t, err, "option TokenFile: open /nonexistent/token:")
+	_, err = Config{DatasetID: "d"}.Client()
+	assert.EqualError(t, err, "no endpoint: give option Region (or option Endpoint)")
+	_, err = Config{Endpoint: "https://h/x", DatasetID: "d"}.Client()
+	assert.ErrorContains(t, err, `option Endpoint "https://h/x": must not have a path`)
+}
