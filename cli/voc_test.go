@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"archive/zip"
 	"encoding/json"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -136,5 +139,46 @@ func TestVOCUsage(t *testing.T) {
 			assert.Contains(t, stderr, tt.err)
 			assert.Empty(t, samples)
 		})
+	}
+}
+
+// A zip of a VOC folder converts as the folder does, with or without the format word.
+func TestVOCArchive(t *testing.T) {
+	zipPath := filepath.Join(t.TempDir(), "export.zip")
+	f, err := os.Create(zipPath)
+	require.NoError(t, err)
+	zw := zip.NewWriter(f)
+	require.NoError(t, filepath.WalkDir(vocQuickStart, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(vocQuickStart, p)
+		w, err := zw.Create(filepath.ToSlash(rel))
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(data)
+		return err
+	}))
+	require.NoError(t, zw.Close())
+	require.NoError(t, f.Close())
+
+	want := t.TempDir()
+	code, _, stderr := runCmd(t, "voc", "-o", want, vocQuickStart)
+	require.Equal(t, exitOK, code, stderr)
+	for _, args := range [][]string{{"voc", zipPath}, {zipPath}} {
+		out := t.TempDir()
+		code, _, stderr = runCmd(t, append(args, "-o", out)...)
+		require.Equal(t, exitOK, code, "%q: %s", args, stderr)
+		a, b := writtenSamples(t, want), writtenSamples(t, out)
+		require.Equal(t, len(a), len(b))
+		for i := range a {
+			assert.Equal(t, a[i].Name, b[i].Name)
+			assert.Equal(t, a[i].Data, b[i].Data, "the image inlined from the zip")
+		}
 	}
 }

@@ -16,7 +16,8 @@ func init() {
 	importers.Register(importers.Format{
 		Name: "voc",
 		Summary: "Pascal VOC annotation XML (VOC 2007/2012, CVAT, Roboflow, labelImg, ModelArts' own VOC):\n" +
-			"each INPUT is a VOC root (Annotations/, JPEGImages/, ImageSets/Main/), a folder of *.xml, or an XML file",
+			"each INPUT is a VOC root (Annotations/, JPEGImages/, ImageSets/Main/), a folder of *.xml, an XML file,\n" +
+			"or a .zip, .tar, .tar.gz or .tgz of such a folder",
 		Args:        "INPUT...",
 		Flags:       Flags,
 		Detect:      Detect,
@@ -79,6 +80,11 @@ func Flags(fs *flag.FlagSet) importers.Opener {
 			if err != nil {
 				return nil, importers.Usagef("%v", err)
 			}
+			if !fi.IsDir() && fi.Mode().IsRegular() && importers.IsArchiveName(in) {
+				flush()
+				seqs = append(seqs, readArchive(ctx, in, opts, env))
+				continue
+			}
 			if fi.IsDir() {
 				flush()
 				if *subset != "" {
@@ -92,7 +98,7 @@ func Flags(fs *flag.FlagSet) importers.Opener {
 				continue
 			}
 			if *subset != "" {
-				return nil, importers.Usagef("-subset applies to VOC root folders, not to the file %s", in)
+				return nil, importers.Usagef("-subset applies to VOC root folders (or archives of them), not to the file %s", in)
 			}
 			dir := filepath.Dir(in)
 			if len(files) > 0 && dir != filesDir {
@@ -103,5 +109,29 @@ func Flags(fs *flag.FlagSet) importers.Opener {
 		}
 		flush()
 		return &importers.Source{Samples: importers.Concat(seqs...)}, nil
+	}
+}
+
+// readArchive reads a .zip, .tar, .tar.gz or .tgz of a VOC dataset as the folder it holds
+// (or a .gz of one XML file), opened when its turn comes; messages name the archive and the
+// member ("export.zip:Annotations/a.xml").
+func readArchive(ctx context.Context, p string, opts Options, env importers.Env) iter.Seq2[*api.Sample, error] {
+	return func(yield func(*api.Sample, error) bool) {
+		in, err := importers.OpenInput(p, env.Warn)
+		if err != nil {
+			yield(nil, &importers.Error{Pos: importers.Position{File: p}, Err: err})
+			return
+		}
+		defer in.Close()
+		opts.Path = in.Path
+		seq := Read(ctx, in.FS, in.Name, opts)
+		if !in.IsDir {
+			seq = ReadFiles(ctx, in.FS, []string{in.Name}, opts)
+		}
+		for s, err := range seq {
+			if !yield(s, err) {
+				return
+			}
+		}
 	}
 }
