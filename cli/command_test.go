@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"flag"
 	"os"
@@ -203,4 +205,26 @@ func TestDetectAndAuto(t *testing.T) {
 	code, stdout, _ = runCmd(t, "auto", "-h")
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, stdout, "Usage: convert auto [flags] INPUT...")
+}
+
+// A .gz of a CoNLL or CSV file reads as the file: the same samples, the same names.
+func TestGzipTextInputs(t *testing.T) {
+	for _, tt := range []struct{ format, file string }{{"conll", "../testdata/conll/eng.conll"}, {"csv", "../testdata/csv/reviews.csv"}} {
+		data, err := os.ReadFile(tt.file)
+		require.NoError(t, err)
+		gz := filepath.Join(t.TempDir(), filepath.Base(tt.file)+".gz")
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		_, err = zw.Write(data)
+		require.NoError(t, err)
+		require.NoError(t, zw.Close())
+		require.NoError(t, os.WriteFile(gz, buf.Bytes(), 0o644))
+
+		plain, packed := t.TempDir(), t.TempDir()
+		code, _, stderr := runCmd(t, tt.format, "-o", plain, tt.file)
+		require.Equal(t, exitOK, code, stderr)
+		code, _, stderr = runCmd(t, tt.format, "-o", packed, gz)
+		require.Equal(t, exitOK, code, stderr)
+		assert.Equal(t, writtenSamples(t, plain), writtenSamples(t, packed), tt.format)
+	}
 }

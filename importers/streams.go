@@ -28,13 +28,13 @@ func Concat(seqs ...iter.Seq2[*api.Sample, error]) iter.Seq2[*api.Sample, error]
 // InputStems gives each input of a multi-input run the stem its sample names start with:
 // the file's name, or, when two inputs share a name, its path with the separators made "_"
 // (a/train.txt and b/train.txt give a_train.txt and b_train.txt). The input "-" is called
-// stdin.
+// stdin; a .gz is named as the file it holds (train.txt.gz is train.txt).
 func InputStems(inputs []string) []string {
 	base := func(in string) string {
 		if in == "-" {
 			return "stdin"
 		}
-		return filepath.Base(in)
+		return strings.TrimSuffix(filepath.Base(in), ".gz")
 	}
 	count := map[string]int{}
 	for _, in := range inputs {
@@ -44,7 +44,7 @@ func InputStems(inputs []string) []string {
 	for i, in := range inputs {
 		stems[i] = base(in)
 		if count[stems[i]] > 1 && in != "-" {
-			p := filepath.ToSlash(filepath.Clean(in))
+			p := strings.TrimSuffix(filepath.ToSlash(filepath.Clean(in)), ".gz")
 			for strings.HasPrefix(p, "../") {
 				p = p[3:]
 			}
@@ -158,7 +158,54 @@ func CheckFiles(inputs []string, what string, env Env) error {
 		if fi.IsDir() {
 			return Usagef("%s is a folder; give the %s themselves", in, what)
 		}
-		env.AddBytes(fi.Size())
+		if !IsArchiveName(in) { // an archive's compressed size is not what is read
+			env.AddBytes(fi.Size())
+		}
 	}
 	return nil
+}
+
+// OpenFile opens a file input for reading: the file itself, or the one file a .gz holds
+// (see OpenInput). It returns the reader, which counts what is read for env.Progress, and
+// how messages name the file ("train.txt", "train.txt.gz:train.txt"). An archive of a
+// folder is a *UsageError: a file format wants its files.
+func OpenFile(p string, env Env) (io.ReadCloser, string, error) {
+	if !IsArchiveName(p) {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, "", err
+		}
+		return readCloser{env.CountReads(f), f}, p, nil
+	}
+	in, err := OpenInput(p, env.Warn)
+	if err != nil {
+		return nil, "", err
+	}
+	if in.IsDir {
+		in.Close()
+		return nil, "", Usagef("%s holds a folder; give the files themselves (or a .gz of one)", p)
+	}
+	f, err := in.FS.Open(in.Name)
+	if err != nil {
+		in.Close()
+		return nil, "", err
+	}
+	return readCloser{env.CountReads(f), closers{f, in}}, in.Path(in.Name), nil
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+type closers []io.Closer
+
+func (cs closers) Close() error {
+	var first error
+	for _, c := range cs {
+		if err := c.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }

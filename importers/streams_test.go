@@ -1,7 +1,10 @@
 package importers
 
 import (
+	"bytes"
+	"compress/gzip"
 	"errors"
+	"io"
 	"iter"
 	"os"
 	"testing"
@@ -113,4 +116,24 @@ func TestCheckFiles(t *testing.T) {
 	assert.ErrorAs(t, err, &ue)
 	assert.EqualError(t, err, dir+" is a folder; give the text files themselves")
 	assert.ErrorIs(t, CheckFiles([]string{dir + "/none"}, "x", Env{}), os.ErrNotExist)
+}
+
+func TestOpenFileGzip(t *testing.T) {
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, _ = zw.Write([]byte("hello\n"))
+	require.NoError(t, zw.Close())
+	p := dir + "/a.txt.gz"
+	require.NoError(t, os.WriteFile(p, buf.Bytes(), 0o644))
+	var prog countProgress
+	r, name, err := OpenFile(p, Env{Progress: &prog})
+	require.NoError(t, err)
+	data, err := io.ReadAll(r)
+	require.NoError(t, err)
+	require.NoError(t, r.Close())
+	assert.Equal(t, "hello\n", string(data))
+	assert.Equal(t, p+":a.txt", name)
+	assert.Equal(t, int64(6), prog.read)
+	assert.Equal(t, []string{"a.txt"}, InputStems([]string{p}))
 }

@@ -3,8 +3,8 @@ package conll
 import (
 	"context"
 	"flag"
+	"io"
 	"iter"
-	"os"
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
@@ -60,16 +60,17 @@ func readInputs(ctx context.Context, inputs, names []string, opts Options, env i
 			o := opts
 			o.Name = names[i]
 			var seq iter.Seq2[*api.Sample, error]
-			var f *os.File
+			var f io.ReadCloser
 			if in == "-" {
 				seq = ReadFrom(ctx, env.CountReads(env.StdinOrEmpty()), "stdin", o)
 			} else {
 				var err error
-				if f, err = os.Open(in); err != nil {
+				var name string
+				if f, name, err = importers.OpenFile(in, env); err != nil {
 					yield(nil, &importers.Error{Pos: importers.Position{File: in}, Err: err})
 					return
 				}
-				seq = ReadFrom(ctx, env.CountReads(f), in, o)
+				seq = ReadFrom(ctx, f, name, o)
 			}
 			stop := false
 			for s, err := range seq {

@@ -166,11 +166,31 @@ func readInputs(ctx context.Context, inputs, stems []string, opts Options, env i
 	for i, in := range inputs {
 		o := opts
 		o.Name = stems[i]
-		if in == "-" {
+		switch {
+		case in == "-":
 			seqs[i] = ReadFrom(ctx, env.CountReads(env.StdinOrEmpty()), "stdin", o)
-		} else {
+		case importers.IsArchiveName(in) && opts.Layout != LayoutSeparate:
+			seqs[i] = readArchived(ctx, in, o, env)
+		default:
 			seqs[i] = Read(ctx, osFS{env}, in, o)
 		}
 	}
 	return importers.Concat(seqs...)
+}
+
+// readArchived reads the one file a .gz holds, opened when its turn comes.
+func readArchived(ctx context.Context, in string, opts Options, env importers.Env) iter.Seq2[*api.Sample, error] {
+	return func(yield func(*api.Sample, error) bool) {
+		r, name, err := importers.OpenFile(in, env)
+		if err != nil {
+			yield(nil, &importers.Error{Pos: importers.Position{File: in}, Err: err})
+			return
+		}
+		defer r.Close()
+		for s, err := range ReadFrom(ctx, r, name, opts) {
+			if !yield(s, err) {
+				return
+			}
+		}
+	}
 }
