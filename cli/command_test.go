@@ -207,9 +207,9 @@ func TestDetectAndAuto(t *testing.T) {
 	assert.Contains(t, stdout, "Usage: convert auto [flags] INPUT...")
 }
 
-// A .gz of a CoNLL or CSV file reads as the file: the same samples, the same names.
+// A .gz of a CoNLL, CSV or manifest file reads as the file: the same samples, the same names.
 func TestGzipTextInputs(t *testing.T) {
-	for _, tt := range []struct{ format, file string }{{"conll", "../testdata/conll/eng.conll"}, {"csv", "../testdata/csv/reviews.csv"}} {
+	for _, tt := range []struct{ format, file string }{{"conll", "../testdata/conll/eng.conll"}, {"csv", "../testdata/csv/reviews.csv"}, {"manifest", manifestData + "classification.manifest"}} {
 		data, err := os.ReadFile(tt.file)
 		require.NoError(t, err)
 		gz := filepath.Join(t.TempDir(), filepath.Base(tt.file)+".gz")

@@ -3,6 +3,7 @@ package manifest
 import (
 	"context"
 	"flag"
+	"io"
 	"iter"
 	"os"
 	"path/filepath"
@@ -71,9 +72,20 @@ func readInputs(ctx context.Context, inputs []string, opts Options, env importer
 				yield(nil, &importers.Error{Pos: importers.Position{File: in}, Err: err})
 				return
 			}
-			if in == "-" {
+			var closer io.Closer
+			switch {
+			case in == "-":
 				seq = ReadFrom(ctx, env.StdinOrEmpty(), "stdin", root.FS(), opts)
-			} else {
+			case importers.IsArchiveName(in): // a .gz of a manifest
+				r, name, err := importers.OpenFile(in, env)
+				if err != nil {
+					root.Close()
+					yield(nil, &importers.Error{Pos: importers.Position{File: in}, Err: err})
+					return
+				}
+				closer = r
+				seq = ReadFrom(ctx, r, name, root.FS(), opts)
+			default:
 				o := opts
 				o.Base = importers.PathBase(dir)
 				seq = Read(ctx, root.FS(), filepath.ToSlash(filepath.Base(in)), o)
@@ -86,6 +98,9 @@ func readInputs(ctx context.Context, inputs []string, opts Options, env importer
 				}
 			}
 			root.Close()
+			if closer != nil {
+				closer.Close()
+			}
 			if stop {
 				return
 			}
