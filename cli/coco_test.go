@@ -26,8 +26,8 @@ func TestCocoUsage(t *testing.T) {
 		{"bad obs prefix", []string{"coco", "-obs-prefix", "s3://b/d/", in}, "must look like obs://bucket/dir/"},
 		{"min-score without results", []string{"coco", "-obs-prefix", "obs://b/d/", "-min-score", "0.5", in}, "-min-score needs -results"},
 		{"bad min-score", []string{"coco", "-obs-prefix", "obs://b/d/", "-min-score", "high", in}, "invalid value"},
-		{"two inputs", []string{"coco", "-obs-prefix", "obs://b/d/", in, in}, "exactly one COCO annotation file (got 2)"},
-		{"no input", []string{"coco", "-obs-prefix", "obs://b/d/"}, "no FILE given"},
+		{"two inputs", []string{"coco", "-obs-prefix", "obs://b/d/", in, in}, "exactly one COCO annotation file, or a folder or archive of a COCO set (got 2 inputs)"},
+		{"no input", []string{"coco", "-obs-prefix", "obs://b/d/"}, "no INPUT given"},
 		{"images not a folder", []string{"coco", "-images", in, in}, "is not a folder"},
 	}
 	for _, tt := range tests {
@@ -129,4 +129,26 @@ func TestCocoStdin(t *testing.T) {
 	require.Len(t, samples, 1)
 	assert.Len(t, samples[0].Labels, 6)
 	assert.True(t, strings.Contains(se.String(), "1 sample, 6 labels"), se.String())
+}
+
+// A folder of a COCO set reads every annotation file with its images folder; so does the
+// command without a format word.
+func TestCocoFolder(t *testing.T) {
+	peers := "../../shared/peers/datumaro/coco_instances"
+	if _, err := os.Stat(peers); err != nil {
+		t.Skipf("shared peers not found: %v", err)
+	}
+	for _, args := range [][]string{{"coco", peers}, {peers}} {
+		out := t.TempDir()
+		code, _, stderr := runCmd(t, append(args, "-o", out)...)
+		require.Equal(t, exitOK, code, "%q: %s", args, stderr)
+		samples := writtenSamples(t, out)
+		require.NotEmpty(t, samples)
+		for _, s := range samples {
+			assert.NotEmpty(t, s.Data, "%s: the image inlined from its pair's folder", s.Name)
+		}
+	}
+	code, _, stderr := runCmd(t, "coco", "-results", filepath.Join(cocoTestdata, "results.json"), "-o", t.TempDir(), peers)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "-results goes with one annotation file")
 }

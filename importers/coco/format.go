@@ -18,7 +18,7 @@ func init() {
 	importers.Register(importers.Format{
 		Name:        "coco",
 		Summary:     "a COCO annotation file (instances, person keypoints; -results for detection results)",
-		Args:        "FILE",
+		Args:        "INPUT",
 		Flags:       Flags,
 		Detect:      Detect,
 		OptionFlags: map[string]string{"OBSPrefix": "-obs-prefix", "FollowLinks": "-follow-links", "Results": "-results", "MinScore": "-min-score", "Shape": "-shape"},
@@ -73,7 +73,7 @@ func Flags(fs *flag.FlagSet) importers.Opener {
 	fs.Var(&minScore, "min-score", "with -results, leave out results scored below `S`")
 	return func(ctx context.Context, inputs []string, env importers.Env) (*importers.Source, error) {
 		if len(inputs) != 1 {
-			return nil, importers.Usagef("give exactly one COCO annotation file (got %d)", len(inputs))
+			return nil, importers.Usagef("give exactly one COCO annotation file, or a folder or archive of a COCO set (got %d inputs)", len(inputs))
 		}
 		opts := Options{Shape: shape, Warn: env.Warn}
 		switch {
@@ -96,8 +96,6 @@ func Flags(fs *flag.FlagSet) importers.Opener {
 				return nil, importers.Usagef("-images %s is not a folder", *images)
 			}
 			opts.Images = &imagefile.Source{FS: imagefile.DirFS(*images), Dir: ".", FollowLinks: *followLinks}
-		default:
-			return nil, importers.Usagef("say where the images are: -images DIR (inline data) or -obs-prefix obs://bucket/dir/")
 		}
 		if minScore.set {
 			if *results == "" {
@@ -112,6 +110,10 @@ func Flags(fs *flag.FlagSet) importers.Opener {
 			opts.Results = &File{FS: os.DirFS(filepath.Dir(*results)), Path: filepath.Base(*results), Name: *results}
 		}
 		input := inputs[0]
+		noImages := importers.Usagef("say where the images are: -images DIR (inline data) or -obs-prefix obs://bucket/dir/")
+		if input == "-" && opts.Images == nil {
+			return nil, noImages
+		}
 		if input == "-" {
 			return &importers.Source{Samples: ReadFrom(ctx, env.CountReads(env.StdinOrEmpty()), "standard input", opts)}, nil
 		}
@@ -120,8 +122,11 @@ func Flags(fs *flag.FlagSet) importers.Opener {
 			return nil, err
 		}
 		if in.IsDir {
+			return readSet(ctx, in, opts, *results != "")
+		}
+		if opts.Images == nil {
 			in.Close()
-			return nil, importers.Usagef("%s is a folder; give the COCO annotation file itself", input)
+			return nil, noImages
 		}
 		f, err := in.FS.Open(in.Name)
 		if err != nil {
@@ -142,4 +147,28 @@ func Flags(fs *flag.FlagSet) importers.Opener {
 			samples(yield)
 		}}, nil
 	}
+}
+
+// readSet reads a folder or an archive of a COCO set: every annotation file FindPairs finds,
+// each with its images folder (unless -images or -obs-prefix says otherwise). A folder's
+// images are read through an os.Root of it.
+func readSet(ctx context.Context, in *importers.Input, opts Options, results bool) (*importers.Source, error) {
+	if results {
+		in.Close()
+		return nil, importers.Usagef("-results goes with one annotation file, not with a folder or archive of a COCO set")
+	}
+	fsys := in.FS
+	if in.Archive == "" {
+		fsys = imagefile.DirFS(in.OSPath())
+	}
+	pairs, err := FindPairs(ctx, fsys, in.Name)
+	if err != nil {
+		in.Close()
+		return nil, err
+	}
+	samples := ReadPairs(ctx, fsys, pairs, opts, in.Path)
+	return &importers.Source{Samples: func(yield func(*api.Sample, error) bool) {
+		defer in.Close()
+		samples(yield)
+	}}, nil
 }
