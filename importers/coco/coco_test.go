@@ -21,9 +21,9 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/importers/imagefile"
 	"github.com/modelarts-convert/convert/importers/importertest"
 	"github.com/modelarts-convert/convert/internal/golden"
-	"github.com/modelarts-convert/convert/internal/imagefile"
 )
 
 const obsPrefix = "obs://bucket/coco/"

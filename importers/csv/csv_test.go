@@ -22,8 +22,8 @@ import (
 	"github.com/modelarts-convert/convert/importers"
 	csvimp "github.com/modelarts-convert/convert/importers/csv"
 	"github.com/modelarts-convert/convert/importers/importertest"
+	"github.com/modelarts-convert/convert/importers/textenc"
 	"github.com/modelarts-convert/convert/internal/golden"
-	"github.com/modelarts-convert/convert/internal/textenc"
 )
 
 // readable renders samples as one line each (name, origin, encoding, decoded text, labels)
