@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/internal/jsonlex"
 )
 
 // kpSpan is a labelled keypoint while an annotation is read: its index, visibility (1 or
@@ -106,7 +107,7 @@ func (c *converter) readAnnotation(file string, from byte, b []byte, i int, off 
 	var attrs []byte
 	if len(a.Attributes) > 0 {
 		if a.Attributes[0] != '{' {
-			return reject("attributes is a JSON %s, not an object", jsonKind(a.Attributes[0]))
+			return reject("attributes is a JSON %s, not an object", jsonlex.Kind(a.Attributes[0]))
 		}
 		if !isEmptyJSON(a.Attributes) {
 			if why := checkText(a.Attributes, off+int64(a.AttributesAt)); why != "" {
