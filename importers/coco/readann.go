@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/internal/decimal"
 	"github.com/modelarts-convert/convert/internal/jsonlex"
 )
 
@@ -261,7 +262,7 @@ func (c *converter) appendBox(r []byte, kind byte, b [][]byte) (_ []byte, plain 
 	c.featureBytes += len(`[[,],[,]]`) + len(b[0]) + len(b[1])
 	plain = v[0] >= 0 && v[1] >= 0
 	for k := range 2 {
-		c.num = appendSum(c.num[:0], b[k], b[k+2])
+		c.num = decimal.AppendSum(c.num[:0], b[k], b[k+2])
 		c.featureBytes += len(c.num)
 		r = appendField(r, c.num)
 		end, err := strconv.ParseFloat(string(c.num), 64)
