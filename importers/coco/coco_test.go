@@ -88,14 +88,14 @@ func TestGolden(t *testing.T) {
 func TestConformance(t *testing.T) {
 	for _, shape := range []Shape{ShapeBBox, ShapePolygon} {
 		t.Run(string(shape), func(t *testing.T) {
-			importertest.Run(t, opener("instances.json", Options{Shape: shape, Images: obs()}))
+			importertest.Run(t, opener("instances.json", Options{Shape: shape, Images: obs()}), sized(Options{Shape: shape, Images: obs()}))
 		})
 	}
 	t.Run("rejections", func(t *testing.T) {
-		importertest.Run(t, opener("rejections.json", Options{Shape: ShapePolygon, Images: obs()}))
+		importertest.Run(t, opener("rejections.json", Options{Shape: ShapePolygon, Images: obs()}), sized(Options{Shape: ShapePolygon, Images: obs()}))
 	})
 	t.Run("results", func(t *testing.T) {
-		importertest.Run(t, opener("results_instances.json", Options{Images: obs(), Results: &File{FS: os.DirFS("testdata"), Path: "results.json"}}))
+		importertest.Run(t, opener("results_instances.json", Options{Images: obs(), Results: &File{FS: os.DirFS("testdata"), Path: "results.json"}}), sizedResults)
 	})
 }
 
@@ -578,5 +578,54 @@ func TestSpillBlocks(t *testing.T) {
 			require.Equal(t, want[offs[i]:offs[i+1]], got, "limit %d record %d", limit, i)
 		}
 		s.close()
+	}
+}
+
+// sizedJSON writes the harness's input of n images, each with one annotation (and, for a
+// results file, one result).
+func sizedJSON(n int) (instances, results []byte) {
+	var ins, res bytes.Buffer
+	ins.WriteString(`{"images": [`)
+	res.WriteString(`[`)
+	for i := range n {
+		if i > 0 {
+			ins.WriteByte(',')
+			res.WriteByte(',')
+		}
+		fmt.Fprintf(&ins, `{"id": %d, "file_name": "%06d.jpg", "width": 640, "height": 480}`, i+1, i+1)
+		fmt.Fprintf(&res, `{"image_id": %d, "category_id": 1, "bbox": [1, 2, 30, 40], "score": 0.5}`, i+1)
+	}
+	ins.WriteString(`], "annotations": [`)
+	for i := range n {
+		if i > 0 {
+			ins.WriteByte(',')
+		}
+		fmt.Fprintf(&ins, `{"id": %d, "image_id": %d, "category_id": 1, "bbox": [1.5, 2, 30, 40], "segmentation": [[1.5, 2, 31.5, 2, 31.5, 42]], "area": 600, "iscrowd": 0}`, i+1, i+1)
+	}
+	ins.WriteString(`], "categories": [{"id": 1, "name": "dog"}]}`)
+	res.WriteString(`]`)
+	return ins.Bytes(), res.Bytes()
+}
+
+// sized is the harness's input of n images with one annotation each.
+func sized(opts Options) importertest.Sized {
+	return func(t testing.TB, n int) importertest.Opener {
+		ins, _ := sizedJSON(n)
+		fsys := fstest.MapFS{"sized.json": {Data: ins}}
+		return func(ctx context.Context, warn importers.WarnFunc) iter.Seq2[*api.Sample, error] {
+			o := opts
+			o.Warn = warn
+			return Read(ctx, fsys, "sized.json", o)
+		}
+	}
+}
+
+// sizedResults is sized for a detection results file of n results, one per image.
+func sizedResults(t testing.TB, n int) importertest.Opener {
+	ins, res := sizedJSON(n)
+	fsys := fstest.MapFS{"sized.json": {Data: ins}, "results.json": {Data: res}}
+	return func(ctx context.Context, warn importers.WarnFunc) iter.Seq2[*api.Sample, error] {
+		o := Options{Images: obs(), Results: &File{FS: fsys, Path: "results.json"}, Warn: warn}
+		return Read(ctx, fsys, "sized.json", o)
 	}
 }

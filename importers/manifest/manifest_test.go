@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -70,7 +71,7 @@ func TestGolden(t *testing.T) {
 func TestConformance(t *testing.T) {
 	for _, name := range []string{"classification", "detection", "mapped"} {
 		t.Run(name, func(t *testing.T) {
-			importertest.Run(t, opener("testdata", name+".manifest", manifest.Options{Mappings: mappings(t)}))
+			importertest.Run(t, opener("testdata", name+".manifest", manifest.Options{Mappings: mappings(t)}), sized)
 		})
 	}
 }
@@ -264,4 +265,16 @@ func TestMappedTooLarge(t *testing.T) {
 	require.Len(t, ws, 1)
 	assert.True(t, ws[0].Rejected)
 	assert.Contains(t, ws[0].Reason, "larger than one sample may be")
+}
+
+// sized is the harness's input of n manifest lines, each an image on OBS with a label.
+func sized(t testing.TB, n int) importertest.Opener {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `{"source":"obs://bucket/ds/%06d.jpg","annotation":[{"type":"modelarts/image_classification","name":"cat"}]}`+"\n", i)
+	}
+	fsys := fstest.MapFS{"sized.manifest": {Data: []byte(b.String())}}
+	return func(ctx context.Context, warn importers.WarnFunc) iter.Seq2[*api.Sample, error] {
+		return manifest.Read(ctx, fsys, "sized.manifest", manifest.Options{Warn: warn})
+	}
 }
