@@ -22,6 +22,7 @@ import (
 	"github.com/modelarts-convert/convert/importers/importertest"
 	"github.com/modelarts-convert/convert/importers/manifest"
 	"github.com/modelarts-convert/convert/internal/golden"
+	"github.com/modelarts-convert/convert/internal/peers"
 )
 
 // opener reads one manifest of testdata/ with opts.
@@ -181,23 +182,17 @@ func TestLongestPrefix(t *testing.T) {
 // Every manifest of the platform's dataset SDK tests converts line by line: each non-blank
 // line is a sample or a rejection with a reason, never both, never neither.
 func TestPeers(t *testing.T) {
-	const peers = "../../../shared/peers/modelarts-sdk"
-	if _, err := os.Stat(peers); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("peer manifests not found at %s: %v", peers, err)
-		}
-		t.Skipf("peer manifests not found at %s: %v", peers, err)
-	}
-	files, err := filepath.Glob(filepath.Join(peers, "*.manifest"))
+	sdk := peers.Path(t, "modelarts-sdk")
+	files, err := filepath.Glob(filepath.Join(sdk, "*.manifest"))
 	require.NoError(t, err)
 	require.Len(t, files, 22)
-	voc, err := manifest.ParseMapping("s3://carbonsouth/manifest/voc/=" + filepath.Join(peers, "voc"))
+	voc, err := manifest.ParseMapping("s3://carbonsouth/manifest/voc/=" + filepath.Join(sdk, "voc"))
 	require.NoError(t, err)
 	total := map[bool]int{}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			for _, maps := range [][]manifest.Mapping{nil, {voc}} {
-				r := importertest.Read(t, context.Background(), opener(peers, filepath.Base(f), manifest.Options{Mappings: maps}))
+				r := importertest.Read(t, context.Background(), opener(sdk, filepath.Base(f), manifest.Options{Mappings: maps}))
 				require.NoError(t, r.Err)
 				got := map[int]string{}
 				for _, s := range r.Samples {
