@@ -43,6 +43,19 @@ func (p *valueParser) errorf(format string, args ...any) error {
 
 func (p *valueParser) space() { p.Space() }
 
+// next reads what follows a member or element: more is true after ',', false at close or on
+// an error.
+func (p *valueParser) next(close byte) (more bool, err error) {
+	more, problem := p.Next(close)
+	switch problem {
+	case "":
+		return more, nil
+	case jsonlex.ErrEnd:
+		return false, p.errorf("unexpected end of input")
+	}
+	return false, p.errorf("%s", problem)
+}
+
 func (p *valueParser) value() (any, error) {
 	if p.I >= len(p.B) {
 		return nil, p.errorf("unexpected end of input")
@@ -78,10 +91,8 @@ func (p *valueParser) literal(word string) error {
 }
 
 func (p *valueParser) object() (any, error) {
-	p.I++ // {
 	m := make(map[string]any)
-	p.space()
-	if p.Consume('}') {
+	if p.Open('}') {
 		return m, nil
 	}
 	for {
@@ -109,27 +120,18 @@ func (p *valueParser) object() (any, error) {
 			return nil, p.errorf("key %q repeats", k)
 		}
 		m[k] = v
-		p.space()
-		if p.I >= len(p.B) {
-			return nil, p.errorf("unexpected end of input")
-		}
-		switch p.B[p.I] {
-		case ',':
-			p.I++
-		case '}':
-			p.I++
+		if more, err := p.next('}'); !more {
+			if err != nil {
+				return nil, err
+			}
 			return m, nil
-		default:
-			return nil, p.errorf("expected ',' or '}'")
 		}
 	}
 }
 
 func (p *valueParser) array() (any, error) {
-	p.I++ // [
 	a := make([]any, 0, 2)
-	p.space()
-	if p.Consume(']') {
+	if p.Open(']') {
 		return a, nil
 	}
 	for {
@@ -139,18 +141,11 @@ func (p *valueParser) array() (any, error) {
 			return nil, err
 		}
 		a = append(a, v)
-		p.space()
-		if p.I >= len(p.B) {
-			return nil, p.errorf("unexpected end of input")
-		}
-		switch p.B[p.I] {
-		case ',':
-			p.I++
-		case ']':
-			p.I++
+		if more, err := p.next(']'); !more {
+			if err != nil {
+				return nil, err
+			}
 			return a, nil
-		default:
-			return nil, p.errorf("expected ',' or ']'")
 		}
 	}
 }

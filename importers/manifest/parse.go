@@ -176,14 +176,24 @@ func (p *lineParser) errorf(format string, args ...any) error {
 
 func (p *lineParser) space() { p.Space() }
 
+// next reads what follows a member or element: more is true after ',', false at close or on
+// an error.
+func (p *lineParser) next(close byte) (more bool, err error) {
+	more, problem := p.Next(close)
+	switch problem {
+	case "":
+		return more, nil
+	case jsonlex.ErrEnd:
+		return false, p.errorf("unexpected end of line")
+	}
+	return false, p.errorf("%s", problem)
+}
+
 // object reads an object whose opening brace is at p.I. A line's object (top) reads its
 // "annotation" list's objects as *object.
 func (p *lineParser) object(top bool) (*object, error) {
-	p.I++ // {
 	o := &object{}
-	p.space()
-	if p.I < len(p.B) && p.B[p.I] == '}' {
-		p.I++
+	if p.Open('}') {
 		return o, nil
 	}
 	for {
@@ -221,18 +231,11 @@ func (p *lineParser) object(top bool) (*object, error) {
 		} else {
 			o.other = append(o.other, key)
 		}
-		p.space()
-		if p.I >= len(p.B) {
-			return nil, p.errorf("unexpected end of line")
-		}
-		switch p.B[p.I] {
-		case ',':
-			p.I++
-		case '}':
-			p.I++
+		if more, err := p.next('}'); !more {
+			if err != nil {
+				return nil, err
+			}
 			return o, nil
-		default:
-			return nil, p.errorf("expected ',' or '}'")
 		}
 	}
 }
@@ -240,11 +243,8 @@ func (p *lineParser) object(top bool) (*object, error) {
 // annotations reads the annotation list: objects become *object, anything else stays a
 // value (and is rejected later).
 func (p *lineParser) annotations() ([]any, error) {
-	p.I++ // [
 	list := make([]any, 0, 2)
-	p.space()
-	if p.I < len(p.B) && p.B[p.I] == ']' {
-		p.I++
+	if p.Open(']') {
 		return list, nil
 	}
 	for {
@@ -260,18 +260,11 @@ func (p *lineParser) annotations() ([]any, error) {
 			return nil, err
 		}
 		list = append(list, v)
-		p.space()
-		if p.I >= len(p.B) {
-			return nil, p.errorf("unexpected end of line")
-		}
-		switch p.B[p.I] {
-		case ',':
-			p.I++
-		case ']':
-			p.I++
+		if more, err := p.next(']'); !more {
+			if err != nil {
+				return nil, err
+			}
 			return list, nil
-		default:
-			return nil, p.errorf("expected ',' or ']'")
 		}
 	}
 }

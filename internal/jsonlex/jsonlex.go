@@ -10,6 +10,7 @@ package jsonlex
 
 import (
 	"encoding/json"
+	"fmt"
 )
 
 // Lexer reads the JSON text B from offset I.
@@ -45,6 +46,37 @@ func (l *Lexer) Consume(c byte) bool {
 		return true
 	}
 	return false
+}
+
+// Open moves past the '{' or '[' at I and any space after it, and reports whether the object
+// or array is empty (its closing byte close is then consumed too).
+func (l *Lexer) Open(close byte) (empty bool) {
+	l.I++
+	l.Space()
+	return l.Consume(close)
+}
+
+// ErrEnd is the problem Next reports at the end of the text (callers name it: the end of the
+// input, of the line).
+const ErrEnd = "unexpected end"
+
+// Next reads, after a member or element and any space, the separator ',' (more is true) or
+// the closing byte close (more is false). At the end of the text problem is ErrEnd; at any
+// other byte it says what was expected.
+func (l *Lexer) Next(close byte) (more bool, problem string) {
+	l.Space()
+	if l.I >= len(l.B) {
+		return false, ErrEnd
+	}
+	switch l.B[l.I] {
+	case ',':
+		l.I++
+		return true, ""
+	case close:
+		l.I++
+		return false, ""
+	}
+	return false, fmt.Sprintf("expected ',' or '%c'", close)
 }
 
 // String problems.

@@ -78,13 +78,10 @@ func checkAgainstReference(t *testing.T, b []byte) {
 	if keys == nil {
 		return
 	}
-	l = Lexer{B: b, I: start + 1}
+	l = Lexer{B: b, I: start}
+	require.Equal(t, len(keys) == 0, l.Open('}'))
 	for i := range keys {
 		l.Space()
-		if i > 0 {
-			require.True(t, l.Consume(','))
-			l.Space()
-		}
 		at := l.I
 		k, ok := l.Key()
 		require.True(t, ok)
@@ -108,7 +105,13 @@ func checkAgainstReference(t *testing.T, b []byte) {
 			n := Lexer{B: b, I: vs}
 			require.Equal(t, string(values[i]), string(n.Number()))
 		}
+		more, problem := l.Next('}')
+		require.Empty(t, problem)
+		require.Equal(t, i < len(keys)-1, more)
 	}
 	l.Space()
-	require.True(t, l.Consume('}'))
+	require.Equal(t, len(b), l.I)
+	end := Lexer{B: b, I: len(b)} // at the end of the text
+	_, problem := end.Next('}')
+	require.Equal(t, ErrEnd, problem)
 }
