@@ -108,14 +108,9 @@ func Read(ctx context.Context, fsys fs.FS, path string, opts Options) iter.Seq2[
 		if name == "" {
 			name = path
 		}
-		pos := importers.Position{File: name}
-		if err := importers.Check(ctx, pos); err != nil {
-			yield(nil, err)
-			return
-		}
-		f, err := fsys.Open(path)
+		f, err := importers.OpenFile(ctx, fsys, path, importers.Position{File: name})
 		if err != nil {
-			yield(nil, &importers.Error{Pos: pos, Err: err})
+			yield(nil, err)
 			return
 		}
 		defer f.Close()
