@@ -43,19 +43,6 @@ func (p *valueParser) errorf(format string, args ...any) error {
 
 func (p *valueParser) space() { p.Space() }
 
-// next reads what follows a member or element: more is true after ',', false at close or on
-// an error.
-func (p *valueParser) next(close byte) (more bool, err error) {
-	more, problem := p.Next(close)
-	switch problem {
-	case "":
-		return more, nil
-	case jsonlex.ErrEnd:
-		return false, p.errorf("unexpected end of input")
-	}
-	return false, p.errorf("%s", problem)
-}
-
 func (p *valueParser) value() (any, error) {
 	if p.I >= len(p.B) {
 		return nil, p.errorf("unexpected end of input")
@@ -120,9 +107,9 @@ func (p *valueParser) object() (any, error) {
 			return nil, p.errorf("key %q repeats", k)
 		}
 		m[k] = v
-		if more, err := p.next('}'); !more {
-			if err != nil {
-				return nil, err
+		if more, problem := p.Next('}', "unexpected end of input"); !more {
+			if problem != "" {
+				return nil, p.errorf("%s", problem)
 			}
 			return m, nil
 		}
@@ -141,9 +128,9 @@ func (p *valueParser) array() (any, error) {
 			return nil, err
 		}
 		a = append(a, v)
-		if more, err := p.next(']'); !more {
-			if err != nil {
-				return nil, err
+		if more, problem := p.Next(']', "unexpected end of input"); !more {
+			if problem != "" {
+				return nil, p.errorf("%s", problem)
 			}
 			return a, nil
 		}

@@ -176,19 +176,6 @@ func (p *lineParser) errorf(format string, args ...any) error {
 
 func (p *lineParser) space() { p.Space() }
 
-// next reads what follows a member or element: more is true after ',', false at close or on
-// an error.
-func (p *lineParser) next(close byte) (more bool, err error) {
-	more, problem := p.Next(close)
-	switch problem {
-	case "":
-		return more, nil
-	case jsonlex.ErrEnd:
-		return false, p.errorf("unexpected end of line")
-	}
-	return false, p.errorf("%s", problem)
-}
-
 // object reads an object whose opening brace is at p.I. A line's object (top) reads its
 // "annotation" list's objects as *object.
 func (p *lineParser) object(top bool) (*object, error) {
@@ -231,9 +218,9 @@ func (p *lineParser) object(top bool) (*object, error) {
 		} else {
 			o.other = append(o.other, key)
 		}
-		if more, err := p.next('}'); !more {
-			if err != nil {
-				return nil, err
+		if more, problem := p.Next('}', "unexpected end of line"); !more {
+			if problem != "" {
+				return nil, p.errorf("%s", problem)
 			}
 			return o, nil
 		}
@@ -260,9 +247,9 @@ func (p *lineParser) annotations() ([]any, error) {
 			return nil, err
 		}
 		list = append(list, v)
-		if more, err := p.next(']'); !more {
-			if err != nil {
-				return nil, err
+		if more, problem := p.Next(']', "unexpected end of line"); !more {
+			if problem != "" {
+				return nil, p.errorf("%s", problem)
 			}
 			return list, nil
 		}

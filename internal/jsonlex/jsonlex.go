@@ -56,17 +56,13 @@ func (l *Lexer) Open(close byte) (empty bool) {
 	return l.Consume(close)
 }
 
-// ErrEnd is the problem Next reports at the end of the text (callers name it: the end of the
-// input, of the line).
-const ErrEnd = "unexpected end"
-
 // Next reads, after a member or element and any space, the separator ',' (more is true) or
-// the closing byte close (more is false). At the end of the text problem is ErrEnd; at any
-// other byte it says what was expected.
-func (l *Lexer) Next(close byte) (more bool, problem string) {
+// the closing byte close (more is false). At the end of the text problem is end (the caller
+// names the end: of the input, of the line); at any other byte it says what was expected.
+func (l *Lexer) Next(close byte, end string) (more bool, problem string) {
 	l.Space()
 	if l.I >= len(l.B) {
-		return false, ErrEnd
+		return false, end
 	}
 	switch l.B[l.I] {
 	case ',':

@@ -105,13 +105,13 @@ func checkAgainstReference(t *testing.T, b []byte) {
 			n := Lexer{B: b, I: vs}
 			require.Equal(t, string(values[i]), string(n.Number()))
 		}
-		more, problem := l.Next('}')
+		more, problem := l.Next('}', "end")
 		require.Empty(t, problem)
 		require.Equal(t, i < len(keys)-1, more)
 	}
 	l.Space()
 	require.Equal(t, len(b), l.I)
 	end := Lexer{B: b, I: len(b)} // at the end of the text
-	_, problem := end.Next('}')
-	require.Equal(t, ErrEnd, problem)
+	_, problem := end.Next('}', "the end")
+	require.Equal(t, "the end", problem)
 }
