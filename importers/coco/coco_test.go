@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
-	"image/png"
 	"iter"
 	"os"
 	"path/filepath"
@@ -24,6 +22,7 @@ import (
 	"github.com/modelarts-convert/convert/importers/imagefile"
 	"github.com/modelarts-convert/convert/importers/importertest"
 	"github.com/modelarts-convert/convert/internal/golden"
+	"github.com/modelarts-convert/convert/internal/testimage"
 )
 
 const obsPrefix = "obs://bucket/coco/"
@@ -389,16 +388,6 @@ func trimReasons(rs []rejection) []rejection {
 	return rs
 }
 
-func pngFile(t *testing.T, w, h int, gray bool) []byte {
-	var b bytes.Buffer
-	var img image.Image = image.NewRGBA(image.Rect(0, 0, w, h))
-	if gray {
-		img = image.NewGray(image.Rect(0, 0, w, h))
-	}
-	require.NoError(t, png.Encode(&b, img))
-	return b.Bytes()
-}
-
 // With -images the data is inline and the header gives the depth (and the size, when the
 // annotation file has none).
 func TestInlineImages(t *testing.T) {
@@ -409,7 +398,7 @@ func TestInlineImages(t *testing.T) {
 		{"id":4,"file_name":"c.png","width":40,"height":30}],
 	"annotations":[{"id":1,"image_id":2,"category_id":1,"bbox":[0,0,1,1]}],
 	"categories":[{"id":1,"name":"x"}]}`
-	a, b, c := pngFile(t, 4, 3, false), pngFile(t, 5, 6, true), pngFile(t, 4, 3, false)
+	a, b, c := testimage.PNG(t, 4, 3, false), testimage.PNG(t, 5, 6, true), testimage.PNG(t, 4, 3, false)
 	images := fstest.MapFS{"imgs/a.png": {Data: a}, "imgs/b.png": {Data: b}, "imgs/c.png": {Data: c}}
 	fsys := fstest.MapFS{"i.json": {Data: []byte(doc)}}
 	var ws []importers.Warning
