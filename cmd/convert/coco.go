@@ -10,7 +10,7 @@ import (
 	"strconv"
 
 	"github.com/modelarts-convert/convert/importers/coco"
-	"github.com/modelarts-convert/convert/internal/imagefile"
+	"github.com/modelarts-convert/convert/importers/imagefile"
 )
 
 func init() {

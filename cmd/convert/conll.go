@@ -12,7 +12,7 @@ import (
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
 	"github.com/modelarts-convert/convert/importers/conll"
-	"github.com/modelarts-convert/convert/internal/textenc"
+	"github.com/modelarts-convert/convert/importers/textenc"
 )
 
 func init() {

@@ -12,7 +12,7 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	csvimp "github.com/modelarts-convert/convert/importers/csv"
-	"github.com/modelarts-convert/convert/internal/textenc"
+	"github.com/modelarts-convert/convert/importers/textenc"
 )
 
 func init() {

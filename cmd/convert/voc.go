@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 
 	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/importers/imagefile"
 	"github.com/modelarts-convert/convert/importers/voc"
-	"github.com/modelarts-convert/convert/internal/imagefile"
 )
 
 func init() {

@@ -1,14 +1,14 @@
 //go:build unix
 
-package manifest_test
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the process's user and system time so far.
-func cpuTime() time.Duration {
+// Now is the process's user and system time so far (all threads, the GC's too).
+func Now() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0

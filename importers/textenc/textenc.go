@@ -1,7 +1,13 @@
-// Package textenc decides and decodes the encodings of text datasets (CoNLL and CSV/TXT
-// files): UTF-8 with or without BOM, UTF-16 with a BOM, and the Chinese GBK family. Text
-// comes out as UTF-8; Encode gives a sample's bytes back in its source encoding when the user
-// asks to keep it.
+// Package textenc is the text-encoding toolkit for importers of text datasets (the CoNLL and
+// CSV/TXT importers use it; so does VOC's XML reader for files that declare no encoding): it
+// decides and decodes UTF-8 with or without BOM, UTF-16 with a BOM, and the Chinese GBK
+// family. Text comes out as UTF-8; Encode gives a sample's bytes back in its source encoding
+// when the user asks to keep it.
+//
+// The API is small: Parse reads an encoding name (an -encoding flag); NewDecoder is the
+// streaming reader importers use (it reports a file that mixes encodings, so that only the
+// records concerned are rejected); NewReader and Decode are its strict forms; Detect is the
+// charset detector for a whole document in memory; Encode writes a sample's data.
 //
 // Auto detection: a BOM decides; otherwise text that is valid UTF-8 is UTF-8; otherwise it
 // is GB18030, the superset that also decodes GBK and GB2312 (detectors that report GBK files
@@ -157,19 +163,16 @@ func newDecoder(r io.Reader, enc Encoding, strict bool) (*Decoder, error) {
 		return nil, err
 	}
 	d := &Decoder{enc: enc, strict: strict, src: br, line: 1}
-	switch {
-	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
-		br.Discard(3)
+	switch bom, n := BOM(head); {
+	case bom == UTF8:
+		br.Discard(n)
 		if enc == Auto {
 			d.enc, d.state, d.utf8Line = UTF8, autoUTF8, 1
 			return d, nil
 		}
-	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}) && (enc == Auto):
-		br.Discard(2)
-		d.enc = UTF16LE
-	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}) && (enc == Auto):
-		br.Discard(2)
-		d.enc = UTF16BE
+	case n > 0 && enc == Auto: // UTF-16
+		br.Discard(n)
+		d.enc = bom
 	}
 	switch {
 	case d.enc == Auto:
@@ -318,37 +321,7 @@ func (d *Decoder) sniff(head []byte) {
 		d.err = err
 	}
 	w := window.Bytes()
-	// Classify the window's lines.
-	line := d.line
-	sawUTF8, sawOther := 0, 0
-	for start := 0; start < len(w); {
-		end := nextEOL(w, start)
-		seg := w[start:end]
-		if end == len(w) && !eof {
-			seg = trimPartialRune(seg)
-		}
-		if !isASCII(seg) {
-			if !utf8.Valid(seg) {
-				if sawOther == 0 {
-					sawOther = line
-				}
-			} else if sawUTF8 == 0 && wide(seg) {
-				sawUTF8 = line
-			}
-		}
-		if end == len(w) {
-			break
-		}
-		next := end + 1
-		if w[end] == '\r' && next < len(w) && w[next] == '\n' {
-			next++
-		}
-		line++
-		start = next
-	}
-	// A line counts as UTF-8 when it is valid UTF-8 with a character of three bytes or
-	// more (CJK text, say): a GBK line can be valid UTF-8 by chance ("说" is CB B5, U+02F5 in
-	// UTF-8), nearly always as two-byte sequences only. Such lines decide nothing.
+	sawUTF8, sawOther := classify(w, eof, d.line)
 	if sawUTF8 == 0 && sawOther > 0 {
 		// No UTF-8 line at all: GB18030. ASCII before it reads the same in both.
 		d.enc, d.state = GB18030, autoDone
@@ -374,6 +347,90 @@ func (d *Decoder) sniff(head []byte) {
 		}
 	}
 	d.pending = w
+}
+
+// classify finds, in w (whose first line is numbered line), the first line that is valid
+// UTF-8 with a character of three bytes or more, and the first line that is not valid UTF-8
+// (0: none). When w is not the end of its text (eof false), a rune cut at its end is not
+// held against it.
+//
+// A line counts as UTF-8 only with a character of three bytes or more (CJK text, say): a GBK
+// line can be valid UTF-8 by chance ("说" is CB B5, U+02F5 in UTF-8), nearly always as
+// two-byte sequences only. Such lines decide nothing.
+func classify(w []byte, eof bool, line int) (utf8Line, otherLine int) {
+	for start := 0; start < len(w); {
+		end := nextEOL(w, start)
+		seg := w[start:end]
+		if end == len(w) && !eof {
+			seg = trimPartialRune(seg)
+		}
+		if !isASCII(seg) {
+			if !utf8.Valid(seg) {
+				if otherLine == 0 {
+					otherLine = line
+				}
+			} else if utf8Line == 0 && wide(seg) {
+				utf8Line = line
+			}
+		}
+		if end == len(w) {
+			break
+		}
+		next := end + 1
+		if w[end] == '\r' && next < len(w) && w[next] == '\n' {
+			next++
+		}
+		line++
+		start = next
+	}
+	return utf8Line, otherLine
+}
+
+// BOM returns the encoding a byte order mark at the start of b names (UTF8, UTF16LE or
+// UTF16BE) and the mark's length; Auto and 0 when b starts with none.
+func BOM(b []byte) (Encoding, int) {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
+		return UTF8, 3
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
+		return UTF16LE, 2
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		return UTF16BE, 2
+	}
+	return Auto, 0
+}
+
+// Detection is what Detect found in a whole text.
+type Detection struct {
+	// Encoding is the one auto detection decides on (see NewDecoder): the BOM's, else UTF8
+	// for text that is valid UTF-8 or mixes UTF-8 lines with others, else GB18030.
+	Encoding Encoding
+	// BOMLen is the length of the byte order mark b starts with (0: none).
+	BOMLen int
+	// UTF8Line is the first line (from 1) that is valid UTF-8 with a character of three
+	// bytes or more; OtherLine the first line that is not valid UTF-8. 0: none. They are
+	// counted after a UTF-8 BOM too (OtherLine > 0 then says the text is not all UTF-8), and
+	// are 0 after a UTF-16 BOM.
+	UTF8Line, OtherLine int
+}
+
+// Mixed reports whether the text mixes UTF-8 lines with lines that are not UTF-8.
+func (d Detection) Mixed() bool { return d.UTF8Line > 0 && d.OtherLine > 0 }
+
+// Detect is the charset detector for a whole text held in memory (a document that must be
+// decoded as one, such as an XML file): the same decision NewDecoder's auto detection makes
+// on a stream, over all of b rather than its first MiB from the first non-ASCII byte.
+func Detect(b []byte) Detection {
+	enc, n := BOM(b)
+	if enc == UTF16LE || enc == UTF16BE {
+		return Detection{Encoding: enc, BOMLen: n}
+	}
+	u, o := classify(b[n:], true, 1)
+	d := Detection{Encoding: UTF8, BOMLen: n, UTF8Line: u, OtherLine: o}
+	if n == 0 && u == 0 && o > 0 {
+		d.Encoding = GB18030
+	}
+	return d
 }
 
 // check looks for the first byte that is not UTF-8 in b (the bytes after those checked so

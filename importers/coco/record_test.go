@@ -3,59 +3,12 @@ package coco
 import (
 	"encoding/binary"
 	"encoding/json"
-	"math/big"
-	"math/rand/v2"
-	"strconv"
 	"testing"
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func TestAddDecimal(t *testing.T) {
-	tests := []struct{ a, b, want string }{
-		{"0.1", "0.2", "0.3"},
-		{"100", "50", "150"},
-		{"2.0", "3.0", "5.0"},
-		{"10.5", "0.25", "10.75"},
-		{"1.25", "1.75", "3.00"},
-		{"0", "0", "0"},
-		{"-0.5", "0.25", "-0.25"},
-		{"-1", "0.5", "-0.5"},
-		{"5", "-5", "0"},
-		{"239.97", "208.63", "448.60"},
-		{"1e1", "5", "15"},
-		{"2.50", "0.25", "2.75"},
-		{"1E-2", "0.5", "0.51"},
-		{"1.5e2", "0.25", "150.25"},
-		{"1e40", "1", "10000000000000000000000000000000000000001"},
-		{"1e40", "1e40", "2e40"},
-		{"999999999999999999", "1", "1000000000000000000"},
-		{"0.000000000000000001", "1", "1.000000000000000001"},
-		{"123456789012345678.9", "0.1", "123456789012345679.0"},
-		{"1e-500", "1", "1"}, // exponents hundreds apart: the nearest float64
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, addDecimal(tt.a, tt.b), "%s + %s", tt.a, tt.b)
-	}
-}
-
-// The sum is exact: it equals the rational sum of the operands.
-func TestAddDecimalExact(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 1))
-	for range 2000 {
-		a := strconv.FormatFloat(rng.Float64()*1000, 'f', rng.IntN(6), 64)
-		b := strconv.FormatFloat(rng.Float64()*1000, 'f', rng.IntN(6), 64)
-		got := addDecimal(a, b)
-		ra, _ := new(big.Rat).SetString(a)
-		rb, _ := new(big.Rat).SetString(b)
-		rg, ok := new(big.Rat).SetString(got)
-		require.True(t, ok, got)
-		require.Zero(t, new(big.Rat).Add(ra, rb).Cmp(rg), "%s + %s = %s", a, b, got)
-		require.True(t, api.IsNumberLiteral(got), got)
-	}
-}
 
 func TestIsNumberLiteral(t *testing.T) {
 	for _, s := range []string{"0", "-0", "1.5", "1e5", "1E+5", "-2.5e-3", "123"} {

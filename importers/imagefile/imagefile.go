@@ -1,9 +1,23 @@
-// Package imagefile is the image handling the VOC and COCO importers share: confining a
-// file name to the images folder, opening an image only when it is a regular file inside that
-// folder (through an os.Root for DirFS; links checked for any fs.FS that reads them), reading
-// an image's size from its header without decoding pixels (JPEG, PNG, BMP, GIF), and
-// attaching the image to a sample either inline (base64 data, checked by signature and capped
-// at the sample limit) or as an OBS path.
+// Package imagefile is the image toolkit for importers of image datasets: it is what the VOC,
+// COCO and manifest importers use, and what a third-party image format should use so that it
+// reads images the same way.
+//
+// A Source is the one image-source type every importer takes: where the images folder is
+// (an fs.FS and a folder in it) and how samples carry their image (inline base64 data, or
+// with OBSPrefix an obs:// path). Through a Source:
+//
+//   - Confine cleans a file name taken from an annotation and keeps it inside the images
+//     folder (no absolute paths, no ".." climbing out);
+//   - Source.Stat finds an image, Source.ReadSize reads its width, height and depth from its
+//     header without decoding pixels (JPEG, PNG, BMP, GIF), and Source.Attach gives a sample
+//     its image, inline or as an OBS path;
+//   - only regular files inside the folder are opened: with a file system from DirFS, through
+//     an os.Root of the images folder (links included); with another fs.FS that reads links,
+//     by following and checking them first. Inline images are checked by signature and capped
+//     at api.MaxSampleBytes.
+//
+// Rejection reasons wrap the Err* values, so that an importer can tell a missing image from a
+// hostile one with errors.Is.
 package imagefile
 
 import (

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/internal/testimage"
 )
 
 func TestConfine(t *testing.T) {
@@ -44,16 +45,6 @@ func TestConfine(t *testing.T) {
 	}
 	_, err := Confine("  ")
 	assert.Error(t, err)
-}
-
-func pngBytes(t *testing.T, w, h int, gray bool) []byte {
-	var b bytes.Buffer
-	var img image.Image = image.NewRGBA(image.Rect(0, 0, w, h))
-	if gray {
-		img = image.NewGray(image.Rect(0, 0, w, h))
-	}
-	require.NoError(t, png.Encode(&b, img))
-	return b.Bytes()
 }
 
 // opaquePNG encodes an opaque image, which image/png writes as truecolor without alpha.
@@ -93,8 +84,8 @@ func TestReadSize(t *testing.T) {
 		want Size
 	}{
 		{"jpeg", jpegBytes(t, 37, 21), Size{37, 21, 3, "jpeg"}},
-		{"png rgba", pngBytes(t, 5, 9, false), Size{5, 9, 4, "png"}},
-		{"png gray", pngBytes(t, 5, 9, true), Size{5, 9, 1, "png"}},
+		{"png rgba", testimage.PNG(t, 5, 9, false), Size{5, 9, 4, "png"}},
+		{"png gray", testimage.PNG(t, 5, 9, true), Size{5, 9, 1, "png"}},
 		{"png opaque rgb", opaquePNG(t, 6, 4), Size{6, 4, 3, "png"}},
 		{"bmp 24-bit", bmpBytes(640, 480, 24), Size{640, 480, 3, "bmp"}},
 		{"bmp top-down", bmpBytes(64, -48, 32), Size{64, 48, 4, "bmp"}},

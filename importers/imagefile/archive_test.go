@@ -13,7 +13,7 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers/archive"
-	"github.com/modelarts-convert/convert/internal/imagefile"
+	"github.com/modelarts-convert/convert/importers/imagefile"
 )
 
 // TestArchiveImages: in an archive there is no os.Root, but an image is still checked to be
