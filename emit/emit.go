@@ -14,7 +14,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"iter"
 
 	"github.com/modelarts-convert/convert/api"
@@ -141,7 +140,7 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 				opts.Reject(s, reason)
 			}
 		}
-		seen := make(map[uint64]struct{})
+		var seen nameSet
 		var scratch []byte // one sample's JSON, reused
 		var (
 			body    bytes.Buffer
@@ -183,7 +182,7 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 			}
 			h := nameHash(s.Name)
 			if s.Name != "" {
-				if _, dup := seen[h]; dup {
+				if seen.has(h) {
 					reject(s, fmt.Sprintf("sample name %q repeats an earlier sample's; the service keeps one sample per name", s.Name))
 					continue
 				}
@@ -194,7 +193,7 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 				continue
 			}
 			if s.Name != "" {
-				seen[h] = struct{}{}
+				seen.add(h)
 			}
 			if cur != nil && (cur.Samples >= opts.BatchSize || body.Len()+1+len(one)+len(suffix) > opts.MaxBody) {
 				if !flush() {
@@ -215,10 +214,4 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 		}
 		flush()
 	}
-}
-
-func nameHash(name string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(name))
-	return h.Sum64()
 }
