@@ -53,6 +53,16 @@ func (es DecodeErrors) Error() string {
 // of the API (keys of property and metadata are free), and every value must have its
 // field's JSON type (a *DecodeError naming the field).
 func DecodeRequest(data []byte) (*Request, error) {
+	if req, ok := decodeFast(data); ok {
+		return req, nil
+	}
+	return decodeStrict(data)
+}
+
+// decodeStrict is DecodeRequest in three passes (syntax, repeated keys, encoding/json with
+// unknown fields refused), each of which says what is wrong and where. Every body
+// decodeFast gives up on comes here.
+func decodeStrict(data []byte) (*Request, error) {
 	if !json.Valid(data) {
 		var v any
 		err := json.Unmarshal(data, &v)

@@ -12,7 +12,7 @@ import (
 // checked the bytes before it calls UnmarshalJSON, and building a Decoder for every label
 // made decoding request bodies several times slower than everything else.
 func parseObject(b []byte) (map[string]any, error) {
-	p := valueParser{b: b}
+	p := valueParser{b: b, maxDepth: maxDepth}
 	p.space()
 	v, err := p.value()
 	if err != nil {
@@ -34,6 +34,12 @@ func parseObject(b []byte) (map[string]any, error) {
 type valueParser struct {
 	b []byte
 	i int
+	// depth is how deep the value at i is nested; past maxDepth the parser stops with an
+	// error rather than recurse on.
+	depth, maxDepth int
+	// s, when set, holds the same bytes as b: strings without escapes are then slices of it
+	// rather than copies (decodeFast copies a body once, and every string shares that copy).
+	s string
 }
 
 func (p *valueParser) errorf(format string, args ...any) error {
@@ -78,7 +84,12 @@ func (p *valueParser) value() (any, error) {
 			}
 			break
 		}
-		n := string(p.b[start:p.i])
+		var n string
+		if p.s != "" {
+			n = p.s[start:p.i]
+		} else {
+			n = string(p.b[start:p.i])
+		}
 		if !IsNumberLiteral(n) {
 			return nil, p.errorf("invalid number %q", n)
 		}
@@ -97,6 +108,10 @@ func (p *valueParser) literal(word string) error {
 
 func (p *valueParser) object() (any, error) {
 	p.i++ // {
+	if p.depth++; p.depth > p.maxDepth {
+		return nil, p.errorf("nested too deep")
+	}
+	defer func() { p.depth-- }()
 	m := make(map[string]any)
 	p.space()
 	if p.i < len(p.b) && p.b[p.i] == '}' {
@@ -147,6 +162,10 @@ func (p *valueParser) object() (any, error) {
 
 func (p *valueParser) array() (any, error) {
 	p.i++ // [
+	if p.depth++; p.depth > p.maxDepth {
+		return nil, p.errorf("nested too deep")
+	}
+	defer func() { p.depth-- }()
 	a := make([]any, 0, 2)
 	p.space()
 	if p.i < len(p.b) && p.b[p.i] == ']' {
@@ -192,6 +211,9 @@ func (p *valueParser) str() (string, error) {
 			p.i++
 			raw := p.b[start:p.i]
 			if !escaped && utf8.Valid(raw) {
+				if p.s != "" {
+					return p.s[start+1 : p.i-1], nil
+				}
 				return string(raw[1 : len(raw)-1]), nil
 			}
 			// Escapes, or invalid UTF-8 (which encoding/json turns into U+FFFD).
