@@ -37,9 +37,6 @@ type valueParser struct {
 	// depth is how deep the value at i is nested; past maxDepth the parser stops with an
 	// error rather than recurse on.
 	depth, maxDepth int
-	// s, when set, holds the same bytes as b: strings without escapes are then slices of it
-	// rather than copies (decodeFast copies a body once, and every string shares that copy).
-	s string
 }
 
 func (p *valueParser) errorf(format string, args ...any) error {
@@ -84,12 +81,7 @@ func (p *valueParser) value() (any, error) {
 			}
 			break
 		}
-		var n string
-		if p.s != "" {
-			n = p.s[start:p.i]
-		} else {
-			n = string(p.b[start:p.i])
-		}
+		n := string(p.b[start:p.i])
 		if !IsNumberLiteral(n) {
 			return nil, p.errorf("invalid number %q", n)
 		}
@@ -211,10 +203,7 @@ func (p *valueParser) str() (string, error) {
 			p.i++
 			raw := p.b[start:p.i]
 			if !escaped && utf8.Valid(raw) {
-				if p.s != "" {
-					return p.s[start+1 : p.i-1], nil
-				}
-				return string(raw[1 : len(raw)-1]), nil
+				return internString(raw[1 : len(raw)-1]), nil
 			}
 			// Escapes, or invalid UTF-8 (which encoding/json turns into U+FFFD).
 			var s string
@@ -228,4 +217,28 @@ func (p *valueParser) str() (string, error) {
 		p.i++
 	}
 	return "", p.errorf("unterminated string")
+}
+
+// internString returns b as a string, without a copy for the keys and shapes that nearly
+// every label and sample holds.
+func internString(b []byte) string {
+	switch string(b) { // no allocation: the compiler compares the bytes
+	case PropShape:
+		return PropShape
+	case PropFeature:
+		return PropFeature
+	case PropStartIndex:
+		return PropStartIndex
+	case PropEndIndex:
+		return PropEndIndex
+	case MetaSize:
+		return MetaSize
+	case string(ShapeBndbox):
+		return string(ShapeBndbox)
+	case string(ShapePolygon):
+		return string(ShapePolygon)
+	case string(ShapePoint):
+		return string(ShapePoint)
+	}
+	return string(b)
 }
