@@ -5,8 +5,9 @@
 // per folder at a time.
 //
 // Memory holds one batch at a time plus an 8-byte hash per sample name (to catch names that
-// repeat across batches, which the service would refuse as ModelArts.4422). Output is
-// deterministic: the same stream gives the same batches, byte for byte.
+// repeat across batches, which the service would refuse as ModelArts.4422; 8.6 MB per million
+// names, see nameSet). Output is deterministic: the same stream gives the same batches, byte
+// for byte. Samples are encoded by hand (see appendSample), exactly as encoding/json would.
 package emit
 
 import (
