@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -235,11 +236,17 @@ func TestBatchesMatchReflection(t *testing.T) {
 		}
 		samples = append(samples, s)
 	}
-	rejected := 0
+	// Values encoding/json refuses: the rejection must say the same.
+	samples = append(samples, &api.Sample{Name: "nan.txt", SampleType: api.SampleText, Data: b64("x"),
+		Labels: []api.SampleLabel{{Name: "a", Type: api.LabelTextClassification, Property: api.Property{"v": math.NaN()}}}})
+	samples = append(samples, &api.Sample{Name: "num.txt", SampleType: api.SampleText, Data: b64("x"),
+		Metadata: api.Metadata{"n": json.Number("0x1")}})
+	var rejected []string
 	run := func() [][]byte {
+		rejected = nil
 		var bodies [][]byte
 		opts := Options{BatchSize: 7, MaxBody: 20000, LabelFormat: &api.LabelFormat{TextLabelSeparator: "&"},
-			Reject: func(*api.Sample, string) { rejected++ }}
+			Reject: func(s *api.Sample, reason string) { rejected = append(rejected, s.Name+": "+reason) }}
 		for b, err := range Batches(t.Context(), stream(samples, nil), opts) {
 			if err != nil {
 				t.Fatal(err)
@@ -249,11 +256,20 @@ func TestBatchesMatchReflection(t *testing.T) {
 		return bodies
 	}
 	got := run()
+	gotRejected := rejected
 	useReflection = true
 	defer func() { useReflection = false }()
 	want := run()
+	if !slices.Equal(gotRejected, rejected) {
+		t.Fatalf("rejections differ:\n got %q\nwant %q", gotRejected, rejected)
+	}
+	if !slices.ContainsFunc(rejected, func(r string) bool {
+		return strings.HasPrefix(r, "nan.txt: cannot encode: json: unsupported value: NaN")
+	}) {
+		t.Fatalf("the NaN sample was not rejected as encoding/json refuses it: %q", rejected)
+	}
 	if len(got) != len(want) || len(got) < 100 {
-		t.Fatalf("%d bodies, with encoding/json %d (%d samples rejected in all)", len(got), len(want), rejected)
+		t.Fatalf("%d bodies, with encoding/json %d (%d samples rejected in all)", len(got), len(want), len(rejected))
 	}
 	for i := range got {
 		if !bytes.Equal(got[i], want[i]) {
