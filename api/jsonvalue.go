@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -64,7 +65,16 @@ func (p *valueParser) value() (any, error) {
 	case c == '[':
 		return p.array()
 	case c == '"':
-		return p.str()
+		s, err := p.str()
+		if err == nil {
+			switch s {
+			case string(ShapeBndbox):
+				return boxedBndbox, nil
+			case string(ShapePolygon):
+				return boxedPolygon, nil
+			}
+		}
+		return s, err
 	case c == 't':
 		return true, p.literal("true")
 	case c == 'f':
@@ -80,6 +90,9 @@ func (p *valueParser) value() (any, error) {
 				continue
 			}
 			break
+		}
+		if v, ok := smallInt(p.b[start:p.i]); ok {
+			return boxedInts[v], nil
 		}
 		n := string(p.b[start:p.i])
 		if !IsNumberLiteral(n) {
@@ -241,4 +254,34 @@ func internString(b []byte) string {
 		return string(ShapePoint)
 	}
 	return string(b)
+}
+
+// Values that nearly every label holds, boxed once: returning a copy of an interface value
+// allocates nothing, where boxing a fresh json.Number or string allocates twice (the text and
+// the box). Coordinates, sizes and offsets are mostly small integers.
+var (
+	boxedInts = func() (b [1000]any) {
+		for i := range b {
+			b[i] = json.Number(strconv.Itoa(i))
+		}
+		return b
+	}()
+	boxedBndbox  any = string(ShapeBndbox)
+	boxedPolygon any = string(ShapePolygon)
+)
+
+// smallInt reads n as an integer 0..999 written without a sign, a fraction, an exponent or a
+// leading zero (the literal's only spelling, so json.Number keeps it exactly).
+func smallInt(n []byte) (int, bool) {
+	if len(n) == 0 || len(n) > 3 || n[0] == '0' && len(n) > 1 {
+		return 0, false
+	}
+	v := 0
+	for _, c := range n {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
 }
