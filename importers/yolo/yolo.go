@@ -293,18 +293,19 @@ func (c *converter) subsetWanted(s string) bool {
 type resolved struct {
 	path  string // in fsys
 	dir   bool
-	note  string // how it was found, when not as written
-	found bool
+	note    string // how it was found, when not as written
+	found   bool
+	outside bool // not found, and the path as written leads out of the dataset
 }
 
 // resolve finds the file or folder a configuration names, relative to base (in fsys). As
 // written first; then, for the paths exporters write for another working folder, without
 // leading "../" (Roboflow's `train: ../train/images`) or "data/" (Darknet's and CVAT's
 // `data/obj.names`). A path that stays outside the dataset is not found.
-func (c *converter) resolve(base, p string) resolved {
+func (c *converter) resolve(base, p string) (res resolved) {
 	p = strings.ReplaceAll(strings.TrimSpace(p), `\`, "/")
 	if p == "" || path.IsAbs(p) || len(p) >= 2 && p[1] == ':' {
-		return resolved{}
+		return resolved{outside: p != ""}
 	}
 	try := func(q string) (resolved, bool) {
 		j := path.Join(base, q)
@@ -318,6 +319,9 @@ func (c *converter) resolve(base, p string) resolved {
 	}
 	if r, ok := try(p); ok {
 		return r
+	}
+	if j := path.Join(base, p); j == ".." || strings.HasPrefix(j, "../") {
+		defer func() { res.outside = !res.found }()
 	}
 	alt := path.Clean(p)
 	for strings.HasPrefix(alt, "../") {
@@ -568,7 +572,7 @@ func (c *converter) planUltralytics(cfg string) (*dataset, error) {
 		for _, e := range s.entries {
 			r := c.resolve(ds.root, e.Path)
 			if !r.found {
-				note(e.Line, true, "%s: %q is neither a folder nor a list file of the dataset; its images are not converted", s.key, e.Path)
+				note(e.Line, false, "%s: %q is neither a folder nor a list file of the dataset: no images read from it", s.key, e.Path)
 				continue
 			}
 			if r.note != "" {
@@ -651,15 +655,14 @@ func (c *converter) listItems(ds *dataset, lists []listSource, labelOf func(stri
 			if strings.HasPrefix(t, "./") {
 				base = path.Dir(l.path) // Ultralytics reads ./x relative to the list
 			}
-			if _, err := imagefile.Confine(t); err != nil && !strings.HasPrefix(t, "../") {
-				items = append(items, item{note: &importers.Warning{Pos: pos, Rejected: true, Reason: fmt.Sprintf("%v: only images inside the dataset are read", err)}})
-				continue
-			}
 			r := c.resolve(base, t)
 			if !r.found || r.dir {
 				reason := fmt.Sprintf("%s: image file not found", t)
-				if r.dir {
+				switch {
+				case r.dir:
 					reason = fmt.Sprintf("%s is a folder, not an image", t)
+				case r.outside:
+					reason = fmt.Sprintf("%s points outside the dataset: only images inside it are read (list paths relative to the dataset folder)", t)
 				}
 				items = append(items, item{note: &importers.Warning{Pos: pos, Rejected: true, Reason: reason}})
 				continue
@@ -671,16 +674,34 @@ func (c *converter) listItems(ds *dataset, lists []listSource, labelOf func(stri
 			add(r.path, pos)
 		}
 	}
-	items = append(items, c.orphans(ds, seen, labelOf)...)
+	// The label folders of image folders are looked at even when they hold no image.
+	var labelDirs []string
+	for _, l := range lists {
+		if !l.dir {
+			continue
+		}
+		if ld := path.Dir(labelOf(path.Join(l.path, "x.jpg"))); ld != l.path {
+			fs.WalkDir(c.fsys, ld, func(p string, d fs.DirEntry, err error) error {
+				if err == nil && d.IsDir() {
+					labelDirs = append(labelDirs, p)
+				}
+				return nil
+			})
+		}
+	}
+	items = append(items, c.orphans(ds, seen, labelDirs, labelOf)...)
 	return items, nil
 }
 
 // orphans reports the label files, in the folders the read uses for labels, that belong to
 // no image read: a rejection when no image of that name exists, and, when every subset is
 // read, when the image exists but no list names it.
-func (c *converter) orphans(ds *dataset, seen map[string]importers.Position, labelOf func(string) string) []item {
+func (c *converter) orphans(ds *dataset, seen map[string]importers.Position, labelDirs []string, labelOf func(string) string) []item {
 	used := map[string]bool{}
 	dirs := map[string]bool{}
+	for _, d := range labelDirs {
+		dirs[d] = true
+	}
 	for img := range seen {
 		lp := labelOf(img)
 		used[lp] = true
