@@ -291,8 +291,8 @@ func (c *converter) subsetWanted(s string) bool {
 
 // resolved is a path of the dataset found for a path its configuration gives.
 type resolved struct {
-	path  string // in fsys
-	dir   bool
+	path    string // in fsys
+	dir     bool
 	note    string // how it was found, when not as written
 	found   bool
 	outside bool // not found, and the path as written leads out of the dataset
