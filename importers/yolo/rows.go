@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 
 	"github.com/modelarts-convert/convert/api"
@@ -27,10 +28,20 @@ type Row struct {
 	Values  []Decimal
 }
 
-// Decimal is an exact decimal number: Mant / 10^Scale.
+// Decimal is an exact decimal number: Mant() / 10^Scale. Values of up to 18 digits (all
+// that YOLO tools write) are held in an int64, others in a big.Int.
 type Decimal struct {
-	Mant  *big.Int
+	small int64
+	big   *big.Int // nil when small holds the mantissa
 	Scale int
+}
+
+// Mant returns the mantissa.
+func (d Decimal) Mant() *big.Int {
+	if d.big != nil {
+		return d.big
+	}
+	return big.NewInt(d.small)
 }
 
 // maxScale bounds the digits after the point a value may have once its exponent is applied
@@ -79,6 +90,16 @@ func ParseDecimal(s string) (Decimal, error) {
 	if scale > maxScale || scale < -maxScale {
 		return Decimal{}, fmt.Errorf("%q: %w (exponent out of range)", s, ErrNumber)
 	}
+	if len(digits) <= 18 && scale >= 0 {
+		var v int64
+		for _, c := range digits {
+			v = v*10 + int64(c-'0')
+		}
+		if neg {
+			v = -v
+		}
+		return Decimal{small: v, Scale: scale}, nil
+	}
 	m, _ := new(big.Int).SetString(string(digits), 10)
 	if scale < 0 {
 		m.Mul(m, pow10(-scale))
@@ -87,7 +108,7 @@ func ParseDecimal(s string) (Decimal, error) {
 	if neg {
 		m.Neg(m)
 	}
-	return Decimal{Mant: m, Scale: scale}, nil
+	return Decimal{big: m, Scale: scale}, nil
 }
 
 func parseExp(s string) (int, bool) {
@@ -140,7 +161,11 @@ const toleranceDigits = 6
 // inRange reports whether d is within [0,1] extended by the tolerance, exactly.
 func (d Decimal) inRange() bool {
 	// d * 10^6 >= -10^Scale  and  d * 10^6 <= 10^(Scale+6) + 10^Scale
-	m := new(big.Int).Mul(d.Mant, pow10(toleranceDigits))
+	if d.big == nil && d.Scale <= 12 && d.small < smallMaxMant && d.small > -smallMaxMant {
+		m := d.small * pow10s[toleranceDigits]
+		return m >= -pow10s[d.Scale] && m <= pow10s[d.Scale+toleranceDigits]+pow10s[d.Scale]
+	}
+	m := new(big.Int).Mul(d.Mant(), pow10(toleranceDigits))
 	lo := new(big.Int).Neg(pow10(d.Scale))
 	if m.Cmp(lo) < 0 {
 		return false
@@ -214,7 +239,7 @@ type pixel struct {
 
 // scaled returns d·size exactly.
 func scaled(d Decimal, size int) pixel {
-	return pixel{mant: new(big.Int).Mul(d.Mant, big.NewInt(int64(size))), scale: d.Scale}
+	return pixel{mant: new(big.Int).Mul(d.Mant(), big.NewInt(int64(size))), scale: d.Scale}
 }
 
 // clip limits p to [0, size] and reports whether it had to.
@@ -290,6 +315,14 @@ func (p pixel) cmp(q pixel) int {
 // outside the image and was clipped to it. A box that is empty once clipped and rounded is
 // an error wrapping ErrEmptyBox.
 func (r Row) Shape(width, height, prec int) (shape api.Shape, feature api.Feature, clipped bool, err error) {
+	if shape, feature, clipped, err, ok := r.shapeSmall(width, height, prec); ok {
+		return shape, feature, clipped, err
+	}
+	return r.shapeBig(width, height, prec)
+}
+
+// shapeBig is Shape in math/big, for any values.
+func (r Row) shapeBig(width, height, prec int) (shape api.Shape, feature api.Feature, clipped bool, err error) {
 	if !r.Polygon {
 		xc, yc, w, h := r.Values[0], r.Values[1], r.Values[2], r.Values[3]
 		x1, x2 := span(xc, w, width)
@@ -329,13 +362,140 @@ func (r Row) Shape(width, height, prec int) (shape api.Shape, feature api.Featur
 // span returns (c - s/2)·size and (c + s/2)·size exactly: (2c ∓ s)·size·5 / 10^(scale+1).
 func span(c, s Decimal, size int) (lo, hi pixel) {
 	scale := max(c.Scale, s.Scale)
-	a := new(big.Int).Mul(c.Mant, pow10(scale-c.Scale))
+	a := new(big.Int).Mul(c.Mant(), pow10(scale-c.Scale))
 	a.Lsh(a, 1)
-	b := new(big.Int).Mul(s.Mant, pow10(scale-s.Scale))
+	b := new(big.Int).Mul(s.Mant(), pow10(scale-s.Scale))
 	k := big.NewInt(int64(size) * 5)
 	lo = pixel{mant: new(big.Int).Sub(a, b), scale: scale + 1}
 	lo.mant.Mul(lo.mant, k)
 	hi = pixel{mant: a.Add(a, b), scale: scale + 1}
 	hi.mant.Mul(hi.mant, k)
 	return lo, hi
+}
+
+// The common case is computed in int64: values with at most 11 decimals (YOLO tools write
+// 6) on images of at most 100,000 pixels a side. Every product then stays below 2^62, so
+// the result is the same exact decimal the math/big path computes (the tests run both).
+const (
+	smallMaxScale = 11
+	smallMaxMant  = 1_000_000_000_000 // 10^12: an aligned mantissa of a value <= 1 + 1e-6
+	smallMaxSize  = 100_000
+)
+
+var pow10s = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+
+// small returns the row's values as int64 mantissas at one common scale, when they fit.
+func (r Row) small(width, height int) ([]int64, int, bool) {
+	if width > smallMaxSize || height > smallMaxSize {
+		return nil, 0, false
+	}
+	scale := 0
+	for _, v := range r.Values {
+		if v.Scale > smallMaxScale || v.big != nil {
+			return nil, 0, false
+		}
+		scale = max(scale, v.Scale)
+	}
+	out := make([]int64, len(r.Values))
+	for i, v := range r.Values {
+		limit := smallMaxMant / pow10s[scale-v.Scale] // checked before the product, which could overflow
+		if v.small >= limit || v.small <= -limit {
+			return nil, 0, false
+		}
+		out[i] = v.small * pow10s[scale-v.Scale]
+	}
+	return out, scale, true
+}
+
+// smallPixel is a pixel's mant / 10^scale in int64.
+type smallPixel struct {
+	m     int64
+	scale int
+}
+
+func (p *smallPixel) clip(size int) bool {
+	if p.m < 0 {
+		p.m = 0
+		return true
+	}
+	if hi := int64(size) * pow10s[p.scale]; p.m > hi {
+		p.m = hi
+		return true
+	}
+	return false
+}
+
+// round rounds p (>= 0 once clipped) to at most prec decimals, halves away from zero.
+func (p *smallPixel) round(prec int) {
+	if p.scale <= prec {
+		return
+	}
+	d := pow10s[p.scale-prec]
+	q, r := p.m/d, p.m%d
+	if 2*r >= d {
+		q++
+	}
+	p.m, p.scale = q, prec
+}
+
+func (p smallPixel) number() json.Number {
+	m, scale := p.m, p.scale
+	for scale > 0 && m%10 == 0 {
+		m /= 10
+		scale--
+	}
+	if scale == 0 {
+		return json.Number(strconv.FormatInt(m, 10))
+	}
+	digits := strconv.FormatInt(m, 10)
+	if len(digits) <= scale {
+		digits = strings.Repeat("0", scale-len(digits)+1) + digits
+	}
+	return json.Number(digits[:len(digits)-scale] + "." + digits[len(digits)-scale:])
+}
+
+// shapeSmall is Shape in int64; ok is false when the row does not fit (see small).
+func (r Row) shapeSmall(width, height, prec int) (shape api.Shape, feature api.Feature, clipped bool, err error, ok bool) {
+	v, scale, ok := r.small(width, height)
+	if !ok {
+		return "", nil, false, nil, false
+	}
+	if !r.Polygon {
+		// (c ∓ s/2)·size = (2c ∓ s)·size·5 / 10^(scale+1)
+		px := func(c, s int64, size int) (smallPixel, smallPixel) {
+			k := int64(size) * 5
+			return smallPixel{(2*c - s) * k, scale + 1}, smallPixel{(2*c + s) * k, scale + 1}
+		}
+		x1, x2 := px(v[0], v[2], width)
+		y1, y2 := px(v[1], v[3], height)
+		for i, p := range []*smallPixel{&x1, &x2, &y1, &y2} {
+			size := width
+			if i >= 2 {
+				size = height
+			}
+			if p.clip(size) {
+				clipped = true
+			}
+			p.round(prec)
+		}
+		if x1.m >= x2.m || y1.m >= y2.m { // same scale after rounding
+			return "", nil, clipped, fmt.Errorf("%w: [[%s,%s],[%s,%s]] in a %dx%d image once clipped and rounded to %d decimals",
+				ErrEmptyBox, x1.number(), y1.number(), x2.number(), y2.number(), width, height, prec), true
+		}
+		return api.ShapeBndbox, api.Feature{{x1.number(), y1.number()}, {x2.number(), y2.number()}}, clipped, nil, true
+	}
+	feature = make(api.Feature, 0, len(v)/2)
+	for i := 0; i+1 < len(v); i += 2 {
+		x, y := smallPixel{v[i] * int64(width), scale}, smallPixel{v[i+1] * int64(height), scale}
+		if x.clip(width) {
+			clipped = true
+		}
+		if y.clip(height) {
+			clipped = true
+		}
+		x.round(prec)
+		y.round(prec)
+		feature = append(feature, []json.Number{x.number(), y.number()})
+	}
+	return api.ShapePolygon, feature, clipped, nil, true
 }

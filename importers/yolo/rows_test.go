@@ -3,6 +3,8 @@ package yolo
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -32,7 +34,7 @@ func TestParseDecimal(t *testing.T) {
 	} {
 		d, err := ParseDecimal(tc.in)
 		require.NoError(t, err, tc.in)
-		assert.Equal(t, tc.mant, d.Mant.String(), tc.in)
+		assert.Equal(t, tc.mant, d.Mant().String(), tc.in)
 		assert.Equal(t, tc.scale, d.Scale, tc.in)
 	}
 	for _, in := range []string{"", ".", "-", "abc", "NaN", "inf", "0x1p-2", "1e", "1e+", "1.2.3", "1_0", "1e-999", "1e9999999"} {
@@ -119,6 +121,8 @@ func TestShape(t *testing.T) {
 		row, err := ParseRow(strings.Fields(tc.row), 4)
 		require.NoError(t, err, tc.row)
 		shape, f, clipped, err := row.Shape(tc.w, tc.h, tc.prec)
+		bs, bf, bc, berr := row.shapeBig(tc.w, tc.h, tc.prec)
+		assert.Equal(t, fmt.Sprint(bs, bf, bc, berr), fmt.Sprint(shape, f, clipped, err), "int64 and math/big paths differ: %s", tc.row)
 		assert.Equal(t, tc.clipped, clipped, tc.row)
 		if tc.err != nil {
 			assert.True(t, errors.Is(err, tc.err), "%s: %v", tc.row, err)
@@ -134,5 +138,42 @@ func TestShape(t *testing.T) {
 			s.Metadata.SetSize(tc.w, tc.h, 3)
 			assert.Empty(t, api.ValidateSample("s", s), tc.row)
 		}
+	}
+}
+
+// The int64 path and the math/big path give the same shapes, on random rows.
+func TestShapePathsAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	num := func() string {
+		switch rng.IntN(4) {
+		case 0:
+			return fmt.Sprintf("%.6f", rng.Float64()*1.2-0.1)
+		case 1:
+			return fmt.Sprintf("%g", rng.Float64())
+		case 2:
+			return fmt.Sprintf("0.%011d", rng.Int64N(1e11))
+		}
+		return fmt.Sprintf("%de-%d", rng.IntN(100), rng.IntN(4))
+	}
+	for range 20000 {
+		n := 4
+		if rng.IntN(3) == 0 {
+			n = 6 + 2*rng.IntN(3)
+		}
+		fields := []string{"0"}
+		for range n {
+			fields = append(fields, num())
+		}
+		row, err := ParseRow(fields, 1)
+		if err != nil {
+			continue
+		}
+		w, h, prec := 1+rng.IntN(5000), 1+rng.IntN(5000), rng.IntN(8)
+		s1, f1, c1, e1, ok := row.shapeSmall(w, h, prec)
+		if !ok {
+			continue
+		}
+		s2, f2, c2, e2 := row.shapeBig(w, h, prec)
+		require.Equal(t, fmt.Sprint(s2, f2, c2, e2), fmt.Sprint(s1, f1, c1, e1), "%v %dx%d .%d", fields, w, h, prec)
 	}
 }

@@ -68,8 +68,8 @@ download: |
   def convert_label(path, lb_path, year, image_id):
       pass
 `,
-	"quoted and flow map": "\ufeff---\n'path': \"./data\"\ntrain: 'train.txt'\nval: [val.txt]\nnames: {0: 'it''s', 1: \"a\\tb\", 2: plain text}\n...\n",
-	"block list at column 0":  "names:\n- cat\n- dog\ntrain: a\r\nval: b\r\n",
+	"quoted and flow map":    "\ufeff---\n'path': \"./data\"\ntrain: 'train.txt'\nval: [val.txt]\nnames: {0: 'it''s', 1: \"a\\tb\", 2: plain text}\n...\n",
+	"block list at column 0": "names:\n- cat\n- dog\ntrain: a\r\nval: b\r\n",
 }
 
 func TestParseDataYAMLReal(t *testing.T) {

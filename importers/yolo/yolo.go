@@ -136,7 +136,6 @@ func Read(ctx context.Context, fsys fs.FS, name string, opts Options) iter.Seq2[
 			return
 		}
 		c.ds = ds
-		c.src = imagefile.Source{FS: fsys, Dir: ds.root, OBSPrefix: opts.OBSPrefix, FollowLinks: opts.FollowLinks}
 		c.run(ctx, yield)
 	}
 }
@@ -146,7 +145,66 @@ type converter struct {
 	fsys, text fs.FS
 	opts       Options
 	ds         *dataset
-	src        imagefile.Source
+
+	mu      sync.Mutex
+	sources map[string]*imagefile.Source      // by image folder, relative to the root
+	dirs    map[string]map[string]fs.FileMode // folder listings, by folder in fsys
+}
+
+// source returns the images source of the folder of the image at rel (relative to the
+// root) and the image's name in it. Images are opened through their own folder's os.Root
+// (one name component per open, the fewest system calls), so a link in a folder must stay
+// in that folder unless FollowLinks.
+func (c *converter) source(rel string) (*imagefile.Source, string) {
+	dir, file := path.Split(rel)
+	dir = strings.TrimSuffix(dir, "/")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if src, ok := c.sources[dir]; ok {
+		return src, file
+	}
+	src := &imagefile.Source{FS: c.fsys, Dir: path.Join(c.ds.root, dir), FollowLinks: c.opts.FollowLinks}
+	if c.opts.OBSPrefix != "" {
+		src.OBSPrefix = c.opts.OBSPrefix
+		if dir != "" {
+			src.OBSPrefix = imagefile.OBSPath(c.opts.OBSPrefix, dir)
+		}
+	}
+	if c.sources == nil {
+		c.sources = map[string]*imagefile.Source{}
+	}
+	c.sources[dir] = src
+	return src, file
+}
+
+// isFile reports whether name is a regular file (after links), from its folder's listing,
+// read once per folder.
+func (c *converter) isFile(name string) bool {
+	dir, file := path.Split(name)
+	dir = path.Clean(dir)
+	c.mu.Lock()
+	list, ok := c.dirs[dir]
+	if !ok {
+		list = map[string]fs.FileMode{}
+		entries, _ := fs.ReadDir(c.fsys, dir)
+		for _, e := range entries {
+			list[e.Name()] = e.Type()
+		}
+		if c.dirs == nil {
+			c.dirs = map[string]map[string]fs.FileMode{}
+		}
+		c.dirs[dir] = list
+	}
+	c.mu.Unlock()
+	mode, ok := list[file]
+	switch {
+	case !ok:
+		return false
+	case mode&fs.ModeSymlink != 0:
+		fi, err := fs.Stat(c.fsys, name)
+		return err == nil && fi.Mode().IsRegular()
+	}
+	return mode.IsRegular()
 }
 
 func (c *converter) display(name string) string {
@@ -203,6 +261,43 @@ func (c *converter) readText(name string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("over the %d bytes this reader takes", limit)
 	}
 	return buf.Bytes(), nil
+}
+
+// readLabel reads a label file the plan found to be a regular file (it is opened without a
+// second stat, and checked again once open): at most MaxLabelBytes.
+func (c *converter) readLabel(name string) ([]byte, error) {
+	f, err := c.text.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file")
+	}
+	if fi.Size() > MaxLabelBytes {
+		return nil, fmt.Errorf("%d bytes: over the %d this reader takes", fi.Size(), MaxLabelBytes)
+	}
+	buf := make([]byte, 0, fi.Size()+1)
+	for {
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			if len(buf) > MaxLabelBytes {
+				return nil, fmt.Errorf("over the %d bytes this reader takes", MaxLabelBytes)
+			}
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
 }
 
 // exists reports whether name is in the dataset (any kind of file), and whether it is a folder.
@@ -609,7 +704,7 @@ func (c *converter) listItems(ds *dataset, lists []listSource, labelOf func(stri
 		seen[img] = pos
 		it := item{image: rel(ds.root, img), listed: pos}
 		lp := labelOf(img)
-		if ok, dir := c.exists(lp); ok && !dir {
+		if c.isFile(lp) {
 			it.label = lp
 		}
 		items = append(items, it)
@@ -879,20 +974,21 @@ func (c *converter) convert(it *item) result {
 	reject := func(pos importers.Position, reason string) {
 		r.warnings = append(r.warnings, importers.Warning{Pos: pos, Rejected: true, Reason: reason})
 	}
-	size, err := c.src.ReadSize(it.image)
+	src, file := c.source(it.image)
+	size, err := src.ReadSize(file)
 	if err != nil {
 		reject(it.listed, err.Error())
 		return r
 	}
 	if size.Width <= 0 || size.Height <= 0 {
-		reject(it.listed, fmt.Sprintf("%s: the header gives size %dx%d", c.src.Path(it.image), size.Width, size.Height))
+		reject(it.listed, fmt.Sprintf("%s: the header gives size %dx%d", src.Path(file), size.Width, size.Height))
 		return r
 	}
-	s := &api.Sample{Name: it.image, SampleType: api.SampleImage, Origin: c.display(c.src.Path(it.image))}
+	s := &api.Sample{Name: it.image, SampleType: api.SampleImage, Origin: c.display(src.Path(file))}
 	bad := false
 	if it.label != "" {
 		s.Origin = c.display(it.label)
-		data, err := c.readText(it.label, MaxLabelBytes)
+		data, err := c.readLabel(it.label)
 		if err != nil {
 			reject(c.pos(it.label), err.Error())
 			return r
@@ -929,7 +1025,7 @@ func (c *converter) convert(it *item) result {
 	if bad {
 		return r
 	}
-	if err := c.src.Attach(s, it.image); err != nil {
+	if err := src.Attach(s, file); err != nil {
 		reject(it.listed, err.Error())
 		return r
 	}
