@@ -222,6 +222,10 @@ func TestDetect(t *testing.T) {
 		{"../../testdata/voc", ".", false},
 		{"../coco/testdata", ".", false},
 		{"../coco/testdata", "instances.json", false},
+		{"../../../shared/peers/datumaro/voc_dataset1", ".", false},
+		{"../../../shared/peers/datumaro/voc_dataset2", ".", false},
+		{"../../../shared/peers/datumaro/coco_instances", ".", false},
+		{"../../../shared/peers/modelarts-sdk", ".", false},
 	} {
 		_, ok := f.Detect(context.Background(), os.DirFS(tc.dir), tc.name)
 		assert.Equal(t, tc.want, ok, "%s %s", tc.dir, tc.name)
