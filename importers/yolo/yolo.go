@@ -7,8 +7,10 @@
 // coordinates after the class a polygon (Ultralytics segmentation).
 //
 // Pixels need the image's size: it is read from each image's header (internal/imagefile,
-// which opens only regular files inside the dataset). The arithmetic is exact decimal
-// (math/big: a value 0.1 times 640 is 64, never 64.00000000000001), and every coordinate is
+// which opens only regular files inside the dataset). The arithmetic is exact decimal: int64
+// mantissas for the values YOLO tools write (up to 11 decimals, images up to 100,000 pixels a
+// side), math/big beyond (the COCO importer's exact-decimal code only adds, and is internal to
+// it); 0.1 of 640 pixels is 64, never 64.00000000000001. Every coordinate is
 // written with at most Options.Precision decimals, rounded half away from zero, and clipped
 // to the image (with a warning per clipped shape).
 //
@@ -676,10 +678,17 @@ func (c *converter) planUltralytics(cfg string) (*dataset, error) {
 			lists = append(lists, listSource{subset: s.name, path: r.path, dir: r.dir, from: c.posLine(cfg, e.Line)})
 		}
 	}
-	if len(lists) == 0 && len(notes) == 0 || len(lists) == 0 && c.opts.Subset != "" {
+	if len(lists) == 0 {
 		what := "no train, val or test"
 		if c.opts.Subset != "" {
 			what = "no " + c.opts.Subset
+		}
+		var why []string
+		for _, n := range notes {
+			why = append(why, n.note.Pos.String()+": "+n.note.Reason)
+		}
+		if len(why) > 0 {
+			return nil, c.fatal(cfg, 0, "%s images found in the dataset (%s)", what, strings.Join(why, "; "))
 		}
 		return nil, c.fatal(cfg, 0, "%s: the dataset lists no images", what)
 	}

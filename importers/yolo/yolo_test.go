@@ -150,6 +150,7 @@ func TestFatal(t *testing.T) {
 	}{
 		{[]string{"-subset", "test", "testdata/darknet"}, `subset "test": the dataset has no such list (it has train, valid)`},
 		{[]string{"testdata/golden"}, "not a YOLO dataset"},
+		{[]string{"-subset", "test", "testdata/roboflow"}, `no test images found in the dataset (testdata/roboflow/data.yaml:3: test: "../test/images" is neither a folder nor a list file of the dataset: no images read from it)`},
 		{[]string{"testdata/darknet/obj.names"}, "not a YOLO dataset"},
 	} {
 		r := run(t, tc.args...)
