@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/emit"
 	"github.com/modelarts-convert/convert/importers"
 	"github.com/modelarts-convert/convert/importers/importertest"
 	"github.com/modelarts-convert/convert/importers/yolo"
@@ -230,5 +231,31 @@ func TestDetect(t *testing.T) {
 	} {
 		_, ok := f.Detect(context.Background(), os.DirFS(tc.dir), tc.name)
 		assert.Equal(t, tc.want, ok, "%s %s", tc.dir, tc.name)
+	}
+}
+
+// What `convert validate` checks: every fixture's request bodies, as the writer encodes
+// them, decode strictly and pass the validator, and the writer rejects nothing.
+func TestRequestsValidate(t *testing.T) {
+	for _, args := range [][]string{
+		{"testdata/darknet"},
+		{"-obs-prefix", obs, "testdata/darknet"},
+		{"testdata/cvat"},
+		{"testdata/ultralytics"},
+		{"-precision", "0", "testdata/roboflow"},
+		{"testdata/rejections"},
+	} {
+		src, _, err := open(t, args...)
+		require.NoError(t, err)
+		bodies := 0
+		opts := emit.Options{Reject: func(s *api.Sample, reason string) { t.Errorf("%v: the writer rejected %s: %s", args, s.Name, reason) }}
+		for batch, err := range emit.Batches(context.Background(), src.Samples, opts) {
+			require.NoError(t, err)
+			req, err := api.DecodeRequest(batch.Body)
+			require.NoError(t, err, "%v", args)
+			assert.Empty(t, api.Validate(req), "%v", args)
+			bodies++
+		}
+		assert.Equal(t, 1, bodies, "%v", args)
 	}
 }
