@@ -84,6 +84,7 @@ func TestGolden(t *testing.T) {
 		{"ultralytics-val", []string{"-obs-prefix", obs, "-subset", "val", "testdata/ultralytics/data.yaml"}, 1, 0},
 		{"roboflow", []string{"-obs-prefix", obs, "testdata/roboflow"}, 2, 0},
 		{"rejections", []string{"-obs-prefix", obs, "testdata/rejections"}, 1, 10},
+		{"ultralytics-lists", []string{"-obs-prefix", obs, "testdata/ultralytics-lists"}, 3, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := run(t, tc.args...)
