@@ -711,6 +711,10 @@ func (c *converter) listItems(ds *dataset, lists []listSource, labelOf func(stri
 			return
 		}
 		seen[img] = pos
+		if ds.root != "." && !strings.HasPrefix(img, ds.root+"/") {
+			items = append(items, item{note: &importers.Warning{Pos: pos, Rejected: true, Reason: fmt.Sprintf("%s is outside the dataset root %s", img, ds.root)}})
+			return
+		}
 		it := item{image: rel(ds.root, img), listed: pos}
 		lp := labelOf(img)
 		if c.isFile(lp) {
