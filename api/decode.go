@@ -51,8 +51,19 @@ func (es DecodeErrors) Error() string {
 // error is a *DecodeError with its line and column), no key may repeat in any object (a
 // repeat is a DecodeErrors listing every one; see DuplicateKeys), every key must be a field
 // of the API (keys of property and metadata are free), and every value must have its
-// field's JSON type (a *DecodeError naming the field).
+// field's JSON type (a *DecodeError naming the field). A well-formed body is read in one
+// pass (see decodeFast); only a body that is not gets the slower passes that say where.
 func DecodeRequest(data []byte) (*Request, error) {
+	if req, ok := decodeFast(data); ok {
+		return req, nil
+	}
+	return decodeStrict(data)
+}
+
+// decodeStrict is DecodeRequest in three passes (syntax, repeated keys, encoding/json with
+// unknown fields refused), each of which says what is wrong and where. Every body
+// decodeFast gives up on comes here.
+func decodeStrict(data []byte) (*Request, error) {
 	if !json.Valid(data) {
 		var v any
 		err := json.Unmarshal(data, &v)

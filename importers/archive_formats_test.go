@@ -20,8 +20,8 @@ import (
 	"github.com/modelarts-convert/convert/importers/coco"
 	"github.com/modelarts-convert/convert/importers/conll"
 	"github.com/modelarts-convert/convert/importers/csv"
+	"github.com/modelarts-convert/convert/importers/imagefile"
 	"github.com/modelarts-convert/convert/importers/voc"
-	"github.com/modelarts-convert/convert/internal/imagefile"
 )
 
 // member is one file of a test archive.

@@ -165,11 +165,11 @@ func CheckFiles(inputs []string, what string, env Env) error {
 	return nil
 }
 
-// OpenFile opens a file input for reading: the file itself, or the one file a .gz holds
+// OpenFileInput opens a file input for reading: the file itself, or the one file a .gz holds
 // (see OpenInput). It returns the reader, which counts what is read for env.Progress, and
 // how messages name the file ("train.txt", "train.txt.gz:train.txt"). An archive of a
 // folder is a *UsageError: a file format wants its files.
-func OpenFile(p string, env Env) (io.ReadCloser, string, error) {
+func OpenFileInput(p string, env Env) (io.ReadCloser, string, error) {
 	if !IsArchiveName(p) {
 		f, err := os.Open(p)
 		if err != nil {

@@ -118,7 +118,7 @@ func TestCheckFiles(t *testing.T) {
 	assert.ErrorIs(t, CheckFiles([]string{dir + "/none"}, "x", Env{}), os.ErrNotExist)
 }
 
-func TestOpenFileGzip(t *testing.T) {
+func TestOpenFileInputGzip(t *testing.T) {
 	dir := t.TempDir()
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
@@ -127,7 +127,7 @@ func TestOpenFileGzip(t *testing.T) {
 	p := dir + "/a.txt.gz"
 	require.NoError(t, os.WriteFile(p, buf.Bytes(), 0o644))
 	var prog countProgress
-	r, name, err := OpenFile(p, Env{Progress: &prog})
+	r, name, err := OpenFileInput(p, Env{Progress: &prog})
 	require.NoError(t, err)
 	data, err := io.ReadAll(r)
 	require.NoError(t, err)

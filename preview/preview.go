@@ -29,7 +29,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/modelarts-convert/convert/api"
-	"github.com/modelarts-convert/convert/internal/imagefile"
+	"github.com/modelarts-convert/convert/importers/imagefile"
 )
 
 // Options configure a Writer.

@@ -20,7 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/modelarts-convert/convert/api"
-	"github.com/modelarts-convert/convert/internal/imagefile"
+	"github.com/modelarts-convert/convert/importers/imagefile"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 

@@ -12,4 +12,5 @@ import (
 	_ "github.com/modelarts-convert/convert/importers/segvoc"      // segvoc
 	_ "github.com/modelarts-convert/convert/importers/soundfolder" // soundfolder
 	_ "github.com/modelarts-convert/convert/importers/voc"         // voc
+	_ "github.com/modelarts-convert/convert/importers/yolo"        // yolo
 )

@@ -292,17 +292,26 @@ func (f *FS) tooLarge(m *member) string {
 	return fmt.Sprintf("expands past %d bytes, more than %d times its compressed size (a zip bomb?)", m.limit, f.ratio)
 }
 
-func (f *FS) openZip(p string, opts Options) error {
+// keep opens the archive at p for the life of f, with its size.
+func (f *FS) keep(p string) (*os.File, int64, error) {
 	file, err := os.Open(p)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	f.closers = append(f.closers, file.Close)
 	fi, err := file.Stat()
 	if err != nil {
+		return nil, 0, err
+	}
+	return file, fi.Size(), nil
+}
+
+func (f *FS) openZip(p string, opts Options) error {
+	file, size, err := f.keep(p)
+	if err != nil {
 		return err
 	}
-	zr, err := zip.NewReader(file, fi.Size())
+	zr, err := zip.NewReader(file, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return fmt.Errorf("not a readable zip archive (truncated or corrupt?): %w", err)
 	}
@@ -440,12 +449,7 @@ func (f *FS) openTarGz(p string, opts Options) error {
 }
 
 func (f *FS) openGz(p string, opts Options) error {
-	file, err := os.Open(p)
-	if err != nil {
-		return err
-	}
-	f.closers = append(f.closers, file.Close)
-	fi, err := file.Stat()
+	file, fileSize, err := f.keep(p)
 	if err != nil {
 		return err
 	}
@@ -459,9 +463,9 @@ func (f *FS) openGz(p string, opts Options) error {
 	// The trailer's ISIZE is the size modulo 2^32: good enough for Stat, not trusted for
 	// reading (the limit is enforced while reading).
 	size := int64(-1)
-	if fi.Size() >= 18 {
+	if fileSize >= 18 {
 		var trailer [4]byte
-		if _, err := file.ReadAt(trailer[:], fi.Size()-4); err == nil {
+		if _, err := file.ReadAt(trailer[:], fileSize-4); err == nil {
 			size = int64(binary.LittleEndian.Uint32(trailer[:]))
 		}
 	}
@@ -474,14 +478,14 @@ func (f *FS) openGz(p string, opts Options) error {
 		size:    -1, // set below: ISIZE may lie, so only the limit enforced while reading counts
 		modTime: modTime,
 		open: func() (io.ReadCloser, error) {
-			zr, err := gzip.NewReader(io.NewSectionReader(file, 0, fi.Size()))
+			zr, err := gzip.NewReader(io.NewSectionReader(file, 0, fileSize))
 			if err != nil {
 				return nil, err
 			}
 			return zr, nil
 		},
 	}
-	f.add(name, m, fi.Size(), opts)
+	f.add(name, m, fileSize, opts)
 	m.size = size
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/internal/jsonlex"
 )
 
 // rawAnn is what is read of an annotation or a result: spans of the element's bytes, valid
@@ -85,7 +86,7 @@ func flagMember(key string, v []byte) ([]byte, string) {
 	case "true", "1", `"1"`:
 		return one, ""
 	}
-	if isNumberByte(v[0]) {
+	if jsonlex.IsNumberByte(v[0]) {
 		if f, err := strconv.ParseFloat(string(v), 64); err == nil {
 			switch f {
 			case 0:
@@ -96,7 +97,7 @@ func flagMember(key string, v []byte) ([]byte, string) {
 		}
 		return nil, fmt.Sprintf("%s is %s; must be 0 or 1", key, v)
 	}
-	return nil, fmt.Sprintf("%s is a JSON %s, not 0 or 1", key, jsonKind(v[0]))
+	return nil, fmt.Sprintf("%s is a JSON %s, not 0 or 1", key, jsonlex.Kind(v[0]))
 }
 
 // members calls each for every member of the object b (well-formed JSON) with its key
@@ -105,59 +106,43 @@ func flagMember(key string, v []byte) ([]byte, string) {
 // otherwise silently keep one of the values).
 func members(b []byte, each func(key, v []byte, at int) string) (reason string) {
 	var seen keySet
-	l := &lexer{b: b}
-	l.space()
-	if l.peek() != '{' {
-		return "is a JSON " + jsonKind(l.peek()) + ", not an object"
+	l := &jsonlex.Lexer{B: b}
+	l.Space()
+	if l.Peek() != '{' {
+		return "is a JSON " + jsonlex.Kind(l.Peek()) + ", not an object"
 	}
-	l.i++
+	l.I++
 	for first := true; ; first = false {
-		l.space()
-		if l.consume('}') {
+		l.Space()
+		if l.Consume('}') {
 			return reason
 		}
 		if !first {
-			if !l.consume(',') {
+			if !l.Consume(',') {
 				return "is malformed"
 			}
-			l.space()
+			l.Space()
 		}
-		key, ok := l.key()
+		key, ok := l.Key()
 		if !ok {
 			return "is malformed"
 		}
 		if seen.add(key) && reason == "" {
 			reason = fmt.Sprintf("has the key %q twice", key)
 		}
-		l.space()
-		if !l.consume(':') {
+		l.Space()
+		if !l.Consume(':') {
 			return "is malformed"
 		}
-		l.space()
-		start := l.i
-		if !l.skipValue() {
+		l.Space()
+		start := l.I
+		if !l.SkipValue() {
 			return "is malformed"
 		}
-		if why := each(key, b[start:l.i], start); why != "" && reason == "" {
+		if why := each(key, b[start:l.I], start); why != "" && reason == "" {
 			reason = why
 		}
 	}
-}
-
-func jsonKind(c byte) string {
-	switch c {
-	case '{':
-		return "object"
-	case '[':
-		return "array"
-	case '"':
-		return "string"
-	case 't', 'f':
-		return "boolean"
-	case 'n':
-		return "null"
-	}
-	return "number"
 }
 
 // numberMember reads a number (or a string holding one); null is absent.
@@ -170,10 +155,10 @@ func numberMember(key string, v []byte) ([]byte, string) {
 			return inner, ""
 		}
 		return nil, fmt.Sprintf("%s is a JSON string, not a number", key)
-	case isNumberByte(v[0]):
+	case jsonlex.IsNumberByte(v[0]):
 		return v, ""
 	}
-	return nil, fmt.Sprintf("%s is a JSON %s, not a number", key, jsonKind(v[0]))
+	return nil, fmt.Sprintf("%s is a JSON %s, not a number", key, jsonlex.Kind(v[0]))
 }
 
 // numberListMember reads an array of numbers; null is absent.
@@ -182,69 +167,9 @@ func numberListMember(key string, v []byte, out [][]byte, max int) ([][]byte, st
 		return out, ""
 	}
 	if v[0] != '[' {
-		return out, fmt.Sprintf("%s is a JSON %s, not an array of numbers", key, jsonKind(v[0]))
+		return out, fmt.Sprintf("%s is a JSON %s, not an array of numbers", key, jsonlex.Kind(v[0]))
 	}
-	l := &lexer{b: v}
-	return l.numberSpans(key, out, max)
-}
-
-// key reads an object key. A key with escapes is unescaped into a new slice.
-func (l *lexer) key() ([]byte, bool) {
-	if l.peek() != '"' {
-		return nil, false
-	}
-	start := l.i
-	l.i++
-	escaped := false
-	for l.i < len(l.b) {
-		switch l.b[l.i] {
-		case '\\':
-			escaped = true
-			l.i += 2
-			continue
-		case '"':
-			l.i++
-			if !escaped {
-				return l.b[start+1 : l.i-1], true
-			}
-			var s string
-			err := json.Unmarshal(l.b[start:l.i], &s)
-			return []byte(s), err == nil
-		}
-		l.i++
-	}
-	return nil, false
-}
-
-// skipValue moves past one well-formed JSON value.
-func (l *lexer) skipValue() bool {
-	switch l.peek() {
-	case '{', '[':
-		return l.skipObject()
-	case '"':
-		l.i++
-		for l.i < len(l.b) {
-			switch l.b[l.i] {
-			case '\\':
-				l.i += 2
-				continue
-			case '"':
-				l.i++
-				return true
-			}
-			l.i++
-		}
-		return false
-	}
-	start := l.i
-	for l.i < len(l.b) {
-		c := l.b[l.i]
-		if c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r' {
-			break
-		}
-		l.i++
-	}
-	return l.i > start
+	return numberSpans(&jsonlex.Lexer{B: v}, key, out, max)
 }
 
 // isEmptyJSON reports whether b is null, [] or {} (with any spaces).
@@ -295,27 +220,27 @@ func (s *keySet) add(key []byte) bool {
 // repeatedKey returns why some object anywhere in the value v (well-formed JSON) has a
 // repeated key, or "".
 func repeatedKey(v []byte) string {
-	l := &lexer{b: v}
-	l.space()
-	switch l.peek() {
+	l := &jsonlex.Lexer{B: v}
+	l.Space()
+	switch l.Peek() {
 	case '{':
-		return members(v[l.i:], func(_, inner []byte, _ int) string { return repeatedKey(inner) })
+		return members(v[l.I:], func(_, inner []byte, _ int) string { return repeatedKey(inner) })
 	case '[':
-		l.i++
+		l.I++
 		for first := true; ; first = false {
-			l.space()
-			if l.consume(']') || l.i >= len(l.b) {
+			l.Space()
+			if l.Consume(']') || l.I >= len(l.B) {
 				return ""
 			}
-			if !first && !l.consume(',') {
+			if !first && !l.Consume(',') {
 				return ""
 			}
-			l.space()
-			start := l.i
-			if !l.skipValue() {
+			l.Space()
+			start := l.I
+			if !l.SkipValue() {
 				return ""
 			}
-			if why := repeatedKey(v[start:l.i]); why != "" {
+			if why := repeatedKey(v[start:l.I]); why != "" {
 				return why
 			}
 		}
@@ -370,7 +295,7 @@ func stringMember(key string, v []byte, base int64) (*string, string) {
 	case string(v) == "null":
 		return nil, ""
 	case v[0] != '"':
-		return nil, fmt.Sprintf("%s is a JSON %s, not a string", key, jsonKind(v[0]))
+		return nil, fmt.Sprintf("%s is a JSON %s, not a string", key, jsonlex.Kind(v[0]))
 	}
 	if why := checkText(v, base); why != "" {
 		return nil, key + " " + why

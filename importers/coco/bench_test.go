@@ -10,7 +10,7 @@ import (
 
 	"github.com/modelarts-convert/convert/bench/coco/cocogen"
 	"github.com/modelarts-convert/convert/emit"
-	"github.com/modelarts-convert/convert/internal/imagefile"
+	"github.com/modelarts-convert/convert/importers/imagefile"
 )
 
 // benchInput is a generated COCO file of train2017's shape (see package cocogen).

@@ -35,7 +35,7 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
-	"github.com/modelarts-convert/convert/internal/imagefile"
+	"github.com/modelarts-convert/convert/importers/imagefile"
 )
 
 // Shape says which geometry of an annotation becomes its label.
@@ -108,14 +108,9 @@ func Read(ctx context.Context, fsys fs.FS, path string, opts Options) iter.Seq2[
 		if name == "" {
 			name = path
 		}
-		pos := importers.Position{File: name}
-		if err := importers.Check(ctx, pos); err != nil {
-			yield(nil, err)
-			return
-		}
-		f, err := fsys.Open(path)
+		f, err := importers.OpenFile(ctx, fsys, path, importers.Position{File: name})
 		if err != nil {
-			yield(nil, &importers.Error{Pos: pos, Err: err})
+			yield(nil, err)
 			return
 		}
 		defer f.Close()

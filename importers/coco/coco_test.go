@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
-	"image/png"
 	"iter"
 	"os"
 	"path/filepath"
@@ -21,9 +19,10 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/importers/imagefile"
 	"github.com/modelarts-convert/convert/importers/importertest"
 	"github.com/modelarts-convert/convert/internal/golden"
-	"github.com/modelarts-convert/convert/internal/imagefile"
+	"github.com/modelarts-convert/convert/internal/testimage"
 )
 
 const obsPrefix = "obs://bucket/coco/"
@@ -88,14 +87,14 @@ func TestGolden(t *testing.T) {
 func TestConformance(t *testing.T) {
 	for _, shape := range []Shape{ShapeBBox, ShapePolygon} {
 		t.Run(string(shape), func(t *testing.T) {
-			importertest.Run(t, opener("instances.json", Options{Shape: shape, Images: obs()}))
+			importertest.Run(t, opener("instances.json", Options{Shape: shape, Images: obs()}), sized(Options{Shape: shape, Images: obs()}))
 		})
 	}
 	t.Run("rejections", func(t *testing.T) {
-		importertest.Run(t, opener("rejections.json", Options{Shape: ShapePolygon, Images: obs()}))
+		importertest.Run(t, opener("rejections.json", Options{Shape: ShapePolygon, Images: obs()}), sized(Options{Shape: ShapePolygon, Images: obs()}))
 	})
 	t.Run("results", func(t *testing.T) {
-		importertest.Run(t, opener("results_instances.json", Options{Images: obs(), Results: &File{FS: os.DirFS("testdata"), Path: "results.json"}}))
+		importertest.Run(t, opener("results_instances.json", Options{Images: obs(), Results: &File{FS: os.DirFS("testdata"), Path: "results.json"}}), sizedResults)
 	})
 }
 
@@ -389,16 +388,6 @@ func trimReasons(rs []rejection) []rejection {
 	return rs
 }
 
-func pngFile(t *testing.T, w, h int, gray bool) []byte {
-	var b bytes.Buffer
-	var img image.Image = image.NewRGBA(image.Rect(0, 0, w, h))
-	if gray {
-		img = image.NewGray(image.Rect(0, 0, w, h))
-	}
-	require.NoError(t, png.Encode(&b, img))
-	return b.Bytes()
-}
-
 // With -images the data is inline and the header gives the depth (and the size, when the
 // annotation file has none).
 func TestInlineImages(t *testing.T) {
@@ -409,7 +398,7 @@ func TestInlineImages(t *testing.T) {
 		{"id":4,"file_name":"c.png","width":40,"height":30}],
 	"annotations":[{"id":1,"image_id":2,"category_id":1,"bbox":[0,0,1,1]}],
 	"categories":[{"id":1,"name":"x"}]}`
-	a, b, c := pngFile(t, 4, 3, false), pngFile(t, 5, 6, true), pngFile(t, 4, 3, false)
+	a, b, c := testimage.PNG(t, 4, 3, false), testimage.PNG(t, 5, 6, true), testimage.PNG(t, 4, 3, false)
 	images := fstest.MapFS{"imgs/a.png": {Data: a}, "imgs/b.png": {Data: b}, "imgs/c.png": {Data: c}}
 	fsys := fstest.MapFS{"i.json": {Data: []byte(doc)}}
 	var ws []importers.Warning
@@ -578,5 +567,54 @@ func TestSpillBlocks(t *testing.T) {
 			require.Equal(t, want[offs[i]:offs[i+1]], got, "limit %d record %d", limit, i)
 		}
 		s.close()
+	}
+}
+
+// sizedJSON writes the harness's input of n images, each with one annotation (and, for a
+// results file, one result).
+func sizedJSON(n int) (instances, results []byte) {
+	var ins, res bytes.Buffer
+	ins.WriteString(`{"images": [`)
+	res.WriteString(`[`)
+	for i := range n {
+		if i > 0 {
+			ins.WriteByte(',')
+			res.WriteByte(',')
+		}
+		fmt.Fprintf(&ins, `{"id": %d, "file_name": "%06d.jpg", "width": 640, "height": 480}`, i+1, i+1)
+		fmt.Fprintf(&res, `{"image_id": %d, "category_id": 1, "bbox": [1, 2, 30, 40], "score": 0.5}`, i+1)
+	}
+	ins.WriteString(`], "annotations": [`)
+	for i := range n {
+		if i > 0 {
+			ins.WriteByte(',')
+		}
+		fmt.Fprintf(&ins, `{"id": %d, "image_id": %d, "category_id": 1, "bbox": [1.5, 2, 30, 40], "segmentation": [[1.5, 2, 31.5, 2, 31.5, 42]], "area": 600, "iscrowd": 0}`, i+1, i+1)
+	}
+	ins.WriteString(`], "categories": [{"id": 1, "name": "dog"}]}`)
+	res.WriteString(`]`)
+	return ins.Bytes(), res.Bytes()
+}
+
+// sized is the harness's input of n images with one annotation each.
+func sized(opts Options) importertest.Sized {
+	return func(t testing.TB, n int) importertest.Opener {
+		ins, _ := sizedJSON(n)
+		fsys := fstest.MapFS{"sized.json": {Data: ins}}
+		return func(ctx context.Context, warn importers.WarnFunc) iter.Seq2[*api.Sample, error] {
+			o := opts
+			o.Warn = warn
+			return Read(ctx, fsys, "sized.json", o)
+		}
+	}
+}
+
+// sizedResults is sized for a detection results file of n results, one per image.
+func sizedResults(t testing.TB, n int) importertest.Opener {
+	ins, res := sizedJSON(n)
+	fsys := fstest.MapFS{"sized.json": {Data: ins}, "results.json": {Data: res}}
+	return func(ctx context.Context, warn importers.WarnFunc) iter.Seq2[*api.Sample, error] {
+		o := Options{Images: obs(), Results: &File{FS: fsys, Path: "results.json"}, Warn: warn}
+		return Read(ctx, fsys, "sized.json", o)
 	}
 }

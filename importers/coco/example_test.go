@@ -7,7 +7,7 @@ import (
 
 	"github.com/modelarts-convert/convert/importers"
 	"github.com/modelarts-convert/convert/importers/coco"
-	"github.com/modelarts-convert/convert/internal/imagefile"
+	"github.com/modelarts-convert/convert/importers/imagefile"
 )
 
 func ExampleRead() {

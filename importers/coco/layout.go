@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/modelarts-convert/convert/api"
-	"github.com/modelarts-convert/convert/internal/imagefile"
+	"github.com/modelarts-convert/convert/importers/imagefile"
 )
 
 // Pair is one annotation file of an input and the folder of its images, as FindPairs found

@@ -11,18 +11,15 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
-	"github.com/modelarts-convert/convert/internal/imagefile"
+	"github.com/modelarts-convert/convert/importers/imagefile"
+	"github.com/modelarts-convert/convert/internal/peers"
 )
-
-// peers is the shared test assets folder, beside the clone (CI lays shared/ there too).
-const peers = "../../../shared/peers/datumaro"
 
 // The peers' COCO sets convert with every annotation accounted for: each annotation becomes
 // its label(s), each visible keypoint a point label, with no rejection.
 func TestPeers(t *testing.T) {
-	if _, err := os.Stat(peers); err != nil {
-		t.Skipf("shared peers not found at %s: %v", peers, err)
-	}
+	// The shared test assets folder, beside the clone (CI lays shared/ there too).
+	datumaro := peers.Path(t, "datumaro")
 	tests := []struct {
 		set, subset, file string
 		shape             Shape
@@ -44,7 +41,7 @@ func TestPeers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+"/"+string(tt.shape), func(t *testing.T) {
-			root := os.DirFS(path.Join(peers, tt.set))
+			root := os.DirFS(path.Join(datumaro, tt.set))
 			var ws []importers.Warning
 			opts := Options{Shape: tt.shape, Images: &imagefile.Source{FS: root, Dir: "images/" + tt.subset},
 				Warn: func(w importers.Warning) { ws = append(ws, w) }}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/internal/decimal"
+	"github.com/modelarts-convert/convert/internal/jsonlex"
 )
 
 // kpSpan is a labelled keypoint while an annotation is read: its index, visibility (1 or
@@ -106,7 +108,7 @@ func (c *converter) readAnnotation(file string, from byte, b []byte, i int, off 
 	var attrs []byte
 	if len(a.Attributes) > 0 {
 		if a.Attributes[0] != '{' {
-			return reject("attributes is a JSON %s, not an object", jsonKind(a.Attributes[0]))
+			return reject("attributes is a JSON %s, not an object", jsonlex.Kind(a.Attributes[0]))
 		}
 		if !isEmptyJSON(a.Attributes) {
 			if why := checkText(a.Attributes, off+int64(a.AttributesAt)); why != "" {
@@ -260,7 +262,7 @@ func (c *converter) appendBox(r []byte, kind byte, b [][]byte) (_ []byte, plain 
 	c.featureBytes += len(`[[,],[,]]`) + len(b[0]) + len(b[1])
 	plain = v[0] >= 0 && v[1] >= 0
 	for k := range 2 {
-		c.num = appendSum(c.num[:0], b[k], b[k+2])
+		c.num = decimal.AppendSum(c.num[:0], b[k], b[k+2])
 		c.featureBytes += len(c.num)
 		r = appendField(r, c.num)
 		end, err := strconv.ParseFloat(string(c.num), 64)

@@ -12,7 +12,8 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
-	"github.com/modelarts-convert/convert/internal/imagefile"
+	"github.com/modelarts-convert/convert/importers/imagefile"
+	"github.com/modelarts-convert/convert/internal/jsonlex"
 )
 
 // checkEvery is how many array elements are read between two looks at the context.
@@ -773,7 +774,7 @@ func parseCategory(b []byte, off int64, raw *rawCategory) (reason string) {
 			switch {
 			case string(v) == "null":
 			case v[0] != '[':
-				why = fmt.Sprintf("keypoints is a JSON %s, not an array of strings", jsonKind(v[0]))
+				why = fmt.Sprintf("keypoints is a JSON %s, not an array of strings", jsonlex.Kind(v[0]))
 			default:
 				if why = checkText(v, off+int64(at)); why != "" {
 					return "keypoints " + why

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/modelarts-convert/convert/internal/jsonlex"
 )
 
 // segBuf holds the polygons of one segmentation while it is read: the coordinates of all
@@ -99,24 +101,24 @@ func parseSegmentation(raw []byte, seg *segBuf) (present bool, why string) {
 	default:
 		return true, "segmentation is neither a list of polygons nor an RLE object"
 	}
-	l := &lexer{b: t}
-	l.i = 1
+	l := &jsonlex.Lexer{B: t}
+	l.I = 1
 	for part := 0; ; part++ {
-		l.space()
-		if l.peek() == ']' {
+		l.Space()
+		if l.Peek() == ']' {
 			break
 		}
 		if part > 0 {
-			if !l.consume(',') {
+			if !l.Consume(',') {
 				return true, "segmentation is not a list of polygons"
 			}
-			l.space()
+			l.Space()
 		}
-		switch l.peek() {
+		switch l.Peek() {
 		case '[':
 			n := seg.total
 			// Each coordinate takes 3 bytes or more of a feature ("[1,1],").
-			if why := l.numbersInto(fmt.Sprintf("segmentation[%d]", part), seg, int(sampleLimit/3)); why != "" {
+			if why := numbersInto(l, fmt.Sprintf("segmentation[%d]", part), seg, int(sampleLimit/3)); why != "" {
 				return true, why
 			}
 			if k := seg.total - n; k%2 != 0 {
@@ -124,11 +126,11 @@ func parseSegmentation(raw []byte, seg *segBuf) (present bool, why string) {
 			}
 			seg.end(seg.total - n)
 		case '{':
-			start := l.i
-			if !l.skipObject() {
+			start := l.I
+			if !l.SkipContainer() {
 				return true, fmt.Sprintf("segmentation[%d] is malformed", part)
 			}
-			if why := rleToPolygons(t[start:l.i], fmt.Sprintf("segmentation[%d]", part), seg); why != "" {
+			if why := rleToPolygons(t[start:l.I], fmt.Sprintf("segmentation[%d]", part), seg); why != "" {
 				return true, why
 			}
 		default:
@@ -138,136 +140,64 @@ func parseSegmentation(raw []byte, seg *segBuf) (present bool, why string) {
 	return true, ""
 }
 
-// lexer reads the parts of segmentations, which the json.Decoder has already checked to be
-// well-formed JSON.
-type lexer struct {
-	b []byte
-	i int
-}
-
-func (l *lexer) space() {
-	for l.i < len(l.b) {
-		switch l.b[l.i] {
-		case ' ', '\t', '\n', '\r':
-			l.i++
-		default:
-			return
+// nextNumber reads the k-th member of a number array whose '[' l has consumed: done at the
+// closing ']'. A non-empty full is returned, once the separator is read, instead of the
+// number (a bound checked before reading it).
+func nextNumber(l *jsonlex.Lexer, what string, k int, full string) (n []byte, done bool, why string) {
+	l.Space()
+	if l.Consume(']') {
+		return nil, true, ""
+	}
+	if k > 0 {
+		if !l.Consume(',') {
+			return nil, false, what + " is not an array of numbers"
 		}
+		l.Space()
 	}
-}
-
-func (l *lexer) peek() byte {
-	if l.i < len(l.b) {
-		return l.b[l.i]
+	if full != "" {
+		return nil, false, full
 	}
-	return 0
-}
-
-func (l *lexer) consume(c byte) bool {
-	if l.peek() == c {
-		l.i++
-		return true
+	if n = l.Number(); len(n) == 0 {
+		return nil, false, fmt.Sprintf("%s[%d] is not a number", what, k)
 	}
-	return false
+	return n, false, ""
 }
 
 // numbersInto reads [n, n, ...] into the polygon seg is reading; it gives up past max
 // numbers in seg.
-func (l *lexer) numbersInto(what string, seg *segBuf, max int) string {
-	if !l.consume('[') {
+func numbersInto(l *jsonlex.Lexer, what string, seg *segBuf, max int) string {
+	if !l.Consume('[') {
 		return what + " is not an array of numbers"
 	}
 	for k := 0; ; k++ {
-		l.space()
-		if l.consume(']') {
-			return ""
-		}
-		if k > 0 {
-			if !l.consume(',') {
-				return what + " is not an array of numbers"
-			}
-			l.space()
-		}
-		start := l.i
-		for l.i < len(l.b) && isNumberByte(l.b[l.i]) {
-			l.i++
-		}
-		if l.i == start {
-			return fmt.Sprintf("%s[%d] is not a number", what, k)
+		n, done, why := nextNumber(l, what, k, "")
+		if done || why != "" {
+			return why
 		}
 		if seg.total >= max {
 			return fmt.Sprintf("%s has more numbers than one sample may hold", what)
 		}
-		seg.add(l.b[start:l.i])
+		seg.add(n)
 	}
 }
 
 // numberSpans reads [n, n, ...] and appends the number literals to out; it gives up when out
 // would hold more than max numbers (a bound that keeps a hostile element from taking 24 bytes
 // of spans per number of its input).
-func (l *lexer) numberSpans(what string, out [][]byte, max int) ([][]byte, string) {
-	if !l.consume('[') {
+func numberSpans(l *jsonlex.Lexer, what string, out [][]byte, max int) ([][]byte, string) {
+	if !l.Consume('[') {
 		return out, what + " is not an array of numbers"
 	}
 	for k := 0; ; k++ {
-		l.space()
-		if l.consume(']') {
-			return out, ""
-		}
-		if k > 0 {
-			if !l.consume(',') {
-				return out, what + " is not an array of numbers"
-			}
-			l.space()
-		}
-		start := l.i
-		for l.i < len(l.b) && isNumberByte(l.b[l.i]) {
-			l.i++
-		}
-		if l.i == start {
-			return out, fmt.Sprintf("%s[%d] is not a number", what, k)
+		n, done, why := nextNumber(l, what, k, "")
+		if done || why != "" {
+			return out, why
 		}
 		if len(out) >= max {
 			return out, fmt.Sprintf("%s has more numbers than one sample may hold", what)
 		}
-		out = append(out, l.b[start:l.i])
+		out = append(out, n)
 	}
-}
-
-func isNumberByte(c byte) bool {
-	return c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
-}
-
-// structural marks the bytes skipObject stops at.
-var structural = [256]bool{'"': true, '{': true, '[': true, '}': true, ']': true}
-
-// skipObject moves past one object or array, counting brackets outside strings.
-func (l *lexer) skipObject() bool {
-	depth := 0
-	b := l.b
-	for i := l.i; i < len(b); i++ {
-		if !structural[b[i]] {
-			continue
-		}
-		switch b[i] {
-		case '"':
-			for i++; i < len(b) && b[i] != '"'; i++ {
-				if b[i] == '\\' {
-					i++
-				}
-			}
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-			if depth == 0 {
-				l.i = i + 1
-				return true
-			}
-		}
-	}
-	l.i = len(b)
-	return false
 }
 
 // rawRLE is an RLE object.
@@ -358,28 +288,18 @@ func rleCounts(raw json.RawMessage) ([]int64, string) {
 	}
 	// Read straight into the counts, without holding the numbers' spans.
 	var counts []int64
-	l := &lexer{b: t, i: 1}
+	l := &jsonlex.Lexer{B: t, I: 1}
 	for i := 0; ; i++ {
-		l.space()
-		if l.consume(']') {
+		full := ""
+		if i >= maxRLECounts {
+			full = fmt.Sprintf("RLE has more than %d counts, more than this importer reads", maxRLECounts)
+		}
+		n, done, why := nextNumber(l, "RLE counts", i, full)
+		if done {
 			return counts, ""
 		}
-		if i > 0 {
-			if !l.consume(',') {
-				return nil, "RLE counts is not an array of numbers"
-			}
-			l.space()
-		}
-		if i >= maxRLECounts {
-			return nil, fmt.Sprintf("RLE has more than %d counts, more than this importer reads", maxRLECounts)
-		}
-		start := l.i
-		for l.i < len(l.b) && isNumberByte(l.b[l.i]) {
-			l.i++
-		}
-		n := l.b[start:l.i]
-		if len(n) == 0 {
-			return nil, fmt.Sprintf("RLE counts[%d] is not a number", i)
+		if why != "" {
+			return nil, why
 		}
 		v, ok := intOf(n)
 		if !ok {

@@ -88,7 +88,7 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
-	"github.com/modelarts-convert/convert/internal/textenc"
+	"github.com/modelarts-convert/convert/importers/textenc"
 )
 
 // Options configure a read. The zero value reads space-separated UTF-8 (or auto-detected)
@@ -157,14 +157,9 @@ const minRead = 4096
 // documentation for what it yields and reports.
 func Read(ctx context.Context, fsys fs.FS, name string, opts Options) iter.Seq2[*api.Sample, error] {
 	return func(yield func(*api.Sample, error) bool) {
-		pos := importers.Position{File: name}
-		if err := importers.Check(ctx, pos); err != nil {
-			yield(nil, err)
-			return
-		}
-		f, err := fsys.Open(name)
+		f, err := importers.OpenFile(ctx, fsys, name, importers.Position{File: name})
 		if err != nil {
-			yield(nil, &importers.Error{Pos: pos, Err: err})
+			yield(nil, err)
 			return
 		}
 		defer f.Close()

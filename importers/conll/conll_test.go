@@ -19,7 +19,7 @@ import (
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
 	"github.com/modelarts-convert/convert/importers/importertest"
-	"github.com/modelarts-convert/convert/internal/textenc"
+	"github.com/modelarts-convert/convert/importers/textenc"
 )
 
 // readString reads src with opts and returns the result.

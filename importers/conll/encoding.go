@@ -2,7 +2,7 @@ package conll
 
 import (
 	"github.com/modelarts-convert/convert/importers"
-	"github.com/modelarts-convert/convert/internal/textenc"
+	"github.com/modelarts-convert/convert/importers/textenc"
 )
 
 // A file that mixes UTF-8 lines with lines in another encoding (GBK pasted into a UTF-8

@@ -8,7 +8,7 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
-	"github.com/modelarts-convert/convert/internal/textenc"
+	"github.com/modelarts-convert/convert/importers/textenc"
 )
 
 func init() {
@@ -66,7 +66,7 @@ func readInputs(ctx context.Context, inputs, names []string, opts Options, env i
 			} else {
 				var err error
 				var name string
-				if f, name, err = importers.OpenFile(in, env); err != nil {
+				if f, name, err = importers.OpenFileInput(in, env); err != nil {
 					yield(nil, &importers.Error{Pos: importers.Position{File: in}, Err: err})
 					return
 				}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"unicode/utf16"
 
 	"github.com/stretchr/testify/require"
@@ -136,7 +137,23 @@ func TestConformance(t *testing.T) {
 			continue
 		}
 		t.Run(e.Name(), func(t *testing.T) {
-			importertest.Run(t, opener(e.Name(), Options{Scheme: SchemeBIOES}))
+			importertest.Run(t, opener(e.Name(), Options{Scheme: SchemeBIOES}), sized(Options{Scheme: SchemeBIOES}))
 		})
+	}
+}
+
+// sized is the harness's input of n sentences, each a sample.
+func sized(opts Options) importertest.Sized {
+	return func(t testing.TB, n int) importertest.Opener {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "Ann S-PER\nmet O\nJohn%d S-PER\n\n", i)
+		}
+		fsys := fstest.MapFS{"sized.txt": {Data: []byte(b.String())}}
+		return func(ctx context.Context, warn importers.WarnFunc) iter.Seq2[*api.Sample, error] {
+			o := opts
+			o.Warn = warn
+			return Read(ctx, fsys, "sized.txt", o)
+		}
 	}
 }

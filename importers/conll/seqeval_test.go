@@ -13,11 +13,13 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/internal/peers"
+	"path/filepath"
 )
 
 // seqevalPeer is seqeval's CoNLL-2000 chunking test file (token POS gold predicted), kept in
 // the shared peers folder beside the repository.
-const seqevalPeer = "../../../shared/peers/seqeval/ground_truth.txt"
+const seqevalPeer = "seqeval/ground_truth.txt"
 
 // TestSeqevalGroundTruth reads the peer file's gold column (-tag-column 3) and its predicted
 // column (4) and checks every chunk against the reference reader (reference_test.go) and
@@ -26,10 +28,8 @@ const seqevalPeer = "../../../shared/peers/seqeval/ground_truth.txt"
 // seqeval's get_entities): type, first and last token, and the character offsets those
 // tokens have in the sample's text.
 func TestSeqevalGroundTruth(t *testing.T) {
-	data, err := os.ReadFile(seqevalPeer)
-	if os.IsNotExist(err) {
-		t.Skipf("%s is absent", seqevalPeer)
-	}
+	file := peers.Path(t, seqevalPeer)
+	data, err := os.ReadFile(file)
 	require.NoError(t, err)
 
 	// The file's sentences, split independently of the importer.
@@ -62,7 +62,7 @@ func TestSeqevalGroundTruth(t *testing.T) {
 		{4, 539, map[string]int{"ADJP": 1, "ADVP": 11, "NP": 317, "PP": 107, "SBAR": 3, "VP": 100}},
 	} {
 		var warnings []importers.Warning
-		samples, err := importers.Collect(Read(context.Background(), os.DirFS("../../../shared/peers/seqeval"), "ground_truth.txt",
+		samples, err := importers.Collect(Read(context.Background(), os.DirFS(filepath.Dir(file)), filepath.Base(file),
 			Options{TagColumn: tc.column, Warn: func(w importers.Warning) { warnings = append(warnings, w) }}))
 		require.NoError(t, err)
 		require.Empty(t, warnings)

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	csvimp "github.com/modelarts-convert/convert/importers/csv"
+	"github.com/modelarts-convert/convert/internal/cputime"
 )
 
 // benchRow is one generated row; gocsv writes the file, quoting what needs quoting.
@@ -126,7 +127,7 @@ func benchRead(b *testing.B, gbk bool, opts csvimp.Options) {
 	b.SetBytes(size)
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Now()
 	for b.Loop() {
 		n := 0
 		for s, err := range csvimp.Read(context.Background(), fsys, name, opts) {
@@ -142,9 +143,7 @@ func benchRead(b *testing.B, gbk bool, opts csvimp.Options) {
 	}
 	// Throughput per second of CPU (all threads, the GC's too): unlike MB/s it does not drop
 	// when other processes share the machine.
-	if cpu := cpuTime() - cpu0; cpu > 0 {
-		b.ReportMetric(float64(size)*float64(b.N)/cpu.Seconds()/1e6, "MB/cpu-s")
-	}
+	cputime.ReportThroughput(b, size, cpu0)
 }
 
 // BenchmarkRead reads a generated 50 MB UTF-8 CSV (short Chinese and English texts, quoted

@@ -22,8 +22,8 @@ import (
 	"github.com/modelarts-convert/convert/importers"
 	csvimp "github.com/modelarts-convert/convert/importers/csv"
 	"github.com/modelarts-convert/convert/importers/importertest"
+	"github.com/modelarts-convert/convert/importers/textenc"
 	"github.com/modelarts-convert/convert/internal/golden"
-	"github.com/modelarts-convert/convert/internal/textenc"
 )
 
 // readable renders samples as one line each (name, origin, encoding, decoded text, labels)
@@ -427,22 +427,53 @@ func TestWholeFileLimits(t *testing.T) {
 
 func TestHarness(t *testing.T) {
 	for _, c := range []struct {
-		name string
-		dir  string
-		path string
-		opts csvimp.Options
+		name  string
+		dir   string
+		path  string
+		opts  csvimp.Options
+		sized importertest.Sized
 	}{
-		{"rows", "harness", "h.csv", csvimp.Options{}},
-		{"separate", "separate", "reviews.txt", csvimp.Options{Layout: csvimp.LayoutSeparate}},
-		{"wholefile", "wholefile", "sep.txt", csvimp.Options{Layout: csvimp.LayoutSeparate, WholeFile: true}},
+		{"rows", "harness", "h.csv", csvimp.Options{}, sizedRows},
+		{"separate", "separate", "reviews.txt", csvimp.Options{Layout: csvimp.LayoutSeparate}, sizedSeparate},
+		// One sample per file: the harness has no midway to cancel at.
+		{"wholefile", "wholefile", "sep.txt", csvimp.Options{Layout: csvimp.LayoutSeparate, WholeFile: true}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			importertest.Run(t, func(ctx context.Context, warn importers.WarnFunc) iter.Seq2[*api.Sample, error] {
 				opts := c.opts
 				opts.Warn = warn
 				return csvimp.Read(ctx, os.DirFS(filepath.Join("testdata", c.dir)), c.path, opts)
-			})
+			}, c.sized)
 		})
+	}
+}
+
+// sizedRows is the harness's input of n rows with a header.
+func sizedRows(t testing.TB, n int) importertest.Opener {
+	var b strings.Builder
+	b.WriteString("text,label\n")
+	for i := range n {
+		fmt.Fprintf(&b, "row %d,x\n", i)
+	}
+	return sizedOpener(fstest.MapFS{"sized.csv": {Data: []byte(b.String())}}, "sized.csv", csvimp.Options{})
+}
+
+// sizedSeparate is the harness's input of n lines with their labels in the _result file.
+func sizedSeparate(t testing.TB, n int) importertest.Opener {
+	var text, labels strings.Builder
+	for i := range n {
+		fmt.Fprintf(&text, "line %d\n", i)
+		labels.WriteString("x\n")
+	}
+	fsys := fstest.MapFS{"sized.txt": {Data: []byte(text.String())}, "sized_result.txt": {Data: []byte(labels.String())}}
+	return sizedOpener(fsys, "sized.txt", csvimp.Options{Layout: csvimp.LayoutSeparate})
+}
+
+func sizedOpener(fsys fs.FS, path string, opts csvimp.Options) importertest.Opener {
+	return func(ctx context.Context, warn importers.WarnFunc) iter.Seq2[*api.Sample, error] {
+		o := opts
+		o.Warn = warn
+		return csvimp.Read(ctx, fsys, path, o)
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
-	"github.com/modelarts-convert/convert/internal/textenc"
+	"github.com/modelarts-convert/convert/importers/textenc"
 )
 
 func init() {
@@ -181,7 +181,7 @@ func readInputs(ctx context.Context, inputs, stems []string, opts Options, env i
 // readArchived reads the one file a .gz holds, opened when its turn comes.
 func readArchived(ctx context.Context, in string, opts Options, env importers.Env) iter.Seq2[*api.Sample, error] {
 	return func(yield func(*api.Sample, error) bool) {
-		r, name, err := importers.OpenFile(in, env)
+		r, name, err := importers.OpenFileInput(in, env)
 		if err != nil {
 			yield(nil, &importers.Error{Pos: importers.Position{File: in}, Err: err})
 			return

@@ -18,7 +18,7 @@ import (
 	"github.com/modelarts-convert/convert/importers"
 	csvimp "github.com/modelarts-convert/convert/importers/csv"
 	"github.com/modelarts-convert/convert/importers/importertest"
-	"github.com/modelarts-convert/convert/internal/textenc"
+	"github.com/modelarts-convert/convert/importers/textenc"
 )
 
 // A quoted field longer than a sample may be is one rejection, however many lines it spans,

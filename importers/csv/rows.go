@@ -13,7 +13,7 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
-	"github.com/modelarts-convert/convert/internal/textenc"
+	"github.com/modelarts-convert/convert/importers/textenc"
 )
 
 // ctxEvery is how many records go by between context checks.

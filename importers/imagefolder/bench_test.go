@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/importers/imagefile"
 	"github.com/modelarts-convert/convert/importers/imagefolder"
-	"github.com/modelarts-convert/convert/internal/imagefile"
 )
 
 var (

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"iter"
 	"os"
@@ -62,8 +63,8 @@ func TestGolden(t *testing.T) {
 }
 
 func TestConformance(t *testing.T) {
-	importertest.Run(t, open(t, "testdata/imagenet"))
-	t.Run("sidecar", func(t *testing.T) { importertest.Run(t, open(t, "-layout", "sidecar", "testdata/sidecar")) })
+	importertest.Run(t, open(t, "testdata/imagenet"), sized)
+	t.Run("sidecar", func(t *testing.T) { importertest.Run(t, open(t, "-layout", "sidecar", "testdata/sidecar"), sized) })
 }
 
 // What each fixture file becomes, asserted one by one (the golden files hold the whole).
@@ -282,4 +283,15 @@ func TestProgress(t *testing.T) {
 		n++
 	}
 	assert.Equal(t, 6+4, p.records, "6 samples and 4 rejections (the hidden file is not counted)")
+}
+
+// sized is the harness's input of n images in one class folder (listed, never opened, with
+// -obs-prefix).
+func sized(t testing.TB, n int) importertest.Opener {
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "cat"), 0o755))
+	for i := range n {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "cat", fmt.Sprintf("%05d.jpg", i)), nil, 0o644))
+	}
+	return open(t, "-layout", "imagenet", "-obs-prefix", "obs://b/cls/", dir)
 }

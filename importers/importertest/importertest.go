@@ -1,6 +1,7 @@
 // Package importertest is the conformance harness every importer's tests run (in the manner
-// of gocloud.dev's drivertest): it checks that a cancelled context stops the stream, that
-// breaking out early is safe, that errors and warnings carry positions, that every yielded
+// of gocloud.dev's drivertest): it checks that a cancelled context stops the stream (before
+// it starts, and midway through an input of CancelRecords records the importer's test makes),
+// that breaking out early is safe, that errors and warnings carry positions, that every yielded
 // sample passes api.ValidateSample, and that two runs give the same samples.
 package importertest
 
@@ -24,6 +25,20 @@ import (
 
 // Opener starts one read of the importer's test input. Each call must return a fresh stream.
 type Opener func(ctx context.Context, warn importers.WarnFunc) iter.Seq2[*api.Sample, error]
+
+// Sized makes an input of n records, each of which becomes a sample, and returns its opener:
+// the harness asks for a large one to see that cancelling midway stops the stream well before
+// its end.
+type Sized func(t testing.TB, n int) Opener
+
+// CancelRecords is the size of the input the cancel-midway check asks a Sized for, and
+// CancelSlack how many samples the stream may still yield after the cancel (a parallel
+// importer's finished samples in flight): a stream that checks its context nowhere yields
+// all the others.
+const (
+	CancelRecords = 1000
+	CancelSlack   = CancelRecords / 10
+)
 
 // Result is what one full read produced.
 type Result struct {
@@ -50,8 +65,11 @@ func Read(t testing.TB, ctx context.Context, open Opener) Result {
 	return r
 }
 
-// Run runs the conformance checks on an input that yields at least one sample.
-func Run(t *testing.T, open Opener) {
+// Run runs the conformance checks on an input that yields at least one sample (open) and on
+// one of CancelRecords records (sized). A nil sized says that the importer, in the mode open
+// reads, makes one sample per stream (CSV's whole-file mode): there is then no midway to
+// cancel at, and that check is skipped, by name.
+func Run(t *testing.T, open Opener, sized Sized) {
 	t.Helper()
 	t.Run("conformance/valid-samples-and-positions", func(t *testing.T) {
 		r := Read(t, context.Background(), open)
@@ -85,29 +103,10 @@ func Run(t *testing.T, open Opener) {
 		assert.ErrorIs(t, r.Err, context.Canceled)
 	})
 	t.Run("conformance/cancel-midway", func(t *testing.T) {
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		n, after := 0, 0
-		var last error
-		for s, err := range open(ctx, nil) {
-			if err != nil {
-				last = err
-				continue
-			}
-			_ = s
-			n++
-			if n == 1 {
-				cancel()
-			} else {
-				after++
-			}
+		if sized == nil {
+			t.Skip("one sample per stream: no midway to cancel at")
 		}
-		if last != nil {
-			assert.ErrorIs(t, last, context.Canceled)
-		}
-		// A parallel importer may have a few finished samples in flight; it must not go on
-		// converting the rest.
-		assert.LessOrEqual(t, after, 64, "the stream went on after its context was cancelled")
+		CancelMidway(t, sized)
 	})
 	t.Run("conformance/break-early", func(t *testing.T) {
 		before := runtime.NumGoroutine()
@@ -145,4 +144,40 @@ func Transcript(r Result) []byte {
 		fmt.Fprintf(&b, "error: %v\n", r.Err)
 	}
 	return b.Bytes()
+}
+
+// CancelMidway reads an input of CancelRecords records from sized, cancels the context once
+// the first sample is in, and requires the stream to end with context.Canceled after at most
+// CancelSlack more samples. It first reads the whole input, to make sure that it is as large
+// as asked (else the check would prove nothing).
+func CancelMidway(t *testing.T, sized Sized) {
+	t.Helper()
+	require.NotNil(t, sized, "the harness needs a Sized input to check cancelling midway")
+	open := sized(t, CancelRecords)
+	full := Read(t, context.Background(), open)
+	require.NoError(t, full.Err)
+	require.Len(t, full.Samples, CancelRecords, "the Sized input must make one sample per record")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	n, after := 0, 0
+	var last error
+	for s, err := range open(ctx, nil) {
+		if err != nil {
+			last = err
+			continue
+		}
+		_ = s
+		n++
+		if n == 1 {
+			cancel()
+		} else {
+			after++
+		}
+	}
+	require.Error(t, last, "the stream ran to its end (%d samples) after its context was cancelled at the first", n)
+	require.ErrorIs(t, last, context.Canceled)
+	var ie *importers.Error
+	require.True(t, errors.As(last, &ie), "the cancel is an *importers.Error with a position: %v", last)
+	assert.LessOrEqual(t, after, CancelSlack, "the stream went on for %d of %d samples after its context was cancelled", after, CancelRecords-1)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/modelarts-convert/convert/importers/manifest"
+	"github.com/modelarts-convert/convert/internal/cputime"
 )
 
 // textLines generates n manifest lines of text samples (classification and entities, as the
@@ -57,7 +58,7 @@ func BenchmarkMillionLines(b *testing.B) {
 	b.ReportAllocs()
 	var size int64
 	peak := uint64(0)
-	cpu0 := cpuTime()
+	cpu0 := cputime.Now()
 	for b.Loop() {
 		g := &textLines{n: lines}
 		n := 0
@@ -80,11 +81,8 @@ func BenchmarkMillionLines(b *testing.B) {
 		}
 		size = g.size
 	}
-	if cpu := cpuTime() - cpu0; cpu > 0 {
-		// Throughput per CPU-second of the whole process (all goroutines): a figure that
-		// other load on the machine does not distort.
-		b.ReportMetric(float64(size)*float64(b.N)/cpu.Seconds()/1e6, "MB/cpu-s")
-	}
+	// Throughput per CPU-second of the whole process (all goroutines).
+	cputime.ReportThroughput(b, size, cpu0)
 	b.SetBytes(size)
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 }

@@ -77,7 +77,7 @@ func readInputs(ctx context.Context, inputs []string, opts Options, env importer
 			case in == "-":
 				seq = ReadFrom(ctx, env.StdinOrEmpty(), "stdin", root.FS(), opts)
 			case importers.IsArchiveName(in): // a .gz of a manifest
-				r, name, err := importers.OpenFile(in, env)
+				r, name, err := importers.OpenFileInput(in, env)
 				if err != nil {
 					root.Close()
 					yield(nil, &importers.Error{Pos: importers.Position{File: in}, Err: err})

@@ -123,13 +123,9 @@ func obsForm(s string) (string, bool) {
 func Read(ctx context.Context, fsys fs.FS, name string, opts Options) iter.Seq2[*api.Sample, error] {
 	return func(yield func(*api.Sample, error) bool) {
 		r := newReader(fsys, path.Dir(name), name, opts)
-		if err := importers.Check(ctx, r.pos(0)); err != nil {
-			yield(nil, err)
-			return
-		}
-		f, err := fsys.Open(name)
+		f, err := importers.OpenFile(ctx, fsys, name, r.pos(0))
 		if err != nil {
-			yield(nil, &importers.Error{Pos: r.pos(0), Err: err})
+			yield(nil, err)
 			return
 		}
 		defer f.Close()

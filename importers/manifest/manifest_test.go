@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -21,6 +22,7 @@ import (
 	"github.com/modelarts-convert/convert/importers/importertest"
 	"github.com/modelarts-convert/convert/importers/manifest"
 	"github.com/modelarts-convert/convert/internal/golden"
+	"github.com/modelarts-convert/convert/internal/peers"
 )
 
 // opener reads one manifest of testdata/ with opts.
@@ -70,7 +72,7 @@ func TestGolden(t *testing.T) {
 func TestConformance(t *testing.T) {
 	for _, name := range []string{"classification", "detection", "mapped"} {
 		t.Run(name, func(t *testing.T) {
-			importertest.Run(t, opener("testdata", name+".manifest", manifest.Options{Mappings: mappings(t)}))
+			importertest.Run(t, opener("testdata", name+".manifest", manifest.Options{Mappings: mappings(t)}), sized)
 		})
 	}
 }
@@ -180,23 +182,17 @@ func TestLongestPrefix(t *testing.T) {
 // Every manifest of the platform's dataset SDK tests converts line by line: each non-blank
 // line is a sample or a rejection with a reason, never both, never neither.
 func TestPeers(t *testing.T) {
-	const peers = "../../../shared/peers/modelarts-sdk"
-	if _, err := os.Stat(peers); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("peer manifests not found at %s: %v", peers, err)
-		}
-		t.Skipf("peer manifests not found at %s: %v", peers, err)
-	}
-	files, err := filepath.Glob(filepath.Join(peers, "*.manifest"))
+	sdk := peers.Path(t, "modelarts-sdk")
+	files, err := filepath.Glob(filepath.Join(sdk, "*.manifest"))
 	require.NoError(t, err)
 	require.Len(t, files, 22)
-	voc, err := manifest.ParseMapping("s3://carbonsouth/manifest/voc/=" + filepath.Join(peers, "voc"))
+	voc, err := manifest.ParseMapping("s3://carbonsouth/manifest/voc/=" + filepath.Join(sdk, "voc"))
 	require.NoError(t, err)
 	total := map[bool]int{}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			for _, maps := range [][]manifest.Mapping{nil, {voc}} {
-				r := importertest.Read(t, context.Background(), opener(peers, filepath.Base(f), manifest.Options{Mappings: maps}))
+				r := importertest.Read(t, context.Background(), opener(sdk, filepath.Base(f), manifest.Options{Mappings: maps}))
 				require.NoError(t, r.Err)
 				got := map[int]string{}
 				for _, s := range r.Samples {
@@ -264,4 +260,16 @@ func TestMappedTooLarge(t *testing.T) {
 	require.Len(t, ws, 1)
 	assert.True(t, ws[0].Rejected)
 	assert.Contains(t, ws[0].Reason, "larger than one sample may be")
+}
+
+// sized is the harness's input of n manifest lines, each an image on OBS with a label.
+func sized(t testing.TB, n int) importertest.Opener {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `{"source":"obs://bucket/ds/%06d.jpg","annotation":[{"type":"modelarts/image_classification","name":"cat"}]}`+"\n", i)
+	}
+	fsys := fstest.MapFS{"sized.manifest": {Data: []byte(b.String())}}
+	return func(ctx context.Context, warn importers.WarnFunc) iter.Seq2[*api.Sample, error] {
+		return manifest.Read(ctx, fsys, "sized.manifest", manifest.Options{Warn: warn})
+	}
 }

@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/modelarts-convert/convert/api"
-	"github.com/modelarts-convert/convert/internal/imagefile"
+	"github.com/modelarts-convert/convert/importers/imagefile"
 )
 
 // inline reads a source mapped to disk into the sample's data, under the VOC importer's

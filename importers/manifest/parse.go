@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/internal/jsonlex"
 )
 
 // The line parser reads a line's object and its annotation objects straight into fixed
@@ -139,13 +140,13 @@ func parseLine(line []byte) (*object, error) {
 	if len(line) == 0 {
 		return nil, nil
 	}
-	p := &lineParser{b: line}
+	p := &lineParser{jsonlex.Lexer{B: line}}
 	p.space()
-	if p.i < len(p.b) && p.b[p.i] != '{' {
+	if p.I < len(p.B) && p.B[p.I] != '{' {
 		v, err := p.value()
 		if err == nil {
 			p.space()
-			if p.i != len(p.b) {
+			if p.I != len(p.B) {
 				return nil, p.errorf("trailing data after the value")
 			}
 		}
@@ -159,45 +160,32 @@ func parseLine(line []byte) (*object, error) {
 		return nil, fmt.Errorf("not valid JSON: %v", err)
 	}
 	p.space()
-	if p.i != len(p.b) {
+	if p.I != len(p.B) {
 		return nil, fmt.Errorf("not valid JSON: %v", p.errorf("trailing data after the object"))
 	}
 	return o, nil
 }
 
-type lineParser struct {
-	b []byte
-	i int
-}
+// lineParser reads a line on the project's JSON lexer, checking everything (a manifest line
+// has not been checked by encoding/json) and saying in which column it failed.
+type lineParser struct{ jsonlex.Lexer }
 
 func (p *lineParser) errorf(format string, args ...any) error {
-	return fmt.Errorf("column %d: %s", p.i+1, fmt.Sprintf(format, args...))
+	return fmt.Errorf("column %d: %s", p.I+1, fmt.Sprintf(format, args...))
 }
 
-func (p *lineParser) space() {
-	for p.i < len(p.b) {
-		switch p.b[p.i] {
-		case ' ', '\t', '\n', '\r':
-			p.i++
-		default:
-			return
-		}
-	}
-}
+func (p *lineParser) space() { p.Space() }
 
-// object reads an object whose opening brace is at p.i. A line's object (top) reads its
+// object reads an object whose opening brace is at p.I. A line's object (top) reads its
 // "annotation" list's objects as *object.
 func (p *lineParser) object(top bool) (*object, error) {
-	p.i++ // {
 	o := &object{}
-	p.space()
-	if p.i < len(p.b) && p.b[p.i] == '}' {
-		p.i++
+	if p.Open('}') {
 		return o, nil
 	}
 	for {
 		p.space()
-		if p.i >= len(p.b) || p.b[p.i] != '"' {
+		if p.I >= len(p.B) || p.B[p.I] != '"' {
 			return nil, p.errorf("expected a key")
 		}
 		f, known, key, err := p.key()
@@ -205,10 +193,10 @@ func (p *lineParser) object(top bool) (*object, error) {
 			return nil, err
 		}
 		p.space()
-		if p.i >= len(p.b) || p.b[p.i] != ':' {
+		if p.I >= len(p.B) || p.B[p.I] != ':' {
 			return nil, p.errorf("expected ':'")
 		}
-		p.i++
+		p.I++
 		p.space()
 		if known && !(top && sampleFields[f] || !top && annotationFields[f]) {
 			known, key = false, fieldNames[f] // a key of the other level
@@ -217,7 +205,7 @@ func (p *lineParser) object(top bool) (*object, error) {
 		switch {
 		case !known || f == fUsage || f == fInferenceLoc || f == fID && top:
 			err = p.ignore()
-		case top && f == fAnnotation && p.i < len(p.b) && p.b[p.i] == '[':
+		case top && f == fAnnotation && p.I < len(p.B) && p.B[p.I] == '[':
 			v, err = p.annotations()
 		default:
 			v, err = p.value()
@@ -230,18 +218,11 @@ func (p *lineParser) object(top bool) (*object, error) {
 		} else {
 			o.other = append(o.other, key)
 		}
-		p.space()
-		if p.i >= len(p.b) {
-			return nil, p.errorf("unexpected end of line")
-		}
-		switch p.b[p.i] {
-		case ',':
-			p.i++
-		case '}':
-			p.i++
+		if more, problem := p.Next('}', "unexpected end of line"); !more {
+			if problem != "" {
+				return nil, p.errorf("%s", problem)
+			}
 			return o, nil
-		default:
-			return nil, p.errorf("expected ',' or '}'")
 		}
 	}
 }
@@ -249,18 +230,15 @@ func (p *lineParser) object(top bool) (*object, error) {
 // annotations reads the annotation list: objects become *object, anything else stays a
 // value (and is rejected later).
 func (p *lineParser) annotations() ([]any, error) {
-	p.i++ // [
 	list := make([]any, 0, 2)
-	p.space()
-	if p.i < len(p.b) && p.b[p.i] == ']' {
-		p.i++
+	if p.Open(']') {
 		return list, nil
 	}
 	for {
 		p.space()
 		var v any
 		var err error
-		if p.i < len(p.b) && p.b[p.i] == '{' {
+		if p.I < len(p.B) && p.B[p.I] == '{' {
 			v, err = p.object(false)
 		} else {
 			v, err = p.value()
@@ -269,18 +247,11 @@ func (p *lineParser) annotations() ([]any, error) {
 			return nil, err
 		}
 		list = append(list, v)
-		p.space()
-		if p.i >= len(p.b) {
-			return nil, p.errorf("unexpected end of line")
-		}
-		switch p.b[p.i] {
-		case ',':
-			p.i++
-		case ']':
-			p.i++
+		if more, problem := p.Next(']', "unexpected end of line"); !more {
+			if problem != "" {
+				return nil, p.errorf("%s", problem)
+			}
 			return list, nil
-		default:
-			return nil, p.errorf("expected ',' or ']'")
 		}
 	}
 }
@@ -288,18 +259,18 @@ func (p *lineParser) annotations() ([]any, error) {
 // value reads any value: strings, numbers and literals here, objects and arrays with
 // package api's parser.
 func (p *lineParser) value() (any, error) {
-	if p.i >= len(p.b) {
+	if p.I >= len(p.B) {
 		return nil, p.errorf("unexpected end of line")
 	}
-	switch c := p.b[p.i]; {
+	switch c := p.B[p.I]; {
 	case c == '"':
 		return p.str()
 	case c == '{' || c == '[':
-		start := p.i
+		start := p.I
 		if err := p.skip(); err != nil {
 			return nil, err
 		}
-		raw := p.b[start:p.i]
+		raw := p.B[start:p.I]
 		if c == '{' {
 			var m api.Property
 			if err := m.UnmarshalJSON(raw); err != nil {
@@ -320,59 +291,39 @@ func (p *lineParser) value() (any, error) {
 	case c == 'n':
 		return nil, p.literal("null")
 	case c == '-' || c >= '0' && c <= '9':
-		start := p.i
-		for p.i < len(p.b) {
-			c := p.b[p.i]
-			if c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' {
-				p.i++
-				continue
-			}
-			break
-		}
-		n := p.b[start:p.i]
+		n := p.Number()
 		if !api.IsNumberLiteral(n) {
 			return nil, p.errorf("invalid number %q", n)
 		}
 		return json.Number(n), nil
 	}
-	return nil, p.errorf("unexpected character %q", p.b[p.i])
+	return nil, p.errorf("unexpected character %q", p.B[p.I])
 }
 
 func (p *lineParser) literal(word string) error {
-	if len(p.b)-p.i < len(word) || string(p.b[p.i:p.i+len(word)]) != word {
+	if !p.Literal(word) {
 		return p.errorf("invalid literal")
 	}
-	p.i += len(word)
 	return nil
 }
 
-// strRaw moves past the string at p.i and returns it with its quotes, and whether it has
+// strRaw moves past the string at p.I and returns it with its quotes, and whether it has
 // escapes.
 func (p *lineParser) strRaw() ([]byte, bool, error) {
-	start := p.i
-	p.i++ // "
-	escaped := false
-	for p.i < len(p.b) {
-		switch c := p.b[p.i]; {
-		case c == '\\':
-			escaped = true
-			p.i += 2
-			continue
-		case c == '"':
-			p.i++
-			return p.b[start:p.i], escaped, nil
-		case c < 0x20:
-			return nil, false, p.errorf("control character in a string")
-		}
-		p.i++
+	raw, escaped, problem := p.String()
+	switch problem {
+	case jsonlex.ErrControl:
+		return nil, false, p.errorf("control character in a string")
+	case jsonlex.ErrUnterminated:
+		return nil, false, p.errorf("unterminated string")
 	}
-	return nil, false, p.errorf("unterminated string")
+	return raw, escaped, nil
 }
 
 // str reads a string. Strings without escapes are sliced directly (the line is valid
 // UTF-8); the rest go through encoding/json, which knows every escape.
 func (p *lineParser) str() (string, error) {
-	start := p.i
+	start := p.I
 	raw, escaped, err := p.strRaw()
 	if err != nil {
 		return "", err
@@ -380,8 +331,8 @@ func (p *lineParser) str() (string, error) {
 	if !escaped {
 		return string(raw[1 : len(raw)-1]), nil
 	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
+	s, err := jsonlex.Unquote(raw)
+	if err != nil {
 		return "", fmt.Errorf("column %d: invalid string: %v", start+1, err)
 	}
 	return s, nil
@@ -390,7 +341,7 @@ func (p *lineParser) str() (string, error) {
 // key reads an object key: the field it names, or the key itself when it names none (only
 // then is a string made).
 func (p *lineParser) key() (f field, known bool, other string, err error) {
-	start := p.i
+	start := p.I
 	raw, escaped, err := p.strRaw()
 	if err != nil {
 		return 0, false, "", err
@@ -401,7 +352,7 @@ func (p *lineParser) key() (f field, known bool, other string, err error) {
 		}
 		return 0, false, string(raw[1 : len(raw)-1]), nil
 	}
-	p.i = start
+	p.I = start
 	k, err := p.str()
 	if err != nil {
 		return 0, false, "", err
@@ -413,8 +364,8 @@ func (p *lineParser) key() (f field, known bool, other string, err error) {
 // ignore moves past a value whose content is not needed (usage, id, unknown keys): a string
 // is checked without being made.
 func (p *lineParser) ignore() error {
-	if p.i < len(p.b) && p.b[p.i] == '"' {
-		start := p.i
+	if p.I < len(p.B) && p.B[p.I] == '"' {
+		start := p.I
 		raw, escaped, err := p.strRaw()
 		if err == nil && escaped && !json.Valid(raw) {
 			return fmt.Errorf("column %d: invalid string escape", start+1)
@@ -425,12 +376,12 @@ func (p *lineParser) ignore() error {
 	return err
 }
 
-// skip moves past the object or array at p.i, minding strings; package api's parser then
+// skip moves past the object or array at p.I, minding strings; package api's parser then
 // checks what it spans.
 func (p *lineParser) skip() error {
 	depth := 0
-	for p.i < len(p.b) {
-		switch p.b[p.i] {
+	for p.I < len(p.B) {
+		switch p.B[p.I] {
 		case '"':
 			if _, _, err := p.strRaw(); err != nil {
 				return err
@@ -441,11 +392,11 @@ func (p *lineParser) skip() error {
 		case '}', ']':
 			depth--
 			if depth == 0 {
-				p.i++
+				p.I++
 				return nil
 			}
 		}
-		p.i++
+		p.I++
 	}
 	return errors.New("unexpected end of line")
 }

@@ -26,8 +26,8 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/importers/imagefile"
 	"github.com/modelarts-convert/convert/importers/voc"
-	"github.com/modelarts-convert/convert/internal/imagefile"
 )
 
 // Options control a read: the VOC importer's (Segmentation is set by Read).

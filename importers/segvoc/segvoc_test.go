@@ -1,10 +1,13 @@
 package segvoc_test
 
 import (
+	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"iter"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -52,7 +55,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestConformance(t *testing.T) {
-	importertest.Run(t, open(t, "testdata/seg"))
+	importertest.Run(t, open(t, "testdata/seg"), sized)
 }
 
 func TestSegmentation(t *testing.T) {
@@ -105,4 +108,17 @@ func TestInlineSize(t *testing.T) {
 			assert.NotEmpty(t, s.Data)
 		}
 	}
+}
+
+// sized is the harness's input of n segmentation files, copies of IMG_1.xml (images on OBS).
+func sized(t testing.TB, n int) importertest.Opener {
+	xml, err := os.ReadFile("testdata/seg/IMG_1.xml")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	for i := range n {
+		name := fmt.Sprintf("IMG_%05d", i)
+		doc := bytes.Replace(xml, []byte("<filename>IMG_1.jpg</filename>"), []byte("<filename>"+name+".jpg</filename>"), 1)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name+".xml"), doc, 0o644))
+	}
+	return open(t, "-obs-prefix", "obs://b/seg/", dir)
 }

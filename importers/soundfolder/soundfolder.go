@@ -23,8 +23,8 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/importers/imagefile"
 	"github.com/modelarts-convert/convert/importers/internal/classfolder"
-	"github.com/modelarts-convert/convert/internal/imagefile"
 )
 
 // Options control a read.

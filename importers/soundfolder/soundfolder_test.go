@@ -3,8 +3,10 @@ package soundfolder_test
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"iter"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -53,7 +55,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestConformance(t *testing.T) {
-	importertest.Run(t, open(t, "testdata/sound"))
+	importertest.Run(t, open(t, "testdata/sound"), sized)
 }
 
 func TestSound(t *testing.T) {
@@ -108,4 +110,15 @@ func TestLimits(t *testing.T) {
 	assert.Contains(t, ws[0].Reason, "larger than the service accepts for one sample")
 	assert.Equal(t, "empty/c.wav", ws[1].Pos.File)
 	assert.Contains(t, ws[1].Reason, "empty")
+}
+
+// sized is the harness's input of n WAV files in one class folder (listed, never opened, with
+// -obs-prefix).
+func sized(t testing.TB, n int) importertest.Opener {
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "bark"), 0o755))
+	for i := range n {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "bark", fmt.Sprintf("%05d.wav", i)), nil, 0o644))
+	}
+	return open(t, "-obs-prefix", "obs://b/audio/", dir)
 }

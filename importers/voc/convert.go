@@ -15,7 +15,7 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
-	"github.com/modelarts-convert/convert/internal/imagefile"
+	"github.com/modelarts-convert/convert/importers/imagefile"
 )
 
 // Label property keys this importer sets besides the @modelarts:* ones (see the README's

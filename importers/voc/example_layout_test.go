@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/modelarts-convert/convert/importers/imagefile"
 	"github.com/modelarts-convert/convert/importers/voc"
-	"github.com/modelarts-convert/convert/internal/imagefile"
 )
 
 // FindRoots lists the VOC roots of a folder; Read converts them all, and ReadRoot one.

@@ -62,12 +62,6 @@ func TestCompact(t *testing.T) {
 	assert.Equal(t, want, string(compact([]byte(gbk))))
 }
 
-func TestFractionDigits(t *testing.T) {
-	for in, want := range map[string]int{"12": 0, "12.5": 1, "1.25e1": 1, "5e-3": 3, "1.5E+2": 0, "0.000": 3} {
-		assert.Equal(t, want, fractionDigits(in), in)
-	}
-}
-
 func TestPlannedCountsRecords(t *testing.T) {
 	fsys := fstest.MapFS{
 		"Annotations/a.xml": {Data: []byte(`<annotation><filename>a.jpg</filename><size><width>4</width><height>4</height></size></annotation>`)},

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/importers/imagefile"
 	"github.com/modelarts-convert/convert/importers/voc"
-	"github.com/modelarts-convert/convert/internal/imagefile"
 )
 
 func TestLayouts(t *testing.T) {

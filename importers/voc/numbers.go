@@ -3,11 +3,11 @@ package voc
 import (
 	"encoding/json"
 	"math"
-	"math/big"
 	"strconv"
 	"strings"
 
 	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/internal/decimal"
 )
 
 // adjust applies -one-based (shift, coordinates only) and -round to a number kept as
@@ -23,26 +23,23 @@ func adjust(n json.Number, shift, round bool) (out json.Number, clamped bool) {
 	if !exactSafe(string(n)) {
 		return adjustFloat(n, shift, round)
 	}
-	r, ok := new(big.Rat).SetString(string(n))
+	d, ok := decimal.Parse(string(n))
 	if !ok {
 		return n, false
 	}
 	if shift {
-		r.Sub(r, big.NewRat(1, 1))
-		if r.Sign() < 0 {
-			r.SetInt64(0)
-			clamped = true
+		d = decimal.Add(d, minusOne)
+		if d.Sign() < 0 {
+			d, clamped = decimal.Decimal{}, true
 		}
 	}
-	if round || r.IsInt() {
-		return json.Number(r.FloatString(0)), clamped
+	if round {
+		d = d.Round()
 	}
-	s := r.FloatString(fractionDigits(string(n)))
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return json.Number(s), clamped
+	return json.Number(d.Text()), clamped
 }
+
+var minusOne = decimal.Int(-1)
 
 // exactSafe reports whether exact decimal arithmetic on s stays cheap (a literal with a huge
 // exponent such as 1e-999999 would need a million digits).
@@ -89,22 +86,6 @@ func isInteger(s string) bool {
 		}
 	}
 	return true
-}
-
-// fractionDigits is how many digits after the point a decimal literal needs ("12.5" 1,
-// "1.25e1" 1, "5e-3" 3).
-func fractionDigits(s string) int {
-	mant, exp, _ := strings.Cut(strings.ToLower(s), "e")
-	frac := 0
-	if _, f, ok := strings.Cut(mant, "."); ok {
-		frac = len(f)
-	}
-	if exp != "" {
-		if e, err := strconv.Atoi(exp); err == nil {
-			frac -= e
-		}
-	}
-	return max(frac, 0)
 }
 
 // number parses a coordinate as the file wrote it.

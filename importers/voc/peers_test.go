@@ -12,17 +12,14 @@ import (
 
 	"github.com/modelarts-convert/convert/importers/importertest"
 	"github.com/modelarts-convert/convert/importers/voc"
+	"github.com/modelarts-convert/convert/internal/peers"
 )
-
-// peers holds other projects' VOC test datasets; CI has shared/ beside the repository.
-const peers = "../../../shared/peers/datumaro"
 
 // Datumaro's VOC test datasets convert with every XML accounted for: a sample, or a
 // rejection that says why.
 func TestPeers(t *testing.T) {
-	if _, err := os.Stat(peers); err != nil {
-		t.Skipf("peer datasets not found at %s: %v", peers, err)
-	}
+	// Other projects' VOC test datasets; CI has shared/ beside the repository.
+	datumaro := peers.Path(t, "datumaro")
 	tests := []struct {
 		name                      string
 		dataset                   string
@@ -45,7 +42,7 @@ func TestPeers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			root := filepath.Join(peers, tt.dataset)
+			root := filepath.Join(datumaro, tt.dataset)
 			r := importertest.Read(t, context.Background(), opener(os.DirFS(root), ".", tt.opts))
 			require.NoError(t, r.Err)
 			samples, labels, rejected := counts(r)

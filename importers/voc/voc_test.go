@@ -2,6 +2,7 @@ package voc_test
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"iter"
 	"os"
@@ -359,18 +360,31 @@ func TestInputs(t *testing.T) {
 
 func TestConformance(t *testing.T) {
 	t.Run("quick start", func(t *testing.T) {
-		importertest.Run(t, opener(os.DirFS("../../testdata/voc"), ".", voc.Options{}))
+		importertest.Run(t, opener(os.DirFS("../../testdata/voc"), ".", voc.Options{}), sized(voc.Options{}))
 	})
 	t.Run("rejections", func(t *testing.T) {
-		importertest.Run(t, opener(os.DirFS("testdata/rejections"), ".", voc.Options{}))
+		importertest.Run(t, opener(os.DirFS("testdata/rejections"), ".", voc.Options{}), sized(voc.Options{}))
 	})
 	t.Run("many files in parallel", func(t *testing.T) {
 		fsys := generate(t, 300)
-		importertest.Run(t, opener(fsys, ".", voc.Options{OBSPrefix: obs}))
+		importertest.Run(t, opener(fsys, ".", voc.Options{OBSPrefix: obs}), sized(voc.Options{}))
 	})
 	t.Run("sequential", func(t *testing.T) {
-		importertest.Run(t, opener(os.DirFS("testdata/subset"), ".", voc.Options{OBSPrefix: obs, Workers: 1, Subset: "train"}))
+		importertest.Run(t, opener(os.DirFS("testdata/subset"), ".", voc.Options{OBSPrefix: obs, Workers: 1, Subset: "train"}), sized(voc.Options{Workers: 1}))
 	})
+}
+
+// sized is the harness's input of n well-formed annotation files (images on OBS).
+func sized(opts voc.Options) importertest.Sized {
+	return func(t testing.TB, n int) importertest.Opener {
+		fsys := fstest.MapFS{}
+		for i := range n {
+			fsys[fmt.Sprintf("Annotations/2012_%06d.xml", i)] = &fstest.MapFile{Data: vocXML(i)}
+		}
+		o := opts
+		o.OBSPrefix = obs
+		return opener(fsys, ".", o)
+	}
 }
 
 // Parallel parsing gives exactly the sequential result, whatever the number of workers.

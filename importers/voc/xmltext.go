@@ -7,16 +7,15 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/beevik/etree"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
-)
 
-var utf8BOM = []byte("\xef\xbb\xbf")
+	"github.com/modelarts-convert/convert/importers/textenc"
+)
 
 // charsetReader decodes the encodings an XML prolog may declare besides UTF-8. GBK, GB2312
 // and GB18030 are all read with the GB18030 decoder: it is their superset, and files labelled
@@ -49,18 +48,24 @@ func declaresEncoding(data []byte) bool {
 
 // prepare returns the bytes to parse: UTF-16 (with a BOM) decoded to UTF-8; UTF-8 without its
 // BOM; and a file that is not valid UTF-8 and declares no encoding (Chinese Windows tools
-// write such files) decoded from GB18030, with recoded true.
+// write such files) decoded from GB18030, with recoded true. The charset detection is
+// textenc.Detect's; the policy is XML's: a document is decoded as one, so a single line that
+// is not UTF-8 makes the whole file GB18030 (where a line-based text importer would reject
+// that line's record alone).
 func prepare(data []byte) (out []byte, recoded bool) {
-	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+	det := textenc.Detect(data)
+	switch det.Encoding {
+	case textenc.UTF16LE, textenc.UTF16BE:
 		// UTF-16 with a BOM, as some Windows tools write XML.
 		dec, err := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Bytes(data)
 		if err == nil {
 			return dec, false
 		}
-	}
-	data = bytes.TrimPrefix(data, utf8BOM)
-	if utf8.Valid(data) || declaresEncoding(data) {
-		return data, false
+	default:
+		data = data[det.BOMLen:]
+		if det.OtherLine == 0 || declaresEncoding(data) {
+			return data, false
+		}
 	}
 	dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 	if err != nil {

@@ -18,7 +18,7 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
-	"github.com/modelarts-convert/convert/internal/imagefile"
+	"github.com/modelarts-convert/convert/importers/imagefile"
 )
 
 // Media says what a layout's files are.

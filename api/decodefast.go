@@ -1,0 +1,482 @@
+package api
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/modelarts-convert/convert/internal/jsonlex"
+)
+
+// decodeFast is DecodeRequest's one pass over a body that is well formed: it checks the
+// syntax, finds repeated and unknown keys and reads the values in one walk, and copies each
+// string (a sample's data can be megabytes) once. The strict path it stands in front of
+// (decodeStrict) ran json.Valid, DuplicateKeys and a json.Decoder (which copies the body
+// again) one after the other. Each string is copied once, into a string of its own (not a
+// part of one copy of the whole body, which was no faster measurably and would let a caller
+// that keeps one name, as package stats does, keep the whole body alive).
+//
+// It only ever answers "this is the request" (ok): for anything it does not read exactly as
+// the strict path would (an error of any kind, but also a key spelled in another case, a
+// null, a string where a number belongs, deep nesting) it gives up, and the strict path
+// reads the body again and says what is wrong, with the same positions and messages as
+// before. TestDecodeFastMatchesStrict and FuzzDecodeRequestMatchesStrict hold the two equal.
+func decodeFast(data []byte) (req *Request, ok bool) {
+	d := fastDecoder{b: data}
+	d.space()
+	req = &Request{}
+	if !d.request(req) {
+		return nil, false
+	}
+	d.space()
+	return req, d.i == len(d.b)
+}
+
+// fastMaxDepth is how deep decodeFast follows nesting; deeper bodies go to the strict path
+// (encoding/json's own limit is 10,000).
+const fastMaxDepth = 200
+
+type fastDecoder struct {
+	b     []byte
+	i     int
+	depth int
+}
+
+func (d *fastDecoder) space() {
+	for d.i < len(d.b) {
+		switch d.b[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+func (d *fastDecoder) peek() byte {
+	if d.i < len(d.b) {
+		return d.b[d.i]
+	}
+	return 0
+}
+
+// object reads an object of the API's, calling field for each key (spelled without escapes
+// and in plain ASCII; any other gives up) with d.i at its value. field returns false to give
+// up. seen is a bit per field index, so a repeated key gives up too.
+func (d *fastDecoder) object(field func(key []byte) bool) bool {
+	if d.peek() != '{' {
+		return false
+	}
+	d.i++
+	if d.depth++; d.depth > fastMaxDepth {
+		return false
+	}
+	d.space()
+	if d.peek() == '}' {
+		d.i++
+		d.depth--
+		return true
+	}
+	for {
+		d.space()
+		key, ok := d.key()
+		if !ok {
+			return false
+		}
+		d.space()
+		if d.peek() != ':' {
+			return false
+		}
+		d.i++
+		d.space()
+		if !field(key) {
+			return false
+		}
+		d.space()
+		switch d.peek() {
+		case ',':
+			d.i++
+		case '}':
+			d.i++
+			d.depth--
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// array reads an array, calling elem with d.i at each element.
+func (d *fastDecoder) array(elem func() bool) bool {
+	if d.peek() != '[' {
+		return false
+	}
+	d.i++
+	if d.depth++; d.depth > fastMaxDepth {
+		return false
+	}
+	d.space()
+	if d.peek() == ']' {
+		d.i++
+		d.depth--
+		return true
+	}
+	for {
+		d.space()
+		if !elem() {
+			return false
+		}
+		d.space()
+		switch d.peek() {
+		case ',':
+			d.i++
+		case ']':
+			d.i++
+			d.depth--
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// once marks field bit n as seen; false when it was already (a repeated key).
+func once(seen *uint32, n uint) bool {
+	if *seen&(1<<n) != 0 {
+		return false
+	}
+	*seen |= 1 << n
+	return true
+}
+
+// key reads a key made of printable ASCII without escapes, without copying it.
+func (d *fastDecoder) key() ([]byte, bool) {
+	if d.peek() != '"' {
+		return nil, false
+	}
+	start := d.i + 1
+	end := start + plainPrefix(d.b[start:])
+	if end >= len(d.b) || d.b[end] != '"' {
+		return nil, false
+	}
+	d.i = end + 1
+	return d.b[start:end], true
+}
+
+// str reads a string value: plain strings (nearly all, base64 data among them) are scanned
+// eight bytes at a time and copied once; strings with escapes or bytes that are not valid
+// UTF-8 are read by valueParser.str, which decodes them as encoding/json does.
+func (d *fastDecoder) str() (string, bool) {
+	if d.peek() != '"' {
+		return "", false
+	}
+	start := d.i + 1
+	i, high := start, false
+	for {
+		i += plainPrefix(d.b[i:])
+		if i >= len(d.b) {
+			return "", false
+		}
+		c := d.b[i]
+		if c == '"' {
+			break
+		}
+		if c < utf8.RuneSelf { // a backslash or a control character
+			return d.careful()
+		}
+		high = true
+		i++
+	}
+	raw := d.b[start:i]
+	if high && !utf8.Valid(raw) {
+		return d.careful()
+	}
+	d.i = i + 1
+	return string(raw), true
+}
+
+func (d *fastDecoder) careful() (string, bool) {
+	p := valueParser{Lexer: jsonlex.Lexer{B: d.b, I: d.i}}
+	s, err := p.str()
+	if err != nil {
+		return "", false
+	}
+	d.i = p.I
+	return s, true
+}
+
+// number returns the number literal at d.i.
+func (d *fastDecoder) number() ([]byte, bool) {
+	start := d.i
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		if c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' {
+			d.i++
+			continue
+		}
+		break
+	}
+	n := d.b[start:d.i]
+	return n, IsNumberLiteral(n)
+}
+
+// integer reads a number written as an integer that fits an int, as encoding/json reads
+// one into an int field (a fraction or an exponent gives up: the strict path reports it).
+func (d *fastDecoder) integer() (int, bool) {
+	n, ok := d.number()
+	if !ok {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(string(n), 10, strconv.IntSize)
+	return int(v), err == nil
+}
+
+func (d *fastDecoder) boolean() (bool, bool) {
+	rest := d.b[d.i:]
+	switch {
+	case len(rest) >= 4 && string(rest[:4]) == "true":
+		d.i += 4
+		return true, true
+	case len(rest) >= 5 && string(rest[:5]) == "false":
+		d.i += 5
+		return false, true
+	}
+	return false, false
+}
+
+// freeMap reads a property or metadata object with valueParser, as their UnmarshalJSON does.
+func (d *fastDecoder) freeMap() (map[string]any, bool) {
+	if d.peek() != '{' {
+		return nil, false
+	}
+	p := valueParser{Lexer: jsonlex.Lexer{B: d.b, I: d.i}, depth: d.depth, maxDepth: fastMaxDepth}
+	v, err := p.value()
+	if err != nil {
+		return nil, false
+	}
+	d.i = p.I
+	m, ok := v.(map[string]any)
+	return m, ok
+}
+
+func (d *fastDecoder) request(r *Request) bool {
+	var seen uint32
+	return d.object(func(key []byte) bool {
+		switch string(key) {
+		case "final_annotation":
+			b, ok := d.boolean()
+			r.FinalAnnotation = &b
+			return ok && once(&seen, 0)
+		case "label_format":
+			r.LabelFormat = &LabelFormat{}
+			return once(&seen, 1) && d.labelFormat(r.LabelFormat)
+		case "samples":
+			r.Samples = []Sample{}
+			return once(&seen, 2) && d.array(func() bool {
+				r.Samples = append(r.Samples, Sample{})
+				return d.sample(&r.Samples[len(r.Samples)-1])
+			})
+		}
+		return false
+	})
+}
+
+func (d *fastDecoder) labelFormat(lf *LabelFormat) bool {
+	var seen uint32
+	return d.object(func(key []byte) bool {
+		var ok bool
+		switch string(key) {
+		case "label_type":
+			lf.LabelType, ok = d.str()
+			return ok && once(&seen, 0)
+		case "text_label_separator":
+			lf.TextLabelSeparator, ok = d.str()
+			return ok && once(&seen, 1)
+		case "text_sample_separator":
+			lf.TextSampleSeparator, ok = d.str()
+			return ok && once(&seen, 2)
+		}
+		return false
+	})
+}
+
+func (d *fastDecoder) sample(s *Sample) bool {
+	var seen uint32
+	return d.object(func(key []byte) bool {
+		var ok bool
+		switch string(key) {
+		case "name":
+			s.Name, ok = d.str()
+			return ok && once(&seen, 0)
+		case "sample_type":
+			var n int
+			n, ok = d.integer()
+			s.SampleType = SampleType(n)
+			return ok && once(&seen, 1)
+		case "data":
+			s.Data, ok = d.str()
+			return ok && once(&seen, 2)
+		case "data_source":
+			s.DataSource = &DataSource{}
+			return once(&seen, 3) && d.dataSource(s.DataSource)
+		case "encoding":
+			s.Encoding, ok = d.str()
+			return ok && once(&seen, 4)
+		case "labels":
+			s.Labels = []SampleLabel{}
+			return once(&seen, 5) && d.array(func() bool {
+				s.Labels = append(s.Labels, SampleLabel{})
+				return d.label(&s.Labels[len(s.Labels)-1])
+			})
+		case "metadata":
+			s.Metadata, ok = d.freeMap()
+			return ok && once(&seen, 6)
+		}
+		return false
+	})
+}
+
+func (d *fastDecoder) label(l *SampleLabel) bool {
+	var seen uint32
+	return d.object(func(key []byte) bool {
+		var ok bool
+		switch string(key) {
+		case "annotated_by":
+			l.AnnotatedBy, ok = d.str()
+			return ok && once(&seen, 0)
+		case "id":
+			l.ID, ok = d.str()
+			return ok && once(&seen, 1)
+		case "name":
+			l.Name, ok = d.str()
+			return ok && once(&seen, 2)
+		case "property":
+			l.Property, ok = d.freeMap()
+			return ok && once(&seen, 3)
+		case "score":
+			start := d.i
+			_, ok = d.number()
+			l.Score = json.Number(d.b[start:d.i])
+			return ok && once(&seen, 4)
+		case "type":
+			var n int
+			n, ok = d.integer()
+			l.Type = LabelType(n)
+			return ok && once(&seen, 5)
+		}
+		return false
+	})
+}
+
+func (d *fastDecoder) dataSource(ds *DataSource) bool {
+	var seen uint32
+	return d.object(func(key []byte) bool {
+		var ok bool
+		switch string(key) {
+		case "data_path":
+			ds.DataPath, ok = d.str()
+			return ok && once(&seen, 0)
+		case "data_type":
+			var n int
+			n, ok = d.integer()
+			ds.DataType = DataType(n)
+			return ok && once(&seen, 1)
+		case "schema_maps":
+			ds.SchemaMaps = []SchemaMap{}
+			return once(&seen, 2) && d.array(func() bool {
+				ds.SchemaMaps = append(ds.SchemaMaps, SchemaMap{})
+				return d.schemaMap(&ds.SchemaMaps[len(ds.SchemaMaps)-1])
+			})
+		case "source_info":
+			ds.SourceInfo = &SourceInfo{}
+			return once(&seen, 3) && d.sourceInfo(ds.SourceInfo)
+		case "with_column_header":
+			var b bool
+			b, ok = d.boolean()
+			ds.WithColumnHeader = &b
+			return ok && once(&seen, 4)
+		}
+		return false
+	})
+}
+
+func (d *fastDecoder) schemaMap(m *SchemaMap) bool {
+	var seen uint32
+	return d.object(func(key []byte) bool {
+		var ok bool
+		switch string(key) {
+		case "dest_name":
+			m.DestName, ok = d.str()
+			return ok && once(&seen, 0)
+		case "src_name":
+			m.SrcName, ok = d.str()
+			return ok && once(&seen, 1)
+		}
+		return false
+	})
+}
+
+func (d *fastDecoder) sourceInfo(si *SourceInfo) bool {
+	var seen uint32
+	return d.object(func(key []byte) bool {
+		var dst *string
+		var n uint
+		switch string(key) {
+		case "cluster_id":
+			dst, n = &si.ClusterID, 0
+		case "cluster_mode":
+			dst, n = &si.ClusterMode, 1
+		case "cluster_name":
+			dst, n = &si.ClusterName, 2
+		case "database_name":
+			dst, n = &si.DatabaseName, 3
+		case "input":
+			dst, n = &si.Input, 4
+		case "ip":
+			dst, n = &si.IP, 5
+		case "port":
+			dst, n = &si.Port, 6
+		case "queue_name":
+			dst, n = &si.QueueName, 7
+		case "subnet_id":
+			dst, n = &si.SubnetID, 8
+		case "table_name":
+			dst, n = &si.TableName, 9
+		case "user_name":
+			dst, n = &si.UserName, 10
+		case "user_password":
+			dst, n = &si.UserPassword, 11
+		case "vpc_id":
+			dst, n = &si.VpcID, 12
+		default:
+			return false
+		}
+		var ok bool
+		*dst, ok = d.str()
+		return ok && once(&seen, n)
+	})
+}
+
+// plainPrefix returns how many leading bytes of b are printable ASCII other than '"' and
+// '\\' (bytes a JSON string holds as they are), looking at eight bytes at a time: for bytes
+// below 0x80, w-n*ones has a byte's high bit set (with ^w's) only where a byte is below n,
+// and a byte equal to c is zero in w^(c*ones).
+func plainPrefix(b []byte) int {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		quote := w ^ ('"' * ones)
+		backslash := w ^ ('\\' * ones)
+		if ((w-0x20*ones)&^w|(quote-ones)&^quote|(backslash-ones)&^backslash|w)&high != 0 {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
+			return i
+		}
+	}
+	return i
+}

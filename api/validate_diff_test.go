@@ -1,0 +1,253 @@
+package api
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// requestFiles reads every request body under the repo's testdata/requests and
+// testdata/invalid.
+func requestFiles(t testing.TB) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	for _, dir := range []string{"../testdata/requests", "../testdata/invalid"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no request files in %s: %v", dir, err)
+		}
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[f] = b
+		}
+	}
+	return out
+}
+
+// mutations break (or keep) one rule of a sample of validRequest; genSamples applies a few
+// at random, so the generated samples cover valid ones and every kind of violation.
+var mutations = []func(r *rand.Rand, s *Sample){
+	func(r *rand.Rand, s *Sample) { s.Name = fmt.Sprintf("gen-%d.jpg", r.IntN(1000)) },
+	func(r *rand.Rand, s *Sample) { s.Name = strings.Repeat("n", 1020+r.IntN(10)) },
+	func(r *rand.Rand, s *Sample) { s.Name = "a<b" },
+	func(r *rand.Rand, s *Sample) { s.SampleType = SampleType(r.IntN(10)) },
+	func(r *rand.Rand, s *Sample) { s.Encoding = []string{"", "UTF-8", "GBK", "latin1"}[r.IntN(4)] },
+	func(r *rand.Rand, s *Sample) {
+		s.Data = base64.StdEncoding.EncodeToString([]byte(strings.Repeat("héllo wörld ", r.IntN(40))))
+	},
+	func(r *rand.Rand, s *Sample) {
+		b := []byte(base64.StdEncoding.EncodeToString(make([]byte, r.IntN(64))))
+		if len(b) > 0 {
+			b[r.IntN(len(b))] = "!=-_ \n"[r.IntN(6)]
+		}
+		s.Data = string(b)
+	},
+	func(r *rand.Rand, s *Sample) { s.Data = "abc" },
+	func(r *rand.Rand, s *Sample) { s.Data = "" },
+	func(r *rand.Rand, s *Sample) { s.DataSource = nil },
+	func(r *rand.Rand, s *Sample) { s.DataSource = &DataSource{DataType: DataType(r.IntN(9) - 1)} },
+	func(r *rand.Rand, s *Sample) {
+		if s.Metadata == nil {
+			s.Metadata = Metadata{}
+		}
+		s.Metadata[MetaSize] = []any{json.Number("10"), json.Number([]string{"0", "2.5", "7"}[r.IntN(3)])}
+	},
+	func(r *rand.Rand, s *Sample) {
+		if s.Metadata == nil {
+			s.Metadata = Metadata{}
+		}
+		s.Metadata[MetaHard] = r.IntN(3)
+		s.Metadata[MetaHardCoefficient] = r.Float64() * 1.5
+		s.Metadata[MetaHardReasons] = []int{r.IntN(35)}
+		s.Metadata[MetaImportOrigin] = "x"
+	},
+	func(r *rand.Rand, s *Sample) { delete(s.Metadata, MetaSize) },
+	func(r *rand.Rand, s *Sample) {
+		if len(s.Labels) == 0 {
+			return
+		}
+		l := &s.Labels[r.IntN(len(s.Labels))]
+		l.Type = LabelType([]int{0, 1, 2, 3, 100, 101, 600, 700}[r.IntN(8)])
+		l.AnnotatedBy = []string{"", "human", "robot"}[r.IntN(3)]
+		l.Score = json.Number([]string{"", "0.5", "1.5", "x"}[r.IntN(4)])
+	},
+	func(r *rand.Rand, s *Sample) {
+		if len(s.Labels) == 0 {
+			return
+		}
+		l := &s.Labels[r.IntN(len(s.Labels))]
+		if l.Property == nil {
+			l.Property = Property{}
+		}
+		n := func() json.Number { return json.Number(fmt.Sprint(r.IntN(100) - 5)) }
+		f := make(Feature, r.IntN(5))
+		for i := range f {
+			f[i] = []json.Number{n(), n()}
+			if r.IntN(8) == 0 {
+				f[i] = f[i][:1]
+			}
+		}
+		l.Property[PropFeature] = f
+		l.Property[PropShape] = []string{"bndbox", "polygon", "circle", "line", "dashed", "point", "polyline", "ellipse"}[r.IntN(8)]
+		if r.IntN(4) == 0 {
+			delete(l.Property, PropShape)
+		}
+	},
+	func(r *rand.Rand, s *Sample) {
+		if len(s.Labels) == 0 {
+			return
+		}
+		l := &s.Labels[r.IntN(len(s.Labels))]
+		l.Property = Property{PropHard: []string{"0", "yes"}[r.IntN(2)], PropHardCoefficient: []string{"0.3", "2"}[r.IntN(2)],
+			PropHardReasons: []string{"3-20", "3-31", "x"}[r.IntN(3)], PropStartTime: []string{"00:00:01.250", "0:1"}[r.IntN(2)]}
+	},
+	func(r *rand.Rand, s *Sample) {
+		s.Labels = append(s.Labels, SampleLabel{Name: "E", Type: LabelNamedEntity,
+			Property: Property{PropStartIndex: r.IntN(30) - 2, PropEndIndex: json.Number(fmt.Sprint(r.IntN(60)))}})
+	},
+}
+
+// genSamples returns n samples: copies of validRequest's samples with 0 to 3 mutations each.
+func genSamples(seed uint64, n int) []*Sample {
+	r := rand.New(rand.NewPCG(seed, 17))
+	out := make([]*Sample, n)
+	for i := range out {
+		base := validRequest().Samples
+		s := base[r.IntN(len(base))]
+		for range r.IntN(4) {
+			mutations[r.IntN(len(mutations))](r, &s)
+		}
+		out[i] = &s
+	}
+	return out
+}
+
+func TestValidateSampleMatchesReference(t *testing.T) {
+	var samples []*Sample
+	for name, body := range requestFiles(t) {
+		var r Request
+		if err := json.Unmarshal(body, &r); err != nil {
+			t.Logf("%s: %v (not used)", name, err)
+			continue
+		}
+		for i := range r.Samples {
+			samples = append(samples, &r.Samples[i])
+		}
+	}
+	samples = append(samples, genSamples(1, 5000)...)
+	violations := 0
+	for i, s := range samples {
+		path := fmt.Sprintf("samples[%d]", i)
+		got, want := ValidateSample(path, s), validateSampleRef(path, s)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("sample %d: validator and reference differ:\n got %v\nwant %v", i, got, want)
+		}
+		violations += len(got)
+	}
+	if violations == 0 {
+		t.Fatal("the generated samples break no rule: the test proves nothing")
+	}
+}
+
+func TestBase64LenMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		b := []byte(base64.StdEncoding.EncodeToString(make([]byte, r.IntN(40))))
+		for range r.IntN(3) {
+			if len(b) > 0 {
+				b[r.IntN(len(b))] = "A=!/+\x00\xff"[r.IntN(7)]
+			}
+		}
+		n1, err1 := base64Len(string(b))
+		n2, err2 := base64LenRef(string(b))
+		if n1 != n2 || fmt.Sprint(err1) != fmt.Sprint(err2) {
+			t.Fatalf("%q: got %d, %v; want %d, %v", b, n1, err1, n2, err2)
+		}
+	}
+}
+
+// FuzzValidateSampleMatchesReference: on any decodable body, the validator reports exactly
+// what the reference (the validator before issue 17) reports.
+func FuzzValidateSampleMatchesReference(f *testing.F) {
+	for _, b := range requestFiles(f) {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var r Request
+		if json.Unmarshal(body, &r) != nil {
+			return
+		}
+		for i := range r.Samples {
+			got, want := ValidateSample("s", &r.Samples[i]), validateSampleRef("s", &r.Samples[i])
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("got %v\nwant %v", got, want)
+			}
+		}
+		if _, err1 := base64Len(string(body)); fmt.Sprint(err1) != fmt.Sprint(func() error { _, e := base64LenRef(string(body)); return e }()) {
+			t.Fatalf("base64Len differs on %q", body)
+		}
+	})
+}
+
+// BenchmarkValidateSample runs the validator and its reference side by side over the same
+// generated samples (mostly valid, as a run's are): compare new/ and ref/ from one run, and
+// their ns/cpu (CPU time per sample, all goroutines), which machine load disturbs less than
+// wall time.
+func BenchmarkValidateSample(b *testing.B) {
+	var samples []*Sample
+	for _, s := range genSamples(2, 4000) {
+		if len(validateSampleRef("s", s)) == 0 {
+			samples = append(samples, s)
+		}
+	}
+	raw := make([]byte, 64<<10)
+	for i := range raw {
+		raw[i] = byte(i*7919 ^ i>>3) // not a run of one letter: every branch of a byte-wise check is taken
+	}
+	data := base64.StdEncoding.EncodeToString(raw)
+	for _, impl := range []struct {
+		name string
+		fn   func(string, *Sample) Violations
+	}{{"new", ValidateSample}, {"ref", validateSampleRef}} {
+		b.Run(impl.name+"/samples", func(b *testing.B) {
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			for i := 0; b.Loop(); i++ {
+				impl.fn("sample", samples[i%len(samples)])
+			}
+			reportCPU(b, cpu0, 0)
+		})
+		b.Run(impl.name+"/data64KiB", func(b *testing.B) {
+			s := &Sample{Name: "x.bin", Data: data}
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			cpu0 := cpuTime()
+			for b.Loop() {
+				impl.fn("sample", s)
+			}
+			reportCPU(b, cpu0, len(data))
+		})
+	}
+}
+
+// reportCPU reports CPU time per operation and, when bytes > 0, MB per CPU-second.
+func reportCPU(b *testing.B, cpu0 time.Duration, bytes int) {
+	cpu := cpuTime() - cpu0
+	if cpu <= 0 || b.N == 0 {
+		return
+	}
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "ns/cpu")
+	if bytes > 0 {
+		b.ReportMetric(float64(bytes)*float64(b.N)/1e6/cpu.Seconds(), "MB/cpu-s")
+	}
+}

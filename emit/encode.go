@@ -1,0 +1,465 @@
+package emit
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/modelarts-convert/convert/api"
+)
+
+// The request encoder. encoding/json's reflection was 17-30% of a run's CPU time, so samples
+// are written by hand here, byte for byte as json.Encoder with SetEscapeHTML(false) writes
+// them (fields in declaration order, omitempty as tagged, map keys sorted, the same string
+// escapes and number forms). A value the hand encoder does not know (a type in a property
+// or metadata map other than those the model and the importers put there) or cannot write
+// (a json.Number that is not a number, NaN) makes it give up on the sample, which then goes
+// through encoding/json: the same bytes, or the same error. TestEncoderMatchesReflection and
+// FuzzEncoderMatchesReflection prove the two equal.
+
+// appendSample appends s's JSON to dst; ok is false when encoding/json must do it.
+func appendSample(dst []byte, s *api.Sample) (out []byte, ok bool) {
+	dst = append(dst, '{')
+	if s.Name != "" {
+		dst = append(dst, `"name":`...)
+		dst = appendString(dst, s.Name)
+		dst = append(dst, ',')
+	}
+	dst = append(dst, `"sample_type":`...)
+	dst = strconv.AppendInt(dst, int64(s.SampleType), 10)
+	if s.Data != "" {
+		dst = append(dst, `,"data":`...)
+		dst = appendString(dst, s.Data)
+	}
+	if ds := s.DataSource; ds != nil {
+		dst = append(dst, `,"data_source":`...)
+		dst = appendDataSource(dst, ds)
+	}
+	if s.Encoding != "" {
+		dst = append(dst, `,"encoding":`...)
+		dst = appendString(dst, s.Encoding)
+	}
+	if len(s.Labels) > 0 {
+		dst = append(dst, `,"labels":[`...)
+		for i := range s.Labels {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if dst, ok = appendLabel(dst, &s.Labels[i]); !ok {
+				return dst, false
+			}
+		}
+		dst = append(dst, ']')
+	}
+	if len(s.Metadata) > 0 {
+		dst = append(dst, `,"metadata":`...)
+		if dst, ok = appendMap(dst, s.Metadata, 0); !ok {
+			return dst, false
+		}
+	}
+	return append(dst, '}'), true
+}
+
+func appendLabel(dst []byte, l *api.SampleLabel) (out []byte, ok bool) {
+	dst = append(dst, '{')
+	if l.AnnotatedBy != "" {
+		dst = append(dst, `"annotated_by":`...)
+		dst = appendString(dst, l.AnnotatedBy)
+		dst = append(dst, ',')
+	}
+	if l.ID != "" {
+		dst = append(dst, `"id":`...)
+		dst = appendString(dst, l.ID)
+		dst = append(dst, ',')
+	}
+	if l.Name != "" {
+		dst = append(dst, `"name":`...)
+		dst = appendString(dst, l.Name)
+		dst = append(dst, ',')
+	}
+	if len(l.Property) > 0 {
+		dst = append(dst, `"property":`...)
+		if dst, ok = appendMap(dst, l.Property, 0); !ok {
+			return dst, false
+		}
+		dst = append(dst, ',')
+	}
+	if l.Score != "" {
+		if !api.IsNumberLiteral(string(l.Score)) {
+			return dst, false
+		}
+		dst = append(dst, `"score":`...)
+		dst = append(dst, l.Score...)
+		dst = append(dst, ',')
+	}
+	dst = append(dst, `"type":`...)
+	dst = strconv.AppendInt(dst, int64(l.Type), 10)
+	return append(dst, '}'), true
+}
+
+func appendDataSource(dst []byte, ds *api.DataSource) []byte {
+	dst = append(dst, '{')
+	if ds.DataPath != "" {
+		dst = append(dst, `"data_path":`...)
+		dst = appendString(dst, ds.DataPath)
+		dst = append(dst, ',')
+	}
+	dst = append(dst, `"data_type":`...)
+	dst = strconv.AppendInt(dst, int64(ds.DataType), 10)
+	if len(ds.SchemaMaps) > 0 {
+		dst = append(dst, `,"schema_maps":[`...)
+		for i, m := range ds.SchemaMaps {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendFields(dst, "dest_name", m.DestName, "src_name", m.SrcName)
+		}
+		dst = append(dst, ']')
+	}
+	if si := ds.SourceInfo; si != nil {
+		dst = append(dst, `,"source_info":`...)
+		dst = appendFields(dst,
+			"cluster_id", si.ClusterID, "cluster_mode", si.ClusterMode, "cluster_name", si.ClusterName,
+			"database_name", si.DatabaseName, "input", si.Input, "ip", si.IP, "port", si.Port,
+			"queue_name", si.QueueName, "subnet_id", si.SubnetID, "table_name", si.TableName,
+			"user_name", si.UserName, "user_password", si.UserPassword, "vpc_id", si.VpcID)
+	}
+	if ds.WithColumnHeader != nil {
+		dst = append(dst, `,"with_column_header":`...)
+		dst = strconv.AppendBool(dst, *ds.WithColumnHeader)
+	}
+	return append(dst, '}')
+}
+
+// appendFields writes an object of omitempty string fields, given as key, value pairs.
+func appendFields(dst []byte, kv ...string) []byte {
+	dst = append(dst, '{')
+	first := true
+	for i := 0; i < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			continue
+		}
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = append(dst, '"')
+		dst = append(dst, kv[i]...)
+		dst = append(dst, `":`...)
+		dst = appendString(dst, kv[i+1])
+	}
+	return append(dst, '}')
+}
+
+// maxValueDepth bounds the nesting the hand encoder follows; deeper values (which no
+// importer makes) go through encoding/json.
+const maxValueDepth = 64
+
+// appendMap writes a map with its keys sorted, as encoding/json does.
+func appendMap(dst []byte, m map[string]any, depth int) (out []byte, ok bool) {
+	if m == nil {
+		return append(dst, "null"...), true
+	}
+	type entry struct {
+		key   string
+		value any
+	}
+	var buf [16]entry // properties and metadata seldom have more keys: no allocation
+	entries := buf[:0]
+	for k, v := range m {
+		entries = append(entries, entry{k, v})
+	}
+	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.key, b.key) })
+	dst = append(dst, '{')
+	for i := range entries {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, entries[i].key)
+		dst = append(dst, ':')
+		if dst, ok = appendValue(dst, entries[i].value, depth+1); !ok {
+			return dst, false
+		}
+	}
+	return append(dst, '}'), true
+}
+
+// appendValue writes one value of a property or metadata map: the types the model and the
+// importers use. Nil slices and maps are null, as encoding/json writes them.
+func appendValue(dst []byte, v any, depth int) (out []byte, ok bool) {
+	if depth > maxValueDepth {
+		return dst, false
+	}
+	switch x := v.(type) {
+	case nil:
+		return append(dst, "null"...), true
+	case string:
+		return appendString(dst, x), true
+	case json.Number:
+		return appendNumber(dst, x)
+	case bool:
+		return strconv.AppendBool(dst, x), true
+	case int:
+		return strconv.AppendInt(dst, int64(x), 10), true
+	case int64:
+		return strconv.AppendInt(dst, x, 10), true
+	case int32:
+		return strconv.AppendInt(dst, int64(x), 10), true
+	case uint64:
+		return strconv.AppendUint(dst, x, 10), true
+	case float64:
+		return appendFloat(dst, x)
+	case api.HardReason:
+		return strconv.AppendInt(dst, int64(x), 10), true
+	case map[string]any:
+		return appendMap(dst, x, depth)
+	case api.Property:
+		return appendMap(dst, x, depth)
+	case api.Metadata:
+		return appendMap(dst, x, depth)
+	case []any:
+		if x == nil {
+			return append(dst, "null"...), true
+		}
+		dst = append(dst, '[')
+		for i, e := range x {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if dst, ok = appendValue(dst, e, depth+1); !ok {
+				return dst, false
+			}
+		}
+		return append(dst, ']'), true
+	case []int:
+		if x == nil {
+			return append(dst, "null"...), true
+		}
+		dst = append(dst, '[')
+		for i, n := range x {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = strconv.AppendInt(dst, int64(n), 10)
+		}
+		return append(dst, ']'), true
+	case []api.HardReason:
+		if x == nil {
+			return append(dst, "null"...), true
+		}
+		dst = append(dst, '[')
+		for i, n := range x {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = strconv.AppendInt(dst, int64(n), 10)
+		}
+		return append(dst, ']'), true
+	case []string:
+		if x == nil {
+			return append(dst, "null"...), true
+		}
+		dst = append(dst, '[')
+		for i, s := range x {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendString(dst, s)
+		}
+		return append(dst, ']'), true
+	case []json.Number:
+		return appendNumbers(dst, x)
+	case api.Feature:
+		return appendRows(dst, x)
+	case [][]json.Number:
+		return appendRows(dst, x)
+	case api.Point:
+		return appendNumbers(dst, x[:])
+	case []api.Point:
+		if x == nil {
+			return append(dst, "null"...), true
+		}
+		dst = append(dst, '[')
+		for i := range x {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if dst, ok = appendNumbers(dst, x[i][:]); !ok {
+				return dst, false
+			}
+		}
+		return append(dst, ']'), true
+	}
+	return dst, false
+}
+
+func appendRows[F ~[][]json.Number](dst []byte, f F) (out []byte, ok bool) {
+	if f == nil {
+		return append(dst, "null"...), true
+	}
+	dst = append(dst, '[')
+	for i, row := range f {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		if dst, ok = appendNumbers(dst, row); !ok {
+			return dst, false
+		}
+	}
+	return append(dst, ']'), true
+}
+
+// appendNumbers writes a list of numbers; a nil slice is null (a Point, an array, never is:
+// callers pass it as a slice of its array).
+func appendNumbers(dst []byte, ns []json.Number) (out []byte, ok bool) {
+	if ns == nil {
+		return append(dst, "null"...), true
+	}
+	dst = append(dst, '[')
+	for i, n := range ns {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		if dst, ok = appendNumber(dst, n); !ok {
+			return dst, false
+		}
+	}
+	return append(dst, ']'), true
+}
+
+// appendNumber writes a json.Number as encoding/json does: "" as 0, anything that is not a
+// number literal refused.
+func appendNumber(dst []byte, n json.Number) ([]byte, bool) {
+	if n == "" {
+		return append(dst, '0'), true
+	}
+	if !api.IsNumberLiteral(string(n)) {
+		return dst, false
+	}
+	return append(dst, n...), true
+}
+
+// appendFloat writes a float64 as encoding/json does (ES6 number form; exponents from 1e21 and
+// below 1e-6, without a padded exponent).
+func appendFloat(dst []byte, f float64) ([]byte, bool) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return dst, false
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	dst = strconv.AppendFloat(dst, f, format, -1, 64)
+	if format == 'e' {
+		n := len(dst)
+		if n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1]
+			dst = dst[:n-1]
+		}
+	}
+	return dst, true
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s quoted as encoding/json does without HTML escaping: '"' and '\\'
+// escaped, control characters as \b \f \n \r \t or \u00XX, invalid UTF-8 as \ufffd, U+2028
+// and U+2029 escaped. Plain ASCII (all of a base64 data string) is skipped eight bytes at a
+// time.
+func appendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		i += plainPrefix(s[i:])
+		if i >= len(s) {
+			break
+		}
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		if c == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if c == '\u2028' || c == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[c&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// plainPrefix returns how many leading bytes of s need no escaping and no UTF-8 check
+// (printable ASCII other than '"' and '\\'), looking at eight bytes at a time. For bytes
+// below 0x80, w-n*ones has a byte's high bit set (with ^w's) only where a byte is below n,
+// and a byte equal to c is zero in w^(c*ones).
+func plainPrefix(s string) int {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		t := s[i : i+8]
+		w := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+			uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+		quote := w ^ ('"' * ones)
+		backslash := w ^ ('\\' * ones)
+		special := (w-0x20*ones)&^w | (quote-ones)&^quote | (backslash-ones)&^backslash | w
+		if special&high != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if b := s[i]; b < 0x20 || b >= utf8.RuneSelf || b == '"' || b == '\\' {
+			return i
+		}
+	}
+	return i
+}
+
+// encodeSampleReflect is the encoding/json path: the fallback of appendSample, and the
+// reference it is tested against.
+func encodeSampleReflect(b *bytes.Buffer, s *api.Sample) error {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return err
+	}
+	b.Truncate(b.Len() - 1) // Encode's newline
+	return nil
+}

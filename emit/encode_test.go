@@ -1,0 +1,353 @@
+package emit
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/modelarts-convert/convert/api"
+)
+
+// testdataRequests decodes every file under a testdata folder of the repo that holds a
+// request body (the request files, the importers' golden bodies), both as encoding/json
+// decodes it and as api.DecodeRequest does (numbers kept as json.Number).
+func testdataRequests(t testing.TB) (samples []*api.Sample, files int) {
+	t.Helper()
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); name == ".git" || name == "fuzz" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.Contains(filepath.ToSlash(path), "/testdata/") {
+			return nil
+		}
+		if info, err := d.Info(); err != nil || info.Size() > 4<<20 {
+			return nil
+		}
+		body, err := os.ReadFile(path)
+		if err != nil || !json.Valid(body) {
+			return nil
+		}
+		var r api.Request
+		if json.Unmarshal(body, &r) != nil || len(r.Samples) == 0 {
+			return nil
+		}
+		files++
+		for i := range r.Samples {
+			samples = append(samples, &r.Samples[i])
+		}
+		if strict, err := api.DecodeRequest(body); err == nil {
+			for i := range strict.Samples {
+				samples = append(samples, &strict.Samples[i])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return samples, files
+}
+
+// oddStrings are strings whose JSON form takes every escape rule.
+var oddStrings = []string{
+	"", "plain", "a\"b\\c", "tab\there\nnl\rcr\bbs\fff", "\x00\x01\x1f\x7f", "<b>&amp;</b>",
+	"中文文本", "emoji 😀", "line\u2028para\u2029", "bad \xff utf8 \xc3", "\xe2\x80", "trailing \\",
+	strings.Repeat("abcdefgh", 9) + "\"", "0123456\n", "Ωmega/slash", "\u00e9t\u00e9",
+}
+
+// oddValues are property and metadata values of every type the encoder writes by hand, and
+// some it leaves to encoding/json.
+func oddValues(r *rand.Rand) []any {
+	f := []float64{0, 1, -1, 0.1, 1e-7, 1.5e-6, 1e21, 123456789e15, math.MaxFloat64, math.SmallestNonzeroFloat64, -2.5e-9, r.NormFloat64() * 1e6, r.Float64() * 1e-3}
+	return []any{
+		nil, true, false, 0, -17, int64(1 << 60), int32(-5), uint64(1 << 63), f[r.IntN(len(f))],
+		json.Number("12.50"), json.Number(""), json.Number("1e400"), json.Number("-0"),
+		oddStrings[r.IntN(len(oddStrings))], []int{1, 2, 3}, []int(nil), []int{}, []any{json.Number("1"), "a", nil, []any{}},
+		[]any(nil), map[string]any{"b": 1, "a": []any{"x"}, "\u2028": "y"}, map[string]any(nil), map[string]any{},
+		api.Feature{{"1", "2"}, {"3.5", "4"}}, api.Feature(nil), [][]json.Number{{"7"}}, []json.Number{"1", "2"},
+		api.Point{"1", "2"}, []api.Point{{"1", "2"}}, []api.Point(nil), []string{"a", "\n"}, []string(nil),
+		[]api.HardReason{3, 20}, api.HardReason(4), api.Property{"k": "v"}, api.Metadata{"m": 1},
+	}
+}
+
+// foreignValues are values the hand encoder leaves to encoding/json.
+var foreignValues = []any{[]byte("bytes"), struct{ A int }{1}, [2]int{1, 2}, map[string]int{"a": 1}, float32(1.5), json.Number("x1"), math.NaN()}
+
+// genSamples returns n samples built from random parts, valid or not (the encoder writes
+// whatever it is given).
+func genSamples(seed uint64, n int) []*api.Sample {
+	r := rand.New(rand.NewPCG(seed, 42))
+	str := func() string {
+		if r.IntN(3) == 0 {
+			return ""
+		}
+		return oddStrings[r.IntN(len(oddStrings))]
+	}
+	vals := oddValues(r)
+	val := func() any {
+		if r.IntN(400) == 0 {
+			return foreignValues[r.IntN(len(foreignValues))]
+		}
+		if r.IntN(4) == 0 {
+			vals = oddValues(r) // new random floats and strings
+		}
+		return vals[r.IntN(len(vals))]
+	}
+	obj := func() map[string]any {
+		switch r.IntN(5) {
+		case 0:
+			return nil
+		case 1:
+			return map[string]any{}
+		}
+		m := map[string]any{}
+		for range 1 + r.IntN(20) { // past 16 keys too
+			m[str()+fmt.Sprint(r.IntN(30))] = val()
+		}
+		return m
+	}
+	out := make([]*api.Sample, n)
+	for i := range out {
+		s := &api.Sample{Name: str(), SampleType: api.SampleType(r.IntN(12) - 1), Data: str(), Encoding: str()}
+		if r.IntN(3) == 0 {
+			s.Data = b64(strings.Repeat("data ", r.IntN(50)))
+		}
+		if r.IntN(2) == 0 {
+			ds := &api.DataSource{DataPath: str(), DataType: api.DataType(r.IntN(8))}
+			if r.IntN(3) == 0 {
+				ds.SchemaMaps = []api.SchemaMap{{DestName: str(), SrcName: str()}, {}}
+			}
+			if r.IntN(3) == 0 {
+				ds.SourceInfo = &api.SourceInfo{ClusterID: str(), IP: str(), UserPassword: str(), VpcID: str()}
+			}
+			if r.IntN(3) == 0 {
+				b := r.IntN(2) == 0
+				ds.WithColumnHeader = &b
+			}
+			s.DataSource = ds
+		}
+		switch r.IntN(4) {
+		case 0:
+		case 1:
+			s.Labels = []api.SampleLabel{}
+		default:
+			for range 1 + r.IntN(4) {
+				l := api.SampleLabel{AnnotatedBy: str(), ID: str(), Name: str(), Type: api.LabelType(r.IntN(700)), Property: obj()}
+				l.Score = json.Number([]string{"", "0.5", "1", "bad"}[r.IntN(4)])
+				if r.IntN(2) == 0 {
+					if l.Property == nil {
+						l.Property = api.Property{}
+					}
+					l.Property.SetShape(api.ShapeBndbox, api.Feature{{"1", "2"}, {"30.25", "40"}})
+				}
+				s.Labels = append(s.Labels, l)
+			}
+		}
+		s.Metadata = obj()
+		if r.IntN(2) == 0 {
+			if s.Metadata == nil {
+				s.Metadata = api.Metadata{}
+			}
+			s.Metadata.SetSize(r.IntN(5000), r.IntN(5000), r.IntN(4))
+		}
+		out[i] = s
+	}
+	return out
+}
+
+// sameAsReflection fails the test unless EncodeSample gives exactly what encoding/json gives
+// for s (bytes, or the error). It reports whether the hand encoder wrote s itself.
+func sameAsReflection(t *testing.T, s *api.Sample) (byHand bool) {
+	t.Helper()
+	var want bytes.Buffer
+	wantErr := encodeSampleReflect(&want, s)
+	got, err := EncodeSample(s)
+	if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+		t.Fatalf("%+v: error %v, encoding/json gives %v", s, err, wantErr)
+	}
+	if wantErr == nil && !bytes.Equal(got, want.Bytes()) {
+		t.Fatalf("%+v:\n got %s\nwant %s", s, got, want.Bytes())
+	}
+	_, byHand = appendSample(nil, s)
+	return byHand
+}
+
+func TestEncoderMatchesReflection(t *testing.T) {
+	fromFiles, files := testdataRequests(t)
+	if files < 5 || len(fromFiles) < 20 {
+		t.Fatalf("only %d request files (%d samples) found under testdata", files, len(fromFiles))
+	}
+	for _, s := range fromFiles {
+		if !sameAsReflection(t, s) {
+			t.Errorf("the hand encoder gave up on a sample of the repo's request files: %+v", s)
+		}
+	}
+	byHand, fallback := 0, 0
+	for _, s := range genSamples(1, 4000) {
+		if sameAsReflection(t, s) {
+			byHand++
+		} else {
+			fallback++
+		}
+	}
+	// Both paths must have been taken for the test to prove anything.
+	if byHand < 1000 || fallback < 50 {
+		t.Fatalf("%d samples encoded by hand, %d through encoding/json", byHand, fallback)
+	}
+	t.Logf("%d request files, %d samples; generated: %d by hand, %d through encoding/json", files, len(fromFiles), byHand, fallback)
+}
+
+// TestBatchesMatchReflection runs whole streams through Batches with each encoder: the same
+// request bodies, byte for byte.
+func TestBatchesMatchReflection(t *testing.T) {
+	fromFiles, _ := testdataRequests(t)
+	samples := fromFiles
+	for i, s := range genSamples(2, 1000) {
+		// Made valid, keeping the odd values in free properties and metadata.
+		s.Name, s.SampleType, s.Encoding, s.DataSource = fmt.Sprintf("g%04d.txt", i), api.SampleText, "", nil
+		s.Data = b64(oddStrings[i%len(oddStrings)] + "text")
+		for j := range s.Labels {
+			l := &s.Labels[j]
+			l.Type, l.AnnotatedBy, l.Score = api.LabelTextClassification, "", json.Number([]string{"", "0.25"}[j%2])
+			for k := range l.Property {
+				if strings.HasPrefix(k, "@modelarts:") {
+					delete(l.Property, k)
+				}
+			}
+		}
+		for k := range s.Metadata {
+			if strings.HasPrefix(k, "@modelarts:") {
+				delete(s.Metadata, k)
+			}
+		}
+		samples = append(samples, s)
+	}
+	// Values encoding/json refuses: the rejection must say the same.
+	samples = append(samples, &api.Sample{Name: "nan.txt", SampleType: api.SampleText, Data: b64("x"),
+		Labels: []api.SampleLabel{{Name: "a", Type: api.LabelTextClassification, Property: api.Property{"v": math.NaN()}}}})
+	samples = append(samples, &api.Sample{Name: "num.txt", SampleType: api.SampleText, Data: b64("x"),
+		Metadata: api.Metadata{"n": json.Number("0x1")}})
+	var rejected []string
+	run := func() [][]byte {
+		rejected = nil
+		var bodies [][]byte
+		opts := Options{BatchSize: 7, MaxBody: 20000, LabelFormat: &api.LabelFormat{TextLabelSeparator: "&"},
+			Reject: func(s *api.Sample, reason string) { rejected = append(rejected, s.Name+": "+reason) }}
+		for b, err := range Batches(t.Context(), stream(samples, nil), opts) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			bodies = append(bodies, b.Body)
+		}
+		return bodies
+	}
+	got := run()
+	gotRejected := rejected
+	useReflection = true
+	defer func() { useReflection = false }()
+	want := run()
+	if !slices.Equal(gotRejected, rejected) {
+		t.Fatalf("rejections differ:\n got %q\nwant %q", gotRejected, rejected)
+	}
+	if !slices.ContainsFunc(rejected, func(r string) bool {
+		return strings.HasPrefix(r, "nan.txt: cannot encode: json: unsupported value: NaN")
+	}) {
+		t.Fatalf("the NaN sample was not rejected as encoding/json refuses it: %q", rejected)
+	}
+	if len(got) != len(want) || len(got) < 100 {
+		t.Fatalf("%d bodies, with encoding/json %d (%d samples rejected in all)", len(got), len(want), len(rejected))
+	}
+	for i := range got {
+		if !bytes.Equal(got[i], want[i]) {
+			t.Fatalf("body %d differs:\n got %s\nwant %s", i+1, got[i], want[i])
+		}
+	}
+}
+
+// FuzzEncoderMatchesReflection: any sample encoding/json can decode, and any string or float
+// in it, encodes by hand exactly as encoding/json encodes it.
+func FuzzEncoderMatchesReflection(f *testing.F) {
+	f.Add([]byte(`{"name":"a\u2028b","sample_type":0,"labels":[{"type":1,"score":0.5,"property":{"k":[1,"x",null,{"y":true}]}}],"metadata":{"@modelarts:size":[1,2]}}`), "tab\t\"\xff", 1e-7)
+	for _, s := range oddStrings {
+		f.Add([]byte(`{}`), s, 1e21)
+	}
+	f.Fuzz(func(t *testing.T, body []byte, str string, x float64) {
+		var s api.Sample
+		if json.Unmarshal(body, &s) == nil {
+			sameAsReflection(t, &s)
+		}
+		var strict api.Request
+		if json.Unmarshal(append(append([]byte(`{"samples":[`), body...), ']', '}'), &strict) == nil && len(strict.Samples) == 1 {
+			sameAsReflection(t, &strict.Samples[0])
+		}
+		sameAsReflection(t, &api.Sample{Name: str, Data: str, Labels: []api.SampleLabel{{Name: str, Property: api.Property{str: x, "f": []any{x, str}}}}, Metadata: api.Metadata{str: str}})
+	})
+}
+
+// BenchmarkEncodeSample encodes the same samples by hand and through encoding/json, side by
+// side in one run. ns/cpu is CPU time per sample (all goroutines), which machine load
+// disturbs less than wall time.
+func BenchmarkEncodeSample(b *testing.B) {
+	var samples []*api.Sample
+	for _, s := range genSamples(3, 2000) {
+		if _, ok := appendSample(nil, s); ok {
+			samples = append(samples, s)
+		}
+	}
+	image := &api.Sample{Name: "2007_000027.jpg", DataSource: &api.DataSource{DataPath: "obs://bucket/voc/JPEGImages/2007_000027.jpg"},
+		Metadata: api.Metadata{}}
+	image.Metadata.SetSize(486, 500, 3)
+	for i := range 3 {
+		l := api.SampleLabel{Name: "person", Type: api.LabelObjectDetection, Property: api.Property{"difficult": "0", "pose": "Frontal"}}
+		l.Property.SetShape(api.ShapeBndbox, api.Feature{{api.Int(int64(174 + i)), "101"}, {"349.5", "351"}})
+		image.Labels = append(image.Labels, l)
+	}
+	text := &api.Sample{Name: "train.txt-000001.txt", SampleType: api.SampleText, Data: b64(strings.Repeat("EU rejects German call to boycott British lamb . ", 4))}
+	for i := range 4 {
+		text.Labels = append(text.Labels, api.SampleLabel{Name: "MISC", Type: api.LabelNamedEntity, Property: api.Property{api.PropStartIndex: i * 10, api.PropEndIndex: i*10 + 6}})
+	}
+	cases := []struct {
+		name    string
+		samples []*api.Sample
+	}{{"generated", samples}, {"voc", []*api.Sample{image}}, {"ner", []*api.Sample{text}}}
+	for _, c := range cases {
+		for _, impl := range []string{"hand", "reflect"} {
+			b.Run(c.name+"/"+impl, func(b *testing.B) {
+				b.ReportAllocs()
+				cpu0 := cpuTime()
+				var buf bytes.Buffer
+				for i := 0; b.Loop(); i++ {
+					s := c.samples[i%len(c.samples)]
+					if impl == "hand" {
+						if _, err := EncodeSample(s); err != nil {
+							b.Fatal(err)
+						}
+					} else {
+						buf.Reset()
+						if err := encodeSampleReflect(&buf, s); err != nil {
+							b.Fatal(err)
+						}
+						_ = bytes.Clone(buf.Bytes()) // EncodeSample's result is the caller's
+					}
+				}
+				if cpu := cpuTime() - cpu0; cpu > 0 {
+					b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "ns/cpu")
+				}
+			})
+		}
+	}
+}

@@ -1,0 +1,238 @@
+// Package jsonlex is the one JSON lexer of the project: a cursor over a JSON text in memory
+// that reads its tokens (white space, punctuation, strings, numbers, literals) and skips
+// whole values, without building anything. Package api builds its label-property values on
+// it (parsing bytes encoding/json has not checked: it reports every fault with its offset);
+// the COCO importer reads element members, segmentations and number arrays with it (bytes a
+// json.Decoder has already checked, so it takes the fast paths: SkipValue, Key).
+//
+// It is a leaf package (the standard library only), so that api may use it.
+package jsonlex
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Lexer reads the JSON text B from offset I.
+type Lexer struct {
+	B []byte
+	I int
+}
+
+// Space moves past JSON white space.
+func (l *Lexer) Space() {
+	for l.I < len(l.B) {
+		switch l.B[l.I] {
+		case ' ', '\t', '\n', '\r':
+			l.I++
+		default:
+			return
+		}
+	}
+}
+
+// Peek returns the byte at I, or 0 at the end.
+func (l *Lexer) Peek() byte {
+	if l.I < len(l.B) {
+		return l.B[l.I]
+	}
+	return 0
+}
+
+// Consume moves past c when it is the byte at I.
+func (l *Lexer) Consume(c byte) bool {
+	if l.Peek() == c {
+		l.I++
+		return true
+	}
+	return false
+}
+
+// Open moves past the '{' or '[' at I and any space after it, and reports whether the object
+// or array is empty (its closing byte close is then consumed too).
+func (l *Lexer) Open(close byte) (empty bool) {
+	l.I++
+	l.Space()
+	return l.Consume(close)
+}
+
+// Next reads, after a member or element and any space, the separator ',' (more is true) or
+// the closing byte close (more is false). At the end of the text problem is end (the caller
+// names the end: of the input, of the line); at any other byte it says what was expected.
+func (l *Lexer) Next(close byte, end string) (more bool, problem string) {
+	l.Space()
+	if l.I >= len(l.B) {
+		return false, end
+	}
+	switch l.B[l.I] {
+	case ',':
+		l.I++
+		return true, ""
+	case close:
+		l.I++
+		return false, ""
+	}
+	return false, fmt.Sprintf("expected ',' or '%c'", close)
+}
+
+// String problems.
+const (
+	ErrUnterminated = "unterminated string"
+	ErrControl      = "control character in string"
+)
+
+// String moves past the string token at I (which starts with '"') and returns it, quotes
+// included, with whether it holds an escape; problem is ErrUnterminated or ErrControl when
+// the token is not one (I is then at the fault, or at or past the end). Escapes are only skipped: see
+// Unquote.
+func (l *Lexer) String() (raw []byte, escaped bool, problem string) {
+	start := l.I
+	l.I++ // "
+	for l.I < len(l.B) {
+		switch c := l.B[l.I]; {
+		case c == '\\':
+			escaped = true
+			l.I += 2
+			continue
+		case c == '"':
+			l.I++
+			return l.B[start:l.I], escaped, ""
+		case c < 0x20:
+			return nil, escaped, ErrControl
+		}
+		l.I++
+	}
+	return nil, escaped, ErrUnterminated
+}
+
+// Unquote returns the text of a string token raw (quotes included) that holds escapes, by
+// encoding/json's rules (which also turn invalid UTF-8 into U+FFFD).
+func Unquote(raw []byte) (string, error) {
+	var s string
+	err := json.Unmarshal(raw, &s)
+	return s, err
+}
+
+// Key reads an object key in a checked text: the string's bytes as they stand (invalid
+// UTF-8 kept), or, when it holds escapes, its unescaped text in a new slice.
+func (l *Lexer) Key() ([]byte, bool) {
+	if l.Peek() != '"' {
+		return nil, false
+	}
+	raw, escaped, problem := l.String()
+	if problem != "" {
+		return nil, false
+	}
+	if !escaped {
+		return raw[1 : len(raw)-1], true
+	}
+	s, err := Unquote(raw)
+	return []byte(s), err == nil
+}
+
+// IsNumberByte reports whether c may stand in a number literal (a span of such bytes is a
+// number candidate; api.IsNumberLiteral says whether it is one).
+func IsNumberByte(c byte) bool {
+	return c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
+}
+
+// Number moves past the bytes that may make a number literal and returns them (empty when
+// there are none).
+func (l *Lexer) Number() []byte {
+	start := l.I
+	for l.I < len(l.B) && IsNumberByte(l.B[l.I]) {
+		l.I++
+	}
+	return l.B[start:l.I]
+}
+
+// Literal moves past word (true, false, null) when it stands at I.
+func (l *Lexer) Literal(word string) bool {
+	if len(l.B)-l.I < len(word) || string(l.B[l.I:l.I+len(word)]) != word {
+		return false
+	}
+	l.I += len(word)
+	return true
+}
+
+// SkipValue moves past one value of a checked text (one encoding/json accepts): it finds
+// where the value ends, it does not check it.
+func (l *Lexer) SkipValue() bool {
+	switch l.Peek() {
+	case '{', '[':
+		return l.SkipContainer()
+	case '"':
+		l.I++
+		for l.I < len(l.B) {
+			switch l.B[l.I] {
+			case '\\':
+				l.I += 2
+				continue
+			case '"':
+				l.I++
+				return true
+			}
+			l.I++
+		}
+		return false
+	}
+	start := l.I
+	for l.I < len(l.B) {
+		c := l.B[l.I]
+		if c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			break
+		}
+		l.I++
+	}
+	return l.I > start
+}
+
+// structural marks the bytes SkipContainer stops at.
+var structural = [256]bool{'"': true, '{': true, '[': true, '}': true, ']': true}
+
+// SkipContainer moves past one object or array of a checked text, counting brackets outside
+// strings.
+func (l *Lexer) SkipContainer() bool {
+	depth := 0
+	b := l.B
+	for i := l.I; i < len(b); i++ {
+		if !structural[b[i]] {
+			continue
+		}
+		switch b[i] {
+		case '"':
+			for i++; i < len(b) && b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				l.I = i + 1
+				return true
+			}
+		}
+	}
+	l.I = len(b)
+	return false
+}
+
+// Kind names the kind of JSON value that starts with c, for messages.
+func Kind(c byte) string {
+	switch c {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "number"
+}
