@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,19 +24,9 @@ import (
 
 // open runs the registered format as the command does: its flags parsed from args, then its
 // Opener on the inputs.
+// open runs the registered format as the command does.
 func open(t testing.TB, args ...string) importertest.Opener {
-	t.Helper()
-	f, ok := importers.Lookup("imagefolder")
-	require.True(t, ok, "imagefolder is registered")
-	return func(ctx context.Context, warn importers.WarnFunc) iter.Seq2[*api.Sample, error] {
-		fs := flag.NewFlagSet("imagefolder", flag.ContinueOnError)
-		fs.SetOutput(io.Discard)
-		opener := f.Flags(fs)
-		require.NoError(t, fs.Parse(args))
-		src, err := opener(ctx, fs.Args(), importers.Env{Warn: warn})
-		require.NoError(t, err)
-		return src.Samples
-	}
+	return importertest.FormatOpener(t, "imagefolder", args...)
 }
 
 func TestGolden(t *testing.T) {

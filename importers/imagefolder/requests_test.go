@@ -1,30 +1,15 @@
 package imagefolder_test
 
 import (
-	"context"
+	"fmt"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
-	"github.com/modelarts-convert/convert/api"
-	"github.com/modelarts-convert/convert/emit"
+	"github.com/modelarts-convert/convert/importers/importertest"
 )
 
-// The fixtures become request bodies that pass what `convert validate` checks: the strict
-// decoder (unknown keys, repeated keys) and every rule of the validator.
+// The fixtures become request bodies that pass what `convert validate` checks.
 func TestRequestsValidate(t *testing.T) {
 	for _, args := range [][]string{{"testdata/imagenet"}, {"-obs-prefix", "obs://b/", "testdata/imagenet"}, {"testdata/sidecar"}, {"-layout", "sidecar", "-obs-prefix", "obs://b/", "testdata/sidecar"}} {
-		samples := open(t, args...)(context.Background(), nil)
-		n := 0
-		opts := emit.Options{BatchSize: 3, Reject: func(s *api.Sample, reason string) { t.Errorf("%v: %s rejected: %s", args, s.Name, reason) }}
-		for b, err := range emit.Batches(context.Background(), samples, opts) {
-			require.NoError(t, err)
-			req, err := api.DecodeRequest(b.Body)
-			require.NoError(t, err, "%v: batch %d", args, b.Seq)
-			assert.Empty(t, api.Validate(req), "%v: batch %d", args, b.Seq)
-			n += len(req.Samples)
-		}
-		assert.Positive(t, n, "%v", args)
+		t.Run(fmt.Sprint(args), func(t *testing.T) { importertest.CheckRequests(t, open(t, args...)) })
 	}
 }

@@ -3,10 +3,7 @@ package segvoc_test
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
-	"io"
-	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,25 +13,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelarts-convert/convert/api"
-	"github.com/modelarts-convert/convert/importers"
 	"github.com/modelarts-convert/convert/importers/importertest"
 	"github.com/modelarts-convert/convert/internal/golden"
 )
 
 // open runs the registered format as the command does.
 func open(t testing.TB, args ...string) importertest.Opener {
-	t.Helper()
-	f, ok := importers.Lookup("segvoc")
-	require.True(t, ok, "segvoc is registered")
-	return func(ctx context.Context, warn importers.WarnFunc) iter.Seq2[*api.Sample, error] {
-		fs := flag.NewFlagSet("segvoc", flag.ContinueOnError)
-		fs.SetOutput(io.Discard)
-		opener := f.Flags(fs)
-		require.NoError(t, fs.Parse(args))
-		src, err := opener(ctx, fs.Args(), importers.Env{Warn: warn})
-		require.NoError(t, err)
-		return src.Samples
-	}
+	return importertest.FormatOpener(t, "segvoc", args...)
 }
 
 func TestGolden(t *testing.T) {

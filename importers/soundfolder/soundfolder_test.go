@@ -2,10 +2,7 @@ package soundfolder_test
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io"
-	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,18 +21,7 @@ import (
 
 // open runs the registered format as the command does.
 func open(t testing.TB, args ...string) importertest.Opener {
-	t.Helper()
-	f, ok := importers.Lookup("soundfolder")
-	require.True(t, ok, "soundfolder is registered")
-	return func(ctx context.Context, warn importers.WarnFunc) iter.Seq2[*api.Sample, error] {
-		fs := flag.NewFlagSet("soundfolder", flag.ContinueOnError)
-		fs.SetOutput(io.Discard)
-		opener := f.Flags(fs)
-		require.NoError(t, fs.Parse(args))
-		src, err := opener(ctx, fs.Args(), importers.Env{Warn: warn})
-		require.NoError(t, err)
-		return src.Samples
-	}
+	return importertest.FormatOpener(t, "soundfolder", args...)
 }
 
 func TestGolden(t *testing.T) {
