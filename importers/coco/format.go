@@ -16,8 +16,9 @@ import (
 
 func init() {
 	importers.Register(importers.Format{
-		Name:        "coco",
-		Summary:     "a COCO annotation file (instances, person keypoints; -results for detection results)",
+		Name: "coco",
+		Summary: "a COCO annotation file (instances, person keypoints; -results for detection results), or a folder\n" +
+			"or archive of a COCO set (annotations/*.json with their images folders, Roboflow splits)",
 		Args:        "INPUT",
 		Flags:       Flags,
 		Detect:      Detect,
