@@ -16,6 +16,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"sort"
+	"strings"
 
 	"github.com/modelarts-convert/convert/api"
 )
@@ -26,6 +28,30 @@ const (
 	// DefaultMaxBody leaves 2 MB of headroom under the service's 12 MB body limit.
 	DefaultMaxBody = 10_000_000
 )
+
+// OptionError is a setting of Options that cannot work; Field names it.
+type OptionError struct {
+	Field string // "BatchSize", "MaxBody"
+	Msg   string
+}
+
+// Error names the field as "option MaxBody", so that a command can show its flag instead.
+func (e *OptionError) Error() string { return "option " + e.Field + " " + e.Msg }
+
+// Check reports settings no request can be built with: a negative BatchSize or MaxBody, or
+// a MaxBody at or over the service's limit (api.MaxRequestBytes). Zero values
+// mean the defaults. Batches and Dir.Write check it themselves.
+func (o Options) Check() error {
+	switch {
+	case o.BatchSize < 0:
+		return &OptionError{Field: "BatchSize", Msg: "must be at least 1"}
+	case o.MaxBody < 0:
+		return &OptionError{Field: "MaxBody", Msg: "must be positive"}
+	case o.MaxBody >= api.MaxRequestBytes:
+		return &OptionError{Field: "MaxBody", Msg: fmt.Sprintf("must stay under the service's %d-byte body limit", api.MaxRequestBytes)}
+	}
+	return nil
+}
 
 // Options are the request-level settings and the batching limits.
 type Options struct {
@@ -53,6 +79,39 @@ type Stats struct {
 	Rejected int
 	Batches  int
 	Bytes    int64
+}
+
+// String says what the batches held, for a run's summary: "3 samples, 5 labels (4 object
+// detection, 1 image classification)", label types in their numeric order.
+func (s Stats) String() string {
+	var b strings.Builder
+	b.WriteString(count(s.Samples, "sample", "samples"))
+	total := 0
+	types := make([]int, 0, len(s.Labels))
+	for t, n := range s.Labels {
+		total += n
+		types = append(types, int(t))
+	}
+	sort.Ints(types)
+	fmt.Fprintf(&b, ", %s", count(total, "label", "labels"))
+	for i, t := range types {
+		sep := ", "
+		if i == 0 {
+			sep = " ("
+		}
+		fmt.Fprintf(&b, "%s%d %s", sep, s.Labels[api.LabelType(t)], api.LabelType(t))
+	}
+	if len(types) > 0 {
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // Add counts a batch that was written or sent.
@@ -131,6 +190,10 @@ func sizeHint(s *api.Sample) int {
 func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options) iter.Seq2[*Batch, error] {
 	opts = opts.withDefaults()
 	return func(yield func(*Batch, error) bool) {
+		if err := opts.Check(); err != nil {
+			yield(nil, err)
+			return
+		}
 		prefix, err := opts.prefix()
 		if err != nil {
 			yield(nil, fmt.Errorf("emit: label_format: %w", err))
@@ -190,7 +253,7 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 			}
 			one := p.json
 			if overall+len(one) > opts.MaxBody {
-				reject(s, fmt.Sprintf("encodes to %d bytes; with the request's framing that is over the %d-byte body limit (-max-body)", len(one), opts.MaxBody))
+				reject(s, fmt.Sprintf("encodes to %d bytes; with the request's framing that is over the %d-byte body limit", len(one), opts.MaxBody))
 				continue
 			}
 			if s.Name != "" {

@@ -423,3 +423,47 @@ func TestWriteDirWriteFailureStops(t *testing.T) {
 	assert.Contains(t, err.Error(), FileName(2))
 	assert.Less(t, read, 1000, "conversion stopped after the failed write")
 }
+
+func TestOptionsCheck(t *testing.T) {
+	tests := []struct {
+		opts  Options
+		field string
+	}{
+		{Options{}, ""},
+		{Options{BatchSize: 1, MaxBody: 100}, ""},
+		{Options{MaxBody: api.MaxRequestBytes - 1}, ""},
+		{Options{MaxBody: api.MaxRequestBytes}, "MaxBody"},
+		{Options{MaxBody: -1}, "MaxBody"},
+		{Options{BatchSize: -1}, "BatchSize"},
+	}
+	for _, tt := range tests {
+		err := tt.opts.Check()
+		if tt.field == "" {
+			assert.NoError(t, err, "%+v", tt.opts)
+			continue
+		}
+		var oe *OptionError
+		if assert.ErrorAs(t, err, &oe, "%+v", tt.opts) {
+			assert.Equal(t, tt.field, oe.Field)
+		}
+	}
+	// Batches refuses a body the service would refuse, before reading anything.
+	_, err := collect(t, Batches(context.Background(), stream(many(1), nil), Options{MaxBody: api.MaxRequestBytes}))
+	assert.ErrorContains(t, err, "MaxBody must stay under")
+}
+
+func TestStatsString(t *testing.T) {
+	assert.Equal(t, "0 samples, 0 labels", Stats{}.String())
+	st := Stats{Samples: 1, Labels: map[api.LabelType]int{api.LabelObjectDetection: 4, api.LabelImageClassification: 1}}
+	assert.Equal(t, "1 sample, 5 labels (1 image classification, 4 object detection)", st.String())
+}
+
+func TestDirWrote(t *testing.T) {
+	dir := t.TempDir()
+	d, err := OpenDir(dir, DirOptions{})
+	require.NoError(t, err)
+	defer d.Close()
+	assert.Equal(t, dir+" holds no request files of this run", d.Wrote(0))
+	assert.Equal(t, dir+" holds the 1 request file this run wrote (part-000001.json)", d.Wrote(1))
+	assert.Equal(t, dir+" holds the 3 request files this run wrote (part-000001.json to part-000003.json)", d.Wrote(3))
+}

@@ -225,6 +225,9 @@ func WriteDir(ctx context.Context, dir string, samples iter.Seq2[*api.Sample, er
 // Files are written by a second goroutine while the next batch is being built, so the sync
 // of one file overlaps the encoding of the next; at most two batches are held at once.
 func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options, onBatch func(*Batch, string)) (Stats, error) {
+	if err := opts.Check(); err != nil {
+		return Stats{}, err
+	}
 	if err := d.removeEarlier(); err != nil {
 		return Stats{}, err
 	}
@@ -321,4 +324,17 @@ func (d *Dir) writeAtomic(path string, data []byte) error {
 		return fmt.Errorf("emit: writing %s: %w", path, err)
 	}
 	return nil
+}
+
+// Wrote says what a run that wrote files request files left in the folder, for a run that
+// stopped early: "out holds the 2 request files this run wrote (part-000001.json
+// to part-000002.json)".
+func (d *Dir) Wrote(files int) string {
+	switch files {
+	case 0:
+		return fmt.Sprintf("%s holds no request files of this run", d.Path())
+	case 1:
+		return fmt.Sprintf("%s holds the 1 request file this run wrote (%s)", d.Path(), FileName(1))
+	}
+	return fmt.Sprintf("%s holds the %d request files this run wrote (%s to %s)", d.Path(), files, FileName(1), FileName(files))
 }

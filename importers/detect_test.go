@@ -150,7 +150,7 @@ func TestDetectLayouts(t *testing.T) {
 		{"coco/testdata/layouts/roboflow/train", "coco", "_annotations.coco.json, images in ./"},
 		{"coco/testdata/instances.json", "coco", "COCO annotation file"},
 		{"conll/testdata/conll2003.txt", "conll", "CoNLL columns"},
-		{"csv/testdata/separate/reviews.txt", "csv", "text and labels files (-layout separate with reviews_result.txt)"},
+		{"csv/testdata/separate/reviews.txt", "csv", "text and labels files (layout separate with reviews_result.txt)"},
 		{"csv/testdata/multilabel/news.csv", "csv", "rows of csv"},
 		{"../../shared/peers/modelarts-sdk", "manifest", "22 manifest files"},
 	}

@@ -33,6 +33,11 @@ type Format struct {
 	// (a folder or a file) and what layout it found. It must read little: names, and the
 	// first KiB of a few files.
 	Detect func(ctx context.Context, fsys fs.FS, name string) (Detection, bool)
+	// OptionFlags maps the option names that the format's messages use to its flags: library
+	// messages name an option as "option NAME" (NAME its Options field: "option
+	// FollowLinks"), never by a command's flag, and the command shows "-follow-links" in
+	// their place.
+	OptionFlags map[string]string
 }
 
 // Opener opens a format's stream over the inputs the user gave (paths as typed, "-" for

@@ -112,7 +112,7 @@ func CheckEndpoint(endpoint string) string {
 	case e.Host == "" || e.Opaque != "":
 		return "must be an https://host URL (no host)"
 	case e.User != nil:
-		return "must not carry user info (user@ or user:password@); credentials come from the environment or -token-file"
+		return "must not carry user info (user@ or user:password@); credentials come from the environment or a token file"
 	case e.RawQuery != "" || e.ForceQuery:
 		return "must not have a query (?...)"
 	case e.Fragment != "" || strings.Contains(endpoint, "#"):

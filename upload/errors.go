@@ -54,7 +54,7 @@ type Error struct {
 
 func (e *Error) Error() string {
 	if e.StatusCode >= 300 && e.StatusCode <= 399 {
-		return fmt.Sprintf("the endpoint answered %d (Location: %s); convert does not follow redirects: give the final URL as -endpoint",
+		return fmt.Sprintf("the endpoint answered %d (Location: %s); convert does not follow redirects: give the final URL as option Endpoint",
 			e.StatusCode, e.Location)
 	}
 	var b strings.Builder

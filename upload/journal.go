@@ -172,7 +172,7 @@ func (j *Journal) load(f *os.File) (int64, error) {
 		line, err := r.ReadBytes('\n')
 		if err == io.EOF {
 			if n == 1 && len(line) == 0 {
-				return 0, fmt.Errorf("journal %s is empty; remove it or choose another -journal", j.path)
+				return 0, fmt.Errorf("journal %s is empty; remove it or choose another journal file", j.path)
 			}
 			return off, nil // a torn last line (len(line) > 0) is ignored
 		}
@@ -187,14 +187,14 @@ func (j *Journal) load(f *os.File) (int64, error) {
 			}
 			h.Endpoint = strings.TrimRight(h.Endpoint, "/")
 			if h.Destination != j.dest {
-				return 0, fmt.Errorf("journal %s belongs to dataset %s of project %s at %s, not to dataset %s of project %s at %s; choose another -journal",
+				return 0, fmt.Errorf("journal %s belongs to dataset %s of project %s at %s, not to dataset %s of project %s at %s; choose another journal file",
 					j.path, h.DatasetID, h.ProjectID, h.Endpoint, j.dest.DatasetID, j.dest.ProjectID, j.dest.Endpoint)
 			}
 			continue
 		}
 		var rec journalRecord
 		if err := json.Unmarshal(bytes.TrimSpace(line), &rec); err != nil {
-			return 0, fmt.Errorf("journal %s, line %d: damaged (%v); remove the line or choose another -journal", j.path, n, err)
+			return 0, fmt.Errorf("journal %s, line %d: damaged (%v); remove the line or choose another journal file", j.path, n, err)
 		}
 		j.apply(&rec)
 	}

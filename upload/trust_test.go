@@ -45,7 +45,7 @@ func TestRedirectsAreNeverFollowed(t *testing.T) {
 			ns := names(20)
 			st, err := r.run(t, context.Background(), ns, 10, 1)
 			require.ErrorIs(t, err, upload.ErrRedirect)
-			assert.Contains(t, err.Error(), fmt.Sprintf("the endpoint answered %d (Location: %s); convert does not follow redirects: give the final URL as -endpoint", status, location))
+			assert.Contains(t, err.Error(), fmt.Sprintf("the endpoint answered %d (Location: %s); convert does not follow redirects: give the final URL as option Endpoint", status, location))
 			assert.Equal(t, 0, target.Requests(), "nothing goes where the redirect points")
 			assert.Equal(t, 1, r.srv.Requests(), "not retried, and the run stops")
 			assert.Empty(t, r.sleeper.all())

@@ -185,7 +185,7 @@ func TestResults(t *testing.T) {
 	assert.Equal(t, []string{`cat bndbox [[3,4],[8,10]] score 0.5`}, labelSummary(m.Samples[1]))
 	require.Len(t, m.Warnings, 1)
 	assert.False(t, m.Warnings[0].Rejected)
-	assert.Contains(t, m.Warnings[0].Reason, "1 of 4 results scored below -min-score 0.05")
+	assert.Contains(t, m.Warnings[0].Reason, "1 of 4 results scored below option MinScore 0.05")
 
 	p := readAll(t, "results_instances.json", Options{Images: obs(), Results: res, Shape: ShapePolygon})
 	require.NoError(t, p.Err)
@@ -225,7 +225,7 @@ func TestRejections(t *testing.T) {
 		rejection{"annotations[2] (id 12)", "category_id 77 is not among the categories"},
 		rejection{"annotations[5] (id 15)", "bndbox [[10,10],[10,15]] must go from upper-left to lower-right"},
 		rejection{"annotations[6] (id 16)", "point 0 is [-1,10]; coordinates must be numbers >= 0"},
-		rejection{"annotations[14] (id 24)", "has no bbox (its segmentation converts with -shape polygon)"},
+		rejection{"annotations[14] (id 24)", "has no bbox (its segmentation converts with option Shape polygon)"},
 	)
 	polygon := []rejection{
 		{"annotations[3] (id 13)", "segmentation[0] has an odd number of coordinates (5)"},

@@ -213,7 +213,7 @@ func (c *converter) appendGeometry(r []byte, a *rawAnn, keypoints bool) (_ []byt
 		return c.appendBox(r, kind, a.BBox)
 	}
 	if c.opts.Shape == ShapeBBox && !keypoints && !isEmptyJSON(a.Segmentation) {
-		return r, false, "has no bbox (its segmentation converts with -shape polygon)"
+		return r, false, "has no bbox (its segmentation converts with option Shape polygon)"
 	}
 	// No geometry (an image-level label, as Datumaro and classification exports write), or
 	// only keypoints (keypoint results have no bbox): the object is an image-classification

@@ -126,12 +126,12 @@ func TestBOM(t *testing.T) {
 func TestResultsFileMixup(t *testing.T) {
 	r := readDoc(t, `[{"image_id":1,"category_id":1,"bbox":[1,1,2,2],"score":0.5}]`, Options{Images: obs()})
 	require.Error(t, r.err)
-	assert.Contains(t, r.err.Error(), "must be an object, not an array; a bare array is a detection results file: give it with -results")
+	assert.Contains(t, r.err.Error(), "must be an object, not an array; a bare array is a detection results file: give it as option Results")
 	inst := cocoDoc(goodImage, "", goodCat)
 	fsys := fstest.MapFS{"i.json": {Data: []byte(inst)}, "r.json": {Data: []byte(inst)}}
 	_, err := importers.Collect(Read(context.Background(), fsys, "i.json", Options{Images: obs(), Results: &File{FS: fsys, Path: "r.json"}}))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "results must be an array, not an object (an annotation file? give that as the input, and the results with -results)")
+	assert.Contains(t, err.Error(), "results must be an array, not an object (an annotation file? give that as the input, and the results as option Results)")
 }
 
 // "./a.jpg", "x/../a.jpg" and "a.jpg/" name one image: the name is cleaned, and a second

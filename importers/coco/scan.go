@@ -509,7 +509,7 @@ func (w *walker) walkInstances() error {
 	if err := j.delim('{', "the top level of a COCO annotation file"); err != nil {
 		var ie *importers.Error
 		if errors.As(err, &ie) && strings.HasSuffix(ie.Err.Error(), "not an array") {
-			ie.Err = fmt.Errorf("%w; a bare array is a detection results file: give it with -results, and the annotation file (with the images and categories) as the input", ie.Err)
+			ie.Err = fmt.Errorf("%w; a bare array is a detection results file: give it as option Results, and the annotation file (with the images and categories) as the input", ie.Err)
 		}
 		return err
 	}
@@ -559,7 +559,7 @@ func (w *walker) walkResults() error {
 	if err := w.array("results", kindResult); err != nil {
 		var ie *importers.Error
 		if errors.As(err, &ie) && strings.HasSuffix(ie.Err.Error(), "not an object") {
-			ie.Err = fmt.Errorf("%w (an annotation file? give that as the input, and the results with -results)", ie.Err)
+			ie.Err = fmt.Errorf("%w (an annotation file? give that as the input, and the results as option Results)", ie.Err)
 		}
 		return err
 	}
@@ -665,7 +665,7 @@ func (c *converter) readResultsFile(ctx context.Context, f *File) error {
 		return err
 	}
 	if c.filtered > 0 {
-		c.warn.Warn(importers.Warning{Pos: pos, Reason: fmt.Sprintf("%d of %d results scored below -min-score %s and were left out", c.filtered, c.results, strconv.FormatFloat(c.opts.MinScore, 'f', -1, 64))})
+		c.warn.Warn(importers.Warning{Pos: pos, Reason: fmt.Sprintf("%d of %d results scored below option MinScore %s and were left out", c.filtered, c.results, strconv.FormatFloat(c.opts.MinScore, 'f', -1, 64))})
 	}
 	return nil
 }

@@ -608,13 +608,13 @@ func (r *reader) lookahead() error {
 	pos := importers.Position{File: r.file, Line: firstLine}
 	if ints && tokens > 1 {
 		r.opts.Warn.Warn(importers.Warning{Pos: pos, Reason: fmt.Sprintf(
-			"column %d, read as the tokens, holds only increasing integers, as row numbers do (GermEval's first column); if the tokens are in column %d, give -token-column %d",
+			"column %d, read as the tokens, holds only increasing integers, as row numbers do (GermEval's first column); if the tokens are in column %d, give option TokenColumn %d",
 			r.tokCol, r.tokCol+1, r.tokCol+1)})
 		return nil
 	}
 	if r.join == JoinAuto && single >= charLevelMin && single*100 >= tokens*charLevelPercent {
 		r.join = JoinNone
-		r.opts.Warn.Warn(importers.Warning{Pos: pos, Reason: "tokens are single characters: joined without spaces; -join space to change"})
+		r.opts.Warn.Warn(importers.Warning{Pos: pos, Reason: "tokens are single characters: joined without spaces; option Join space to change"})
 	}
 	return nil
 }
@@ -649,7 +649,7 @@ func (r *reader) setColumns(n, num int) error {
 	case r.tagCol > n:
 		return r.fatal(num, fmt.Errorf("%w: the tag column is %d, but the first token line has %d columns", ErrColumns, r.tagCol, n))
 	case tagCol == r.tokCol:
-		return r.fatal(num, fmt.Errorf("%w: the token column %d is the last column, which holds the tag; give -tag-column", ErrColumns, r.tokCol))
+		return r.fatal(num, fmt.Errorf("%w: the token column %d is the last column, which holds the tag; give option TagColumn", ErrColumns, r.tokCol))
 	}
 	r.ncols, r.colsLine = n, num
 	return nil

@@ -532,7 +532,7 @@ func TestJoinAutoCharacterLevel(t *testing.T) {
 				notices = append(notices, w.String())
 			}
 			if tt.notice {
-				assert.Equal(t, []string{"in.conll:1: warning: tokens are single characters: joined without spaces; -join space to change"}, notices)
+				assert.Equal(t, []string{"in.conll:1: warning: tokens are single characters: joined without spaces; option Join space to change"}, notices)
 			} else {
 				assert.Empty(t, notices)
 			}
@@ -560,7 +560,7 @@ func TestTokenColumn(t *testing.T) {
 
 	r = readString(t, germ, Options{Tab: true})
 	require.Len(t, r.Warnings, 1)
-	assert.Equal(t, "in.conll:2: warning: column 1, read as the tokens, holds only increasing integers, as row numbers do (GermEval's first column); if the tokens are in column 2, give -token-column 2", r.Warnings[0].String())
+	assert.Equal(t, "in.conll:2: warning: column 1, read as the tokens, holds only increasing integers, as row numbers do (GermEval's first column); if the tokens are in column 2, give option TokenColumn 2", r.Warnings[0].String())
 
 	// Integers that do not increase are tokens like any other.
 	r = readString(t, "3 O\n1 O\n2 O\n", Options{})
@@ -572,7 +572,7 @@ func TestTokenColumn(t *testing.T) {
 		err       string
 	}{
 		{"past the columns", "a b O\n", Options{TokenColumn: 4}, "in.conll:1: not a CoNLL column file: the token column is 4, but the first token line has 3 columns"},
-		{"the last column is the tag", "a b O\n", Options{TokenColumn: 3}, "in.conll:1: not a CoNLL column file: the token column 3 is the last column, which holds the tag; give -tag-column"},
+		{"the last column is the tag", "a b O\n", Options{TokenColumn: 3}, "in.conll:1: not a CoNLL column file: the token column 3 is the last column, which holds the tag; give option TagColumn"},
 		{"same as the tag column", "a b O\n", Options{TokenColumn: 2, TagColumn: 2}, "in.conll: tag column 2: the tag column is not the token column (2); 0 means the last"},
 		{"negative", "a b O\n", Options{TokenColumn: -1}, "in.conll: token column -1: columns count from 1"},
 	}

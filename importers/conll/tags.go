@@ -211,12 +211,12 @@ func (r *schemeRules) checkTag(prev, cur tagInfo, first bool) string {
 	}
 	if cur.letter == 0 {
 		if !r.bare {
-			return fmt.Sprintf("-scheme %s: %q has no prefix (%s); read as a bare type tag", strings.ToLower(r.name), cur.typ, r.prefixList())
+			return fmt.Sprintf("option Scheme %s: %q has no prefix (%s); read as a bare type tag", strings.ToLower(r.name), cur.typ, r.prefixList())
 		}
 		return ""
 	}
 	if strings.IndexByte(r.letters, cur.letter) < 0 {
-		return fmt.Sprintf("-scheme %s: %s uses a prefix %s does not have (%s)", strings.ToLower(r.name), show(cur), r.name, r.prefixList())
+		return fmt.Sprintf("option Scheme %s: %s uses a prefix %s does not have (%s)", strings.ToLower(r.name), show(cur), r.name, r.prefixList())
 	}
 	where := "at the start of the sentence"
 	if !first {
@@ -224,11 +224,11 @@ func (r *schemeRules) checkTag(prev, cur tagInfo, first bool) string {
 	}
 	sameChunk := prev.typ == cur.typ && (prev.canon == pB || prev.canon == pI)
 	if r.continueOnly && (cur.canon == pI || cur.canon == pE) && !sameChunk {
-		return fmt.Sprintf("-scheme %s: %s %s does not continue a chunk begun by %s; read as the start of a %s chunk",
+		return fmt.Sprintf("option Scheme %s: %s %s does not continue a chunk begun by %s; read as the start of a %s chunk",
 			strings.ToLower(r.name), show(cur), where, prefixed(r.b, cur.typ), cur.typ)
 	}
 	if r.separatorB && cur.canon == pB && !(prev.typ == cur.typ && (prev.canon == pB || prev.canon == pI)) {
-		return fmt.Sprintf("-scheme %s: %s %s; in %s a B- tag only separates two adjacent chunks of one type",
+		return fmt.Sprintf("option Scheme %s: %s %s; in %s a B- tag only separates two adjacent chunks of one type",
 			strings.ToLower(r.name), show(cur), where, r.name)
 	}
 	return ""
@@ -246,11 +246,11 @@ func (r *schemeRules) checkNext(prev, next tagInfo, last bool) string {
 	}
 	continues := next.typ == prev.typ && (next.canon == pI || next.canon == pE)
 	if r.mustContinue && (prev.canon == pB || prev.canon == pI) && !continues {
-		return fmt.Sprintf("-scheme %s: %s %s is not followed by %s or %s; read as the end of its chunk",
+		return fmt.Sprintf("option Scheme %s: %s %s is not followed by %s or %s; read as the end of its chunk",
 			strings.ToLower(r.name), show(prev), where, prefixed(r.i, prev.typ), prefixed(r.e, prev.typ))
 	}
 	if r.separatorE && prev.canon == pE && !continues {
-		return fmt.Sprintf("-scheme %s: %s %s; in %s an E- tag only separates two adjacent chunks of one type",
+		return fmt.Sprintf("option Scheme %s: %s %s; in %s an E- tag only separates two adjacent chunks of one type",
 			strings.ToLower(r.name), show(prev), where, r.name)
 	}
 	return ""

@@ -32,7 +32,7 @@ func ParseJoin(s string) (Join, error) {
 	case "none":
 		return JoinNone, nil
 	}
-	return "", fmt.Errorf("unknown -join %q (want auto|space|none)", s)
+	return "", fmt.Errorf("unknown join %q (want auto|space|none)", s)
 }
 
 // Group says what one sample holds.
@@ -52,7 +52,7 @@ func ParseGroup(s string) (Group, error) {
 	case "document", "doc":
 		return GroupDocument, nil
 	}
-	return "", fmt.Errorf("unknown -group %q (want sentence|document)", s)
+	return "", fmt.Errorf("unknown group %q (want sentence|document)", s)
 }
 
 // Offsets says what unit @modelarts:start_index and end_index count.
@@ -72,7 +72,7 @@ func ParseOffsets(s string) (Offsets, error) {
 	case "utf16", "utf-16":
 		return OffsetsUTF16, nil
 	}
-	return "", fmt.Errorf("unknown -offsets %q (want codepoint|utf16)", s)
+	return "", fmt.Errorf("unknown offsets %q (want codepoint|utf16)", s)
 }
 
 // isCJK reports whether r is a character that CJK text writes without spaces around it:

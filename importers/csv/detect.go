@@ -29,7 +29,7 @@ func Detect(ctx context.Context, fsys fs.FS, name string) (importers.Detection, 
 		layout := "rows of " + importers.Ext(name)[1:]
 		if importers.Ext(name) == ".txt" {
 			if _, err := fs.Stat(fsys, ResultPath(name)); err == nil {
-				score, layout = 100, "text and labels files (-layout separate with "+path.Base(ResultPath(name))+")"
+				score, layout = 100, "text and labels files (layout separate with "+path.Base(ResultPath(name))+")"
 			} else {
 				layout = "text lines"
 			}

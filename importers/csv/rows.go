@@ -270,7 +270,7 @@ func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield 
 				continue
 			case err == io.EOF:
 				if textCol < 0 {
-					yield(nil, &importers.Error{Pos: pos, Err: errors.New("the file has no header line (it is empty); pass -header=false if it has no header")})
+					yield(nil, &importers.Error{Pos: pos, Err: errors.New("the file has no header line (it is empty); set option NoHeader if it has no header")})
 				}
 				return
 			default:

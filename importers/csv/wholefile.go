@@ -86,7 +86,7 @@ func wholeSample(b []byte, file, name string, s *settings) (smp *api.Sample, n i
 	}
 	if u, o, mixed := dec.Mixed(); mixed {
 		pos.Line = o
-		return reject(pos, fmt.Sprintf("the file mixes encodings: line %d is UTF-8, line %d is not (GBK?); a whole file is one sample in one encoding (give -encoding, or convert it row by row)", u, o))
+		return reject(pos, fmt.Sprintf("the file mixes encodings: line %d is UTF-8, line %d is not (GBK?); a whole file is one sample in one encoding (give option Encoding, or convert it row by row)", u, o))
 	}
 	text := string(raw)
 	if strings.TrimSpace(text) == "" {
@@ -95,7 +95,7 @@ func wholeSample(b []byte, file, name string, s *settings) (smp *api.Sample, n i
 	if s.Layout != LayoutSeparate {
 		if line, reason := checkLines(text, s.delim, s.labelSep); reason != "" {
 			pos.Line = line
-			return reject(pos, reason+"; the service splits each line at the delimiter and knows no quoting and no header, so the file is not sent (convert it row by row instead, without -whole-file)")
+			return reject(pos, reason+"; the service splits each line at the delimiter and knows no quoting and no header, so the file is not sent (convert it row by row instead, without option WholeFile)")
 		}
 	}
 	data, apiEnc := textenc.Encode(text, dec.Encoding(), true)

@@ -238,7 +238,7 @@ func CheckOBSPrefix(prefix string) error {
 	}
 	rest, ok := strings.CutPrefix(prefix, "obs://")
 	if !ok || rest == "" || strings.HasPrefix(rest, "/") {
-		return fmt.Errorf("-obs-prefix %q must look like obs://bucket/dir/", prefix)
+		return fmt.Errorf("option OBSPrefix %q must look like obs://bucket/dir/", prefix)
 	}
 	return nil
 }

@@ -121,7 +121,7 @@ func (s *Source) resolve(rel string) (string, error) {
 			continue
 		case "..":
 			if len(done) == 0 {
-				return "", fmt.Errorf("%s: %w (-follow-links reads it)", s.Path(rel), ErrLink)
+				return "", fmt.Errorf("%s: %w (option FollowLinks reads it)", s.Path(rel), ErrLink)
 			}
 			done = done[:len(done)-1]
 			continue
@@ -144,7 +144,7 @@ func (s *Source) resolve(rel string) (string, error) {
 		}
 		target = filepath.ToSlash(target)
 		if path.IsAbs(target) || filepath.IsAbs(target) || filepath.VolumeName(target) != "" {
-			return "", fmt.Errorf("%s: %w (-follow-links reads it)", s.Path(rel), ErrLink)
+			return "", fmt.Errorf("%s: %w (option FollowLinks reads it)", s.Path(rel), ErrLink)
 		}
 		todo = append(strings.Split(target, "/"), todo...)
 	}
@@ -171,7 +171,7 @@ func (s *Source) openOS(folder *imagesFolder, rel string) (io.ReadCloser, int64,
 			case perr != nil && !errors.Is(perr, fs.ErrNotExist):
 				err = perr // a link loop
 			case !s.FollowLinks:
-				return nil, 0, fmt.Errorf("%s: %w (-follow-links reads it)", s.Path(rel), ErrLink)
+				return nil, 0, fmt.Errorf("%s: %w (option FollowLinks reads it)", s.Path(rel), ErrLink)
 			default:
 				fi, err, outside = pfi, perr, true
 			}
@@ -249,7 +249,7 @@ func (s *Source) readFile(rel string) ([]byte, error) {
 	defer f.Close()
 	p := s.Path(rel)
 	if size > api.MaxSampleBytes {
-		return nil, fmt.Errorf("%s is %d bytes: %w (at most %d; use -obs-prefix)", p, size, ErrTooLarge, api.MaxSampleBytes)
+		return nil, fmt.Errorf("%s is %d bytes: %w (at most %d; use option OBSPrefix)", p, size, ErrTooLarge, api.MaxSampleBytes)
 	}
 	var buf bytes.Buffer
 	buf.Grow(int(max(size, 0)) + bytes.MinRead)
@@ -259,7 +259,7 @@ func (s *Source) readFile(rel string) ([]byte, error) {
 	data := buf.Bytes()
 	switch {
 	case len(data) > api.MaxSampleBytes:
-		return nil, fmt.Errorf("%s is over %d bytes: %w (use -obs-prefix)", p, api.MaxSampleBytes, ErrTooLarge)
+		return nil, fmt.Errorf("%s is over %d bytes: %w (use option OBSPrefix)", p, api.MaxSampleBytes, ErrTooLarge)
 	case len(data) == 0:
 		return nil, fmt.Errorf("%s: %w", p, ErrEmpty)
 	}

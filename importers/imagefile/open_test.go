@@ -112,7 +112,7 @@ func TestAttachHostileFiles(t *testing.T) {
 		{rel: "dir.jpg", want: ErrNotFile, msg: "JPEGImages/dir.jpg is a folder"},
 		{rel: "text.jpg", want: ErrUnknown, msg: `JPEGImages/text.jpg starts with "PK\x03\x04 a z"…`},
 		{rel: "empty.jpg", want: ErrEmpty, msg: "JPEGImages/empty.jpg: the image file is empty"},
-		{rel: "huge.jpg", want: ErrTooLarge, msg: "use -obs-prefix"},
+		{rel: "huge.jpg", want: ErrTooLarge, msg: "use option OBSPrefix"},
 		{rel: "missing.jpg", want: ErrMissing},
 	}
 	// DirFS confines with an os.Root; any other fs.FS that reads links (here os.DirFS, as a
@@ -232,7 +232,7 @@ func TestAttachStopsAtTheLimit(t *testing.T) {
 	src := &Source{FS: liarFS{}, Dir: "."}
 	err := src.Attach(&api.Sample{}, "a.jpg")
 	require.ErrorIs(t, err, ErrTooLarge)
-	assert.Equal(t, "a.jpg is over 12582912 bytes: image is larger than the service accepts for one sample (use -obs-prefix)", err.Error())
+	assert.Equal(t, "a.jpg is over 12582912 bytes: image is larger than the service accepts for one sample (use option OBSPrefix)", err.Error())
 }
 
 func TestSniff(t *testing.T) {

@@ -35,7 +35,7 @@ func ExampleRead() {
 	// Output:
 	// {"name":"Panda/1.jpg","sample_type":0,"data_source":{"data_path":"obs://bucket/cls/Panda/1.jpg","data_type":0},"labels":[{"name":"Panda","type":0}]}
 	// {"name":"Rabbit/10.jpg","sample_type":0,"data_source":{"data_path":"obs://bucket/cls/Rabbit/10.jpg","data_type":0},"labels":[{"name":"Rabbit","type":0}]}
-	// notes.txt: rejected: not an image the service takes: only .jpg, .jpeg, .png and .bmp files are read (label files beside the images are the sidecar layout: -layout sidecar)
+	// notes.txt: rejected: not an image the service takes: only .jpg, .jpeg, .png and .bmp files are read (label files beside the images are the sidecar layout: option Layout sidecar)
 	// {"name":"top.png","sample_type":0,"data_source":{"data_path":"obs://bucket/cls/top.png","data_type":0}}
 }
 

@@ -159,9 +159,10 @@ func init() {
 		Name: "imagefolder",
 		Summary: "image classification folders, the platform's layouts: one folder per class (imageNet 1.0),\n" +
 			"or x.jpg beside x.txt listing its labels (image classification 1.0); each INPUT is a folder or a .zip/.tar/.tgz of one",
-		Args:   "FOLDER...",
-		Flags:  flags,
-		Detect: Detect,
+		Args:        "FOLDER...",
+		Flags:       flags,
+		Detect:      Detect,
+		OptionFlags: map[string]string{"OBSPrefix": "-obs-prefix", "FollowLinks": "-follow-links", "Layout": "-layout"},
 	})
 }
 

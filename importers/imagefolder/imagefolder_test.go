@@ -115,7 +115,7 @@ func TestSidecar(t *testing.T) {
 
 	// Read as imageNet, the label files are rejected with a hint.
 	r = importertest.Read(t, context.Background(), open(t, "-layout", "imagenet", "testdata/sidecar"))
-	assert.Contains(t, warnings(r), "(label files beside the images are the sidecar layout: -layout sidecar)")
+	assert.Contains(t, warnings(r), "(label files beside the images are the sidecar layout: option Layout sidecar)")
 }
 
 func TestLayoutFlag(t *testing.T) {

@@ -360,7 +360,7 @@ func (c *lineConv) source(s *api.Sample, src string, lineNo int) bool {
 	}
 	canon, isOBS := obsForm(src)
 	if !isOBS {
-		c.problem("source %q is neither content://, s3:// nor obs://; map its prefix to OBS or to a folder on disk with -map-source FROM=TO", src)
+		c.problem("source %q is neither content://, s3:// nor obs://; map its prefix to OBS or to a folder on disk with option Mappings FROM=TO", src)
 		return false
 	}
 	return c.obs(s, canon, src)
@@ -655,11 +655,11 @@ func (c *lineConv) locFile(a *annotation, loc string) (fs.FS, string, string, bo
 	}
 	if _, isOBS := obsForm(loc); isOBS {
 		dir := loc[:strings.LastIndex(loc, "/")+1]
-		c.problem("%s: annotation-loc %s is in OBS and no -map-source maps it to disk (convert does not fetch from OBS): download the files and add -map-source %s=DIR", a.where(), loc, dir)
+		c.problem("%s: annotation-loc %s is in OBS and no option Mappings maps it to disk (convert does not fetch from OBS): download the files and add option Mappings %s=DIR", a.where(), loc, dir)
 		return nil, "", "", false
 	}
 	if strings.Contains(loc, "://") || strings.HasPrefix(loc, "/") || len(loc) >= 2 && loc[1] == ':' {
-		c.problem("%s: annotation-loc %s is not a path relative to the manifest; map its prefix to a folder with -map-source FROM=DIR", a.where(), loc)
+		c.problem("%s: annotation-loc %s is not a path relative to the manifest; map its prefix to a folder with option Mappings FROM=DIR", a.where(), loc)
 		return nil, "", "", false
 	}
 	if c.r.fsys == nil {
@@ -714,7 +714,7 @@ func (c *lineConv) size(s *api.Sample, fromFile *[3]int) {
 	case c.local != nil:
 		fromFile = &[3]int{c.local.size.Width, c.local.size.Height, c.local.size.Depth}
 	case hasDetection:
-		c.problem("the annotation-loc file gives no <size> and the image is not on disk to read it from (map the source to the downloaded images with -map-source FROM=DIR); an object-detection sample needs its size")
+		c.problem("the annotation-loc file gives no <size> and the image is not on disk to read it from (map the source to the downloaded images with option Mappings FROM=DIR); an object-detection sample needs its size")
 		return
 	default:
 		return

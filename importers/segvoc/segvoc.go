@@ -46,9 +46,10 @@ func init() {
 		Summary: "image segmentation, the platform's layout (ModelArts image segmentation 1.0): x.jpg beside x.xml,\n" +
 			"VOC XML with <mask_source> and per-object <mask_color> and <polygon>; each INPUT is a folder, a VOC root,\n" +
 			"an XML file, or a .zip/.tar/.tgz of a folder",
-		Args:   "INPUT...",
-		Flags:  flags,
-		Detect: Detect,
+		Args:        "INPUT...",
+		Flags:       flags,
+		Detect:      Detect,
+		OptionFlags: map[string]string{"OBSPrefix": "-obs-prefix", "FollowLinks": "-follow-links", "OneBased": "-one-based"},
 	})
 }
 

@@ -77,9 +77,10 @@ func init() {
 		Name: "soundfolder",
 		Summary: "sound classification folders, the platform's layout (audio classification dir 1.0): one folder\n" +
 			"of WAV files per class; each INPUT is a folder or a .zip/.tar/.tgz of one",
-		Args:   "FOLDER...",
-		Flags:  flags,
-		Detect: Detect,
+		Args:        "FOLDER...",
+		Flags:       flags,
+		Detect:      Detect,
+		OptionFlags: map[string]string{"OBSPrefix": "-obs-prefix", "FollowLinks": "-follow-links"},
 	})
 }
 

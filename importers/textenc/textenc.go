@@ -78,7 +78,7 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("not valid %s at byte %d (pass -encoding to say which encoding the file is in)", e.Encoding, e.Offset)
+	return fmt.Sprintf("not valid %s at byte %d (pass option Encoding to say which encoding the file is in)", e.Encoding, e.Offset)
 }
 
 func (e *DecodeError) Unwrap() error { return ErrInvalid }
@@ -210,7 +210,7 @@ func (d *Decoder) MixedWarning() string {
 		return ""
 	}
 	d.warned = true
-	return fmt.Sprintf("the file mixes encodings: line %d is UTF-8, line %d is not (GBK?); it is read as UTF-8 and each record that is not valid UTF-8 is rejected (give -encoding to read the whole file in one encoding)", u, o)
+	return fmt.Sprintf("the file mixes encodings: line %d is UTF-8, line %d is not (GBK?); it is read as UTF-8 and each record that is not valid UTF-8 is rejected (give option Encoding to read the whole file in one encoding)", u, o)
 }
 
 // Valid reports whether a record's bytes, as read from the decoder, may be used: always,
@@ -220,7 +220,7 @@ func (d *Decoder) Valid(b []byte) bool {
 }
 
 // ErrNotUTF8 is the reason an importer gives for a record Valid refuses.
-const ErrNotUTF8 = "the record is not valid UTF-8 while the file's other lines are (a line in GBK?); give -encoding to read the whole file in one encoding"
+const ErrNotUTF8 = "the record is not valid UTF-8 while the file's other lines are (a line in GBK?); give option Encoding to read the whole file in one encoding"
 
 func (d *Decoder) Read(p []byte) (int, error) {
 	if len(d.pending) > 0 {

@@ -596,7 +596,7 @@ func (f *file) value(e *etree.Element, length bool) (json.Number, bool) {
 	}
 	out, clamped := adjust(n, f.c.opts.OneBased && !length, f.c.opts.Round)
 	if clamped {
-		f.warn(e, fmt.Sprintf("%s is below 1, so -one-based makes it 0", s))
+		f.warn(e, fmt.Sprintf("%s is below 1, so option OneBased makes it 0", s))
 	}
 	return out, true
 }
@@ -865,7 +865,7 @@ func (f *file) image(filename, pathElem *etree.Element) image {
 	case fn == "" && pathErr != "":
 		f.problemAt(pathElem, "path", pathErr+" (and there is no <filename>)")
 	case img.src.OBSPrefix == "" && len(cands) > 0:
-		f.problemAt(filename, "filename", fmt.Sprintf("image file not found (looked for %s); the image's bytes are needed unless -obs-prefix is given", quoteList(tried())))
+		f.problemAt(filename, "filename", fmt.Sprintf("image file not found (looked for %s); the image's bytes are needed unless option OBSPrefix is given", quoteList(tried())))
 	case img.src.OBSPrefix == "" || len(cands) == 0:
 		f.problem(nil, "no <filename> and no image to go with this file")
 	case fn != "":

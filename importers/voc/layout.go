@@ -230,7 +230,7 @@ func (c *converter) planRoot(r Root) ([]job, error) {
 	src := c.source(r.Images)
 	if c.opts.Subset != "" {
 		if r.Kind == KindXML {
-			return nil, &importers.Error{Pos: c.pos(r.Dir), Err: fmt.Errorf("a subset (-subset %s) needs a VOC root, and this folder has no %s/", c.opts.Subset, AnnotationsDir)}
+			return nil, &importers.Error{Pos: c.pos(r.Dir), Err: fmt.Errorf("a subset (option Subset %s) needs a VOC root, and this folder has no %s/", c.opts.Subset, AnnotationsDir)}
 		}
 		return c.planSubset(r, src)
 	}

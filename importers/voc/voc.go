@@ -155,7 +155,7 @@ func ReadFiles(ctx context.Context, fsys fs.FS, names []string, opts Options) it
 			return
 		}
 		if opts.Subset != "" {
-			yield(nil, &importers.Error{Pos: c.pos(first), Err: errors.New("a subset (-subset) needs a VOC root folder, not single files")})
+			yield(nil, &importers.Error{Pos: c.pos(first), Err: errors.New("a subset (option Subset) needs a VOC root folder, not single files")})
 			return
 		}
 		jobs := make([]job, len(names))
@@ -239,7 +239,7 @@ func (c *converter) plan(name string) ([]job, error) {
 	}
 	if !fi.IsDir() {
 		if c.opts.Subset != "" {
-			return nil, &importers.Error{Pos: c.pos(name), Err: errors.New("a subset (-subset) needs a VOC root folder, not a single file")}
+			return nil, &importers.Error{Pos: c.pos(name), Err: errors.New("a subset (option Subset) needs a VOC root folder, not a single file")}
 		}
 		return []job{{xml: name, images: c.source(path.Dir(name))}}, nil
 	}
@@ -247,7 +247,7 @@ func (c *converter) plan(name string) ([]job, error) {
 	if err != nil {
 		switch {
 		case errors.Is(err, ErrNoRoot) && c.opts.Subset != "":
-			err = fmt.Errorf("a subset (-subset %s) needs a VOC root, and this folder has no %s/", c.opts.Subset, AnnotationsDir)
+			err = fmt.Errorf("a subset (option Subset %s) needs a VOC root, and this folder has no %s/", c.opts.Subset, AnnotationsDir)
 		case errors.Is(err, ErrNoRoot):
 			err = fmt.Errorf("no %s/ folder and no *.xml files here or in its subfolders: not a VOC dataset", AnnotationsDir)
 		}

@@ -23,9 +23,10 @@ func init() {
 		Summary: "YOLO datasets: the platform's Darknet layout (obj.data, obj.names, train.txt/valid.txt, labels beside images)\n" +
 			"or the Ultralytics layout (data.yaml, images/ and labels/); each INPUT is a dataset folder, its obj.data or\n" +
 			"data.yaml, or a .zip/.tar(.gz) of the folder",
-		Args:   "INPUT...",
-		Flags:  flags,
-		Detect: Detect,
+		Args:        "INPUT...",
+		Flags:       flags,
+		Detect:      Detect,
+		OptionFlags: map[string]string{"OBSPrefix": "-obs-prefix", "FollowLinks": "-follow-links", "Subset": "-subset", "Precision": "-precision"},
 	})
 }
 

@@ -219,7 +219,7 @@ func (r *reader) file(e fs.DirEntry, dir, rel, sidecar string) (*api.Sample, boo
 	if !r.exts[ext] {
 		reason := r.media.Refuse(n)
 		if ext == ".txt" && !r.opts.Sidecar && r.media.SampleType == api.SampleImage {
-			reason += " (label files beside the images are the sidecar layout: -layout sidecar)"
+			reason += " (label files beside the images are the sidecar layout: option Layout sidecar)"
 		}
 		r.reject(rel, reason)
 		return nil, false
