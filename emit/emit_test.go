@@ -467,3 +467,26 @@ func TestDirWrote(t *testing.T) {
 	assert.Equal(t, dir+" holds the 1 request file this run wrote (part-000001.json)", d.Wrote(1))
 	assert.Equal(t, dir+" holds the 3 request files this run wrote (part-000001.json to part-000003.json)", d.Wrote(3))
 }
+
+// A folder OpenDir made is removed at Close when nothing was written into it (the command
+// stopped at a usage error); a folder that was there before, or that a run wrote, stays.
+func TestOpenDirRemovesUnusedFolderItMade(t *testing.T) {
+	base := t.TempDir()
+	made := filepath.Join(base, "requests")
+	d, err := OpenDir(made, DirOptions{})
+	require.NoError(t, err)
+	require.NoError(t, d.Close())
+	assert.NoDirExists(t, made, "made and never written: removed")
+
+	d, err = OpenDir(made, DirOptions{})
+	require.NoError(t, err)
+	_, err = d.Write(context.Background(), func(func(*api.Sample, error) bool) {}, Options{BatchSize: 1, MaxBody: DefaultMaxBody}, nil)
+	require.NoError(t, err)
+	require.NoError(t, d.Close())
+	assert.DirExists(t, made, "written (even with no samples): kept")
+
+	d, err = OpenDir(made, DirOptions{})
+	require.NoError(t, err)
+	require.NoError(t, d.Close())
+	assert.DirExists(t, made, "there before the run: kept")
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"iter"
 	"os"
 	"path/filepath"
@@ -77,6 +78,9 @@ type Dir struct {
 	// createTemp creates the temporary file for one request body; tests replace it to make
 	// writes fail.
 	createTemp func(dir, pattern string) (tempFile, error)
+	// created says that OpenDir made the folder, and used that Write was called: a folder
+	// this run made and never wrote to (the command stopped at a usage error) goes at Close.
+	created, used bool
 }
 
 // tempFile is the part of *os.File that writeAtomic uses.
@@ -97,6 +101,7 @@ func osCreateTemp(dir, pattern string) (tempFile, error) { return os.CreateTemp(
 // files are then removed by Write, so a run that fails before it starts writing (a bad input)
 // leaves them in place. Files of other names are never touched.
 func OpenDir(path string, opts DirOptions) (*Dir, error) {
+	_, statErr := os.Stat(path)
 	if err := os.MkdirAll(path, 0o755); err != nil {
 		return nil, err
 	}
@@ -111,7 +116,7 @@ func OpenDir(path string, opts DirOptions) (*Dir, error) {
 		}
 		return nil, fmt.Errorf("emit: locking %s: %w", path, err)
 	}
-	d := &Dir{path: path, lock: lock, createTemp: osCreateTemp}
+	d := &Dir{path: path, lock: lock, createTemp: osCreateTemp, created: errors.Is(statErr, fs.ErrNotExist)}
 	if err := d.prepare(opts); err != nil {
 		lock.Close()
 		return nil, err
@@ -200,7 +205,13 @@ func (d *Dir) checkInputs(parts, inputs []string) error {
 func (d *Dir) Path() string { return d.path }
 
 // Close releases the folder's lock.
-func (d *Dir) Close() error { return d.lock.Close() }
+func (d *Dir) Close() error {
+	err := d.lock.Close()
+	if d.created && !d.used {
+		os.Remove(d.path) // only when empty: nothing but what this run made is ever removed
+	}
+	return err
+}
 
 // WriteDir writes the stream's batches into dir with OpenDir's default options: the folder
 // must hold no request files yet. See Dir.Write.
@@ -225,6 +236,7 @@ func WriteDir(ctx context.Context, dir string, samples iter.Seq2[*api.Sample, er
 // Files are written by a second goroutine while the next batch is being built, so the sync
 // of one file overlaps the encoding of the next; at most two batches are held at once.
 func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options, onBatch func(*Batch, string)) (Stats, error) {
+	d.used = true
 	if err := opts.Check(); err != nil {
 		return Stats{}, err
 	}
