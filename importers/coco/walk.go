@@ -20,7 +20,7 @@ import (
 // of the Decoder-based walker it replaces (TestWalkerDifferential compares the two).
 
 // readChunk is how much the docReader asks its reader for at a time.
-const readChunk = 256 << 10
+var readChunk = 256 << 10 // a variable so that tests can lower it
 
 // maxDepth is encoding/json's nesting limit, which the scanner keeps too.
 const maxDepth = 10000
@@ -38,6 +38,8 @@ type docReader struct {
 	eof  bool
 	err  error // a read error other than io.EOF
 	bom  bool  // the first bytes have been looked at for a byte order mark
+
+	fault int64 // where value found a value not well-formed: the bad byte, or the end
 }
 
 func newDocReader(r io.Reader, file string) *docReader {
@@ -130,8 +132,8 @@ func (d *docReader) space() (c byte, ok bool) {
 }
 
 // value moves past the value at the cursor, checking it, and returns its start and end in
-// buf; bytes from keep on are held. ok is false when it is not well-formed, or the document
-// or the element's limit ends first.
+// buf; bytes from keep on are held. ok is false when it is not well-formed (d.fault is then
+// the file's offset of the bad byte), or the document or the element's limit ends first.
 func (d *docReader) value(stack *[]byte) (start, end int, ok bool) {
 	for {
 		end, ok := scanValue(d.buf, d.i, stack)
@@ -140,6 +142,7 @@ func (d *docReader) value(stack *[]byte) (start, end int, ok bool) {
 			d.i = end
 			return start, end, true
 		}
+		d.fault = d.off(end)
 		if end < len(d.buf) {
 			return 0, 0, false
 		}
@@ -254,7 +257,7 @@ func (w *walker) array(key string, kind byte) error {
 		d.elem = off
 		start, end, ok := d.value(&w.stack)
 		if !ok {
-			return d.arrayFault(d.keep, synth, ntok, key, i)
+			return d.atFault(d.arrayFault(d.keep, synth, ntok, key, i))
 		}
 		d.elem = -1
 		if skip {
@@ -270,6 +273,17 @@ func (w *walker) array(key string, kind byte) error {
 			}
 		}
 	}
+}
+
+// atFault puts the offset of the bad byte that value found in err, a syntax error: the
+// Decoder, which counts only the bytes it scanned as values, sometimes said the value's
+// start instead.
+func (d *docReader) atFault(err error) error {
+	var ie *importers.Error
+	if d.err == nil && errors.As(err, &ie) && strings.HasPrefix(ie.Err.Error(), "malformed JSON") {
+		ie.Pos.Offset = d.fault
+	}
+	return err
 }
 
 // arrayFault is the error of the Decoder-based walker's array loop at element i, from the
@@ -346,7 +360,7 @@ func (w *walker) walkInstances() error {
 		keyOff := d.off(d.i)
 		key, ok := d.topKey()
 		if !ok {
-			return d.tokenFault(d.keep, synth, ntok, "")
+			return d.atFault(d.tokenFault(d.keep, synth, ntok, ""))
 		}
 		if seen[key] {
 			// encoding/json would keep the last one; which one the file means is unknown.
@@ -364,6 +378,19 @@ func (w *walker) walkInstances() error {
 		if !known {
 			// Passed over by the Decoder, token by token, as before: an unknown member may be
 			// large, and is read holding at most one scalar at a time.
+			// What is already read is scanned first: a fault in it is said at its byte.
+			end, ok := scanValue(d.buf, d.i, &w.stack)
+			if ok {
+				d.i = end
+				continue
+			}
+			if end < len(d.buf) {
+				d.fault = d.off(end)
+				if err := d.atFault(d.skipValue(key)); err != nil {
+					return err
+				}
+				return d.unexpected(d.keep, key)
+			}
 			if err := d.skipValue(key); err != nil {
 				return err
 			}
@@ -507,6 +534,7 @@ func scanValue(b []byte, i int, stack *[]byte) (end int, ok bool) {
 	defer func() { *stack = st }()
 	n := len(b)
 	var c byte
+	var open int
 value:
 	for i < n && isSpace[b[i]] {
 		i++
@@ -517,23 +545,25 @@ value:
 	c = b[i]
 	switch {
 	case c == '{':
+		open = i
 		i++
 		for i < n && isSpace[b[i]] {
 			i++
 		}
 		if i >= n {
 			return n, false
+		}
+		if len(st) >= maxDepth {
+			return open, false // encoding/json counts the empty ones too
 		}
 		if b[i] == '}' {
 			i++
 			goto after
 		}
 		st = append(st, '}')
-		if len(st) > maxDepth {
-			return i, false
-		}
 		goto key
 	case c == '[':
+		open = i
 		i++
 		for i < n && isSpace[b[i]] {
 			i++
@@ -541,14 +571,14 @@ value:
 		if i >= n {
 			return n, false
 		}
+		if len(st) >= maxDepth {
+			return open, false // encoding/json counts the empty ones too
+		}
 		if b[i] == ']' {
 			i++
 			goto after
 		}
 		st = append(st, ']')
-		if len(st) > maxDepth {
-			return i, false
-		}
 		goto value
 	case c == '"':
 		if i, ok = scanString(b, i); !ok {
