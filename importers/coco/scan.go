@@ -355,7 +355,7 @@ type chunk struct {
 // Chunk limits: a chunk is handed over when it holds this many elements or bytes.
 const (
 	chunkElements = 512
-	chunkBytes    = 1 << 20
+	chunkBytes    = 256 << 10
 )
 
 // walker runs on its own goroutine: it walks the document (walk.go) and hands the
