@@ -123,7 +123,7 @@ best = {}
 for line in open(sys.argv[1]):
     k, size, anns, name, secs, kib, cpu = line.split()
     key = (int(k), name)
-    t, m, c = best.get(key, (1e9, 1e12, 1e9))
+    t, m, c = best.get(key, (1e9, 1e12, 1e9, 0, 0))[:3]
     best[key] = (min(t, float(secs)), min(m, int(kib)), min(c, float(cpu)), int(size), int(anns))
 print("%4s %8s %9s %8s %8s %10s %11s %11s %9s %9s" % ("x", "MB", "anns", "wall s", "cpu s", "peak MiB", "s/MB vs 1x", "cpu/MB vs 1x", "RSS vs 1x", "time vs py"))
 t1, m1, c1, s1, a1 = best[(1, "bbox")]
