@@ -30,7 +30,7 @@ type rawAnn struct {
 }
 
 // parseAnnotation reads one annotation object. b is one array element that the walker's
-// json.Decoder has already checked to be well-formed JSON, so this only has to find the
+// scanner has already checked to be well-formed JSON, so this only has to find the
 // members it needs, without the reflection and the second scan of json.Unmarshal, and without
 // allocating. A member of the wrong type gives a reason; unknown members are passed over. A
 // repeated key is a reason (encoding/json would keep the last value silently), and a number

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"os"
 	"path/filepath"
@@ -503,11 +504,13 @@ func TestBBoxStateIndependentOfPolygons(t *testing.T) {
 	assert.Positive(t, f3, "the rest on disk")
 }
 
-// The walker's fast path (Decode(nil) and the window) works with this Go, and the slow path
-// (Decode into a sink) gives the same output.
+// The reference walker's fast path (Decode(nil) and the window) works with this Go, and the
+// slow path (Decode into a sink) gives the same output.
 func TestWalkerPaths(t *testing.T) {
 	require.True(t, decodeNilWorks, "the fast path is not in use")
 	defer func(v bool) { decodeNilWorks = v }(decodeNilWorks)
+	defer func(v func(*walker, io.Reader, string, bool) error) { walkDoc = v }(walkDoc)
+	walkDoc = walkRef
 	for _, file := range []string{"instances.json", "rejections.json", "keypoints.json"} {
 		for _, shape := range []Shape{ShapeBBox, ShapePolygon} {
 			decodeNilWorks = true

@@ -123,6 +123,7 @@ type jsonReader struct {
 	dec  *json.Decoder
 	tee  *window
 	file string
+	base int64 // the file's offset of the Decoder's offset 0
 }
 
 func newJSONReader(r io.Reader, file string) *jsonReader {
@@ -211,7 +212,7 @@ func (w *window) discard(off int64) {
 }
 
 func (j *jsonReader) pos(off int64, element string) importers.Position {
-	return importers.Position{File: j.file, Offset: off, Element: element}
+	return importers.Position{File: j.file, Offset: j.base + off, Element: element}
 }
 
 // fatal turns a decoding error into an *importers.Error with the byte offset where the
@@ -354,37 +355,24 @@ type chunk struct {
 // Chunk limits: a chunk is handed over when it holds this many elements or bytes.
 const (
 	chunkElements = 512
-	chunkBytes    = 1 << 20
+	chunkBytes    = 256 << 10
 )
 
-// walker runs on its own goroutine: it walks the document with the Decoder (Token and More
-// for the structure, Decode for each array element, one at a time) and hands the elements'
-// bytes to the converter in chunks, so that scanning and converting use two cores.
+// walker runs on its own goroutine: it walks the document (walk.go) and hands the
+// elements' bytes to the converter in chunks, so that scanning and converting use two cores.
 type walker struct {
 	ctx     context.Context
-	j       *jsonReader
+	d       *docReader
 	out     chan *chunk
 	free    chan *chunk
 	done    <-chan struct{}
 	cur     *chunk
-	results bool // the instances' annotations are not needed
-	sink    sink
-	slow    bool // read elements with Decode(&sink), without the window
+	results bool   // the instances' annotations are not needed
+	stack   []byte // the scanner's
 }
 
-// sink is what the walker decodes each element into: it appends the element's bytes to the
-// current chunk.
-type sink struct{ w *walker }
-
-func (s *sink) UnmarshalJSON(b []byte) error {
-	s.w.cur.buf = append(s.w.cur.buf, b...)
-	return nil
-}
-
-func newWalker(ctx context.Context, j *jsonReader, done <-chan struct{}) *walker {
-	w := &walker{ctx: ctx, j: j, out: make(chan *chunk, 2), free: make(chan *chunk, 4), done: done, slow: !decodeNilWorks}
-	w.sink.w = w
-	return w
+func newWalker(ctx context.Context, r io.Reader, name string, done <-chan struct{}) *walker {
+	return &walker{ctx: ctx, d: newDocReader(r, name), out: make(chan *chunk, 2), free: make(chan *chunk, 4), done: done}
 }
 
 // send hands the current chunk over; it reports false when the converter has stopped.
@@ -415,186 +403,25 @@ func (w *walker) chunk() *chunk {
 
 var errStopped = errors.New("stopped")
 
-// noValue is what the walker decodes elements into: a nil pointer, which makes Decode read
-// and check the value, then return an InvalidUnmarshalError without unmarshalling it.
-var noValue *struct{}
-
-// decodeNilWorks says whether this Go's json.Decoder consumes a value before it returns
-// InvalidUnmarshalError for a nil pointer, as the walker's fast path needs; if not, elements
-// are read with Decode(&sink), which scans each twice.
-var decodeNilWorks = checkDecodeNil()
-
-func checkDecodeNil() bool {
-	doc := `[ {"a": [1, 2]}, "x" ]`
-	j := newJSONReader(strings.NewReader(doc), "")
-	if _, err := j.dec.Token(); err != nil || !j.dec.More() {
-		return false
+// walkDoc walks one document; a variable so that tests can put the Decoder-based walker
+// it replaced in its place.
+var walkDoc = func(w *walker, r io.Reader, name string, results bool) error {
+	if results {
+		return w.walkResults()
 	}
-	start := j.next(false)
-	var iu *json.InvalidUnmarshalError
-	if err := j.dec.Decode(noValue); !errors.As(err, &iu) {
-		return false
-	}
-	if string(j.tee.slice(start, j.dec.InputOffset())) != `{"a": [1, 2]}` || !j.dec.More() {
-		return false
-	}
-	var x string
-	return j.next(true) == int64(strings.Index(doc, `"x"`)) && j.dec.Decode(&x) == nil && x == "x"
-}
-
-// array hands over every element of the array that comes next.
-func (w *walker) array(key string, kind byte) error {
-	j := w.j
-	if err := j.delim('[', key); err != nil {
-		return err
-	}
-	for i := 0; j.dec.More(); i++ {
-		off := j.next(i > 0)
-		if i%checkEvery == 0 {
-			if err := importers.Check(w.ctx, j.pos(off, fmt.Sprintf("%s[%d]", key, i))); err != nil {
-				return err
-			}
-		}
-		j.tee.discard(off)
-		j.tee.element = off
-		skip := kind == kindAnnotation && w.results // the results file supplies the labels
-		c := w.chunk()
-		start := len(c.buf)
-		if !w.slow {
-			// Decode(nil) reads and checks the value (one scan), then fails with an
-			// InvalidUnmarshalError instead of unmarshalling it (which would scan it again):
-			// the value's bytes are taken from the window.
-			err := j.dec.Decode(noValue)
-			if _, ok := err.(*json.InvalidUnmarshalError); err != nil && !ok {
-				return j.fatal(err, fmt.Sprintf("%s[%d]", key, i))
-			}
-			raw := j.tee.slice(off, j.dec.InputOffset())
-			if err == nil || len(raw) == 0 {
-				// checkDecodeNil vouched for this: it cannot happen.
-				return &importers.Error{Pos: j.pos(off, fmt.Sprintf("%s[%d]", key, i)), Err: errors.New("the JSON decoder did not return the element")}
-			}
-			if !skip {
-				c.buf = append(c.buf, raw...)
-			}
-		} else {
-			var v any = &w.sink
-			if skip {
-				v = &skipValue{}
-			}
-			if err := j.dec.Decode(v); err != nil {
-				return j.fatal(err, fmt.Sprintf("%s[%d]", key, i))
-			}
-		}
-		j.tee.element = -1
-		if skip {
-			continue
-		}
-		c.elems = append(c.elems, element{kind: kind, index: i, off: off, start: start, end: len(c.buf)})
-		if len(c.elems) >= chunkElements || len(c.buf) >= chunkBytes {
-			if !w.send() {
-				return errStopped
-			}
-		}
-	}
-	if _, err := j.dec.Token(); err != nil {
-		return j.fatal(err, key)
-	}
-	return nil
-}
-
-// walkInstances walks an annotation file: images, categories and annotations, in whatever
-// order the keys come; other keys are passed over.
-func (w *walker) walkInstances() error {
-	j := w.j
-	if err := j.delim('{', "the top level of a COCO annotation file"); err != nil {
-		var ie *importers.Error
-		if errors.As(err, &ie) && strings.HasSuffix(ie.Err.Error(), "not an array") {
-			ie.Err = fmt.Errorf("%w; a bare array is a detection results file: give it as option Results, and the annotation file (with the images and categories) as the input", ie.Err)
-		}
-		return err
-	}
-	sawImages := false
-	seen := map[string]bool{}
-	for j.dec.More() {
-		off := j.next(true)
-		tok, err := j.dec.Token()
-		if err != nil {
-			return j.fatal(err, "")
-		}
-		key, _ := tok.(string)
-		if seen[key] {
-			// encoding/json would keep the last one; which one the file means is unknown.
-			return &importers.Error{Pos: j.pos(off, ""), Err: fmt.Errorf("the top-level object has the key %q twice", key)}
-		}
-		seen[key] = true
-		switch key {
-		case "images":
-			sawImages = true
-			err = w.array(key, kindImage)
-		case "categories":
-			err = w.array(key, kindCategory)
-		case "annotations":
-			err = w.array(key, kindAnnotation)
-		default:
-			err = j.skip(key)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	if _, err := j.dec.Token(); err != nil {
-		return j.fatal(err, "")
-	}
-	if err := w.end("top-level object"); err != nil {
-		return err
-	}
-	if !sawImages {
-		return &importers.Error{Pos: importers.Position{File: j.file}, Err: errors.New(`not a COCO annotation file: it has no "images" array`)}
-	}
-	return nil
-}
-
-// walkResults walks a results file: a bare array of results.
-func (w *walker) walkResults() error {
-	if err := w.array("results", kindResult); err != nil {
-		var ie *importers.Error
-		if errors.As(err, &ie) && strings.HasSuffix(ie.Err.Error(), "not an object") {
-			ie.Err = fmt.Errorf("%w (an annotation file? give that as the input, and the results as option Results)", ie.Err)
-		}
-		return err
-	}
-	return w.end("results array")
-}
-
-// end checks that nothing but spaces follows the document.
-func (w *walker) end(what string) error {
-	j := w.j
-	off := j.next(false)
-	tok, err := j.dec.Token()
-	if err == io.EOF {
-		return nil
-	}
-	if err != nil {
-		return j.fatal(err, "")
-	}
-	return &importers.Error{Pos: j.pos(off, ""), Err: fmt.Errorf("malformed JSON: %s after the end of the %s", describeToken(tok), what)}
+	return w.walkInstances()
 }
 
 // read walks one document on a second goroutine and converts its elements on this one.
 func (c *converter) read(ctx context.Context, r io.Reader, name string, results bool) error {
 	done := make(chan struct{})
-	w := newWalker(ctx, newJSONReader(r, name), done)
+	w := newWalker(ctx, r, name, done)
 	w.results = c.opts.Results != nil
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
 		defer close(w.out)
-		var err error
-		if results {
-			err = w.walkResults()
-		} else {
-			err = w.walkInstances()
-		}
+		err := walkDoc(w, r, name, results)
 		if err == errStopped {
 			return
 		}
@@ -824,11 +651,6 @@ func (c *converter) readCategory(file string, b []byte, i int, off int64) {
 	}
 	c.cats[id] = &category{name: *raw.Name, keypoints: raw.Keypoints}
 }
-
-// skipValue passes over a value without keeping it.
-type skipValue struct{}
-
-func (*skipValue) UnmarshalJSON([]byte) error { return nil }
 
 func elementName(from byte, i int, id string) string {
 	if from == fromResults {

@@ -1,0 +1,264 @@
+package jsonlex
+
+// maxDepth is encoding/json's nesting limit, which ScanValue keeps too.
+const maxDepth = 10000
+
+// strSpecial marks the bytes a string's scan stops at.
+var strSpecial = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
+
+var isSpace = [256]bool{' ': true, '\t': true, '\n': true, '\r': true}
+
+// ScanValue checks the JSON value that starts at b[i] and returns the index just past it,
+// accepting exactly what encoding/json accepts (invalid UTF-8 included). When the value is
+// not well-formed ok is false and end is the index of the fault, or len(b) when b ends
+// before the value does (a number at the very end counts as unfinished). stack is scratch.
+func ScanValue(b []byte, i int, stack *[]byte) (end int, ok bool) {
+	st := (*stack)[:0]
+	defer func() { *stack = st }()
+	n := len(b)
+	var c byte
+	var open int
+value:
+	for i < n && isSpace[b[i]] {
+		i++
+	}
+	if i >= n {
+		return n, false
+	}
+	c = b[i]
+	switch {
+	case c == '{':
+		open = i
+		i++
+		for i < n && isSpace[b[i]] {
+			i++
+		}
+		if i >= n {
+			return n, false
+		}
+		if len(st) >= maxDepth {
+			return open, false // encoding/json counts the empty ones too
+		}
+		if b[i] == '}' {
+			i++
+			goto after
+		}
+		st = append(st, '}')
+		goto key
+	case c == '[':
+		open = i
+		i++
+		for i < n && isSpace[b[i]] {
+			i++
+		}
+		if i >= n {
+			return n, false
+		}
+		if len(st) >= maxDepth {
+			return open, false // encoding/json counts the empty ones too
+		}
+		if b[i] == ']' {
+			i++
+			goto after
+		}
+		st = append(st, ']')
+		goto value
+	case c == '"':
+		if i, ok = scanString(b, i); !ok {
+			return i, false
+		}
+		goto after
+	case c == 't':
+		if i, ok = scanLiteral(b, i, "true"); !ok {
+			return i, false
+		}
+		goto after
+	case c == 'f':
+		if i, ok = scanLiteral(b, i, "false"); !ok {
+			return i, false
+		}
+		goto after
+	case c == 'n':
+		if i, ok = scanLiteral(b, i, "null"); !ok {
+			return i, false
+		}
+		goto after
+	case c == '-' || c >= '0' && c <= '9':
+		if i, ok = scanNumber(b, i); !ok {
+			return i, false
+		}
+		goto after
+	default:
+		return i, false
+	}
+key:
+	if b[i] != '"' {
+		return i, false
+	}
+	if i, ok = scanString(b, i); !ok {
+		return i, false
+	}
+	for i < n && isSpace[b[i]] {
+		i++
+	}
+	if i >= n {
+		return n, false
+	}
+	if b[i] != ':' {
+		return i, false
+	}
+	i++
+	goto value
+after:
+	if len(st) == 0 {
+		return i, true
+	}
+	for i < n && isSpace[b[i]] {
+		i++
+	}
+	if i >= n {
+		return n, false
+	}
+	switch c = b[i]; {
+	case c == ',':
+		i++
+		if st[len(st)-1] == '}' {
+			for i < n && isSpace[b[i]] {
+				i++
+			}
+			if i >= n {
+				return n, false
+			}
+			goto key
+		}
+		goto value
+	case c == st[len(st)-1]:
+		st = st[:len(st)-1]
+		i++
+		goto after
+	}
+	return i, false
+}
+
+// scanString moves past the string at b[i] (a '"').
+func scanString(b []byte, i int) (int, bool) {
+	n := len(b)
+	i++
+	for {
+		for i < n && !strSpecial[b[i]] {
+			i++
+		}
+		if i >= n {
+			return n, false
+		}
+		switch b[i] {
+		case '"':
+			return i + 1, true
+		case '\\':
+			i++
+			if i >= n {
+				return n, false
+			}
+			switch b[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i++
+			case 'u':
+				i++
+				for k := 0; k < 4; k++ {
+					if i >= n {
+						return n, false
+					}
+					if c := b[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+						return i, false
+					}
+					i++
+				}
+			default:
+				return i, false
+			}
+		default: // a control character
+			return i, false
+		}
+	}
+}
+
+func scanLiteral(b []byte, i int, word string) (int, bool) {
+	for k := 0; k < len(word); k++ {
+		if i+k >= len(b) {
+			return len(b), false
+		}
+		if b[i+k] != word[k] {
+			return i + k, false
+		}
+	}
+	return i + len(word), true
+}
+
+// scanNumber moves past the number at b[i]; a number that reaches the end of b is
+// unfinished (more digits may follow).
+func scanNumber(b []byte, i int) (int, bool) {
+	n := len(b)
+	if b[i] == '-' {
+		i++
+		if i >= n {
+			return n, false
+		}
+	}
+	switch c := b[i]; {
+	case c == '0':
+		i++
+	case c >= '1' && c <= '9':
+		i++
+		for i < n && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		return i, false
+	}
+	if i >= n {
+		return n, false
+	}
+	if b[i] == '.' {
+		i++
+		if i >= n {
+			return n, false
+		}
+		if b[i] < '0' || b[i] > '9' {
+			return i, false
+		}
+		for i < n && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i >= n {
+			return n, false
+		}
+	}
+	if b[i] == 'e' || b[i] == 'E' {
+		i++
+		if i >= n {
+			return n, false
+		}
+		if b[i] == '+' || b[i] == '-' {
+			i++
+			if i >= n {
+				return n, false
+			}
+		}
+		if b[i] < '0' || b[i] > '9' {
+			return i, false
+		}
+		for i < n && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i >= n {
+			return n, false
+		}
+	}
+	return i, true
+}
