@@ -142,3 +142,12 @@ func tagLike(f string) bool {
 func prefixedTag(f string) bool {
 	return len(f) >= 3 && strings.IndexByte("BIESMLU", f[0]) >= 0 && (f[1] == '-' || f[1] == '_')
 }
+
+// LooksLikeSegmentation reports whether head, the first KiB of a VOC XML file, is one of the
+// platform's image-segmentation files: an <annotation> naming <mask_source> or <mask_color>.
+// The segvoc detector claims a set whose XML files all are, and the voc detector leaves it,
+// so the two never claim the same set.
+func LooksLikeSegmentation(head []byte) bool {
+	return bytes.Contains(head, []byte("<annotation")) &&
+		(bytes.Contains(head, []byte("<mask_source")) || bytes.Contains(head, []byte("<mask_color")))
+}
