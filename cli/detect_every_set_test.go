@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -66,6 +67,25 @@ func detectSets(t *testing.T) map[string]string {
 	return want
 }
 
+// zipFolder writes the files of the folder dir (links followed) into a zip at p.
+func zipFolder(t *testing.T, dir, p string) {
+	t.Helper()
+	var set fileSet
+	require.NoError(t, filepath.WalkDir(dir, func(q string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(q)
+		if err != nil {
+			return nil // a link to nowhere, made to be rejected
+		}
+		rel, _ := filepath.Rel(dir, q)
+		set = append(set, struct{ name, data string }{filepath.ToSlash(rel), string(data)})
+		return nil
+	}))
+	set.zip(t, p)
+}
+
 // TestDetectEverySetWithEveryFormat runs every registered format's detector (importers/all)
 // on every test set: each is detected as what it is, and as nothing else; and `convert
 // auto` runs that format on it (a set of no format is a usage error naming none).
@@ -103,6 +123,26 @@ func TestDetectEverySetWithEveryFormat(t *testing.T) {
 			continue
 		}
 		assert.NotEmpty(t, ds[0].Layout, p)
+	}
+
+	// Each folder set zipped is detected as the folder is (archives are read as folders).
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
+			continue
+		}
+		zipped := filepath.Join(t.TempDir(), filepath.Base(p)+".zip")
+		zipFolder(t, p, zipped)
+		ds, err := importers.DetectPath(context.Background(), zipped)
+		require.NoError(t, err, p)
+		var got []string
+		for _, d := range ds {
+			got = append(got, d.Format)
+		}
+		var wantList []string
+		if want[p] != "" {
+			wantList = []string{want[p]}
+		}
+		assert.Equal(t, wantList, got, "%s zipped: %v", p, ds)
 	}
 
 	// `convert auto` picks the format (said on stderr) and runs it: the format's own summary
