@@ -180,3 +180,28 @@ func TestArchiveWithoutFilesOfItsKind(t *testing.T) {
 		assert.Contains(t, stderr, "files inside", format)
 	}
 }
+
+// TestDetectWrappedFiles: an archive (or a folder) that wraps the files in one folder, as
+// `zip -r ner.zip ner/` does, is detected as its files' format, and `convert auto` reads it.
+func TestDetectWrappedFiles(t *testing.T) {
+	tests := []struct {
+		format string
+		set    fileSet
+	}{
+		{"conll", fileSet{{"ner/train.txt", "EU B-ORG\nrejects O\n\nPeter B-PER\n"}, {"ner/dev.txt", "German B-MISC\ncall O\n"}, {"README.md", "a corpus"}}},
+		{"csv", fileSet{{"cls/a.csv", "text,label\ngood movie,positive\n"}}},
+		{"manifest", fileSet{{"export/v1.manifest", `{"source":"content://hello","annotation":[{"type":"modelarts/text_classification","name":"greeting"}]}` + "\n"}}},
+	}
+	for _, tt := range tests {
+		for kind, p := range tt.set.inputsOf(t, "wrapped") {
+			code, stdout, stderr := runCmd(t, "detect", p)
+			assert.Equal(t, exitOK, code, stderr)
+			assert.True(t, strings.HasPrefix(stdout, p+": "+tt.format+" ("), "%s %s: %s", tt.format, kind, stdout)
+			assert.NotContains(t, stdout, ";", "%s %s: one format only", tt.format, kind)
+			out := t.TempDir()
+			code, _, stderr = runCmd(t, "auto", "-o", out, p)
+			assert.Equal(t, exitOK, code, stderr)
+			assert.NotEmpty(t, writtenSamples(t, out), "%s %s", tt.format, kind)
+		}
+	}
+}

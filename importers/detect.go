@@ -151,3 +151,31 @@ func LooksLikeSegmentation(head []byte) bool {
 	return bytes.Contains(head, []byte("<annotation")) &&
 		(bytes.Contains(head, []byte("<mask_source")) || bytes.Contains(head, []byte("<mask_color")))
 }
+
+// Unwrap follows dir down through folders that hold nothing but one folder (IsAside files
+// and __MACOSX aside), as `zip -r ner.zip ner/` wraps the files it holds, and returns the
+// first folder that holds anything else (dir itself when it does). The detectors of formats
+// that read every file of their kind inside a folder (conll, csv, manifest) look there.
+func Unwrap(fsys fs.FS, dir string) string {
+	for range 8 {
+		entries, err := fs.ReadDir(fsys, dir)
+		if err != nil {
+			return dir
+		}
+		var only string
+		n := 0
+		for _, e := range entries {
+			if IsAside(e.Name()) || e.Name() == "__MACOSX" {
+				continue
+			}
+			if n++; e.IsDir() {
+				only = e.Name()
+			}
+		}
+		if n != 1 || only == "" {
+			return dir
+		}
+		dir = path.Join(dir, only)
+	}
+	return dir
+}
