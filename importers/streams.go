@@ -277,11 +277,19 @@ type FileInput struct {
 	osTyped string // the path as typed, for a file given on the command line
 }
 
-// Open opens the file for reading (standard input for "-"); what is read is counted for
-// the progress.
+// Open opens the file for reading (standard input for "-"; a file given on the command line
+// as typed, even when it is a link to another folder); what is read is counted for the
+// progress.
 func (f FileInput) Open() (io.ReadCloser, error) {
 	if f.FS == nil {
 		return io.NopCloser(f.env.CountReads(f.env.StdinOrEmpty())), nil
+	}
+	if f.osTyped != "" { // the user named the file: opened as typed, a link to elsewhere too
+		r, err := os.Open(f.osTyped)
+		if err != nil {
+			return nil, err
+		}
+		return readCloser{f.env.CountReads(r), r}, nil
 	}
 	r, err := f.FS.Open(f.Name)
 	if err != nil {

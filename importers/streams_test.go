@@ -206,6 +206,14 @@ func TestReadFiles(t *testing.T) {
 	assert.Equal(t, int64(2+2+3+3), prog.want, "the folder's files' sizes are told to the progress (the file's by CheckFileInputs)")
 	assert.Positive(t, prog.read)
 
+	// A file given on the command line is opened as typed, a link to another folder too.
+	link := t.TempDir() + "/link.txt"
+	require.NoError(t, os.Symlink(outside+"/secret.txt", link))
+	seen = nil
+	_, err = Collect(ReadFiles(context.Background(), []string{link}, "text files", keep, env, read))
+	require.NoError(t, err)
+	assert.Equal(t, []got{{link, "link.txt", "secret"}}, seen)
+
 	// A folder without a file of the kind is an error naming it.
 	empty := t.TempDir()
 	_, err = Collect(ReadFiles(context.Background(), []string{empty}, "text files", keep, env, read))
