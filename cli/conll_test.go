@@ -155,7 +155,6 @@ func TestConllUsageAndFailures(t *testing.T) {
 		{"join", []string{"-join", "tab", eng}, exitUsage, `-join: unknown join "tab"`},
 		{"offsets", []string{"-offsets", "bytes", eng}, exitUsage, `-offsets: unknown offsets "bytes"`},
 		{"stdin twice", []string{"-", "-"}, exitUsage, "standard input (-) may be given once"},
-		{"folder", []string{"../testdata/conll"}, exitUsage, "is a folder"},
 		{"missing file", []string{"nope.conll"}, exitFailed, "no such file"},
 		{"tag column past the columns", []string{"-tag-column", "9", eng}, exitFailed, "eng.conll:3: not a CoNLL column file: the tag column is 9, but the first token line has 4 columns"},
 		{"not utf-8", []string{"-encoding", "utf-8", "../testdata/conll/zh.gbk.conll"}, exitFailed, "zh.gbk.conll:1: not valid utf-8 at byte 0"},

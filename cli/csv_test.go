@@ -188,7 +188,6 @@ func TestCSVUsageErrors(t *testing.T) {
 		{[]string{"-header=false", "-label-column", "1"}, "the text and the label are the same column"},
 		{[]string{"-layout", "separate", "-"}, "not from standard input"},
 		{[]string{"-", "-"}, "standard input (-) may be given once"},
-		{[]string{csvData}, "is a folder"},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {

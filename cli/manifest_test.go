@@ -63,7 +63,8 @@ func TestManifestUsage(t *testing.T) {
 	code, _, stderr := runCmd(t, "manifest", "-map-source", "nonsense", "x.manifest")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "expected FROM=TO")
+	// A folder is read as its manifests (see TestFileFormatsReadFoldersAndArchives).
 	code, _, stderr = runCmd(t, "manifest", "-o", t.TempDir(), manifestData)
-	assert.Equal(t, exitUsage, code)
-	assert.Contains(t, stderr, "is a folder")
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, stderr, manifestData+"broken.manifest:2: rejected")
 }

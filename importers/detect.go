@@ -142,3 +142,40 @@ func tagLike(f string) bool {
 func prefixedTag(f string) bool {
 	return len(f) >= 3 && strings.IndexByte("BIESMLU", f[0]) >= 0 && (f[1] == '-' || f[1] == '_')
 }
+
+// LooksLikeSegmentation reports whether head, the first KiB of a VOC XML file, is one of the
+// platform's image-segmentation files: an <annotation> naming <mask_source> or <mask_color>.
+// The segvoc detector claims a set whose XML files all are, and the voc detector leaves it,
+// so the two never claim the same set.
+func LooksLikeSegmentation(head []byte) bool {
+	return bytes.Contains(head, []byte("<annotation")) &&
+		(bytes.Contains(head, []byte("<mask_source")) || bytes.Contains(head, []byte("<mask_color")))
+}
+
+// Unwrap follows dir down through folders that hold nothing but one folder (IsAside files
+// and __MACOSX aside), as `zip -r ner.zip ner/` wraps the files it holds, and returns the
+// first folder that holds anything else (dir itself when it does). The detectors of formats
+// that read every file of their kind inside a folder (conll, csv, manifest) look there.
+func Unwrap(fsys fs.FS, dir string) string {
+	for range 8 {
+		entries, err := fs.ReadDir(fsys, dir)
+		if err != nil {
+			return dir
+		}
+		var only string
+		n := 0
+		for _, e := range entries {
+			if IsAside(e.Name()) || e.Name() == "__MACOSX" {
+				continue
+			}
+			if n++; e.IsDir() {
+				only = e.Name()
+			}
+		}
+		if n != 1 || only == "" {
+			return dir
+		}
+		dir = path.Join(dir, only)
+	}
+	return dir
+}

@@ -1,13 +1,17 @@
 package importers
 
 import (
+	"context"
+	"fmt"
 	"io"
+	"io/fs"
 	"iter"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/importers/archive"
 )
 
 // Concat reads the streams one after the other; a fatal error ends them all. Each stream
@@ -143,6 +147,11 @@ func PrefixNames(samples iter.Seq2[*api.Sample, error], p string) iter.Seq2[*api
 // and "-" (standard input) comes at most once. It tells env.Progress the files' sizes. A
 // missing file is its *fs.PathError; the rest are *UsageError.
 func CheckFiles(inputs []string, what string, env Env) error {
+	return checkInputs(inputs, what, env)
+}
+
+// checkInputs is CheckFiles; a folder is allowed when what is "".
+func checkInputs(inputs []string, what string, env Env) error {
 	stdin := 0
 	for _, in := range inputs {
 		if in == "-" {
@@ -156,6 +165,9 @@ func CheckFiles(inputs []string, what string, env Env) error {
 			return err
 		}
 		if fi.IsDir() {
+			if what == "" {
+				continue
+			}
 			return Usagef("%s is a folder; give the %s themselves", in, what)
 		}
 		if !IsArchiveName(in) { // an archive's compressed size is not what is read
@@ -208,4 +220,293 @@ func (cs closers) Close() error {
 		}
 	}
 	return first
+}
+
+// JoinBase puts base before a file's name in messages: a folder ("data") with a slash
+// ("data/a.txt"), an archive ("export.zip:") as it is ("export.zip:dir/a.txt"), nothing
+// when base is "".
+func JoinBase(base, name string) string {
+	switch {
+	case base == "":
+		return name
+	case strings.HasSuffix(base, ":"):
+		return base + name
+	}
+	return strings.TrimSuffix(base, "/") + "/" + name
+}
+
+// HoldsFiles reports whether the input p is a folder or an archive of a folder (.zip, .tar,
+// .tar.gz, .tgz): ReadFiles reads the files inside it.
+func HoldsFiles(p string) bool {
+	if IsArchiveName(p) {
+		return archive.KindOf(strings.TrimSpace(p)) != archive.Gz
+	}
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
+}
+
+// CheckFileInputs is CheckFiles for a format that reads folders and archives of its files
+// with ReadFiles: a folder is allowed (ReadFiles tells the progress its files' sizes).
+func CheckFileInputs(inputs []string, env Env) error {
+	return checkInputs(inputs, "", env)
+}
+
+// FileInput is one file a format that reads files reads (see ReadFiles): a file given on
+// the command line, the file a .gz holds, a file inside a folder or an archive given as an
+// input, or standard input.
+type FileInput struct {
+	// Input is the command-line input the file comes from ("-" for standard input).
+	Input string
+	// FS holds the file as Name (nil for standard input). A file given on the command line
+	// is in an FS of its folder, an os.Root (nothing outside it); a file of a folder in the
+	// folder's os.Root; a file of an archive in the archive.
+	FS   fs.FS
+	Name string
+	// Base is what messages put before Name (see JoinBase): the folder as typed ("data"),
+	// the archive and a colon ("export.zip:"), "" for the current folder.
+	Base string
+	// Path names the file in messages: "train.txt", "data/dev/a.txt",
+	// "export.zip:dir/train.txt", "stdin". A file given on the command line is named as
+	// typed.
+	Path string
+	// Stem is the start of the file's sample names: its base name, or its path with the
+	// separators made "_" when two files of the run share a base name (see InputStems).
+	Stem string
+
+	env     Env
+	osTyped string // the path as typed, for a file given on the command line
+}
+
+// Open opens the file for reading (standard input for "-"; a file given on the command line
+// as typed, even when it is a link to another folder); what is read is counted for the
+// progress.
+func (f FileInput) Open() (io.ReadCloser, error) {
+	if f.FS == nil {
+		return io.NopCloser(f.env.CountReads(f.env.StdinOrEmpty())), nil
+	}
+	if f.osTyped != "" { // the user named the file: opened as typed, a link to elsewhere too
+		r, err := os.Open(f.osTyped)
+		if err != nil {
+			return nil, err
+		}
+		return readCloser{f.env.CountReads(r), r}, nil
+	}
+	r, err := f.FS.Open(f.Name)
+	if err != nil {
+		return nil, err
+	}
+	return readCloser{f.env.CountReads(r), r}, nil
+}
+
+// PathFS is a file system that opens the file, and the files beside it, by the names
+// messages give them (Path and its neighbours: "export.zip:dir/X_result.txt" beside
+// "export.zip:dir/X.txt"), for a reader that opens a companion file by name and reports
+// positions with the name it opened. What is read is counted for the progress. Nil for
+// standard input.
+func (f FileInput) PathFS() fs.FS {
+	switch {
+	case f.FS == nil:
+		return nil
+	case f.osTyped != "":
+		return pathFS{env: f.env} // as typed: relative, absolute, with ".."
+	}
+	prefix := JoinBase(f.Base, "")
+	return pathFS{fsys: f.FS, prefix: prefix, env: f.env}
+}
+
+// pathFS opens names that start with prefix as the rest in fsys; without fsys, names as
+// typed through the operating system.
+type pathFS struct {
+	fsys   fs.FS
+	prefix string
+	env    Env
+}
+
+func (p pathFS) Open(name string) (fs.File, error) {
+	var f fs.File
+	var err error
+	if p.fsys == nil {
+		f, err = os.Open(name)
+	} else if rest, ok := strings.CutPrefix(name, p.prefix); ok {
+		f, err = p.fsys.Open(rest)
+	} else {
+		err = &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	if err != nil || p.env.Progress == nil {
+		return f, err
+	}
+	return countedFile{File: f, r: p.env.CountReads(f)}, nil
+}
+
+type countedFile struct {
+	fs.File
+	r io.Reader
+}
+
+func (c countedFile) Read(b []byte) (int, error) { return c.r.Read(b) }
+
+// openedInput is one command-line input opened by ReadFiles.
+type openedInput struct {
+	files  []FileInput
+	stemOf []string // each file's path for InputStems
+	close  func() error
+}
+
+// ReadFiles reads the inputs of a format that reads files, one file after another, each
+// file opened only when its turn comes: a file as itself, a .gz as the file it holds, "-"
+// as standard input, and a folder or a .zip, .tar, .tar.gz or .tgz as every file inside it
+// (subfolders included, in name order) that keep accepts, as if each had been given. Hidden
+// files and folders, README and LICENSE files (IsAside) and macOS's __MACOSX folder are
+// never read; a link that leads out of a folder is reported as a rejection. what names the
+// files for messages ("CoNLL files"): a folder or archive that holds none is a fatal error.
+// Sample-name stems are unique across every file of the run (InputStems over their paths;
+// an archive's files count as inside a folder named as the archive). read makes one file's
+// stream.
+//
+// Every input is opened (and an archive indexed) when the stream starts, so that the stems
+// are known before the first sample; they are closed (temporary files removed) when it
+// ends. Memory stays bounded: an archive's index, not its content, is held.
+func ReadFiles(ctx context.Context, inputs []string, what string, keep func(fsys fs.FS, name string) bool, env Env, read func(FileInput) iter.Seq2[*api.Sample, error]) iter.Seq2[*api.Sample, error] {
+	return func(yield func(*api.Sample, error) bool) {
+		var opened []openedInput
+		defer func() {
+			for _, o := range opened {
+				if o.close != nil {
+					o.close()
+				}
+			}
+		}()
+		var files []FileInput
+		var stemPaths []string
+		for _, in := range inputs {
+			if err := Check(ctx, Position{File: in}); err != nil {
+				yield(nil, err)
+				return
+			}
+			o, err := openFiles(in, what, keep, env)
+			if o.close != nil {
+				opened = append(opened, o)
+			}
+			if err != nil {
+				yield(nil, &Error{Pos: Position{File: in}, Err: err})
+				return
+			}
+			files = append(files, o.files...)
+			stemPaths = append(stemPaths, o.stemOf...)
+		}
+		stems := InputStems(stemPaths)
+		for i, f := range files {
+			f.Stem = stems[i]
+			var seq iter.Seq2[*api.Sample, error]
+			if f.osTyped != "" {
+				seq = withRoot(f, read)
+			} else {
+				seq = read(f)
+			}
+			for s, err := range seq {
+				if !yield(s, err) || err != nil {
+					return
+				}
+			}
+		}
+	}
+}
+
+// withRoot opens the folder of a file given on the command line as an os.Root when the
+// file's turn comes, and closes it after.
+func withRoot(f FileInput, read func(FileInput) iter.Seq2[*api.Sample, error]) iter.Seq2[*api.Sample, error] {
+	return func(yield func(*api.Sample, error) bool) {
+		root, err := os.OpenRoot(filepath.Dir(f.osTyped))
+		if err != nil {
+			yield(nil, &Error{Pos: Position{File: f.Path}, Err: err})
+			return
+		}
+		defer root.Close()
+		f.FS = root.FS()
+		for s, err := range read(f) {
+			if !yield(s, err) {
+				return
+			}
+		}
+	}
+}
+
+// openFiles opens one input and lists its files.
+func openFiles(in, what string, keep func(fs.FS, string) bool, env Env) (openedInput, error) {
+	if in == "-" {
+		return openedInput{files: []FileInput{{Input: in, Path: "stdin", env: env}}, stemOf: []string{in}}, nil
+	}
+	if !HoldsFiles(in) {
+		if IsArchiveName(in) { // a .gz of one file
+			a, err := OpenInput(in, env.Warn)
+			if err != nil {
+				return openedInput{}, err
+			}
+			base := in + ":"
+			f := FileInput{Input: in, FS: a.FS, Name: a.Name, Base: base, Path: base + a.Name, env: env}
+			return openedInput{files: []FileInput{f}, stemOf: []string{in}, close: a.Close}, nil
+		}
+		dir := filepath.Dir(in)
+		// FS is set to the folder's os.Root when the file's turn comes (withRoot).
+		f := FileInput{Input: in, FS: pathFS{}, Name: filepath.Base(in), Base: PathBase(dir), Path: in, osTyped: in, env: env}
+		return openedInput{files: []FileInput{f}, stemOf: []string{in}}, nil
+	}
+	var o openedInput
+	var fsys fs.FS
+	var base, stemBase string
+	if IsArchiveName(in) {
+		a, err := OpenInput(in, env.Warn)
+		if err != nil {
+			return o, err
+		}
+		o.close, fsys, base, stemBase = a.Close, a.FS, in+":", in
+	} else {
+		root, err := os.OpenRoot(in)
+		if err != nil {
+			return o, err
+		}
+		o.close, fsys, base, stemBase = root.Close, root.FS(), PathBase(in), in
+	}
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if name == "." {
+			return nil
+		}
+		if IsAside(d.Name()) || d.Name() == "__MACOSX" {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		fi, err := fs.Stat(fsys, name) // follows a link, inside the folder only
+		if err != nil || !fi.Mode().IsRegular() {
+			if keep(fsys, name) {
+				reason := "not a regular file"
+				if err != nil {
+					reason = "a link that leads out of the folder, or nowhere"
+				}
+				env.Warn.Warn(Warning{Pos: Position{File: JoinBase(base, name)}, Rejected: true, Reason: reason})
+			}
+			return nil
+		}
+		if !keep(fsys, name) {
+			return nil
+		}
+		env.AddBytes(fi.Size())
+		o.files = append(o.files, FileInput{Input: in, FS: fsys, Name: name, Base: base, Path: JoinBase(base, name), env: env})
+		o.stemOf = append(o.stemOf, filepath.Join(stemBase, filepath.FromSlash(name)))
+		return nil
+	})
+	if err != nil {
+		return o, err
+	}
+	if len(o.files) == 0 {
+		return o, fmt.Errorf("no %s inside", what)
+	}
+	return o, nil
 }

@@ -3,10 +3,13 @@ package importers
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"iter"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -136,4 +139,90 @@ func TestOpenFileInputGzip(t *testing.T) {
 	assert.Equal(t, p+":a.txt", name)
 	assert.Equal(t, int64(6), prog.read)
 	assert.Equal(t, []string{"a.txt"}, InputStems([]string{p}))
+}
+
+// TestReadFiles: a folder is read as its files of the kind, in name order, subfolders
+// included; hidden files and folders, README files and __MACOSX are skipped; a link that
+// leads out of the folder is a rejection; stems are unique across the run; each file's
+// Path names it and PathFS opens its neighbours by such names.
+func TestReadFiles(t *testing.T) {
+	outside := t.TempDir()
+	require.NoError(t, os.WriteFile(outside+"/secret.txt", []byte("secret"), 0o644))
+	dir := t.TempDir()
+	files := map[string]string{
+		"b/x.txt": "bx", "a/x.txt": "ax", "top.txt": "top", "top.csv": "not kept",
+		".git/config.txt": "hidden", "a/.x.txt": "hidden", "README.txt": "aside", "__MACOSX/a/._x.txt": "mac",
+	}
+	for name, data := range files {
+		p := dir + "/" + name
+		require.NoError(t, os.MkdirAll(p[:strings.LastIndex(p, "/")], 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(data), 0o644))
+	}
+	require.NoError(t, os.Symlink(outside+"/secret.txt", dir+"/leak.txt"))
+	require.NoError(t, os.Symlink("top.txt", dir+"/same.txt")) // a link inside the folder is read
+	single := t.TempDir() + "/x.txt"
+	require.NoError(t, os.WriteFile(single, []byte("single"), 0o644))
+
+	var warnings []string
+	var prog countProgress
+	env := Env{Warn: func(w Warning) { warnings = append(warnings, w.String()) }, Progress: &prog}
+	keep := func(_ fs.FS, name string) bool { return Ext(name) == ".txt" }
+	type got struct{ path, stem, data string }
+	var seen []got
+	var neighbour string
+	read := func(f FileInput) iter.Seq2[*api.Sample, error] {
+		return func(yield func(*api.Sample, error) bool) {
+			r, err := f.Open()
+			require.NoError(t, err)
+			data, err := io.ReadAll(r)
+			require.NoError(t, err)
+			r.Close()
+			seen = append(seen, got{f.Path, f.Stem, string(data)})
+			if f.Name == "b/x.txt" {
+				nf, err := f.PathFS().Open(strings.TrimSuffix(f.Path, "b/x.txt") + "top.txt")
+				require.NoError(t, err)
+				b, _ := io.ReadAll(nf)
+				nf.Close()
+				neighbour = string(b)
+			}
+			yield(&api.Sample{Name: f.Stem}, nil)
+		}
+	}
+	samples, err := Collect(ReadFiles(context.Background(), []string{dir, single}, "text files", keep, env, read))
+	require.NoError(t, err)
+	assert.Len(t, samples, 5)
+	stemDir := strings.ReplaceAll(strings.TrimPrefix(dir, "/"), "/", "_")
+	assert.Equal(t, []got{
+		{dir + "/a/x.txt", stemDir + "_a_x.txt", "ax"},
+		{dir + "/b/x.txt", stemDir + "_b_x.txt", "bx"},
+		{dir + "/same.txt", "same.txt", "top"},
+		{dir + "/top.txt", "top.txt", "top"},
+		{single, strings.ReplaceAll(strings.TrimPrefix(single, "/"), "/", "_"), "single"},
+	}, seen[:5])
+	assert.Len(t, seen, 5)
+	assert.Equal(t, "top", neighbour)
+	require.Len(t, warnings, 1)
+	assert.Contains(t, warnings[0], dir+"/leak.txt: rejected: a link that leads out of the folder")
+	assert.Equal(t, int64(2+2+3+3), prog.want, "the folder's files' sizes are told to the progress (the file's by CheckFileInputs)")
+	assert.Positive(t, prog.read)
+
+	// A file given on the command line is opened as typed, a link to another folder too.
+	link := t.TempDir() + "/link.txt"
+	require.NoError(t, os.Symlink(outside+"/secret.txt", link))
+	seen = nil
+	_, err = Collect(ReadFiles(context.Background(), []string{link}, "text files", keep, env, read))
+	require.NoError(t, err)
+	assert.Equal(t, []got{{link, "link.txt", "secret"}}, seen)
+
+	// A folder without a file of the kind is an error naming it.
+	empty := t.TempDir()
+	_, err = Collect(ReadFiles(context.Background(), []string{empty}, "text files", keep, env, read))
+	assert.EqualError(t, err, empty+": no text files inside")
+}
+
+func TestJoinBase(t *testing.T) {
+	assert.Equal(t, "a.txt", JoinBase("", "a.txt"))
+	assert.Equal(t, "data/a.txt", JoinBase("data", "a.txt"))
+	assert.Equal(t, "data/a.txt", JoinBase("data/", "a.txt"))
+	assert.Equal(t, "export.zip:dir/a.txt", JoinBase("export.zip:", "dir/a.txt"))
 }

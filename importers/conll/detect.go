@@ -28,6 +28,7 @@ func Detect(ctx context.Context, fsys fs.FS, name string) (importers.Detection, 
 		}
 		return importers.Detection{Score: 100, Layout: "CoNLL columns"}, true
 	}
+	name = importers.Unwrap(fsys, name) // a folder (or an archive) wrapping the files in one folder
 	files, ok := importers.FilesOnly(fsys, name)
 	if !ok {
 		return importers.Detection{}, false

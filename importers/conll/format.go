@@ -3,7 +3,7 @@ package conll
 import (
 	"context"
 	"flag"
-	"io"
+	"io/fs"
 	"iter"
 
 	"github.com/modelarts-convert/convert/api"
@@ -16,7 +16,8 @@ func init() {
 		Name: "conll",
 		Summary: "CoNLL NER column files (a token per line, its tag in a column, a blank line between\n" +
 			"sentences; CoNLL-2003 and kin, any tagging scheme) into text samples with named-entity\n" +
-			"labels. FILE may be - for standard input.",
+			"labels. FILE may be - for standard input, a .gz of one file, or a folder or archive\n" +
+			"(.zip, .tar, .tar.gz) whose CoNLL files are read in name order.",
 		Args:        "FILE...",
 		Flags:       Flags,
 		Detect:      Detect,
@@ -25,7 +26,8 @@ func init() {
 }
 
 // Flags adds the conll command's flags to fs and returns its opener: the files are read one
-// after another, each named by its file name (its path when two share a name).
+// after another, each named by its file name (its path when two share a name); a folder or
+// an archive of a folder is read as its CoNLL files (see importers.ReadFiles).
 func Flags(fs *flag.FlagSet) importers.Opener {
 	opts := Options{Encoding: textenc.Auto, Group: GroupSentence, Join: JoinAuto, Offsets: OffsetsCodePoints}
 	fs.BoolVar(&opts.Tab, "tab", false, "split columns on tabs only (tokens may contain spaces); by default on runs of spaces and tabs")
@@ -46,43 +48,34 @@ func Flags(fs *flag.FlagSet) importers.Opener {
 		if opts.TagColumn < 0 || opts.TagColumn == opts.TokenColumn {
 			return nil, importers.Usagef("-tag-column must be a column other than the token's (-token-column %d), or 0 for the last column", opts.TokenColumn)
 		}
-		if err := importers.CheckFiles(inputs, "CoNLL files", env); err != nil {
+		if err := importers.CheckFileInputs(inputs, env); err != nil {
 			return nil, err
 		}
-		return &importers.Source{Samples: readInputs(ctx, inputs, importers.InputStems(inputs), opts, env)}, nil
+		return &importers.Source{Samples: importers.ReadFiles(ctx, inputs, "CoNLL files", isCoNLLName, env,
+			func(f importers.FileInput) iter.Seq2[*api.Sample, error] {
+				o := opts
+				o.Name = f.Stem
+				return readFile(ctx, f, o)
+			})}, nil
 	}
 }
 
-// readInputs reads the inputs one after another, each file opened only when its turn comes.
-func readInputs(ctx context.Context, inputs, names []string, opts Options, env importers.Env) iter.Seq2[*api.Sample, error] {
+// isCoNLLName tells the files of a folder or archive that are read: those with a CoNLL
+// file's extension (textExts; none, .txt, .conll, .tsv, ...).
+func isCoNLLName(_ fs.FS, name string) bool { return textExts[importers.Ext(name)] }
+
+// readFile reads one file, opened when its turn comes; positions name it as f.Path
+// ("export.zip:dir/train.txt:12").
+func readFile(ctx context.Context, f importers.FileInput, opts Options) iter.Seq2[*api.Sample, error] {
 	return func(yield func(*api.Sample, error) bool) {
-		for i, in := range inputs {
-			o := opts
-			o.Name = names[i]
-			var seq iter.Seq2[*api.Sample, error]
-			var f io.ReadCloser
-			if in == "-" {
-				seq = ReadFrom(ctx, env.CountReads(env.StdinOrEmpty()), "stdin", o)
-			} else {
-				var err error
-				var name string
-				if f, name, err = importers.OpenFileInput(in, env); err != nil {
-					yield(nil, &importers.Error{Pos: importers.Position{File: in}, Err: err})
-					return
-				}
-				seq = ReadFrom(ctx, f, name, o)
-			}
-			stop := false
-			for s, err := range seq {
-				if !yield(s, err) || err != nil {
-					stop = true
-					break
-				}
-			}
-			if f != nil {
-				f.Close()
-			}
-			if stop {
+		r, err := f.Open()
+		if err != nil {
+			yield(nil, &importers.Error{Pos: importers.Position{File: f.Path}, Err: err})
+			return
+		}
+		defer r.Close()
+		for s, err := range ReadFrom(ctx, r, f.Path, opts) {
+			if !yield(s, err) {
 				return
 			}
 		}

@@ -5,7 +5,7 @@ import (
 	"flag"
 	"io/fs"
 	"iter"
-	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -21,7 +21,8 @@ func init() {
 			"text-classification labels, one sample per row. -layout combine reads the platform's\n" +
 			"text<Tab>label1,label2 lines; -layout separate pairs X.txt with X_result.txt;\n" +
 			"-whole-file sends each file whole for the service to split. FILE may be - for\n" +
-			"standard input.",
+			"standard input, a .gz of one file, or a folder or archive (.zip, .tar, .tar.gz)\n" +
+			"whose *.csv, *.tsv, *.txt files are read in name order.",
 		Args:        "FILE...",
 		Flags:       Flags,
 		Detect:      Detect,
@@ -43,7 +44,8 @@ func (l *Layout) UnmarshalText(b []byte) error {
 
 // Flags adds the csv command's flags to fs and returns its opener: the files are read one
 // after another, each named by its file name (its path when two share a name); with
-// -layout separate an X_result.txt given beside its X.txt is read with it.
+// -layout separate an X_result.txt given beside its X.txt is read with it. A folder or an
+// archive of a folder is read as its files (see importers.ReadFiles).
 func Flags(fs *flag.FlagSet) importers.Opener {
 	opts := Options{Layout: LayoutCSV, Encoding: textenc.Auto}
 	delimiter := fs.String("delimiter", ",", "the field delimiter: one character `C` (\\t or tab for Tab; Tab by default with -layout combine)")
@@ -97,7 +99,7 @@ func Flags(fs *flag.FlagSet) importers.Opener {
 				return nil, importers.Usagef("-layout separate reads X.txt and X_result.txt from files, not from standard input")
 			}
 		}
-		if err := importers.CheckFiles(inputs, "files", env); err != nil {
+		if err := importers.CheckFileInputs(inputs, env); err != nil {
 			return nil, err
 		}
 		if opts.Layout == LayoutSeparate {
@@ -110,8 +112,26 @@ func Flags(fs *flag.FlagSet) importers.Opener {
 			}
 			inputs = texts
 		}
-		src := &importers.Source{Samples: readInputs(ctx, inputs, inputStems(inputs, opts.WholeFile), opts, env), LabelFormat: opts.LabelFormat()}
-		if opts.WholeFile {
+		keep := isRowsName
+		if opts.Layout == LayoutSeparate {
+			keep = isTextOfPair
+		}
+		samples := importers.ReadFiles(ctx, inputs, "text files", keep, env, func(f importers.FileInput) iter.Seq2[*api.Sample, error] {
+			o := opts
+			o.Name = f.Stem
+			if f.FS == nil { // standard input
+				if opts.WholeFile {
+					o.Name = "stdin.txt"
+				}
+				r, _ := f.Open()
+				o.Name = NameStem(o.Name)
+				return ReadFrom(ctx, r, f.Path, o)
+			}
+			o.Name = NameStem(o.Name)
+			return Read(ctx, f.PathFS(), f.Path, o)
+		})
+		src := &importers.Source{Samples: samples, LabelFormat: opts.LabelFormat()}
+		if opts.WholeFile && !holdsFiles(inputs) {
 			src.Total = len(inputs) // one sample per file; two per pair with -layout separate
 			if opts.Layout == LayoutSeparate {
 				src.Total *= 2
@@ -121,76 +141,40 @@ func Flags(fs *flag.FlagSet) importers.Opener {
 	}
 }
 
+// holdsFiles reports whether an input is a folder or an archive of one, whose number of
+// files is known only once it is read.
+func holdsFiles(inputs []string) bool {
+	for _, in := range inputs {
+		if in != "-" && importers.HoldsFiles(in) {
+			return true
+		}
+	}
+	return false
+}
+
+// isRowsName tells the files of a folder or archive that are read: *.csv, *.tsv, *.txt.
+func isRowsName(_ fs.FS, name string) bool {
+	_, ok := extScore(name)
+	return ok
+}
+
+// isTextOfPair tells the text files of the separate layout in a folder or archive: every
+// *.txt but the X_result.txt of an X.txt beside it (read with X.txt).
+func isTextOfPair(fsys fs.FS, name string) bool {
+	if importers.Ext(name) != ".txt" {
+		return false
+	}
+	stem, ok := strings.CutSuffix(strings.TrimSuffix(name, path.Ext(name)), "_result")
+	if !ok {
+		return true
+	}
+	_, err := fs.Stat(fsys, stem+path.Ext(name))
+	return err != nil
+}
+
 // isResultOf reports whether in is the X_result file of another given input X.
 func isResultOf(in string, given map[string]bool) bool {
 	ext := filepath.Ext(in)
 	stem, ok := strings.CutSuffix(strings.TrimSuffix(in, ext), "_result")
 	return ok && given[filepath.Clean(stem+ext)]
-}
-
-// inputStems gives each input its sample-name stem (see importers.InputStems); standard
-// input read whole is stdin.txt.
-func inputStems(inputs []string, whole bool) []string {
-	stems := importers.InputStems(inputs)
-	for i := range stems {
-		if inputs[i] == "-" && whole {
-			stems[i] = "stdin.txt"
-		}
-		stems[i] = NameStem(stems[i])
-	}
-	return stems
-}
-
-// osFS opens paths as the user gave them (relative, absolute, with ".."), so positions in
-// messages name the files as typed; what is read is reported to env's progress.
-type osFS struct{ env importers.Env }
-
-func (o osFS) Open(name string) (fs.File, error) {
-	f, err := os.Open(name)
-	if err != nil || o.env.Progress == nil {
-		return f, err
-	}
-	return countedFile{File: f, r: o.env.CountReads(f)}, nil
-}
-
-type countedFile struct {
-	fs.File
-	r interface{ Read([]byte) (int, error) }
-}
-
-func (c countedFile) Read(b []byte) (int, error) { return c.r.Read(b) }
-
-// readInputs reads the inputs one after another, each file opened only when its turn comes.
-func readInputs(ctx context.Context, inputs, stems []string, opts Options, env importers.Env) iter.Seq2[*api.Sample, error] {
-	seqs := make([]iter.Seq2[*api.Sample, error], len(inputs))
-	for i, in := range inputs {
-		o := opts
-		o.Name = stems[i]
-		switch {
-		case in == "-":
-			seqs[i] = ReadFrom(ctx, env.CountReads(env.StdinOrEmpty()), "stdin", o)
-		case importers.IsArchiveName(in) && opts.Layout != LayoutSeparate:
-			seqs[i] = readArchived(ctx, in, o, env)
-		default:
-			seqs[i] = Read(ctx, osFS{env}, in, o)
-		}
-	}
-	return importers.Concat(seqs...)
-}
-
-// readArchived reads the one file a .gz holds, opened when its turn comes.
-func readArchived(ctx context.Context, in string, opts Options, env importers.Env) iter.Seq2[*api.Sample, error] {
-	return func(yield func(*api.Sample, error) bool) {
-		r, name, err := importers.OpenFileInput(in, env)
-		if err != nil {
-			yield(nil, &importers.Error{Pos: importers.Position{File: in}, Err: err})
-			return
-		}
-		defer r.Close()
-		for s, err := range ReadFrom(ctx, r, name, opts) {
-			if !yield(s, err) {
-				return
-			}
-		}
-	}
 }

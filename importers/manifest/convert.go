@@ -671,10 +671,7 @@ func (c *lineConv) locFile(a *annotation, loc string) (fs.FS, string, string, bo
 		c.problem("%s: annotation-loc %s points outside the manifest's folder", a.where(), loc)
 		return nil, "", "", false
 	}
-	display := rel
-	if c.r.opts.Base != "" {
-		display = strings.TrimSuffix(c.r.opts.Base, "/") + "/" + rel
-	}
+	display := importers.JoinBase(c.r.opts.Base, rel)
 	return c.r.fsys, rel, display, true
 }
 

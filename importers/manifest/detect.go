@@ -23,6 +23,7 @@ func Detect(ctx context.Context, fsys fs.FS, name string) (importers.Detection, 
 		return importers.Detection{}, false
 	}
 	if fi.IsDir() {
+		name = importers.Unwrap(fsys, name) // a folder (or an archive) wrapping the files in one folder
 		entries, err := fs.ReadDir(fsys, name)
 		if err != nil {
 			return importers.Detection{}, false

@@ -3,7 +3,7 @@ package manifest
 import (
 	"context"
 	"flag"
-	"io"
+	"io/fs"
 	"iter"
 	"os"
 	"path/filepath"
@@ -16,7 +16,9 @@ func init() {
 	importers.Register(importers.Format{
 		Name: "manifest",
 		Summary: "ModelArts manifest files (JSON Lines, as a published dataset version is exported), with their\n" +
-			"PASCAL VOC annotation-loc files: one sample per line. FILE may be - for standard input.",
+			"PASCAL VOC annotation-loc files: one sample per line. FILE may be - for standard input,\n" +
+			"a .gz of one file, or a folder or archive (.zip, .tar, .tar.gz) whose *.manifest files\n" +
+			"are read in name order, their relative annotation-loc paths inside it.",
 		Args:        "FILE...",
 		Flags:       Flags,
 		Detect:      Detect,
@@ -39,7 +41,8 @@ func (m *mapFlags) Set(s string) error {
 }
 
 // Flags adds the manifest command's flags to fs and returns its opener: the files are read
-// one after another, each file's relative annotation-loc paths inside its own folder.
+// one after another, each file's relative annotation-loc paths inside its own folder; a
+// folder or an archive of a folder is read as its *.manifest files (importers.ReadFiles).
 func Flags(fs *flag.FlagSet) importers.Opener {
 	var maps mapFlags
 	fs.Var(&maps, "map-source", "rewrite the `FROM=TO` prefix of sources and annotation-loc files, to another bucket\n"+
@@ -49,59 +52,46 @@ func Flags(fs *flag.FlagSet) importers.Opener {
 	oneBased := fs.Bool("one-based", false, "subtract 1 from every coordinate of annotation-loc files")
 	return func(ctx context.Context, inputs []string, env importers.Env) (*importers.Source, error) {
 		opts := Options{Mappings: maps, Round: *round, OneBased: *oneBased, Warn: env.Warn}
-		if err := importers.CheckFiles(inputs, "manifest files", env); err != nil {
+		if err := importers.CheckFileInputs(inputs, env); err != nil {
 			return nil, err
 		}
-		return &importers.Source{Samples: readInputs(ctx, inputs, opts, env)}, nil
+		return &importers.Source{Samples: importers.ReadFiles(ctx, inputs, "manifest files", isManifestName, env,
+			func(f importers.FileInput) iter.Seq2[*api.Sample, error] { return readFile(ctx, f, opts) })}, nil
 	}
 }
 
-// readInputs reads the inputs one after another. A file's relative annotation-loc paths
-// are read inside its folder (an os.Root: nothing outside it); standard input's inside the
-// current folder.
-func readInputs(ctx context.Context, inputs []string, opts Options, env importers.Env) iter.Seq2[*api.Sample, error] {
+// isManifestName tells the files of a folder or archive that are read: *.manifest.
+func isManifestName(_ fs.FS, name string) bool { return importers.Ext(name) == ".manifest" }
+
+// readFile reads one manifest. Relative annotation-loc paths are read against the
+// manifest's folder, inside the file system that holds it (never outside): the folder of a
+// file given, the folder or the archive given. Those of standard input and of a .gz are
+// read inside the current folder and the .gz's folder.
+func readFile(ctx context.Context, f importers.FileInput, opts Options) iter.Seq2[*api.Sample, error] {
+	if f.FS != nil && (!importers.IsArchiveName(f.Input) || importers.HoldsFiles(f.Input)) {
+		o := opts
+		o.Base = f.Base
+		return Read(ctx, f.FS, f.Name, o)
+	}
 	return func(yield func(*api.Sample, error) bool) {
-		for _, in := range inputs {
-			var seq iter.Seq2[*api.Sample, error]
-			dir := "."
-			if in != "-" {
-				dir = filepath.Dir(in)
-			}
-			root, err := os.OpenRoot(dir)
-			if err != nil {
-				yield(nil, &importers.Error{Pos: importers.Position{File: in}, Err: err})
-				return
-			}
-			var closer io.Closer
-			switch {
-			case in == "-":
-				seq = ReadFrom(ctx, env.StdinOrEmpty(), "stdin", root.FS(), opts)
-			case importers.IsArchiveName(in): // a .gz of a manifest
-				r, name, err := importers.OpenFileInput(in, env)
-				if err != nil {
-					root.Close()
-					yield(nil, &importers.Error{Pos: importers.Position{File: in}, Err: err})
-					return
-				}
-				closer = r
-				seq = ReadFrom(ctx, r, name, root.FS(), opts)
-			default:
-				o := opts
-				o.Base = importers.PathBase(dir)
-				seq = Read(ctx, root.FS(), filepath.ToSlash(filepath.Base(in)), o)
-			}
-			stop := false
-			for s, err := range seq {
-				if !yield(s, err) || err != nil {
-					stop = true
-					break
-				}
-			}
-			root.Close()
-			if closer != nil {
-				closer.Close()
-			}
-			if stop {
+		dir := "."
+		if f.Input != "-" {
+			dir = filepath.Dir(f.Input)
+		}
+		root, err := os.OpenRoot(dir)
+		if err != nil {
+			yield(nil, &importers.Error{Pos: importers.Position{File: f.Path}, Err: err})
+			return
+		}
+		defer root.Close()
+		r, err := f.Open()
+		if err != nil {
+			yield(nil, &importers.Error{Pos: importers.Position{File: f.Path}, Err: err})
+			return
+		}
+		defer r.Close()
+		for s, err := range ReadFrom(ctx, r, f.Path, root.FS(), opts) {
+			if !yield(s, err) {
 				return
 			}
 		}

@@ -53,7 +53,8 @@ type Options struct {
 	Round    bool
 	OneBased bool
 
-	// Base is put before file names in positions and Sample.Origin.
+	// Base is put before file names in positions and Sample.Origin (see
+	// importers.JoinBase): a folder ("data"), or an archive and a colon ("export.zip:").
 	Base string
 
 	// Workers is how many lines are converted at once; 0 means GOMAXPROCS. Samples are
@@ -161,9 +162,7 @@ type reader struct {
 
 func newReader(fsys fs.FS, dir, name string, opts Options) *reader {
 	display := name
-	if opts.Base != "" {
-		display = strings.TrimSuffix(opts.Base, "/") + "/" + name
-	}
+	display = importers.JoinBase(opts.Base, name)
 	stem := path.Base(strings.ReplaceAll(name, `\`, "/"))
 	if name == "-" || name == "" {
 		stem = "stdin"

@@ -16,7 +16,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"iter"
 	"os"
@@ -132,7 +131,8 @@ func base(dir string) string {
 }
 
 // Detect recognizes a segmentation dataset: a folder (or a VOC root's Annotations/) whose
-// first XML files carry <mask_source> or <mask_color> in their first KiB.
+// first XML files (up to three) carry <mask_source> or <mask_color> in their first KiB,
+// every <annotation> among them (importers.LooksLikeSegmentation).
 func Detect(ctx context.Context, fsys fs.FS, name string) (importers.Detection, bool) {
 	fi, err := fs.Stat(fsys, name)
 	if err != nil || ctx.Err() != nil {
@@ -152,7 +152,7 @@ func Detect(ctx context.Context, fsys fs.FS, name string) (importers.Detection, 
 	if err != nil {
 		return importers.Detection{}, false
 	}
-	xmls, marked := 0, 0
+	xmls, docs, marked := 0, 0, 0
 	for _, e := range entries {
 		n := e.Name()
 		if e.IsDir() || strings.HasPrefix(n, ".") || !strings.EqualFold(path.Ext(n), ".xml") {
@@ -161,25 +161,22 @@ func Detect(ctx context.Context, fsys fs.FS, name string) (importers.Detection, 
 		if xmls++; xmls > 3 {
 			break
 		}
-		if segMarks(fsys, path.Join(dir, n)) {
-			marked++
+		head, err := importers.ReadHead(fsys, path.Join(dir, n))
+		if err == nil && bytes.Contains(head, []byte("<annotation")) {
+			docs++
+			if importers.LooksLikeSegmentation(head) {
+				marked++
+			}
 		}
 	}
-	if marked == 0 {
-		return importers.Detection{}, false
+	if marked == 0 || marked < docs {
+		return importers.Detection{}, false // VOC files for detection among them: voc's set
 	}
 	return importers.Detection{Score: 100, Layout: fmt.Sprintf("%s: <mask_source>/<mask_color> in the XML", layout)}, true
 }
 
 // segMarks reports whether the first KiB of an XML file names a segmentation element.
 func segMarks(fsys fs.FS, name string) bool {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	buf := make([]byte, 1024)
-	n, _ := io.ReadFull(f, buf)
-	head := buf[:n]
-	return bytes.Contains(head, []byte("<annotation")) && (bytes.Contains(head, []byte("<mask_source")) || bytes.Contains(head, []byte("<mask_color")))
+	head, err := importers.ReadHead(fsys, name)
+	return err == nil && importers.LooksLikeSegmentation(head)
 }

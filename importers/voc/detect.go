@@ -12,14 +12,15 @@ import (
 // XML file whose root element is <annotation>, or a folder with VOC roots (see FindRoots)
 // whose first XML files are <annotation> documents. It reads folder listings and the first
 // KiB of at most three XML files. A folder of XML files none of which shows its root
-// element (empty files) is a weak match.
+// element (empty files) is a weak match. The platform's segmentation files (every
+// <annotation> read naming <mask_source> or <mask_color>) are left to segvoc.
 func Detect(ctx context.Context, fsys fs.FS, name string) (importers.Detection, bool) {
 	fi, err := fs.Stat(fsys, name)
 	if err != nil {
 		return importers.Detection{}, false
 	}
 	if !fi.IsDir() {
-		if importers.Ext(name) != ".xml" || rootElement(fsys, name) != "annotation" {
+		if importers.Ext(name) != ".xml" || rootElement(fsys, name) != "annotation" || isSegmentation(fsys, name) {
 			return importers.Detection{}, false
 		}
 		return importers.Detection{Score: 100, Layout: "VOC XML file"}, true
@@ -28,17 +29,21 @@ func Detect(ctx context.Context, fsys fs.FS, name string) (importers.Detection, 
 	if err != nil {
 		return importers.Detection{}, false
 	}
-	seen, read := false, 0
+	seen, read, docs, segmentation := false, 0, 0, 0
 	for _, r := range roots {
 		files, _ := xmlFiles(fsys, r.Annotations)
 		for _, f := range files {
-			if read == 3 || seen {
+			if read == 3 || seen && segmentation < docs {
 				break
 			}
 			read++
 			switch rootElement(fsys, f) {
 			case "annotation":
 				seen = true
+				docs++
+				if isSegmentation(fsys, f) {
+					segmentation++
+				}
 			case "":
 			default:
 				return importers.Detection{}, false // another XML format
@@ -48,6 +53,9 @@ func Detect(ctx context.Context, fsys fs.FS, name string) (importers.Detection, 
 	if read == 0 {
 		return importers.Detection{}, false // Annotations/ without XML (COCO's JSON, say)
 	}
+	if docs > 0 && segmentation == docs {
+		return importers.Detection{}, false // the platform's segmentation files: segvoc's
+	}
 	d := importers.Detection{Score: 100, Layout: DescribeRoots(fsys, roots)}
 	switch {
 	case !seen:
@@ -56,6 +64,13 @@ func Detect(ctx context.Context, fsys fs.FS, name string) (importers.Detection, 
 		d.Score = 90
 	}
 	return d, true
+}
+
+// isSegmentation reports whether an XML file is one of the platform's segmentation files,
+// which segvoc claims (importers.LooksLikeSegmentation).
+func isSegmentation(fsys fs.FS, name string) bool {
+	head, err := importers.ReadHead(fsys, name)
+	return err == nil && importers.LooksLikeSegmentation(head)
 }
 
 // rootElement returns the name of the XML root element the first KiB of the file shows,
