@@ -93,6 +93,7 @@ type file struct {
 	name     string // the file's display name
 	data     []byte // the bytes parsed
 	doc      *etree.Document
+	arena    *arena           // where doc is built (nil: a fresh one)
 	notes    []problem        // warnings
 	problems []problem        // reasons to reject
 	labelAt  []*etree.Element // the element each label came from
@@ -110,7 +111,15 @@ func (c *converter) convert(j *job, admit func(int64) bool) result {
 	if j.xml == "" {
 		return c.convertListed(j)
 	}
-	raw, err := readFile(c.fsys, j.xml, admit)
+	a := arenas.Get().(*arena)
+	defer func() {
+		a.reset()
+		arenas.Put(a)
+	}()
+	raw, err := readFile(c.fsys, j.xml, admit, a.buf)
+	if cap(raw) > cap(a.buf) {
+		a.buf = raw[:0]
+	}
 	if err == errStopped {
 		return result{}
 	}
@@ -124,7 +133,7 @@ func (c *converter) convert(j *job, admit func(int64) bool) result {
 		}
 		return result{err: &importers.Error{Pos: c.pos(j.xml), Err: err}}
 	}
-	f := &file{c: c, j: j, name: c.display(j.xml)}
+	f := &file{c: c, j: j, name: c.display(j.xml), arena: a}
 	return f.convert(raw)
 }
 
@@ -255,7 +264,7 @@ func (f *file) convert(raw []byte) result {
 		f.problem(nil, fmt.Sprintf("the file has more than %d elements, the most one annotation file may have (to bound the memory a file takes); split its objects over several files", MaxElements))
 		return f.rejected()
 	}
-	doc, line, col, err := parse(data)
+	doc, line, col, err := parse(f.arena, data)
 	if err != nil {
 		r := f.done(nil) // the notes so far
 		w := importers.Warning{Pos: importers.Position{File: f.name, Line: line, Column: col}, Rejected: true, Reason: err.Error()}

@@ -84,7 +84,16 @@ func newDecoder(data []byte) *xml.Decoder {
 // parse reads data into an etree document. On failure it returns the line and column of
 // the problem, found by a second, strict pass of encoding/xml (etree's own errors do not
 // always say where).
-func parse(data []byte) (*etree.Document, int, int, error) {
+//
+// The document is built in a (nil: a fresh arena) by build; a file build does not take is
+// read by etree itself, for its document or its error.
+func parse(a *arena, data []byte) (*etree.Document, int, int, error) {
+	if a == nil {
+		a = new(arena)
+	}
+	if doc, ok := build(a, data); ok {
+		return doc, 0, 0, nil
+	}
 	doc := etree.NewDocument()
 	doc.ReadSettings.CharsetReader = charsetReader
 	err := doc.ReadFromBytes(compact(data))

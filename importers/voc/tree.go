@@ -1,0 +1,184 @@
+package voc
+
+import (
+	"bytes"
+	"encoding/xml"
+	"io"
+	"sync"
+
+	"github.com/beevik/etree"
+)
+
+// Building the etree document. etree.Document.ReadFromBytes reads through a 4 KB bufio.Reader
+// (more than a typical VOC file), allocates every element and text node on its own, and
+// keeps the indentation as text nodes. build reads the same tokens from the same decoder
+// (encoding/xml, strict, RawToken, this package's CharsetReader) and builds the same etree
+// tree with etree's own AddChild, but from slabs of elements and text nodes that a worker
+// reuses from file to file (arena), with the file's text taken as substrings of one string
+// when the bytes need no unescaping, and without the whitespace-only text between tags
+// (what compact drops). Any document build does not accept is parsed again by etree itself,
+// whose error (and the position syntaxError finds) is reported, so the messages are etree's.
+// BenchmarkParse compares the two.
+
+// chunk is how many nodes an arena allocates at once. Chunks never move, so the pointers
+// the tree holds stay valid while the arena grows.
+const chunk = 256
+
+// keepNodes is the most nodes of each kind an arena keeps between files; the chunks of a
+// larger file are let go.
+const keepNodes = 16 * chunk
+
+// arena is one worker's reusable storage for a file: the bytes read, and the tree's nodes.
+// A tree built in it is valid until the arena's next reset; nothing that outlives the file
+// (samples, warnings) points into it: they hold strings.
+type arena struct {
+	buf   []byte
+	elems [][]etree.Element
+	chars [][]etree.CharData
+	ne    int // elements handed out
+	nc    int // text nodes handed out
+}
+
+var arenas = sync.Pool{New: func() any { return new(arena) }}
+
+// reset makes the arena's nodes free for the next file, letting go of what a large one grew.
+func (a *arena) reset() {
+	a.ne, a.nc = 0, 0
+	if len(a.elems) > keepNodes/chunk {
+		clear(a.elems[keepNodes/chunk:])
+		a.elems = a.elems[:keepNodes/chunk]
+	}
+	if len(a.chars) > keepNodes/chunk {
+		clear(a.chars[keepNodes/chunk:])
+		a.chars = a.chars[:keepNodes/chunk]
+	}
+	if cap(a.buf) > MaxFileBytes/16 {
+		a.buf = nil
+	}
+}
+
+func (a *arena) element(space, tag string) *etree.Element {
+	if a.ne == len(a.elems)*chunk {
+		a.elems = append(a.elems, make([]etree.Element, chunk))
+	}
+	e := &a.elems[a.ne/chunk][a.ne%chunk]
+	a.ne++
+	child := e.Child[:0]
+	clear(e.Child) // no pointers into the previous file's tree
+	attr := e.Attr[:0]
+	*e = etree.Element{Space: space, Tag: tag, Attr: attr, Child: child}
+	return e
+}
+
+func (a *arena) charData(s string) *etree.CharData {
+	if a.nc == len(a.chars)*chunk {
+		a.chars = append(a.chars, make([]etree.CharData, chunk))
+	}
+	c := &a.chars[a.nc/chunk][a.nc%chunk]
+	a.nc++
+	*c = etree.CharData{Data: s}
+	return c
+}
+
+// maxDepth is etree's default depth limit (ReadSettings.MaxDepth 0).
+const maxDepth = 1024
+
+// build parses data into a document in a, as etree.Document.ReadFromBytes(compact(data))
+// would with this package's ReadSettings; ok is false when data is not a document etree
+// accepts (the caller then asks etree for its error).
+func build(a *arena, data []byte) (doc *etree.Document, ok bool) {
+	doc = etree.NewDocument()
+	d := xml.NewDecoder(bytes.NewReader(data)) // an io.ByteReader: no bufio copy
+	transcoded := false                        // offsets are then in the decoded text, not in data: etree reads it
+	d.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {
+		r, err := charsetReader(label, in)
+		transcoded = transcoded || r != in
+		return r, err
+	}
+	d.Strict = true
+	// Substrings of one copy of the file, for text that is the file's bytes unchanged; a
+	// large file's text is copied piece by piece, so a small value does not hold it all.
+	var src string
+	if len(data) <= 64<<10 {
+		src = string(data)
+	}
+	keepSpace := bytes.Contains(data, []byte("<![CDATA[")) // compact leaves such files alone
+	stack := make([]*etree.Element, 1, 16)
+	stack[0] = &doc.Element
+	var attrSeen map[xml.Name]int
+	prev := int64(0) // where the current token starts
+	for {
+		t, err := d.RawToken()
+		end := d.InputOffset()
+		start := prev
+		prev = end
+		if err == io.EOF {
+			return doc, len(stack) == 1
+		}
+		if err != nil || transcoded {
+			return nil, false
+		}
+		top := stack[len(stack)-1]
+		switch t := t.(type) {
+		case xml.StartElement:
+			if len(stack) > maxDepth {
+				return nil, false
+			}
+			e := a.element(t.Name.Space, t.Name.Local)
+			if len(t.Attr) < 2 {
+				for _, at := range t.Attr {
+					e.Attr = append(e.Attr, etree.Attr{Space: at.Name.Space, Key: at.Name.Local, Value: at.Value})
+				}
+			} else {
+				// A repeated attribute keeps its first place and its last value, as etree does.
+				if attrSeen == nil {
+					attrSeen = map[xml.Name]int{}
+				}
+				for _, at := range t.Attr {
+					if i, dup := attrSeen[at.Name]; dup {
+						e.Attr[i].Value = at.Value
+						continue
+					}
+					attrSeen[at.Name] = len(e.Attr)
+					e.Attr = append(e.Attr, etree.Attr{Space: at.Name.Space, Key: at.Name.Local, Value: at.Value})
+				}
+				clear(attrSeen)
+			}
+			top.AddChild(e)
+			stack = append(stack, e)
+		case xml.EndElement:
+			if top.Tag != t.Name.Local || top.Space != t.Name.Space || len(stack) == 1 {
+				return nil, false
+			}
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			raw := data[start:end]
+			same := bytes.Equal(raw, t)
+			if !keepSpace && int(end) < len(data) {
+				// compact removes whitespace between a '>' and the next '<': the
+				// indentation, and the end of a text such as "a >  ".
+				k := len(bytes.TrimRight(raw, " \t\n\r"))
+				if k < len(raw) && start+int64(k) > 0 && data[start+int64(k)-1] == '>' {
+					if k == 0 {
+						continue
+					}
+					end -= int64(len(raw) - k)
+					t = bytes.TrimRight(t, " \t\n\r") // the run is the same, \r\n read as \n
+				}
+			}
+			var s string
+			if src != "" && same {
+				s = src[start:end]
+			} else {
+				s = string(t)
+			}
+			top.AddChild(a.charData(s))
+		case xml.Comment:
+			top.CreateComment(string(t))
+		case xml.Directive:
+			top.CreateDirective(string(t))
+		case xml.ProcInst:
+			top.CreateProcInst(t.Target, string(t.Inst))
+		}
+	}
+}
