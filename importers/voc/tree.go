@@ -14,9 +14,8 @@ import (
 // keeps the indentation as text nodes. build reads the same tokens from the same decoder
 // (encoding/xml, strict, RawToken, this package's CharsetReader) and builds the same etree
 // tree with etree's own AddChild, but from slabs of elements and text nodes that a worker
-// reuses from file to file (arena), with the file's text taken as substrings of one string
-// when the bytes need no unescaping, and without the whitespace-only text between tags
-// (what compact drops). Any document build does not accept is parsed again by etree itself,
+// reuses from file to file (arena), from compacted bytes in a reused buffer, and with the
+// file's text taken as substrings of one string when the bytes need no unescaping. Any document build does not accept is parsed again by etree itself,
 // whose error (and the position syntaxError finds) is reported, so the messages are etree's.
 // BenchmarkParse compares the two.
 
@@ -32,11 +31,12 @@ const keepNodes = 16 * chunk
 // A tree built in it is valid until the arena's next reset; nothing that outlives the file
 // (samples, warnings) points into it: they hold strings.
 type arena struct {
-	buf   []byte
-	elems [][]etree.Element
-	chars [][]etree.CharData
-	ne    int // elements handed out
-	nc    int // text nodes handed out
+	buf     []byte // the file's bytes
+	compact []byte // the bytes parsed (see compact)
+	elems   [][]etree.Element
+	chars   [][]etree.CharData
+	ne      int // elements handed out
+	nc      int // text nodes handed out
 }
 
 var arenas = sync.Pool{New: func() any { return new(arena) }}
@@ -54,6 +54,9 @@ func (a *arena) reset() {
 	}
 	if cap(a.buf) > MaxFileBytes/16 {
 		a.buf = nil
+	}
+	if cap(a.compact) > MaxFileBytes/16 {
+		a.compact = nil
 	}
 }
 
@@ -87,6 +90,8 @@ const maxDepth = 1024
 // would with this package's ReadSettings; ok is false when data is not a document etree
 // accepts (the caller then asks etree for its error).
 func build(a *arena, data []byte) (doc *etree.Document, ok bool) {
+	a.compact = compactTo(a.compact[:0], data)
+	data = a.compact
 	doc = etree.NewDocument()
 	d := xml.NewDecoder(bytes.NewReader(data)) // an io.ByteReader: no bufio copy
 	transcoded := false                        // offsets are then in the decoded text, not in data: etree reads it
@@ -102,7 +107,6 @@ func build(a *arena, data []byte) (doc *etree.Document, ok bool) {
 	if len(data) <= 64<<10 {
 		src = string(data)
 	}
-	keepSpace := bytes.Contains(data, []byte("<![CDATA[")) // compact leaves such files alone
 	stack := make([]*etree.Element, 1, 16)
 	stack[0] = &doc.Element
 	var attrSeen map[xml.Name]int
@@ -152,22 +156,8 @@ func build(a *arena, data []byte) (doc *etree.Document, ok bool) {
 			}
 			stack = stack[:len(stack)-1]
 		case xml.CharData:
-			raw := data[start:end]
-			same := bytes.Equal(raw, t)
-			if !keepSpace && int(end) < len(data) {
-				// compact removes whitespace between a '>' and the next '<': the
-				// indentation, and the end of a text such as "a >  ".
-				k := len(bytes.TrimRight(raw, " \t\n\r"))
-				if k < len(raw) && start+int64(k) > 0 && data[start+int64(k)-1] == '>' {
-					if k == 0 {
-						continue
-					}
-					end -= int64(len(raw) - k)
-					t = bytes.TrimRight(t, " \t\n\r") // the run is the same, \r\n read as \n
-				}
-			}
 			var s string
-			if src != "" && same {
+			if src != "" && bytes.Equal(data[start:end], t) {
 				s = src[start:end]
 			} else {
 				s = string(t)

@@ -123,11 +123,13 @@ func (e *charsetError) Error() string { return e.reason }
 // the parsing work. Element order is unchanged, so positions are still looked up in the
 // original bytes. '>', '<' and whitespace are single bytes that never occur inside a
 // multi-byte character of UTF-8, GBK or GB18030. Files with CDATA sections are left alone.
-func compact(data []byte) []byte {
+func compact(data []byte) []byte { return compactTo(make([]byte, 0, len(data)), data) }
+
+// compactTo appends the compacted data to out.
+func compactTo(out, data []byte) []byte {
 	if bytes.Contains(data, []byte("<![CDATA[")) {
-		return data
+		return append(out, data...)
 	}
-	out := make([]byte, 0, len(data))
 	for {
 		i := bytes.IndexByte(data, '>')
 		if i < 0 {
