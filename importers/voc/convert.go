@@ -312,6 +312,10 @@ func (f *file) convert(raw []byte) result {
 	}
 
 	s := &api.Sample{SampleType: api.SampleImage, Origin: f.name}
+	if len(objects) > 0 {
+		s.Labels = make([]api.SampleLabel, 0, len(objects))
+		f.labelAt = make([]*etree.Element, 0, len(objects))
+	}
 	for i, o := range objects {
 		f.object(o, i+1, "", s)
 		if f.sampleBytes > api.MaxSampleBytes {
@@ -442,7 +446,14 @@ func (f *file) object(e *etree.Element, top int, parent string, s *api.Sample) {
 		from       = f.propFrom // the element each property key came from
 	)
 	if from == nil {
-		from = map[string]*etree.Element{}
+		if f.arena != nil && f.arena.from != nil {
+			from = f.arena.from // the worker's, from file to file
+		} else {
+			from = map[string]*etree.Element{}
+			if f.arena != nil {
+				f.arena.from = from
+			}
+		}
 		f.propFrom = from
 	}
 	clear(from) // one map for every label of the file: parts come after their parent's keys
@@ -834,13 +845,24 @@ func (f *file) image(filename, pathElem *etree.Element) image {
 			pathErr = fmt.Sprintf("%q points outside the images folder", text(pathElem))
 		}
 	}
-	base := path.Base(f.j.xml)
-	stem := strings.TrimSuffix(base, path.Ext(base))
-	for _, ext := range imageExts {
-		cands = append(cands, cand{stem + ext, "the XML file's own name"})
+	// The XML file's own name with each image extension comes last: added only when the
+	// candidates are looked up or listed (with -obs-prefix and no local images, a file with
+	// a <filename> needs none of them).
+	stems := false
+	withStems := func() {
+		if stems {
+			return
+		}
+		stems = true
+		base := path.Base(f.j.xml)
+		stem := strings.TrimSuffix(base, path.Ext(base))
+		for _, ext := range imageExts {
+			cands = append(cands, cand{stem + ext, "the XML file's own name"})
+		}
 	}
 	// tried lists where the image was looked for, for messages.
 	tried := func() []string {
+		withStems()
 		var out []string
 		for _, c := range cands {
 			t := img.src.Path(c.rel)
@@ -855,6 +877,9 @@ func (f *file) image(filename, pathElem *etree.Element) image {
 	}
 	img.tried = tried
 	local := f.c.hasDir(img.src) // no images folder here: nothing to look up (-obs-prefix)
+	if local {
+		withStems()
+	}
 	for i, c := range cands {
 		if !local {
 			break
@@ -873,10 +898,8 @@ func (f *file) image(filename, pathElem *etree.Element) image {
 	switch {
 	case fn == "" && pathErr != "":
 		f.problemAt(pathElem, "path", pathErr+" (and there is no <filename>)")
-	case img.src.OBSPrefix == "" && len(cands) > 0:
+	case img.src.OBSPrefix == "": // there are candidates: the XML file's own name at least
 		f.problemAt(filename, "filename", fmt.Sprintf("image file not found (looked for %s); the image's bytes are needed unless -obs-prefix is given", quoteList(tried())))
-	case img.src.OBSPrefix == "" || len(cands) == 0:
-		f.problem(nil, "no <filename> and no image to go with this file")
 	case fn != "":
 		img.rel, img.name, img.ok = fnRel, fnRel, true
 		if !hasImageExt(fnRel) {
@@ -884,6 +907,7 @@ func (f *file) image(filename, pathElem *etree.Element) image {
 		}
 	default:
 		// Without <filename>, use what <path> names (the first non-<filename> candidate).
+		withStems()
 		if text(pathElem) != "" && pathErr == "" {
 			img.rel, img.name, img.ok = cands[0].rel, cands[0].rel, true
 		} else {

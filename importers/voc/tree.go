@@ -37,6 +37,11 @@ type arena struct {
 	chars   [][]etree.CharData
 	ne      int // elements handed out
 	nc      int // text nodes handed out
+
+	from map[string]*etree.Element // file.propFrom
+
+	transcoded bool                                       // the decoder recodes the text (a declared encoding)
+	charset    func(string, io.Reader) (io.Reader, error) // the decoder's CharsetReader, made once
 }
 
 var arenas = sync.Pool{New: func() any { return new(arena) }}
@@ -94,12 +99,17 @@ func build(a *arena, data []byte) (doc *etree.Document, ok bool) {
 	data = a.compact
 	doc = etree.NewDocument()
 	d := xml.NewDecoder(bytes.NewReader(data)) // an io.ByteReader: no bufio copy
-	transcoded := false                        // offsets are then in the decoded text, not in data: etree reads it
-	d.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {
-		r, err := charsetReader(label, in)
-		transcoded = transcoded || r != in
-		return r, err
+	// A declared encoding that is decoded puts the decoder's offsets in the decoded text,
+	// not in data: such a file is left to etree.
+	a.transcoded = false
+	if a.charset == nil {
+		a.charset = func(label string, in io.Reader) (io.Reader, error) {
+			r, err := charsetReader(label, in)
+			a.transcoded = a.transcoded || r != in
+			return r, err
+		}
 	}
+	d.CharsetReader = a.charset
 	d.Strict = true
 	// Substrings of one copy of the file, for text that is the file's bytes unchanged; a
 	// large file's text is copied piece by piece, so a small value does not hold it all.
@@ -119,7 +129,7 @@ func build(a *arena, data []byte) (doc *etree.Document, ok bool) {
 		if err == io.EOF {
 			return doc, len(stack) == 1
 		}
-		if err != nil || transcoded {
+		if err != nil || a.transcoded {
 			return nil, false
 		}
 		top := stack[len(stack)-1]

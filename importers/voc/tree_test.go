@@ -65,6 +65,7 @@ func xmlSeeds(t testing.TB) [][]byte {
 		[]byte("<a>"),
 		[]byte("</a>"),
 		[]byte("<a>x > y  <b/></a>"),
+		[]byte("> <b></b>0"), // compact's '>' need not end a tag
 		[]byte(""),
 	}
 	for _, dir := range []string{"testdata", "../../testdata/voc", "../../../shared/peers"} {
