@@ -66,6 +66,7 @@ type lineConv struct {
 	warnings []importers.Warning
 	problems []string
 	local    *localImage // the source's image on disk, when it was inlined
+	sc       *scratch    // the worker's storage
 	// maskSource is a segmentation file's <mask_source>: the sample's metadata, as
 	// convert segvoc keeps it.
 	maskSource string
@@ -93,14 +94,22 @@ func (c *lineConv) rejected() (*api.Sample, []importers.Warning) {
 
 // convert turns one line into a sample, or nothing (a blank line), or a rejection. dropped
 // names the fields the sample lost (counted by the consuming goroutine).
-func (r *reader) convert(lineNo int, text []byte) (s *api.Sample, notes []importers.Warning, dropped []string) {
-	c := &lineConv{r: r, pos: r.pos(lineNo)}
+//
+// sc is the calling worker's scratch (nil: new storage).
+func (r *reader) convert(lineNo int, text []byte, sc *scratch) (s *api.Sample, notes []importers.Warning, dropped []string) {
+	var c *lineConv
+	if sc == nil {
+		sc = &scratch{}
+	}
+	sc.reset()
+	c = &sc.conv
+	*c = lineConv{r: r, pos: r.pos(lineNo), problems: c.problems[:0], sc: sc}
 	if !utf8.Valid(text) {
 		c.problem("not valid UTF-8 (a manifest is UTF-8)")
 		s, notes = c.rejected()
 		return s, notes, nil
 	}
-	obj, err := parseLine(text)
+	obj, err := parseLineIn(sc, text)
 	if err != nil {
 		c.problem("%v", err)
 		s, notes = c.rejected()
@@ -114,14 +123,30 @@ func (r *reader) convert(lineNo int, text []byte) (s *api.Sample, notes []import
 		s, notes = c.rejected()
 		return s, notes, nil
 	}
-	for _, f := range []field{fUsage, fID, fInferenceLoc} {
+	mask := 0
+	for i, f := range droppedFields {
 		if obj.has[f] {
-			dropped = append(dropped, droppedNames[f])
+			mask |= 1 << i
 		}
 	}
-	dropped = append(dropped, obj.other...)
+	dropped = knownDrops[mask] // shared and read-only: most lines drop only these
+	list, _ := obj.vals[fAnnotation].([]any)
+	others := len(obj.other) > 0
+	for _, v := range list {
+		if a, ok := v.(*object); ok && len(a.other) > 0 {
+			others = true
+		}
+	}
+	if !others {
+		return s, c.warnings, dropped
+	}
+	dropped = append(slices.Clip(dropped), obj.other...)
 	n := len(dropped)
-	for _, a := range annotations(obj) {
+	for _, v := range list {
+		a, ok := v.(*object)
+		if !ok {
+			continue
+		}
 		for _, k := range a.other {
 			if !slices.Contains(dropped[n:], "annotation."+k) {
 				dropped = append(dropped, "annotation."+k)
@@ -131,19 +156,21 @@ func (r *reader) convert(lineNo int, text []byte) (s *api.Sample, notes []import
 	return s, c.warnings, dropped
 }
 
-// droppedNames are the manifest's own fields the API has no place for.
-var droppedNames = map[field]string{fUsage: "usage", fID: "id", fInferenceLoc: "inference-loc"}
+// droppedFields are the manifest's own fields the API has no place for, in the order they
+// are reported.
+var droppedFields = [...]field{fUsage, fID, fInferenceLoc}
 
-// annotations returns a line's annotation objects (after sample has checked them).
-func annotations(obj *object) []*object {
-	list, _ := obj.vals[fAnnotation].([]any)
-	out := make([]*object, 0, len(list))
-	for _, a := range list {
-		if m, ok := a.(*object); ok {
-			out = append(out, m)
+// knownDrops holds, for each set of droppedFields (bit i: droppedFields[i]), their names.
+var knownDrops [1 << len(droppedFields)][]string
+
+func init() {
+	for mask := range knownDrops {
+		for i, f := range droppedFields {
+			if mask&(1<<i) != 0 {
+				knownDrops[mask] = append(knownDrops[mask], fieldNames[f])
+			}
 		}
 	}
-	return out
 }
 
 // annotation is one annotation object, read.
@@ -201,7 +228,8 @@ func (c *lineConv) sample(obj *object, lineNo int) *api.Sample {
 		return nil
 	}
 
-	s := &api.Sample{Origin: c.r.name + ":" + strconv.Itoa(lineNo)}
+	c.sc.buf = strconv.AppendInt(append(append(c.sc.buf[:0], c.r.name...), ':'), int64(lineNo), 10)
+	s := &api.Sample{Origin: string(c.sc.buf)}
 	st, ok := c.sampleType(obj, src, anns)
 	if !ok {
 		return nil
@@ -343,7 +371,11 @@ func (c *lineConv) mapping(s string, diskOnly bool) (*Mapping, string) {
 func (c *lineConv) source(s *api.Sample, src string, lineNo int) bool {
 	if text, ok := strings.CutPrefix(src, "content://"); ok {
 		s.Name = textName(c.r.stem, lineNo)
-		s.Data = base64.StdEncoding.EncodeToString([]byte(text))
+		// Encoded in the worker's buffer: one string made, not three.
+		c.sc.buf = append(c.sc.buf[:0], text...)
+		n := len(c.sc.buf)
+		c.sc.buf = base64.StdEncoding.AppendEncode(c.sc.buf, c.sc.buf[:n])
+		s.Data = string(c.sc.buf[n:])
 		s.Encoding = api.EncodingUTF8
 		if s.SampleType != api.SampleText {
 			c.problem("a content:// source is text, but the sample type is %d", s.SampleType)
@@ -818,9 +850,13 @@ func reasonIDs(v any) ([]int, bool) {
 
 // textName names a content:// sample: "<manifest>-000012.txt".
 func textName(stem string, lineNo int) string {
-	n := strconv.Itoa(lineNo)
+	var digits [20]byte
+	n := strconv.AppendInt(digits[:0], int64(lineNo), 10)
+	var buf [96]byte // on the stack: the name is the one string made
+	b := append(append(buf[:0], stem...), '-')
 	if len(n) < 6 {
-		n = "000000"[len(n):] + n
+		b = append(b, "000000"[len(n):]...)
 	}
-	return stem + "-" + n + ".txt"
+	b = append(append(b, n...), ".txt"...)
+	return string(b)
 }

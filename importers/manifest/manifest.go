@@ -239,6 +239,7 @@ func (r *reader) run(ctx context.Context, in io.Reader, yield func(*api.Sample, 
 	for range workers {
 		go func() {
 			defer wg.Done()
+			sc := &scratch{}
 			for b := range work {
 				for i := range b.lines {
 					select {
@@ -252,7 +253,7 @@ func (r *reader) run(ctx context.Context, in io.Reader, yield func(*api.Sample, 
 						l.notes = []importers.Warning{{Pos: r.pos(l.no), Rejected: true, Reason: fmt.Sprintf("the line is longer than %d bytes", MaxLineBytes)}}
 						continue
 					}
-					l.sample, l.notes, l.dropped = r.convert(l.no, l.text)
+					l.sample, l.notes, l.dropped = r.convert(l.no, l.text, sc)
 				}
 				close(b.done)
 			}

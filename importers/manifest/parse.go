@@ -135,12 +135,15 @@ func (o *object) val(key string) any {
 
 // parseLine parses one manifest line. It returns nil, nil for a blank line. Annotation
 // objects in the line's "annotation" list are *object values.
-func parseLine(line []byte) (*object, error) {
+func parseLine(line []byte) (*object, error) { return parseLineIn(nil, line) }
+
+// parseLineIn is parseLine with the objects taken from sc (nil: new ones).
+func parseLineIn(sc *scratch, line []byte) (*object, error) {
 	line = bytes.TrimSpace(bytes.TrimPrefix(line, []byte("\ufeff")))
 	if len(line) == 0 {
 		return nil, nil
 	}
-	p := &lineParser{jsonlex.Lexer{B: line}}
+	p := &lineParser{Lexer: jsonlex.Lexer{B: line}, sc: sc}
 	p.space()
 	if p.I < len(p.B) && p.B[p.I] != '{' {
 		v, err := p.value()
@@ -168,7 +171,38 @@ func parseLine(line []byte) (*object, error) {
 
 // lineParser reads a line on the project's JSON lexer, checking everything (a manifest line
 // has not been checked by encoding/json) and saying in which column it failed.
-type lineParser struct{ jsonlex.Lexer }
+type lineParser struct {
+	jsonlex.Lexer
+	sc *scratch // where objects come from (nil: new ones)
+}
+
+// scratch is one worker's storage, reused from line to line: the parsed objects (nothing
+// that outlives a line points into them: values are moved out of them), the line's
+// conversion state and a byte buffer. It is what keeps a million-line manifest from
+// allocating a few hundred bytes of objects per line.
+type scratch struct {
+	objs []*object // objects, the first n handed out for the current line
+	n    int
+	conv lineConv
+	buf  []byte
+}
+
+// reset makes the scratch's objects free for the next line.
+func (sc *scratch) reset() { sc.n = 0 }
+
+func (p *lineParser) newObject() *object {
+	sc := p.sc
+	if sc == nil {
+		return &object{}
+	}
+	if sc.n == len(sc.objs) {
+		sc.objs = append(sc.objs, new(object))
+	}
+	o := sc.objs[sc.n]
+	sc.n++
+	*o = object{other: o.other[:0]}
+	return o
+}
 
 func (p *lineParser) errorf(format string, args ...any) error {
 	return fmt.Errorf("column %d: %s", p.I+1, fmt.Sprintf(format, args...))
@@ -179,7 +213,7 @@ func (p *lineParser) space() { p.Space() }
 // object reads an object whose opening brace is at p.I. A line's object (top) reads its
 // "annotation" list's objects as *object.
 func (p *lineParser) object(top bool) (*object, error) {
-	o := &object{}
+	o := p.newObject()
 	if p.Open('}') {
 		return o, nil
 	}
