@@ -198,7 +198,8 @@ func (c *lineConv) sample(obj *object, lineNo int) *api.Sample {
 	}
 
 	// The annotations and their types.
-	var anns []*annotation
+	anns := c.sc.anns[:0] // the worker's: nothing holds them after the line
+	defer func() { c.sc.anns = anns[:0] }()
 	switch list := obj.val("annotation").(type) {
 	case nil:
 	case []any:
@@ -219,7 +220,7 @@ func (c *lineConv) sample(obj *object, lineNo int) *api.Sample {
 				c.problem("annotation[%d] has the type %q, which is not a manifest annotation type (%s)", i+1, m.val("type"), typeNames())
 				continue
 			}
-			anns = append(anns, &annotation{index: i + 1, typ: t, raw: m})
+			anns = append(anns, annotation{index: i + 1, typ: t, raw: m})
 		}
 	default:
 		c.problem("annotation is %s, not a list", show(list))
@@ -245,9 +246,12 @@ func (c *lineConv) sample(obj *object, lineNo int) *api.Sample {
 		hasTriplet = hasTriplet || a.typ == TypeTextTriplet
 	}
 	var detectionSize *[3]int
-	for _, a := range anns {
-		labels, size := c.labels(a, s, hasTriplet)
-		s.Labels = append(s.Labels, labels...)
+	if len(anns) > 0 {
+		s.Labels = make([]api.SampleLabel, 0, len(anns))
+	}
+	for i := range anns {
+		var size *[3]int
+		s.Labels, size = c.labels(s.Labels, &anns[i], hasTriplet)
 		if size != nil && detectionSize == nil {
 			detectionSize = size
 		}
@@ -297,7 +301,7 @@ func typeNames() string {
 
 // sampleType reads sample-type, or infers it from the annotation types, or from the
 // source.
-func (c *lineConv) sampleType(obj *object, src string, anns []*annotation) (api.SampleType, bool) {
+func (c *lineConv) sampleType(obj *object, src string, anns []annotation) (api.SampleType, bool) {
 	if v, ok := obj.get("sample-type"); ok && v != nil {
 		n, ok := intValue(v)
 		if !ok {
@@ -455,12 +459,12 @@ func (c *lineConv) metadata(s *api.Sample, obj *object) {
 	}
 }
 
-// labels converts one annotation: one label, or one per object of its annotation-loc file.
-// size is the file's image size, when it has one.
-func (c *lineConv) labels(a *annotation, s *api.Sample, hasTriplet bool) ([]api.SampleLabel, *[3]int) {
+// labels converts one annotation, appending to dst: one label, or one per object of its
+// annotation-loc file. size is the file's image size, when it has one.
+func (c *lineConv) labels(dst []api.SampleLabel, a *annotation, hasTriplet bool) ([]api.SampleLabel, *[3]int) {
 	base, ok := c.common(a)
 	if !ok {
-		return nil, nil
+		return dst, nil
 	}
 	base.Type = labelTypes[a.typ]
 	if a.typ == TypeTextEntity && hasTriplet {
@@ -470,20 +474,21 @@ func (c *lineConv) labels(a *annotation, s *api.Sample, hasTriplet bool) ([]api.
 	case TypeImageClassification, TypeTextClassification, TypeAudioClassification, TypeSoundClassification:
 		if base.Name == "" {
 			c.problem("%s has no name: a classification label needs one", a.where())
-			return nil, nil
+			return dst, nil
 		}
 	case TypeObjectDetection, TypeImageSegmentation:
 		loc, hasLoc := a.raw.get("annotation-loc")
 		if !hasLoc || loc == nil {
 			if a.typ == TypeObjectDetection && base.Property[api.PropShape] != nil {
-				return []api.SampleLabel{base}, nil // a shape given inline
+				return append(dst, base), nil // a shape given inline
 			}
 			c.problem("%s has no annotation-loc: its labels are in a PASCAL VOC file it names", a.where())
-			return nil, nil
+			return dst, nil
 		}
-		return c.locLabels(a, base, loc)
+		labels, size := c.locLabels(a, base, loc)
+		return append(dst, labels...), size
 	}
-	return []api.SampleLabel{base}, nil
+	return append(dst, base), nil
 }
 
 // common reads what every annotation may carry into a label.
@@ -504,7 +509,8 @@ func (c *lineConv) common(a *annotation) (api.SampleLabel, bool) {
 		}
 		l.ID = id
 	}
-	l.Property = api.Property{}
+	// l.Property is made when a key is set (ensure): most labels of a text manifest have
+	// at most creation_time.
 	if v, ok := a.raw.get("property"); ok && v != nil {
 		switch p := v.(type) {
 		case map[string]any:
@@ -517,6 +523,7 @@ func (c *lineConv) common(a *annotation) (api.SampleLabel, bool) {
 			err := inner.UnmarshalJSON([]byte(p))
 			switch {
 			case err == nil && inner != nil:
+				l.Property = ensure(l.Property)
 				for k, x := range inner {
 					l.Property[k] = x
 				}
@@ -553,10 +560,16 @@ func (c *lineConv) common(a *annotation) (api.SampleLabel, bool) {
 		if !isString {
 			c.problem("%s: creation-time is %s, not a string", a.where(), show(v))
 		}
-		l.Property[PropCreationTime] = t
+		l.Property = ensure(l.Property)
+		if isString {
+			l.Property[PropCreationTime] = v // the string, boxed already
+		} else {
+			l.Property[PropCreationTime] = t
+		}
 	}
 	if v, ok := a.raw.get("hard"); ok && v != nil {
 		if b, ok := boolValue(v); ok {
+			l.Property = ensure(l.Property)
 			l.Property[api.PropHard] = strconv.FormatBool(b)
 		} else {
 			c.problem("%s: hard is %s; it is true or false", a.where(), show(v))
@@ -564,6 +577,7 @@ func (c *lineConv) common(a *annotation) (api.SampleLabel, bool) {
 	}
 	if v, ok := a.raw.get("hard-coefficient"); ok && v != nil {
 		if n, ok := numberValue(v); ok {
+			l.Property = ensure(l.Property)
 			l.Property[api.PropHardCoefficient] = string(n)
 		} else {
 			c.problem("%s: hard-coefficient is %s, not a number", a.where(), show(v))
@@ -576,6 +590,7 @@ func (c *lineConv) common(a *annotation) (api.SampleLabel, bool) {
 				for i, id := range ids {
 					parts[i] = strconv.Itoa(id)
 				}
+				l.Property = ensure(l.Property)
 				l.Property[api.PropHardReasons] = strings.Join(parts, "-")
 			} else {
 				c.problem("%s: %s is %s; it is a list of reason ids 0..30 (or ids joined by '-')", a.where(), k, show(v))
@@ -586,6 +601,14 @@ func (c *lineConv) common(a *annotation) (api.SampleLabel, bool) {
 		l.Property = nil
 	}
 	return l, len(c.problems) == bad
+}
+
+// ensure returns p, or a new map when p is nil.
+func ensure(p api.Property) api.Property {
+	if p == nil {
+		return api.Property{}
+	}
+	return p
 }
 
 // emptyPropertyList reports whether s is a JSON list of {"type":..,"property":{}} entries

@@ -184,11 +184,46 @@ type scratch struct {
 	objs []*object // objects, the first n handed out for the current line
 	n    int
 	conv lineConv
+	anns []annotation
 	buf  []byte
+
+	intern map[string]any // see str
 }
 
 // reset makes the scratch's objects free for the next line.
 func (sc *scratch) reset() { sc.n = 0 }
+
+// Short strings that come back line after line (types, label names, "human", times) are
+// made and boxed once per worker: a value is then neither a new string nor a new interface.
+// The table is bounded, and emptied when full, so memory stays flat whatever the values.
+const (
+	internMax  = 64   // the longest string kept
+	internSize = 4096 // the most strings kept
+)
+
+// str reads a string value as p.str does, as an interned, boxed value when it is short.
+func (sc *scratch) str(p *lineParser) (any, error) {
+	start := p.I
+	raw, escaped, err := p.strRaw()
+	if err != nil {
+		return nil, err
+	}
+	body := raw[1 : len(raw)-1]
+	if escaped || len(body) > internMax {
+		p.I = start
+		return p.str()
+	}
+	if v, ok := sc.intern[string(body)]; ok { // no string is made for the lookup
+		return v, nil
+	}
+	if sc.intern == nil || len(sc.intern) >= internSize {
+		sc.intern = make(map[string]any, 256)
+	}
+	str := string(body)
+	v := any(str)
+	sc.intern[str] = v
+	return v, nil
+}
 
 func (p *lineParser) newObject() *object {
 	sc := p.sc
@@ -298,6 +333,9 @@ func (p *lineParser) value() (any, error) {
 	}
 	switch c := p.B[p.I]; {
 	case c == '"':
+		if p.sc != nil {
+			return p.sc.str(p)
+		}
 		return p.str()
 	case c == '{' || c == '[':
 		start := p.I
