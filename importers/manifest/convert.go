@@ -130,7 +130,7 @@ func (r *reader) convert(lineNo int, text []byte, sc *scratch) (s *api.Sample, n
 		}
 	}
 	dropped = knownDrops[mask] // shared and read-only: most lines drop only these
-	list, _ := obj.vals[fAnnotation].([]any)
+	list, _ := obj.annotationList()
 	others := len(obj.other) > 0
 	for _, v := range list {
 		if a, ok := v.(*object); ok && len(a.other) > 0 {
@@ -200,9 +200,10 @@ func (c *lineConv) sample(obj *object, lineNo int) *api.Sample {
 	// The annotations and their types.
 	anns := c.sc.anns[:0] // the worker's: nothing holds them after the line
 	defer func() { c.sc.anns = anns[:0] }()
-	switch list := obj.val("annotation").(type) {
-	case nil:
-	case []any:
+	list, isList := obj.annotationList()
+	switch {
+	case !isList && obj.vals[fAnnotation] == nil:
+	case isList:
 		for i, v := range list {
 			m, ok := v.(*object)
 			if !ok {
@@ -223,7 +224,7 @@ func (c *lineConv) sample(obj *object, lineNo int) *api.Sample {
 			anns = append(anns, annotation{index: i + 1, typ: t, raw: m})
 		}
 	default:
-		c.problem("annotation is %s, not a list", show(list))
+		c.problem("annotation is %s, not a list", show(obj.vals[fAnnotation]))
 	}
 	if len(c.problems) > 0 {
 		return nil

@@ -116,6 +116,19 @@ type object struct {
 	vals  [nFields]any
 	has   [nFields]bool
 	other []string // keys of no field, in order of appearance
+	// list is a line's "annotation" list, when it is one (vals holds nil then): kept out of
+	// an interface, and in the worker's storage, so that it costs no allocation.
+	list   []any
+	isList bool
+}
+
+// annotationList returns the line's "annotation" list, and whether it is one.
+func (o *object) annotationList() ([]any, bool) {
+	if o.isList {
+		return o.list, true
+	}
+	list, ok := o.vals[fAnnotation].([]any)
+	return list, ok
 }
 
 // get returns the value of a known key and whether the object has it.
@@ -235,7 +248,8 @@ func (p *lineParser) newObject() *object {
 	}
 	o := sc.objs[sc.n]
 	sc.n++
-	*o = object{other: o.other[:0]}
+	clear(o.list)
+	*o = object{other: o.other[:0], list: o.list[:0]}
 	return o
 }
 
@@ -271,11 +285,13 @@ func (p *lineParser) object(top bool) (*object, error) {
 			known, key = false, fieldNames[f] // a key of the other level
 		}
 		var v any
+		asList := false
 		switch {
 		case !known || f == fUsage || f == fInferenceLoc || f == fID && top:
 			err = p.ignore()
 		case top && f == fAnnotation && p.I < len(p.B) && p.B[p.I] == '[':
-			v, err = p.annotations()
+			o.list, err = p.annotations(o.list[:0])
+			asList = true
 		default:
 			v, err = p.value()
 		}
@@ -283,6 +299,9 @@ func (p *lineParser) object(top bool) (*object, error) {
 			return nil, err
 		}
 		if known {
+			if f == fAnnotation {
+				o.isList = asList // a repeated key: the last one counts
+			}
 			o.vals[f], o.has[f] = v, true
 		} else {
 			o.other = append(o.other, key)
@@ -298,8 +317,10 @@ func (p *lineParser) object(top bool) (*object, error) {
 
 // annotations reads the annotation list: objects become *object, anything else stays a
 // value (and is rejected later).
-func (p *lineParser) annotations() ([]any, error) {
-	list := make([]any, 0, 2)
+func (p *lineParser) annotations(list []any) ([]any, error) {
+	if list == nil {
+		list = make([]any, 0, 2)
+	}
 	if p.Open(']') {
 		return list, nil
 	}
