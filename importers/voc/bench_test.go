@@ -116,6 +116,8 @@ func BenchmarkVOC2012(b *testing.B) {
 		b.ReportMetric(float64(conv)/float64(read), "x-read-bytes")
 		b.ReportMetric(float64(bodies)/float64(read), "bodies-x-read-bytes")
 		if readCPU > 0 {
+			b.ReportMetric(float64(readCPU.Milliseconds())/float64(b.N), "read-cpu-ms/op")
+			b.ReportMetric(float64(convCPU.Milliseconds())/float64(b.N), "convert-cpu-ms/op")
 			b.ReportMetric(float64(convCPU)/float64(readCPU), "cpu-x-read-bytes")
 			b.ReportMetric(float64(bodiesCPU)/float64(readCPU), "bodies-cpu-x-read-bytes")
 		}
