@@ -589,6 +589,10 @@ func (f *file) setProp(prop api.Property, from map[string]*etree.Element, key, v
 	if value == "" {
 		return
 	}
+	if f.arena != nil {
+		prop[key] = f.arena.boxed(value)
+		return
+	}
 	prop[key] = value
 }
 

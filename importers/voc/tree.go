@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/beevik/etree"
@@ -39,6 +40,8 @@ type arena struct {
 	nc      int // text nodes handed out
 
 	from map[string]*etree.Element // file.propFrom
+
+	interned map[string]any // see boxed
 
 	transcoded bool                                       // the decoder recodes the text (a declared encoding)
 	charset    func(string, io.Reader) (io.Reader, error) // the decoder's CharsetReader, made once
@@ -181,4 +184,29 @@ func build(a *arena, data []byte) (doc *etree.Document, ok bool) {
 			top.CreateProcInst(t.Target, string(t.Inst))
 		}
 	}
+}
+
+// Attribute values that come back file after file ("0", "1", "Unspecified", "Frontal") are
+// boxed once per worker: a label property is then no new interface. The table is bounded,
+// and emptied when full, so memory stays flat whatever the values.
+const (
+	internMax  = 32   // the longest value kept
+	internSize = 1024 // the most values kept
+)
+
+// boxed returns s as a property value, the same interface each time for a short s.
+func (a *arena) boxed(s string) any {
+	if len(s) > internMax {
+		return s
+	}
+	if v, ok := a.interned[s]; ok {
+		return v
+	}
+	if a.interned == nil || len(a.interned) >= internSize {
+		a.interned = make(map[string]any, 64)
+	}
+	s = strings.Clone(s) // not a piece of the file's text, which the table would then keep
+	v := any(s)
+	a.interned[s] = v
+	return v
 }
