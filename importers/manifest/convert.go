@@ -184,9 +184,14 @@ func (a *annotation) where() string { return fmt.Sprintf("annotation[%d] (%s)", 
 
 // sample converts a parsed line; problems are recorded on c.
 func (c *lineConv) sample(obj *object, lineNo int) *api.Sample {
-	src, ok := obj.val("source").(string)
+	var content []byte // a content:// source's text, when the parser kept it as bytes
+	src, ok := obj.vals[fSource].(string)
+	if obj.isContent {
+		// The text is encoded from the line's bytes; src only says what kind of source it is.
+		content, src, ok = obj.content, "content://", true
+	}
 	switch {
-	case obj.val("source") == nil:
+	case !obj.isContent && obj.vals[fSource] == nil:
 		c.problem("no source: every line needs one (an s3://, obs:// or content:// URI)")
 		return nil
 	case !ok:
@@ -237,7 +242,7 @@ func (c *lineConv) sample(obj *object, lineNo int) *api.Sample {
 		return nil
 	}
 	s.SampleType = st
-	if !c.source(s, src, lineNo) {
+	if !c.source(s, src, content, lineNo) {
 		return nil
 	}
 	c.metadata(s, obj)
@@ -373,13 +378,19 @@ func (c *lineConv) mapping(s string, diskOnly bool) (*Mapping, string) {
 }
 
 // source gives the sample its data: inline text, an OBS path, or a file from disk.
-func (c *lineConv) source(s *api.Sample, src string, lineNo int) bool {
+//
+// content, when not nil, is a content:// source's text (src is then "content://").
+func (c *lineConv) source(s *api.Sample, src string, content []byte, lineNo int) bool {
 	if text, ok := strings.CutPrefix(src, "content://"); ok {
 		s.Name = textName(c.r.stem, lineNo)
-		// Encoded in the worker's buffer: one string made, not three.
-		c.sc.buf = append(c.sc.buf[:0], text...)
-		n := len(c.sc.buf)
-		c.sc.buf = base64.StdEncoding.AppendEncode(c.sc.buf, c.sc.buf[:n])
+		// Encoded in the worker's buffer: one string made.
+		n := 0
+		if content == nil { // the text as bytes first, then its encoding after it
+			c.sc.buf = append(c.sc.buf[:0], text...)
+			n = len(c.sc.buf)
+			content = c.sc.buf[:n]
+		}
+		c.sc.buf = base64.StdEncoding.AppendEncode(c.sc.buf[:n], content)
 		s.Data = string(c.sc.buf[n:])
 		s.Encoding = api.EncodingUTF8
 		if s.SampleType != api.SampleText {

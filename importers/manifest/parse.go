@@ -120,6 +120,11 @@ type object struct {
 	// an interface, and in the worker's storage, so that it costs no allocation.
 	list   []any
 	isList bool
+	// content is the text of a line's "content://TEXT" source written without escapes, a
+	// piece of the line (vals holds nil then): encoded into the sample's data with no string
+	// made for it.
+	content   []byte
+	isContent bool
 }
 
 // annotationList returns the line's "annotation" list, and whether it is one.
@@ -136,6 +141,9 @@ func (o *object) get(key string) (any, bool) {
 	f, ok := fieldOf(key)
 	if !ok {
 		panic("manifest: unknown field " + key)
+	}
+	if f == fSource && o.isContent {
+		return "content://" + string(o.content), true
 	}
 	return o.vals[f], o.has[f]
 }
@@ -249,7 +257,7 @@ func (p *lineParser) newObject() *object {
 	o := sc.objs[sc.n]
 	sc.n++
 	clear(o.list)
-	*o = object{other: o.other[:0], list: o.list[:0]}
+	*o = object{other: o.other[:0], list: o.list[:0]} // content: a piece of the line, left
 	return o
 }
 
@@ -285,10 +293,19 @@ func (p *lineParser) object(top bool) (*object, error) {
 			known, key = false, fieldNames[f] // a key of the other level
 		}
 		var v any
-		asList := false
+		asList, asContent := false, false
 		switch {
 		case !known || f == fUsage || f == fInferenceLoc || f == fID && top:
 			err = p.ignore()
+		case top && f == fSource && p.sc != nil && p.I < len(p.B) && p.B[p.I] == '"':
+			start := p.I
+			raw, escaped, rerr := p.strRaw()
+			if rerr == nil && !escaped && bytes.HasPrefix(raw, []byte(`"content://`)) {
+				o.content, asContent = raw[len(`"content://`):len(raw)-1], true
+			} else {
+				p.I = start
+				v, err = p.value()
+			}
 		case top && f == fAnnotation && p.I < len(p.B) && p.B[p.I] == '[':
 			o.list, err = p.annotations(o.list[:0])
 			asList = true
@@ -299,8 +316,11 @@ func (p *lineParser) object(top bool) (*object, error) {
 			return nil, err
 		}
 		if known {
-			if f == fAnnotation {
-				o.isList = asList // a repeated key: the last one counts
+			switch f { // a repeated key: the last one counts
+			case fAnnotation:
+				o.isList = asList
+			case fSource:
+				o.isContent = asContent
 			}
 			o.vals[f], o.has[f] = v, true
 		} else {
