@@ -51,6 +51,21 @@ var arenas = sync.Pool{New: func() any { return new(arena) }}
 
 // reset makes the arena's nodes free for the next file, letting go of what a large one grew.
 func (a *arena) reset() {
+	// The text nodes hold pieces of the file's text: let go of them, so that the arena does
+	// not keep old files alive. An element keeps its child and attribute slices for the next
+	// file, unless they grew large.
+	for i := range a.nc {
+		a.chars[i/chunk][i%chunk].Data = ""
+	}
+	for i := range a.ne {
+		e := &a.elems[i/chunk][i%chunk]
+		if cap(e.Child) > 256 {
+			e.Child = nil
+		}
+		if cap(e.Attr) > 64 {
+			e.Attr = nil
+		}
+	}
 	a.ne, a.nc = 0, 0
 	if len(a.elems) > keepNodes/chunk {
 		clear(a.elems[keepNodes/chunk:])
