@@ -542,6 +542,9 @@ func (f *file) object(e *etree.Element, top int, parent string, s *api.Sample) {
 			f.labelAt = append(f.labelAt, se)
 		}
 	}
+	if f.arena != nil && len(from) > 256 {
+		f.arena.bigFrom = true // a map this large is not kept for the next file
+	}
 	for _, p := range parts {
 		f.object(p, top, label.Name, s)
 	}

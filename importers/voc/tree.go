@@ -39,7 +39,8 @@ type arena struct {
 	ne      int // elements handed out
 	nc      int // text nodes handed out
 
-	from map[string]*etree.Element // file.propFrom
+	from    map[string]*etree.Element // file.propFrom
+	bigFrom bool                      // from grew large: dropped at reset
 
 	interned map[string]any // see boxed
 
@@ -51,14 +52,16 @@ var arenas = sync.Pool{New: func() any { return new(arena) }}
 
 // reset makes the arena's nodes free for the next file, letting go of what a large one grew.
 func (a *arena) reset() {
-	// The text nodes hold pieces of the file's text: let go of them, so that the arena does
-	// not keep old files alive. An element keeps its child and attribute slices for the next
-	// file, unless they grew large.
+	// Nothing kept may point at the file: its text (the text nodes hold pieces of it), nor
+	// the nodes past what is kept (the kept elements' child lists would hold the whole tree).
+	// An element keeps its emptied child and attribute slices for the next file, unless they
+	// grew large.
 	for i := range a.nc {
 		a.chars[i/chunk][i%chunk].Data = ""
 	}
 	for i := range a.ne {
 		e := &a.elems[i/chunk][i%chunk]
+		clear(e.Child)
 		if cap(e.Child) > 256 {
 			e.Child = nil
 		}
@@ -67,6 +70,9 @@ func (a *arena) reset() {
 		}
 	}
 	a.ne, a.nc = 0, 0
+	if a.bigFrom {
+		a.from, a.bigFrom = nil, false
+	}
 	if len(a.elems) > keepNodes/chunk {
 		clear(a.elems[keepNodes/chunk:])
 		a.elems = a.elems[:keepNodes/chunk]
