@@ -66,6 +66,7 @@ type lineConv struct {
 	warnings []importers.Warning
 	problems []string
 	local    *localImage // the source's image on disk, when it was inlined
+	sc       *scratch    // the worker's storage
 	// maskSource is a segmentation file's <mask_source>: the sample's metadata, as
 	// convert segvoc keeps it.
 	maskSource string
@@ -93,14 +94,22 @@ func (c *lineConv) rejected() (*api.Sample, []importers.Warning) {
 
 // convert turns one line into a sample, or nothing (a blank line), or a rejection. dropped
 // names the fields the sample lost (counted by the consuming goroutine).
-func (r *reader) convert(lineNo int, text []byte) (s *api.Sample, notes []importers.Warning, dropped []string) {
-	c := &lineConv{r: r, pos: r.pos(lineNo)}
+//
+// sc is the calling worker's scratch (nil: new storage).
+func (r *reader) convert(lineNo int, text []byte, sc *scratch) (s *api.Sample, notes []importers.Warning, dropped []string) {
+	var c *lineConv
+	if sc == nil {
+		sc = &scratch{}
+	}
+	sc.reset()
+	c = &sc.conv
+	*c = lineConv{r: r, pos: r.pos(lineNo), problems: c.problems[:0], sc: sc}
 	if !utf8.Valid(text) {
 		c.problem("not valid UTF-8 (a manifest is UTF-8)")
 		s, notes = c.rejected()
 		return s, notes, nil
 	}
-	obj, err := parseLine(text)
+	obj, err := parseLineIn(sc, text)
 	if err != nil {
 		c.problem("%v", err)
 		s, notes = c.rejected()
@@ -114,14 +123,30 @@ func (r *reader) convert(lineNo int, text []byte) (s *api.Sample, notes []import
 		s, notes = c.rejected()
 		return s, notes, nil
 	}
-	for _, f := range []field{fUsage, fID, fInferenceLoc} {
+	mask := 0
+	for i, f := range droppedFields {
 		if obj.has[f] {
-			dropped = append(dropped, droppedNames[f])
+			mask |= 1 << i
 		}
 	}
-	dropped = append(dropped, obj.other...)
+	dropped = knownDrops[mask] // shared and read-only: most lines drop only these
+	list, _ := obj.annotationList()
+	others := len(obj.other) > 0
+	for _, v := range list {
+		if a, ok := v.(*object); ok && len(a.other) > 0 {
+			others = true
+		}
+	}
+	if !others {
+		return s, c.warnings, dropped
+	}
+	dropped = append(slices.Clip(dropped), obj.other...)
 	n := len(dropped)
-	for _, a := range annotations(obj) {
+	for _, v := range list {
+		a, ok := v.(*object)
+		if !ok {
+			continue
+		}
 		for _, k := range a.other {
 			if !slices.Contains(dropped[n:], "annotation."+k) {
 				dropped = append(dropped, "annotation."+k)
@@ -131,19 +156,21 @@ func (r *reader) convert(lineNo int, text []byte) (s *api.Sample, notes []import
 	return s, c.warnings, dropped
 }
 
-// droppedNames are the manifest's own fields the API has no place for.
-var droppedNames = map[field]string{fUsage: "usage", fID: "id", fInferenceLoc: "inference-loc"}
+// droppedFields are the manifest's own fields the API has no place for, in the order they
+// are reported.
+var droppedFields = [...]field{fUsage, fID, fInferenceLoc}
 
-// annotations returns a line's annotation objects (after sample has checked them).
-func annotations(obj *object) []*object {
-	list, _ := obj.vals[fAnnotation].([]any)
-	out := make([]*object, 0, len(list))
-	for _, a := range list {
-		if m, ok := a.(*object); ok {
-			out = append(out, m)
+// knownDrops holds, for each set of droppedFields (bit i: droppedFields[i]), their names.
+var knownDrops [1 << len(droppedFields)][]string
+
+func init() {
+	for mask := range knownDrops {
+		for i, f := range droppedFields {
+			if mask&(1<<i) != 0 {
+				knownDrops[mask] = append(knownDrops[mask], fieldNames[f])
+			}
 		}
 	}
-	return out
 }
 
 // annotation is one annotation object, read.
@@ -157,9 +184,14 @@ func (a *annotation) where() string { return fmt.Sprintf("annotation[%d] (%s)", 
 
 // sample converts a parsed line; problems are recorded on c.
 func (c *lineConv) sample(obj *object, lineNo int) *api.Sample {
-	src, ok := obj.val("source").(string)
+	var content []byte // a content:// source's text, when the parser kept it as bytes
+	src, ok := obj.vals[fSource].(string)
+	if obj.isContent {
+		// The text is encoded from the line's bytes; src only says what kind of source it is.
+		content, src, ok = obj.content, "content://", true
+	}
 	switch {
-	case obj.val("source") == nil:
+	case !obj.isContent && obj.vals[fSource] == nil:
 		c.problem("no source: every line needs one (an s3://, obs:// or content:// URI)")
 		return nil
 	case !ok:
@@ -171,10 +203,12 @@ func (c *lineConv) sample(obj *object, lineNo int) *api.Sample {
 	}
 
 	// The annotations and their types.
-	var anns []*annotation
-	switch list := obj.val("annotation").(type) {
-	case nil:
-	case []any:
+	anns := c.sc.anns[:0] // the worker's: nothing holds them after the line
+	defer func() { c.sc.anns = anns[:0] }()
+	list, isList := obj.annotationList()
+	switch {
+	case !isList && obj.vals[fAnnotation] == nil:
+	case isList:
 		for i, v := range list {
 			m, ok := v.(*object)
 			if !ok {
@@ -192,22 +226,23 @@ func (c *lineConv) sample(obj *object, lineNo int) *api.Sample {
 				c.problem("annotation[%d] has the type %q, which is not a manifest annotation type (%s)", i+1, m.val("type"), typeNames())
 				continue
 			}
-			anns = append(anns, &annotation{index: i + 1, typ: t, raw: m})
+			anns = append(anns, annotation{index: i + 1, typ: t, raw: m})
 		}
 	default:
-		c.problem("annotation is %s, not a list", show(list))
+		c.problem("annotation is %s, not a list", show(obj.vals[fAnnotation]))
 	}
 	if len(c.problems) > 0 {
 		return nil
 	}
 
-	s := &api.Sample{Origin: c.r.name + ":" + strconv.Itoa(lineNo)}
+	c.sc.buf = strconv.AppendInt(append(append(c.sc.buf[:0], c.r.name...), ':'), int64(lineNo), 10)
+	s := &api.Sample{Origin: string(c.sc.buf)}
 	st, ok := c.sampleType(obj, src, anns)
 	if !ok {
 		return nil
 	}
 	s.SampleType = st
-	if !c.source(s, src, lineNo) {
+	if !c.source(s, src, content, lineNo) {
 		return nil
 	}
 	c.metadata(s, obj)
@@ -217,9 +252,12 @@ func (c *lineConv) sample(obj *object, lineNo int) *api.Sample {
 		hasTriplet = hasTriplet || a.typ == TypeTextTriplet
 	}
 	var detectionSize *[3]int
-	for _, a := range anns {
-		labels, size := c.labels(a, s, hasTriplet)
-		s.Labels = append(s.Labels, labels...)
+	if len(anns) > 0 {
+		s.Labels = make([]api.SampleLabel, 0, len(anns))
+	}
+	for i := range anns {
+		var size *[3]int
+		s.Labels, size = c.labels(s.Labels, &anns[i], hasTriplet)
 		if size != nil && detectionSize == nil {
 			detectionSize = size
 		}
@@ -269,7 +307,7 @@ func typeNames() string {
 
 // sampleType reads sample-type, or infers it from the annotation types, or from the
 // source.
-func (c *lineConv) sampleType(obj *object, src string, anns []*annotation) (api.SampleType, bool) {
+func (c *lineConv) sampleType(obj *object, src string, anns []annotation) (api.SampleType, bool) {
 	if v, ok := obj.get("sample-type"); ok && v != nil {
 		n, ok := intValue(v)
 		if !ok {
@@ -340,10 +378,20 @@ func (c *lineConv) mapping(s string, diskOnly bool) (*Mapping, string) {
 }
 
 // source gives the sample its data: inline text, an OBS path, or a file from disk.
-func (c *lineConv) source(s *api.Sample, src string, lineNo int) bool {
+//
+// content, when not nil, is a content:// source's text (src is then "content://").
+func (c *lineConv) source(s *api.Sample, src string, content []byte, lineNo int) bool {
 	if text, ok := strings.CutPrefix(src, "content://"); ok {
 		s.Name = textName(c.r.stem, lineNo)
-		s.Data = base64.StdEncoding.EncodeToString([]byte(text))
+		// Encoded in the worker's buffer: one string made.
+		n := 0
+		if content == nil { // the text as bytes first, then its encoding after it
+			c.sc.buf = append(c.sc.buf[:0], text...)
+			n = len(c.sc.buf)
+			content = c.sc.buf[:n]
+		}
+		c.sc.buf = base64.StdEncoding.AppendEncode(c.sc.buf[:n], content)
+		s.Data = string(c.sc.buf[n:])
 		s.Encoding = api.EncodingUTF8
 		if s.SampleType != api.SampleText {
 			c.problem("a content:// source is text, but the sample type is %d", s.SampleType)
@@ -423,12 +471,12 @@ func (c *lineConv) metadata(s *api.Sample, obj *object) {
 	}
 }
 
-// labels converts one annotation: one label, or one per object of its annotation-loc file.
-// size is the file's image size, when it has one.
-func (c *lineConv) labels(a *annotation, s *api.Sample, hasTriplet bool) ([]api.SampleLabel, *[3]int) {
+// labels converts one annotation, appending to dst: one label, or one per object of its
+// annotation-loc file. size is the file's image size, when it has one.
+func (c *lineConv) labels(dst []api.SampleLabel, a *annotation, hasTriplet bool) ([]api.SampleLabel, *[3]int) {
 	base, ok := c.common(a)
 	if !ok {
-		return nil, nil
+		return dst, nil
 	}
 	base.Type = labelTypes[a.typ]
 	if a.typ == TypeTextEntity && hasTriplet {
@@ -438,20 +486,21 @@ func (c *lineConv) labels(a *annotation, s *api.Sample, hasTriplet bool) ([]api.
 	case TypeImageClassification, TypeTextClassification, TypeAudioClassification, TypeSoundClassification:
 		if base.Name == "" {
 			c.problem("%s has no name: a classification label needs one", a.where())
-			return nil, nil
+			return dst, nil
 		}
 	case TypeObjectDetection, TypeImageSegmentation:
 		loc, hasLoc := a.raw.get("annotation-loc")
 		if !hasLoc || loc == nil {
 			if a.typ == TypeObjectDetection && base.Property[api.PropShape] != nil {
-				return []api.SampleLabel{base}, nil // a shape given inline
+				return append(dst, base), nil // a shape given inline
 			}
 			c.problem("%s has no annotation-loc: its labels are in a PASCAL VOC file it names", a.where())
-			return nil, nil
+			return dst, nil
 		}
-		return c.locLabels(a, base, loc)
+		labels, size := c.locLabels(a, base, loc)
+		return append(dst, labels...), size
 	}
-	return []api.SampleLabel{base}, nil
+	return append(dst, base), nil
 }
 
 // common reads what every annotation may carry into a label.
@@ -472,7 +521,8 @@ func (c *lineConv) common(a *annotation) (api.SampleLabel, bool) {
 		}
 		l.ID = id
 	}
-	l.Property = api.Property{}
+	// l.Property is made when a key is set (ensure): most labels of a text manifest have
+	// at most creation_time.
 	if v, ok := a.raw.get("property"); ok && v != nil {
 		switch p := v.(type) {
 		case map[string]any:
@@ -485,6 +535,7 @@ func (c *lineConv) common(a *annotation) (api.SampleLabel, bool) {
 			err := inner.UnmarshalJSON([]byte(p))
 			switch {
 			case err == nil && inner != nil:
+				l.Property = ensure(l.Property)
 				for k, x := range inner {
 					l.Property[k] = x
 				}
@@ -521,10 +572,16 @@ func (c *lineConv) common(a *annotation) (api.SampleLabel, bool) {
 		if !isString {
 			c.problem("%s: creation-time is %s, not a string", a.where(), show(v))
 		}
-		l.Property[PropCreationTime] = t
+		l.Property = ensure(l.Property)
+		if isString {
+			l.Property[PropCreationTime] = v // the string, boxed already
+		} else {
+			l.Property[PropCreationTime] = t
+		}
 	}
 	if v, ok := a.raw.get("hard"); ok && v != nil {
 		if b, ok := boolValue(v); ok {
+			l.Property = ensure(l.Property)
 			l.Property[api.PropHard] = strconv.FormatBool(b)
 		} else {
 			c.problem("%s: hard is %s; it is true or false", a.where(), show(v))
@@ -532,6 +589,7 @@ func (c *lineConv) common(a *annotation) (api.SampleLabel, bool) {
 	}
 	if v, ok := a.raw.get("hard-coefficient"); ok && v != nil {
 		if n, ok := numberValue(v); ok {
+			l.Property = ensure(l.Property)
 			l.Property[api.PropHardCoefficient] = string(n)
 		} else {
 			c.problem("%s: hard-coefficient is %s, not a number", a.where(), show(v))
@@ -544,6 +602,7 @@ func (c *lineConv) common(a *annotation) (api.SampleLabel, bool) {
 				for i, id := range ids {
 					parts[i] = strconv.Itoa(id)
 				}
+				l.Property = ensure(l.Property)
 				l.Property[api.PropHardReasons] = strings.Join(parts, "-")
 			} else {
 				c.problem("%s: %s is %s; it is a list of reason ids 0..30 (or ids joined by '-')", a.where(), k, show(v))
@@ -554,6 +613,14 @@ func (c *lineConv) common(a *annotation) (api.SampleLabel, bool) {
 		l.Property = nil
 	}
 	return l, len(c.problems) == bad
+}
+
+// ensure returns p, or a new map when p is nil.
+func ensure(p api.Property) api.Property {
+	if p == nil {
+		return api.Property{}
+	}
+	return p
 }
 
 // emptyPropertyList reports whether s is a JSON list of {"type":..,"property":{}} entries
@@ -815,9 +882,13 @@ func reasonIDs(v any) ([]int, bool) {
 
 // textName names a content:// sample: "<manifest>-000012.txt".
 func textName(stem string, lineNo int) string {
-	n := strconv.Itoa(lineNo)
+	var digits [20]byte
+	n := strconv.AppendInt(digits[:0], int64(lineNo), 10)
+	var buf [96]byte // on the stack: the name is the one string made
+	b := append(append(buf[:0], stem...), '-')
 	if len(n) < 6 {
-		n = "000000"[len(n):] + n
+		b = append(b, "000000"[len(n):]...)
 	}
-	return stem + "-" + n + ".txt"
+	b = append(append(b, n...), ".txt"...)
+	return string(b)
 }

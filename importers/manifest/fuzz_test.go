@@ -55,6 +55,6 @@ func FuzzParseLine(f *testing.F) {
 				}
 			}
 		}
-		r.convert(1, line)
+		r.convert(1, line, nil)
 	})
 }

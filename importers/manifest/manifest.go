@@ -190,10 +190,13 @@ type line struct {
 	dropped []string
 }
 
-// batch is a run of lines converted by one worker; batches are yielded in order.
+// batch is a run of lines converted by one worker; batches are yielded in order. Once the
+// consumer is through with a batch it goes back to the reader (free) to carry more lines:
+// its line slice and text buffer are reused, so that reading allocates nothing per line.
 type batch struct {
 	lines []line
-	err   error // a read error after the lines
+	buf   []byte // the lines' text
+	err   error  // a read error after the lines
 	done  chan struct{}
 }
 
@@ -215,13 +218,14 @@ func (r *reader) run(ctx context.Context, in io.Reader, yield func(*api.Sample, 
 	stop := make(chan struct{})
 	order := make(chan *batch, 2*workers)
 	work := make(chan *batch, 2*workers)
+	free := make(chan *batch, 4*workers+2) // batches the consumer is through with
 	var wg sync.WaitGroup
 	wg.Add(1 + workers)
 	go func() { // reader
 		defer wg.Done()
 		defer close(order)
 		defer close(work)
-		r.readBatches(in, func(b *batch) bool {
+		r.readBatches(in, free, func(b *batch) bool {
 			select {
 			case order <- b:
 			case <-stop:
@@ -238,6 +242,7 @@ func (r *reader) run(ctx context.Context, in io.Reader, yield func(*api.Sample, 
 	for range workers {
 		go func() {
 			defer wg.Done()
+			sc := &scratch{}
 			for b := range work {
 				for i := range b.lines {
 					select {
@@ -251,7 +256,7 @@ func (r *reader) run(ctx context.Context, in io.Reader, yield func(*api.Sample, 
 						l.notes = []importers.Warning{{Pos: r.pos(l.no), Rejected: true, Reason: fmt.Sprintf("the line is longer than %d bytes", MaxLineBytes)}}
 						continue
 					}
-					l.sample, l.notes, l.dropped = r.convert(l.no, l.text)
+					l.sample, l.notes, l.dropped = r.convert(l.no, l.text, sc)
 				}
 				close(b.done)
 			}
@@ -292,6 +297,11 @@ func (r *reader) run(ctx context.Context, in io.Reader, yield func(*api.Sample, 
 			yield(nil, &importers.Error{Pos: r.pos(last + 1), Err: b.err})
 			return
 		}
+		clear(b.lines) // the samples and notes are the caller's now
+		select {
+		case free <- b:
+		default:
+		}
 	}
 	if err := importers.Check(ctx, r.pos(last)); err != nil {
 		yield(nil, err)
@@ -301,13 +311,22 @@ func (r *reader) run(ctx context.Context, in io.Reader, yield func(*api.Sample, 
 }
 
 // readBatches splits the input into batches of lines and hands each to send, until the
-// input ends, a read error, or send returns false.
-func (r *reader) readBatches(in io.Reader, send func(*batch) bool) {
+// input ends, a read error, or send returns false. Batches come from free when it has one.
+func (r *reader) readBatches(in io.Reader, free <-chan *batch, send func(*batch) bool) {
 	br := bufio.NewReaderSize(in, 256<<10)
-	newBatch := func() *batch { return &batch{lines: make([]line, 0, batchLines), done: make(chan struct{})} }
-	b, size := newBatch(), 0
-	var long []byte  // a line longer than the buffer, assembled
 	var arena []byte // the current batch's lines
+	newBatch := func() *batch {
+		select {
+		case b := <-free:
+			b.lines, b.err, b.done = b.lines[:0], nil, make(chan struct{})
+			arena = b.buf[:0]
+			return b
+		default:
+			return &batch{lines: make([]line, 0, batchLines), done: make(chan struct{})}
+		}
+	}
+	b, size := newBatch(), 0
+	var long []byte // a line longer than the buffer, assembled
 	arenaSize := 64 << 10
 	for lineNo := 1; ; lineNo++ {
 		text, err := br.ReadSlice('\n')
@@ -330,6 +349,9 @@ func (r *reader) readBatches(in io.Reader, send func(*batch) bool) {
 				// earlier lines never move).
 				if cap(arena)-len(arena) < len(text) {
 					arena = make([]byte, 0, max(arenaSize, len(text)))
+					if cap(arena) > cap(b.buf) && cap(arena) <= batchBytes+batchBytes/8 {
+						b.buf = arena // kept with the batch for its next use
+					}
 				}
 				start := len(arena)
 				arena = append(arena, text...)

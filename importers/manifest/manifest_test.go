@@ -273,3 +273,29 @@ func sized(t testing.TB, n int) importertest.Opener {
 		return manifest.Read(ctx, fsys, "sized.manifest", manifest.Options{Warn: warn})
 	}
 }
+
+// TestContentText: a content:// text becomes the sample's data whether the parser keeps it as
+// the line's bytes (no escapes) or unescapes it, and a repeated source key counts its last
+// value, over lines converted one after another by the same worker (which reuses its storage).
+func TestContentText(t *testing.T) {
+	lines := []struct{ line, text string }{
+		{`{"source":"content://plain text"}`, "plain text"},
+		{`{"source":"content://a \"quoted\"\nline \u4e2d"}`, "a \"quoted\"\nline 中"},
+		{`{"source":"s3://b/x.txt","source":"content://last"}`, "last"},
+		{`{"source":"content://first","source":"content://second \t"}`, "second \t"},
+		{`{"source":"content://short"}`, "short"},
+	}
+	var in strings.Builder
+	for _, l := range lines {
+		in.WriteString(l.line + "\n")
+	}
+	samples, err := importers.Collect(manifest.ReadFrom(context.Background(), strings.NewReader(in.String()), "m.manifest", nil, manifest.Options{Workers: 1}))
+	require.NoError(t, err)
+	require.Len(t, samples, len(lines))
+	for i, l := range lines {
+		got, err := base64.StdEncoding.DecodeString(samples[i].Data)
+		require.NoError(t, err)
+		require.Equal(t, l.text, string(got), "line %d", i+1)
+		require.Equal(t, api.EncodingUTF8, samples[i].Encoding)
+	}
+}

@@ -116,6 +116,24 @@ type object struct {
 	vals  [nFields]any
 	has   [nFields]bool
 	other []string // keys of no field, in order of appearance
+	// list is a line's "annotation" list, when it is one (vals holds nil then): kept out of
+	// an interface, and in the worker's storage, so that it costs no allocation.
+	list   []any
+	isList bool
+	// content is the text of a line's "content://TEXT" source written without escapes, a
+	// piece of the line (vals holds nil then): encoded into the sample's data with no string
+	// made for it.
+	content   []byte
+	isContent bool
+}
+
+// annotationList returns the line's "annotation" list, and whether it is one.
+func (o *object) annotationList() ([]any, bool) {
+	if o.isList {
+		return o.list, true
+	}
+	list, ok := o.vals[fAnnotation].([]any)
+	return list, ok
 }
 
 // get returns the value of a known key and whether the object has it.
@@ -123,6 +141,9 @@ func (o *object) get(key string) (any, bool) {
 	f, ok := fieldOf(key)
 	if !ok {
 		panic("manifest: unknown field " + key)
+	}
+	if f == fSource && o.isContent {
+		return "content://" + string(o.content), true
 	}
 	return o.vals[f], o.has[f]
 }
@@ -135,12 +156,15 @@ func (o *object) val(key string) any {
 
 // parseLine parses one manifest line. It returns nil, nil for a blank line. Annotation
 // objects in the line's "annotation" list are *object values.
-func parseLine(line []byte) (*object, error) {
+func parseLine(line []byte) (*object, error) { return parseLineIn(nil, line) }
+
+// parseLineIn is parseLine with the objects taken from sc (nil: new ones).
+func parseLineIn(sc *scratch, line []byte) (*object, error) {
 	line = bytes.TrimSpace(bytes.TrimPrefix(line, []byte("\ufeff")))
 	if len(line) == 0 {
 		return nil, nil
 	}
-	p := &lineParser{jsonlex.Lexer{B: line}}
+	p := &lineParser{Lexer: jsonlex.Lexer{B: line}, sc: sc}
 	p.space()
 	if p.I < len(p.B) && p.B[p.I] != '{' {
 		v, err := p.value()
@@ -168,7 +192,74 @@ func parseLine(line []byte) (*object, error) {
 
 // lineParser reads a line on the project's JSON lexer, checking everything (a manifest line
 // has not been checked by encoding/json) and saying in which column it failed.
-type lineParser struct{ jsonlex.Lexer }
+type lineParser struct {
+	jsonlex.Lexer
+	sc *scratch // where objects come from (nil: new ones)
+}
+
+// scratch is one worker's storage, reused from line to line: the parsed objects (nothing
+// that outlives a line points into them: values are moved out of them), the line's
+// conversion state and a byte buffer. It is what keeps a million-line manifest from
+// allocating a few hundred bytes of objects per line.
+type scratch struct {
+	objs []*object // objects, the first n handed out for the current line
+	n    int
+	conv lineConv
+	anns []annotation
+	buf  []byte
+
+	intern map[string]any // see str
+}
+
+// reset makes the scratch's objects free for the next line.
+func (sc *scratch) reset() { sc.n = 0 }
+
+// Short strings that come back line after line (types, label names, "human", times) are
+// made and boxed once per worker: a value is then neither a new string nor a new interface.
+// The table is bounded, and emptied when full, so memory stays flat whatever the values.
+const (
+	internMax  = 64   // the longest string kept
+	internSize = 4096 // the most strings kept
+)
+
+// str reads a string value as p.str does, as an interned, boxed value when it is short.
+func (sc *scratch) str(p *lineParser) (any, error) {
+	start := p.I
+	raw, escaped, err := p.strRaw()
+	if err != nil {
+		return nil, err
+	}
+	body := raw[1 : len(raw)-1]
+	if escaped || len(body) > internMax {
+		p.I = start
+		return p.str()
+	}
+	if v, ok := sc.intern[string(body)]; ok { // no string is made for the lookup
+		return v, nil
+	}
+	if sc.intern == nil || len(sc.intern) >= internSize {
+		sc.intern = make(map[string]any, 256)
+	}
+	str := string(body)
+	v := any(str)
+	sc.intern[str] = v
+	return v, nil
+}
+
+func (p *lineParser) newObject() *object {
+	sc := p.sc
+	if sc == nil {
+		return &object{}
+	}
+	if sc.n == len(sc.objs) {
+		sc.objs = append(sc.objs, new(object))
+	}
+	o := sc.objs[sc.n]
+	sc.n++
+	clear(o.list)
+	*o = object{other: o.other[:0], list: o.list[:0]} // content: a piece of the line, left
+	return o
+}
 
 func (p *lineParser) errorf(format string, args ...any) error {
 	return fmt.Errorf("column %d: %s", p.I+1, fmt.Sprintf(format, args...))
@@ -179,7 +270,7 @@ func (p *lineParser) space() { p.Space() }
 // object reads an object whose opening brace is at p.I. A line's object (top) reads its
 // "annotation" list's objects as *object.
 func (p *lineParser) object(top bool) (*object, error) {
-	o := &object{}
+	o := p.newObject()
 	if p.Open('}') {
 		return o, nil
 	}
@@ -202,11 +293,22 @@ func (p *lineParser) object(top bool) (*object, error) {
 			known, key = false, fieldNames[f] // a key of the other level
 		}
 		var v any
+		asList, asContent := false, false
 		switch {
 		case !known || f == fUsage || f == fInferenceLoc || f == fID && top:
 			err = p.ignore()
+		case top && f == fSource && p.sc != nil && p.I < len(p.B) && p.B[p.I] == '"':
+			start := p.I
+			raw, escaped, rerr := p.strRaw()
+			if rerr == nil && !escaped && bytes.HasPrefix(raw, []byte(`"content://`)) {
+				o.content, asContent = raw[len(`"content://`):len(raw)-1], true
+			} else {
+				p.I = start
+				v, err = p.value()
+			}
 		case top && f == fAnnotation && p.I < len(p.B) && p.B[p.I] == '[':
-			v, err = p.annotations()
+			o.list, err = p.annotations(o.list[:0])
+			asList = true
 		default:
 			v, err = p.value()
 		}
@@ -214,6 +316,12 @@ func (p *lineParser) object(top bool) (*object, error) {
 			return nil, err
 		}
 		if known {
+			switch f { // a repeated key: the last one counts
+			case fAnnotation:
+				o.isList = asList
+			case fSource:
+				o.isContent = asContent
+			}
 			o.vals[f], o.has[f] = v, true
 		} else {
 			o.other = append(o.other, key)
@@ -229,8 +337,10 @@ func (p *lineParser) object(top bool) (*object, error) {
 
 // annotations reads the annotation list: objects become *object, anything else stays a
 // value (and is rejected later).
-func (p *lineParser) annotations() ([]any, error) {
-	list := make([]any, 0, 2)
+func (p *lineParser) annotations(list []any) ([]any, error) {
+	if list == nil {
+		list = make([]any, 0, 2)
+	}
 	if p.Open(']') {
 		return list, nil
 	}
@@ -264,6 +374,9 @@ func (p *lineParser) value() (any, error) {
 	}
 	switch c := p.B[p.I]; {
 	case c == '"':
+		if p.sc != nil {
+			return p.sc.str(p)
+		}
 		return p.str()
 	case c == '{' || c == '[':
 		start := p.I

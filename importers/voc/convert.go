@@ -93,6 +93,7 @@ type file struct {
 	name     string // the file's display name
 	data     []byte // the bytes parsed
 	doc      *etree.Document
+	arena    *arena           // where doc is built (nil: a fresh one)
 	notes    []problem        // warnings
 	problems []problem        // reasons to reject
 	labelAt  []*etree.Element // the element each label came from
@@ -110,7 +111,15 @@ func (c *converter) convert(j *job, admit func(int64) bool) result {
 	if j.xml == "" {
 		return c.convertListed(j)
 	}
-	raw, err := readFile(c.fsys, j.xml, admit)
+	a := arenas.Get().(*arena)
+	defer func() {
+		a.reset()
+		arenas.Put(a)
+	}()
+	raw, err := readFile(c.fsys, j.xml, admit, a.buf)
+	if cap(raw) > cap(a.buf) {
+		a.buf = raw[:0]
+	}
 	if err == errStopped {
 		return result{}
 	}
@@ -124,7 +133,7 @@ func (c *converter) convert(j *job, admit func(int64) bool) result {
 		}
 		return result{err: &importers.Error{Pos: c.pos(j.xml), Err: err}}
 	}
-	f := &file{c: c, j: j, name: c.display(j.xml)}
+	f := &file{c: c, j: j, name: c.display(j.xml), arena: a}
 	return f.convert(raw)
 }
 
@@ -255,7 +264,7 @@ func (f *file) convert(raw []byte) result {
 		f.problem(nil, fmt.Sprintf("the file has more than %d elements, the most one annotation file may have (to bound the memory a file takes); split its objects over several files", MaxElements))
 		return f.rejected()
 	}
-	doc, line, col, err := parse(data)
+	doc, line, col, err := parse(f.arena, data)
 	if err != nil {
 		r := f.done(nil) // the notes so far
 		w := importers.Warning{Pos: importers.Position{File: f.name, Line: line, Column: col}, Rejected: true, Reason: err.Error()}
@@ -303,6 +312,10 @@ func (f *file) convert(raw []byte) result {
 	}
 
 	s := &api.Sample{SampleType: api.SampleImage, Origin: f.name}
+	if len(objects) > 0 {
+		s.Labels = make([]api.SampleLabel, 0, len(objects))
+		f.labelAt = make([]*etree.Element, 0, len(objects))
+	}
 	for i, o := range objects {
 		f.object(o, i+1, "", s)
 		if f.sampleBytes > api.MaxSampleBytes {
@@ -433,7 +446,14 @@ func (f *file) object(e *etree.Element, top int, parent string, s *api.Sample) {
 		from       = f.propFrom // the element each property key came from
 	)
 	if from == nil {
-		from = map[string]*etree.Element{}
+		if f.arena != nil && f.arena.from != nil {
+			from = f.arena.from // the worker's, from file to file
+		} else {
+			from = map[string]*etree.Element{}
+			if f.arena != nil {
+				f.arena.from = from
+			}
+		}
 		f.propFrom = from
 	}
 	clear(from) // one map for every label of the file: parts come after their parent's keys
@@ -522,6 +542,9 @@ func (f *file) object(e *etree.Element, top int, parent string, s *api.Sample) {
 			f.labelAt = append(f.labelAt, se)
 		}
 	}
+	if f.arena != nil && len(from) > 256 {
+		f.arena.bigFrom = true // a map this large is not kept for the next file
+	}
 	for _, p := range parts {
 		f.object(p, top, label.Name, s)
 	}
@@ -567,6 +590,10 @@ func (f *file) setProp(prop api.Property, from map[string]*etree.Element, key, v
 	}
 	from[key] = e
 	if value == "" {
+		return
+	}
+	if f.arena != nil {
+		prop[key] = f.arena.boxed(value)
 		return
 	}
 	prop[key] = value
@@ -825,13 +852,24 @@ func (f *file) image(filename, pathElem *etree.Element) image {
 			pathErr = fmt.Sprintf("%q points outside the images folder", text(pathElem))
 		}
 	}
-	base := path.Base(f.j.xml)
-	stem := strings.TrimSuffix(base, path.Ext(base))
-	for _, ext := range imageExts {
-		cands = append(cands, cand{stem + ext, "the XML file's own name"})
+	// The XML file's own name with each image extension comes last: added only when the
+	// candidates are looked up or listed (with -obs-prefix and no local images, a file with
+	// a <filename> needs none of them).
+	stems := false
+	withStems := func() {
+		if stems {
+			return
+		}
+		stems = true
+		base := path.Base(f.j.xml)
+		stem := strings.TrimSuffix(base, path.Ext(base))
+		for _, ext := range imageExts {
+			cands = append(cands, cand{stem + ext, "the XML file's own name"})
+		}
 	}
 	// tried lists where the image was looked for, for messages.
 	tried := func() []string {
+		withStems()
 		var out []string
 		for _, c := range cands {
 			t := img.src.Path(c.rel)
@@ -846,6 +884,9 @@ func (f *file) image(filename, pathElem *etree.Element) image {
 	}
 	img.tried = tried
 	local := f.c.hasDir(img.src) // no images folder here: nothing to look up (-obs-prefix)
+	if local {
+		withStems()
+	}
 	for i, c := range cands {
 		if !local {
 			break
@@ -864,10 +905,8 @@ func (f *file) image(filename, pathElem *etree.Element) image {
 	switch {
 	case fn == "" && pathErr != "":
 		f.problemAt(pathElem, "path", pathErr+" (and there is no <filename>)")
-	case img.src.OBSPrefix == "" && len(cands) > 0:
+	case img.src.OBSPrefix == "": // there are candidates: the XML file's own name at least
 		f.problemAt(filename, "filename", fmt.Sprintf("image file not found (looked for %s); the image's bytes are needed unless option OBSPrefix is given", quoteList(tried())))
-	case img.src.OBSPrefix == "" || len(cands) == 0:
-		f.problem(nil, "no <filename> and no image to go with this file")
 	case fn != "":
 		img.rel, img.name, img.ok = fnRel, fnRel, true
 		if !hasImageExt(fnRel) {
@@ -875,6 +914,7 @@ func (f *file) image(filename, pathElem *etree.Element) image {
 		}
 	default:
 		// Without <filename>, use what <path> names (the first non-<filename> candidate).
+		withStems()
 		if text(pathElem) != "" && pathErr == "" {
 			img.rel, img.name, img.ok = cands[0].rel, cands[0].rel, true
 		} else {

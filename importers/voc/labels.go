@@ -42,7 +42,7 @@ func (f *file) document(raw []byte) (*Document, result) {
 	if recoded {
 		f.warn(nil, "not valid UTF-8 and no encoding declared; read as GB18030 (GBK)")
 	}
-	doc, line, col, err := parse(data)
+	doc, line, col, err := parse(f.arena, data)
 	if err != nil {
 		r := f.done(nil)
 		r.warnings = append(r.warnings, importers.Warning{Pos: importers.Position{File: f.name, Line: line, Column: col}, Rejected: true, Reason: err.Error()})

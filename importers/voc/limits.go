@@ -51,8 +51,9 @@ var errStopped = errors.New("stopped")
 // readFile reads name, at most MaxFileBytes of it, whatever its stat size says. Only regular
 // files are read: a FIFO or a device named *.xml would block or never end. admit, when set, is
 // asked for the bytes the file will hold (its size, then whatever it turns out to hold
-// beyond that) before they are read; it returns false when the read must stop.
-func readFile(fsys fs.FS, name string, admit func(n int64) bool) ([]byte, error) {
+// beyond that) before they are read; it returns false when the read must stop. The bytes are
+// read into buf when it is large enough (a worker's buffer, reused from file to file).
+func readFile(fsys fs.FS, name string, admit func(n int64) bool, buf []byte) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
@@ -73,7 +74,10 @@ func readFile(fsys fs.FS, name string, admit func(n int64) bool) ([]byte, error)
 		return nil, errStopped
 	}
 	// One read of the stat size (+1 to see the end), growing only if the file was longer.
-	buf := make([]byte, 0, max(size, 512)+1)
+	if int64(cap(buf)) < size+1 {
+		buf = make([]byte, 0, max(size, 512)+1)
+	}
+	buf = buf[:0]
 	for {
 		if admit != nil && int64(len(buf)) > size {
 			if !admit(int64(len(buf)) - size) { // the stat size understated it

@@ -84,7 +84,16 @@ func newDecoder(data []byte) *xml.Decoder {
 // parse reads data into an etree document. On failure it returns the line and column of
 // the problem, found by a second, strict pass of encoding/xml (etree's own errors do not
 // always say where).
-func parse(data []byte) (*etree.Document, int, int, error) {
+//
+// The document is built in a (nil: a fresh arena) by build; a file build does not take is
+// read by etree itself, for its document or its error.
+func parse(a *arena, data []byte) (*etree.Document, int, int, error) {
+	if a == nil {
+		a = new(arena)
+	}
+	if doc, ok := build(a, data); ok {
+		return doc, 0, 0, nil
+	}
 	doc := etree.NewDocument()
 	doc.ReadSettings.CharsetReader = charsetReader
 	err := doc.ReadFromBytes(compact(data))
@@ -114,11 +123,13 @@ func (e *charsetError) Error() string { return e.reason }
 // the parsing work. Element order is unchanged, so positions are still looked up in the
 // original bytes. '>', '<' and whitespace are single bytes that never occur inside a
 // multi-byte character of UTF-8, GBK or GB18030. Files with CDATA sections are left alone.
-func compact(data []byte) []byte {
+func compact(data []byte) []byte { return compactTo(make([]byte, 0, len(data)), data) }
+
+// compactTo appends the compacted data to out.
+func compactTo(out, data []byte) []byte {
 	if bytes.Contains(data, []byte("<![CDATA[")) {
-		return data
+		return append(out, data...)
 	}
-	out := make([]byte, 0, len(data))
 	for {
 		i := bytes.IndexByte(data, '>')
 		if i < 0 {
