@@ -181,6 +181,9 @@ func parseLineIn(sc *scratch, line []byte) (*object, error) {
 	}
 	o, err := p.object(true)
 	if err != nil {
+		if errors.As(err, new(repeatedKeyError)) {
+			return nil, err // valid JSON, but ambiguous
+		}
 		return nil, fmt.Errorf("not valid JSON: %v", err)
 	}
 	p.space()
@@ -261,6 +264,10 @@ func (p *lineParser) newObject() *object {
 	return o
 }
 
+// repeatedKeyError is a field given twice in one object: valid JSON that encoding/json would
+// read as its last value.
+type repeatedKeyError struct{ error }
+
 func (p *lineParser) errorf(format string, args ...any) error {
 	return fmt.Errorf("column %d: %s", p.I+1, fmt.Sprintf(format, args...))
 }
@@ -279,6 +286,7 @@ func (p *lineParser) object(top bool) (*object, error) {
 		if p.I >= len(p.B) || p.B[p.I] != '"' {
 			return nil, p.errorf("expected a key")
 		}
+		keyAt := p.I
 		f, known, key, err := p.key()
 		if err != nil {
 			return nil, err
@@ -291,6 +299,12 @@ func (p *lineParser) object(top bool) (*object, error) {
 		p.space()
 		if known && !(top && sampleFields[f] || !top && annotationFields[f]) {
 			known, key = false, fieldNames[f] // a key of the other level
+		}
+		if known && o.has[f] {
+			// encoding/json would keep the last value; which one the line means is unknown,
+			// and keeping either would lose the other without a word.
+			p.I = keyAt
+			return nil, repeatedKeyError{p.errorf("the key %q is given twice; which value the line means is unknown", fieldNames[f])}
 		}
 		var v any
 		asList, asContent := false, false
@@ -316,7 +330,7 @@ func (p *lineParser) object(top bool) (*object, error) {
 			return nil, err
 		}
 		if known {
-			switch f { // a repeated key: the last one counts
+			switch f {
 			case fAnnotation:
 				o.isList = asList
 			case fSource:
