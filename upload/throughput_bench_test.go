@@ -1,0 +1,137 @@
+package upload_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"iter"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/modelarts-convert/convert/emit"
+	"github.com/modelarts-convert/convert/upload"
+)
+
+// latencyEndpoint is a minimal stand-in of the endpoint, in this process: it reads each
+// body, answers success for every sample name in it after Delay, and counts the requests in
+// flight. It checks nothing else, so that its own CPU (which the benchmark's CPU figures
+// include) stays small next to the uploader's.
+type latencyEndpoint struct {
+	Delay    time.Duration
+	inFlight atomic.Int64
+	maxSeen  atomic.Int64
+	requests atomic.Int64
+	srv      *httptest.Server
+}
+
+func newLatencyEndpoint(delay time.Duration) *latencyEndpoint {
+	e := &latencyEndpoint{Delay: delay}
+	e.srv = httptest.NewServer(http.HandlerFunc(e.serve))
+	return e
+}
+
+func (e *latencyEndpoint) serve(w http.ResponseWriter, r *http.Request) {
+	n := e.inFlight.Add(1)
+	defer e.inFlight.Add(-1)
+	for m := e.maxSeen.Load(); n > m && !e.maxSeen.CompareAndSwap(m, n); m = e.maxSeen.Load() {
+	}
+	e.requests.Add(1)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	var req struct {
+		Samples []struct {
+			Name string `json:"name"`
+		} `json:"samples"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	var out strings.Builder
+	out.WriteString(`{"success":true,"results":[`)
+	for i, s := range req.Samples {
+		if i > 0 {
+			out.WriteByte(',')
+		}
+		name, _ := json.Marshal(s.Name)
+		out.WriteString(`{"success":true,"name":`)
+		out.Write(name)
+		out.WriteByte('}')
+	}
+	out.WriteString("]}")
+	time.Sleep(e.Delay) // the service's latency: what the uploader must hide by overlapping requests
+	w.Header().Set("Content-Type", "application/json")
+	io.WriteString(w, out.String())
+}
+
+// BenchmarkUploadFiles is `convert upload` of request files written earlier (batches of 100
+// small detection samples, as `convert voc -o` writes them) to an endpoint that answers
+// after 50 ms, journal on, at 1, 4, 16 and 64 requests in flight, and as a dry run (read,
+// validate and sign, nothing sent). One op is one sample. It reports samples/s, the most
+// requests the endpoint saw at once, the share of the latency bound reached (Concurrency
+// bodies of 100 samples per 50 ms) and CPU time per sample (the process's user and system
+// time: uploader and endpoint together):
+//
+//	go test ./upload -run '^$' -bench UploadFiles -benchmem -benchtime 40000x
+func BenchmarkUploadFiles(b *testing.B) {
+	const delay = 50 * time.Millisecond
+	for _, conc := range []int{1, 4, 16, 64, 0} {
+		name := fmt.Sprintf("concurrency=%d", conc)
+		if conc == 0 {
+			name = "dry-run"
+		}
+		b.Run(name, func(b *testing.B) {
+			n := b.N
+			if conc == 1 {
+				n = min(n, 4000) // 2,000 samples/s at best: keep the run short
+			}
+			dir := b.TempDir()
+			if _, err := emit.WriteDir(context.Background(), dir, benchSamples(n), emit.Options{}, nil); err != nil {
+				b.Fatal(err)
+			}
+			files, err := upload.RequestFiles([]string{dir})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ep := newLatencyEndpoint(delay)
+			defer ep.srv.Close()
+			client := &upload.Client{Endpoint: ep.srv.URL, ProjectID: "p", DatasetID: "d",
+				Auth: upload.Signer{AK: "AK", SK: "SK"}}
+			s := &upload.Session{Client: client, Journal: filepath.Join(dir, "bench.journal"), Concurrency: max(conc, 1),
+				DryRun: conc == 0, Log: io.Discard, Quiet: true}
+			runtime.GC()
+			cpu0 := cpuTime()
+			b.ResetTimer()
+			start := time.Now()
+			st, err := s.Send(context.Background(), func(j *upload.Journal) iter.Seq2[*emit.Batch, error] {
+				return upload.FileBatches(context.Background(), files, emit.Options{}, nil, j.Skip)
+			})
+			elapsed := time.Since(start)
+			b.StopTimer()
+			cpu := cpuTime() - cpu0
+			if err != nil || st.Samples != n || conc > 0 && st.Created != n {
+				b.Fatalf("%d samples, %d created of %d: %v", st.Samples, st.Created, n, err)
+			}
+			rate := float64(n) / elapsed.Seconds()
+			b.ReportMetric(rate, "samples/s")
+			if cpu > 0 {
+				b.ReportMetric(float64(cpu.Nanoseconds())/float64(n), "cpu-ns/sample")
+			}
+			if conc > 0 {
+				bound := float64(conc*emit.DefaultBatchSize) / delay.Seconds()
+				b.ReportMetric(float64(ep.maxSeen.Load()), "max-in-flight")
+				b.ReportMetric(100*rate/bound, "%-of-bound")
+			}
+		})
+	}
+}
