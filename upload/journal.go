@@ -67,9 +67,9 @@ type Journal struct {
 	dest     Destination
 	readOnly bool
 
-	mu      sync.Mutex
-	f       *os.File
-	broken  error // a write or sync failed: nothing more is recorded
+	mu     sync.Mutex
+	f      *os.File
+	broken error // a write or sync failed: nothing more is recorded
 	// Group commit (see write): lines queued by writers while another writer's fsync is
 	// under way go out together in the next write and fsync.
 	queued   []byte
@@ -78,10 +78,10 @@ type Journal struct {
 	good     uint64     // flushes up to this number are written and fsynced
 	flushing bool       // a writer is writing and fsyncing, without holding mu
 	flushed  *sync.Cond // on mu: a flush ended
-	done    map[[2]uint64]struct{}
-	sent    map[[2]uint64]struct{} // sent, and no definite answer since: may have landed
-	failed  map[string]SampleError // failures not acknowledged since
-	skipped atomic.Int64
+	done     map[[2]uint64]struct{}
+	sent     map[[2]uint64]struct{} // sent, and no definite answer since: may have landed
+	failed   map[string]SampleError // failures not acknowledged since
+	skipped  atomic.Int64
 }
 
 // journalHeader is the journal's first line.
