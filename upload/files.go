@@ -257,6 +257,9 @@ type preparedSample struct {
 	err error
 }
 
+// prefetchFiles is how many request files prefetch reads ahead at most.
+const prefetchFiles = 8
+
 // loadedFile is a request file read, decoded and validated (by prefetch).
 type loadedFile struct {
 	path  string
@@ -267,15 +270,17 @@ type loadedFile struct {
 }
 
 // prefetch reads, decodes and validates the files on up to GOMAXPROCS goroutines (at most
-// 4), a few files ahead of the reader, and delivers them in order. (On one goroutine,
-// reading and checking the files was what held the uploader back: decoding and validating
-// are most of its CPU.) Memory holds at most 2 files per goroutine. quit stops it early.
+// 4), up to prefetchFiles files ahead of the reader, and delivers them in order. (On one
+// goroutine, reading and checking the files was what held the uploader back: decoding and
+// validating are most of its CPU; and a short read-ahead let the requests in flight run
+// dry whenever the machine was busy.) Memory holds at most prefetchFiles files and their
+// decoded samples. quit stops it early.
 func prefetch(ctx context.Context, files []string, stdin io.Reader) (loaded <-chan *loadedFile, quit func()) {
 	workers := min(runtime.GOMAXPROCS(0), 4)
 	if slices.Contains(files, "-") {
 		workers = 1 // standard input is read once, in order
 	}
-	order := make(chan chan *loadedFile, 2*workers)
+	order := make(chan chan *loadedFile, prefetchFiles-1) // one more waits in the sender
 	out := make(chan *loadedFile)
 	stop := make(chan struct{})
 	var once sync.Once
