@@ -351,11 +351,9 @@ func prepareFile(l *loadedFile, prepare func(iter.Seq2[*api.Sample, error]) iter
 	f := &requestFile{path: l.path, req: req}
 	in := make([]*api.Sample, len(req.Samples))
 	names := make([]string, len(req.Samples)) // as read: prepare may rename in place
-	pos := make(map[*api.Sample]int, len(in))
 	for i := range req.Samples {
 		in[i] = &req.Samples[i]
 		names[i] = in[i].Name
-		pos[in[i]] = i
 	}
 	stream := func(yield func(*api.Sample, error) bool) {
 		for _, s := range in {
@@ -369,13 +367,17 @@ func prepareFile(l *loadedFile, prepare func(iter.Seq2[*api.Sample, error]) iter
 		out = prepare(out)
 	}
 	same := true // prepare passed every sample through unchanged
+	next := 0    // where to look for the next sample's position in the file
 	for s, err := range out {
-		i, known := pos[s]
-		if err != nil || !known || i != len(f.samples) || s.Name != names[i] {
-			same = false
+		i := -1
+		for k := next; k < len(in); k++ { // prepare keeps the order; it may leave samples out
+			if in[k] == s {
+				i, next = k, k+1
+				break
+			}
 		}
-		if !known {
-			i = -1
+		if err != nil || i != len(f.samples) || s.Name != names[i] {
+			same = false
 		}
 		f.samples = append(f.samples, preparedSample{s, err})
 		f.index = append(f.index, i)

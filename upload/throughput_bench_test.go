@@ -29,6 +29,7 @@ type latencyEndpoint struct {
 	inFlight atomic.Int64
 	maxSeen  atomic.Int64
 	requests atomic.Int64
+	busy     atomic.Int64 // nanoseconds spent in requests, summed over all of them
 	srv      *httptest.Server
 }
 
@@ -39,8 +40,9 @@ func newLatencyEndpoint(delay time.Duration) *latencyEndpoint {
 }
 
 func (e *latencyEndpoint) serve(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	n := e.inFlight.Add(1)
-	defer e.inFlight.Add(-1)
+	defer func() { e.inFlight.Add(-1); e.busy.Add(int64(time.Since(start))) }()
 	for m := e.maxSeen.Load(); n > m && !e.maxSeen.CompareAndSwap(m, n); m = e.maxSeen.Load() {
 	}
 	e.requests.Add(1)
@@ -82,18 +84,25 @@ func (e *latencyEndpoint) serve(w http.ResponseWriter, r *http.Request) {
 // BenchmarkUploadFiles is `convert upload` of request files written earlier (batches of 100
 // small detection samples, as `convert voc -o` writes them) to an endpoint that answers
 // after 50 ms, journal on, at 1, 4, 16 and 64 requests in flight, and as a dry run (read,
-// validate and sign, nothing sent). One op is one sample. It reports samples/s, the most
-// requests the endpoint saw at once, the share of the latency bound reached (Concurrency
+// validate and sign, nothing sent; and the same with every body re-encoded). One op is one
+// sample. It reports samples/s, the most
+// requests the endpoint saw at once and on average, the share of the latency bound reached (Concurrency
 // bodies of 100 samples per 50 ms) and CPU time per sample (the process's user and system
 // time: uploader and endpoint together):
 //
 //	go test ./upload -run '^$' -bench UploadFiles -benchmem -benchtime 40000x
 func BenchmarkUploadFiles(b *testing.B) {
 	const delay = 50 * time.Millisecond
-	for _, conc := range []int{1, 4, 16, 64, 0} {
+	for _, conc := range []int{1, 4, 16, 64, 0, -1} {
 		name := fmt.Sprintf("concurrency=%d", conc)
-		if conc == 0 {
+		opts := emit.Options{}
+		switch conc {
+		case 0:
 			name = "dry-run"
+		case -1:
+			// The same dry run with every body decoded and re-encoded, as before bodies were
+			// sent as read (a -max-body other than the default asks for re-batching).
+			name, conc, opts.MaxBody = "dry-run-reencoded", 0, emit.DefaultMaxBody-1
 		}
 		b.Run(name, func(b *testing.B) {
 			n := b.N
@@ -119,7 +128,7 @@ func BenchmarkUploadFiles(b *testing.B) {
 			b.ResetTimer()
 			start := time.Now()
 			st, err := s.Send(context.Background(), func(j *upload.Journal) iter.Seq2[*emit.Batch, error] {
-				return upload.FileBatches(context.Background(), files, emit.Options{}, nil, j.Skip)
+				return upload.FileBatches(context.Background(), files, opts, nil, j.Skip)
 			})
 			elapsed := time.Since(start)
 			b.StopTimer()
@@ -135,6 +144,9 @@ func BenchmarkUploadFiles(b *testing.B) {
 			if conc > 0 {
 				bound := float64(conc*emit.DefaultBatchSize) / delay.Seconds()
 				b.ReportMetric(float64(ep.maxSeen.Load()), "max-in-flight")
+				// The requests in flight on average over the run: conc when every slot is busy
+				// all the time.
+				b.ReportMetric(float64(ep.busy.Load())/float64(elapsed), "avg-in-flight")
 				b.ReportMetric(100*rate/bound, "%-of-bound")
 				// The control, in the same process right after: a bare net/http loop posting the
 				// same bodies (read beforehand) at the same concurrency, with no reading,
