@@ -23,8 +23,8 @@ import (
 
 const uploadHelp = `Sends request bodies to POST /v2/{project_id}/datasets/{dataset_id}/data-annotations/samples:
 files, or the *.json directly in folders written with -o ("-" reads one body from standard
-input). The samples are re-batched with the -batch and -max-body rules of the writer. The
-same flags upload straight from an importer: convert <format> -upload [flags] INPUT...
+input). A valid file within the default -batch and -max-body is sent as read, the others are
+re-batched (all with other values). From an importer: convert <format> -upload [flags] INPUT...
 
 Credentials, first found wins:
   -token-file FILE                          an IAM token, sent as X-Auth-Token

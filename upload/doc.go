@@ -24,7 +24,11 @@
 //   - [Journal] records every batch durably (fsync) before it is sent and every answer before
 //     it is counted, so that a rerun after a failure, an interrupt or kill -9 sends only what
 //     the endpoint did not acknowledge, including the samples it refused, and knows which
-//     samples it may already have stored.
+//     samples it may already have stored. Writers that come during one fsync share the next
+//     (group commit), so 64 requests in flight do not wait on 64 fsyncs in turn.
+//   - [FileBatches] reads request files written earlier, a few ahead on several goroutines,
+//     and sends a file that needs no re-batching as it was read (validated, not re-encoded;
+//     signed over exactly those bytes); the others are re-batched with emit.Batches.
 //
 // Package uploadtest runs a local stand-in of the endpoint for tests.
 package upload

@@ -67,13 +67,21 @@ type Journal struct {
 	dest     Destination
 	readOnly bool
 
-	mu      sync.Mutex
-	f       *os.File
-	broken  error // a write or sync failed: nothing more is recorded
-	done    map[[2]uint64]struct{}
-	sent    map[[2]uint64]struct{} // sent, and no definite answer since: may have landed
-	failed  map[string]SampleError // failures not acknowledged since
-	skipped atomic.Int64
+	mu     sync.Mutex
+	f      *os.File
+	broken error // a write or sync failed: nothing more is recorded
+	// Group commit (see write): lines queued by writers while another writer's fsync is
+	// under way go out together in the next write and fsync.
+	queued   []byte
+	spare    []byte     // the buffer of the last flush, reused
+	queueGen uint64     // the lines in queued go out with flush number queueGen+1
+	good     uint64     // flushes up to this number are written and fsynced
+	flushing bool       // a writer is writing and fsyncing, without holding mu
+	flushed  *sync.Cond // on mu: a flush ended
+	done     map[[2]uint64]struct{}
+	sent     map[[2]uint64]struct{} // sent, and no definite answer since: may have landed
+	failed   map[string]SampleError // failures not acknowledged since
+	skipped  atomic.Int64
 }
 
 // journalHeader is the journal's first line.
@@ -102,6 +110,7 @@ func OpenJournal(path string, dest Destination, readOnly bool) (*Journal, error)
 	dest.Endpoint = strings.TrimRight(dest.Endpoint, "/")
 	j := &Journal{path: path, dest: dest, readOnly: readOnly, done: map[[2]uint64]struct{}{},
 		sent: map[[2]uint64]struct{}{}, failed: map[string]SampleError{}}
+	j.flushed = sync.NewCond(&j.mu)
 	flag := os.O_RDWR
 	if readOnly {
 		flag = os.O_RDONLY
@@ -226,11 +235,24 @@ func (j *Journal) sending(seq int, keys []string) error {
 	if j == nil || j.readOnly || len(keys) == 0 {
 		return nil
 	}
-	line, err := json.Marshal(journalRecord{Batch: seq, Sending: keys})
+	line, err := appendSending(nil, seq, keys)
 	if err != nil {
 		return err
 	}
-	return j.write(append(line, '\n'))
+	return j.write(line)
+}
+
+// appendSending appends the line that says the samples known by keys are about to be sent
+// in batch seq.
+func appendSending(buf []byte, seq int, keys []string) ([]byte, error) {
+	if len(keys) == 0 {
+		return buf, nil
+	}
+	line, err := json.Marshal(journalRecord{Batch: seq, Sending: keys})
+	if err != nil {
+		return buf, err
+	}
+	return append(append(buf, line...), '\n'), nil
 }
 
 // maybeSent reports whether, by the time the journal was opened, the sample known by key
@@ -251,44 +273,93 @@ func (j *Journal) record(rs ...*BatchResult) error {
 	if j == nil || j.readOnly {
 		return nil
 	}
-	var buf bytes.Buffer
+	buf, err := appendAnswers(nil, rs...)
+	if err != nil {
+		return err
+	}
+	return j.commit(buf)
+}
+
+// appendAnswers appends the lines that record the outcomes of answered batches.
+func appendAnswers(buf []byte, rs ...*BatchResult) ([]byte, error) {
 	for _, r := range rs {
 		if len(r.Created)+len(r.Existing)+len(r.Failed)+len(r.Unknown) == 0 {
 			continue
 		}
 		line, err := json.Marshal(journalRecord{Batch: r.Seq, Created: r.Created, Existing: r.Existing, Failed: r.Failed, Unknown: r.Unknown})
 		if err != nil {
-			return err
+			return buf, err
 		}
-		buf.Write(line)
-		buf.WriteByte('\n')
+		buf = append(append(buf, line...), '\n')
 	}
-	if buf.Len() == 0 {
-		return nil
-	}
-	return j.write(buf.Bytes())
+	return buf, nil
 }
 
-// write appends complete lines and fsyncs them.
+// commit writes complete lines durably (see write); nothing for a nil or read-only journal
+// or no lines.
+func (j *Journal) commit(lines []byte) error {
+	if j == nil || j.readOnly || len(lines) == 0 {
+		return nil
+	}
+	return j.write(lines)
+}
+
+// write appends complete lines and fsyncs them, with group commit: it returns once a
+// write and fsync that holds the lines has ended. Writers that come while another's fsync
+// is under way queue their lines; when that fsync ends, one of them writes and fsyncs
+// everything queued at once. So fsyncs do not queue up one per batch behind each other
+// (at 64 requests in flight they did, and capped the requests in flight), and each line
+// is still durable before its writer goes on. A failed write or fsync breaks the journal:
+// every writer whose lines it held, and every later one, gets the error.
 func (j *Journal) write(lines []byte) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	switch {
-	case j.broken != nil:
-		return j.broken
-	case j.f == nil:
+	if j.broken == nil && j.f == nil {
 		return errors.New("journal: closed")
 	}
-	if _, err := j.f.Write(lines); err != nil {
-		j.broken = fmt.Errorf("journal: writing %s: %w", j.path, err) // the file may end in a partial line
-		return j.broken
-	}
-	if err := j.f.Sync(); err != nil {
-		j.broken = fmt.Errorf("journal: syncing %s: %w", j.path, err)
-		return j.broken
+	j.queued = append(j.queued, lines...)
+	gen := j.queueGen
+	for {
+		switch {
+		case j.good > gen:
+			return nil
+		case j.broken != nil:
+			return j.broken
+		case j.f == nil:
+			return errors.New("journal: closed")
+		case j.flushing:
+			j.flushed.Wait()
+			continue
+		}
+		// Lead the next flush: everything queued so far, this writer's lines included.
+		buf, f := j.queued, j.f
+		j.queued = j.spare[:0]
+		j.queueGen++
+		flush := j.queueGen
+		j.flushing = true
+		j.mu.Unlock()
+		err := writeSync(f, buf, j.path)
+		j.mu.Lock()
+		j.flushing = false
+		j.spare = buf[:0]
+		if err != nil {
+			j.broken = err // the file may end in a partial line
+		} else {
+			j.good = flush
+		}
+		j.flushed.Broadcast()
 	}
 	// The in-memory sets keep what the journal held when it was opened (what Skip leaves
 	// out): within a run every sample is sent once anyway, so memory stays flat.
+}
+
+func writeSync(f *os.File, lines []byte, path string) error {
+	if _, err := f.Write(lines); err != nil {
+		return fmt.Errorf("journal: writing %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("journal: syncing %s: %w", path, err)
+	}
 	return nil
 }
 
@@ -367,6 +438,9 @@ func (j *Journal) Close() error {
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	for j.flushing {
+		j.flushed.Wait()
+	}
 	if j.f == nil {
 		return nil
 	}

@@ -1,9 +1,11 @@
 package upload
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -117,4 +119,38 @@ func TestJournalLockedWhileOpen(t *testing.T) {
 	again, err := OpenJournal(path, dest, false)
 	require.NoError(t, err, "closing releases the lock")
 	again.Close()
+}
+
+// Writers at once (group commit): every one returns only when its line is written, no line
+// is lost or torn, and a journal that failed fails every writer after.
+func TestJournalConcurrentWriters(t *testing.T) {
+	path := filepath.Join(t.TempDir(), JournalName("d"))
+	j, err := OpenJournal(path, dest, false)
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for i := range 64 {
+		wg.Go(func() {
+			assert.NoError(t, j.sending(i, []string{fmt.Sprintf("s%d", i)}))
+			assert.NoError(t, j.record(&BatchResult{Seq: i, Created: []string{fmt.Sprintf("c%d", i)}}))
+		})
+	}
+	wg.Wait()
+	require.NoError(t, j.Close())
+	again, err := OpenJournal(path, dest, true)
+	require.NoError(t, err)
+	assert.Equal(t, 64, again.Acknowledged())
+	for i := range 64 {
+		assert.True(t, again.maybeSent(fmt.Sprintf("s%d", i)), i)
+		assert.True(t, again.Done(fmt.Sprintf("c%d", i)), i)
+	}
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Len(t, strings.Split(strings.TrimSuffix(string(data), "\n"), "\n"), 1+128)
+
+	j, err = OpenJournal(path, dest, false)
+	require.NoError(t, err)
+	j.f.Close() // the next write fails
+	assert.Error(t, j.sending(1, []string{"x"}))
+	assert.ErrorContains(t, j.record(&BatchResult{Seq: 2, Created: []string{"y"}}), "journal: writing")
+	j.f = nil
 }
