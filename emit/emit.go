@@ -247,7 +247,7 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 			h := nameHash(s.Name)
 			if s.Name != "" {
 				if seen.has(h) {
-					reject(s, fmt.Sprintf("sample name %q repeats an earlier sample's; the service keeps one sample per name", s.Name))
+					reject(s, RepeatReason(s.Name))
 					continue
 				}
 			}
