@@ -1,6 +1,9 @@
 package emit
 
-import "slices"
+import (
+	"math/bits"
+	"slices"
+)
 
 // nameSet is the set of sample names a run has written, kept as 8-byte hashes so that a
 // repeat anywhere in the run is caught. A Go map of uint64 took about 40 bytes per name (its
@@ -48,16 +51,20 @@ func (s *nameSet) shard(h uint64) *[]uint64 {
 
 // has reports whether h is in the set.
 func (s *nameSet) has(h uint64) bool {
-	_, found := slices.BinarySearch(*s.shard(h), h)
+	_, found := s.find(*s.shard(h), h)
 	return found
 }
 
 // add puts h in the set (nothing happens when it is there already).
-func (s *nameSet) add(h uint64) {
+func (s *nameSet) add(h uint64) { s.insert(h) }
+
+// insert puts h in the set and reports whether it was not there yet: has and add with one
+// search.
+func (s *nameSet) insert(h uint64) bool {
 	sh := s.shard(h)
-	i, found := slices.BinarySearch(*sh, h)
+	i, found := s.find(*sh, h)
 	if found {
-		return
+		return false
 	}
 	if len(*sh) == cap(*sh) {
 		*sh = clip(*sh)
@@ -66,6 +73,30 @@ func (s *nameSet) add(h uint64) {
 	s.n++
 	if s.n > nameSetSplitAt<<s.bits {
 		s.split()
+	}
+	return true
+}
+
+// find returns where h is or would be in the sorted shard sh. The hashes are uniform, so
+// h's place is first guessed from its bits below the shard's (an interpolation), then found
+// by stepping from there: a few neighbouring words instead of a binary search's nine
+// scattered ones, which were 5-10% of a text run's CPU time once the set outgrew the caches.
+// A guess far off (never for well-mixed hashes) falls back to the binary search.
+func (s *nameSet) find(sh []uint64, h uint64) (int, bool) {
+	n := len(sh)
+	i, _ := bits.Mul64(h<<s.bits, uint64(n))
+	j := int(i)
+	for steps := 0; ; steps++ {
+		switch {
+		case steps == 16:
+			return slices.BinarySearch(sh, h)
+		case j > 0 && sh[j-1] >= h:
+			j--
+		case j < n && sh[j] < h:
+			j++
+		default:
+			return j, j < n && sh[j] == h
+		}
 	}
 }
 
