@@ -234,7 +234,11 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 				return true
 			}
 			body.WriteString(suffix)
-			cur.Body = bytes.Clone(body.Bytes())
+			// The batch takes the buffer (no copy); the next one starts with room for a
+			// body as large as this one.
+			cur.Body = body.Bytes()
+			body = bytes.Buffer{}
+			body.Grow(min(len(cur.Body)+len(cur.Body)/8, opts.MaxBody))
 			b := cur
 			cur = nil
 			return yield(b, nil)
