@@ -1,9 +1,6 @@
 package emit
 
-import (
-	"math/bits"
-	"slices"
-)
+import "slices"
 
 // nameSet is the set of sample names a run has written, kept as 8-byte hashes so that a
 // repeat anywhere in the run is caught. A Go map of uint64 took about 40 bytes per name (its
@@ -77,28 +74,10 @@ func (s *nameSet) insert(h uint64) bool {
 	return true
 }
 
-// find returns where h is or would be in the sorted shard sh. The hashes are uniform, so
-// h's place is first guessed from its bits below the shard's (an interpolation), then found
-// by stepping from there: a few neighbouring words instead of a binary search's nine
-// scattered ones, which were 5-10% of a text run's CPU time once the set outgrew the caches.
-// A guess far off (never for well-mixed hashes) falls back to the binary search.
-func (s *nameSet) find(sh []uint64, h uint64) (int, bool) {
-	n := len(sh)
-	i, _ := bits.Mul64(h<<s.bits, uint64(n))
-	j := int(i)
-	for steps := 0; ; steps++ {
-		switch {
-		case steps == 16:
-			return slices.BinarySearch(sh, h)
-		case j > 0 && sh[j-1] >= h:
-			j--
-		case j < n && sh[j] < h:
-			j++
-		default:
-			return j, j < n && sh[j] == h
-		}
-	}
-}
+// find returns where h is or would be in the sorted shard sh. (An interpolated guess from
+// the uniform hashes was tried: no faster, the first read of the shard, a cache miss once the
+// set outgrows the caches, is the cost.)
+func (s *nameSet) find(sh []uint64, h uint64) (int, bool) { return slices.BinarySearch(sh, h) }
 
 // split doubles the shards: each splits where the next bit of its hashes turns to 1 (they
 // are sorted, so that is one cut).
