@@ -188,11 +188,11 @@ func sizeHint(s *api.Sample) int {
 // after the batch in progress has been yielded, so nothing already read is lost. The
 // returned sequence is single-use.
 //
-// Samples are validated and encoded on a second goroutine, in chunks (see chunk), while the
-// stream goes on reading the next ones: on two cores the importer and the encoder overlap.
-// Everything else (Reject, the name check, batching, yield) happens on the caller's
-// goroutine, in stream order, so the bodies are the same as one goroutine would make and
-// Reject is never called concurrently with the stream's own callbacks. A rejection is
+// Samples are validated, encoded and checked for repeated names on a second goroutine, in
+// chunks (see chunk), in stream order, while the stream goes on reading the next ones: on two
+// cores the importer and the encoder overlap. Reject, batching and yield happen on the
+// caller's goroutine, in stream order, so the bodies are the same as one goroutine would make
+// and Reject is never called concurrently with the stream's own callbacks. A rejection is
 // reported when its chunk comes back, at most two chunks (2 x 64 samples) after the stream
 // produced the sample; the points where that happens depend only on the stream, so a run's
 // diagnostics come in the same order every time. A sample over 1 MB is checked on the
@@ -215,13 +215,12 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 				opts.Reject(s, reason)
 			}
 		}
-		var seen nameSet
+		v := &verdict{overall: len(prefix) + len(suffix), maxBody: opts.MaxBody}
 		var scratch []byte // one large sample's JSON, reused
 		var (
-			body    bytes.Buffer
-			cur     *Batch
-			seq     int
-			overall = len(prefix) + len(suffix)
+			body bytes.Buffer
+			cur  *Batch
+			seq  int
 		)
 		start := func() {
 			seq++
@@ -249,21 +248,6 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 				reject(s, reason)
 				return true
 			}
-			// A repeated name is the reason given first; a sample too large for any body
-			// does not take its name (a later sample of that name is not a repeat).
-			h := nameHash(s.Name)
-			if overall+len(one) > opts.MaxBody {
-				if s.Name != "" && seen.has(h) {
-					reject(s, repeated(s.Name))
-				} else {
-					reject(s, fmt.Sprintf("encodes to %d bytes; with the request's framing that is over the %d-byte body limit", len(one), opts.MaxBody))
-				}
-				return true
-			}
-			if s.Name != "" && !seen.insert(h) {
-				reject(s, repeated(s.Name))
-				return true
-			}
 			if cur != nil && (cur.Samples >= opts.BatchSize || body.Len()+1+len(one)+len(suffix) > opts.MaxBody) {
 				if !flush() {
 					return false
@@ -283,7 +267,7 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 			return true
 		}
 
-		var p pipeline
+		p := pipeline{verdict: v}
 		defer p.stop()
 		// wait takes the oldest chunk back from the encoder and adds its samples.
 		wait := func() bool {
@@ -337,6 +321,7 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 				}
 				one, reason := checkAppend(s, scratch[:0])
 				scratch = one[:0]
+				reason = v.judge(s, one, reason) // the encoder is idle: drain took every chunk back
 				if !add(s, one, reason) {
 					return
 				}
@@ -349,6 +334,35 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 			flush()
 		}
 	}
+}
+
+// verdict decides, in stream order, which checked samples go into the bodies: it holds the
+// names taken so far. Only one goroutine uses it at a time (the encoder, or Batches for a
+// large sample once every chunk is back), so the decisions are those of one goroutine.
+type verdict struct {
+	seen             nameSet
+	overall, maxBody int // the body's framing; Options.MaxBody
+}
+
+// judge returns why s, encoded as one, cannot be sent (reason, when the check found one
+// already), or "" when it goes into a body and its name is now taken.
+func (v *verdict) judge(s *api.Sample, one []byte, reason string) string {
+	if reason != "" {
+		return reason
+	}
+	// A repeated name is the reason given first; a sample too large for any body does not
+	// take its name (a later sample of that name is not a repeat).
+	h := nameHash(s.Name)
+	if v.overall+len(one) > v.maxBody {
+		if s.Name != "" && v.seen.has(h) {
+			return repeated(s.Name)
+		}
+		return fmt.Sprintf("encodes to %d bytes; with the request's framing that is over the %d-byte body limit", len(one), v.maxBody)
+	}
+	if s.Name != "" && !v.seen.insert(h) {
+		return repeated(s.Name)
+	}
+	return ""
 }
 
 func repeated(name string) string {
@@ -374,11 +388,13 @@ type chunk struct {
 	hint    int // the samples' size hints, summed
 }
 
-func (c *chunk) encode() {
+func (c *chunk) encode(v *verdict) {
 	c.json, c.ends, c.reasons = c.json[:0], c.ends[:0], c.reasons[:0]
 	for _, s := range c.samples {
 		var reason string
+		from := len(c.json)
 		c.json, reason = checkAppend(s, c.json)
+		reason = v.judge(s, c.json[from:], reason)
 		c.ends = append(c.ends, len(c.json))
 		c.reasons = append(c.reasons, reason)
 	}
@@ -387,6 +403,7 @@ func (c *chunk) encode() {
 // pipeline is Batches' hand-off to its encoding goroutine, which starts with the first chunk.
 type pipeline struct {
 	todo, done chan *chunk
+	verdict    *verdict // used by the encoding goroutine, or by Batches while none is on its way
 	filling    *chunk   // the chunk being filled
 	free       []*chunk // chunks back from the encoder, to fill again
 	flying     int      // chunks sent and not received yet
@@ -412,12 +429,12 @@ func (p *pipeline) send() {
 	if p.todo == nil {
 		p.todo = make(chan *chunk, chunksInFlight)
 		p.done = make(chan *chunk, chunksInFlight)
-		go func(todo <-chan *chunk, done chan<- *chunk) {
+		go func(todo <-chan *chunk, done chan<- *chunk, v *verdict) {
 			for c := range todo {
-				c.encode()
+				c.encode(v)
 				done <- c // never blocks: at most chunksInFlight are on their way
 			}
-		}(p.todo, p.done)
+		}(p.todo, p.done, p.verdict)
 	}
 	p.todo <- p.filling
 	p.filling = nil

@@ -120,8 +120,8 @@ func BenchmarkNameSet(b *testing.B) {
 	}
 }
 
-// Hashes that are not uniform (all in a narrow band of one shard) still work: find's guess is
-// far off and it falls back to the binary search. insert reports whether the hash was new.
+// Hashes that are not uniform (all in a narrow band of one shard, through splits) are kept
+// too, and insert reports whether the hash was new.
 func TestNameSetClusteredHashes(t *testing.T) {
 	var s nameSet
 	ref := map[uint64]bool{}
