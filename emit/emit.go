@@ -385,11 +385,15 @@ type chunk struct {
 	ends    []int
 	reasons []string
 	json    []byte
-	hint    int // the samples' size hints, summed
+	hint    int    // the samples' size hints, summed
+	touched uint64 // see nameSet.touch
 }
 
 func (c *chunk) encode(v *verdict) {
 	c.json, c.ends, c.reasons = c.json[:0], c.ends[:0], c.reasons[:0]
+	for _, s := range c.samples {
+		c.touched += v.seen.touch(nameHash(s.Name))
+	}
 	for _, s := range c.samples {
 		var reason string
 		from := len(c.json)
