@@ -8,22 +8,6 @@ import (
 	"github.com/modelarts-convert/convert/api"
 )
 
-// prepared is a sample checked and encoded, or the reason it cannot be sent.
-type prepared struct {
-	json   []byte
-	reason string
-}
-
-// check validates and encodes one sample, appending its JSON to scratch[:0] (a buffer the
-// caller reuses from sample to sample, so encoding allocates nothing once it has grown).
-func check(s *api.Sample, scratch []byte) prepared {
-	out, reason := checkAppend(s, scratch[:0])
-	if reason != "" {
-		return prepared{reason: reason}
-	}
-	return prepared{json: out}
-}
-
 // checkAppend validates s and appends its JSON to dst; when s cannot be sent it returns dst
 // unchanged and the reason.
 func checkAppend(s *api.Sample, dst []byte) ([]byte, string) {

@@ -30,22 +30,22 @@ func sequentialBatches(samples []*api.Sample, opts Options) (bodies []string, re
 		n = 0
 	}
 	for _, s := range samples {
-		p := check(s, nil)
+		one, reason := checkAppend(s, nil)
 		switch {
-		case p.reason != "":
-			rejections = append(rejections, s.Name+": "+p.reason)
+		case reason != "":
+			rejections = append(rejections, s.Name+": "+reason)
 			continue
 		case s.Name != "" && seen[s.Name]:
 			rejections = append(rejections, s.Name+": "+repeated(s.Name))
 			continue
-		case len(prefix)+len(suffix)+len(p.json) > opts.MaxBody:
+		case len(prefix)+len(suffix)+len(one) > opts.MaxBody:
 			rejections = append(rejections, s.Name+": too large")
 			continue
 		}
 		if s.Name != "" {
 			seen[s.Name] = true
 		}
-		if n > 0 && (n >= opts.BatchSize || body.Len()+1+len(p.json)+len(suffix) > opts.MaxBody) {
+		if n > 0 && (n >= opts.BatchSize || body.Len()+1+len(one)+len(suffix) > opts.MaxBody) {
 			flush()
 		}
 		if n == 0 {
@@ -53,7 +53,7 @@ func sequentialBatches(samples []*api.Sample, opts Options) (bodies []string, re
 		} else {
 			body.WriteByte(',')
 		}
-		body.Write(p.json)
+		body.Write(one)
 		n++
 	}
 	flush()
