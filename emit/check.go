@@ -8,17 +8,9 @@ import (
 	"github.com/modelarts-convert/convert/api"
 )
 
-// prepared is a sample checked and encoded, or the reason it cannot be sent.
-type prepared struct {
-	json   []byte
-	reason string
-}
-
-// check validates and encodes one sample, appending its JSON to scratch[:0] (a buffer the
-// caller reuses from sample to sample, so encoding allocates nothing once it has grown).
-// (Running it on several goroutines was measured slower on two cores: the importers already
-// keep one core busy, and the hand-off cost more than it saved.)
-func check(s *api.Sample, scratch []byte) prepared {
+// checkAppend validates s and appends its JSON to dst; when s cannot be sent it returns dst
+// unchanged and the reason.
+func checkAppend(s *api.Sample, dst []byte) ([]byte, string) {
 	if vs := api.ValidateSample("sample", s); len(vs) > 0 {
 		// One rejection per sample, naming every broken rule: where in the sample and why
 		// (the reporter names the sample itself).
@@ -30,16 +22,16 @@ func check(s *api.Sample, scratch []byte) prepared {
 			}
 			reasons[i] = where + ": " + v.Reason
 		}
-		return prepared{reason: strings.Join(reasons, "; ")}
+		return dst, strings.Join(reasons, "; ")
 	}
 	if !useReflection {
-		if out, ok := appendSample(scratch[:0], s); ok {
-			return prepared{json: out}
+		if out, ok := appendSample(dst, s); ok {
+			return out, ""
 		}
 	}
 	var b bytes.Buffer // a value the hand encoder leaves to encoding/json
 	if err := encodeSampleReflect(&b, s); err != nil {
-		return prepared{reason: fmt.Sprintf("cannot encode: %v", err)}
+		return dst, fmt.Sprintf("cannot encode: %v", err)
 	}
-	return prepared{json: b.Bytes()}
+	return append(dst, b.Bytes()...), ""
 }

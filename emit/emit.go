@@ -4,10 +4,12 @@
 // (OpenDir and Dir.Write, or WriteDir), one complete request body per *.json file, one run
 // per folder at a time.
 //
-// Memory holds one batch at a time plus an 8-byte hash per sample name (to catch names that
-// repeat across batches, which the service would refuse as ModelArts.4422; 8.6 MB per million
-// names, see nameSet). Output is deterministic: the same stream gives the same batches, byte
-// for byte. Samples are encoded by hand (see appendSample), exactly as encoding/json would.
+// Memory holds one batch at a time (two while the writer writes the previous one), up to
+// three chunks of 64 small samples on their way to the encoding goroutine (see Batches), plus
+// an 8-byte hash per sample name (to catch names that repeat across batches, which the
+// service would refuse as ModelArts.4422; 8.6 MB per million names, see nameSet). Output is
+// deterministic: the same stream gives the same batches, byte for byte. Samples are encoded
+// by hand (see appendSample), exactly as encoding/json would.
 package emit
 
 import (
@@ -187,6 +189,17 @@ func sizeHint(s *api.Sample) int {
 // Options.Reject. An error from the sample stream (or ctx) is yielded once as (nil, err),
 // after the batch in progress has been yielded, so nothing already read is lost. The
 // returned sequence is single-use.
+//
+// Samples are validated, encoded and checked for repeated names on a second goroutine, in
+// chunks (see chunk), in stream order, while the stream goes on reading the next ones: on two
+// cores the importer and the encoder overlap. Reject, batching and yield happen on the
+// caller's goroutine, in stream order, so the bodies are the same as one goroutine would make
+// and Reject is never called concurrently with the stream's own callbacks. A rejection is
+// reported when its chunk comes back, at most two chunks (2 x 64 samples) after the stream
+// produced the sample; the points where that happens depend only on the stream, so a run's
+// diagnostics come in the same order every time. A sample over 1 MB is checked on the
+// caller's goroutine once the chunks before it are done, so that memory holds one such
+// sample at a time, as the importers' limits assume.
 func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options) iter.Seq2[*Batch, error] {
 	opts = opts.withDefaults()
 	return func(yield func(*Batch, error) bool) {
@@ -204,13 +217,12 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 				opts.Reject(s, reason)
 			}
 		}
-		var seen nameSet
-		var scratch []byte // one sample's JSON, reused
+		v := &verdict{overall: len(prefix) + len(suffix), maxBody: opts.MaxBody}
+		var scratch []byte // one large sample's JSON, reused
 		var (
-			body    bytes.Buffer
-			cur     *Batch
-			seq     int
-			overall = len(prefix) + len(suffix)
+			body bytes.Buffer
+			cur  *Batch
+			seq  int
 		)
 		start := func() {
 			seq++
@@ -223,45 +235,24 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 				return true
 			}
 			body.WriteString(suffix)
-			cur.Body = bytes.Clone(body.Bytes())
+			// The batch takes the buffer (no copy); the next one starts with room for a
+			// body as large as this one.
+			cur.Body = body.Bytes()
+			body = bytes.Buffer{}
+			body.Grow(min(len(cur.Body)+len(cur.Body)/8, opts.MaxBody))
 			b := cur
 			cur = nil
 			return yield(b, nil)
 		}
-		for s, err := range samples {
-			if err == nil {
-				err = ctx.Err()
-			}
-			if err != nil {
-				if flush() {
-					yield(nil, err)
-				}
-				return
-			}
-			p := check(s, scratch)
-			scratch = p.json[:0]
-			if p.reason != "" {
-				reject(s, p.reason)
-				continue
-			}
-			h := nameHash(s.Name)
-			if s.Name != "" {
-				if seen.has(h) {
-					reject(s, RepeatReason(s.Name))
-					continue
-				}
-			}
-			one := p.json
-			if overall+len(one) > opts.MaxBody {
-				reject(s, fmt.Sprintf("encodes to %d bytes; with the request's framing that is over the %d-byte body limit", len(one), opts.MaxBody))
-				continue
-			}
-			if s.Name != "" {
-				seen.add(h)
+		// add takes one checked sample into the batches; false means the consumer stopped.
+		add := func(s *api.Sample, one []byte, reason string) bool {
+			if reason != "" {
+				reject(s, reason)
+				return true
 			}
 			if cur != nil && (cur.Samples >= opts.BatchSize || body.Len()+1+len(one)+len(suffix) > opts.MaxBody) {
 				if !flush() {
-					return
+					return false
 				}
 			}
 			if cur == nil {
@@ -275,7 +266,197 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 			for _, l := range s.Labels {
 				cur.Labels[l.Type]++
 			}
+			return true
 		}
-		flush()
+
+		p := pipeline{verdict: v}
+		defer p.stop()
+		// wait takes the oldest chunk back from the encoder and adds its samples.
+		wait := func() bool {
+			c := p.receive()
+			from := 0
+			for i, s := range c.samples {
+				if !add(s, c.json[from:c.ends[i]], c.reasons[i]) {
+					return false
+				}
+				from = c.ends[i]
+			}
+			p.recycle(c)
+			return true
+		}
+		// send hands the chunk being filled to the encoder, first waiting for the oldest
+		// when enough are on their way.
+		send := func() bool {
+			if p.filling == nil {
+				return true
+			}
+			if p.flying == chunksInFlight && !wait() {
+				return false
+			}
+			p.send()
+			return true
+		}
+		drain := func() bool {
+			if !send() {
+				return false
+			}
+			for p.flying > 0 {
+				if !wait() {
+					return false
+				}
+			}
+			return true
+		}
+		for s, err := range samples {
+			if err == nil {
+				err = ctx.Err()
+			}
+			if err != nil {
+				if drain() && flush() {
+					yield(nil, err)
+				}
+				return
+			}
+			if hint := sizeHint(s); hint > chunkBytes {
+				if !drain() {
+					return
+				}
+				one, reason := checkAppend(s, scratch[:0])
+				scratch = one[:0]
+				reason = v.judge(s, one, reason) // the encoder is idle: drain took every chunk back
+				if !add(s, one, reason) {
+					return
+				}
+				continue
+			} else if p.fill(s, hint) && !send() {
+				return
+			}
+		}
+		if drain() {
+			flush()
+		}
+	}
+}
+
+// verdict decides, in stream order, which checked samples go into the bodies: it holds the
+// names taken so far. Only one goroutine uses it at a time (the encoder, or Batches for a
+// large sample once every chunk is back), so the decisions are those of one goroutine.
+type verdict struct {
+	seen             nameSet
+	overall, maxBody int // the body's framing; Options.MaxBody
+}
+
+// judge returns why s, encoded as one, cannot be sent (reason, when the check found one
+// already), or "" when it goes into a body and its name is now taken.
+func (v *verdict) judge(s *api.Sample, one []byte, reason string) string {
+	if reason != "" {
+		return reason
+	}
+	// A repeated name is the reason given first; a sample too large for any body does not
+	// take its name (a later sample of that name is not a repeat).
+	h := nameHash(s.Name)
+	if v.overall+len(one) > v.maxBody {
+		if s.Name != "" && v.seen.has(h) {
+			return RepeatReason(s.Name)
+		}
+		return fmt.Sprintf("encodes to %d bytes; with the request's framing that is over the %d-byte body limit", len(one), v.maxBody)
+	}
+	if s.Name != "" && !v.seen.insert(h) {
+		return RepeatReason(s.Name)
+	}
+	return ""
+}
+
+// Chunks: samples go to the encoding goroutine 64 at a time (or fewer, up to 1 MB of size
+// hints), at most two chunks on their way, so a hand-off costs little per sample and the
+// memory held stays small.
+const (
+	chunkSamples   = 64
+	chunkBytes     = 1 << 20
+	chunksInFlight = 2
+)
+
+// chunk is a run of samples the encoding goroutine checks and encodes together: sample i's
+// JSON is json[ends[i-1]:ends[i]], or reasons[i] says why it cannot be sent.
+type chunk struct {
+	samples []*api.Sample
+	ends    []int
+	reasons []string
+	json    []byte
+	hint    int    // the samples' size hints, summed
+	touched uint64 // see nameSet.touch
+}
+
+func (c *chunk) encode(v *verdict) {
+	c.json, c.ends, c.reasons = c.json[:0], c.ends[:0], c.reasons[:0]
+	for _, s := range c.samples {
+		c.touched += v.seen.touch(nameHash(s.Name))
+	}
+	for _, s := range c.samples {
+		var reason string
+		from := len(c.json)
+		c.json, reason = checkAppend(s, c.json)
+		reason = v.judge(s, c.json[from:], reason)
+		c.ends = append(c.ends, len(c.json))
+		c.reasons = append(c.reasons, reason)
+	}
+}
+
+// pipeline is Batches' hand-off to its encoding goroutine, which starts with the first chunk.
+type pipeline struct {
+	todo, done chan *chunk
+	verdict    *verdict // used by the encoding goroutine, or by Batches while none is on its way
+	filling    *chunk   // the chunk being filled
+	free       []*chunk // chunks back from the encoder, to fill again
+	flying     int      // chunks sent and not received yet
+}
+
+// fill adds s to the chunk being filled and says whether the chunk is full.
+func (p *pipeline) fill(s *api.Sample, hint int) bool {
+	c := p.filling
+	if c == nil {
+		if n := len(p.free); n > 0 {
+			c, p.free = p.free[n-1], p.free[:n-1]
+		} else {
+			c = &chunk{samples: make([]*api.Sample, 0, chunkSamples)}
+		}
+		p.filling = c
+	}
+	c.samples = append(c.samples, s)
+	c.hint += hint
+	return len(c.samples) == chunkSamples || c.hint >= chunkBytes
+}
+
+func (p *pipeline) send() {
+	if p.todo == nil {
+		p.todo = make(chan *chunk, chunksInFlight)
+		p.done = make(chan *chunk, chunksInFlight)
+		go func(todo <-chan *chunk, done chan<- *chunk, v *verdict) {
+			for c := range todo {
+				c.encode(v)
+				done <- c // never blocks: at most chunksInFlight are on their way
+			}
+		}(p.todo, p.done, p.verdict)
+	}
+	p.todo <- p.filling
+	p.filling = nil
+	p.flying++
+}
+
+func (p *pipeline) receive() *chunk {
+	p.flying--
+	return <-p.done
+}
+
+func (p *pipeline) recycle(c *chunk) {
+	clear(c.samples) // let the samples go
+	c.samples, c.hint = c.samples[:0], 0
+	p.free = append(p.free, c)
+}
+
+// stop ends the encoding goroutine (it finishes the chunks on their way, which nobody reads).
+func (p *pipeline) stop() {
+	if p.todo != nil {
+		close(p.todo)
 	}
 }

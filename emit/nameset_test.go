@@ -119,3 +119,29 @@ func BenchmarkNameSet(b *testing.B) {
 		})
 	}
 }
+
+// Hashes that are not uniform (all in a narrow band of one shard, through splits) are kept
+// too, and insert reports whether the hash was new.
+func TestNameSetClusteredHashes(t *testing.T) {
+	var s nameSet
+	ref := map[uint64]bool{}
+	r := rand.New(rand.NewPCG(7, 8))
+	for i := range 20_000 {
+		h := uint64(0x1234)<<48 | uint64(r.IntN(30_000))<<(i%3) // one shard, clustered low bits
+		if got := s.insert(h); got == ref[h] {
+			t.Fatalf("step %d: insert(%x) = %v with the hash present: %v", i, h, got, ref[h])
+		}
+		ref[h] = true
+		if !s.has(h) {
+			t.Fatalf("step %d: %x lost", i, h)
+		}
+	}
+	for h := range ref {
+		if !s.has(h) || s.has(h+1<<47) {
+			t.Fatalf("has(%x) wrong", h)
+		}
+	}
+	if s.n != len(ref) {
+		t.Fatalf("%d hashes, want %d", s.n, len(ref))
+	}
+}

@@ -3,6 +3,7 @@ package conll
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelarts-convert/convert/emit"
+	"github.com/modelarts-convert/convert/internal/cputime"
 )
 
 // conll2003Shape generates a file of CoNLL-2003 train's shape: 14,041 sentences of about
@@ -136,4 +138,24 @@ func BenchmarkReadEmit(b *testing.B) {
 			io.Discard.Write(batch.Body)
 		}
 	}
+}
+
+// BenchmarkReadWriteDir is what `convert conll -o DIR` does, end to end: read, validate,
+// encode, batch and write the request files (each synced and renamed) into a temporary
+// folder. It reports MB per CPU-second (all goroutines, kernel time included) beside MB/s:
+// the command spreads its work over cores, and on a loaded machine only the former is stable.
+func BenchmarkReadWriteDir(b *testing.B) {
+	data := benchData()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	ctx := context.Background()
+	dir := b.TempDir()
+	cpu0 := cputime.Now()
+	for i := 0; b.Loop(); i++ {
+		st, err := emit.WriteDir(ctx, fmt.Sprintf("%s/%d", dir, i), ReadFrom(ctx, bytes.NewReader(data), "eng.train", Options{}), emit.Options{}, nil)
+		if err != nil || st.Samples != 14041 {
+			b.Fatal(st, err)
+		}
+	}
+	cputime.ReportThroughput(b, int64(len(data)), cpu0)
 }

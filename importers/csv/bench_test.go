@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"github.com/modelarts-convert/convert/emit"
 	csvimp "github.com/modelarts-convert/convert/importers/csv"
 	"github.com/modelarts-convert/convert/internal/cputime"
 )
@@ -157,3 +159,25 @@ func BenchmarkReadGBK(b *testing.B) { benchRead(b, true, csvimp.Options{}) }
 
 // BenchmarkReadGBKKeep sends the GBK rows in GBK (-keep-encoding): each text is re-encoded.
 func BenchmarkReadGBKKeep(b *testing.B) { benchRead(b, true, csvimp.Options{KeepEncoding: true}) }
+
+// BenchmarkReadWriteDir is what `convert csv -o DIR` does, end to end, on the generated 50 MB
+// UTF-8 file: read, validate, encode, batch and write the request files (each synced and
+// renamed) into a temporary folder, in MB/s and MB per CPU-second (all goroutines, kernel
+// time included; on a loaded machine only the latter is stable).
+func BenchmarkReadWriteDir(b *testing.B) {
+	dir := b.TempDir()
+	name, size := benchFile(b, dir, false)
+	fsys := os.DirFS(dir)
+	b.SetBytes(size)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cputime.Now()
+	for i := 0; b.Loop(); i++ {
+		out := filepath.Join(dir, "out", strconv.Itoa(i))
+		st, err := emit.WriteDir(context.Background(), out, csvimp.Read(context.Background(), fsys, name, csvimp.Options{}), emit.Options{}, nil)
+		if err != nil || st.Samples < 100_000 {
+			b.Fatal(st, err)
+		}
+	}
+	cputime.ReportThroughput(b, size, cpu0)
+}
