@@ -33,6 +33,7 @@ import (
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
 	"github.com/modelarts-convert/convert/importers/imagefile"
+	"github.com/modelarts-convert/convert/importers/internal/ordered"
 )
 
 // Folder names of a VOC root.
@@ -369,104 +370,39 @@ func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample,
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, len(jobs))
-	if workers <= 1 {
-		for i := range jobs {
-			if err := importers.Check(ctx, c.jobPos(&jobs[i])); err != nil {
-				yield(nil, err)
-				return
-			}
-			if !c.deliver(&jobs[i], c.convert(&jobs[i], nil), yield) {
-				return
-			}
-		}
-		return
-	}
-
-	// A window of results in flight: job i+window is handed out only after the consumer
-	// has taken result i, so ring slot i%window is always free when a worker fills it.
-	window := 4 * workers
-	ring := make([]chan result, window)
-	for i := range ring {
-		ring[i] = make(chan result, 1)
-	}
-	tokens := make(chan struct{}, window)
-	todo := make(chan int)
-	done := make(chan struct{})
 	// Memory: each job holds its XML file's size, and its inlined image's, from before they
 	// are read until its result is taken (see budget).
 	mem := newBudget(budgetBytes)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { // dispatcher
-		defer wg.Done()
-		defer close(todo)
-		for i := range jobs {
-			select {
-			case tokens <- struct{}{}:
-			case <-done:
-				return
-			}
-			select {
-			case todo <- i:
-			case <-done:
-				return
-			}
+	convert := func(i int, done <-chan struct{}) result {
+		if done == nil { // one by one: nothing else is in flight
+			return c.convert(&jobs[i], nil)
 		}
-	}()
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range todo {
-				select {
-				case <-done:
-					return
-				default:
-				}
-				var held int64
-				admit := func(n int64) bool {
-					if !mem.take(i, n, done) {
-						return false
-					}
-					held += n
-					return true
-				}
-				r := c.convert(&jobs[i], admit)
-				if r.sample != nil && len(r.sample.Data) > 0 {
-					admit(int64(len(r.sample.Data))) // an inlined image: known only now
-				}
-				r.weight = held
-				ring[i%window] <- r
+		var held int64
+		admit := func(n int64) bool {
+			if !mem.take(i, n, done) {
+				return false
 			}
-		}()
+			held += n
+			return true
+		}
+		r := c.convert(&jobs[i], admit)
+		if r.sample != nil && len(r.sample.Data) > 0 {
+			admit(int64(len(r.sample.Data))) // an inlined image: known only now
+		}
+		r.weight = held
+		return r
 	}
-	defer func() {
-		close(done)
-		wg.Wait()
-	}()
-	for i := range jobs {
+	stopped := func(i int) bool {
 		if err := importers.Check(ctx, c.jobPos(&jobs[i])); err != nil {
 			yield(nil, err)
-			return
+			return true
 		}
-		var r result
-		select {
-		case r = <-ring[i%window]:
-		case <-ctx.Done():
-			yield(nil, importers.Check(ctx, c.jobPos(&jobs[i])))
-			return
-		}
-		<-tokens
+		return false
+	}
+	ordered.Map(ctx.Done(), len(jobs), workers, 4*workers, convert, stopped, func(i int, r result) bool {
 		mem.give(r.weight)
-		if err := importers.Check(ctx, c.jobPos(&jobs[i])); err != nil {
-			yield(nil, err)
-			return
-		}
-		if !c.deliver(&jobs[i], r, yield) {
-			return
-		}
-	}
+		return c.deliver(&jobs[i], r, yield)
+	})
 }
 
 // deliver reports a result's warnings and yields its sample or error; it returns whether

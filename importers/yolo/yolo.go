@@ -46,6 +46,7 @@ import (
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
 	"github.com/modelarts-convert/convert/importers/imagefile"
+	"github.com/modelarts-convert/convert/importers/internal/ordered"
 )
 
 // DefaultPrecision is the command's -precision: decimals kept in pixel coordinates.
@@ -889,86 +890,22 @@ func (c *converter) run(ctx context.Context, yield func(*api.Sample, error) bool
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, len(items))
-	deliver := func(r result) bool {
-		for _, w := range r.warnings {
-			c.opts.Warn.Warn(w)
+	stopped := func(i int) bool {
+		if err := importers.Check(ctx, c.itemPos(&items[i])); err != nil {
+			yield(nil, err)
+			return true
 		}
-		return r.sample == nil || yield(r.sample, nil)
+		return false
 	}
-	if workers <= 1 {
-		for i := range items {
-			if err := importers.Check(ctx, c.itemPos(&items[i])); err != nil {
-				yield(nil, err)
-				return
+	ordered.Map(ctx.Done(), len(items), workers, 8*workers,
+		func(i int, _ <-chan struct{}) result { return c.convert(&items[i]) },
+		stopped,
+		func(_ int, r result) bool {
+			for _, w := range r.warnings {
+				c.opts.Warn.Warn(w)
 			}
-			if !deliver(c.convert(&items[i])) {
-				return
-			}
-		}
-		return
-	}
-	window := 8 * workers
-	ring := make([]chan result, window)
-	for i := range ring {
-		ring[i] = make(chan result, 1)
-	}
-	tokens := make(chan struct{}, window)
-	todo := make(chan int)
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		defer close(todo)
-		for i := range items {
-			select {
-			case tokens <- struct{}{}:
-			case <-done:
-				return
-			}
-			select {
-			case todo <- i:
-			case <-done:
-				return
-			}
-		}
-	})
-	for range workers {
-		wg.Go(func() {
-			for i := range todo {
-				select {
-				case <-done:
-					return
-				default:
-				}
-				ring[i%window] <- c.convert(&items[i])
-			}
+			return r.sample == nil || yield(r.sample, nil)
 		})
-	}
-	defer func() {
-		close(done)
-		wg.Wait()
-	}()
-	for i := range items {
-		if err := importers.Check(ctx, c.itemPos(&items[i])); err != nil {
-			yield(nil, err)
-			return
-		}
-		var r result
-		select {
-		case r = <-ring[i%window]:
-		case <-ctx.Done():
-			yield(nil, importers.Check(ctx, c.itemPos(&items[i])))
-			return
-		}
-		<-tokens
-		if err := importers.Check(ctx, c.itemPos(&items[i])); err != nil {
-			yield(nil, err)
-			return
-		}
-		if !deliver(r) {
-			return
-		}
-	}
 }
 
 func (c *converter) itemPos(it *item) importers.Position {
