@@ -5,82 +5,22 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelarts-convert/convert/emit"
+	"github.com/modelarts-convert/convert/internal/benchdata"
 	"github.com/modelarts-convert/convert/internal/cputime"
 )
 
-// conll2003Shape generates a file of CoNLL-2003 train's shape: 14,041 sentences of about
-// 14.6 tokens (204k tokens, ~3.3 MB), four space-separated columns (token POS chunk NER),
-// IOB1 entity tags (~23.5k entities over ~17% of the tokens, B- only between adjacent
-// entities of one type), a -DOCSTART- line every ~15 sentences. Deterministic.
+// conll2003Shape is a file of CoNLL-2003 train's shape: 14,041 sentences of about 14.6
+// tokens (204k tokens, ~3.3 MB); see benchdata.CoNLL2003.
 func conll2003Shape() []byte {
-	rng := rand.New(rand.NewPCG(2003, 1))
-	const letters = "abcdefghijklmnopqrstuvwxyz"
-	vocab := make([]string, 3000)
-	for i := range vocab {
-		n := 1 + rng.IntN(5) + rng.IntN(5)
-		var b strings.Builder
-		for j := 0; j < n; j++ {
-			c := letters[rng.IntN(len(letters))]
-			if j == 0 && rng.IntN(3) == 0 {
-				c -= 'a' - 'A'
-			}
-			b.WriteByte(c)
-		}
-		vocab[i] = b.String()
-	}
-	pos := []string{"NNP", "NN", "VBZ", "JJ", "IN", "DT", "CD", ".", ",", "NNS", "VBD", "PRP", "TO", "VB", "RB"}
-	chunk := []string{"I-NP", "I-NP", "I-VP", "I-PP", "O", "B-NP", "I-ADVP"}
-	types := []string{"ORG", "PER", "LOC", "MISC"}
 	var b bytes.Buffer
-	b.Grow(3_400_000)
-	for s := 0; s < 14041; s++ {
-		if s%15 == 0 {
-			b.WriteString("-DOCSTART- -X- -X- O\n\n")
-		}
-		n := 1 + rng.IntN(28)
-		left, typ, prevEnded := 0, "", ""
-		for t := 0; t < n; t++ {
-			// Zipf-like: common words are short and frequent.
-			w := vocab[int(float64(len(vocab))*rng.Float64()*rng.Float64())]
-			b.WriteString(w)
-			b.WriteByte(' ')
-			b.WriteString(pos[rng.IntN(len(pos))])
-			b.WriteByte(' ')
-			b.WriteString(chunk[rng.IntN(len(chunk))])
-			b.WriteByte(' ')
-			if left == 0 && rng.IntN(100) < 13 {
-				left, typ = 1+rng.IntN(2)+rng.IntN(2), types[rng.IntN(len(types))]
-				if prevEnded == typ {
-					b.WriteString("B-")
-				} else {
-					b.WriteString("I-")
-				}
-				b.WriteString(typ)
-			} else if left > 0 {
-				b.WriteString("I-")
-				b.WriteString(typ)
-			} else {
-				b.WriteByte('O')
-			}
-			if left > 0 {
-				left--
-				if left == 0 {
-					prevEnded = typ
-				}
-			} else {
-				prevEnded = ""
-			}
-			b.WriteByte('\n')
-		}
-		b.WriteByte('\n')
+	if err := benchdata.CoNLL2003(&b, 14041, 0); err != nil {
+		panic(err) // a bytes.Buffer does not fail
 	}
 	return b.Bytes()
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 
@@ -18,6 +17,7 @@ import (
 
 	"github.com/modelarts-convert/convert/emit"
 	csvimp "github.com/modelarts-convert/convert/importers/csv"
+	"github.com/modelarts-convert/convert/internal/benchdata"
 	"github.com/modelarts-convert/convert/internal/cputime"
 )
 
@@ -28,55 +28,6 @@ type benchRow struct {
 	Label string `csv:"label"`
 }
 
-var (
-	zhWords = strings.Fields("我们 今天 这家 餐厅 的 菜 很 好吃 服务 也 不错 价格 太贵 了 不会 再来 物流 很快 包装 完好 质量 一般 客服 态度 非常 差 推荐 购买 性价比 高 屏幕 清晰 电池 续航 时间 短 比赛 结果 球队 赢得 冠军 股市 上涨 政策 发布 天气 晴朗 下雨")
-	enWords = strings.Fields("the food was great and the service friendly but prices are too high delivery fast package intact quality average support rude would recommend battery life short screen sharp team won the final stocks rose policy announced weather sunny rain")
-	zhPunct = []string{"，", "。", "！", "？", "、"}
-	labels  = strings.Fields("正面 负面 中性 价格 服务 物流 质量 体育 财经 天气 positive negative neutral")
-)
-
-// genText makes a short review- or news-like text: mostly Chinese, some English, with
-// commas (ASCII and full-width), now and then a quote or a line break.
-func genText(r *rand.Rand) string {
-	var b strings.Builder
-	n := 4 + r.IntN(16)
-	english := r.IntN(4) == 0
-	for i := range n {
-		if english {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(enWords[r.IntN(len(enWords))])
-			if r.IntN(8) == 0 {
-				b.WriteByte(',')
-			}
-		} else {
-			b.WriteString(zhWords[r.IntN(len(zhWords))])
-			if r.IntN(6) == 0 {
-				b.WriteString(zhPunct[r.IntN(len(zhPunct))])
-			}
-		}
-	}
-	switch r.IntN(40) {
-	case 0:
-		return `"` + b.String() + `"`
-	case 1:
-		return b.String() + "\n" + genText(r)
-	case 2:
-		return b.String() + ", " + enWords[r.IntN(len(enWords))]
-	}
-	return b.String()
-}
-
-func genLabels(r *rand.Rand) string {
-	n := 1 + r.IntN(3)
-	parts := make([]string, n)
-	for i := range parts {
-		parts[i] = labels[r.IntN(len(labels))]
-	}
-	return strings.Join(parts, ",")
-}
-
 // benchCSV returns about size bytes of generated CSV with a header, written by gocsv.
 func benchCSV(tb testing.TB, size int) []byte {
 	r := rand.New(rand.NewPCG(6, 2026))
@@ -84,7 +35,7 @@ func benchCSV(tb testing.TB, size int) []byte {
 	w := stdcsv.NewWriter(&buf)
 	var rows []benchRow
 	for id := 1; buf.Len() < size; id++ {
-		rows = append(rows, benchRow{ID: id, Text: genText(r), Label: genLabels(r)})
+		rows = append(rows, benchRow{ID: id, Text: benchdata.Text(r), Label: benchdata.Labels(r)})
 		if len(rows) == 4096 {
 			require.NoError(tb, writeRows(w, rows, buf.Len() == 0))
 			rows = rows[:0]

@@ -22,8 +22,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
-	"strings"
 
+	"github.com/modelarts-convert/convert/internal/benchdata"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -51,7 +51,7 @@ func main() {
 	var err error
 	switch *kind {
 	case "conll":
-		err = conll(bw, size)
+		err = benchdata.CoNLL2003(bw, 0, size)
 	case "csv":
 		var dst io.Writer = bw
 		if *gbk {
@@ -74,125 +74,6 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-func conll(w *bufio.Writer, size int) error {
-	rng := rand.New(rand.NewPCG(2003, 1))
-	const letters = "abcdefghijklmnopqrstuvwxyz"
-	vocab := make([]string, 3000)
-	for i := range vocab {
-		n := 1 + rng.IntN(5) + rng.IntN(5)
-		var b strings.Builder
-		for j := 0; j < n; j++ {
-			c := letters[rng.IntN(len(letters))]
-			if j == 0 && rng.IntN(3) == 0 {
-				c -= 'a' - 'A'
-			}
-			b.WriteByte(c)
-		}
-		vocab[i] = b.String()
-	}
-	pos := []string{"NNP", "NN", "VBZ", "JJ", "IN", "DT", "CD", ".", ",", "NNS", "VBD", "PRP", "TO", "VB", "RB"}
-	chunk := []string{"I-NP", "I-NP", "I-VP", "I-PP", "O", "B-NP", "I-ADVP"}
-	types := []string{"ORG", "PER", "LOC", "MISC"}
-	var b bytes.Buffer
-	written := 0
-	for s := 0; written+b.Len() < size; s++ {
-		if s%15 == 0 {
-			b.WriteString("-DOCSTART- -X- -X- O\n\n")
-		}
-		n := 1 + rng.IntN(28)
-		left, typ, prevEnded := 0, "", ""
-		for t := 0; t < n; t++ {
-			w := vocab[int(float64(len(vocab))*rng.Float64()*rng.Float64())]
-			b.WriteString(w)
-			b.WriteByte(' ')
-			b.WriteString(pos[rng.IntN(len(pos))])
-			b.WriteByte(' ')
-			b.WriteString(chunk[rng.IntN(len(chunk))])
-			b.WriteByte(' ')
-			if left == 0 && rng.IntN(100) < 13 {
-				left, typ = 1+rng.IntN(2)+rng.IntN(2), types[rng.IntN(len(types))]
-				if prevEnded == typ {
-					b.WriteString("B-")
-				} else {
-					b.WriteString("I-")
-				}
-				b.WriteString(typ)
-			} else if left > 0 {
-				b.WriteString("I-")
-				b.WriteString(typ)
-			} else {
-				b.WriteByte('O')
-			}
-			if left > 0 {
-				left--
-				if left == 0 {
-					prevEnded = typ
-				}
-			} else {
-				prevEnded = ""
-			}
-			b.WriteByte('\n')
-		}
-		b.WriteByte('\n')
-		if b.Len() > 1<<16 {
-			written += b.Len()
-			if _, err := w.Write(b.Bytes()); err != nil {
-				return err
-			}
-			b.Reset()
-		}
-	}
-	_, err := w.Write(b.Bytes())
-	return err
-}
-
-var (
-	zhWords = strings.Fields("我们 今天 这家 餐厅 的 菜 很 好吃 服务 也 不错 价格 太贵 了 不会 再来 物流 很快 包装 完好 质量 一般 客服 态度 非常 差 推荐 购买 性价比 高 屏幕 清晰 电池 续航 时间 短 比赛 结果 球队 赢得 冠军 股市 上涨 政策 发布 天气 晴朗 下雨")
-	enWords = strings.Fields("the food was great and the service friendly but prices are too high delivery fast package intact quality average support rude would recommend battery life short screen sharp team won the final stocks rose policy announced weather sunny rain")
-	zhPunct = []string{"，", "。", "！", "？", "、"}
-	labels  = strings.Fields("正面 负面 中性 价格 服务 物流 质量 体育 财经 天气 positive negative neutral")
-)
-
-func genText(r *rand.Rand) string {
-	var b strings.Builder
-	n := 4 + r.IntN(16)
-	english := r.IntN(4) == 0
-	for i := range n {
-		if english {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(enWords[r.IntN(len(enWords))])
-			if r.IntN(8) == 0 {
-				b.WriteByte(',')
-			}
-		} else {
-			b.WriteString(zhWords[r.IntN(len(zhWords))])
-			if r.IntN(6) == 0 {
-				b.WriteString(zhPunct[r.IntN(len(zhPunct))])
-			}
-		}
-	}
-	switch r.IntN(40) {
-	case 0:
-		return `"` + b.String() + `"`
-	case 1:
-		return b.String() + "\n" + genText(r)
-	case 2:
-		return b.String() + ", " + enWords[r.IntN(len(enWords))]
-	}
-	return b.String()
-}
-
-func genLabels(r *rand.Rand) string {
-	n := 1 + r.IntN(3)
-	parts := make([]string, n)
-	for i := range parts {
-		parts[i] = labels[r.IntN(len(labels))]
-	}
-	return strings.Join(parts, ",")
-}
-
 // csv writes UTF-8 rows until about size bytes; with a GBK encoder under it, the file is
 // smaller (two bytes per Chinese character instead of three).
 func csv(w io.Writer, size int) error {
@@ -204,7 +85,7 @@ func csv(w io.Writer, size int) error {
 	}
 	written := 0
 	for id := 1; written+buf.Len() < size; id++ {
-		if err := cw.Write([]string{strconv.Itoa(id), genText(r), genLabels(r)}); err != nil {
+		if err := cw.Write([]string{strconv.Itoa(id), benchdata.Text(r), benchdata.Labels(r)}); err != nil {
 			return err
 		}
 		if buf.Len() > 1<<16 {
