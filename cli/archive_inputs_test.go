@@ -1,10 +1,6 @@
 package cli
 
 import (
-	"archive/tar"
-	"archive/zip"
-	"bytes"
-	"compress/gzip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/internal/testarchive"
 )
 
 // fileSet is a dataset of named files, written as a folder, a zip or a tar.gz by the test.
@@ -28,33 +25,13 @@ func (fs fileSet) folder(t *testing.T, p string) {
 	}
 }
 
-func (fs fileSet) zip(t *testing.T, p string) {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, f := range fs {
-		w, err := zw.Create(f.name)
-		require.NoError(t, err)
-		_, err = w.Write([]byte(f.data))
-		require.NoError(t, err)
+// members is the set as archive members.
+func (fs fileSet) members() []testarchive.Member {
+	out := make([]testarchive.Member, len(fs))
+	for i, f := range fs {
+		out[i] = testarchive.Member{Name: f.name, Data: f.data}
 	}
-	require.NoError(t, zw.Close())
-	require.NoError(t, os.WriteFile(p, buf.Bytes(), 0o644))
-}
-
-func (fs fileSet) tarGz(t *testing.T, p string) {
-	t.Helper()
-	var buf bytes.Buffer
-	gw := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(gw)
-	for _, f := range fs {
-		require.NoError(t, tw.WriteHeader(&tar.Header{Name: f.name, Mode: 0o644, Size: int64(len(f.data)), Typeflag: tar.TypeReg}))
-		_, err := tw.Write([]byte(f.data))
-		require.NoError(t, err)
-	}
-	require.NoError(t, tw.Close())
-	require.NoError(t, gw.Close())
-	require.NoError(t, os.WriteFile(p, buf.Bytes(), 0o644))
+	return out
 }
 
 // inputsOf writes the set as a folder, a zip and a tar.gz in a temporary folder and returns
@@ -64,8 +41,8 @@ func (fs fileSet) inputsOf(t *testing.T, name string) map[string]string {
 	dir := t.TempDir()
 	in := map[string]string{"folder": filepath.Join(dir, name), "zip": filepath.Join(dir, name+".zip"), "tar.gz": filepath.Join(dir, name+".tar.gz")}
 	fs.folder(t, in["folder"])
-	fs.zip(t, in["zip"])
-	fs.tarGz(t, in["tar.gz"])
+	testarchive.Zip(t, in["zip"], fs.members())
+	testarchive.TarGz(t, in["tar.gz"], fs.members())
 	return in
 }
 

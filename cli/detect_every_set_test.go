@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/internal/testarchive"
 )
 
 // detectSets are every test set of the repository and of the peers, by their path from
@@ -83,7 +84,7 @@ func zipFolder(t *testing.T, dir, p string) {
 		set = append(set, struct{ name, data string }{filepath.ToSlash(rel), string(data)})
 		return nil
 	}))
-	set.zip(t, p)
+	testarchive.Zip(t, p, set.members())
 }
 
 // TestDetectEverySetWithEveryFormat runs every registered format's detector (importers/all)

@@ -1,10 +1,7 @@
 package cli
 
 import (
-	"archive/zip"
 	"encoding/json"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/internal/testarchive"
 )
 
 const (
@@ -145,27 +143,7 @@ func TestVOCUsage(t *testing.T) {
 // A zip of a VOC folder converts as the folder does, with or without the format word.
 func TestVOCArchive(t *testing.T) {
 	zipPath := filepath.Join(t.TempDir(), "export.zip")
-	f, err := os.Create(zipPath)
-	require.NoError(t, err)
-	zw := zip.NewWriter(f)
-	require.NoError(t, filepath.WalkDir(vocQuickStart, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(vocQuickStart, p)
-		w, err := zw.Create(filepath.ToSlash(rel))
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(data)
-		return err
-	}))
-	require.NoError(t, zw.Close())
-	require.NoError(t, f.Close())
+	testarchive.Zip(t, zipPath, testarchive.Dir(t, vocQuickStart))
 
 	want := t.TempDir()
 	code, _, stderr := runCmd(t, "voc", "-o", want, vocQuickStart)

@@ -1,10 +1,6 @@
 package importers_test
 
 import (
-	"archive/tar"
-	"archive/zip"
-	"bytes"
-	"compress/gzip"
 	"context"
 	"os"
 	"path/filepath"
@@ -22,50 +18,17 @@ import (
 	"github.com/modelarts-convert/convert/importers/csv"
 	"github.com/modelarts-convert/convert/importers/imagefile"
 	"github.com/modelarts-convert/convert/importers/voc"
+	"github.com/modelarts-convert/convert/internal/testarchive"
 )
 
 // member is one file of a test archive.
-type member struct{ name, data string }
+type member = testarchive.Member
 
-// writeZip and writeTarGz build an archive of members at p.
-func writeZip(t *testing.T, p string, members []member) {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, m := range members {
-		w, err := zw.Create(m.name)
-		require.NoError(t, err)
-		_, err = w.Write([]byte(m.data))
-		require.NoError(t, err)
-	}
-	require.NoError(t, zw.Close())
-	require.NoError(t, os.WriteFile(p, buf.Bytes(), 0o644))
-}
-
-func writeTarGz(t *testing.T, p string, members []member) {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(zw)
-	for _, m := range members {
-		require.NoError(t, tw.WriteHeader(&tar.Header{Name: m.name, Mode: 0o644, Size: int64(len(m.data)), Typeflag: tar.TypeReg}))
-		_, err := tw.Write([]byte(m.data))
-		require.NoError(t, err)
-	}
-	require.NoError(t, tw.Close())
-	require.NoError(t, zw.Close())
-	require.NoError(t, os.WriteFile(p, buf.Bytes(), 0o644))
-}
-
-func writeGz(t *testing.T, p, data string) {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	_, err := zw.Write([]byte(data))
-	require.NoError(t, err)
-	require.NoError(t, zw.Close())
-	require.NoError(t, os.WriteFile(p, buf.Bytes(), 0o644))
-}
+var (
+	writeZip   = testarchive.Zip
+	writeTarGz = testarchive.TarGz
+	writeGz    = testarchive.Gz
+)
 
 func testImage(t *testing.T) string {
 	t.Helper()
@@ -89,14 +52,14 @@ func vocXML(file string) string {
 func TestArchiveVOC(t *testing.T) {
 	img := testImage(t)
 	members := []member{
-		{"VOCdevkit/VOC2007/Annotations/a.xml", vocXML("a.jpg")},
-		{"VOCdevkit/VOC2007/Annotations/b.xml", "<annotation>\n  <filename>b.jpg</filename>\n  <object>\n    <name>x</name>\n    <bndbox><xmin>1</xmax></bndbox>\n  </object>\n</annotation>\n"},
-		{"VOCdevkit/VOC2007/Annotations/c.xml", vocXML("c.jpg")},
-		{"VOCdevkit/VOC2007/JPEGImages/a.jpg", img},
-		{"VOCdevkit/VOC2007/JPEGImages/c.jpg", "not an image at all"},
-		{"VOCdevkit/VOC2012/Annotations/2008_000001.xml", vocXML("2008_000001.jpg")},
-		{"VOCdevkit/VOC2012/JPEGImages/2008_000001.jpg", img},
-		{"../evil.xml", vocXML("a.jpg")},
+		{Name: "VOCdevkit/VOC2007/Annotations/a.xml", Data: vocXML("a.jpg")},
+		{Name: "VOCdevkit/VOC2007/Annotations/b.xml", Data: "<annotation>\n  <filename>b.jpg</filename>\n  <object>\n    <name>x</name>\n    <bndbox><xmin>1</xmax></bndbox>\n  </object>\n</annotation>\n"},
+		{Name: "VOCdevkit/VOC2007/Annotations/c.xml", Data: vocXML("c.jpg")},
+		{Name: "VOCdevkit/VOC2007/JPEGImages/a.jpg", Data: img},
+		{Name: "VOCdevkit/VOC2007/JPEGImages/c.jpg", Data: "not an image at all"},
+		{Name: "VOCdevkit/VOC2012/Annotations/2008_000001.xml", Data: vocXML("2008_000001.jpg")},
+		{Name: "VOCdevkit/VOC2012/JPEGImages/2008_000001.jpg", Data: img},
+		{Name: "../evil.xml", Data: vocXML("a.jpg")},
 	}
 	for _, kind := range []string{"export.zip", "export.tar.gz"} {
 		t.Run(kind, func(t *testing.T) {
@@ -143,10 +106,10 @@ func TestArchiveCOCO(t *testing.T) {
  "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4]}],
  "categories": [{"id": 1, "name": "cat"}]}`
 	members := []member{
-		{"annotations/instances_val.json", ann},
-		{"annotations/instances_zbad.json", `{"images": [}`},
-		{"images/val/a.jpg", img},
-		{"images/val/big.jpg", "\xff\xd8\xff" + strings.Repeat("\x00", api.MaxSampleBytes)},
+		{Name: "annotations/instances_val.json", Data: ann},
+		{Name: "annotations/instances_zbad.json", Data: `{"images": [}`},
+		{Name: "images/val/a.jpg", Data: img},
+		{Name: "images/val/big.jpg", Data: "\xff\xd8\xff" + strings.Repeat("\x00", api.MaxSampleBytes)},
 	}
 	for _, kind := range []string{"coco.zip", "coco.tgz"} {
 		t.Run(kind, func(t *testing.T) {
@@ -206,7 +169,7 @@ func TestArchiveCOCO(t *testing.T) {
 func TestArchiveText(t *testing.T) {
 	conllText := "EU B-ORG\nrejects O\n\nPeter B-PER\nBlackburn I-PER\n"
 	csvText := "text,label\ngood movie,positive\n\"unclosed,x\n"
-	members := []member{{"ner/train.txt", conllText}, {"cls/reviews.csv", csvText}}
+	members := []member{{Name: "ner/train.txt", Data: conllText}, {Name: "cls/reviews.csv", Data: csvText}}
 	for _, kind := range []string{"text.zip", "text.tar.gz"} {
 		t.Run(kind, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), kind)
