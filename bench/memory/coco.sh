@@ -14,7 +14,8 @@
 #   polygon  one polygon of 8,000,000 coordinates (-shape polygon);
 #   keypoints one annotation with 3,000,000 keypoint triples;
 #   element  one annotation of 100 MB (a polygon of 50,000,000 coordinates) in bbox mode: past
-#            the 32 MiB an element may take, the file is refused (a fatal error, exit 1);
+#            the 32 MiB of an element that are held, it is passed over without being held and
+#            rejected alone (exit 1, the image still converts);
 #   largest  a polygon of 3,800,000 one-digit coordinates: a sample just under the limit,
 #            which converts (the most one record may legitimately take).
 # It prints one line per case: name, input bytes, peak RSS in MiB, exit status, and the

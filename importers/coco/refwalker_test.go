@@ -13,7 +13,10 @@ import (
 // The walker the scanner-based one (walk.go) replaced, kept as the reference of
 // TestWalkerDifferential: a json.Decoder walks the document (Token and More for the
 // structure, Decode for each array element), with a fast path (Decode(nil) plus the window)
-// and a slow one (Decode into a sink).
+// and a slow one (Decode into a sink). One rule differs: an element past maxElement bytes
+// ends the file here (the Decoder cannot pass over a value it failed to decode), while the
+// walker passes over it and rejects it alone (TestElementTooLarge); no differential input
+// comes near maxElement.
 
 type refWalker struct {
 	*walker

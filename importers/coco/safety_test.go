@@ -3,6 +3,8 @@ package coco
 import (
 	"context"
 	"fmt"
+	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -222,25 +224,114 @@ func TestOneRecordOverTheLimit(t *testing.T) {
 	assert.Contains(t, r.warnings[0].Reason, fmt.Sprintf("RLE has more than %d counts", maxRLECounts))
 }
 
-// An element past maxElement bytes ends the file with a clear error instead of being held
-// whole (several times over).
+// repeatReader yields unit over and over, n bytes in all, without holding them.
+type repeatReader struct {
+	unit  string
+	n, at int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.at >= r.n {
+		return 0, io.EOF
+	}
+	k := 0
+	for k < len(p) && r.at < r.n {
+		p[k] = r.unit[r.at%len(r.unit)]
+		k++
+		r.at++
+	}
+	return k, nil
+}
+
+// An element past maxElement bytes is passed over without being held and rejected alone
+// (with its position); the rest of the file converts. An image passed over takes its
+// annotations with it (not among the images), a category its annotations (unknown category).
 func TestElementTooLarge(t *testing.T) {
 	defer func(v int64) { maxElement = v }(maxElement)
 	maxElement = 1 << 20
-	huge := `{"id":1,"image_id":1,"category_id":1,"bbox":[1,1,2,2],"info":"` + strings.Repeat("x", int(maxElement)+10) + `"}`
-	r := readDoc(t, cocoDoc(goodImage, huge, goodCat), Options{Images: obs()})
-	assert.Empty(t, r.samples)
-	var ie *importers.Error
-	require.ErrorAs(t, r.err, &ie)
-	assert.Equal(t, "annotations[0]", ie.Pos.Element)
-	assert.EqualValues(t, 79, ie.Pos.Offset)
-	var tooLarge *ElementTooLargeError
-	require.ErrorAs(t, r.err, &tooLarge)
-	assert.Contains(t, r.err.Error(), "x.json: byte 79: annotations[0]: the element is larger than 1 MiB, more than any sample may hold; the file is not converted")
+	const size = 40 << 20 // bytes of filler in the huge element
+	reason := "rejected: an element of more than 1048576 bytes: larger than any sample may be"
+	ann2 := `{"id":2,"image_id":1,"category_id":1,"bbox":[3,3,2,2]}`
+	tests := []struct {
+		name                string
+		before, unit, after string // the document is before, size bytes of unit repeated, after
+		samples, labels     int
+		want                []string // the warnings; %d is the offset of the huge element
+	}{
+		{
+			name:   "annotation with a long string holding escapes and brackets",
+			before: `{"images":[` + goodImage + `],"annotations":[` + goodAnn + `, {"id":9,"image_id":1,"category_id":1,"info":"`,
+			unit:   `x\"]}[{\\`, after: `"},` + ann2 + `],"categories":[` + goodCat + `]}`,
+			samples: 1, labels: 2,
+			want: []string{"x.json: byte %d: annotations[1]: " + reason},
+		},
+		{
+			name:   "annotation with a deep polygon",
+			before: `{"images":[` + goodImage + `],"categories":[` + goodCat + `],"annotations":[` + goodAnn + `,{"id":9,"image_id":1,"category_id":1,"segmentation":[[{"a":["[",`,
+			unit:   `1,[2,{"b":"}"}],`, after: `3]}]]},` + ann2 + `]}`,
+			samples: 1, labels: 2,
+			want: []string{"x.json: byte %d: annotations[1]: " + reason},
+		},
+		{
+			name:   "image",
+			before: `{"images":[` + goodImage + `,{"id":2,"file_name":"b.jpg","x":"`,
+			unit:   "y", after: `"}],"annotations":[` + goodAnn + `,{"id":2,"image_id":2,"category_id":1,"bbox":[1,1,2,2]}],"categories":[` + goodCat + `]}`,
+			samples: 1, labels: 1,
+			want: []string{
+				"x.json: byte %d: images[1]: " + reason,
+				"x.json: byte %d: annotations[1] (id 2): rejected: image_id 2 is not among the images",
+			},
+		},
+		{
+			name:   "category",
+			before: `{"images":[` + goodImage + `],"categories":[` + goodCat + `,{"id":2,"name":"b","x":"`,
+			unit:   "y", after: `"}],"annotations":[` + goodAnn + `,{"id":2,"image_id":1,"category_id":2,"bbox":[1,1,2,2]}]}`,
+			samples: 1, labels: 1,
+			want: []string{
+				"x.json: byte %d: categories[1]: " + reason,
+				"x.json: byte %d: annotations[1] (id 2): rejected: category_id 2 is not among the categories",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var warnings []string
+			opts := Options{Images: obs(), Warn: func(w importers.Warning) { warnings = append(warnings, w.String()) }}
+			n := size - size%len(tt.unit) // whole units, so that no escape is cut
+			in := io.MultiReader(strings.NewReader(tt.before), &repeatReader{unit: tt.unit, n: n}, strings.NewReader(tt.after))
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			samples, err := importers.Collect(ReadFrom(context.Background(), in, "x.json", opts))
+			runtime.ReadMemStats(&after)
+			require.NoError(t, err)
+			// The element is never held: what the run allocated in all is a small part of it.
+			assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(size/4))
+			require.Len(t, samples, tt.samples)
+			assert.Len(t, samples[0].Labels, tt.labels)
+			// The offsets: the huge element's, and the next annotation's after it.
+			want := []string{fmt.Sprintf(tt.want[0], strings.LastIndex(tt.before, `{"id":`))}
+			if len(tt.want) > 1 {
+				want = append(want, fmt.Sprintf(tt.want[1], len(tt.before)+n+strings.Index(tt.after, `{"id":2`)))
+			}
+			assert.Equal(t, want, warnings)
+		})
+	}
 	// Just under the limit, the element is read (and its unknown member passed over).
 	fine := `{"id":1,"image_id":1,"category_id":1,"bbox":[1,1,2,2],"info":"` + strings.Repeat("x", int(maxElement)-1000) + `"}`
-	r = readDoc(t, cocoDoc(goodImage, fine, goodCat), Options{Images: obs()})
+	r := readDoc(t, cocoDoc(goodImage, fine, goodCat), Options{Images: obs()})
 	require.NoError(t, r.err)
 	require.Len(t, r.samples, 1)
 	assert.Len(t, r.samples[0].Labels, 1)
+	// A huge element that the file cuts short, or whose brackets do not match, ends the file
+	// with its position.
+	for _, tt := range []struct{ doc, want string }{
+		{cocoDoc(goodImage, `{"info":"`+strings.Repeat("x", int(maxElement)+10), ""), "annotations[0]: malformed JSON: unexpected end of file"},
+		{cocoDoc(goodImage, `{"info":[`+strings.Repeat("1,", int(maxElement))+`1}`, ""), "annotations[0]: malformed JSON: invalid character '}' in an element"},
+		{cocoDoc(goodImage, `{"info":"`+strings.Repeat("x", int(maxElement))+"\n\n\"}", ""), `annotations[0]: malformed JSON: invalid character '\n' in string literal`},
+	} {
+		r := readDoc(t, tt.doc, Options{Images: obs()})
+		require.Error(t, r.err)
+		assert.Contains(t, r.err.Error(), tt.want)
+	}
 }

@@ -149,22 +149,24 @@ type window struct {
 	base int64 // offset of buf[0] in the document
 
 	// element is the offset of the array element being decoded, -1 between elements. The
-	// Decoder holds an element whole, and so do the window and the hand-over chunk: past
-	// maxElement bytes the reading stops (a fatal error), so that one element cannot take
-	// the memory of several times its size.
+	// Decoder holds an element whole, and so does the window: past maxElement bytes the
+	// reading stops (a fatal error). Only the Decoder-based walker of the tests
+	// (refwalker_test.go) sets it; the walker (walk.go) passes over such an element instead
+	// and rejects it alone.
 	element int64
 }
 
-// maxElement bounds one array element of a COCO file. Real elements are kilobytes; 32 MiB
-// holds a polygon of several million coordinates, more than one sample may hold, even
-// pretty-printed. A variable so that tests can lower it.
+// maxElement bounds the bytes of one array element of a COCO file that are held. Real
+// elements are kilobytes; 32 MiB holds a polygon of several million coordinates, more than
+// one sample may hold, even pretty-printed. A larger element is passed over without being
+// held and rejected (docReader.skipElement). A variable so that tests can lower it.
 var maxElement int64 = 32 << 20
 
-// ElementTooLargeError is returned by the window's Read, and so by the Decoder, for an
-// element past maxElement bytes.
-type ElementTooLargeError struct{ Limit int64 }
+// elementTooLargeError is returned by the window's Read, and so by the Decoder, for an
+// element past maxElement bytes (the Decoder-based walker's rule: the file is refused).
+type elementTooLargeError struct{ Limit int64 }
 
-func (e *ElementTooLargeError) Error() string {
+func (e *elementTooLargeError) Error() string {
 	return fmt.Sprintf("the element is larger than %d MiB, more than any sample may hold; the file is not converted", e.Limit>>20)
 }
 
@@ -172,7 +174,7 @@ func (w *window) Read(p []byte) (int, error) {
 	if w.element >= 0 {
 		left := maxElement - (w.base + int64(len(w.buf)) - w.element)
 		if left < 0 {
-			return 0, &ElementTooLargeError{Limit: maxElement}
+			return 0, &elementTooLargeError{Limit: maxElement}
 		}
 		if int64(len(p)) > left+1 {
 			p = p[:left+1]
@@ -336,9 +338,11 @@ const (
 	kindResult
 )
 
-// element is one array element in a chunk: buf[start:end] is its JSON.
+// element is one array element in a chunk: buf[start:end] is its JSON, or, for an element
+// of more than maxElement bytes (tooLarge), nothing: it was passed over, and is rejected.
 type element struct {
 	kind       byte
+	tooLarge   bool
 	index      int
 	off        int64
 	start, end int
@@ -438,6 +442,10 @@ func (c *converter) read(ctx context.Context, r io.Reader, name string, results 
 		for _, e := range ch.elems {
 			raw := ch.buf[e.start:e.end]
 			var err error
+			if e.tooLarge {
+				c.rejectTooLarge(name, e)
+				continue
+			}
 			switch e.kind {
 			case kindImage:
 				c.readImage(raw, e.index, e.off)
@@ -465,6 +473,29 @@ func (c *converter) read(ctx context.Context, r io.Reader, name string, results 
 		}
 	}
 	return nil
+}
+
+// rejectTooLarge rejects an element the walker passed over for its size. An image is kept as
+// a rejected entry (without an id, so that its annotations are rejected as not among the
+// images, and the images' indexes stay the file's); a category is not known, so that its
+// annotations are rejected for an unknown category_id.
+func (c *converter) rejectTooLarge(file string, e element) {
+	reason := fmt.Sprintf("an element of more than %d bytes: larger than any sample may be", maxElement)
+	if e.kind == kindImage {
+		c.images = append(c.images, imageState{off: e.off, dupeOf: -1, bad: reason})
+		return
+	}
+	element := ""
+	switch e.kind {
+	case kindCategory:
+		element = fmt.Sprintf("categories[%d]", e.index)
+	case kindAnnotation:
+		element = elementName(fromAnnotations, e.index, "")
+	case kindResult:
+		c.results++
+		element = elementName(fromResults, e.index, "")
+	}
+	c.warn.Warn(importers.Warning{Pos: importers.Position{File: file, Offset: e.off, Element: element}, Rejected: true, Reason: reason})
 }
 
 // readInstances reads the annotation file.

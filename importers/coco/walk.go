@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/modelarts-convert/convert/importers"
@@ -33,6 +34,7 @@ type docReader struct {
 	i    int   // the cursor, an index in buf
 	keep int   // index in buf of the first byte that must stay, or -1
 	elem int64 // document offset of the element being read (for maxElement), or -1
+	over bool  // the element being read has passed maxElement bytes (more stopped reading)
 	eof  bool
 	err  error // a read error other than io.EOF
 	bom  bool  // the first bytes have been looked at for a byte order mark
@@ -48,13 +50,13 @@ func (d *docReader) off(i int) int64 { return d.base + int64(i) }
 
 // more reads more of the document into buf, moving or growing it; it reports false at the
 // end of the document or on a read error (d.err), or when the element being read passes
-// maxElement bytes (d.err is then an *ElementTooLargeError).
+// maxElement bytes (d.over is then set: the caller passes over the element with skipElement).
 func (d *docReader) more() bool {
 	if d.eof || d.err != nil {
 		return false
 	}
 	if d.elem >= 0 && d.base+int64(len(d.buf))-d.elem > maxElement {
-		d.err = &ElementTooLargeError{Limit: maxElement}
+		d.over = true
 		return false
 	}
 	if cap(d.buf)-len(d.buf) < readChunk/2 {
@@ -254,6 +256,23 @@ func (w *walker) array(key string, kind byte) error {
 		}
 		d.elem = off
 		start, end, ok := d.value(&w.stack)
+		if !ok && d.over {
+			// Larger than any sample may be: passed over without being held, and handed on
+			// as a rejection, so that the rest of the file still converts.
+			d.elem, d.over = -1, false
+			if err := d.skipElement(fmt.Sprintf("%s[%d]", key, i)); err != nil {
+				return err
+			}
+			if skip {
+				continue
+			}
+			ch := w.chunk()
+			ch.elems = append(ch.elems, element{kind: kind, tooLarge: true, index: i, off: off, start: len(ch.buf), end: len(ch.buf)})
+			if len(ch.elems) >= chunkElements && !w.send() {
+				return errStopped
+			}
+			continue
+		}
 		if !ok {
 			return d.atFault(d.arrayFault(d.keep, synth, ntok, key, i))
 		}
@@ -272,6 +291,105 @@ func (w *walker) array(key string, kind byte) error {
 		}
 	}
 }
+
+// skipElement passes over the element at the cursor, one that has passed maxElement bytes,
+// consuming the window as it goes so that it is never held whole. Its first maxElement bytes
+// have been checked by ScanValue; the rest is only followed: strings (with their escapes and
+// control characters) and the nesting of brackets, each closed by its own kind, which is all
+// it takes to find where the element ends. After it the cursor is at the byte that follows.
+func (d *docReader) skipElement(element string) error {
+	d.keep = -1
+	closers := make([]byte, 0, 64) // the closing bracket each open one expects
+	inString, escaped, scalar := false, false, false
+	fault := func(i int, why string) error {
+		return &importers.Error{Pos: importers.Position{File: d.file, Offset: d.off(i), Element: element}, Err: fmt.Errorf("malformed JSON: %s", why)}
+	}
+	first := true
+	for {
+		b := d.buf
+		for i := d.i; i < len(b); i++ {
+			c := b[i]
+			if first {
+				first = false
+				switch c {
+				case '"':
+					inString = true
+				case '{':
+					closers = append(closers, '}')
+				case '[':
+					closers = append(closers, ']')
+				default:
+					scalar = true // a number or literal: it ends at a delimiter
+				}
+				continue
+			}
+			switch {
+			case inString:
+				switch {
+				case escaped:
+					escaped = false
+				case c == '\\':
+					escaped = true
+				case c == '"':
+					inString = false
+					if len(closers) == 0 {
+						d.i = i + 1
+						return nil
+					}
+				case c < 0x20:
+					return fault(i, fmt.Sprintf("invalid character %s in string literal", strconv.QuoteRune(rune(c))))
+				}
+			case scalar:
+				switch c {
+				case ',', ']', '}', ' ', '\t', '\n', '\r':
+					d.i = i
+					return nil
+				}
+			default:
+				switch c {
+				case '"':
+					inString = true
+				case '{':
+					closers = append(closers, '}')
+				case '[':
+					closers = append(closers, ']')
+				case '}', ']':
+					if closers[len(closers)-1] != c {
+						return fault(i, fmt.Sprintf("invalid character %q in an element", c))
+					}
+					closers = closers[:len(closers)-1]
+					if len(closers) == 0 {
+						d.i = i + 1
+						return nil
+					}
+				}
+				if len(closers) > jsonMaxDepth {
+					return fault(i, "exceeded max depth")
+				}
+			}
+		}
+		// All that is read is passed over: let go of it (and of a buffer grown by the element).
+		d.base += int64(len(d.buf))
+		d.i = 0
+		if cap(d.buf) > 4*readChunk {
+			d.buf = make([]byte, 0, 2*readChunk)
+		} else {
+			d.buf = d.buf[:0]
+		}
+		if !d.more() {
+			if d.err != nil {
+				return &importers.Error{Pos: importers.Position{File: d.file, Offset: d.off(0), Element: element}, Err: d.err}
+			}
+			if scalar {
+				return nil // the document ends after the number: the array's loop says what is wrong
+			}
+			return fault(0, "unexpected end of file")
+		}
+	}
+}
+
+// jsonMaxDepth is encoding/json's nesting limit.
+const jsonMaxDepth = 10000
 
 // atFault puts the offset of the bad byte that value found in err, a syntax error: the
 // Decoder, which counts only the bytes it scanned as values, sometimes said the value's
