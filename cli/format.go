@@ -148,6 +148,9 @@ func runFormat(ctx context.Context, f importers.Format, args []string, io stdio)
 		}
 		return exitFailed
 	}
+	// Whatever the Opener opened (archives, their temporary files) is released however the
+	// run ends, the stream read or not.
+	defer src.Release()
 	rep.progress.AddRecords(src.Total)
 	samples := importers.PrefixNames(rep.progress.Count(src.Samples), ff.output.namePrefix)
 	opts := ff.output.emitOptions()

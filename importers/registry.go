@@ -42,7 +42,14 @@ type Format struct {
 
 // Opener opens a format's stream over the inputs the user gave (paths as typed, "-" for
 // standard input). It returns a *UsageError for inputs or flag combinations the format
-// cannot take, and any other error for inputs it cannot open.
+// cannot take, and any other error for inputs it cannot open; on an error it has released
+// whatever it opened.
+//
+// An Opener that opens inputs before the stream starts (an archive, whose .tar.gz is
+// decompressed to a temporary file; an os.Root) sets Source.Close to release them, and its
+// stream releases them too when it ends. The caller calls Source.Release once it is done
+// with the Source, whether or not it ranged over Samples: a caller that fails before
+// reading, or stops early, then leaks nothing.
 type Opener func(ctx context.Context, inputs []string, env Env) (*Source, error)
 
 // Env is what an Opener gets besides its inputs.
@@ -66,15 +73,47 @@ type Progress interface {
 	ReadBytes(n int64)
 }
 
-// Source is an opened stream and what the request writer needs to know of it.
+// Source is an opened stream and what the request writer needs to know of it. Whoever gets a
+// Source from an Opener calls its Release method when done with it.
 type Source struct {
-	// Samples is the single-use stream.
+	// Samples is the single-use stream. It releases what it opened when it ends (run to its
+	// end or stopped by its consumer).
 	Samples iter.Seq2[*api.Sample, error]
+	// Close, when set, releases what the Opener opened before the stream started (archives
+	// and their temporary files, os.Roots, files). Nil means there is nothing to release.
+	// It must be safe to call whether or not Samples ran, and after the stream released the
+	// same inputs itself (build it with CloseOnce, and let the stream call the same
+	// function). Callers use Release, which also tolerates a nil Close.
+	Close func() error
 	// LabelFormat is the request-level label_format, when the format needs one (CSV read
 	// whole, for the service to split).
 	LabelFormat *api.LabelFormat
 	// Total is the number of records expected, for the progress line; 0 when unknown.
 	Total int
+}
+
+// Release calls Close, once: later calls, and calls on a Source without Close (or a nil
+// *Source), do nothing and return nil. It is safe whether or not Samples ran, but not while
+// Samples is running nor concurrently with itself.
+func (s *Source) Release() error {
+	if s == nil || s.Close == nil {
+		return nil
+	}
+	c := s.Close
+	s.Close = nil
+	return c()
+}
+
+// CloseOnce returns a function that calls close the first time it is called and returns its
+// error then and afterwards, for an Opener whose Source.Close and stream both release the
+// same inputs. It is safe for concurrent use.
+func CloseOnce(close func() error) func() error {
+	var once sync.Once
+	var err error
+	return func() error {
+		once.Do(func() { err = close() })
+		return err
+	}
 }
 
 // Detection is what a format's detector found.

@@ -142,11 +142,17 @@ func Flags(fs *flag.FlagSet) importers.Opener {
 			opts.Name = input
 		}
 		samples := ReadFrom(ctx, env.CountReads(f), opts.Name, opts)
+		release := importers.CloseOnce(func() error {
+			ferr := f.Close()
+			if err := in.Close(); err != nil {
+				return err
+			}
+			return ferr
+		})
 		return &importers.Source{Samples: func(yield func(*api.Sample, error) bool) {
-			defer in.Close()
-			defer f.Close()
+			defer release()
 			samples(yield)
-		}}, nil
+		}, Close: release}, nil
 	}
 }
 
@@ -168,8 +174,9 @@ func readSet(ctx context.Context, in *importers.Input, opts Options, results boo
 		return nil, err
 	}
 	samples := ReadPairs(ctx, fsys, pairs, opts, in.Path)
+	release := importers.CloseOnce(in.Close)
 	return &importers.Source{Samples: func(yield func(*api.Sample, error) bool) {
-		defer in.Close()
+		defer release()
 		samples(yield)
-	}}, nil
+	}, Close: release}, nil
 }

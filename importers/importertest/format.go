@@ -28,6 +28,7 @@ func FormatOpener(t testing.TB, name string, args ...string) Opener {
 		require.NoError(t, fs.Parse(args))
 		src, err := opener(ctx, fs.Args(), importers.Env{Warn: warn})
 		require.NoError(t, err)
+		t.Cleanup(func() { assert.NoError(t, src.Release()) })
 		return src.Samples
 	}
 }

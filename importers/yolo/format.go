@@ -66,10 +66,14 @@ func flags(fset *flag.FlagSet) importers.Opener {
 			opts.Planned = env.Progress.AddRecords
 		}
 		var opened []io.Closer
-		closeAll := func() {
+		closeAll := func() error {
+			var first error
 			for _, c := range opened {
-				c.Close()
+				if err := c.Close(); err != nil && first == nil {
+					first = err
+				}
 			}
+			return first
 		}
 		var seqs []iter.Seq2[*api.Sample, error]
 		for _, p := range inputs {
@@ -108,8 +112,9 @@ func flags(fset *flag.FlagSet) importers.Opener {
 			}
 			seqs = append(seqs, Read(ctx, fsys, name, o))
 		}
+		release := importers.CloseOnce(closeAll)
 		return &importers.Source{Samples: func(yield func(*api.Sample, error) bool) {
-			defer closeAll()
+			defer release()
 			for _, seq := range seqs {
 				for s, err := range seq {
 					if !yield(s, err) || err != nil {
@@ -117,7 +122,7 @@ func flags(fset *flag.FlagSet) importers.Opener {
 					}
 				}
 			}
-		}}, nil
+		}, Close: release}, nil
 	}
 }
 
