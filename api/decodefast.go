@@ -55,7 +55,7 @@ type fastDecoder struct {
 }
 
 func (d *fastDecoder) space() {
-	for d.i < len(d.b) {
+	for d.i < len(d.b) && d.b[d.i] <= ' ' { // most often false at once: bodies are compact
 		switch d.b[d.i] {
 		case ' ', '\t', '\n', '\r':
 			d.i++
@@ -74,82 +74,82 @@ func (d *fastDecoder) peek() byte {
 
 // object reads an object of the API's, calling field for each key (spelled without escapes
 // and in plain ASCII; any other gives up) with d.i at its value. field returns false to give
-// up. seen is a bit per field index, so a repeated key gives up too.
+// up. seen is a bit per field index, so a repeated key gives up too. (label, the hottest,
+// runs the same loop without a callback.)
 func (d *fastDecoder) object(field func(key []byte) bool) bool {
-	if d.peek() != '{' {
-		return false
-	}
-	d.i++
-	if d.depth++; d.depth > fastMaxDepth {
-		return false
-	}
-	d.space()
-	if d.peek() == '}' {
-		d.i++
-		d.depth--
-		return true
-	}
-	for {
-		d.space()
-		key, ok := d.key()
-		if !ok {
+	more, ok := d.enter('{', '}')
+	for ok && more {
+		var key []byte
+		if key, ok = d.fieldKey(); !ok || !field(key) {
 			return false
 		}
-		d.space()
-		if d.peek() != ':' {
-			return false
-		}
-		d.i++
-		d.space()
-		if !field(key) {
-			return false
-		}
-		d.space()
-		switch d.peek() {
-		case ',':
-			d.i++
-		case '}':
-			d.i++
-			d.depth--
-			return true
-		default:
-			return false
-		}
+		more, ok = d.next('}')
 	}
+	return ok
 }
 
 // array reads an array, calling elem with d.i at each element.
 func (d *fastDecoder) array(elem func() bool) bool {
-	if d.peek() != '[' {
-		return false
-	}
-	d.i++
-	if d.depth++; d.depth > fastMaxDepth {
-		return false
-	}
-	d.space()
-	if d.peek() == ']' {
-		d.i++
-		d.depth--
-		return true
-	}
-	for {
-		d.space()
+	more, ok := d.enter('[', ']')
+	for ok && more {
 		if !elem() {
 			return false
 		}
-		d.space()
-		switch d.peek() {
-		case ',':
-			d.i++
-		case ']':
-			d.i++
-			d.depth--
-			return true
-		default:
-			return false
-		}
+		more, ok = d.next(']')
 	}
+	return ok
+}
+
+// enter moves past the open byte of an object or array and the space after it; more is
+// false when the close byte follows at once (and is passed too).
+func (d *fastDecoder) enter(open, close byte) (more, ok bool) {
+	if d.peek() != open {
+		return false, false
+	}
+	d.i++
+	if d.depth++; d.depth > fastMaxDepth {
+		return false, false
+	}
+	d.space()
+	if d.peek() == close {
+		d.i++
+		d.depth--
+		return false, true
+	}
+	return true, true
+}
+
+// fieldKey reads a key (see key), the colon after it and the space after that (enter and
+// next have passed the space before it).
+func (d *fastDecoder) fieldKey() ([]byte, bool) {
+	key, ok := d.key()
+	if !ok {
+		return nil, false
+	}
+	d.space()
+	if d.peek() != ':' {
+		return nil, false
+	}
+	d.i++
+	d.space()
+	return key, true
+}
+
+// next moves past what follows a member or element: a comma and space (more), or the close
+// byte.
+func (d *fastDecoder) next(close byte) (more, ok bool) {
+	d.space()
+	switch d.peek() {
+	case ',':
+		d.i++
+		d.space()
+		return true, true
+	case close:
+		d.i++
+		d.depth--
+		return false, true
+	}
+	return false, false
 }
 
 // fastScratch is where decodeFast reads a request's samples and all their labels before
@@ -207,23 +207,30 @@ func once(seen *uint32, n uint) bool {
 }
 
 // key reads a key made of printable ASCII without escapes, without copying it. Keys are
-// short: a byte at a time beats plainPrefix's eight.
+// short: a byte at a time, looked up in plainByte, beats plainPrefix's eight.
 func (d *fastDecoder) key() ([]byte, bool) {
 	if d.peek() != '"' {
 		return nil, false
 	}
 	start := d.i + 1
-	for i := start; i < len(d.b); i++ {
-		switch c := d.b[i]; {
-		case c == '"':
-			d.i = i + 1
-			return d.b[start:i], true
-		case c < 0x20 || c >= utf8.RuneSelf || c == '\\':
-			return nil, false
-		}
+	i := start
+	for i < len(d.b) && plainByte[d.b[i]] {
+		i++
 	}
-	return nil, false
+	if i >= len(d.b) || d.b[i] != '"' {
+		return nil, false
+	}
+	d.i = i + 1
+	return d.b[start:i], true
 }
+
+// plainByte is true for the bytes plainPrefix passes over.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // str reads a string value: plain strings (nearly all, base64 data among them) are scanned
 // eight bytes at a time and copied once; strings with escapes or bytes that are not valid
@@ -319,6 +326,9 @@ func (d *fastDecoder) integer() (int, bool) {
 	n, ok := d.number()
 	if !ok {
 		return 0, false
+	}
+	if v, ok := smallInt(n); ok { // types and most numbers: what ParseInt would say
+		return v, true
 	}
 	v, err := strconv.ParseInt(string(n), 10, strconv.IntSize)
 	return int(v), err == nil
@@ -527,10 +537,14 @@ func (d *fastDecoder) sample(s *Sample, span *labelSpan) bool {
 			}
 			sc := d.scratch
 			span.start = len(sc.labels)
-			ok = d.array(func() bool {
+			more, ok := d.enter('[', ']')
+			for ok && more {
 				sc.labels = append(sc.labels, SampleLabel{})
-				return d.label(&sc.labels[len(sc.labels)-1])
-			})
+				if !d.label(&sc.labels[len(sc.labels)-1]) {
+					return false
+				}
+				more, ok = d.next(']')
+			}
 			span.end = len(sc.labels)
 			return ok
 		case "metadata":
@@ -543,34 +557,45 @@ func (d *fastDecoder) sample(s *Sample, span *labelSpan) bool {
 
 func (d *fastDecoder) label(l *SampleLabel) bool {
 	var seen uint32
-	return d.object(func(key []byte) bool {
-		var ok bool
+	more, ok := d.enter('{', '}')
+	for ok && more {
+		var key []byte
+		if key, ok = d.fieldKey(); !ok {
+			return false
+		}
+		var field uint
 		switch string(key) {
 		case "annotated_by":
 			l.AnnotatedBy, ok = d.str()
-			return ok && once(&seen, 0)
+			field = 0
 		case "id":
 			l.ID, ok = d.str()
-			return ok && once(&seen, 1)
+			field = 1
 		case "name":
 			l.Name, ok = d.labelName()
-			return ok && once(&seen, 2)
+			field = 2
 		case "property":
 			l.Property, ok = d.freeMap()
-			return ok && once(&seen, 3)
+			field = 3
 		case "score":
 			start := d.i
 			_, ok = d.number()
 			l.Score = json.Number(d.b[start:d.i])
-			return ok && once(&seen, 4)
+			field = 4
 		case "type":
 			var n int
 			n, ok = d.integer()
 			l.Type = LabelType(n)
-			return ok && once(&seen, 5)
+			field = 5
+		default:
+			return false
 		}
-		return false
-	})
+		if !ok || !once(&seen, field) {
+			return false
+		}
+		more, ok = d.next('}')
+	}
+	return ok
 }
 
 func (d *fastDecoder) dataSource(ds *DataSource) bool {
