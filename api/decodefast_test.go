@@ -140,7 +140,9 @@ func TestDecodeFastMatchesStrict(t *testing.T) {
 	for _, prop := range []string{`{}`, `{"a":0,"b":999,"c":1000,"d":-1,"e":1.5,"f":1e2,"g":0.0,"h":-0,"i":"","j":"bndbox","k":"polygon","l":"point"}`,
 		`{"m":null,"n":true,"o":false,"p":[1,[2,"x"]],"q":{"r":1,"s":{"t":[]}},"u":"é","v":"\u00e9","w":"a\"b","@modelarts:shape":"bndbox"}`,
 		`{"\u0061":1}`, `{"é":1}`, `{"a":1,"\u0061":2}`, `{"a":1,"a":1}`, `{"a":01}`, `{"a":1.}`, `{"a":-}`, `{"a":1e}`, `{"a":"x` + "\t" + `"}`,
-		`{"a":"` + "\xff" + `"}`, `{"a` + "\x01" + `":1}`, `{"a":tru}`, `{"a":nul}`, `{"a" :  1 , "b" : [ ] }`, `{"a":1,}`, `{,}`, `{"a"}`, `{"a":1`, `{"a":[1}`} {
+		`{"a":"` + "\xff" + `"}`, `{"a` + "\x01" + `":1}`, `{"a":tru}`, `{"a":nul}`, `{"a" :  1 , "b" : [ ] }`, `{"a":1,}`, `{,}`, `{"a"}`, `{"a":1`, `{"a":[1}`,
+		`{"@modelarts:start_index":0,"@modelarts:end_index":5,"@modelarts:shape":"point","@modelarts:feature":[1,2]}`, `{"@modelarts:shape2":1,"@modelarts:shap":2,"@":3,"@modelarts:feature\u0031":4}`,
+		`{"@modelarts:end_index":1,"@modelarts:end_index":2}`, `{"@modelarts:end_index":1,"@modelarts:end_inde\u0078":2}`, `{"@modelarts:end_index` + "\x00" + `":1}`, `{"@modelarts:end_index`} {
 		for _, body := range []string{`{"samples":[{"labels":[{"name":"x","property":` + prop + `}]}]}`, `{"samples":[{"metadata":` + prop + `}]}`} {
 			count(sameAsStrict(t, []byte(body)))
 		}
