@@ -53,6 +53,8 @@ func (es DecodeErrors) Error() string {
 // of the API (keys of property and metadata are free), and every value must have its
 // field's JSON type (a *DecodeError naming the field). A well-formed body is read in one
 // pass (see decodeFast); only a body that is not gets the slower passes that say where.
+// The labels of a request's samples may share one array (each sample's slice is capped at
+// its length, so appending to one copies it rather than overwrite the next sample's).
 func DecodeRequest(data []byte) (*Request, error) {
 	if req, ok := decodeFast(data); ok {
 		return req, nil

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/modelarts-convert/convert/internal/jsonlex"
@@ -15,7 +16,11 @@ import (
 // (decodeStrict) ran json.Valid, DuplicateKeys and a json.Decoder (which copies the body
 // again) one after the other. Each string is copied once, into a string of its own (not a
 // part of one copy of the whole body, which was no faster measurably and would let a caller
-// that keeps one name, as package stats does, keep the whole body alive).
+// that keeps one name, as package stats does, keep the whole body alive); a label name the
+// body repeats is one string, and common keys and shapes are constants. Samples and labels
+// are read into pooled scratch slices and copied out once, into one slice of samples and
+// one array for all the labels, so a body of many short samples (NER sentences) costs
+// little more than its property maps and strings (issue 18).
 //
 // It only ever answers "this is the request" (ok): for anything it does not read exactly as
 // the strict path would (an error of any kind, but also a key spelled in another case, a
@@ -23,7 +28,8 @@ import (
 // reads the body again and says what is wrong, with the same positions and messages as
 // before. TestDecodeFastMatchesStrict and FuzzDecodeRequestMatchesStrict hold the two equal.
 func decodeFast(data []byte) (req *Request, ok bool) {
-	d := fastDecoder{b: data}
+	d := fastDecoder{b: data, scratch: scratchPool.Get().(*fastScratch)}
+	defer d.scratch.release()
 	d.space()
 	req = &Request{}
 	if !d.request(req) {
@@ -41,10 +47,15 @@ type fastDecoder struct {
 	b     []byte
 	i     int
 	depth int
+
+	scratch *fastScratch
+
+	names    [8]string // label names read last (see labelName)
+	nextName int
 }
 
 func (d *fastDecoder) space() {
-	for d.i < len(d.b) {
+	for d.i < len(d.b) && d.b[d.i] <= ' ' { // most often false at once: bodies are compact
 		switch d.b[d.i] {
 		case ' ', '\t', '\n', '\r':
 			d.i++
@@ -63,82 +74,127 @@ func (d *fastDecoder) peek() byte {
 
 // object reads an object of the API's, calling field for each key (spelled without escapes
 // and in plain ASCII; any other gives up) with d.i at its value. field returns false to give
-// up. seen is a bit per field index, so a repeated key gives up too.
+// up. seen is a bit per field index, so a repeated key gives up too. (label, the hottest,
+// runs the same loop without a callback.)
 func (d *fastDecoder) object(field func(key []byte) bool) bool {
-	if d.peek() != '{' {
-		return false
-	}
-	d.i++
-	if d.depth++; d.depth > fastMaxDepth {
-		return false
-	}
-	d.space()
-	if d.peek() == '}' {
-		d.i++
-		d.depth--
-		return true
-	}
-	for {
-		d.space()
-		key, ok := d.key()
-		if !ok {
+	more, ok := d.enter('{', '}')
+	for ok && more {
+		var key []byte
+		if key, ok = d.fieldKey(); !ok || !field(key) {
 			return false
 		}
-		d.space()
-		if d.peek() != ':' {
-			return false
-		}
-		d.i++
-		d.space()
-		if !field(key) {
-			return false
-		}
-		d.space()
-		switch d.peek() {
-		case ',':
-			d.i++
-		case '}':
-			d.i++
-			d.depth--
-			return true
-		default:
-			return false
-		}
+		more, ok = d.next('}')
 	}
+	return ok
 }
 
 // array reads an array, calling elem with d.i at each element.
 func (d *fastDecoder) array(elem func() bool) bool {
-	if d.peek() != '[' {
-		return false
-	}
-	d.i++
-	if d.depth++; d.depth > fastMaxDepth {
-		return false
-	}
-	d.space()
-	if d.peek() == ']' {
-		d.i++
-		d.depth--
-		return true
-	}
-	for {
-		d.space()
+	more, ok := d.enter('[', ']')
+	for ok && more {
 		if !elem() {
 			return false
 		}
+		more, ok = d.next(']')
+	}
+	return ok
+}
+
+// enter moves past the open byte of an object or array and the space after it; more is
+// false when the close byte follows at once (and is passed too).
+func (d *fastDecoder) enter(open, close byte) (more, ok bool) {
+	if d.peek() != open {
+		return false, false
+	}
+	d.i++
+	if d.depth++; d.depth > fastMaxDepth {
+		return false, false
+	}
+	d.space()
+	if d.peek() == close {
+		d.i++
+		d.depth--
+		return false, true
+	}
+	return true, true
+}
+
+// fieldKey reads a key (see key), the colon after it and the space after that (enter and
+// next have passed the space before it).
+func (d *fastDecoder) fieldKey() ([]byte, bool) {
+	key, ok := d.key()
+	if !ok {
+		return nil, false
+	}
+	d.space()
+	if d.peek() != ':' {
+		return nil, false
+	}
+	d.i++
+	d.space()
+	return key, true
+}
+
+// next moves past what follows a member or element: a comma and space (more), or the close
+// byte.
+func (d *fastDecoder) next(close byte) (more, ok bool) {
+	d.space()
+	switch d.peek() {
+	case ',':
+		d.i++
 		d.space()
-		switch d.peek() {
-		case ',':
-			d.i++
-		case ']':
-			d.i++
-			d.depth--
-			return true
-		default:
-			return false
+		return true, true
+	case close:
+		d.i++
+		d.depth--
+		return false, true
+	}
+	return false, false
+}
+
+// fastScratch is where decodeFast reads a request's samples and all their labels before
+// copying each into one slice of its exact length: appending to the slices it returns
+// allocated and copied about twice what they hold, and a slice for every sample's labels.
+// A body's labels share one array (each sample's slice has its own length as capacity, so
+// an append to it cannot reach the next sample's). Scratch space is pooled.
+type fastScratch struct {
+	samples []Sample
+	labels  []SampleLabel
+	spans   []labelSpan // one per sample: where its labels are in labels
+}
+
+// labelSpan is where a sample's labels are in fastScratch.labels; start is -1 when the
+// sample has no "labels" key (Labels stays nil, as encoding/json leaves it).
+type labelSpan struct{ start, end int }
+
+var scratchPool = sync.Pool{New: func() any { return new(fastScratch) }}
+
+// Scratch slices longer than these are let go rather than pooled.
+const maxScratchSamples, maxScratchLabels = 4096, 16384
+
+// keep returns the samples read, in slices of their own.
+func (sc *fastScratch) keep() []Sample {
+	samples := make([]Sample, len(sc.samples))
+	copy(samples, sc.samples)
+	labels := make([]SampleLabel, len(sc.labels))
+	copy(labels, sc.labels)
+	for i, sp := range sc.spans {
+		if sp.start >= 0 {
+			samples[i].Labels = labels[sp.start:sp.end:sp.end]
 		}
 	}
+	return samples
+}
+
+// release empties sc (letting go of what its slices point at) and pools it.
+func (sc *fastScratch) release() {
+	clear(sc.samples)
+	clear(sc.labels)
+	if cap(sc.samples) > maxScratchSamples || cap(sc.labels) > maxScratchLabels {
+		return
+	}
+	sc.samples, sc.labels, sc.spans = sc.samples[:0], sc.labels[:0], sc.spans[:0]
+	scratchPool.Put(sc)
 }
 
 // once marks field bit n as seen; false when it was already (a repeated key).
@@ -150,53 +206,96 @@ func once(seen *uint32, n uint) bool {
 	return true
 }
 
-// key reads a key made of printable ASCII without escapes, without copying it.
+// key reads a key made of printable ASCII without escapes, without copying it. Keys are
+// short: a byte at a time, looked up in plainByte, beats plainPrefix's eight.
 func (d *fastDecoder) key() ([]byte, bool) {
 	if d.peek() != '"' {
 		return nil, false
 	}
 	start := d.i + 1
-	end := start + plainPrefix(d.b[start:])
-	if end >= len(d.b) || d.b[end] != '"' {
+	i := start
+	for i < len(d.b) && plainByte[d.b[i]] {
+		i++
+	}
+	if i >= len(d.b) || d.b[i] != '"' {
 		return nil, false
 	}
-	d.i = end + 1
-	return d.b[start:end], true
+	d.i = i + 1
+	return d.b[start:i], true
 }
+
+// plainByte is true for the bytes plainPrefix passes over.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // str reads a string value: plain strings (nearly all, base64 data among them) are scanned
 // eight bytes at a time and copied once; strings with escapes or bytes that are not valid
 // UTF-8 are read by valueParser.str, which decodes them as encoding/json does.
 func (d *fastDecoder) str() (string, bool) {
+	if raw, ok := d.plainStr(); ok {
+		return string(raw), true
+	}
+	return d.careful()
+}
+
+// plainStr returns the text of the string at d.i, without copying it, and moves past it when
+// it holds no escape and is valid UTF-8; otherwise ok is false and d.i stays.
+func (d *fastDecoder) plainStr() (raw []byte, ok bool) {
 	if d.peek() != '"' {
-		return "", false
+		return nil, false
 	}
 	start := d.i + 1
 	i, high := start, false
 	for {
 		i += plainPrefix(d.b[i:])
 		if i >= len(d.b) {
-			return "", false
+			return nil, false
 		}
 		c := d.b[i]
 		if c == '"' {
 			break
 		}
 		if c < utf8.RuneSelf { // a backslash or a control character
-			return d.careful()
+			return nil, false
 		}
 		high = true
 		i++
 	}
-	raw := d.b[start:i]
+	raw = d.b[start:i]
 	if high && !utf8.Valid(raw) {
-		return d.careful()
+		return nil, false
 	}
 	d.i = i + 1
-	return string(raw), true
+	return raw, true
 }
 
+// labelName reads a label's name as str does, but returns the same string for a name the
+// body repeats (a few names carry most labels), from the last few distinct names read.
+func (d *fastDecoder) labelName() (string, bool) {
+	raw, ok := d.plainStr()
+	if !ok {
+		return d.careful()
+	}
+	for _, n := range &d.names {
+		if n == string(raw) {
+			return n, true
+		}
+	}
+	s := string(raw)
+	d.names[d.nextName%len(d.names)] = s
+	d.nextName++
+	return s, true
+}
+
+// careful reads the string at d.i with valueParser.str.
 func (d *fastDecoder) careful() (string, bool) {
+	if d.peek() != '"' {
+		return "", false
+	}
 	p := valueParser{Lexer: jsonlex.Lexer{B: d.b, I: d.i}}
 	s, err := p.str()
 	if err != nil {
@@ -228,6 +327,9 @@ func (d *fastDecoder) integer() (int, bool) {
 	if !ok {
 		return 0, false
 	}
+	if v, ok := smallInt(n); ok { // types and most numbers: what ParseInt would say
+		return v, true
+	}
 	v, err := strconv.ParseInt(string(n), 10, strconv.IntSize)
 	return int(v), err == nil
 }
@@ -245,11 +347,20 @@ func (d *fastDecoder) boolean() (bool, bool) {
 	return false, false
 }
 
-// freeMap reads a property or metadata object with valueParser, as their UnmarshalJSON does.
+// freeMap reads a property or metadata object into the map valueParser builds, as their
+// UnmarshalJSON does. Labels hold few keys with small integers and short strings (entity
+// offsets, shapes), so it reads those itself (plain keys interned, integers 0..999 boxed
+// once, as valueParser does) and hands valueParser only the other values; a key with an
+// escape or a byte past ASCII sends the whole object to valueParser.
 func (d *fastDecoder) freeMap() (map[string]any, bool) {
 	if d.peek() != '{' {
 		return nil, false
 	}
+	start, depth := d.i, d.depth
+	if m, ok := d.plainMap(); ok {
+		return m, true
+	}
+	d.i, d.depth = start, depth
 	p := valueParser{Lexer: jsonlex.Lexer{B: d.b, I: d.i}, depth: d.depth, maxDepth: fastMaxDepth}
 	v, err := p.value()
 	if err != nil {
@@ -258,6 +369,118 @@ func (d *fastDecoder) freeMap() (map[string]any, bool) {
 	d.i = p.I
 	m, ok := v.(map[string]any)
 	return m, ok
+}
+
+// plainMap is freeMap's reader of objects whose keys are plain ASCII (nearly all). On false
+// the caller puts d.i and d.depth back.
+func (d *fastDecoder) plainMap() (map[string]any, bool) {
+	d.i++ // '{'
+	if d.depth++; d.depth > fastMaxDepth {
+		return nil, false
+	}
+	m := make(map[string]any)
+	d.space()
+	if d.peek() == '}' {
+		d.i++
+		d.depth--
+		return m, true
+	}
+	for {
+		d.space()
+		key, ok := d.modelartsKey()
+		if !ok {
+			var raw []byte
+			if raw, ok = d.key(); !ok {
+				return nil, false
+			}
+			key = internString(raw)
+		}
+		d.space()
+		if d.peek() != ':' {
+			return nil, false
+		}
+		d.i++
+		d.space()
+		v, ok := d.freeValue()
+		if !ok {
+			return nil, false
+		}
+		n := len(m)
+		m[key] = v
+		if len(m) == n {
+			return nil, false // a repeated key: the strict path says which
+		}
+		d.space()
+		switch d.peek() {
+		case ',':
+			d.i++
+		case '}':
+			d.i++
+			d.depth--
+			return m, true
+		default:
+			return nil, false
+		}
+	}
+}
+
+// modelartsKeys are the property keys nearly every label holds.
+var modelartsKeys = [...]string{PropStartIndex, PropEndIndex, PropShape, PropFeature}
+
+// modelartsKey moves past the key at d.i when it is one of modelartsKeys, spelled plainly,
+// and returns it: one comparison of the whole key instead of reading it a byte at a time.
+func (d *fastDecoder) modelartsKey() (string, bool) {
+	rest := d.b[d.i:]
+	if len(rest) < 2 || rest[0] != '"' || rest[1] != '@' {
+		return "", false
+	}
+	rest = rest[1:]
+	for _, k := range modelartsKeys {
+		if len(rest) > len(k) && rest[len(k)] == '"' && string(rest[:len(k)]) == k {
+			d.i += len(k) + 2
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// freeValue reads one value of a property or metadata object as valueParser.value would,
+// itself for integers 0..999 and plain strings, with valueParser for the rest.
+func (d *fastDecoder) freeValue() (any, bool) {
+	switch c := d.peek(); {
+	case c == '"':
+		start := d.i + 1
+		end := start + plainPrefix(d.b[start:])
+		if end < len(d.b) && d.b[end] == '"' {
+			d.i = end + 1
+			switch raw := d.b[start:end]; string(raw) {
+			case string(ShapeBndbox):
+				return boxedBndbox, true
+			case string(ShapePolygon):
+				return boxedPolygon, true
+			default:
+				return internString(raw), true
+			}
+		}
+		s, ok := d.str()
+		return s, ok
+	case c >= '0' && c <= '9':
+		end := d.i
+		for end < len(d.b) && jsonlex.IsNumberByte(d.b[end]) {
+			end++
+		}
+		if v, ok := smallInt(d.b[d.i:end]); ok {
+			d.i = end
+			return boxedInts[v], true
+		}
+	}
+	p := valueParser{Lexer: jsonlex.Lexer{B: d.b, I: d.i}, depth: d.depth, maxDepth: fastMaxDepth}
+	v, err := p.value()
+	if err != nil {
+		return nil, false
+	}
+	d.i = p.I
+	return v, true
 }
 
 func (d *fastDecoder) request(r *Request) bool {
@@ -272,11 +495,19 @@ func (d *fastDecoder) request(r *Request) bool {
 			r.LabelFormat = &LabelFormat{}
 			return once(&seen, 1) && d.labelFormat(r.LabelFormat)
 		case "samples":
-			r.Samples = []Sample{}
-			return once(&seen, 2) && d.array(func() bool {
-				r.Samples = append(r.Samples, Sample{})
-				return d.sample(&r.Samples[len(r.Samples)-1])
-			})
+			if !once(&seen, 2) {
+				return false
+			}
+			sc := d.scratch
+			if !d.array(func() bool {
+				sc.samples = append(sc.samples, Sample{})
+				sc.spans = append(sc.spans, labelSpan{-1, -1})
+				return d.sample(&sc.samples[len(sc.samples)-1], &sc.spans[len(sc.spans)-1])
+			}) {
+				return false
+			}
+			r.Samples = sc.keep()
+			return true
 		}
 		return false
 	})
@@ -301,7 +532,8 @@ func (d *fastDecoder) labelFormat(lf *LabelFormat) bool {
 	})
 }
 
-func (d *fastDecoder) sample(s *Sample) bool {
+// sample reads a sample; its labels go to d.scratch.labels, at span.
+func (d *fastDecoder) sample(s *Sample, span *labelSpan) bool {
 	var seen uint32
 	return d.object(func(key []byte) bool {
 		var ok bool
@@ -324,11 +556,21 @@ func (d *fastDecoder) sample(s *Sample) bool {
 			s.Encoding, ok = d.str()
 			return ok && once(&seen, 4)
 		case "labels":
-			s.Labels = []SampleLabel{}
-			return once(&seen, 5) && d.array(func() bool {
-				s.Labels = append(s.Labels, SampleLabel{})
-				return d.label(&s.Labels[len(s.Labels)-1])
-			})
+			if !once(&seen, 5) {
+				return false
+			}
+			sc := d.scratch
+			span.start = len(sc.labels)
+			more, ok := d.enter('[', ']')
+			for ok && more {
+				sc.labels = append(sc.labels, SampleLabel{})
+				if !d.label(&sc.labels[len(sc.labels)-1]) {
+					return false
+				}
+				more, ok = d.next(']')
+			}
+			span.end = len(sc.labels)
+			return ok
 		case "metadata":
 			s.Metadata, ok = d.freeMap()
 			return ok && once(&seen, 6)
@@ -339,34 +581,45 @@ func (d *fastDecoder) sample(s *Sample) bool {
 
 func (d *fastDecoder) label(l *SampleLabel) bool {
 	var seen uint32
-	return d.object(func(key []byte) bool {
-		var ok bool
+	more, ok := d.enter('{', '}')
+	for ok && more {
+		var key []byte
+		if key, ok = d.fieldKey(); !ok {
+			return false
+		}
+		var field uint
 		switch string(key) {
 		case "annotated_by":
 			l.AnnotatedBy, ok = d.str()
-			return ok && once(&seen, 0)
+			field = 0
 		case "id":
 			l.ID, ok = d.str()
-			return ok && once(&seen, 1)
+			field = 1
 		case "name":
-			l.Name, ok = d.str()
-			return ok && once(&seen, 2)
+			l.Name, ok = d.labelName()
+			field = 2
 		case "property":
 			l.Property, ok = d.freeMap()
-			return ok && once(&seen, 3)
+			field = 3
 		case "score":
 			start := d.i
 			_, ok = d.number()
 			l.Score = json.Number(d.b[start:d.i])
-			return ok && once(&seen, 4)
+			field = 4
 		case "type":
 			var n int
 			n, ok = d.integer()
 			l.Type = LabelType(n)
-			return ok && once(&seen, 5)
+			field = 5
+		default:
+			return false
 		}
-		return false
-	})
+		if !ok || !once(&seen, field) {
+			return false
+		}
+		more, ok = d.next('}')
+	}
+	return ok
 }
 
 func (d *fastDecoder) dataSource(ds *DataSource) bool {

@@ -135,11 +135,71 @@ func TestDecodeFastMatchesStrict(t *testing.T) {
 		`{"samples":[{"labels":[{"score":1e400}]}]}`, `{"samples":[{"labels":[{"property":{"a":1,"a":2}}]}]}`, "\xef\xbb\xbf{}", `{"samples":[]}` + "\x00"} {
 		count(sameAsStrict(t, []byte(in)))
 	}
+	// Property and metadata values the fast path reads itself (small integers, plain strings,
+	// shapes) and those it leaves to valueParser, and keys it leaves to valueParser whole.
+	for _, prop := range []string{`{}`, `{"a":0,"b":999,"c":1000,"d":-1,"e":1.5,"f":1e2,"g":0.0,"h":-0,"i":"","j":"bndbox","k":"polygon","l":"point"}`,
+		`{"m":null,"n":true,"o":false,"p":[1,[2,"x"]],"q":{"r":1,"s":{"t":[]}},"u":"é","v":"\u00e9","w":"a\"b","@modelarts:shape":"bndbox"}`,
+		`{"\u0061":1}`, `{"é":1}`, `{"a":1,"\u0061":2}`, `{"a":1,"a":1}`, `{"a":01}`, `{"a":1.}`, `{"a":-}`, `{"a":1e}`, `{"a":"x` + "\t" + `"}`,
+		`{"a":"` + "\xff" + `"}`, `{"a` + "\x01" + `":1}`, `{"a":tru}`, `{"a":nul}`, `{"a" :  1 , "b" : [ ] }`, `{"a":1,}`, `{,}`, `{"a"}`, `{"a":1`, `{"a":[1}`,
+		`{"@modelarts:start_index":0,"@modelarts:end_index":5,"@modelarts:shape":"point","@modelarts:feature":[1,2]}`, `{"@modelarts:shape2":1,"@modelarts:shap":2,"@":3,"@modelarts:feature\u0031":4}`,
+		`{"@modelarts:end_index":1,"@modelarts:end_index":2}`, `{"@modelarts:end_index":1,"@modelarts:end_inde\u0078":2}`, `{"@modelarts:end_index` + "\x00" + `":1}`, `{"@modelarts:end_index`} {
+		for _, body := range []string{`{"samples":[{"labels":[{"name":"x","property":` + prop + `}]}]}`, `{"samples":[{"metadata":` + prop + `}]}`} {
+			count(sameAsStrict(t, []byte(body)))
+		}
+	}
+	// Label names: more distinct names than labelName remembers, repeats, names with escapes
+	// or past ASCII, and samples with no labels key beside samples with an empty list.
+	var names strings.Builder
+	names.WriteString(`{"samples":[`)
+	for i, name := range []string{"ORG", "PER", "a", "b", "c", "d", "e", "f", "g", "h", "ORG", "", "é", `\u00e9`, "é", "ORG", "i", "PER"} {
+		fmt.Fprintf(&names, `{"name":"s%d","labels":[{"name":"%s"},{"name":"PER","type":101}]},{}`, i, name)
+		if i%3 == 0 {
+			names.WriteString(`,{"labels":[]}`)
+		}
+		names.WriteString(",")
+	}
+	names.WriteString(`{"labels":[{}]}]}`)
+	if !sameAsStrict(t, []byte(names.String())) {
+		t.Errorf("the fast path gave up on %s", names.String())
+	}
 	// Both paths must have been taken for the test to prove anything.
 	if fast < 200 || strict < 500 {
 		t.Fatalf("%d bodies took the fast path, %d the strict one", fast, strict)
 	}
 	t.Logf("%d bodies by the fast path, %d by the strict one", fast, strict)
+}
+
+// Each request DecodeRequest returns is its own: reading another body does not change it,
+// and appending to one sample's labels does not change another's.
+func TestDecodeRequestResultsIndependent(t *testing.T) {
+	var bodies [][]byte
+	var first []*Request
+	for _, b := range decodeBodies(t) {
+		if req, err := DecodeRequest(b); err == nil {
+			bodies = append(bodies, b)
+			first = append(first, req)
+		}
+	}
+	if len(bodies) < 100 {
+		t.Fatalf("only %d bodies decode", len(bodies))
+	}
+	for i, b := range bodies {
+		want, err := decodeStrict(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(first[i], want) {
+			t.Fatalf("body %d changed after reading the others", i)
+		}
+	}
+	req, err := DecodeRequest([]byte(`{"samples":[{"labels":[{"name":"a"}]},{"labels":[{"name":"b"}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = append(req.Samples[0].Labels, SampleLabel{Name: "c"})
+	if got := req.Samples[1].Labels[0].Name; got != "b" {
+		t.Fatalf("appending to sample 0's labels changed sample 1's: %q", got)
+	}
 }
 
 // FuzzDecodeRequestMatchesStrict: whatever the body, DecodeRequest answers as the strict
@@ -150,6 +210,7 @@ func FuzzDecodeRequestMatchesStrict(f *testing.F) {
 	}
 	f.Add([]byte(`{"samples":[{"name":"a","n\u0061me":"b"}]}`))
 	f.Add([]byte(`{"samples":[{"labels":[{"property":{"deep":[[[[1]]]]}}]}]}`))
+	f.Add([]byte(`{"samples":[{"labels":[{"name":"ORG","property":{"@modelarts:start_index":0,"@modelarts:end_index":1000,"s":"bndbox","\u0061":"é"}},{"name":"ORG"}]},{"labels":[]},{}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		sameAsStrict(t, body)
 	})

@@ -85,7 +85,6 @@ func (s *Stats) Merge(other *Stats) {
 	addCounts(s.widths, other.widths)
 	addCounts(s.heights, other.heights)
 	addCounts(s.textLengths, other.textLengths)
-	addCounts(s.entities, other.entities)
 	for name, nc := range other.names {
 		mine := s.names[name]
 		if mine == nil {
@@ -95,6 +94,7 @@ func (s *Stats) Merge(other *Stats) {
 		}
 		mine.labels += nc.labels
 		mine.samples += nc.samples
+		mine.entities += nc.entities
 	}
 }
 

@@ -52,6 +52,7 @@ func TestAddFilesEqualsOneByOne(t *testing.T) {
 			problems, err := s.AddFiles(context.Background(), files, tt.workers)
 			require.NoError(t, err)
 			assert.Equal(t, one.Report(), s.Report())
+			assert.Equal(t, map[string]int{"L0": 4, "L1": 4, "L2": 4}, s.Report().Entities)
 			require.Len(t, problems, 2)
 			assert.Equal(t, files[12], problems[0].File)
 			assert.Equal(t, files[13], problems[1].File)

@@ -40,13 +40,13 @@ type Stats struct {
 	texts             int
 	textsUnreadable   int
 	textLengths       map[int]int
-	entities          map[string]int
 
 	buf []byte // reused for decoded text
 }
 
 type nameCount struct {
 	labels, samples int
+	entities        int // labels of this name that are named entities (or triplet entities)
 	lastSample      int // the sample that last counted this name, so a sample counts once
 }
 
@@ -60,7 +60,6 @@ func New() *Stats {
 		widths:      map[int]int{},
 		heights:     map[int]int{},
 		textLengths: map[int]int{},
-		entities:    map[string]int{},
 	}
 }
 
@@ -110,7 +109,7 @@ func (s *Stats) AddSample(sm *api.Sample) {
 			s.shapes[string(sh)]++
 		}
 		if l.Type == api.LabelNamedEntity || l.Type == api.LabelTextTripletEntity {
-			s.entities[l.Name]++
+			nc.entities++ // entities by type are counted with the names: one lookup per label
 		}
 	}
 	switch sm.SampleType {
@@ -307,8 +306,10 @@ func (s *Stats) Report() Report {
 	for k, n := range s.shapes {
 		r.Shapes[k] = n
 	}
-	for k, n := range s.entities {
-		r.Entities[k] = n
+	for name, nc := range s.names {
+		if nc.entities > 0 {
+			r.Entities[name] = nc.entities
+		}
 	}
 	return r
 }
