@@ -148,6 +148,22 @@ func splitKey(line string) (key, rest string, ok bool) {
 	return "", "", false
 }
 
+// inQuote steps over s[i] inside a scalar quoted with q: it returns where the scan goes on
+// (minus one, for the loop's own step) and the quote still open (0 once it closed). A
+// single-quoted scalar writes its quote twice to hold one; a double-quoted one escapes with a
+// backslash.
+func inQuote(s string, i int, q byte) (int, byte) {
+	switch c := s[i]; {
+	case c == q && q == '\'' && i+1 < len(s) && s[i+1] == '\'':
+		return i + 1, q
+	case c == q:
+		return i, 0
+	case c == '\\' && q == '"':
+		return i + 1, q
+	}
+	return i, q
+}
+
 // stripComment removes a # comment (at the start or after a blank), outside quotes.
 func stripComment(s string) string {
 	var q byte
@@ -155,15 +171,7 @@ func stripComment(s string) string {
 		c := s[i]
 		switch {
 		case q != 0:
-			if c == q {
-				if q == '\'' && i+1 < len(s) && s[i+1] == '\'' {
-					i++
-					continue
-				}
-				q = 0
-			} else if c == '\\' && q == '"' {
-				i++
-			}
+			i, q = inQuote(s, i, q)
 		case c == '"' || c == '\'':
 			if i == 0 || strings.ContainsRune(" \t[{,:", rune(s[i-1])) {
 				q = c
@@ -299,15 +307,7 @@ func balanced(s string) bool {
 		c := s[i]
 		switch {
 		case q != 0:
-			if c == q {
-				if q == '\'' && i+1 < len(s) && s[i+1] == '\'' {
-					i++
-					continue
-				}
-				q = 0
-			} else if c == '\\' && q == '"' {
-				i++
-			}
+			i, q = inQuote(s, i, q)
 		case c == '"' || c == '\'':
 			q = c
 		case c == '[' || c == '{':
