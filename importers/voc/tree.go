@@ -121,6 +121,21 @@ const maxDepth = 1024
 func build(a *arena, data []byte) (doc *etree.Document, ok bool) {
 	a.compact = compactTo(a.compact[:0], data)
 	data = a.compact
+	// Substrings of one copy of the file, for text that is the file's bytes unchanged; a
+	// large file's text is copied piece by piece, so a small value does not hold it all.
+	var src string
+	if len(data) <= 64<<10 {
+		src = string(data)
+		if doc, ok := scan(a, data, src); ok {
+			return doc, true
+		}
+	}
+	return buildXML(a, data, src)
+}
+
+// buildXML is build through encoding/xml, for data (compacted) that scan does not read; src
+// is string(data) when data is small, else "".
+func buildXML(a *arena, data []byte, src string) (doc *etree.Document, ok bool) {
 	doc = etree.NewDocument()
 	d := xml.NewDecoder(bytes.NewReader(data)) // an io.ByteReader: no bufio copy
 	// A declared encoding that is decoded puts the decoder's offsets in the decoded text,
@@ -135,12 +150,6 @@ func build(a *arena, data []byte) (doc *etree.Document, ok bool) {
 	}
 	d.CharsetReader = a.charset
 	d.Strict = true
-	// Substrings of one copy of the file, for text that is the file's bytes unchanged; a
-	// large file's text is copied piece by piece, so a small value does not hold it all.
-	var src string
-	if len(data) <= 64<<10 {
-		src = string(data)
-	}
 	stack := make([]*etree.Element, 1, 16)
 	stack[0] = &doc.Element
 	var attrSeen map[xml.Name]int
