@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/beevik/etree"
 	"golang.org/x/text/encoding/charmap"
@@ -53,6 +54,13 @@ func declaresEncoding(data []byte) bool {
 // is not UTF-8 makes the whole file GB18030 (where a line-based text importer would reject
 // that line's record alone).
 func prepare(data []byte) (out []byte, recoded bool) {
+	// Valid UTF-8 (with or without its BOM) is read as it is: Detect would say so too (no
+	// line that is not UTF-8), after a pass that classifies every line.
+	if _, n := textenc.BOM(data); n == 0 || n == 3 {
+		if utf8.Valid(data[n:]) {
+			return data[n:], false
+		}
+	}
 	det := textenc.Detect(data)
 	switch det.Encoding {
 	case textenc.UTF16LE, textenc.UTF16BE:
