@@ -11,7 +11,8 @@ import (
 // The fast path of build. encoding/xml's tokenizer, which build (and etree) read through,
 // allocates a boxed token and a name string per start and end tag and reads the file byte by
 // byte through an interface; it was about half of a VOC file's CPU. scan reads the plain XML
-// that VOC files are, in one pass over the compacted bytes, into the same etree tree build
+// that VOC files are, in one pass over the file's bytes (compacting as it goes), into the
+// same etree tree build
 // makes (the same elements, attributes, text, comments and processing instructions, in the
 // same order), with names and text taken as substrings of the file's one string. Whatever it
 // does not handle itself, it refuses (ok false) and build reads the file through encoding/xml
@@ -26,8 +27,11 @@ import (
 // for among the earlier ones); an element with more is left to build.
 const maxScanAttrs = 32
 
-// scan parses data (compacted; src is string(data)) into a document in a, or returns ok false
-// (with a's nodes as they were) when data is not in the subset it reads.
+// scan parses data (src is string(data)) into a document in a, the document build makes of
+// compact(data), or returns ok false (with a's nodes as they were) when data is not in the
+// subset it reads. It leaves out the white space compact drops as it goes, and refuses a
+// comment or processing instruction holding '<' or '>' (whose content compact may change,
+// or whose "<![CDATA[" would make compact leave the whole file as it is).
 func scan(a *arena, data []byte, src string) (doc *etree.Document, ok bool) {
 	ne, nc := a.ne, a.nc
 	defer func() {
@@ -42,15 +46,27 @@ func scan(a *arena, data []byte, src string) (doc *etree.Document, ok bool) {
 	for i < n {
 		top := stack[len(stack)-1]
 		if data[i] != '<' {
-			// Text, up to the next '<' or the end.
+			// Text, up to the next '<' or the end. White space after a '>' and before a '<'
+			// (the indentation) is left out, as compact leaves it out.
 			j := i + bytes.IndexByte(data[i:], '<')
 			if j < i {
 				j = n
 			}
-			if !plainText(data[i:j]) {
-				return nil, false
+			k := j
+			if j < n {
+				for k > i && isSpace(data[k-1]) {
+					k--
+				}
+				if k == j || k == 0 || data[k-1] != '>' {
+					k = j
+				}
 			}
-			top.AddChild(a.charData(src[i:j]))
+			if k > i {
+				if !plainText(data[i:k]) {
+					return nil, false
+				}
+				top.AddChild(a.charData(src[i:k]))
+			}
 			i = j
 			continue
 		}
@@ -86,7 +102,7 @@ func scan(a *arena, data []byte, src string) (doc *etree.Document, ok bool) {
 				return nil, false
 			}
 			inst := src[j : j+k]
-			if target == "xml" && !plainDeclaration(inst) {
+			if strings.ContainsAny(inst, "<>") || target == "xml" && !plainDeclaration(inst) {
 				return nil, false
 			}
 			top.CreateProcInst(target, inst)
@@ -99,6 +115,9 @@ func scan(a *arena, data []byte, src string) (doc *etree.Document, ok bool) {
 			k := bytes.Index(data[j:], []byte("--"))
 			if k < 0 || j+k+2 >= n || data[j+k+2] != '>' {
 				return nil, false
+			}
+			if bytes.ContainsAny(data[j:j+k], "<>") {
+				return nil, false // compact may have changed it
 			}
 			top.CreateComment(src[j : j+k])
 			i = j + k + 3
@@ -234,6 +253,8 @@ func nameEnd(data []byte, i int) int {
 	}
 	return -1
 }
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // skipSpace returns the index of the first byte at or after i that is not XML white space.
 func skipSpace(data []byte, i int) int {

@@ -50,7 +50,7 @@ func sameAsBuild(t *testing.T, a *arena, data []byte) (scanned bool) {
 	t.Helper()
 	c := compact(data)
 	a.reset()
-	got, ok := scan(a, c, string(c))
+	got, ok := scan(a, data, string(data))
 	if !ok {
 		require.Zero(t, a.ne, "a refused document gives its nodes back")
 		require.Zero(t, a.nc)
@@ -79,6 +79,9 @@ func scanSeeds(t testing.TB) [][]byte {
 		"<a>\xed\xa0\x80</a>", `<a>中文</a>`, `<中/>`, `<a中1.-/>`, `<中:a/>`, "<\u9FA6/>", "<\u4E00\u9FA5 \u4E01='x'></\u4E00\u9FA5>", `<颜色>蓝色</颜色 >`, "<a\xe4\xb8/>", `<a:b/>`, `<a.b-c_d1/>`, `<1a/>`, `<-a/>`, `<_a/>`,
 		`<a></b>`, `<a></a >`, `<a></a x>`, `</a>`, `<a/ >`, `<a / >`, `<a/`, `<a`, `<`, `<a>`, `<a></a`,
 		`<a/><b/>text`, `text<a/>`, `<a><b></b></a></a>`, `<a><![CDATA[x]]></a>`, `<!DOCTYPE a><a/>`,
+		"<a>  <b> x>  <c/> y> </b>\n\t</a>  \n", "  \n<a/>", "<a>\r\n <b/>\r\n</a>", "<a>x \n</a>", "<a>> </a>", "<a>>\r</a>",
+		"<a><!-- x>  <y --> <b/></a>", "<a><!-- <![CDATA[ --> <b/> </a>", "<?pi a>  <b?> <a/>", "<?pi <![CDATA[ ?> <a> <b/> </a>",
+		`<a x=">  <"/>`, `<a x=">  "/>`,
 		`<a>&#65;</a>`, `<a>&lt;</a>`, "<a>x\r\ny</a>",
 		strings.Repeat("<a>", maxDepth) + strings.Repeat("</a>", maxDepth),
 		strings.Repeat("<a>", maxDepth+1) + strings.Repeat("</a>", maxDepth+1),
@@ -122,5 +125,57 @@ func FuzzScan(f *testing.F) {
 	a := new(arena)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sameAsBuild(t, a, data)
+	})
+}
+
+// BenchmarkParse parses a VOC2012-shaped file (pretty-printed, three objects) into its tree
+// on one goroutine: build (scan's one pass), the encoding/xml path build takes for what scan
+// refuses (compact, then buildXML), and etree's own reading.
+//
+//	go test ./importers/voc -run '^$' -bench Parse -benchmem
+func BenchmarkParse(b *testing.B) {
+	var doc strings.Builder
+	doc.WriteString("<annotation>\n\t<folder>VOC2012</folder>\n\t<filename>2008_000008.jpg</filename>\n" +
+		"\t<source>\n\t\t<database>The VOC2008 Database</database>\n\t\t<annotation>PASCAL VOC2008</annotation>\n" +
+		"\t\t<image>flickr</image>\n\t</source>\n\t<size>\n\t\t<width>500</width>\n\t\t<height>442</height>\n" +
+		"\t\t<depth>3</depth>\n\t</size>\n\t<segmented>0</segmented>\n")
+	for i := range 3 {
+		fmt.Fprintf(&doc, "\t<object>\n\t\t<name>person</name>\n\t\t<pose>Unspecified</pose>\n\t\t<truncated>%d</truncated>\n"+
+			"\t\t<occluded>0</occluded>\n\t\t<difficult>0</difficult>\n\t\t<bndbox>\n\t\t\t<xmin>%d</xmin>\n\t\t\t<ymin>%d.5</ymin>\n"+
+			"\t\t\t<xmax>%d</xmax>\n\t\t\t<ymax>%d</ymax>\n\t\t</bndbox>\n\t</object>\n", i%2, 10+i, 20+i, 200+i, 300+i)
+	}
+	doc.WriteString("</annotation>\n")
+	data := []byte(doc.String())
+	b.Run("scan", func(b *testing.B) {
+		a := new(arena)
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			a.reset()
+			if _, ok := build(a, data); !ok {
+				b.Fatal("refused")
+			}
+		}
+	})
+	b.Run("encoding-xml", func(b *testing.B) {
+		a := new(arena)
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			a.reset()
+			a.compact = compactTo(a.compact[:0], data)
+			if _, ok := buildXML(a, a.compact, string(a.compact)); !ok {
+				b.Fatal("refused")
+			}
+		}
+	})
+	b.Run("etree", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := etreeDoc(data); err != nil {
+				b.Fatal(err)
+			}
+		}
 	})
 }

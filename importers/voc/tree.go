@@ -16,9 +16,11 @@ import (
 // (encoding/xml, strict, RawToken, this package's CharsetReader) and builds the same etree
 // tree with etree's own AddChild, but from slabs of elements and text nodes that a worker
 // reuses from file to file (arena), from compacted bytes in a reused buffer, and with the
-// file's text taken as substrings of one string when the bytes need no unescaping. Any document build does not accept is parsed again by etree itself,
-// whose error (and the position syntaxError finds) is reported, so the messages are etree's.
-// BenchmarkParse compares the two.
+// file's text taken as substrings of one string when the bytes need no unescaping. A plain
+// file (nearly every VOC file) is read by scan (scan.go) in one pass without encoding/xml, into
+// the same tree. Any document build does not accept is parsed again by etree itself, whose
+// error (and the position syntaxError finds) is reported, so the messages are etree's.
+// BenchmarkParse compares the three.
 
 // chunk is how many nodes an arena allocates at once. Chunks never move, so the pointers
 // the tree holds stay valid while the arena grows.
@@ -119,16 +121,18 @@ const maxDepth = 1024
 // would with this package's ReadSettings; ok is false when data is not a document etree
 // accepts (the caller then asks etree for its error).
 func build(a *arena, data []byte) (doc *etree.Document, ok bool) {
-	a.compact = compactTo(a.compact[:0], data)
-	data = a.compact
 	// Substrings of one copy of the file, for text that is the file's bytes unchanged; a
 	// large file's text is copied piece by piece, so a small value does not hold it all.
+	if len(data) <= 64<<10 {
+		if doc, ok := scan(a, data, string(data)); ok {
+			return doc, true
+		}
+	}
+	a.compact = compactTo(a.compact[:0], data)
+	data = a.compact
 	var src string
 	if len(data) <= 64<<10 {
 		src = string(data)
-		if doc, ok := scan(a, data, src); ok {
-			return doc, true
-		}
 	}
 	return buildXML(a, data, src)
 }
