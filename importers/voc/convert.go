@@ -100,6 +100,10 @@ type file struct {
 
 	sampleBytes int                       // about how many bytes the labels so far add to the sample's encoding
 	propFrom    map[string]*etree.Element // for object: the element each label attribute came from
+
+	boxes int           // how many boxes to make room for at once (the file's objects)
+	nums  []json.Number // room for coordinates (see coords)
+	pts   api.Feature   // room for points (see points2)
 }
 
 // convert turns one job into a sample, or a rejection, or a fatal error. admit (nil when
@@ -312,6 +316,7 @@ func (f *file) convert(raw []byte) result {
 	}
 
 	s := &api.Sample{SampleType: api.SampleImage, Origin: f.name}
+	f.boxes = len(objects)
 	if len(objects) > 0 {
 		s.Labels = make([]api.SampleLabel, 0, len(objects))
 		f.labelAt = make([]*etree.Element, 0, len(objects))
@@ -636,13 +641,15 @@ func (f *file) feature(e *etree.Element, shape api.Shape) api.Feature {
 		if !okx || !oky {
 			return nil
 		}
-		return []json.Number{x, y}
+		p := f.coords(2)
+		p[0], p[1] = x, y
+		return p
 	}
 	switch shape {
 	case api.ShapeBndbox:
-		return api.Feature{pair("xmin", "ymin"), pair("xmax", "ymax")}
+		return f.points2(pair("xmin", "ymin"), pair("xmax", "ymax"))
 	case api.ShapeLine, api.ShapeDashed:
-		return api.Feature{pair("x1", "y1"), pair("x2", "y2")}
+		return f.points2(pair("x1", "y1"), pair("x2", "y2"))
 	case api.ShapeCircle:
 		c := pair("cx", "cy")
 		r, _ := f.coord(e, "r", true)
@@ -654,6 +661,29 @@ func (f *file) feature(e *etree.Element, shape api.Shape) api.Feature {
 		return api.Feature{pair("x", "y")}
 	}
 	return f.points(e)
+}
+
+// coords returns room for n numbers of a feature. A file's boxes (two points of two numbers
+// each, the shape nearly every label has) share one array of numbers and one of points: two
+// allocations a file instead of three a box. Each piece is capped, so nothing appended to
+// one can run into the next.
+func (f *file) coords(n int) []json.Number {
+	if cap(f.nums)-len(f.nums) < n {
+		f.nums = make([]json.Number, 0, max(n, 4*f.boxes))
+	}
+	k := len(f.nums)
+	f.nums = f.nums[:k+n]
+	return f.nums[k : k+n : k+n]
+}
+
+// points2 is the feature of two points (a box, a line), from the file's array of points.
+func (f *file) points2(a, b []json.Number) api.Feature {
+	if cap(f.pts)-len(f.pts) < 2 {
+		f.pts = make(api.Feature, 0, max(2, 2*f.boxes))
+	}
+	k := len(f.pts)
+	f.pts = append(f.pts, a, b)
+	return f.pts[k : k+2 : k+2]
 }
 
 // points reads a polygon's or polyline's points: <x1>..<y1>..<xN><yN> (ModelArts), or a

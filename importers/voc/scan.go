@@ -39,7 +39,11 @@ func scan(a *arena, data []byte, src string) (doc *etree.Document, ok bool) {
 			a.rollback(ne, nc)
 		}
 	}()
-	doc = etree.NewDocument()
+	// The arena's document, as etree.NewDocument makes one.
+	child := a.doc.Child[:0]
+	clear(a.doc.Child)
+	a.doc = etree.Document{Element: etree.Element{Child: child}}
+	doc = &a.doc
 	stack := make([]*etree.Element, 1, 16)
 	stack[0] = &doc.Element
 	i, n := 0, len(data)

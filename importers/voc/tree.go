@@ -46,6 +46,8 @@ type arena struct {
 
 	interned map[string]any // see boxed
 
+	doc etree.Document // the document scan builds
+
 	transcoded bool                                       // the decoder recodes the text (a declared encoding)
 	charset    func(string, io.Reader) (io.Reader, error) // the decoder's CharsetReader, made once
 }
@@ -72,6 +74,7 @@ func (a *arena) reset() {
 		}
 	}
 	a.ne, a.nc = 0, 0
+	clear(a.doc.Child)
 	if a.bigFrom {
 		a.from, a.bigFrom = nil, false
 	}
