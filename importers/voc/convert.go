@@ -264,7 +264,9 @@ func (f *file) convert(raw []byte) result {
 	if recoded {
 		f.warn(nil, "not valid UTF-8 and no encoding declared; read as GB18030 (GBK)")
 	}
-	if n := countElements(data, MaxElements); n > MaxElements {
+	// A file of at most MaxElements bytes cannot hold more start tags than that (the count is
+	// of '<' bytes): only a larger one is counted.
+	if len(data) > MaxElements && countElements(data, MaxElements) > MaxElements {
 		f.problem(nil, fmt.Sprintf("the file has more than %d elements, the most one annotation file may have (to bound the memory a file takes); split its objects over several files", MaxElements))
 		return f.rejected()
 	}
