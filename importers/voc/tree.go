@@ -16,11 +16,9 @@ import (
 // (encoding/xml, strict, RawToken, this package's CharsetReader) and builds the same etree
 // tree with etree's own AddChild, but from slabs of elements and text nodes that a worker
 // reuses from file to file (arena), from compacted bytes in a reused buffer, and with the
-// file's text taken as substrings of one string when the bytes need no unescaping. A plain
-// file (nearly every VOC file) is read by scan (scan.go) in one pass without encoding/xml, into
-// the same tree. Any document build does not accept is parsed again by etree itself, whose
-// error (and the position syntaxError finds) is reported, so the messages are etree's.
-// BenchmarkParse compares the three.
+// file's text taken as substrings of one string when the bytes need no unescaping. Any document build does not accept is parsed again by etree itself,
+// whose error (and the position syntaxError finds) is reported, so the messages are etree's.
+// BenchmarkParse compares the two.
 
 // chunk is how many nodes an arena allocates at once. Chunks never move, so the pointers
 // the tree holds stay valid while the arena grows.
@@ -45,8 +43,6 @@ type arena struct {
 	bigFrom bool                      // from grew large: dropped at reset
 
 	interned map[string]any // see boxed
-
-	doc etree.Document // the document scan builds
 
 	transcoded bool                                       // the decoder recodes the text (a declared encoding)
 	charset    func(string, io.Reader) (io.Reader, error) // the decoder's CharsetReader, made once
@@ -74,7 +70,6 @@ func (a *arena) reset() {
 		}
 	}
 	a.ne, a.nc = 0, 0
-	clear(a.doc.Child)
 	if a.bigFrom {
 		a.from, a.bigFrom = nil, false
 	}
@@ -124,25 +119,8 @@ const maxDepth = 1024
 // would with this package's ReadSettings; ok is false when data is not a document etree
 // accepts (the caller then asks etree for its error).
 func build(a *arena, data []byte) (doc *etree.Document, ok bool) {
-	// Substrings of one copy of the file, for text that is the file's bytes unchanged; a
-	// large file's text is copied piece by piece, so a small value does not hold it all.
-	if len(data) <= 64<<10 {
-		if doc, ok := scan(a, data, string(data)); ok {
-			return doc, true
-		}
-	}
 	a.compact = compactTo(a.compact[:0], data)
 	data = a.compact
-	var src string
-	if len(data) <= 64<<10 {
-		src = string(data)
-	}
-	return buildXML(a, data, src)
-}
-
-// buildXML is build through encoding/xml, for data (compacted) that scan does not read; src
-// is string(data) when data is small, else "".
-func buildXML(a *arena, data []byte, src string) (doc *etree.Document, ok bool) {
 	doc = etree.NewDocument()
 	d := xml.NewDecoder(bytes.NewReader(data)) // an io.ByteReader: no bufio copy
 	// A declared encoding that is decoded puts the decoder's offsets in the decoded text,
@@ -157,6 +135,12 @@ func buildXML(a *arena, data []byte, src string) (doc *etree.Document, ok bool) 
 	}
 	d.CharsetReader = a.charset
 	d.Strict = true
+	// Substrings of one copy of the file, for text that is the file's bytes unchanged; a
+	// large file's text is copied piece by piece, so a small value does not hold it all.
+	var src string
+	if len(data) <= 64<<10 {
+		src = string(data)
+	}
 	stack := make([]*etree.Element, 1, 16)
 	stack[0] = &doc.Element
 	var attrSeen map[xml.Name]int
