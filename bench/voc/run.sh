@@ -15,6 +15,9 @@
 #    reading every XML file's bytes with cat, RUNS times each in turn; it prints wall and CPU
 #    time (user+sys from /usr/bin/time, all threads) of each, and the ratios to the read.
 #
+# 3. The two ways the importer can read a file (BenchmarkVOC2012Readers): build, the default,
+#    and etree's own reader, CPU time over the read's, RUNS times.
+#
 # BASE is what the new code is compared with, run alternately with it so that both see the
 # same load: a convert binary (e.g. /tmp/convert-main, built from main), timed as a command
 # beside the new one in part 2; or a git revision (e.g. main), whose code the benchmark file
@@ -99,4 +102,12 @@ for run in $(seq "$runs"); do
 	done
 done
 echo "seconds per run over the 17,125 files; wall-x, cpu-x: the command's time / the read's (target <= 3); cores: the command's CPU time / its wall time."
+
+echo
+echo "== the two readers (BenchmarkVOC2012Readers/ratio, new code): build (encoding/xml tokens into reused etree nodes, the default) and etree's own reader, CPU time over the read's"
+for run in $(seq "$runs"); do
+	(cd importers/voc && "$work/new.test" -test.run '^$' -test.bench 'VOC2012Readers/ratio$' -test.benchtime 1x | grep '^BenchmarkVOC2012Readers/ratio') |
+		awk -v run="$run" '{ for (i = 3; i < NF; i += 2) v[$(i+1)] = $i
+			printf "run %d: read %.0f ms CPU; build %.0f ms (%.2fx); etree reader %.0f ms (%.2fx)\n", run, v["read-cpu-ms/op"], v["build-cpu-ms/op"], v["build-cpu-x-read"], v["etree-cpu-ms/op"], v["etree-cpu-x-read"] }'
+done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime) on $(nproc) cores"
