@@ -52,21 +52,22 @@ elif [ -n "$base" ]; then
 fi
 
 echo "== in process (BenchmarkVOC2012/ratio)"
-printf '%-5s %4s %8s %11s %8s %12s %7s %7s %14s %13s %10s\n' code run read-ms convert-ms read-cpu convert-cpu wall-x cpu-x bodies-wall-x bodies-cpu-x allocs/op
+printf '%-5s %4s %8s %11s %8s %12s %7s %7s %6s %14s %13s %10s\n' code run read-ms convert-ms read-cpu convert-cpu wall-x cpu-x cores bodies-wall-x bodies-cpu-x allocs/op
 for run in $(seq "$runs"); do
 	for b in "${bins[@]}"; do
 		out1=$(cd importers/voc && "$work/$b.test" -test.run '^$' -test.bench 'VOC2012/ratio$' -test.benchtime 2x -test.benchmem | grep '^BenchmarkVOC2012/ratio')
 		# "name N ns/op v1 unit1 v2 unit2 ...": pick values by unit.
 		echo "$out1" | awk -v code="$b" -v run="$run" '{
 			for (i = 3; i < NF; i += 2) v[$(i+1)] = $i
-			printf "%-5s %4d %8.0f %11.0f %8.0f %12.0f %7.2f %7.2f %14.2f %13.2f %10.0f\n", code, run, v["read-ms/op"], v["convert-ms/op"],
+			cores = v["convert-ms/op"] > 0 ? v["convert-cpu-ms/op"] / v["convert-ms/op"] : 0
+			printf "%-5s %4d %8.0f %11.0f %8.0f %12.0f %7.2f %7.2f %6.2f %14.2f %13.2f %10.0f\n", code, run, v["read-ms/op"], v["convert-ms/op"],
 				v["read-cpu-ms/op"], v["convert-cpu-ms/op"],
-				v["x-read-bytes"], v["cpu-x-read-bytes"], v["bodies-x-read-bytes"], v["bodies-cpu-x-read-bytes"], v["allocs/op"]
+				v["x-read-bytes"], v["cpu-x-read-bytes"], cores, v["bodies-x-read-bytes"], v["bodies-cpu-x-read-bytes"], v["allocs/op"]
 		}'
 	done
 done
 echo "ms are per pass over the 17,125 files (cpu: the process's CPU time, all threads)."
-echo "wall-x: convert wall time / read wall time (target <= 3); cpu-x: the same in CPU time; bodies-*: convert + validate + encode request bodies."
+echo "wall-x: convert wall time / read wall time (target <= 3); cpu-x: the same in CPU time; cores: convert's CPU time / its wall time (2 when both cores are kept busy); bodies-*: convert + validate + encode request bodies."
 echo "allocs/op counts one read, one convert and one bodies pass of the 17,125 files."
 
 # measure NAME CMD...: prints "NAME wall-seconds cpu-seconds".
