@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -25,9 +26,17 @@ const vocSize = 17125
 // does not distort). Run them together (bench/voc/run.sh prints them side by side):
 //
 //	go test ./importers/voc -run '^$' -bench VOC2012 -benchmem -benchtime 5x
+//
+// With VOC_BENCH_ROOT set, the root is that folder (generated there when it has no
+// Annotations/ yet, and kept): bench/voc/run.sh times the convert command on it.
 func BenchmarkVOC2012(b *testing.B) {
-	dir := b.TempDir()
-	generateDir(b, dir, vocSize)
+	dir := os.Getenv("VOC_BENCH_ROOT")
+	if dir == "" {
+		dir = b.TempDir()
+		generateDir(b, dir, vocSize)
+	} else if _, err := os.Stat(filepath.Join(dir, voc.AnnotationsDir)); err != nil {
+		generateDir(b, dir, vocSize)
+	}
 	fsys := os.DirFS(dir)
 	var total int64
 	entries, err := fs.ReadDir(fsys, voc.AnnotationsDir)

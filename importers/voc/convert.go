@@ -100,6 +100,10 @@ type file struct {
 
 	sampleBytes int                       // about how many bytes the labels so far add to the sample's encoding
 	propFrom    map[string]*etree.Element // for object: the element each label attribute came from
+
+	boxes int           // how many boxes to make room for at once (the file's objects)
+	nums  []json.Number // room for coordinates (see coords)
+	pts   api.Feature   // room for points (see points2)
 }
 
 // convert turns one job into a sample, or a rejection, or a fatal error. admit (nil when
@@ -260,7 +264,9 @@ func (f *file) convert(raw []byte) result {
 	if recoded {
 		f.warn(nil, "not valid UTF-8 and no encoding declared; read as GB18030 (GBK)")
 	}
-	if n := countElements(data, MaxElements); n > MaxElements {
+	// A file of at most MaxElements bytes cannot hold more start tags than that (the count is
+	// of '<' bytes): only a larger one is counted.
+	if len(data) > MaxElements && countElements(data, MaxElements) > MaxElements {
 		f.problem(nil, fmt.Sprintf("the file has more than %d elements, the most one annotation file may have (to bound the memory a file takes); split its objects over several files", MaxElements))
 		return f.rejected()
 	}
@@ -312,6 +318,7 @@ func (f *file) convert(raw []byte) result {
 	}
 
 	s := &api.Sample{SampleType: api.SampleImage, Origin: f.name}
+	f.boxes = len(objects)
 	if len(objects) > 0 {
 		s.Labels = make([]api.SampleLabel, 0, len(objects))
 		f.labelAt = make([]*etree.Element, 0, len(objects))
@@ -436,9 +443,10 @@ func imageError(err error) string {
 // then its parts'. top is the 1-based position of the enclosing <object>.
 func (f *file) object(e *etree.Element, top int, parent string, s *api.Sample) {
 	label := api.SampleLabel{Type: f.c.labelType(), Property: make(api.Property, 8)}
+	var shapeBuf [2]*etree.Element // an object has one shape, now and then two
 	var (
 		nameElem   *etree.Element
-		shapeElems []*etree.Element
+		shapeElems = shapeBuf[:0]
 		parts      []*etree.Element
 		confElem   *etree.Element
 		userProps  []*etree.Element
@@ -636,13 +644,15 @@ func (f *file) feature(e *etree.Element, shape api.Shape) api.Feature {
 		if !okx || !oky {
 			return nil
 		}
-		return []json.Number{x, y}
+		p := f.coords(2)
+		p[0], p[1] = x, y
+		return p
 	}
 	switch shape {
 	case api.ShapeBndbox:
-		return api.Feature{pair("xmin", "ymin"), pair("xmax", "ymax")}
+		return f.points2(pair("xmin", "ymin"), pair("xmax", "ymax"))
 	case api.ShapeLine, api.ShapeDashed:
-		return api.Feature{pair("x1", "y1"), pair("x2", "y2")}
+		return f.points2(pair("x1", "y1"), pair("x2", "y2"))
 	case api.ShapeCircle:
 		c := pair("cx", "cy")
 		r, _ := f.coord(e, "r", true)
@@ -654,6 +664,29 @@ func (f *file) feature(e *etree.Element, shape api.Shape) api.Feature {
 		return api.Feature{pair("x", "y")}
 	}
 	return f.points(e)
+}
+
+// coords returns room for n numbers of a feature. A file's boxes (two points of two numbers
+// each, the shape nearly every label has) share one array of numbers and one of points: two
+// allocations a file instead of three a box. Each piece is capped, so nothing appended to
+// one can run into the next.
+func (f *file) coords(n int) []json.Number {
+	if cap(f.nums)-len(f.nums) < n {
+		f.nums = make([]json.Number, 0, max(n, 4*f.boxes))
+	}
+	k := len(f.nums)
+	f.nums = f.nums[:k+n]
+	return f.nums[k : k+n : k+n]
+}
+
+// points2 is the feature of two points (a box, a line), from the file's array of points.
+func (f *file) points2(a, b []json.Number) api.Feature {
+	if cap(f.pts)-len(f.pts) < 2 {
+		f.pts = make(api.Feature, 0, max(2, 2*f.boxes))
+	}
+	k := len(f.pts)
+	f.pts = append(f.pts, a, b)
+	return f.pts[k : k+2 : k+2]
 }
 
 // points reads a polygon's or polyline's points: <x1>..<y1>..<xN><yN> (ModelArts), or a
@@ -802,11 +835,59 @@ const anyImageExt = ".{jpg,jpeg,png,bmp}"
 // image is where a sample's image is.
 type image struct {
 	src   *imagefile.Source
-	rel   string          // relative to the images folder
-	name  string          // the sample's name
-	local bool            // the file is in the images folder
-	tried func() []string // where it was looked for
+	rel   string       // relative to the images folder
+	name  string       // the sample's name
+	local bool         // the file is in the images folder
+	look  *imageLookup // where it was looked for (see tried)
 	ok    bool
+}
+
+// tried lists where the image was looked for, for messages.
+func (img *image) tried() []string { return img.look.tried(img.src) }
+
+// imageCand is a place an image may be.
+type imageCand struct {
+	rel string
+	how string // how the candidate came: "" for <filename> (with an added extension too)
+}
+
+// imageLookup is the candidates of one file's image, in order, the stems added only when
+// they are needed (one allocation for the lookup of a file with a <filename>).
+type imageLookup struct {
+	xml   string // the XML file's path
+	fnRel string // <filename>, cleaned
+	cands []imageCand
+	first [2]imageCand // room for the usual candidates
+	stems bool         // the XML file's own name with each image extension was added
+}
+
+// withStems adds the XML file's own name with each image extension, once.
+func (l *imageLookup) withStems() {
+	if l.stems {
+		return
+	}
+	l.stems = true
+	base := path.Base(l.xml)
+	stem := strings.TrimSuffix(base, path.Ext(base))
+	for _, ext := range imageExts {
+		l.cands = append(l.cands, imageCand{stem + ext, "the XML file's own name"})
+	}
+}
+
+// tried lists the candidates, as paths in src, for messages.
+func (l *imageLookup) tried(src *imagefile.Source) []string {
+	l.withStems()
+	var out []string
+	for _, c := range l.cands {
+		t := src.Path(c.rel)
+		if stem, ok := strings.CutSuffix(t, path.Ext(t)); ok && c.rel != l.fnRel && slices.Contains(imageExts, path.Ext(t)) {
+			t = stem + anyImageExt // one entry for the extensions tried
+		}
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // image finds the file a VOC file annotates. The candidates, in order: <filename> (and,
@@ -818,25 +899,22 @@ type image struct {
 // -obs-prefix and no local image, after <filename>. Names are cleaned (Confine): "./a.jpg",
 // "x/../a.jpg" and "a.jpg/" all name a.jpg.
 func (f *file) image(filename, pathElem *etree.Element) image {
-	img := image{src: &f.j.images}
-	type cand struct {
-		rel string
-		how string // how the candidate came: "" for <filename> (with an added extension too)
-	}
-	var cands []cand
+	look := &imageLookup{xml: f.j.xml}
+	look.cands = look.first[:0]
+	img := image{src: &f.j.images, look: look}
+	type cand = imageCand
 	fn := text(filename)
-	fnRel := ""
 	if fn != "" {
 		rel, err := imagefile.Confine(fn)
 		if err != nil {
 			f.problemAt(filename, "filename", fmt.Sprintf("%q points outside the images folder (a file name in <filename> must be relative, without ../)", fn))
 			return img
 		}
-		fnRel = rel
-		cands = append(cands, cand{rel, ""})
+		look.fnRel = rel
+		look.cands = append(look.cands, cand{rel, ""})
 		if !hasImageExt(rel) {
 			for _, ext := range imageExts {
-				cands = append(cands, cand{rel + ext, ""})
+				look.cands = append(look.cands, cand{rel + ext, ""})
 			}
 		}
 	}
@@ -844,10 +922,10 @@ func (f *file) image(filename, pathElem *etree.Element) image {
 	if p := strings.ReplaceAll(text(pathElem), `\`, "/"); p != "" {
 		if strings.HasPrefix(p, "/") || len(p) >= 2 && p[1] == ':' {
 			if base := path.Base(p); base != "/" && base != "." && base != ".." {
-				cands = append(cands, cand{base, "the base name of <path>"})
+				look.cands = append(look.cands, cand{base, "the base name of <path>"})
 			}
 		} else if rel, err := imagefile.Confine(p); err == nil {
-			cands = append(cands, cand{rel, "<path>"})
+			look.cands = append(look.cands, cand{rel, "<path>"})
 		} else {
 			pathErr = fmt.Sprintf("%q points outside the images folder", text(pathElem))
 		}
@@ -855,43 +933,15 @@ func (f *file) image(filename, pathElem *etree.Element) image {
 	// The XML file's own name with each image extension comes last: added only when the
 	// candidates are looked up or listed (with -obs-prefix and no local images, a file with
 	// a <filename> needs none of them).
-	stems := false
-	withStems := func() {
-		if stems {
-			return
-		}
-		stems = true
-		base := path.Base(f.j.xml)
-		stem := strings.TrimSuffix(base, path.Ext(base))
-		for _, ext := range imageExts {
-			cands = append(cands, cand{stem + ext, "the XML file's own name"})
-		}
-	}
-	// tried lists where the image was looked for, for messages.
-	tried := func() []string {
-		withStems()
-		var out []string
-		for _, c := range cands {
-			t := img.src.Path(c.rel)
-			if stem, ok := strings.CutSuffix(t, path.Ext(t)); ok && c.rel != fnRel && slices.Contains(imageExts, path.Ext(t)) {
-				t = stem + anyImageExt // one entry for the extensions tried
-			}
-			if !slices.Contains(out, t) {
-				out = append(out, t)
-			}
-		}
-		return out
-	}
-	img.tried = tried
 	local := f.c.hasDir(img.src) // no images folder here: nothing to look up (-obs-prefix)
 	if local {
-		withStems()
+		look.withStems()
 	}
-	for i, c := range cands {
+	for i, c := range look.cands {
 		if !local {
 			break
 		}
-		if slices.ContainsFunc(cands[:i], func(p cand) bool { return p.rel == c.rel }) {
+		if slices.ContainsFunc(look.cands[:i], func(p cand) bool { return p.rel == c.rel }) {
 			continue
 		}
 		if exists(img.src, c.rel) {
@@ -906,19 +956,19 @@ func (f *file) image(filename, pathElem *etree.Element) image {
 	case fn == "" && pathErr != "":
 		f.problemAt(pathElem, "path", pathErr+" (and there is no <filename>)")
 	case img.src.OBSPrefix == "": // there are candidates: the XML file's own name at least
-		f.problemAt(filename, "filename", fmt.Sprintf("image file not found (looked for %s); the image's bytes are needed unless option OBSPrefix is given", quoteList(tried())))
+		f.problemAt(filename, "filename", fmt.Sprintf("image file not found (looked for %s); the image's bytes are needed unless option OBSPrefix is given", quoteList(img.tried())))
 	case fn != "":
-		img.rel, img.name, img.ok = fnRel, fnRel, true
-		if !hasImageExt(fnRel) {
+		img.rel, img.name, img.ok = look.fnRel, look.fnRel, true
+		if !hasImageExt(look.fnRel) {
 			f.warnAt(filename, "filename", fmt.Sprintf("%q has no image extension (.jpg, .jpeg, .png, .bmp) and no image of that name is in the images folder; the data path uses it as written", fn))
 		}
 	default:
 		// Without <filename>, use what <path> names (the first non-<filename> candidate).
-		withStems()
+		look.withStems()
 		if text(pathElem) != "" && pathErr == "" {
-			img.rel, img.name, img.ok = cands[0].rel, cands[0].rel, true
+			img.rel, img.name, img.ok = look.cands[0].rel, look.cands[0].rel, true
 		} else {
-			f.problem(nil, fmt.Sprintf("no <filename>, and no image named like this file in the images folder (looked for %s)", quoteList(tried())))
+			f.problem(nil, fmt.Sprintf("no <filename>, and no image named like this file in the images folder (looked for %s)", quoteList(img.tried())))
 		}
 	}
 	return img

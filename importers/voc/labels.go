@@ -85,6 +85,7 @@ func (f *file) document(raw []byte) (*Document, result) {
 		}
 	}
 	s := &api.Sample{SampleType: api.SampleImage, Origin: f.name}
+	f.boxes = len(objects)
 	for i, o := range objects {
 		f.object(o, i+1, "", s)
 	}

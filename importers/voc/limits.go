@@ -157,7 +157,8 @@ type budget struct {
 	mu      sync.Mutex
 	free    int64
 	next    int           // the job whose result the consumer takes next
-	changed chan struct{} // closed (and replaced) whenever free or next changes
+	changed chan struct{} // closed (and replaced) whenever free or next changes, if watched
+	watched bool          // a worker waits on changed
 }
 
 func newBudget(n int64) *budget { return &budget{free: n, changed: make(chan struct{})} }
@@ -173,6 +174,7 @@ func (b *budget) take(i int, n int64, done <-chan struct{}) bool {
 			return true
 		}
 		ch := b.changed
+		b.watched = true
 		b.mu.Unlock()
 		select {
 		case <-ch:
@@ -187,7 +189,10 @@ func (b *budget) give(n int64) {
 	b.mu.Lock()
 	b.free += n
 	b.next++
-	close(b.changed)
-	b.changed = make(chan struct{})
+	if b.watched { // else no one waits: no new channel a file
+		close(b.changed)
+		b.changed = make(chan struct{})
+		b.watched = false
+	}
 	b.mu.Unlock()
 }

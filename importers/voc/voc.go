@@ -393,6 +393,9 @@ func (c *converter) run(ctx context.Context, jobs []job, yield func(*api.Sample,
 		return r
 	}
 	stopped := func(i int) bool {
+		if ctx.Err() == nil {
+			return false // the position, a string built per file, only when needed
+		}
 		if err := importers.Check(ctx, c.jobPos(&jobs[i])); err != nil {
 			yield(nil, err)
 			return true
