@@ -100,8 +100,17 @@ func numberOf(v any) (json.Number, bool) {
 	return "", false
 }
 
-// intOf returns v as an integer when it is a number with no fractional part.
+// intOf returns v as an integer when it is a number with no fractional part. Go integers
+// (the importers set span indexes as int) are taken as they are, not formatted and parsed.
 func intOf(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int:
+		return int64(x), true
+	case int64:
+		return x, true
+	case int32:
+		return int64(x), true
+	}
 	n, ok := numberOf(v)
 	if !ok {
 		return 0, false
@@ -124,4 +133,48 @@ func floatOf(v any) (float64, bool) {
 	}
 	f, err := strconv.ParseFloat(string(n), 64)
 	return f, err == nil
+}
+
+// nonNegative reports whether n is a number >= 0, as floatOf(n) and a comparison say, for
+// the coordinates of a feature (a polygon has hundreds). A plain decimal literal
+// (-?digits[.digits], no exponent) of at most 300 bytes cannot overflow a float64, so it
+// needs no parsing: it is >= 0 unless it starts with '-' and has a digit other than 0 (-0 is
+// 0). Anything else is parsed.
+func nonNegative(n json.Number) bool {
+	s := string(n)
+	if len(s) == 0 || len(s) > 300 {
+		return slowNonNegative(n)
+	}
+	i := 0
+	if s[0] == '-' {
+		i = 1
+	}
+	nonzero := false
+	digits := i
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		nonzero = nonzero || s[i] != '0'
+	}
+	switch {
+	case i == digits, s[digits] == '0' && i-digits > 1: // no digits, or a leading zero
+		return slowNonNegative(n)
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		frac := i
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			nonzero = nonzero || s[i] != '0'
+		}
+		if i == frac {
+			return slowNonNegative(n)
+		}
+	}
+	if i != len(s) {
+		return slowNonNegative(n) // an exponent, or not a number
+	}
+	return s[0] != '-' || !nonzero
+}
+
+func slowNonNegative(n json.Number) bool {
+	x, ok := floatOf(n)
+	return ok && x >= 0
 }
