@@ -201,6 +201,13 @@ func sizeHint(s *api.Sample) int {
 // caller's goroutine once the chunks before it are done, so that memory holds one such
 // sample at a time, as the importers' limits assume.
 func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options) iter.Seq2[*Batch, error] {
+	return batches(ctx, samples, opts, nil)
+}
+
+// batches is Batches; when spare is not nil, a batch starts in a Batch received from it when
+// one is there (its Body's array, Names and Labels reused): Dir.Write hands back the batches
+// it has written, so that a run does not allocate (and collect) a body per file.
+func batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options, spare <-chan *Batch) iter.Seq2[*Batch, error] {
 	opts = opts.withDefaults()
 	return func(yield func(*Batch, error) bool) {
 		if err := opts.Check(); err != nil {
@@ -224,9 +231,15 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 			cur  *Batch
 			seq  int
 		)
+		var next *Batch // a spare batch for the next one to start in
 		start := func() {
 			seq++
-			cur = &Batch{Seq: seq, Labels: map[api.LabelType]int{}}
+			if cur, next = next, nil; cur != nil {
+				*cur = Batch{Seq: seq, Names: cur.Names[:0], Labels: cur.Labels}
+				clear(cur.Labels)
+			} else {
+				cur = &Batch{Seq: seq, Names: make([]string, 0, min(opts.BatchSize, 1024)), Labels: map[api.LabelType]int{}}
+			}
 			body.Reset()
 			body.Write(prefix)
 		}
@@ -236,10 +249,21 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 			}
 			body.WriteString(suffix)
 			// The batch takes the buffer (no copy); the next one starts with room for a
-			// body as large as this one.
+			// body as large as this one, in a spare batch's when it has that room.
 			cur.Body = body.Bytes()
+			hint := min(len(cur.Body)+len(cur.Body)/8, opts.MaxBody)
 			body = bytes.Buffer{}
-			body.Grow(min(len(cur.Body)+len(cur.Body)/8, opts.MaxBody))
+			select {
+			case next = <-spare: // never ready when spare is nil
+				if cap(next.Body) >= hint {
+					body = *bytes.NewBuffer(next.Body[:0])
+				}
+				next.Body = nil
+			default:
+			}
+			if body.Cap() == 0 {
+				body.Grow(hint)
+			}
 			b := cur
 			cur = nil
 			return yield(b, nil)

@@ -490,3 +490,41 @@ func TestOpenDirRemovesUnusedFolderItMade(t *testing.T) {
 	require.NoError(t, d.Close())
 	assert.DirExists(t, made, "there before the run: kept")
 }
+
+// Dir.Write fills the batches it has written again (their bodies, names and label counts):
+// every file still holds exactly the body Batches makes, and the Stats count every batch,
+// for batches of growing and shrinking size, some over spareBodyBytes (left to the collector).
+func TestWriteDirReusedBatchesMatchBatches(t *testing.T) {
+	var samples []*api.Sample
+	for i, s := range many(3000) {
+		switch {
+		case i/200%3 == 1: // a run of larger samples: the bodies grow past the spares' room
+			s.Data = b64(strings.Repeat("x", 3000+i))
+		case i >= 2500 && i < 2600: // bodies over spareBodyBytes
+			s.Data = b64(strings.Repeat("y", 30000))
+		}
+		if i%3 == 0 {
+			s.Labels = append(s.Labels, api.SampleLabel{Name: "second", Type: api.LabelImageClassification})
+		}
+		samples = append(samples, s)
+	}
+	opts := Options{BatchSize: 37}
+	var want []*Batch
+	wantStats := Stats{}
+	for b, err := range Batches(context.Background(), stream(samples, nil), opts) {
+		require.NoError(t, err)
+		want = append(want, b)
+		wantStats.Add(b)
+	}
+	require.Greater(t, len(want), 50)
+	dir := t.TempDir()
+	st, err := WriteDir(context.Background(), dir, stream(samples, nil), opts, nil)
+	require.NoError(t, err)
+	assert.Equal(t, wantStats, st)
+	for _, b := range want {
+		got, err := os.ReadFile(filepath.Join(dir, FileName(b.Seq)))
+		require.NoError(t, err)
+		require.Equal(t, string(b.Body), string(got), FileName(b.Seq))
+	}
+	assert.Len(t, listDir(t, dir), len(want))
+}

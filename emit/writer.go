@@ -259,6 +259,9 @@ func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], 
 	pending := make(chan *Batch, 1)
 	written := make(chan result, 1)
 	stop := make(chan struct{}) // closed when a write failed: stop converting
+	// Written batches go back to the batcher to be filled again (see batches), unless
+	// onBatch may keep them, or their bodies are large: then at most one spare is held.
+	spare := make(chan *Batch, 1)
 	go func() {
 		var r result
 		for b := range pending {
@@ -273,13 +276,18 @@ func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], 
 			r.st.Add(b)
 			if onBatch != nil {
 				onBatch(b, path)
+			} else if cap(b.Body) <= spareBodyBytes {
+				select {
+				case spare <- b:
+				default:
+				}
 			}
 		}
 		written <- r
 	}()
 
 	var streamErr error
-	for b, err := range Batches(ctx, samples, opts) {
+	for b, err := range batches(ctx, samples, opts, spare) {
 		if err != nil {
 			streamErr = err
 			break
@@ -300,6 +308,11 @@ func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], 
 	}
 	return r.st, streamErr
 }
+
+// spareBodyBytes bounds the bodies Dir.Write reuses: batches of small samples, whose bodies
+// are many and small; a body of large samples (inline images, up to MaxBody) is left to the
+// collector, so that memory holds no more of them than before.
+const spareBodyBytes = 1 << 20
 
 func stopped(c <-chan struct{}) bool {
 	select {
