@@ -7,7 +7,7 @@
 // Memory holds one batch at a time (two while the writer writes the previous one), up to
 // three chunks of 64 small samples on their way to the encoding goroutine (see Batches), plus
 // an 8-byte hash per sample name (to catch names that repeat across batches, which the
-// service would refuse as ModelArts.4422; 8.6 MB per million names, see nameSet). Output is
+// service would refuse as ModelArts.4422; 8.7 MB per million names, see nameSet). Output is
 // deterministic: the same stream gives the same batches, byte for byte. Samples are encoded
 // by hand (see appendSample), exactly as encoding/json would.
 package emit
