@@ -8,6 +8,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -151,6 +152,11 @@ func TestWriteDir(t *testing.T) {
 	assert.Equal(t, 3, st.Batches)
 	assert.Equal(t, 25, st.Labels[api.LabelTextClassification])
 	assert.Equal(t, []string{"notes.txt", "part-000001.json", "part-000002.json", "part-000003.json"}, listDir(t, dir))
+	if runtime.GOOS != "windows" {
+		fi, err := os.Stat(filepath.Join(dir, "part-000001.json"))
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o644), fi.Mode().Perm(), "request files are readable by all, as files a user writes are")
+	}
 }
 
 func listDir(t *testing.T, dir string) []string {

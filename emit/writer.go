@@ -86,6 +86,7 @@ type Dir struct {
 // tempFile is the part of *os.File that writeAtomic uses.
 type tempFile interface {
 	io.Writer
+	Chmod(mode os.FileMode) error
 	Sync() error
 	Close() error
 	Name() string
@@ -333,13 +334,15 @@ func (d *Dir) writeAtomic(path string, data []byte) error {
 	name := tmp.Name()
 	_, err = tmp.Write(data)
 	if err == nil {
+		// CreateTemp makes the file 0600; request files are 0644 whatever the umask. Set on
+		// the open file (fchmod), not by its path.
+		err = tmp.Chmod(0o644)
+	}
+	if err == nil {
 		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(name, 0o644)
 	}
 	if err == nil {
 		err = os.Rename(name, path)
