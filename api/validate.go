@@ -113,6 +113,34 @@ func checkSeparator(s string) string {
 
 // CheckName returns why name breaks the API's name rule, or "" when it is valid.
 func CheckName(name string) string {
+	if len(name) <= MaxNameLength && plainName(name) {
+		return "" // the common case, in one pass
+	}
+	return checkName(name)
+}
+
+// plainNameBytes marks the bytes a name may hold that need no further look: printable ASCII
+// other than the characters names may not contain.
+var plainNameBytes = func() (t [256]bool) {
+	for b := 0x20; b < 0x7f; b++ {
+		t[b] = !strings.ContainsRune(`!<>=&"'`, rune(b))
+	}
+	return t
+}()
+
+// plainName reports whether name is all plain bytes: such a name of at most MaxNameLength
+// bytes breaks no rule of checkName.
+func plainName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if !plainNameBytes[name[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// checkName is CheckName's every rule, in order.
+func checkName(name string) string {
 	if n := utf8.RuneCountInString(name); n > MaxNameLength {
 		return fmt.Sprintf("is %d characters long; at most %d are allowed", n, MaxNameLength)
 	}

@@ -376,3 +376,35 @@ func TestIntOfGoIntegers(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckNameFastPath: a name CheckName passes in one pass is one every rule passes, and
+// it gives what the rules give for names of every kind of byte.
+func TestCheckNameFastPath(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	alphabet := []string{"a", "Z", "0", "-", "_", ".", "/", " ", "~", "!", "<", "'", "\"", "&", "=", ">", "\t", "\x00", "\x7f", "é", "中", "\u2028", "\u0085", "\xff"}
+	plain := 0
+	for range 20000 {
+		var b strings.Builder
+		n := r.IntN(12)
+		if r.IntN(50) == 0 {
+			n = MaxNameLength - 2 + r.IntN(4)
+		}
+		for range n {
+			if r.IntN(4) == 0 {
+				b.WriteString(alphabet[r.IntN(len(alphabet))])
+			} else {
+				b.WriteString(alphabet[r.IntN(8)])
+			}
+		}
+		name := b.String()
+		if got, want := CheckName(name), checkName(name); got != want {
+			t.Fatalf("%q: CheckName says %q, the rules %q", name, got, want)
+		}
+		if len(name) <= MaxNameLength && plainName(name) {
+			plain++
+		}
+	}
+	if plain < 1000 || plain > 19000 {
+		t.Fatalf("%d of 20000 names plain: the test covers too little of one kind", plain)
+	}
+}

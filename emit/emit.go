@@ -4,7 +4,8 @@
 // (OpenDir and Dir.Write, or WriteDir), one complete request body per *.json file, one run
 // per folder at a time.
 //
-// Memory holds one batch at a time (two while the writer writes the previous one), up to
+// Memory holds one batch at a time (two while the writer writes the previous one, and
+// Dir.Write keeps up to four written ones of at most 1 MB each to fill again), up to
 // three chunks of 64 small samples on their way to the encoding goroutine (see Batches), plus
 // an 8-byte hash per sample name (to catch names that repeat across batches, which the
 // service would refuse as ModelArts.4422; 8.7 MB per million names, see nameSet). Output is

@@ -235,7 +235,9 @@ func WriteDir(ctx context.Context, dir string, samples iter.Seq2[*api.Sample, er
 // sample Options.Reject received.
 //
 // Files are written by a second goroutine while the next batch is being built, so the sync
-// of one file overlaps the encoding of the next; at most two batches are held at once.
+// of one file overlaps the encoding of the next; at most two batches are held at once, plus,
+// when onBatch is nil, up to four written batches of bodies up to 1 MB that are filled again
+// rather than allocated anew.
 func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options, onBatch func(*Batch, string)) (Stats, error) {
 	d.used = true
 	if err := opts.Check(); err != nil {
@@ -261,8 +263,10 @@ func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], 
 	written := make(chan result, 1)
 	stop := make(chan struct{}) // closed when a write failed: stop converting
 	// Written batches go back to the batcher to be filled again (see batches), unless
-	// onBatch may keep them, or their bodies are large: then at most one spare is held.
-	spare := make(chan *Batch, 1)
+	// onBatch may keep them, or their bodies are large. Up to four are kept: when the writer
+	// is the slower, the batcher starts batches while none has come back yet, and those
+	// come back later all the same.
+	spare := make(chan *Batch, 4)
 	go func() {
 		var r result
 		for b := range pending {
