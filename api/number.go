@@ -127,6 +127,11 @@ func intOf(v any) (int64, bool) {
 
 // floatOf returns v's value as a float64.
 func floatOf(v any) (float64, bool) {
+	if n, ok := v.(json.Number); ok {
+		if f, ok := exactDecimal(string(n)); ok {
+			return f, true
+		}
+	}
 	n, ok := numberOf(v)
 	if !ok {
 		return 0, false
@@ -177,4 +182,48 @@ func nonNegative(n json.Number) bool {
 func slowNonNegative(n json.Number) bool {
 	x, ok := floatOf(n)
 	return ok && x >= 0
+}
+
+// pow10 are the powers of ten a float64 holds exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// exactDecimal reads a plain decimal literal (-?digits[.digits], JSON's form, no exponent)
+// of at most 15 digits, the form of nearly every coordinate: its digits as an integer below
+// 10^15 and the power of ten it is divided by are both exact in a float64, so one division
+// gives the correctly rounded value, the one strconv.ParseFloat returns (its own fast path
+// for such numbers, without its general parsing). ok is false for anything else, which the
+// caller parses.
+func exactDecimal(s string) (f float64, ok bool) {
+	i, neg := 0, false
+	if len(s) > 0 && s[0] == '-' {
+		i, neg = 1, true
+	}
+	start := i
+	var m uint64
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		m = m*10 + uint64(s[i]-'0')
+	}
+	intDigits := i - start
+	if intDigits == 0 || intDigits > 1 && s[start] == '0' {
+		return 0, false
+	}
+	frac := 0
+	if i < len(s) && s[i] == '.' {
+		i++
+		fracStart := i
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			m = m*10 + uint64(s[i]-'0')
+		}
+		if frac = i - fracStart; frac == 0 {
+			return 0, false
+		}
+	}
+	if i != len(s) || intDigits+frac > 15 {
+		return 0, false
+	}
+	f = float64(m) / pow10[frac]
+	if neg {
+		f = -f
+	}
+	return f, true
 }

@@ -373,7 +373,7 @@ func validateProperty(lp labelPath, name string, l *SampleLabel) Violations {
 		vs = append(vs, Violation{Path: fmt.Sprintf("%s.property[%q]", lp.String(), key), Sample: name, Reason: fmt.Sprintf(format, args...)})
 	}
 	shapeVal, hasShape := p[PropShape]
-	_, hasFeature := p[PropFeature]
+	featureVal, hasFeature := p[PropFeature]
 	switch {
 	case hasShape:
 		shape, isString := shapeVal.(string)
@@ -385,7 +385,7 @@ func validateProperty(lp labelPath, name string, l *SampleLabel) Violations {
 			add(PropFeature, "is missing; a %s needs its feature", shape)
 			break
 		}
-		f, err := p.Feature()
+		f, err := featureOf(featureVal) // p.Feature() without a second lookup
 		if err != nil {
 			add(PropFeature, "%v", err)
 			break
@@ -405,19 +405,35 @@ func validateProperty(lp labelPath, name string, l *SampleLabel) Violations {
 	if known := btoi(hasShape) + btoi(hasFeature); known == len(p) {
 		return vs // nothing else to look up (the common case: a shape and its feature only)
 	}
-	if v, ok := p[PropHard]; ok {
+	// The other keys checked here: found in one pass over a small map (a COCO label's
+	// annotation id, a named entity's span: five lookups of absent keys cost more), looked
+	// up in a large one.
+	var other [len(otherPropKeys)]any
+	var has [len(otherPropKeys)]bool
+	if len(p) <= 8 {
+		for k, v := range p {
+			if i := otherPropKey(k); i >= 0 {
+				other[i], has[i] = v, true
+			}
+		}
+	} else {
+		for i, k := range otherPropKeys {
+			other[i], has[i] = p[k]
+		}
+	}
+	if v, ok := other[0], has[0]; ok {
 		if s, _ := v.(string); s != "0" && s != "1" && s != "true" && s != "false" {
 			add(PropHard, "is %s; must be \"0\", \"1\", \"true\" or \"false\"", show(v))
 		}
 	}
-	if v, ok := p[PropHardCoefficient]; ok {
+	if v, ok := other[1], has[1]; ok {
 		s, isString := v.(string)
 		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 		if !isString || err != nil || f < 0 || f > 1 {
 			add(PropHardCoefficient, "is %s; must be a string holding a number in [0,1]", show(v))
 		}
 	}
-	if v, ok := p[PropHardReasons]; ok {
+	if v, ok := other[2], has[2]; ok {
 		s, isString := v.(string)
 		if !isString {
 			add(PropHardReasons, "is %s; must be reason ids joined by '-' (\"3-20-21\")", show(v))
@@ -430,14 +446,35 @@ func validateProperty(lp labelPath, name string, l *SampleLabel) Violations {
 			}
 		}
 	}
-	for _, key := range []string{PropStartTime, PropEndTime} {
-		if v, ok := p[key]; ok {
+	for i, key := range otherPropKeys[3:] {
+		if v, ok := other[3+i], has[3+i]; ok {
 			if s, _ := v.(string); !timeFormat.MatchString(s) {
 				add(key, "is %s; must be hh:mm:ss.SSS", show(v))
 			}
 		}
 	}
 	return vs
+}
+
+// otherPropKeys are the property keys validateProperty checks besides the shape and its
+// feature, in the order it checks them.
+var otherPropKeys = [...]string{PropHard, PropHardCoefficient, PropHardReasons, PropStartTime, PropEndTime}
+
+// otherPropKey returns k's index in otherPropKeys, or -1.
+func otherPropKey(k string) int {
+	switch k {
+	case PropHard:
+		return 0
+	case PropHardCoefficient:
+		return 1
+	case PropHardReasons:
+		return 2
+	case PropStartTime:
+		return 3
+	case PropEndTime:
+		return 4
+	}
+	return -1
 }
 
 // checkFeature checks a shape's arity and coordinates.

@@ -116,6 +116,23 @@ var mutations = []func(r *rand.Rand, s *Sample){
 			PropHardReasons: []string{"3-20", "3-31", "x"}[r.IntN(3)], PropStartTime: []string{"00:00:01.250", "0:1"}[r.IntN(2)]}
 	},
 	func(r *rand.Rand, s *Sample) {
+		// A property of many keys (validateProperty looks the keys up rather than ranging
+		// over the map), some of them checked.
+		if len(s.Labels) == 0 {
+			return
+		}
+		l := &s.Labels[r.IntN(len(s.Labels))]
+		p := Property{}
+		for k, v := range l.Property {
+			p[k] = v
+		}
+		for i := range 6 + r.IntN(6) {
+			p[fmt.Sprintf("attr%d", i)] = i
+		}
+		p[[]string{PropHard, PropEndTime, PropHardReasons}[r.IntN(3)]] = []string{"1", "x", "00:00:01.000", "3-40"}[r.IntN(4)]
+		l.Property = p
+	},
+	func(r *rand.Rand, s *Sample) {
 		// A polygon or a box whose coordinates are of every spelling (see nonNegativeCases).
 		f := make(Feature, 2+r.IntN(4))
 		for i := range f {
@@ -407,4 +424,56 @@ func TestCheckNameFastPath(t *testing.T) {
 	if plain < 1000 || plain > 19000 {
 		t.Fatalf("%d of 20000 names plain: the test covers too little of one kind", plain)
 	}
+}
+
+// TestExactDecimalMatchesParseFloat: where exactDecimal reads a number, its value is
+// strconv.ParseFloat's, bit for bit (the sign of -0 too).
+func TestExactDecimalMatchesParseFloat(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	cases := slices.Clone(nonNegativeCases)
+	cases = append(cases, "999999999999999", "99999999999999.9", "0.000000000000001", "-0.000000000000009", "9999999999999999", "123456789.123456")
+	for range 200000 {
+		b := make([]byte, 1+r.IntN(17))
+		for i := range b {
+			b[i] = "0123456789"[r.IntN(10)]
+		}
+		if r.IntN(2) == 0 {
+			b[r.IntN(len(b))] = '.'
+		}
+		if r.IntN(4) == 0 {
+			b = append([]byte{'-'}, b...)
+		}
+		cases = append(cases, string(b))
+	}
+	read := 0
+	for _, c := range cases {
+		f, ok := exactDecimal(c)
+		if !ok {
+			continue
+		}
+		read++
+		want, err := strconv.ParseFloat(c, 64)
+		if err != nil || !IsNumberLiteral(c) || math.Float64bits(f) != math.Float64bits(want) {
+			t.Fatalf("%q: exactDecimal gives %v, ParseFloat %v, %v (a literal: %v)", c, f, want, err, IsNumberLiteral(c))
+		}
+	}
+	if read < 50000 {
+		t.Fatalf("exactDecimal read only %d of %d cases", read, len(cases))
+	}
+}
+
+func FuzzExactDecimalMatchesParseFloat(f *testing.F) {
+	for _, c := range nonNegativeCases {
+		f.Add(c)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := exactDecimal(s)
+		if !ok {
+			return
+		}
+		want, err := strconv.ParseFloat(s, 64)
+		if err != nil || !IsNumberLiteral(s) || math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("%q: exactDecimal gives %v, ParseFloat %v, %v", s, got, want, err)
+		}
+	})
 }
