@@ -322,6 +322,32 @@ type batcher struct {
 	cur    *Batch
 	next   *Batch // a spare batch for the next one to start in
 	seq    int
+	// counts are the batch in progress's labels by type, moved into its Labels map when it
+	// is complete: a map update per label was a tenth of the batcher's time (a COCO image
+	// has seven labels). Types past the eighth go to the map at once.
+	counts  [8]labelCount
+	nCounts int
+}
+
+type labelCount struct {
+	t api.LabelType
+	n int
+}
+
+// count adds one label of type t to the batch in progress.
+func (bt *batcher) count(t api.LabelType) {
+	for i := range bt.nCounts {
+		if bt.counts[i].t == t {
+			bt.counts[i].n++
+			return
+		}
+	}
+	if bt.nCounts < len(bt.counts) {
+		bt.counts[bt.nCounts] = labelCount{t, 1}
+		bt.nCounts++
+		return
+	}
+	bt.cur.Labels[t]++
 }
 
 // add puts s, encoded as one, into the batch in progress, first completing that batch when s
@@ -338,8 +364,8 @@ func (bt *batcher) add(s *api.Sample, one []byte) (completed *Batch) {
 	bt.body.Write(one)
 	bt.cur.Samples++
 	bt.cur.Names = append(bt.cur.Names, s.Name)
-	for _, l := range s.Labels {
-		bt.cur.Labels[l.Type]++
+	for i := range s.Labels {
+		bt.count(s.Labels[i].Type)
 	}
 	return completed
 }
@@ -363,6 +389,10 @@ func (bt *batcher) complete() *Batch {
 		return nil
 	}
 	bt.cur = nil
+	for _, c := range bt.counts[:bt.nCounts] {
+		b.Labels[c.t] += c.n
+	}
+	bt.nCounts = 0
 	bt.body.WriteString(suffix)
 	// The batch takes the buffer (no copy); the next one starts with room for a body as
 	// large as this one, in a spare batch's when it has that room.

@@ -534,3 +534,51 @@ func TestWriteDirReusedBatchesMatchBatches(t *testing.T) {
 	}
 	assert.Len(t, listDir(t, dir), len(want))
 }
+
+// A batch's Labels count its samples' labels by type, for batches of more label types than
+// the batcher counts apart (eight) and of few.
+func TestBatchLabelCounts(t *testing.T) {
+	types := []api.LabelType{api.LabelImageClassification, api.LabelObjectDetection, api.LabelImageSegmentation,
+		api.LabelTextClassification, api.LabelNamedEntity, api.LabelTextTripletRelation, api.LabelTextTripletEntity,
+		api.LabelSpeechClassification, api.LabelSpeechContent, api.LabelSpeechParagraph, api.LabelVideoClassification}
+	var samples []*api.Sample
+	for i := range 500 {
+		s := &api.Sample{Name: fmt.Sprintf("s%03d", i), SampleType: api.SampleCustom, Data: b64("x")}
+		for j := range 1 + i%4 {
+			t := types[(i*7+j*3)%len(types)]
+			if i >= 300 {
+				t = types[j%2] // later batches: two types only
+			}
+			l := api.SampleLabel{Name: "n", Type: t}
+			if t == api.LabelObjectDetection || t == api.LabelImageSegmentation {
+				l.Property = api.Property{}
+				l.Property.SetShape(api.ShapeBndbox, api.Feature{{"1", "2"}, {"3", "4"}})
+				s.Metadata = api.Metadata{}
+				s.Metadata.SetSize(10, 10, 0)
+			}
+			if t == api.LabelNamedEntity {
+				l.Property = api.Property{api.PropStartIndex: 0, api.PropEndIndex: 1}
+			}
+			s.Labels = append(s.Labels, l)
+		}
+		samples = append(samples, s)
+	}
+	var rejected []string
+	opts := Options{BatchSize: 40, Reject: func(s *api.Sample, reason string) { rejected = append(rejected, reason) }}
+	batches := 0
+	for b, err := range Batches(context.Background(), stream(samples, nil), opts) {
+		require.NoError(t, err)
+		var req api.Request
+		require.NoError(t, json.Unmarshal(b.Body, &req))
+		want := map[api.LabelType]int{}
+		for _, s := range req.Samples {
+			for _, l := range s.Labels {
+				want[l.Type]++
+			}
+		}
+		require.Equal(t, want, b.Labels, "batch %d", b.Seq)
+		batches++
+	}
+	require.Empty(t, rejected)
+	require.Equal(t, 13, batches)
+}
