@@ -235,9 +235,10 @@ func WriteDir(ctx context.Context, dir string, samples iter.Seq2[*api.Sample, er
 // sample Options.Reject received.
 //
 // Files are written by a second goroutine while the next batch is being built, so the sync
-// of one file overlaps the encoding of the next; at most two batches are held at once, plus,
-// when onBatch is nil, up to four written batches of bodies up to 1 MB that are filled again
-// rather than allocated anew.
+// of one file overlaps the encoding of the next; at most two batches are held at once
+// (besides those Batches completed in chunks on their way: see Batches), plus, when onBatch
+// is nil, up to four written batches of bodies up to 1 MB that are filled again rather than
+// allocated anew.
 func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options, onBatch func(*Batch, string)) (Stats, error) {
 	d.used = true
 	if err := opts.Check(); err != nil {
