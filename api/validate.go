@@ -402,8 +402,17 @@ func validateProperty(lp labelPath, name string, l *SampleLabel) Violations {
 		// polygon per object, which a type 3 label holds as its shape and feature.
 		add(PropShape, "is missing; an image-segmentation label needs a shape and its feature")
 	}
-	if known := btoi(hasShape) + btoi(hasFeature); known == len(p) {
+	known := btoi(hasShape) + btoi(hasFeature)
+	if known == len(p) {
 		return vs // nothing else to look up (the common case: a shape and its feature only)
+	}
+	if l.Type == LabelNamedEntity && known+2 == len(p) {
+		// A named entity's span and nothing else (checkSpan checks it): two lookups cost
+		// less than ranging over the map.
+		_, hasStart := p[PropStartIndex]
+		if _, hasEnd := p[PropEndIndex]; hasStart && hasEnd {
+			return vs
+		}
 	}
 	// The other keys checked here: found in one pass over a small map (a COCO label's
 	// annotation id, a named entity's span: five lookups of absent keys cost more), looked

@@ -191,6 +191,18 @@ type mapEntry struct {
 // metadata seldom have more than 16 keys: no allocation). A few entries, the common case,
 // are sorted by insertion, without SortFunc's calls through a function value.
 func sortedEntries(m map[string]any, buf *[16]mapEntry) []mapEntry {
+	if len(m) == 2 {
+		// The two-key maps nearly every label has (a named entity's span, a shape and its
+		// feature) are looked up, sorted already: ranging over a map costs more.
+		for _, pair := range knownPairs {
+			if v0, ok := m[pair[0]]; ok {
+				if v1, ok := m[pair[1]]; ok {
+					buf[0], buf[1] = mapEntry{pair[0], v0}, mapEntry{pair[1], v1}
+					return buf[:2]
+				}
+			}
+		}
+	}
 	entries := buf[:0]
 	for k, v := range m {
 		entries = append(entries, mapEntry{k, v})
@@ -206,6 +218,9 @@ func sortedEntries(m map[string]any, buf *[16]mapEntry) []mapEntry {
 	}
 	return entries
 }
+
+// knownPairs are the keys of the usual two-key properties, each pair in sorted order.
+var knownPairs = [...][2]string{{api.PropEndIndex, api.PropStartIndex}, {api.PropFeature, api.PropShape}}
 
 // appendMap writes a map with its keys sorted, as encoding/json does.
 func appendMap(dst []byte, m map[string]any, depth int) (out []byte, ok bool) {

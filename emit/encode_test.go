@@ -395,6 +395,17 @@ func TestValidSamplesMatchReflection(t *testing.T) {
 		s.Metadata.SetSize(100, 100, 3)
 		s.Labels = []api.SampleLabel{{Name: "x", Type: api.LabelObjectDetection, Property: api.Property{
 			api.PropShape: string(shape), api.PropFeature: feature, "note": "a\"b"}}}
+		if i%3 == 0 {
+			delete(s.Labels[0].Property, "note") // the usual two keys
+		}
+		samples = append(samples, s)
+	}
+	// Two-key maps that are not a known pair, or half of one.
+	for i, p := range []api.Property{{api.PropEndIndex: 3, "z": 1}, {"a": 1, api.PropStartIndex: 0}, {api.PropShape: "point", "b": 2},
+		{api.PropFeature: api.Feature{{"1", "2"}}, api.PropEndIndex: 2}, {api.PropEndIndex: 3, api.PropStartIndex: 1}, {"x": 1, "y": 2}} {
+		s := &api.Sample{Name: fmt.Sprintf("p%d.txt", i), SampleType: api.SampleText, Data: b64("some text"),
+			Labels: []api.SampleLabel{{Name: "E", Type: api.LabelNamedEntity, Property: p}}, Metadata: api.Metadata(p)}
+		sameAsReflection(t, s)
 		samples = append(samples, s)
 	}
 	valid, withFeature := 0, 0
