@@ -182,6 +182,10 @@ func sameAsReflection(t *testing.T, s *api.Sample) (byHand bool) {
 	if wantErr == nil && !bytes.Equal(got, want.Bytes()) {
 		t.Fatalf("%+v:\n got %s\nwant %s", s, got, want.Bytes())
 	}
+	// A sample the validator passes is encoded by appendValidSample: the same bytes.
+	if one, reason := checkAppend(s, nil); reason == "" && !bytes.Equal(one, want.Bytes()) {
+		t.Fatalf("%+v, valid:\n got %s\nwant %s", s, one, want.Bytes())
+	}
 	_, byHand = appendSample(nil, s)
 	return byHand
 }
