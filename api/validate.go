@@ -585,8 +585,9 @@ func decodeText(s *Sample) sampleText {
 	return t
 }
 
-// textPiece is how many base64 characters decodeText decodes at a time (a multiple of 4).
-const textPiece = 1024
+// textPiece is how many base64 characters decodeText decodes at a time (a multiple of 4): a
+// sentence or two, so that the buffers (which Go zeroes on every call) stay small.
+const textPiece = 256
 
 // cutCharacter returns where p ends but for a character it cuts short: the start of an
 // incomplete UTF-8 sequence among its last three bytes, or len(p). Text split there is valid
