@@ -100,8 +100,17 @@ func numberOf(v any) (json.Number, bool) {
 	return "", false
 }
 
-// intOf returns v as an integer when it is a number with no fractional part.
+// intOf returns v as an integer when it is a number with no fractional part. Go integers
+// (the importers set span indexes as int) are taken as they are, not formatted and parsed.
 func intOf(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int:
+		return int64(x), true
+	case int64:
+		return x, true
+	case int32:
+		return int64(x), true
+	}
 	n, ok := numberOf(v)
 	if !ok {
 		return 0, false
@@ -118,10 +127,103 @@ func intOf(v any) (int64, bool) {
 
 // floatOf returns v's value as a float64.
 func floatOf(v any) (float64, bool) {
+	if n, ok := v.(json.Number); ok {
+		if f, ok := exactDecimal(string(n)); ok {
+			return f, true
+		}
+	}
 	n, ok := numberOf(v)
 	if !ok {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(string(n), 64)
 	return f, err == nil
+}
+
+// nonNegative reports whether n is a number >= 0, as floatOf(n) and a comparison say, for
+// the coordinates of a feature (a polygon has hundreds). A plain decimal literal
+// (-?digits[.digits], no exponent) of at most 300 bytes cannot overflow a float64, so it
+// needs no parsing: it is >= 0 unless it starts with '-' and has a digit other than 0 (-0 is
+// 0). Anything else is parsed.
+func nonNegative(n json.Number) bool {
+	s := string(n)
+	if len(s) == 0 || len(s) > 300 {
+		return slowNonNegative(n)
+	}
+	i := 0
+	if s[0] == '-' {
+		i = 1
+	}
+	nonzero := false
+	digits := i
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		nonzero = nonzero || s[i] != '0'
+	}
+	switch {
+	case i == digits, s[digits] == '0' && i-digits > 1: // no digits, or a leading zero
+		return slowNonNegative(n)
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		frac := i
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			nonzero = nonzero || s[i] != '0'
+		}
+		if i == frac {
+			return slowNonNegative(n)
+		}
+	}
+	if i != len(s) {
+		return slowNonNegative(n) // an exponent, or not a number
+	}
+	return s[0] != '-' || !nonzero
+}
+
+func slowNonNegative(n json.Number) bool {
+	x, ok := floatOf(n)
+	return ok && x >= 0
+}
+
+// pow10 are the powers of ten a float64 holds exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// exactDecimal reads a plain decimal literal (-?digits[.digits], JSON's form, no exponent)
+// of at most 15 digits, the form of nearly every coordinate: its digits as an integer below
+// 10^15 and the power of ten it is divided by are both exact in a float64, so one division
+// gives the correctly rounded value, the one strconv.ParseFloat returns (its own fast path
+// for such numbers, without its general parsing). ok is false for anything else, which the
+// caller parses.
+func exactDecimal(s string) (f float64, ok bool) {
+	i, neg := 0, false
+	if len(s) > 0 && s[0] == '-' {
+		i, neg = 1, true
+	}
+	start := i
+	var m uint64
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		m = m*10 + uint64(s[i]-'0')
+	}
+	intDigits := i - start
+	if intDigits == 0 || intDigits > 1 && s[start] == '0' {
+		return 0, false
+	}
+	frac := 0
+	if i < len(s) && s[i] == '.' {
+		i++
+		fracStart := i
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			m = m*10 + uint64(s[i]-'0')
+		}
+		if frac = i - fracStart; frac == 0 {
+			return 0, false
+		}
+	}
+	if i != len(s) || intDigits+frac > 15 {
+		return 0, false
+	}
+	f = float64(m) / pow10[frac]
+	if neg {
+		f = -f
+	}
+	return f, true
 }

@@ -2,8 +2,10 @@ package api
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"regexp"
 	"strconv"
 	"strings"
@@ -111,6 +113,34 @@ func checkSeparator(s string) string {
 
 // CheckName returns why name breaks the API's name rule, or "" when it is valid.
 func CheckName(name string) string {
+	if len(name) <= MaxNameLength && plainName(name) {
+		return "" // the common case, in one pass
+	}
+	return checkName(name)
+}
+
+// plainNameBytes marks the bytes a name may hold that need no further look: printable ASCII
+// other than the characters names may not contain.
+var plainNameBytes = func() (t [256]bool) {
+	for b := 0x20; b < 0x7f; b++ {
+		t[b] = !strings.ContainsRune(`!<>=&"'`, rune(b))
+	}
+	return t
+}()
+
+// plainName reports whether name is all plain bytes: such a name of at most MaxNameLength
+// bytes breaks no rule of checkName.
+func plainName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if !plainNameBytes[name[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// checkName is CheckName's every rule, in order.
+func checkName(name string) string {
 	if n := utf8.RuneCountInString(name); n > MaxNameLength {
 		return fmt.Sprintf("is %d characters long; at most %d are allowed", n, MaxNameLength)
 	}
@@ -218,6 +248,7 @@ func ValidateSample(path string, s *Sample) Violations {
 
 	hasDetection, hasSegmentation := false, false
 	var text *sampleText
+	var measured sampleText // what text points to once the text is measured
 	for i := range s.Labels {
 		l := &s.Labels[i]
 		lp := labelPath{path, i}
@@ -246,7 +277,8 @@ func ValidateSample(path string, s *Sample) Violations {
 		vs = append(vs, validateProperty(lp, s.Name, l)...)
 		if l.Type == LabelNamedEntity {
 			if text == nil && dataLen >= 0 {
-				text = decodeText(s)
+				measured = decodeText(s)
+				text = &measured
 			}
 			vs = append(vs, checkSpan(lp, s.Name, l.Property, text)...)
 		}
@@ -341,7 +373,7 @@ func validateProperty(lp labelPath, name string, l *SampleLabel) Violations {
 		vs = append(vs, Violation{Path: fmt.Sprintf("%s.property[%q]", lp.String(), key), Sample: name, Reason: fmt.Sprintf(format, args...)})
 	}
 	shapeVal, hasShape := p[PropShape]
-	_, hasFeature := p[PropFeature]
+	featureVal, hasFeature := p[PropFeature]
 	switch {
 	case hasShape:
 		shape, isString := shapeVal.(string)
@@ -353,7 +385,7 @@ func validateProperty(lp labelPath, name string, l *SampleLabel) Violations {
 			add(PropFeature, "is missing; a %s needs its feature", shape)
 			break
 		}
-		f, err := p.Feature()
+		f, err := featureOf(featureVal) // p.Feature() without a second lookup
 		if err != nil {
 			add(PropFeature, "%v", err)
 			break
@@ -370,22 +402,47 @@ func validateProperty(lp labelPath, name string, l *SampleLabel) Violations {
 		// polygon per object, which a type 3 label holds as its shape and feature.
 		add(PropShape, "is missing; an image-segmentation label needs a shape and its feature")
 	}
-	if known := btoi(hasShape) + btoi(hasFeature); known == len(p) {
+	known := btoi(hasShape) + btoi(hasFeature)
+	if known == len(p) {
 		return vs // nothing else to look up (the common case: a shape and its feature only)
 	}
-	if v, ok := p[PropHard]; ok {
+	if l.Type == LabelNamedEntity && known+2 == len(p) {
+		// A named entity's span and nothing else (checkSpan checks it): two lookups cost
+		// less than ranging over the map.
+		_, hasStart := p[PropStartIndex]
+		if _, hasEnd := p[PropEndIndex]; hasStart && hasEnd {
+			return vs
+		}
+	}
+	// The other keys checked here: found in one pass over a small map (a COCO label's
+	// annotation id, a named entity's span: five lookups of absent keys cost more), looked
+	// up in a large one.
+	var other [len(otherPropKeys)]any
+	var has [len(otherPropKeys)]bool
+	if len(p) <= 8 {
+		for k, v := range p {
+			if i := otherPropKey(k); i >= 0 {
+				other[i], has[i] = v, true
+			}
+		}
+	} else {
+		for i, k := range otherPropKeys {
+			other[i], has[i] = p[k]
+		}
+	}
+	if v, ok := other[0], has[0]; ok {
 		if s, _ := v.(string); s != "0" && s != "1" && s != "true" && s != "false" {
 			add(PropHard, "is %s; must be \"0\", \"1\", \"true\" or \"false\"", show(v))
 		}
 	}
-	if v, ok := p[PropHardCoefficient]; ok {
+	if v, ok := other[1], has[1]; ok {
 		s, isString := v.(string)
 		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 		if !isString || err != nil || f < 0 || f > 1 {
 			add(PropHardCoefficient, "is %s; must be a string holding a number in [0,1]", show(v))
 		}
 	}
-	if v, ok := p[PropHardReasons]; ok {
+	if v, ok := other[2], has[2]; ok {
 		s, isString := v.(string)
 		if !isString {
 			add(PropHardReasons, "is %s; must be reason ids joined by '-' (\"3-20-21\")", show(v))
@@ -398,14 +455,35 @@ func validateProperty(lp labelPath, name string, l *SampleLabel) Violations {
 			}
 		}
 	}
-	for _, key := range []string{PropStartTime, PropEndTime} {
-		if v, ok := p[key]; ok {
+	for i, key := range otherPropKeys[3:] {
+		if v, ok := other[3+i], has[3+i]; ok {
 			if s, _ := v.(string); !timeFormat.MatchString(s) {
 				add(key, "is %s; must be hh:mm:ss.SSS", show(v))
 			}
 		}
 	}
 	return vs
+}
+
+// otherPropKeys are the property keys validateProperty checks besides the shape and its
+// feature, in the order it checks them.
+var otherPropKeys = [...]string{PropHard, PropHardCoefficient, PropHardReasons, PropStartTime, PropEndTime}
+
+// otherPropKey returns k's index in otherPropKeys, or -1.
+func otherPropKey(k string) int {
+	switch k {
+	case PropHard:
+		return 0
+	case PropHardCoefficient:
+		return 1
+	case PropHardReasons:
+		return 2
+	case PropStartTime:
+		return 3
+	case PropEndTime:
+		return 4
+	}
+	return -1
 }
 
 // checkFeature checks a shape's arity and coordinates.
@@ -424,18 +502,20 @@ func checkFeature(shape Shape, f Feature) string {
 		}
 		return ""
 	}
-	var box [4]float64 // the first two points, parsed once for the bndbox rule below
+	var box [4]float64 // a bndbox's two points, parsed once for its rule below
 	for i, pt := range f {
 		if len(pt) != 2 {
 			return fmt.Sprintf("point %d has %d numbers; each point is [x,y]", i, len(pt))
 		}
 		for j, n := range pt {
-			x, ok := floatOf(n)
-			if !ok || x < 0 {
-				return fmt.Sprintf("point %d is [%s,%s]; coordinates must be numbers >= 0", i, pt[0], pt[1])
-			}
-			if i < 2 {
+			if i < 2 && shape == ShapeBndbox {
+				x, ok := floatOf(n)
+				if !ok || x < 0 {
+					return fmt.Sprintf("point %d is [%s,%s]; coordinates must be numbers >= 0", i, pt[0], pt[1])
+				}
 				box[2*i+j] = x
+			} else if !nonNegative(n) {
+				return fmt.Sprintf("point %d is [%s,%s]; coordinates must be numbers >= 0", i, pt[0], pt[1])
 			}
 		}
 	}
@@ -473,10 +553,106 @@ type sampleText struct {
 	err          error
 }
 
-func decodeText(s *Sample) *sampleText {
+// decodeText measures a sample's text. UTF-8 text (all but GBK and GB2312) is decoded from
+// base64 a piece at a time into a buffer on the stack, checked and counted there: the text is
+// never held whole (see countUTF8); decodeTextWhole is the reference it is tested against,
+// and what GBK text and data that does not decode take.
+func decodeText(s *Sample) sampleText {
+	if s.Encoding == EncodingGBK || s.Encoding == EncodingGB2312 {
+		return decodeTextWhole(s)
+	}
+	var t sampleText
+	var src [textPiece]byte // the piece's base64 (Decode takes bytes; a conversion would allocate)
+	var buf [textPiece/4*3 + utf8.UTFMax]byte
+	carry := 0 // bytes of a character cut at the end of the previous piece, at buf[:carry]
+	for data := s.Data; len(data) > 0; {
+		k := copy(src[:], data)
+		data = data[k:]
+		n, err := base64.StdEncoding.Decode(buf[carry:], src[:k])
+		if err != nil {
+			return decodeTextWhole(s) // never for data base64Len passed; the reference's error
+		}
+		piece := buf[:carry+n]
+		cut := cutCharacter(piece)
+		if !countUTF8(&t, piece[:cut]) {
+			return sampleText{err: errors.New("data is not valid UTF-8")}
+		}
+		carry = copy(buf[:], piece[cut:])
+	}
+	if carry > 0 { // the text ends inside a character
+		return sampleText{err: errors.New("data is not valid UTF-8")}
+	}
+	return t
+}
+
+// textPiece is how many base64 characters decodeText decodes at a time (a multiple of 4): a
+// sentence or two, so that the buffers (which Go zeroes on every call) stay small.
+const textPiece = 256
+
+// cutCharacter returns where p ends but for a character it cuts short: the start of an
+// incomplete UTF-8 sequence among its last three bytes, or len(p). Text split there is valid
+// exactly when both parts are.
+func cutCharacter(p []byte) int {
+	for i := len(p) - 1; i >= 0 && i >= len(p)-utf8.UTFMax+1; i-- {
+		b := p[i]
+		if b&0xC0 == 0x80 {
+			continue // a continuation byte: look further back for its lead
+		}
+		need := 1
+		switch {
+		case b >= 0xF0:
+			need = 4
+		case b >= 0xE0:
+			need = 3
+		case b >= 0xC0:
+			need = 2
+		}
+		if len(p)-i < need {
+			return i
+		}
+		return len(p)
+	}
+	return len(p)
+}
+
+// countUTF8 adds p's characters to t (code points, and UTF-16 units: one more for each
+// character past the BMP, whose UTF-8 form starts with a byte >= 0xF0) and reports whether p
+// is valid UTF-8. Eight bytes are counted at a time: a byte starts a character unless it is
+// 10xxxxxx.
+func countUTF8(t *sampleText, p []byte) bool {
+	if !utf8.Valid(p) {
+		return false
+	}
+	const high = 0x8080808080808080
+	runes, astral := 0, 0
+	i := 0
+	for ; i+8 <= len(p); i += 8 {
+		w := binary.LittleEndian.Uint64(p[i:])
+		if w&high == 0 {
+			runes += 8
+			continue
+		}
+		runes += 8 - bits.OnesCount64(w&^(w<<1)&high)                         // 10xxxxxx: continuation bytes
+		astral += bits.OnesCount64(w & (w << 1) & (w << 2) & (w << 3) & high) // 1111xxxx
+	}
+	for ; i < len(p); i++ {
+		if p[i]&0xC0 != 0x80 {
+			runes++
+		}
+		if p[i] >= 0xF0 {
+			astral++
+		}
+	}
+	t.runes += runes
+	t.utf16 += runes + astral
+	return true
+}
+
+// decodeTextWhole decodes the whole text and counts its characters.
+func decodeTextWhole(s *Sample) sampleText {
 	raw, err := base64.StdEncoding.DecodeString(s.Data)
 	if err != nil {
-		return &sampleText{err: err}
+		return sampleText{err: err}
 	}
 	var text string
 	switch s.Encoding {
@@ -484,16 +660,16 @@ func decodeText(s *Sample) *sampleText {
 		// GB2312 (EUC-CN) is a subset of GBK, so the GBK decoder reads both.
 		b, err := simplifiedchinese.GBK.NewDecoder().Bytes(raw)
 		if err != nil {
-			return &sampleText{err: fmt.Errorf("data is not valid %s: %v", s.Encoding, err)}
+			return sampleText{err: fmt.Errorf("data is not valid %s: %v", s.Encoding, err)}
 		}
 		text = string(b)
 	default:
 		if !utf8.Valid(raw) {
-			return &sampleText{err: errors.New("data is not valid UTF-8")}
+			return sampleText{err: errors.New("data is not valid UTF-8")}
 		}
 		text = string(raw)
 	}
-	t := &sampleText{}
+	var t sampleText
 	for _, r := range text {
 		t.runes++
 		t.utf16 += utf16.RuneLen(r)

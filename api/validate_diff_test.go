@@ -1,13 +1,17 @@
 package api
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -110,6 +114,35 @@ var mutations = []func(r *rand.Rand, s *Sample){
 		l := &s.Labels[r.IntN(len(s.Labels))]
 		l.Property = Property{PropHard: []string{"0", "yes"}[r.IntN(2)], PropHardCoefficient: []string{"0.3", "2"}[r.IntN(2)],
 			PropHardReasons: []string{"3-20", "3-31", "x"}[r.IntN(3)], PropStartTime: []string{"00:00:01.250", "0:1"}[r.IntN(2)]}
+	},
+	func(r *rand.Rand, s *Sample) {
+		// A property of many keys (validateProperty looks the keys up rather than ranging
+		// over the map), some of them checked.
+		if len(s.Labels) == 0 {
+			return
+		}
+		l := &s.Labels[r.IntN(len(s.Labels))]
+		p := Property{}
+		for k, v := range l.Property {
+			p[k] = v
+		}
+		for i := range 6 + r.IntN(6) {
+			p[fmt.Sprintf("attr%d", i)] = i
+		}
+		p[[]string{PropHard, PropEndTime, PropHardReasons}[r.IntN(3)]] = []string{"1", "x", "00:00:01.000", "3-40"}[r.IntN(4)]
+		l.Property = p
+	},
+	func(r *rand.Rand, s *Sample) {
+		// A polygon or a box whose coordinates are of every spelling (see nonNegativeCases).
+		f := make(Feature, 2+r.IntN(4))
+		for i := range f {
+			f[i] = []json.Number{json.Number(fmt.Sprint(r.IntN(50))), json.Number(fmt.Sprint(50 + r.IntN(50)))}
+			if r.IntN(3) == 0 {
+				f[i][r.IntN(2)] = json.Number(nonNegativeCases[r.IntN(len(nonNegativeCases))])
+			}
+		}
+		shape := []Shape{ShapeBndbox, ShapePolygon, ShapePolyline}[r.IntN(3)]
+		s.Labels = append(s.Labels, SampleLabel{Type: LabelObjectDetection, Property: Property{PropShape: string(shape), PropFeature: f}})
 	},
 	func(r *rand.Rand, s *Sample) {
 		s.Labels = append(s.Labels, SampleLabel{Name: "E", Type: LabelNamedEntity,
@@ -250,4 +283,197 @@ func reportCPU(b *testing.B, cpu0 time.Duration, bytes int) {
 	if bytes > 0 {
 		b.ReportMetric(float64(bytes)*float64(b.N)/1e6/cpu.Seconds(), "MB/cpu-s")
 	}
+}
+
+// TestDecodeTextMatchesWhole: the piecewise text measure gives what decoding the whole text
+// gives, for texts of every length around the pieces' edges, characters of 1 to 4 bytes cut
+// by an edge, and invalid UTF-8 anywhere (a stray continuation byte, a truncated character,
+// a surrogate, a byte that is never UTF-8).
+func TestDecodeTextMatchesWhole(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	chars := []string{"a", " ", "é", "中", "😀", "\u2028", "\xff", "\x80", "\xe4\xb8", "\xed\xa0\x80", "\xf0\x9f\x98"}
+	piece := textPiece / 4 * 3 // decoded bytes per piece
+	invalidSeen := 0
+	for i := range 4000 {
+		var b []byte
+		n := r.IntN(3 * piece)
+		if i%2 == 0 {
+			n = piece*(1+r.IntN(2)) + r.IntN(9) - 4 // a character across the pieces' edge
+		}
+		invalid := r.IntN(4) == 0
+		for len(b) < n {
+			c := chars[r.IntN(5)]
+			if invalid && r.IntN(200) == 0 {
+				c = chars[5+r.IntN(len(chars)-5)]
+			}
+			b = append(b, c...)
+		}
+		for _, enc := range []string{"", EncodingUTF8, EncodingGBK} {
+			s := &Sample{Data: base64.StdEncoding.EncodeToString(b), Encoding: enc}
+			got, want := decodeText(s), decodeTextWhole(s)
+			if got.runes != want.runes || got.utf16 != want.utf16 || fmt.Sprint(got.err) != fmt.Sprint(want.err) {
+				t.Fatalf("%d bytes %q, encoding %q: got %+v, want %+v", len(b), b, enc, got, want)
+			}
+			if enc == "" && got.err != nil {
+				invalidSeen++
+			}
+		}
+	}
+	if invalidSeen < 100 || invalidSeen > 3000 {
+		t.Fatalf("%d of 4000 texts invalid: the test covers too little of one kind", invalidSeen)
+	}
+}
+
+// FuzzDecodeTextMatchesWhole: the same for any text.
+func FuzzDecodeTextMatchesWhole(f *testing.F) {
+	f.Add([]byte("héllo 😀 wörld"), uint16(0))
+	f.Add([]byte("\xf0\x9f\x98"), uint16(766))
+	f.Fuzz(func(t *testing.T, text []byte, pad uint16) {
+		b := append(bytes.Repeat([]byte{'a'}, int(pad)%2048), text...)
+		s := &Sample{Data: base64.StdEncoding.EncodeToString(b)}
+		got, want := decodeText(s), decodeTextWhole(s)
+		if got.runes != want.runes || got.utf16 != want.utf16 || fmt.Sprint(got.err) != fmt.Sprint(want.err) {
+			t.Fatalf("%q: got %+v, want %+v", b, got, want)
+		}
+	})
+}
+
+// nonNegativeCases are coordinates of every form: plain, signed, zero in its spellings,
+// exponents (overflowing, underflowing), leading zeros, and what is not a number at all.
+var nonNegativeCases = []string{"", "0", "-0", "-0.0", "-0.000", "0.0", "1", "-1", "12.5", "-12.5", "-0.01", "00", "-00",
+	"01", "0.", ".5", "-", "--1", "+1", "1e3", "-1e3", "1E-400", "-1e-400", "1e400", "-0e5", "1.5e308", "2e308",
+	"0x10", "1_0", "NaN", "Inf", " 1", "1 ", "1.2.3", "9" + strings.Repeat("9", 299), "9" + strings.Repeat("9", 400),
+	"-" + strings.Repeat("0", 301), strings.Repeat("0", 2), "0." + strings.Repeat("0", 400) + "1", "-0." + strings.Repeat("0", 299) + "1"}
+
+func TestNonNegativeMatchesFloatOf(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	cases := slices.Clone(nonNegativeCases)
+	for range 20000 {
+		b := make([]byte, r.IntN(8))
+		for i := range b {
+			b[i] = "-0123456789.eE+x"[r.IntN(16)]
+		}
+		cases = append(cases, string(b))
+	}
+	yes := 0
+	for _, c := range cases {
+		got, want := nonNegative(json.Number(c)), slowNonNegative(json.Number(c))
+		if got != want {
+			t.Fatalf("%q: nonNegative says %v, floatOf %v", c, got, want)
+		}
+		if got {
+			yes++
+		}
+	}
+	if yes < 1000 {
+		t.Fatalf("only %d of %d cases are coordinates >= 0: the test covers too little", yes, len(cases))
+	}
+}
+
+func FuzzNonNegativeMatchesFloatOf(f *testing.F) {
+	for _, c := range nonNegativeCases {
+		f.Add(c)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := nonNegative(json.Number(s)), slowNonNegative(json.Number(s)); got != want {
+			t.Fatalf("%q: nonNegative says %v, floatOf %v", s, got, want)
+		}
+	})
+}
+
+// TestIntOfGoIntegers: intOf takes Go integers as they are; before, it formatted and parsed
+// them (numberOf), which gives the same value.
+func TestIntOfGoIntegers(t *testing.T) {
+	for _, v := range []any{0, 1, -1, math.MaxInt64, math.MinInt64, int64(math.MaxInt64), int64(-7), int32(math.MinInt32), int32(5)} {
+		n, ok := numberOf(v)
+		want, err := strconv.ParseInt(string(n), 10, 64)
+		got, gotOK := intOf(v)
+		if !ok || err != nil || !gotOK || got != want {
+			t.Fatalf("%T %v: intOf gives %d, %v; formatted and parsed %d", v, v, got, gotOK, want)
+		}
+	}
+}
+
+// TestCheckNameFastPath: a name CheckName passes in one pass is one every rule passes, and
+// it gives what the rules give for names of every kind of byte.
+func TestCheckNameFastPath(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	alphabet := []string{"a", "Z", "0", "-", "_", ".", "/", " ", "~", "!", "<", "'", "\"", "&", "=", ">", "\t", "\x00", "\x7f", "é", "中", "\u2028", "\u0085", "\xff"}
+	plain := 0
+	for range 20000 {
+		var b strings.Builder
+		n := r.IntN(12)
+		if r.IntN(50) == 0 {
+			n = MaxNameLength - 2 + r.IntN(4)
+		}
+		for range n {
+			if r.IntN(4) == 0 {
+				b.WriteString(alphabet[r.IntN(len(alphabet))])
+			} else {
+				b.WriteString(alphabet[r.IntN(8)])
+			}
+		}
+		name := b.String()
+		if got, want := CheckName(name), checkName(name); got != want {
+			t.Fatalf("%q: CheckName says %q, the rules %q", name, got, want)
+		}
+		if len(name) <= MaxNameLength && plainName(name) {
+			plain++
+		}
+	}
+	if plain < 1000 || plain > 19000 {
+		t.Fatalf("%d of 20000 names plain: the test covers too little of one kind", plain)
+	}
+}
+
+// TestExactDecimalMatchesParseFloat: where exactDecimal reads a number, its value is
+// strconv.ParseFloat's, bit for bit (the sign of -0 too).
+func TestExactDecimalMatchesParseFloat(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	cases := slices.Clone(nonNegativeCases)
+	cases = append(cases, "999999999999999", "99999999999999.9", "0.000000000000001", "-0.000000000000009", "9999999999999999", "123456789.123456")
+	for range 200000 {
+		b := make([]byte, 1+r.IntN(17))
+		for i := range b {
+			b[i] = "0123456789"[r.IntN(10)]
+		}
+		if r.IntN(2) == 0 {
+			b[r.IntN(len(b))] = '.'
+		}
+		if r.IntN(4) == 0 {
+			b = append([]byte{'-'}, b...)
+		}
+		cases = append(cases, string(b))
+	}
+	read := 0
+	for _, c := range cases {
+		f, ok := exactDecimal(c)
+		if !ok {
+			continue
+		}
+		read++
+		want, err := strconv.ParseFloat(c, 64)
+		if err != nil || !IsNumberLiteral(c) || math.Float64bits(f) != math.Float64bits(want) {
+			t.Fatalf("%q: exactDecimal gives %v, ParseFloat %v, %v (a literal: %v)", c, f, want, err, IsNumberLiteral(c))
+		}
+	}
+	if read < 50000 {
+		t.Fatalf("exactDecimal read only %d of %d cases", read, len(cases))
+	}
+}
+
+func FuzzExactDecimalMatchesParseFloat(f *testing.F) {
+	for _, c := range nonNegativeCases {
+		f.Add(c)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := exactDecimal(s)
+		if !ok {
+			return
+		}
+		want, err := strconv.ParseFloat(s, 64)
+		if err != nil || !IsNumberLiteral(s) || math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("%q: exactDecimal gives %v, ParseFloat %v, %v", s, got, want, err)
+		}
+	})
 }

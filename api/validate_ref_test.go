@@ -82,7 +82,8 @@ func validateSampleRef(path string, s *Sample) Violations {
 		vs = append(vs, validatePropertyRef(lp, s.Name, l)...)
 		if l.Type == LabelNamedEntity {
 			if text == nil && dataLen >= 0 {
-				text = decodeText(s)
+				t := decodeTextWhole(s)
+				text = &t
 			}
 			vs = append(vs, checkSpanRef(lp, s.Name, l.Property, text)...)
 		}

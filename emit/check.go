@@ -25,7 +25,7 @@ func checkAppend(s *api.Sample, dst []byte) ([]byte, string) {
 		return dst, strings.Join(reasons, "; ")
 	}
 	if !useReflection {
-		if out, ok := appendSample(dst, s); ok {
+		if out, ok := appendValidSample(dst, s); ok {
 			return out, ""
 		}
 	}

@@ -4,10 +4,12 @@
 // (OpenDir and Dir.Write, or WriteDir), one complete request body per *.json file, one run
 // per folder at a time.
 //
-// Memory holds one batch at a time (two while the writer writes the previous one), up to
-// three chunks of 64 small samples on their way to the encoding goroutine (see Batches), plus
-// an 8-byte hash per sample name (to catch names that repeat across batches, which the
-// service would refuse as ModelArts.4422; 8.6 MB per million names, see nameSet). Output is
+// Memory holds one batch at a time (two while the writer writes the previous one, and
+// Dir.Write keeps up to four written ones of at most 1 MB each to fill again), up to
+// three chunks of 64 small samples on their way to the encoding goroutine with the batches
+// they completed (see Batches), plus an 8-byte hash per sample name (to catch names that
+// repeat across batches, which the service would refuse as ModelArts.4422; 8.7 MB per
+// million names, see nameSet). Output is
 // deterministic: the same stream gives the same batches, byte for byte. Samples are encoded
 // by hand (see appendSample), exactly as encoding/json would.
 package emit
@@ -190,17 +192,26 @@ func sizeHint(s *api.Sample) int {
 // after the batch in progress has been yielded, so nothing already read is lost. The
 // returned sequence is single-use.
 //
-// Samples are validated, encoded and checked for repeated names on a second goroutine, in
-// chunks (see chunk), in stream order, while the stream goes on reading the next ones: on two
-// cores the importer and the encoder overlap. Reject, batching and yield happen on the
-// caller's goroutine, in stream order, so the bodies are the same as one goroutine would make
-// and Reject is never called concurrently with the stream's own callbacks. A rejection is
-// reported when its chunk comes back, at most two chunks (2 x 64 samples) after the stream
-// produced the sample; the points where that happens depend only on the stream, so a run's
-// diagnostics come in the same order every time. A sample over 1 MB is checked on the
-// caller's goroutine once the chunks before it are done, so that memory holds one such
-// sample at a time, as the importers' limits assume.
+// Samples are validated, encoded, checked for repeated names and put into bodies on a second
+// goroutine, in chunks (see chunk), in stream order, while the stream goes on reading the
+// next ones: on two cores the importer and the encoder overlap, and the stream's goroutine
+// (the importer's, often the busier) does little more than hand samples over. Reject and
+// yield happen on the caller's goroutine, in stream order (a chunk's rejections and completed
+// batches are reported as one goroutine would have met them), so the bodies are the same as
+// one goroutine would make and Reject is never called concurrently with the stream's own
+// callbacks. A rejection or a completed batch is reported when its chunk comes back, at most
+// two chunks (2 x 64 samples) after the stream produced the sample; the points where that
+// happens depend only on the stream, so a run's diagnostics come in the same order every
+// time. A sample over 1 MB is checked on the caller's goroutine once the chunks before it are
+// done, so that memory holds one such sample at a time, as the importers' limits assume.
 func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options) iter.Seq2[*Batch, error] {
+	return batches(ctx, samples, opts, nil)
+}
+
+// batches is Batches; when spare is not nil, a batch starts in a Batch received from it when
+// one is there (its Body's array, Names and Labels reused): Dir.Write hands back the batches
+// it has written, so that a run does not allocate (and collect) a body per file.
+func batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options, spare <-chan *Batch) iter.Seq2[*Batch, error] {
 	opts = opts.withDefaults()
 	return func(yield func(*Batch, error) bool) {
 		if err := opts.Check(); err != nil {
@@ -218,68 +229,21 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 			}
 		}
 		v := &verdict{overall: len(prefix) + len(suffix), maxBody: opts.MaxBody}
+		bt := &batcher{opts: opts, prefix: prefix, spare: spare}
 		var scratch []byte // one large sample's JSON, reused
-		var (
-			body bytes.Buffer
-			cur  *Batch
-			seq  int
-		)
-		start := func() {
-			seq++
-			cur = &Batch{Seq: seq, Labels: map[api.LabelType]int{}}
-			body.Reset()
-			body.Write(prefix)
-		}
-		flush := func() bool {
-			if cur == nil || cur.Samples == 0 {
-				return true
-			}
-			body.WriteString(suffix)
-			// The batch takes the buffer (no copy); the next one starts with room for a
-			// body as large as this one.
-			cur.Body = body.Bytes()
-			body = bytes.Buffer{}
-			body.Grow(min(len(cur.Body)+len(cur.Body)/8, opts.MaxBody))
-			b := cur
-			cur = nil
-			return yield(b, nil)
-		}
-		// add takes one checked sample into the batches; false means the consumer stopped.
-		add := func(s *api.Sample, one []byte, reason string) bool {
-			if reason != "" {
-				reject(s, reason)
-				return true
-			}
-			if cur != nil && (cur.Samples >= opts.BatchSize || body.Len()+1+len(one)+len(suffix) > opts.MaxBody) {
-				if !flush() {
-					return false
-				}
-			}
-			if cur == nil {
-				start()
-			} else {
-				body.WriteByte(',')
-			}
-			body.Write(one)
-			cur.Samples++
-			cur.Names = append(cur.Names, s.Name)
-			for _, l := range s.Labels {
-				cur.Labels[l.Type]++
-			}
-			return true
-		}
 
-		p := pipeline{verdict: v}
+		p := pipeline{verdict: v, batcher: bt}
 		defer p.stop()
-		// wait takes the oldest chunk back from the encoder and adds its samples.
+		// wait takes the oldest chunk back from the encoder and reports what it did, in
+		// stream order: each sample's rejection, or the batch it completed.
 		wait := func() bool {
 			c := p.receive()
-			from := 0
 			for i, s := range c.samples {
-				if !add(s, c.json[from:c.ends[i]], c.reasons[i]) {
+				if c.reasons[i] != "" {
+					reject(s, c.reasons[i])
+				} else if b := c.completed[i]; b != nil && !yield(b, nil) {
 					return false
 				}
-				from = c.ends[i]
 			}
 			p.recycle(c)
 			return true
@@ -307,6 +271,13 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 			}
 			return true
 		}
+		// flush yields the batch in progress; only once every chunk is back.
+		flush := func() bool {
+			if b := bt.complete(); b != nil {
+				return yield(b, nil)
+			}
+			return true
+		}
 		for s, err := range samples {
 			if err == nil {
 				err = ctx.Err()
@@ -321,10 +292,13 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 				if !drain() {
 					return
 				}
+				// The encoder is idle (drain took every chunk back): its verdict and
+				// batcher are this goroutine's until the next chunk is sent.
 				one, reason := checkAppend(s, scratch[:0])
 				scratch = one[:0]
-				reason = v.judge(s, one, reason) // the encoder is idle: drain took every chunk back
-				if !add(s, one, reason) {
+				if reason = v.judge(s, one, reason); reason != "" {
+					reject(s, reason)
+				} else if b := bt.add(s, one); b != nil && !yield(b, nil) {
 					return
 				}
 				continue
@@ -336,6 +310,107 @@ func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 			flush()
 		}
 	}
+}
+
+// batcher puts checked samples into bodies, in stream order. Like verdict, it is used by
+// one goroutine at a time: the encoder, or Batches while no chunk is on its way.
+type batcher struct {
+	opts   Options
+	prefix []byte
+	spare  <-chan *Batch // written batches to fill again (see batches)
+	body   bytes.Buffer
+	cur    *Batch
+	next   *Batch // a spare batch for the next one to start in
+	seq    int
+	// counts are the batch in progress's labels by type, moved into its Labels map when it
+	// is complete: a map update per label was a tenth of the batcher's time (a COCO image
+	// has seven labels). Types past the eighth go to the map at once.
+	counts  [8]labelCount
+	nCounts int
+}
+
+type labelCount struct {
+	t api.LabelType
+	n int
+}
+
+// count adds one label of type t to the batch in progress.
+func (bt *batcher) count(t api.LabelType) {
+	for i := range bt.nCounts {
+		if bt.counts[i].t == t {
+			bt.counts[i].n++
+			return
+		}
+	}
+	if bt.nCounts < len(bt.counts) {
+		bt.counts[bt.nCounts] = labelCount{t, 1}
+		bt.nCounts++
+		return
+	}
+	bt.cur.Labels[t]++
+}
+
+// add puts s, encoded as one, into the batch in progress, first completing that batch when s
+// does not fit in it; it returns the batch so completed, or nil.
+func (bt *batcher) add(s *api.Sample, one []byte) (completed *Batch) {
+	if bt.cur != nil && (bt.cur.Samples >= bt.opts.BatchSize || bt.body.Len()+1+len(one)+len(suffix) > bt.opts.MaxBody) {
+		completed = bt.complete()
+	}
+	if bt.cur == nil {
+		bt.start()
+	} else {
+		bt.body.WriteByte(',')
+	}
+	bt.body.Write(one)
+	bt.cur.Samples++
+	bt.cur.Names = append(bt.cur.Names, s.Name)
+	for i := range s.Labels {
+		bt.count(s.Labels[i].Type)
+	}
+	return completed
+}
+
+func (bt *batcher) start() {
+	bt.seq++
+	if bt.cur, bt.next = bt.next, nil; bt.cur != nil {
+		*bt.cur = Batch{Seq: bt.seq, Names: bt.cur.Names[:0], Labels: bt.cur.Labels}
+		clear(bt.cur.Labels)
+	} else {
+		bt.cur = &Batch{Seq: bt.seq, Names: make([]string, 0, min(bt.opts.BatchSize, 1024)), Labels: map[api.LabelType]int{}}
+	}
+	bt.body.Reset()
+	bt.body.Write(bt.prefix)
+}
+
+// complete ends the batch in progress and returns it (nil when there is none).
+func (bt *batcher) complete() *Batch {
+	b := bt.cur
+	if b == nil || b.Samples == 0 {
+		return nil
+	}
+	bt.cur = nil
+	for _, c := range bt.counts[:bt.nCounts] {
+		b.Labels[c.t] += c.n
+	}
+	bt.nCounts = 0
+	bt.body.WriteString(suffix)
+	// The batch takes the buffer (no copy); the next one starts with room for a body as
+	// large as this one, in a spare batch's when it has that room.
+	b.Body = bt.body.Bytes()
+	hint := min(len(b.Body)+len(b.Body)/8, bt.opts.MaxBody)
+	bt.body = bytes.Buffer{}
+	select {
+	case bt.next = <-bt.spare: // never ready when spare is nil
+		if cap(bt.next.Body) >= hint {
+			bt.body = *bytes.NewBuffer(bt.next.Body[:0])
+		}
+		bt.next.Body = nil
+	default:
+	}
+	if bt.body.Cap() == 0 {
+		bt.body.Grow(hint)
+	}
+	return b
 }
 
 // verdict decides, in stream order, which checked samples go into the bodies: it holds the
@@ -376,29 +451,32 @@ const (
 	chunksInFlight = 2
 )
 
-// chunk is a run of samples the encoding goroutine checks and encodes together: sample i's
-// JSON is json[ends[i-1]:ends[i]], or reasons[i] says why it cannot be sent.
+// chunk is a run of samples the encoding goroutine checks, encodes and puts into bodies
+// together: reasons[i] says why sample i cannot be sent, or completed[i] is the batch that
+// was completed (to be yielded) when it went into the next one.
 type chunk struct {
-	samples []*api.Sample
-	ends    []int
-	reasons []string
-	json    []byte
-	hint    int    // the samples' size hints, summed
-	touched uint64 // see nameSet.touch
+	samples   []*api.Sample
+	reasons   []string
+	completed []*Batch
+	json      []byte // one sample's JSON at a time
+	hint      int    // the samples' size hints, summed
+	touched   uint64 // see nameSet.touch
 }
 
-func (c *chunk) encode(v *verdict) {
-	c.json, c.ends, c.reasons = c.json[:0], c.ends[:0], c.reasons[:0]
+func (c *chunk) encode(v *verdict, bt *batcher) {
+	c.reasons, c.completed = c.reasons[:0], c.completed[:0]
 	for _, s := range c.samples {
 		c.touched += v.seen.touch(nameHash(s.Name))
 	}
 	for _, s := range c.samples {
 		var reason string
-		from := len(c.json)
-		c.json, reason = checkAppend(s, c.json)
-		reason = v.judge(s, c.json[from:], reason)
-		c.ends = append(c.ends, len(c.json))
+		var completed *Batch
+		c.json, reason = checkAppend(s, c.json[:0])
+		if reason = v.judge(s, c.json, reason); reason == "" {
+			completed = bt.add(s, c.json)
+		}
 		c.reasons = append(c.reasons, reason)
+		c.completed = append(c.completed, completed)
 	}
 }
 
@@ -406,6 +484,7 @@ func (c *chunk) encode(v *verdict) {
 type pipeline struct {
 	todo, done chan *chunk
 	verdict    *verdict // used by the encoding goroutine, or by Batches while none is on its way
+	batcher    *batcher // the same
 	filling    *chunk   // the chunk being filled
 	free       []*chunk // chunks back from the encoder, to fill again
 	flying     int      // chunks sent and not received yet
@@ -431,12 +510,12 @@ func (p *pipeline) send() {
 	if p.todo == nil {
 		p.todo = make(chan *chunk, chunksInFlight)
 		p.done = make(chan *chunk, chunksInFlight)
-		go func(todo <-chan *chunk, done chan<- *chunk, v *verdict) {
+		go func(todo <-chan *chunk, done chan<- *chunk, v *verdict, bt *batcher) {
 			for c := range todo {
-				c.encode(v)
+				c.encode(v, bt)
 				done <- c // never blocks: at most chunksInFlight are on their way
 			}
-		}(p.todo, p.done, p.verdict)
+		}(p.todo, p.done, p.verdict, p.batcher)
 	}
 	p.todo <- p.filling
 	p.filling = nil
@@ -449,7 +528,8 @@ func (p *pipeline) receive() *chunk {
 }
 
 func (p *pipeline) recycle(c *chunk) {
-	clear(c.samples) // let the samples go
+	clear(c.samples)   // let the samples go
+	clear(c.completed) // and the batches
 	c.samples, c.hint = c.samples[:0], 0
 	p.free = append(p.free, c)
 }

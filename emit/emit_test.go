@@ -8,6 +8,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -151,6 +152,11 @@ func TestWriteDir(t *testing.T) {
 	assert.Equal(t, 3, st.Batches)
 	assert.Equal(t, 25, st.Labels[api.LabelTextClassification])
 	assert.Equal(t, []string{"notes.txt", "part-000001.json", "part-000002.json", "part-000003.json"}, listDir(t, dir))
+	if runtime.GOOS != "windows" {
+		fi, err := os.Stat(filepath.Join(dir, "part-000001.json"))
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o644), fi.Mode().Perm(), "request files are readable by all, as files a user writes are")
+	}
 }
 
 func listDir(t *testing.T, dir string) []string {
@@ -489,4 +495,90 @@ func TestOpenDirRemovesUnusedFolderItMade(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, d.Close())
 	assert.DirExists(t, made, "there before the run: kept")
+}
+
+// Dir.Write fills the batches it has written again (their bodies, names and label counts):
+// every file still holds exactly the body Batches makes, and the Stats count every batch,
+// for batches of growing and shrinking size, some over spareBodyBytes (left to the collector).
+func TestWriteDirReusedBatchesMatchBatches(t *testing.T) {
+	var samples []*api.Sample
+	for i, s := range many(3000) {
+		switch {
+		case i/200%3 == 1: // a run of larger samples: the bodies grow past the spares' room
+			s.Data = b64(strings.Repeat("x", 3000+i))
+		case i >= 2500 && i < 2600: // bodies over spareBodyBytes
+			s.Data = b64(strings.Repeat("y", 30000))
+		}
+		if i%3 == 0 {
+			s.Labels = append(s.Labels, api.SampleLabel{Name: "second", Type: api.LabelImageClassification})
+		}
+		samples = append(samples, s)
+	}
+	opts := Options{BatchSize: 37}
+	var want []*Batch
+	wantStats := Stats{}
+	for b, err := range Batches(context.Background(), stream(samples, nil), opts) {
+		require.NoError(t, err)
+		want = append(want, b)
+		wantStats.Add(b)
+	}
+	require.Greater(t, len(want), 50)
+	dir := t.TempDir()
+	st, err := WriteDir(context.Background(), dir, stream(samples, nil), opts, nil)
+	require.NoError(t, err)
+	assert.Equal(t, wantStats, st)
+	for _, b := range want {
+		got, err := os.ReadFile(filepath.Join(dir, FileName(b.Seq)))
+		require.NoError(t, err)
+		require.Equal(t, string(b.Body), string(got), FileName(b.Seq))
+	}
+	assert.Len(t, listDir(t, dir), len(want))
+}
+
+// A batch's Labels count its samples' labels by type, for batches of more label types than
+// the batcher counts apart (eight) and of few.
+func TestBatchLabelCounts(t *testing.T) {
+	types := []api.LabelType{api.LabelImageClassification, api.LabelObjectDetection, api.LabelImageSegmentation,
+		api.LabelTextClassification, api.LabelNamedEntity, api.LabelTextTripletRelation, api.LabelTextTripletEntity,
+		api.LabelSpeechClassification, api.LabelSpeechContent, api.LabelSpeechParagraph, api.LabelVideoClassification}
+	var samples []*api.Sample
+	for i := range 500 {
+		s := &api.Sample{Name: fmt.Sprintf("s%03d", i), SampleType: api.SampleCustom, Data: b64("x")}
+		for j := range 1 + i%4 {
+			t := types[(i*7+j*3)%len(types)]
+			if i >= 300 {
+				t = types[j%2] // later batches: two types only
+			}
+			l := api.SampleLabel{Name: "n", Type: t}
+			if t == api.LabelObjectDetection || t == api.LabelImageSegmentation {
+				l.Property = api.Property{}
+				l.Property.SetShape(api.ShapeBndbox, api.Feature{{"1", "2"}, {"3", "4"}})
+				s.Metadata = api.Metadata{}
+				s.Metadata.SetSize(10, 10, 0)
+			}
+			if t == api.LabelNamedEntity {
+				l.Property = api.Property{api.PropStartIndex: 0, api.PropEndIndex: 1}
+			}
+			s.Labels = append(s.Labels, l)
+		}
+		samples = append(samples, s)
+	}
+	var rejected []string
+	opts := Options{BatchSize: 40, Reject: func(s *api.Sample, reason string) { rejected = append(rejected, reason) }}
+	batches := 0
+	for b, err := range Batches(context.Background(), stream(samples, nil), opts) {
+		require.NoError(t, err)
+		var req api.Request
+		require.NoError(t, json.Unmarshal(b.Body, &req))
+		want := map[api.LabelType]int{}
+		for _, s := range req.Samples {
+			for _, l := range s.Labels {
+				want[l.Type]++
+			}
+		}
+		require.Equal(t, want, b.Labels, "batch %d", b.Seq)
+		batches++
+	}
+	require.Empty(t, rejected)
+	require.Equal(t, 13, batches)
 }

@@ -23,6 +23,19 @@ import (
 
 // appendSample appends s's JSON to dst; ok is false when encoding/json must do it.
 func appendSample(dst []byte, s *api.Sample) (out []byte, ok bool) {
+	return appendSampleOf(dst, s, false)
+}
+
+// appendValidSample is appendSample for a sample api.ValidateSample passed, which says more
+// about it than its types do: its data is base64 (no byte of which JSON escapes: it is copied
+// as it is) and the numbers of its labels' features (of type api.Feature or
+// [][]json.Number) are number literals (written without a second look). Coordinates are
+// most of a polygon label's bytes. TestValidSamplesMatchReflection proves it equal.
+func appendValidSample(dst []byte, s *api.Sample) (out []byte, ok bool) {
+	return appendSampleOf(dst, s, true)
+}
+
+func appendSampleOf(dst []byte, s *api.Sample, valid bool) (out []byte, ok bool) {
 	dst = append(dst, '{')
 	if s.Name != "" {
 		dst = append(dst, `"name":`...)
@@ -33,7 +46,11 @@ func appendSample(dst []byte, s *api.Sample) (out []byte, ok bool) {
 	dst = strconv.AppendInt(dst, int64(s.SampleType), 10)
 	if s.Data != "" {
 		dst = append(dst, `,"data":`...)
-		dst = appendString(dst, s.Data)
+		if valid {
+			dst = append(append(append(dst, '"'), s.Data...), '"')
+		} else {
+			dst = appendString(dst, s.Data)
+		}
 	}
 	if ds := s.DataSource; ds != nil {
 		dst = append(dst, `,"data_source":`...)
@@ -49,7 +66,7 @@ func appendSample(dst []byte, s *api.Sample) (out []byte, ok bool) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			if dst, ok = appendLabel(dst, &s.Labels[i]); !ok {
+			if dst, ok = appendLabel(dst, &s.Labels[i], valid); !ok {
 				return dst, false
 			}
 		}
@@ -64,7 +81,7 @@ func appendSample(dst []byte, s *api.Sample) (out []byte, ok bool) {
 	return append(dst, '}'), true
 }
 
-func appendLabel(dst []byte, l *api.SampleLabel) (out []byte, ok bool) {
+func appendLabel(dst []byte, l *api.SampleLabel, valid bool) (out []byte, ok bool) {
 	dst = append(dst, '{')
 	if l.AnnotatedBy != "" {
 		dst = append(dst, `"annotated_by":`...)
@@ -83,7 +100,12 @@ func appendLabel(dst []byte, l *api.SampleLabel) (out []byte, ok bool) {
 	}
 	if len(l.Property) > 0 {
 		dst = append(dst, `"property":`...)
-		if dst, ok = appendMap(dst, l.Property, 0); !ok {
+		if valid {
+			dst, ok = appendProperty(dst, l.Property)
+		} else {
+			dst, ok = appendMap(dst, l.Property, 0)
+		}
+		if !ok {
 			return dst, false
 		}
 		dst = append(dst, ',')
@@ -159,21 +181,54 @@ func appendFields(dst []byte, kv ...string) []byte {
 // importer makes) go through encoding/json.
 const maxValueDepth = 64
 
+// mapEntry is one key and value of a map being written.
+type mapEntry struct {
+	key   string
+	value any
+}
+
+// sortedEntries returns m's entries sorted by key, in buf when they fit (properties and
+// metadata seldom have more than 16 keys: no allocation). A few entries, the common case,
+// are sorted by insertion, without SortFunc's calls through a function value.
+func sortedEntries(m map[string]any, buf *[16]mapEntry) []mapEntry {
+	if len(m) == 2 {
+		// The two-key maps nearly every label has (a named entity's span, a shape and its
+		// feature) are looked up, sorted already: ranging over a map costs more.
+		for _, pair := range knownPairs {
+			if v0, ok := m[pair[0]]; ok {
+				if v1, ok := m[pair[1]]; ok {
+					buf[0], buf[1] = mapEntry{pair[0], v0}, mapEntry{pair[1], v1}
+					return buf[:2]
+				}
+			}
+		}
+	}
+	entries := buf[:0]
+	for k, v := range m {
+		entries = append(entries, mapEntry{k, v})
+	}
+	if len(entries) > 8 {
+		slices.SortFunc(entries, func(a, b mapEntry) int { return strings.Compare(a.key, b.key) })
+		return entries
+	}
+	for i := 1; i < len(entries); i++ {
+		for j := i; j > 0 && entries[j].key < entries[j-1].key; j-- {
+			entries[j], entries[j-1] = entries[j-1], entries[j]
+		}
+	}
+	return entries
+}
+
+// knownPairs are the keys of the usual two-key properties, each pair in sorted order.
+var knownPairs = [...][2]string{{api.PropEndIndex, api.PropStartIndex}, {api.PropFeature, api.PropShape}}
+
 // appendMap writes a map with its keys sorted, as encoding/json does.
 func appendMap(dst []byte, m map[string]any, depth int) (out []byte, ok bool) {
 	if m == nil {
 		return append(dst, "null"...), true
 	}
-	type entry struct {
-		key   string
-		value any
-	}
-	var buf [16]entry // properties and metadata seldom have more keys: no allocation
-	entries := buf[:0]
-	for k, v := range m {
-		entries = append(entries, entry{k, v})
-	}
-	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.key, b.key) })
+	var buf [16]mapEntry
+	entries := sortedEntries(m, &buf)
 	dst = append(dst, '{')
 	for i := range entries {
 		if i > 0 {
@@ -186,6 +241,62 @@ func appendMap(dst []byte, m map[string]any, depth int) (out []byte, ok bool) {
 		}
 	}
 	return append(dst, '}'), true
+}
+
+// appendProperty is appendMap for the property of a label of a valid sample (see
+// appendValidSample): its feature's numbers are written as they are.
+func appendProperty(dst []byte, p api.Property) (out []byte, ok bool) {
+	var buf [16]mapEntry
+	entries := sortedEntries(p, &buf)
+	dst = append(dst, '{')
+	for i := range entries {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, entries[i].key)
+		dst = append(dst, ':')
+		if entries[i].key == api.PropFeature {
+			switch f := entries[i].value.(type) {
+			case api.Feature:
+				dst = appendLiteralRows(dst, f)
+				continue
+			case [][]json.Number:
+				dst = appendLiteralRows(dst, f)
+				continue
+			}
+		}
+		if dst, ok = appendValue(dst, entries[i].value, 1); !ok {
+			return dst, false
+		}
+	}
+	return append(dst, '}'), true
+}
+
+// appendLiteralRows writes rows of numbers known to be number literals (never "", which
+// encoding/json would write as 0).
+func appendLiteralRows[F ~[][]json.Number](dst []byte, f F) []byte {
+	if f == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '[')
+	for i, row := range f {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		if row == nil {
+			dst = append(dst, "null"...)
+			continue
+		}
+		dst = append(dst, '[')
+		for j, n := range row {
+			if j > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, n...)
+		}
+		dst = append(dst, ']')
+	}
+	return append(dst, ']')
 }
 
 // appendValue writes one value of a property or metadata map: the types the model and the

@@ -182,6 +182,10 @@ func sameAsReflection(t *testing.T, s *api.Sample) (byHand bool) {
 	if wantErr == nil && !bytes.Equal(got, want.Bytes()) {
 		t.Fatalf("%+v:\n got %s\nwant %s", s, got, want.Bytes())
 	}
+	// A sample the validator passes is encoded by appendValidSample: the same bytes.
+	if one, reason := checkAppend(s, nil); reason == "" && !bytes.Equal(one, want.Bytes()) {
+		t.Fatalf("%+v, valid:\n got %s\nwant %s", s, one, want.Bytes())
+	}
 	_, byHand = appendSample(nil, s)
 	return byHand
 }
@@ -350,4 +354,84 @@ func BenchmarkEncodeSample(b *testing.B) {
 			})
 		}
 	}
+}
+
+// TestValidSamplesMatchReflection: for every sample the validator passes, the encoding of a
+// valid sample (data copied, feature numbers written unchecked; see appendValidSample) is
+// what encoding/json writes. The samples: the repo's request files, the benchmarks' shapes,
+// the generated ones, and those with features of every spelling of a number and of every
+// type a feature is held in.
+func TestValidSamplesMatchReflection(t *testing.T) {
+	samples, _ := testdataRequests(t)
+	for _, kind := range []string{"conll", "csv", "bbox", "polygon"} {
+		samples = append(samples, shapeSamples(kind, 300)...)
+	}
+	samples = append(samples, genSamples(3, 3000)...)
+	numbers := []json.Number{"0", "-0", "1", "12.50", "1e2", "1E+2", "0.0e-0", "3.25", "", "-1", "x", "1e999"}
+	r := rand.New(rand.NewPCG(11, 12))
+	number := func() json.Number {
+		if r.IntN(10) == 0 {
+			return numbers[8+r.IntN(4)] // not a coordinate
+		}
+		return numbers[r.IntN(8)]
+	}
+	for i := range 4000 {
+		rows := make([][]json.Number, 1+r.IntN(5))
+		for j := range rows {
+			rows[j] = []json.Number{number(), number()}
+		}
+		if i%7 == 0 {
+			rows = [][]json.Number{{"5", "5"}, {"2"}} // a circle
+		}
+		var feature any = api.Feature(rows)
+		switch i % 4 {
+		case 1:
+			feature = rows
+		case 2:
+			var anys []any
+			for _, row := range rows {
+				anys = append(anys, []any{row[0], row[len(row)-1]})
+			}
+			feature = anys
+		}
+		shape := []api.Shape{api.ShapeBndbox, api.ShapePolygon, api.ShapePoint, api.ShapeLine, api.ShapeCircle, api.ShapePolyline}[r.IntN(6)]
+		s := &api.Sample{Name: fmt.Sprintf("f%04d.jpg", i), Data: b64("image"), Metadata: api.Metadata{}}
+		s.Metadata.SetSize(100, 100, 3)
+		s.Labels = []api.SampleLabel{{Name: "x", Type: api.LabelObjectDetection, Property: api.Property{
+			api.PropShape: string(shape), api.PropFeature: feature, "note": "a\"b"}}}
+		if i%3 == 0 {
+			delete(s.Labels[0].Property, "note") // the usual two keys
+		}
+		samples = append(samples, s)
+	}
+	// Two-key maps that are not a known pair, or half of one.
+	for i, p := range []api.Property{{api.PropEndIndex: 3, "z": 1}, {"a": 1, api.PropStartIndex: 0}, {api.PropShape: "point", "b": 2},
+		{api.PropFeature: api.Feature{{"1", "2"}}, api.PropEndIndex: 2}, {api.PropEndIndex: 3, api.PropStartIndex: 1}, {"x": 1, "y": 2}} {
+		s := &api.Sample{Name: fmt.Sprintf("p%d.txt", i), SampleType: api.SampleText, Data: b64("some text"),
+			Labels: []api.SampleLabel{{Name: "E", Type: api.LabelNamedEntity, Property: p}}, Metadata: api.Metadata(p)}
+		sameAsReflection(t, s)
+		samples = append(samples, s)
+	}
+	valid, withFeature := 0, 0
+	for _, s := range samples {
+		got, reason := checkAppend(s, nil)
+		if reason != "" {
+			continue
+		}
+		valid++
+		if len(s.Labels) > 0 && s.Labels[0].Property[api.PropFeature] != nil {
+			withFeature++
+		}
+		var want bytes.Buffer
+		if err := encodeSampleReflect(&want, s); err != nil {
+			t.Fatalf("%+v passes the validator, and encoding/json refuses it: %v", s, err)
+		}
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("%+v:\n got %s\nwant %s", s, got, want.Bytes())
+		}
+	}
+	if valid < 1500 || withFeature < 1000 {
+		t.Fatalf("%d of %d samples valid, %d with a feature: the test proves too little", valid, len(samples), withFeature)
+	}
+	t.Logf("%d samples, %d valid, %d with a feature", len(samples), valid, withFeature)
 }

@@ -3,7 +3,7 @@ package emit
 import "fmt"
 
 // NameSet is the set of sample names a run has used, kept as Batches keeps its own (8-byte
-// hashes, about 8.6 MB per million names; see nameSet), for a caller that batches some
+// hashes, about 8.7 MB per million names; see nameSet), for a caller that batches some
 // samples itself and must catch a name that repeats across them (package upload sends
 // request files that need no re-batching as they were read). The zero value is empty.
 type NameSet struct{ s nameSet }

@@ -16,7 +16,7 @@ import (
 // sequentialBatches is Batches as one goroutine did it before samples were encoded on a
 // second one: the reference the pipelined Batches must equal, batch for batch and rejection
 // for rejection.
-func sequentialBatches(samples []*api.Sample, opts Options) (bodies []string, rejections []string) {
+func sequentialBatches(samples []*api.Sample, opts Options) (bodies []string, rejections []string, events []string) {
 	opts = opts.withDefaults()
 	prefix, _ := opts.prefix()
 	seen := map[string]bool{}
@@ -25,21 +25,26 @@ func sequentialBatches(samples []*api.Sample, opts Options) (bodies []string, re
 	flush := func() {
 		if n > 0 {
 			bodies = append(bodies, body.String()+suffix)
+			events = append(events, fmt.Sprintf("batch %d", len(bodies)))
 		}
 		body.Reset()
 		n = 0
+	}
+	rejected := func(r string) {
+		rejections = append(rejections, r)
+		events = append(events, "rejected "+r)
 	}
 	for _, s := range samples {
 		one, reason := checkAppend(s, nil)
 		switch {
 		case reason != "":
-			rejections = append(rejections, s.Name+": "+reason)
+			rejected(s.Name + ": " + reason)
 			continue
 		case s.Name != "" && seen[s.Name]:
-			rejections = append(rejections, s.Name+": "+RepeatReason(s.Name))
+			rejected(s.Name + ": " + RepeatReason(s.Name))
 			continue
 		case len(prefix)+len(suffix)+len(one) > opts.MaxBody:
-			rejections = append(rejections, s.Name+": too large")
+			rejected(s.Name + ": too large")
 			continue
 		}
 		if s.Name != "" {
@@ -57,7 +62,7 @@ func sequentialBatches(samples []*api.Sample, opts Options) (bodies []string, re
 		n++
 	}
 	flush()
-	return bodies, rejections
+	return bodies, rejections, events
 }
 
 // pipelineSamples mixes what the pipeline must keep in order: thousands of small samples
@@ -86,19 +91,21 @@ func TestBatchesPipelineMatchesSequential(t *testing.T) {
 	samples := pipelineSamples()
 	for _, opts := range []Options{{}, {BatchSize: 7, MaxBody: 2_500_000}, {BatchSize: 1000, MaxBody: 3_000_000}} {
 		t.Run(fmt.Sprintf("%d-%d", opts.BatchSize, opts.MaxBody), func(t *testing.T) {
-			wantBodies, wantRejections := sequentialBatches(samples, opts)
-			var rejections []string
+			wantBodies, wantRejections, wantEvents := sequentialBatches(samples, opts)
+			var rejections, events []string
 			opts.Reject = func(s *api.Sample, reason string) {
 				if strings.Contains(reason, "body limit") {
 					reason = "too large"
 				}
 				rejections = append(rejections, s.Name+": "+reason)
+				events = append(events, "rejected "+s.Name+": "+reason)
 			}
 			var bodies []string
 			for b, err := range Batches(context.Background(), stream(samples, nil), opts) {
 				require.NoError(t, err)
 				require.Equal(t, len(bodies)+1, b.Seq)
 				bodies = append(bodies, string(b.Body))
+				events = append(events, fmt.Sprintf("batch %d", b.Seq))
 			}
 			require.Equal(t, len(wantBodies), len(bodies))
 			for i := range bodies {
@@ -106,6 +113,8 @@ func TestBatchesPipelineMatchesSequential(t *testing.T) {
 			}
 			assert.Equal(t, wantRejections, rejections)
 			assert.NotEmpty(t, rejections)
+			// Rejections and batches come in the order one goroutine would give them.
+			assert.Equal(t, wantEvents, events)
 		})
 	}
 }

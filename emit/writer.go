@@ -86,6 +86,7 @@ type Dir struct {
 // tempFile is the part of *os.File that writeAtomic uses.
 type tempFile interface {
 	io.Writer
+	Chmod(mode os.FileMode) error
 	Sync() error
 	Close() error
 	Name() string
@@ -234,7 +235,10 @@ func WriteDir(ctx context.Context, dir string, samples iter.Seq2[*api.Sample, er
 // sample Options.Reject received.
 //
 // Files are written by a second goroutine while the next batch is being built, so the sync
-// of one file overlaps the encoding of the next; at most two batches are held at once.
+// of one file overlaps the encoding of the next; at most two batches are held at once
+// (besides those Batches completed in chunks on their way: see Batches), plus, when onBatch
+// is nil, up to four written batches of bodies up to 1 MB that are filled again rather than
+// allocated anew.
 func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options, onBatch func(*Batch, string)) (Stats, error) {
 	d.used = true
 	if err := opts.Check(); err != nil {
@@ -259,6 +263,11 @@ func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], 
 	pending := make(chan *Batch, 1)
 	written := make(chan result, 1)
 	stop := make(chan struct{}) // closed when a write failed: stop converting
+	// Written batches go back to the batcher to be filled again (see batches), unless
+	// onBatch may keep them, or their bodies are large. Up to four are kept: when the writer
+	// is the slower, the batcher starts batches while none has come back yet, and those
+	// come back later all the same.
+	spare := make(chan *Batch, 4)
 	go func() {
 		var r result
 		for b := range pending {
@@ -273,13 +282,18 @@ func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], 
 			r.st.Add(b)
 			if onBatch != nil {
 				onBatch(b, path)
+			} else if cap(b.Body) <= spareBodyBytes {
+				select {
+				case spare <- b:
+				default:
+				}
 			}
 		}
 		written <- r
 	}()
 
 	var streamErr error
-	for b, err := range Batches(ctx, samples, opts) {
+	for b, err := range batches(ctx, samples, opts, spare) {
 		if err != nil {
 			streamErr = err
 			break
@@ -301,6 +315,11 @@ func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], 
 	return r.st, streamErr
 }
 
+// spareBodyBytes bounds the bodies Dir.Write reuses: batches of small samples, whose bodies
+// are many and small; a body of large samples (inline images, up to MaxBody) is left to the
+// collector, so that memory holds no more of them than before.
+const spareBodyBytes = 1 << 20
+
 func stopped(c <-chan struct{}) bool {
 	select {
 	case <-c:
@@ -320,13 +339,15 @@ func (d *Dir) writeAtomic(path string, data []byte) error {
 	name := tmp.Name()
 	_, err = tmp.Write(data)
 	if err == nil {
+		// CreateTemp makes the file 0600; request files are 0644 whatever the umask. Set on
+		// the open file (fchmod), not by its path.
+		err = tmp.Chmod(0o644)
+	}
+	if err == nil {
 		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(name, 0o644)
 	}
 	if err == nil {
 		err = os.Rename(name, path)
