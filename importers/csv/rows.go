@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/modelarts-convert/convert/api"
@@ -23,9 +24,20 @@ const ctxEvery = 32
 // 10,000 labels; past the bound names are simply not shared).
 const maxInterned = 1 << 14
 
-// slabSize is how many samples (and labels) are allocated at once: a row then costs one
-// allocation, for the string that holds its origin, name and data.
+// slabSize is how many samples are allocated at once.
 const slabSize = 128
+
+// arenaSize is the size of the blocks that hold the samples' strings (origin, name and data),
+// many samples' strings in one allocation; a longer sample gets a block of its own. A block
+// stays in memory while any sample whose strings it holds does.
+const arenaSize = 64 << 10
+
+// maxLabelSets bounds the table of label fields already split (a dataset's rows repeat a few
+// label sets); past it fields are split as they come, and longer fields are never kept.
+const (
+	maxLabelSets    = 1 << 12
+	maxLabelSetSize = 256
+)
 
 // mapper turns rows into samples. Its buffers are reused from row to row.
 type mapper struct {
@@ -34,17 +46,21 @@ type mapper struct {
 	dec    *textenc.Decoder // its encoding may be decided late (a file that starts with ASCII)
 	apiEnc string
 	buf    []byte
+	arena  strings.Builder // the current block of sample strings (see arenaSize)
 	labels map[string]string
 	cache  [64]string
 	split  []string
-	// Samples and labels are carved out of slabs; a label slice is capped at its length, so
-	// appending to it never touches a neighbour's.
-	samples   []api.Sample
-	labelSlab []api.SampleLabel
+	// sets holds the labels of each label field seen so far (the field's bytes as key): rows
+	// with the same field share one array, capped at its length, so appending to a sample's
+	// labels copies them rather than touch another sample's.
+	sets map[string][]api.SampleLabel
+	// Samples are carved out of slabs.
+	samples []api.Sample
 }
 
 func newMapper(s *settings, file string, dec *textenc.Decoder) *mapper {
-	return &mapper{s: s, file: file, dec: dec, apiEnc: api.EncodingUTF8, labels: make(map[string]string)}
+	return &mapper{s: s, file: file, dec: dec, apiEnc: api.EncodingUTF8, labels: make(map[string]string),
+		sets: make(map[string][]api.SampleLabel)}
 }
 
 // sample builds the sample for the text and label field of the row at line, or returns why
@@ -62,7 +78,8 @@ func (m *mapper) sample(text, labelField []byte, line int) (*api.Sample, string)
 	}
 
 	// One string holds the origin ("train.csv:12"), the name ("train.csv-000012.txt") and
-	// the data.
+	// the data, written into the current arena block: strings.Builder never changes bytes
+	// it has handed out, so the block's earlier strings stay as they are.
 	b := append(m.buf[:0], m.file...)
 	b = append(b, ':')
 	b = strconv.AppendInt(b, int64(line), 10)
@@ -77,7 +94,13 @@ func (m *mapper) sample(text, labelField []byte, line int) (*api.Sample, string)
 	j := len(b)
 	b = base64.StdEncoding.AppendEncode(b, data)
 	m.buf = b
-	all := string(b)
+	if m.arena.Cap()-m.arena.Len() < len(b) {
+		m.arena = strings.Builder{}
+		m.arena.Grow(max(arenaSize, len(b)))
+	}
+	start := m.arena.Len()
+	m.arena.Write(b)
+	all := m.arena.String()[start:]
 
 	if len(m.samples) == 0 {
 		m.samples = make([]api.Sample, slabSize)
@@ -90,9 +113,24 @@ func (m *mapper) sample(text, labelField []byte, line int) (*api.Sample, string)
 		SampleType: api.SampleText,
 		Data:       all[j:],
 		Encoding:   enc,
-		Labels:     m.splitLabels(labelField),
+		Labels:     m.labelSet(labelField),
 	}
 	return smp, ""
+}
+
+// labelSet returns the labels of a label field, split once per distinct field.
+func (m *mapper) labelSet(field []byte) []api.SampleLabel {
+	if len(field) == 0 {
+		return nil
+	}
+	if set, ok := m.sets[string(field)]; ok {
+		return set
+	}
+	set := m.splitLabels(field)
+	if len(m.sets) < maxLabelSets && len(field) <= maxLabelSetSize {
+		m.sets[string(field)] = set
+	}
+	return set
 }
 
 // splitLabels splits a label field, trims each label, drops empty and repeated ones.
@@ -123,11 +161,7 @@ func (m *mapper) splitLabels(field []byte) []api.SampleLabel {
 	if len(names) == 0 {
 		return nil
 	}
-	if len(m.labelSlab) < len(names) {
-		m.labelSlab = make([]api.SampleLabel, max(slabSize, len(names)))
-	}
-	out := m.labelSlab[:len(names):len(names)]
-	m.labelSlab = m.labelSlab[len(names):]
+	out := make([]api.SampleLabel, len(names))
 	for i, name := range names {
 		out[i] = api.SampleLabel{Name: name, Type: api.LabelTextClassification}
 	}
