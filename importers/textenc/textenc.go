@@ -178,6 +178,8 @@ func newDecoder(r io.Reader, enc Encoding, strict bool) (*Decoder, error) {
 	case d.enc == Auto:
 		d.state = autoASCII
 		d.prefetch()
+	case d.enc == GBK || d.enc == GB2312 || d.enc == GB18030:
+		d.out, d.state = newGBKReader(br, d.enc, 0), autoDone
 	case d.enc.decoder() != nil:
 		d.out, d.state = &offsetReader{r: transform.NewReader(br, d.enc.decoder()), enc: d.enc}, autoDone
 	default:
@@ -325,7 +327,7 @@ func (d *Decoder) sniff(head []byte) {
 	if sawUTF8 == 0 && sawOther > 0 {
 		// No UTF-8 line at all: GB18030. ASCII before it reads the same in both.
 		d.enc, d.state = GB18030, autoDone
-		d.out = &offsetReader{r: transform.NewReader(io.MultiReader(bytes.NewReader(w), d.src), GB18030.decoder()), enc: GB18030, off: d.off}
+		d.out = newGBKReader(io.MultiReader(bytes.NewReader(w), d.src), GB18030, d.off)
 		return
 	}
 	d.enc, d.state = UTF8, autoUTF8
