@@ -10,6 +10,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -406,6 +407,26 @@ func TestRowsShareLabelsAndBlocks(t *testing.T) {
 	require.Len(t, grown, 3)
 	require.Equal(t, "b", r.Samples[1].Labels[0].Name)
 	require.Len(t, r.Samples[1].Labels, 2)
+
+	// Many distinct label fields, more than the table of split fields keeps, some repeated.
+	in.Reset()
+	in.WriteString("text,label\n")
+	var want [][]string
+	for i := range 9000 {
+		a, b := "l"+strconv.Itoa(i%5003), "l"+strconv.Itoa(i%7)
+		fmt.Fprintf(&in, "t%d,\"%s, %s ,%s\"\n", i, a, b, a)
+		want = append(want, slices.Compact([]string{a, b}))
+	}
+	r = rowsCase(t, in.String(), csvimp.Options{})
+	require.NoError(t, r.Err)
+	require.Len(t, r.Samples, len(want))
+	for i, s := range r.Samples {
+		var got []string
+		for _, l := range s.Labels {
+			got = append(got, l.Name)
+		}
+		require.Equal(t, want[i], got, "row %d", i)
+	}
 }
 
 func TestInvalidUTF8IsFatalWithPosition(t *testing.T) {

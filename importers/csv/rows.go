@@ -3,10 +3,11 @@ package csv
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,8 +29,9 @@ const maxInterned = 1 << 14
 const slabSize = 128
 
 // arenaSize is the size of the blocks that hold the samples' strings (origin, name and data),
-// many samples' strings in one allocation; a longer sample gets a block of its own. A block
-// stays in memory while any sample whose strings it holds does.
+// many samples' strings in one allocation (the first blocks of a file are smaller); a longer
+// sample gets a block of its own. A block stays in memory while any sample whose strings it
+// holds does.
 const arenaSize = 64 << 10
 
 // maxLabelSets bounds the table of label fields already split (a dataset's rows repeat a few
@@ -53,14 +55,18 @@ type mapper struct {
 	// sets holds the labels of each label field seen so far (the field's bytes as key): rows
 	// with the same field share one array, capped at its length, so appending to a sample's
 	// labels copies them rather than touch another sample's.
-	sets map[string][]api.SampleLabel
+	sets map[string]labelSetEntry
+	// recent is a direct-mapped cache in front of sets (a map lookup hashes the whole field
+	// and probes a table grown past the CPU caches); see labelSet.
+	recent  *[1 << recentBits]labelSetEntry
+	lookups int // label fields looked up before recent was made
 	// Samples are carved out of slabs.
 	samples []api.Sample
 }
 
 func newMapper(s *settings, file string, dec *textenc.Decoder) *mapper {
 	return &mapper{s: s, file: file, dec: dec, apiEnc: api.EncodingUTF8, labels: make(map[string]string),
-		sets: make(map[string][]api.SampleLabel)}
+		sets: make(map[string]labelSetEntry)}
 }
 
 // sample builds the sample for the text and label field of the row at line, or returns why
@@ -92,11 +98,12 @@ func (m *mapper) sample(text, labelField []byte, line int) (*api.Sample, string)
 	b = append(b, b[len(m.file)+1:k]...)
 	b = append(b, ".txt"...)
 	j := len(b)
-	b = base64.StdEncoding.AppendEncode(b, data)
+	b = appendBase64(b, data)
 	m.buf = b
 	if m.arena.Cap()-m.arena.Len() < len(b) {
+		size := min(2*m.arena.Cap(), arenaSize) // a short file takes little
 		m.arena = strings.Builder{}
-		m.arena.Grow(max(arenaSize, len(b)))
+		m.arena.Grow(max(size, len(b), 1<<10))
 	}
 	start := m.arena.Len()
 	m.arena.Write(b)
@@ -118,19 +125,59 @@ func (m *mapper) sample(text, labelField []byte, line int) (*api.Sample, string)
 	return smp, ""
 }
 
+// recentBits sizes mapper.recent: 4,096 entries, 160 KiB, made after recentAfter rows.
+const (
+	recentBits  = 12
+	recentAfter = 2048
+)
+
+type labelSetEntry struct {
+	field string
+	set   []api.SampleLabel
+}
+
 // labelSet returns the labels of a label field, split once per distinct field.
 func (m *mapper) labelSet(field []byte) []api.SampleLabel {
 	if len(field) == 0 {
 		return nil
 	}
-	if set, ok := m.sets[string(field)]; ok {
-		return set
+	var e *labelSetEntry
+	if m.recent != nil {
+		e = &m.recent[fieldSlot(field)]
+		if e.set != nil && e.field == string(field) {
+			return e.set
+		}
+	} else if m.lookups++; m.lookups == recentAfter { // a short file does without
+		m.recent = new([1 << recentBits]labelSetEntry)
 	}
-	set := m.splitLabels(field)
-	if len(m.sets) < maxLabelSets && len(field) <= maxLabelSetSize {
-		m.sets[string(field)] = set
+	known, ok := m.sets[string(field)]
+	if !ok {
+		set := m.splitLabels(field)
+		if set == nil || len(m.sets) >= maxLabelSets || len(field) > maxLabelSetSize {
+			return set
+		}
+		known = labelSetEntry{field: string(field), set: set}
+		m.sets[known.field] = known
 	}
-	return set
+	if e != nil {
+		*e = known
+	}
+	return known.set
+}
+
+// fieldSlot hashes a label field to a slot of mapper.recent from its length and its first
+// and last eight bytes (a field that differs only in the middle merely misses the cache).
+func fieldSlot(b []byte) uint64 {
+	var h uint64
+	if len(b) >= 8 {
+		h = binary.LittleEndian.Uint64(b) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(b[len(b)-8:]), 29)
+	} else {
+		for _, c := range b {
+			h = h<<8 | uint64(c)
+		}
+	}
+	h = (h ^ uint64(len(b))) * 0x9E3779B97F4A7C15
+	return h >> (64 - recentBits)
 }
 
 // splitLabels splits a label field, trims each label, drops empty and repeated ones.
