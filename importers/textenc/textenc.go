@@ -479,7 +479,7 @@ func (d *Decoder) invalid(line int) {
 // firstInvalid returns the offset of the first byte of b that does not start a valid UTF-8
 // sequence, or len(b).
 func firstInvalid(b []byte) int {
-	if utf8.Valid(b) {
+	if validUTF8(b) {
 		return len(b)
 	}
 	i := 0
@@ -637,7 +637,7 @@ func (u *utf8Reader) read(p []byte) (int, error) {
 			}
 		}
 	}
-	if !utf8.Valid(p[:good]) {
+	if !validUTF8(p[:good]) {
 		i := 0
 		for i < good {
 			r, size := utf8.DecodeRune(p[i:good])
