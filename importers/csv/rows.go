@@ -8,11 +8,9 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/modelarts-convert/convert/api"
@@ -306,123 +304,8 @@ func mixedWarning(dec *textenc.Decoder, file string, warn importers.WarnFunc) {
 	}
 }
 
-// readRows converts delimited rows read from r. With more than one CPU the rows are read,
-// decoded, split and made into samples on a goroutine of their own (see readRowsAsync), so
-// that the caller's goroutine, which goes on to check, encode and batch each sample, has only
-// that to do.
+// readRows converts delimited rows read from r.
 func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield func(*api.Sample, error) bool) {
-	if rowsAsync() {
-		readRowsAsync(ctx, r, file, s, yield)
-		return
-	}
-	scanRows(ctx, r, file, s, s.Warn, yield)
-}
-
-// rowsAsync says whether readRows reads on a goroutine of its own (a variable for tests).
-var rowsAsync = func() bool { return runtime.GOMAXPROCS(0) > 1 }
-
-// Batches of rows handed from readRowsAsync's goroutine to the caller's: at most
-// asyncRows events or about asyncBytes of sample data each, and at most three of them
-// (being filled, waiting, being taken) in memory at once.
-const (
-	asyncRows  = 1024
-	asyncBytes = 256 << 10
-)
-
-// rowEvent is one thing scanRows gives, in input order: a sample, a fatal error or a
-// warning.
-type rowEvent struct {
-	smp  *api.Sample
-	err  error
-	warn *importers.Warning // rare: kept out of line, so that an event is small
-}
-
-// readRowsAsync runs scanRows on a goroutine of its own and gives its samples, errors and
-// warnings on the caller's goroutine, in the order scanRows gave them (the Warn callback too
-// is only ever called on the caller's goroutine). It returns once that goroutine has ended,
-// so r is not read after it returns, however the caller stops.
-func readRowsAsync(ctx context.Context, r io.Reader, file string, s *settings, yield func(*api.Sample, error) bool) {
-	full := make(chan []rowEvent, 1)
-	free := make(chan []rowEvent, 2)
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		defer close(full)
-		var cur []rowEvent
-		size, stopped := 0, false
-		send := func() {
-			if len(cur) == 0 || stopped {
-				return
-			}
-			select {
-			case full <- cur:
-				cur, size = nil, 0
-			case <-done:
-				stopped = true
-			}
-		}
-		push := func(e rowEvent) bool {
-			if stopped {
-				return false
-			}
-			if cur == nil {
-				select {
-				case cur = <-free:
-				default:
-					cur = make([]rowEvent, 0, asyncRows)
-				}
-			}
-			cur = append(cur, e)
-			if e.smp != nil {
-				size += len(e.smp.Data)
-			}
-			if len(cur) >= asyncRows || size >= asyncBytes {
-				send()
-			}
-			return !stopped
-		}
-		warn := func(w importers.Warning) { push(rowEvent{warn: &w}) }
-		scanRows(ctx, r, file, s, warn, func(smp *api.Sample, err error) bool {
-			return push(rowEvent{smp: smp, err: err})
-		})
-		send()
-	})
-	defer func() {
-		close(done)
-		for range full { // let a send in progress through
-		}
-		wg.Wait()
-	}()
-	ctxDone := ctx.Done()
-	for events := range full {
-		for _, e := range events {
-			if e.warn != nil {
-				s.Warn.Warn(*e.warn)
-				continue
-			}
-			if e.smp != nil && ctxDone != nil {
-				select {
-				case <-ctxDone: // samples read ahead are not given once ctx is done
-					line, _ := strconv.Atoi(e.smp.Origin[min(len(file)+1, len(e.smp.Origin)):])
-					yield(nil, importers.Check(ctx, importers.Position{File: file, Line: line}))
-					return
-				default:
-				}
-			}
-			if !yield(e.smp, e.err) {
-				return
-			}
-		}
-		clear(events) // hold no sample once it is given
-		select {
-		case free <- events[:0]:
-		default:
-		}
-	}
-}
-
-// scanRows converts delimited rows read from r, giving rejections and other warnings to warn.
-func scanRows(ctx context.Context, r io.Reader, file string, s *settings, warn importers.WarnFunc, yield func(*api.Sample, error) bool) {
 	pos := importers.Position{File: file}
 	dec, err := textenc.NewDecoder(r, s.Encoding)
 	if err != nil {
@@ -435,7 +318,7 @@ func scanRows(ctx context.Context, r io.Reader, file string, s *settings, warn i
 	}
 	m := newMapper(s, file, dec)
 	reject := func(line, col int, reason string) {
-		warn.Warn(importers.Warning{Pos: importers.Position{File: file, Line: line, Column: col}, Rejected: true, Reason: reason})
+		s.Warn.Warn(importers.Warning{Pos: importers.Position{File: file, Line: line, Column: col}, Rejected: true, Reason: reason})
 	}
 
 	textCol, labelCol := -1, -1
@@ -454,7 +337,7 @@ func scanRows(ctx context.Context, r io.Reader, file string, s *settings, warn i
 			}
 		}
 		fields, err := sc.next()
-		mixedWarning(dec, file, warn)
+		mixedWarning(dec, file, s.Warn)
 		if err != nil {
 			var bad *badRecord
 			switch {
