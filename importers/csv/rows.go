@@ -48,6 +48,7 @@ type mapper struct {
 	dec    *textenc.Decoder // its encoding may be decided late (a file that starts with ASCII)
 	apiEnc string
 	buf    []byte
+	enc    []byte          // a text in its source encoding (KeepEncoding)
 	arena  strings.Builder // the current block of sample strings (see arenaSize)
 	labels map[string]string
 	cache  [64]string
@@ -77,7 +78,8 @@ func (m *mapper) sample(text, labelField []byte, line int) (*api.Sample, string)
 	}
 	data, enc := text, m.apiEnc
 	if m.s.KeepEncoding {
-		data, enc = textenc.Encode(string(text), m.dec.Encoding(), true)
+		m.enc, enc = textenc.AppendEncode(m.enc[:0], text, m.dec.Encoding(), true)
+		data = m.enc
 	}
 	if len(data) > api.MaxSampleBytes {
 		return nil, fmt.Sprintf("the text is %d bytes; one sample may hold at most %d", len(data), api.MaxSampleBytes)

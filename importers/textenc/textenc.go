@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -710,11 +711,53 @@ func Encode(text string, source Encoding, keep bool) (data []byte, apiEncoding s
 	return []byte(text), api.EncodingUTF8
 }
 
+// AppendEncode is Encode for text in a byte slice: it appends the sample's data to dst and
+// returns the extended slice and the API encoding to declare, allocating nothing when dst
+// has room (Encode allocates the text, the encoder's output and its copy).
+func AppendEncode(dst, text []byte, source Encoding, keep bool) ([]byte, string) {
+	if keep {
+		switch source {
+		case GBK, GB18030, GB2312:
+			e := gbkEncoders.Get().(*encoding.Encoder)
+			out, ok := appendTransform(dst, text, e)
+			gbkEncoders.Put(e)
+			if ok {
+				if source == GB2312 && inGB2312(out[len(dst):]) {
+					return out, api.EncodingGB2312
+				}
+				return out, api.EncodingGBK
+			}
+		}
+	}
+	return append(dst, text...), api.EncodingUTF8
+}
+
+// appendTransform appends all of src transformed by t to dst, as transform.Bytes would give
+// it; false when t fails (dst is then as it was).
+func appendTransform(dst, src []byte, t transform.Transformer) ([]byte, bool) {
+	t.Reset()
+	n := len(dst)
+	room := len(src) + 8
+	for {
+		dst = slices.Grow(dst, room)
+		nDst, nSrc, err := t.Transform(dst[len(dst):cap(dst)], src, true)
+		dst, src = dst[:len(dst)+nDst], src[nSrc:]
+		switch {
+		case err == nil:
+			return dst, true
+		case errors.Is(err, transform.ErrShortDst):
+			room = 2*room + utf8.UTFMax
+		default:
+			return dst[:n], false
+		}
+	}
+}
+
 // gbkEncoders reuses encoders: building one per sample dominated -keep-encoding's cost.
 var gbkEncoders = sync.Pool{New: func() any { return simplifiedchinese.GBK.NewEncoder() }}
 
 // inGB2312 reports whether GBK bytes stay within GB2312's EUC-CN rows (both bytes 0xA1..0xFE).
-func inGB2312(b string) bool {
+func inGB2312[T string | []byte](b T) bool {
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		if c < 0x80 {
