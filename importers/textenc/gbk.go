@@ -13,7 +13,7 @@ import (
 
 // gbkBuf is the size of gbkReader's input buffer: reads of at least bufio's 64 KiB go past
 // the bufio.Reader in front of the source instead of through its buffer.
-const gbkBuf = 256 << 10
+const gbkBuf = 128 << 10
 
 // gbkReader decodes the GBK family (GBK, GB2312, GB18030) with x/text's decoder, which stays
 // the one that maps GBK codes to Unicode, around a fast path for ASCII: runs of ASCII are
