@@ -256,9 +256,9 @@ func FuzzDecoder(f *testing.F) {
 // texts only GB18030 or nothing can (emoji), GB2312 and GBK-only characters, long texts and
 // bytes that are not UTF-8, for every source encoding, appending to a non-empty slice.
 func TestAppendEncodeMatchesEncode(t *testing.T) {
-	pieces := []string{"abc", "中文", "，。", "丂", "€", "😀", "é", "\xff", "\xe4\xb8", "\n", strings.Repeat("长文本", 3000)}
+	pieces := []string{"abc", "中文", "，。", "丂", "€", "😀", "é", "\xff", "\xe4\xb8", "\n", strings.Repeat("长文本", 300)}
 	r := rand.New(rand.NewPCG(9, 2026))
-	for range 2000 {
+	for range 500 {
 		var b strings.Builder
 		for range r.IntN(8) {
 			b.WriteString(pieces[r.IntN(len(pieces))])
