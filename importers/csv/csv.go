@@ -33,7 +33,9 @@
 // exactly as read, becomes the sample's data, in UTF-8 unless Options.KeepEncoding; its label
 // field is split at Options.LabelSeparator, each label trimmed of white space; empty labels
 // ("a,,b") are dropped and repeated ones kept once. An empty label field gives an unlabeled
-// sample. Empty lines and rows whose fields are all blank (Excel's ",,") are skipped and are
+// sample. Rows whose label fields are the same bytes share one Labels array (capped at its
+// length, so appending to a sample's labels copies them): a caller that changes a label in
+// place changes it for those rows too. Empty lines and rows whose fields are all blank (Excel's ",,") are skipped and are
 // no rejection. A row is rejected — reported to Options.Warn with its file and line, the
 // other rows going on — when a quote is broken, when it has fewer fields than the text or
 // label column needs, when it has more fields than the header (or, with no header, than the

@@ -10,6 +10,8 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -366,6 +368,64 @@ func TestRows(t *testing.T) {
 				assert.ErrorContains(t, r.Err, c.err)
 			}
 		})
+	}
+}
+
+// TestRowsShareLabelsAndBlocks checks what the mapper's sharing must not change: rows with
+// the same label field get equal labels in one array capped at its length (appending to one
+// sample's labels leaves the others alone), and every sample's strings, carved out of shared
+// blocks (one of its own for a long text), read back as its row.
+func TestRowsShareLabelsAndBlocks(t *testing.T) {
+	var in strings.Builder
+	in.WriteString("text,label\n")
+	var texts []string
+	for i := range 3000 {
+		text := strings.Repeat(strconv.Itoa(i), 1+i%40)
+		if i == 1500 {
+			text = strings.Repeat("长", 70<<10) // longer than a block
+		}
+		texts = append(texts, text)
+		fmt.Fprintf(&in, "%s,\" b , a,b\"\n", text)
+	}
+	r := rowsCase(t, in.String(), csvimp.Options{})
+	require.NoError(t, r.Err)
+	require.Len(t, r.Samples, len(texts))
+	for i, s := range r.Samples {
+		b, err := base64.StdEncoding.DecodeString(s.Data)
+		require.NoError(t, err)
+		require.Equal(t, texts[i], string(b))
+		line := strconv.Itoa(i + 2)
+		require.Equal(t, "in.csv:"+line, s.Origin)
+		require.Equal(t, "in.csv-"+strings.Repeat("0", 6-len(line))+line+".txt", s.Name)
+		require.Len(t, s.Labels, 2)
+		require.Equal(t, len(s.Labels), cap(s.Labels))
+		require.Equal(t, "b", s.Labels[0].Name)
+		require.Equal(t, "a", s.Labels[1].Name)
+	}
+	first := r.Samples[0].Labels
+	grown := append(first, api.SampleLabel{Name: "c", Type: api.LabelTextClassification})
+	require.Len(t, grown, 3)
+	require.Equal(t, "b", r.Samples[1].Labels[0].Name)
+	require.Len(t, r.Samples[1].Labels, 2)
+
+	// Many distinct label fields, more than the table of split fields keeps, some repeated.
+	in.Reset()
+	in.WriteString("text,label\n")
+	var want [][]string
+	for i := range 9000 {
+		a, b := "l"+strconv.Itoa(i%5003), "l"+strconv.Itoa(i%7)
+		fmt.Fprintf(&in, "t%d,\"%s, %s ,%s\"\n", i, a, b, a)
+		want = append(want, slices.Compact([]string{a, b}))
+	}
+	r = rowsCase(t, in.String(), csvimp.Options{})
+	require.NoError(t, r.Err)
+	require.Len(t, r.Samples, len(want))
+	for i, s := range r.Samples {
+		var got []string
+		for _, l := range s.Labels {
+			got = append(got, l.Name)
+		}
+		require.Equal(t, want[i], got, "row %d", i)
 	}
 }
 

@@ -3,12 +3,14 @@ package csv
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/modelarts-convert/convert/api"
@@ -23,9 +25,21 @@ const ctxEvery = 32
 // 10,000 labels; past the bound names are simply not shared).
 const maxInterned = 1 << 14
 
-// slabSize is how many samples (and labels) are allocated at once: a row then costs one
-// allocation, for the string that holds its origin, name and data.
+// slabSize is how many samples are allocated at once.
 const slabSize = 128
+
+// arenaSize is the size of the blocks that hold the samples' strings (origin, name and data),
+// many samples' strings in one allocation (the first blocks of a file are smaller); a longer
+// sample gets a block of its own. A block stays in memory while any sample whose strings it
+// holds does.
+const arenaSize = 64 << 10
+
+// maxLabelSets bounds the table of label fields already split (a dataset's rows repeat a few
+// label sets); past it fields are split as they come, and longer fields are never kept.
+const (
+	maxLabelSets    = 1 << 12
+	maxLabelSetSize = 256
+)
 
 // mapper turns rows into samples. Its buffers are reused from row to row.
 type mapper struct {
@@ -34,17 +48,26 @@ type mapper struct {
 	dec    *textenc.Decoder // its encoding may be decided late (a file that starts with ASCII)
 	apiEnc string
 	buf    []byte
+	enc    []byte          // a text in its source encoding (KeepEncoding)
+	arena  strings.Builder // the current block of sample strings (see arenaSize)
 	labels map[string]string
 	cache  [64]string
 	split  []string
-	// Samples and labels are carved out of slabs; a label slice is capped at its length, so
-	// appending to it never touches a neighbour's.
-	samples   []api.Sample
-	labelSlab []api.SampleLabel
+	// sets holds the labels of each label field seen so far (the field's bytes as key): rows
+	// with the same field share one array, capped at its length, so appending to a sample's
+	// labels copies them rather than touch another sample's.
+	sets map[string]labelSetEntry
+	// recent is a direct-mapped cache in front of sets (a map lookup hashes the whole field
+	// and probes a table grown past the CPU caches); see labelSet.
+	recent  *[1 << recentBits]labelSetEntry
+	lookups int // label fields looked up before recent was made
+	// Samples are carved out of slabs.
+	samples []api.Sample
 }
 
 func newMapper(s *settings, file string, dec *textenc.Decoder) *mapper {
-	return &mapper{s: s, file: file, dec: dec, apiEnc: api.EncodingUTF8, labels: make(map[string]string)}
+	return &mapper{s: s, file: file, dec: dec, apiEnc: api.EncodingUTF8, labels: make(map[string]string),
+		sets: make(map[string]labelSetEntry)}
 }
 
 // sample builds the sample for the text and label field of the row at line, or returns why
@@ -55,14 +78,16 @@ func (m *mapper) sample(text, labelField []byte, line int) (*api.Sample, string)
 	}
 	data, enc := text, m.apiEnc
 	if m.s.KeepEncoding {
-		data, enc = textenc.Encode(string(text), m.dec.Encoding(), true)
+		m.enc, enc = textenc.AppendEncode(m.enc[:0], text, m.dec.Encoding(), true)
+		data = m.enc
 	}
 	if len(data) > api.MaxSampleBytes {
 		return nil, fmt.Sprintf("the text is %d bytes; one sample may hold at most %d", len(data), api.MaxSampleBytes)
 	}
 
 	// One string holds the origin ("train.csv:12"), the name ("train.csv-000012.txt") and
-	// the data.
+	// the data, written into the current arena block: strings.Builder never changes bytes
+	// it has handed out, so the block's earlier strings stay as they are.
 	b := append(m.buf[:0], m.file...)
 	b = append(b, ':')
 	b = strconv.AppendInt(b, int64(line), 10)
@@ -75,9 +100,16 @@ func (m *mapper) sample(text, labelField []byte, line int) (*api.Sample, string)
 	b = append(b, b[len(m.file)+1:k]...)
 	b = append(b, ".txt"...)
 	j := len(b)
-	b = base64.StdEncoding.AppendEncode(b, data)
+	b = appendBase64(b, data)
 	m.buf = b
-	all := string(b)
+	if m.arena.Cap()-m.arena.Len() < len(b) {
+		size := min(2*m.arena.Cap(), arenaSize) // a short file takes little
+		m.arena = strings.Builder{}
+		m.arena.Grow(max(size, len(b), 1<<10))
+	}
+	start := m.arena.Len()
+	m.arena.Write(b)
+	all := m.arena.String()[start:]
 
 	if len(m.samples) == 0 {
 		m.samples = make([]api.Sample, slabSize)
@@ -90,9 +122,64 @@ func (m *mapper) sample(text, labelField []byte, line int) (*api.Sample, string)
 		SampleType: api.SampleText,
 		Data:       all[j:],
 		Encoding:   enc,
-		Labels:     m.splitLabels(labelField),
+		Labels:     m.labelSet(labelField),
 	}
 	return smp, ""
+}
+
+// recentBits sizes mapper.recent: 4,096 entries, 160 KiB, made after recentAfter rows.
+const (
+	recentBits  = 12
+	recentAfter = 2048
+)
+
+type labelSetEntry struct {
+	field string
+	set   []api.SampleLabel
+}
+
+// labelSet returns the labels of a label field, split once per distinct field.
+func (m *mapper) labelSet(field []byte) []api.SampleLabel {
+	if len(field) == 0 {
+		return nil
+	}
+	var e *labelSetEntry
+	if m.recent != nil {
+		e = &m.recent[fieldSlot(field)]
+		if e.set != nil && e.field == string(field) {
+			return e.set
+		}
+	} else if m.lookups++; m.lookups == recentAfter { // a short file does without
+		m.recent = new([1 << recentBits]labelSetEntry)
+	}
+	known, ok := m.sets[string(field)]
+	if !ok {
+		set := m.splitLabels(field)
+		if set == nil || len(m.sets) >= maxLabelSets || len(field) > maxLabelSetSize {
+			return set
+		}
+		known = labelSetEntry{field: string(field), set: set}
+		m.sets[known.field] = known
+	}
+	if e != nil {
+		*e = known
+	}
+	return known.set
+}
+
+// fieldSlot hashes a label field to a slot of mapper.recent from its length and its first
+// and last eight bytes (a field that differs only in the middle merely misses the cache).
+func fieldSlot(b []byte) uint64 {
+	var h uint64
+	if len(b) >= 8 {
+		h = binary.LittleEndian.Uint64(b) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(b[len(b)-8:]), 29)
+	} else {
+		for _, c := range b {
+			h = h<<8 | uint64(c)
+		}
+	}
+	h = (h ^ uint64(len(b))) * 0x9E3779B97F4A7C15
+	return h >> (64 - recentBits)
 }
 
 // splitLabels splits a label field, trims each label, drops empty and repeated ones.
@@ -123,11 +210,7 @@ func (m *mapper) splitLabels(field []byte) []api.SampleLabel {
 	if len(names) == 0 {
 		return nil
 	}
-	if len(m.labelSlab) < len(names) {
-		m.labelSlab = make([]api.SampleLabel, max(slabSize, len(names)))
-	}
-	out := m.labelSlab[:len(names):len(names)]
-	m.labelSlab = m.labelSlab[len(names):]
+	out := make([]api.SampleLabel, len(names))
 	for i, name := range names {
 		out[i] = api.SampleLabel{Name: name, Type: api.LabelTextClassification}
 	}

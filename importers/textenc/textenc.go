@@ -14,6 +14,10 @@
 // as GB2312 then fail on characters outside GB2312). A file that mixes UTF-8 lines with lines
 // that are not UTF-8 is read as UTF-8, and the importer rejects the records that are not
 // (see NewDecoder). Lines end at "\n", "\r\n" or a lone "\r".
+//
+// golang.org/x/text decodes and encodes the GBK family; around its decoder, runs of ASCII
+// are copied as they are, and it writes straight into the reader's caller's buffer
+// (BenchmarkDecodeGBK compares this with x/text's transform.Reader).
 package textenc
 
 import (
@@ -22,6 +26,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -178,6 +183,8 @@ func newDecoder(r io.Reader, enc Encoding, strict bool) (*Decoder, error) {
 	case d.enc == Auto:
 		d.state = autoASCII
 		d.prefetch()
+	case d.enc == GBK || d.enc == GB2312 || d.enc == GB18030:
+		d.out, d.state = newGBKReader(br, d.enc, 0), autoDone
 	case d.enc.decoder() != nil:
 		d.out, d.state = &offsetReader{r: transform.NewReader(br, d.enc.decoder()), enc: d.enc}, autoDone
 	default:
@@ -325,7 +332,7 @@ func (d *Decoder) sniff(head []byte) {
 	if sawUTF8 == 0 && sawOther > 0 {
 		// No UTF-8 line at all: GB18030. ASCII before it reads the same in both.
 		d.enc, d.state = GB18030, autoDone
-		d.out = &offsetReader{r: transform.NewReader(io.MultiReader(bytes.NewReader(w), d.src), GB18030.decoder()), enc: GB18030, off: d.off}
+		d.out = newGBKReader(io.MultiReader(bytes.NewReader(w), d.src), GB18030, d.off)
 		return
 	}
 	d.enc, d.state = UTF8, autoUTF8
@@ -477,7 +484,7 @@ func (d *Decoder) invalid(line int) {
 // firstInvalid returns the offset of the first byte of b that does not start a valid UTF-8
 // sequence, or len(b).
 func firstInvalid(b []byte) int {
-	if utf8.Valid(b) {
+	if validUTF8(b) {
 		return len(b)
 	}
 	i := 0
@@ -635,7 +642,7 @@ func (u *utf8Reader) read(p []byte) (int, error) {
 			}
 		}
 	}
-	if !utf8.Valid(p[:good]) {
+	if !validUTF8(p[:good]) {
 		i := 0
 		for i < good {
 			r, size := utf8.DecodeRune(p[i:good])
@@ -708,11 +715,53 @@ func Encode(text string, source Encoding, keep bool) (data []byte, apiEncoding s
 	return []byte(text), api.EncodingUTF8
 }
 
+// AppendEncode is Encode for text in a byte slice: it appends the sample's data to dst and
+// returns the extended slice and the API encoding to declare, allocating nothing when dst
+// has room (Encode allocates the text, the encoder's output and its copy).
+func AppendEncode(dst, text []byte, source Encoding, keep bool) ([]byte, string) {
+	if keep {
+		switch source {
+		case GBK, GB18030, GB2312:
+			e := gbkEncoders.Get().(*encoding.Encoder)
+			out, ok := appendTransform(dst, text, e)
+			gbkEncoders.Put(e)
+			if ok {
+				if source == GB2312 && inGB2312(out[len(dst):]) {
+					return out, api.EncodingGB2312
+				}
+				return out, api.EncodingGBK
+			}
+		}
+	}
+	return append(dst, text...), api.EncodingUTF8
+}
+
+// appendTransform appends all of src transformed by t to dst, as transform.Bytes would give
+// it; false when t fails (dst is then as it was).
+func appendTransform(dst, src []byte, t transform.Transformer) ([]byte, bool) {
+	t.Reset()
+	n := len(dst)
+	room := len(src) + 8
+	for {
+		dst = slices.Grow(dst, room)
+		nDst, nSrc, err := t.Transform(dst[len(dst):cap(dst)], src, true)
+		dst, src = dst[:len(dst)+nDst], src[nSrc:]
+		switch {
+		case err == nil:
+			return dst, true
+		case errors.Is(err, transform.ErrShortDst):
+			room = 2*room + utf8.UTFMax
+		default:
+			return dst[:n], false
+		}
+	}
+}
+
 // gbkEncoders reuses encoders: building one per sample dominated -keep-encoding's cost.
 var gbkEncoders = sync.Pool{New: func() any { return simplifiedchinese.GBK.NewEncoder() }}
 
 // inGB2312 reports whether GBK bytes stay within GB2312's EUC-CN rows (both bytes 0xA1..0xFE).
-func inGB2312(b string) bool {
+func inGB2312[T string | []byte](b T) bool {
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		if c < 0x80 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -249,4 +250,27 @@ func FuzzDecoder(f *testing.F) {
 			require.True(t, u >= 1 && u <= lines && o >= 1 && o <= lines, "lines %d, %d of %d", u, o, lines)
 		}
 	})
+}
+
+// TestAppendEncodeMatchesEncode checks AppendEncode against Encode on texts GBK can hold,
+// texts only GB18030 or nothing can (emoji), GB2312 and GBK-only characters, long texts and
+// bytes that are not UTF-8, for every source encoding, appending to a non-empty slice.
+func TestAppendEncodeMatchesEncode(t *testing.T) {
+	pieces := []string{"abc", "中文", "，。", "丂", "€", "😀", "é", "\xff", "\xe4\xb8", "\n", strings.Repeat("长文本", 300)}
+	r := rand.New(rand.NewPCG(9, 2026))
+	for range 500 {
+		var b strings.Builder
+		for range r.IntN(8) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		text := b.String()
+		for _, src := range []Encoding{UTF8, GBK, GB18030, GB2312, UTF16LE} {
+			for _, keep := range []bool{false, true} {
+				want, wantEnc := Encode(text, src, keep)
+				got, gotEnc := AppendEncode([]byte("prefix"), []byte(text), src, keep)
+				require.Equal(t, "prefix"+string(want), string(got), "%q from %s, keep %v", text, src, keep)
+				require.Equal(t, wantEnc, gotEnc, "%q from %s, keep %v", text, src, keep)
+			}
+		}
+	}
 }

@@ -1,0 +1,194 @@
+package textenc
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"io"
+	"math/bits"
+	"unicode/utf8"
+
+	"golang.org/x/text/transform"
+)
+
+// gbkBuf is the size of gbkReader's input buffer: reads of at least bufio's 64 KiB go past
+// the bufio.Reader in front of the source instead of through its buffer.
+const gbkBuf = 128 << 10
+
+// gbkReader decodes the GBK family (GBK, GB2312, GB18030) with x/text's decoder, which stays
+// the one that maps GBK codes to Unicode, around a fast path for ASCII: runs of ASCII are
+// copied as they are (a GBK character never starts with a byte below 0x80, so a run of ASCII
+// at a character boundary is that many one-byte characters), and only the runs between them
+// go through the decoder, which writes straight into the caller's buffer (transform.Reader
+// would copy the input into one buffer of 4 KiB and the output out of another).
+//
+// A non-ASCII run is cut between two ASCII bytes in a row: no GBK character holds two ASCII
+// bytes in a row (a two-byte character's lead byte is 0x81 or more; a GB18030 four-byte
+// character's third byte too), so that is a character boundary whatever the bytes before it
+// are. Should the decoder want to look past a cut (a lead byte and an ASCII digit before
+// it: the start of a four-byte character, to the decoder; in fact bytes that are not
+// GB18030), it is given the rest of the input.
+//
+// Like offsetReader, it ends with a *DecodeError at the first U+FFFD the decoder writes (its
+// replacement for bytes that are not GBK), returning the text before it; Offset counts the
+// decoded bytes before it.
+type gbkReader struct {
+	r      io.Reader
+	dec    transform.Transformer
+	enc    Encoding
+	buf    []byte // buf[s0:s1] is input not decoded yet
+	s0, s1 int
+	eof    bool  // r is exhausted (or failed: rerr)
+	rerr   error // r's error other than io.EOF
+	off    int64 // decoded bytes so far
+	err    error // sticky: a *DecodeError, the source's error or io.EOF
+	// A caller may ask for fewer bytes than a character can take; such reads go through small.
+	small   [64]byte
+	pending []byte
+}
+
+func newGBKReader(r io.Reader, enc Encoding, off int64) *gbkReader {
+	return &gbkReader{r: r, dec: enc.decoder(), enc: enc, off: off}
+}
+
+func (g *gbkReader) Read(p []byte) (int, error) {
+	if len(g.pending) > 0 {
+		n := copy(p, g.pending)
+		g.pending = g.pending[n:]
+		return n, nil
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if len(p) < utf8.UTFMax {
+		n, err := g.read(g.small[:])
+		g.pending = g.small[:n]
+		if n == 0 {
+			return 0, err
+		}
+		return g.Read(p)
+	}
+	return g.read(p)
+}
+
+// read decodes into p, at least utf8.UTFMax bytes long.
+func (g *gbkReader) read(p []byte) (int, error) {
+	for {
+		if g.err != nil {
+			return 0, g.err
+		}
+		if g.s0 < g.s1 {
+			n, err := g.decode(p)
+			if n > 0 || err != nil {
+				return n, err
+			}
+		}
+		if g.eof {
+			// Everything decodable has been: at io.EOF the decoder took every byte left.
+			g.err = io.EOF
+			if g.rerr != nil {
+				g.err = g.rerr
+			}
+			continue
+		}
+		g.fill()
+	}
+}
+
+// fill reads more input after what is left undecoded.
+func (g *gbkReader) fill() {
+	if g.buf == nil {
+		g.buf = make([]byte, gbkBuf)
+	}
+	if g.s0 > 0 {
+		g.s1 = copy(g.buf, g.buf[g.s0:g.s1])
+		g.s0 = 0
+	}
+	n, err := g.r.Read(g.buf[g.s1:])
+	g.s1 += n
+	if err != nil {
+		g.eof = true
+		if err != io.EOF {
+			g.rerr = err
+		}
+	}
+}
+
+var replacement = []byte("\uFFFD")
+
+// decode decodes from g.buf[g.s0:g.s1] into p; 0 and no error means it needs more input.
+func (g *gbkReader) decode(p []byte) (int, error) {
+	src := g.buf[g.s0:g.s1]
+	atEOF := g.eof && g.rerr == nil
+	i, o := 0, 0
+	for i < len(src) && o < len(p) {
+		k := asciiPrefix(src[i:min(len(src), i+len(p)-o)])
+		copy(p[o:], src[i:i+k])
+		i, o = i+k, o+k
+		if i == len(src) || o == len(p) {
+			break
+		}
+		j := nonASCIIRun(src, i)
+		nd, ns, err := g.dec.Transform(p[o:], src[i:j], atEOF && j == len(src))
+		if err == transform.ErrShortSrc && j < len(src) {
+			// The decoder wants to look past the cut: let it, from where it stopped.
+			var nd2, ns2 int
+			nd2, ns2, err = g.dec.Transform(p[o+nd:], src[i+ns:], atEOF)
+			nd, ns = nd+nd2, ns+ns2
+		}
+		i, o = i+ns, o+nd
+		if err != nil {
+			if !errors.Is(err, transform.ErrShortDst) && !errors.Is(err, transform.ErrShortSrc) {
+				g.err = err
+			}
+			break
+		}
+	}
+	// One search over all the text decoded here (not one per run: the runs are short).
+	if r := bytes.Index(p[:o], replacement); r >= 0 {
+		g.off += int64(r)
+		g.err = &DecodeError{Encoding: g.enc, Offset: g.off}
+		return r, g.err
+	}
+	g.s0 += i
+	g.off += int64(o)
+	return o, g.err
+}
+
+// asciiPrefix returns how many bytes at the start of b are ASCII.
+func asciiPrefix(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for i < len(b) && b[i] < utf8.RuneSelf {
+		i++
+	}
+	return i
+}
+
+// nonASCIIRun returns the end of the run that starts with the non-ASCII byte b[i]: the place
+// between the first two ASCII bytes in a row after it, or len(b). It looks at eight bytes at
+// a time: a byte is ASCII when its high bit is clear.
+func nonASCIIRun(b []byte, i int) int {
+	const high = 0x8080808080808080
+	j := i + 1
+	for ; j+8 <= len(b); j += 8 {
+		ascii := ^binary.LittleEndian.Uint64(b[j:]) & high // 0x80 in each ASCII byte
+		prev := ascii << 8                                 // ... in the byte after each ASCII byte
+		if b[j-1] < utf8.RuneSelf {
+			prev |= 0x80
+		}
+		if pair := ascii & prev; pair != 0 {
+			return j + bits.TrailingZeros64(pair)/8
+		}
+	}
+	for ; j < len(b); j++ {
+		if b[j] < utf8.RuneSelf && b[j-1] < utf8.RuneSelf {
+			return j
+		}
+	}
+	return len(b)
+}
