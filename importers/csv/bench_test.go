@@ -102,14 +102,14 @@ func benchRead(b *testing.B, gbk bool, opts csvimp.Options) {
 // BenchmarkRead reads a generated 50 MB UTF-8 CSV (short Chinese and English texts, quoted
 // fields with commas and line breaks, 1-3 labels) into samples.
 func BenchmarkRead(b *testing.B) {
-	benchRead(b, false, csvimp.Options{})
+	benchRead(b, false, csvimp.Options{SharedLabels: true})
 }
 
 // BenchmarkReadGBK reads the same rows encoded in GBK (auto-detected, decoded to UTF-8).
-func BenchmarkReadGBK(b *testing.B) { benchRead(b, true, csvimp.Options{}) }
+func BenchmarkReadGBK(b *testing.B) { benchRead(b, true, csvimp.Options{SharedLabels: true}) }
 
 // BenchmarkReadGBKKeep sends the GBK rows in GBK (-keep-encoding): each text is re-encoded.
-func BenchmarkReadGBKKeep(b *testing.B) { benchRead(b, true, csvimp.Options{KeepEncoding: true}) }
+func BenchmarkReadGBKKeep(b *testing.B) { benchRead(b, true, csvimp.Options{KeepEncoding: true, SharedLabels: true}) }
 
 // BenchmarkReadWriteDir is what `convert csv -o DIR` does, end to end, on the generated 50 MB
 // UTF-8 file: read, validate, encode, batch and write the request files (each synced and
@@ -125,7 +125,7 @@ func BenchmarkReadWriteDir(b *testing.B) {
 	cpu0 := cputime.Now()
 	for i := 0; b.Loop(); i++ {
 		out := filepath.Join(dir, "out", strconv.Itoa(i))
-		st, err := emit.WriteDir(context.Background(), out, csvimp.Read(context.Background(), fsys, name, csvimp.Options{}), emit.Options{}, nil)
+		st, err := emit.WriteDir(context.Background(), out, csvimp.Read(context.Background(), fsys, name, csvimp.Options{SharedLabels: true}), emit.Options{}, nil)
 		if err != nil || st.Samples < 100_000 {
 			b.Fatal(st, err)
 		}

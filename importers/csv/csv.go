@@ -33,9 +33,8 @@
 // exactly as read, becomes the sample's data, in UTF-8 unless Options.KeepEncoding; its label
 // field is split at Options.LabelSeparator, each label trimmed of white space; empty labels
 // ("a,,b") are dropped and repeated ones kept once. An empty label field gives an unlabeled
-// sample. Rows whose label fields are the same bytes share one Labels array (capped at its
-// length, so appending to a sample's labels copies them): a caller that changes a label in
-// place changes it for those rows too. Empty lines and rows whose fields are all blank (Excel's ",,") are skipped and are
+// sample. With Options.SharedLabels, rows whose label fields are the same bytes share one
+// Labels array. Empty lines and rows whose fields are all blank (Excel's ",,") are skipped and are
 // no rejection. A row is rejected — reported to Options.Warn with its file and line, the
 // other rows going on — when a quote is broken, when it has fewer fields than the text or
 // label column needs, when it has more fields than the header (or, with no header, than the
@@ -147,6 +146,12 @@ type Options struct {
 	// Name-NNNNNN.txt (the row's first line); a whole-file sample is named Name (and, for
 	// LayoutSeparate, its labels file ResultPath(Name)).
 	Name string
+	// SharedLabels lets rows whose label fields are the same bytes share one Labels array
+	// (capped at its length, so appending to a sample's labels copies them), to be treated
+	// as read-only: one labels array per row was most of the importer's allocations. Set it
+	// only when nothing changes the samples' labels in place afterwards; the convert command,
+	// which only validates and encodes them, does.
+	SharedLabels bool
 
 	Warn importers.WarnFunc
 }

@@ -387,7 +387,7 @@ func TestRowsShareLabelsAndBlocks(t *testing.T) {
 		texts = append(texts, text)
 		fmt.Fprintf(&in, "%s,\" b , a,b\"\n", text)
 	}
-	r := rowsCase(t, in.String(), csvimp.Options{})
+	r := rowsCase(t, in.String(), csvimp.Options{SharedLabels: true})
 	require.NoError(t, r.Err)
 	require.Len(t, r.Samples, len(texts))
 	for i, s := range r.Samples {
@@ -407,6 +407,15 @@ func TestRowsShareLabelsAndBlocks(t *testing.T) {
 	require.Len(t, grown, 3)
 	require.Equal(t, "b", r.Samples[1].Labels[0].Name)
 	require.Len(t, r.Samples[1].Labels, 2)
+	require.Same(t, &r.Samples[0].Labels[0], &r.Samples[1].Labels[0], "SharedLabels: one array")
+
+	// Without SharedLabels every sample owns its labels: a change in place stays in it.
+	r = rowsCase(t, in.String(), csvimp.Options{})
+	require.NoError(t, r.Err)
+	require.Len(t, r.Samples, len(texts))
+	r.Samples[0].Labels[0].Name = "changed"
+	require.Equal(t, "b", r.Samples[1].Labels[0].Name)
+	require.Equal(t, "b", r.Samples[2].Labels[0].Name)
 
 	// Many distinct label fields, more than the table of split fields keeps, some repeated.
 	in.Reset()

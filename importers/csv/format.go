@@ -63,6 +63,7 @@ func Flags(fs *flag.FlagSet) importers.Opener {
 		opts := opts
 		opts.NoHeader = !*header
 		opts.Warn = env.Warn
+		opts.SharedLabels = true // the command only validates and encodes the samples
 		var err error
 		if set["delimiter"] {
 			if opts.Delimiter, err = ParseSeparator(*delimiter); err != nil {

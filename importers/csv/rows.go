@@ -122,7 +122,7 @@ func (m *mapper) sample(text, labelField []byte, line int) (*api.Sample, string)
 		SampleType: api.SampleText,
 		Data:       all[j:],
 		Encoding:   enc,
-		Labels:     m.labelSet(labelField),
+		Labels:     m.sampleLabels(labelField),
 	}
 	return smp, ""
 }
@@ -136,6 +136,16 @@ const (
 type labelSetEntry struct {
 	field string
 	set   []api.SampleLabel
+}
+
+// sampleLabels returns a sample's labels for its label field: the shared array of labelSet with
+// Options.SharedLabels, else a copy of it that the sample owns.
+func (m *mapper) sampleLabels(field []byte) []api.SampleLabel {
+	set := m.labelSet(field)
+	if m.s.SharedLabels || set == nil {
+		return set
+	}
+	return slices.Clone(set)
 }
 
 // labelSet returns the labels of a label field, split once per distinct field.
