@@ -109,7 +109,9 @@ func BenchmarkRead(b *testing.B) {
 func BenchmarkReadGBK(b *testing.B) { benchRead(b, true, csvimp.Options{SharedLabels: true}) }
 
 // BenchmarkReadGBKKeep sends the GBK rows in GBK (-keep-encoding): each text is re-encoded.
-func BenchmarkReadGBKKeep(b *testing.B) { benchRead(b, true, csvimp.Options{KeepEncoding: true, SharedLabels: true}) }
+func BenchmarkReadGBKKeep(b *testing.B) {
+	benchRead(b, true, csvimp.Options{KeepEncoding: true, SharedLabels: true})
+}
 
 // BenchmarkReadWriteDir is what `convert csv -o DIR` does, end to end, on the generated 50 MB
 // UTF-8 file: read, validate, encode, batch and write the request files (each synced and
