@@ -242,31 +242,102 @@ func plainPolygons(seg *segBuf) bool {
 }
 
 // plain says whether the box certainly passes the validator: corners >= 0 and, read as
-// float64 as the validator reads them, x1 < x2 and y1 < y2.
+// float64 as the validator reads them, x1 < x2 and y1 < y2. For the usual box (plain decimal
+// literals) plainAxis says so without parsing a float.
 func (c *converter) appendBox(r []byte, kind byte, b [][]byte) (_ []byte, plain bool, why string) {
 	if len(b) != 4 {
 		return r, false, fmt.Sprintf("bbox has %d numbers, not [x, y, width, height]", len(b))
 	}
+	fast := plainAxis(b[0], b[2]) && plainAxis(b[1], b[3])
 	var v [4]float64
-	for k, n := range b {
-		f, err := strconv.ParseFloat(string(n), 64)
-		if err != nil {
-			return r, false, fmt.Sprintf("bbox[%d] = %s is out of range", k, n)
+	if !fast {
+		for k, n := range b {
+			f, err := strconv.ParseFloat(string(n), 64)
+			if err != nil {
+				return r, false, fmt.Sprintf("bbox[%d] = %s is out of range", k, n)
+			}
+			v[k] = f
 		}
-		v[k] = f
 	}
 	r = append(r, kind)
 	r = appendField(r, b[0])
 	r = appendField(r, b[1])
 	c.shapes++
 	c.featureBytes += len(`[[,],[,]]`) + len(b[0]) + len(b[1])
-	plain = v[0] >= 0 && v[1] >= 0
+	plain = fast || v[0] >= 0 && v[1] >= 0
 	for k := range 2 {
 		c.num = decimal.AppendSum(c.num[:0], b[k], b[k+2])
 		c.featureBytes += len(c.num)
 		r = appendField(r, c.num)
-		end, err := strconv.ParseFloat(string(c.num), 64)
-		plain = plain && err == nil && end > v[k]
+		if !fast {
+			end, err := strconv.ParseFloat(string(c.num), 64)
+			plain = plain && err == nil && end > v[k]
+		}
 	}
 	return r, plain, ""
+}
+
+// plainMax bounds the scaled values plainAxis takes: below 10^15, two different ones are
+// more than two float64 steps apart, so they read as two different floats, in order.
+const plainMax = 1e15
+
+// plainAxis reports, without parsing a float, that a box whose origin is x and whose size is
+// w on one axis certainly passes the validator there: x >= 0 and, read as float64, x < x+w
+// (the sum computed exactly in decimal, as appendBox writes it). It says so for literals of
+// digits with an optional fraction (no sign, no exponent) when w > 0 and x and x+w, scaled
+// to their common number of fraction digits, are below plainMax: two distinct reals whose
+// distance is more than 10^-15 of their size round to distinct float64s (the spacing of
+// float64s is at most 2^-52 of their size), in the same order. Otherwise it says false and
+// the caller parses the floats (TestPlainAxis compares the two).
+func plainAxis(x, w []byte) bool {
+	mx, sx, ok := unsignedDecimal(x)
+	if !ok {
+		return false
+	}
+	mw, sw, ok := unsignedDecimal(w)
+	if !ok || mw == 0 {
+		return false
+	}
+	for ; sx < sw; sx++ {
+		if mx >= plainMax {
+			return false
+		}
+		mx *= 10
+	}
+	for ; sw < sx; sw++ {
+		if mw >= plainMax {
+			return false
+		}
+		mw *= 10
+	}
+	return mx < plainMax && mw < plainMax && mx+mw < plainMax
+}
+
+// unsignedDecimal reads a JSON number literal of at most 15 digits, without sign or
+// exponent: its value is m / 10^scale.
+func unsignedDecimal(n []byte) (m int64, scale int, ok bool) {
+	if len(n) == 0 || len(n) > 16 {
+		return 0, 0, false
+	}
+	dot := -1
+	for i, c := range n {
+		switch {
+		case c >= '0' && c <= '9':
+			m = m*10 + int64(c-'0')
+		case c == '.' && dot < 0 && i > 0:
+			dot = i
+		default:
+			return 0, 0, false
+		}
+	}
+	if dot >= 0 {
+		scale = len(n) - dot - 1
+		if scale == 0 {
+			return 0, 0, false
+		}
+	}
+	if len(n)-min(1, scale) > 15 {
+		return 0, 0, false
+	}
+	return m, scale, true
 }
