@@ -27,25 +27,57 @@ var (
 	errPanoptic = errors.New("a panoptic segmentation file: its segments are PNG masks, which this importer does not read; convert the instances file of the same images")
 )
 
-// readAnnotation reads one annotation (or result), reduces it to a spill record and chains
-// the record to its image_id. Problems that need neither the images nor the categories are
-// rejected here; the rest when the images are emitted. The record is written straight from
-// the element's bytes: in bbox mode nothing is allocated per number.
-func (c *converter) readAnnotation(file string, from byte, b []byte, i int, off int64) error {
-	a := &c.ann
+// annParser reduces annotations (or results) to spill records. Each parse worker has its
+// own: it holds the scratch space reused from one annotation to the next.
+type annParser struct {
+	opts *Options // Shape and MinScore are read
+
+	ann rawAnn
+	num []byte
+	kps []kpSpan
+	seg segBuf
+
+	// the record being read: its shape labels and their features' encoded size
+	shapes       int
+	featureBytes int
+}
+
+// annResult is what parsing one annotation gave: a record to chain to imageID (stored; est
+// is a lower bound of its labels' encoded size), a rejection (warn), a result left out for
+// its score (filtered), or the fatal error that ends the file. end is where the record ends
+// in the chunk's records (the previous element's end is where it starts).
+type annResult struct {
+	end      int
+	stored   bool
+	filtered bool
+	reject   bool
+	imageID  int64
+	est      int64
+	warn     importers.Warning
+	err      error
+}
+
+// parse reads one annotation (or result) and appends its spill record to out. Problems that
+// need neither the images nor the categories are rejections here; the rest are found when
+// the images are emitted. The record is written straight from the element's bytes: in bbox
+// mode nothing is allocated per number.
+func (p *annParser) parse(out []byte, file string, from byte, b []byte, i int, off int64) (_ []byte, res annResult) {
+	a := &p.ann
 	reason := parseAnnotation(b, a)
 	if from == fromAnnotations && a.CategoryID == nil {
 		switch {
 		case a.Caption:
-			return &importers.Error{Pos: importers.Position{File: file}, Err: errCaptions}
+			res.err = &importers.Error{Pos: importers.Position{File: file}, Err: errCaptions}
+			return out, res
 		case a.SegmentsInfo:
-			return &importers.Error{Pos: importers.Position{File: file}, Err: errPanoptic}
+			res.err = &importers.Error{Pos: importers.Position{File: file}, Err: errPanoptic}
+			return out, res
 		}
 	}
-	reject := func(format string, args ...any) error {
+	start := len(out)
+	reject := func(format string, args ...any) ([]byte, annResult) {
 		pos := importers.Position{File: file, Offset: off, Element: elementName(from, i, string(a.ID))}
-		c.warn.Warn(importers.Warning{Pos: pos, Rejected: true, Reason: fmt.Sprintf(format, args...)})
-		return nil
+		return out[:start], annResult{reject: true, warn: importers.Warning{Pos: pos, Rejected: true, Reason: fmt.Sprintf(format, args...)}}
 	}
 	if reason != "" {
 		return reject("%s", reason)
@@ -75,13 +107,12 @@ func (c *converter) readAnnotation(file string, from byte, b []byte, i int, off 
 		if err != nil {
 			return reject("score %s is out of range", a.Score)
 		}
-		if f < c.opts.MinScore {
-			c.filtered++
-			return nil
+		if f < p.opts.MinScore {
+			return out, annResult{filtered: true}
 		}
 		plain = f >= 0 && f <= 1
 	}
-	kps := c.kps[:0]
+	kps := p.kps[:0]
 	if n := len(a.Keypoints); n > 0 {
 		if n%3 != 0 {
 			return reject("keypoints has %d numbers, not [x,y,v] triples", n)
@@ -104,7 +135,7 @@ func (c *converter) readAnnotation(file string, from byte, b []byte, i int, off 
 			kps = append(kps, kpSpan{index: k / 3, visibility: byte(v), x: a.Keypoints[k], y: a.Keypoints[k+1]})
 		}
 	}
-	c.kps = kps
+	p.kps = kps
 	var attrs []byte
 	if len(a.Attributes) > 0 {
 		if a.Attributes[0] != '{' {
@@ -121,33 +152,35 @@ func (c *converter) readAnnotation(file string, from byte, b []byte, i int, off 
 			plain = plain && !bytes.Contains(attrs, []byte("@modelarts:"))
 		}
 	}
-	r := appendHead(c.rec[:0], from, i, off, a.ID, catID, a.Score)
-	c.shapes, c.featureBytes = 0, 0
-	r, plainGeometry, why := c.appendGeometry(r, a, len(kps) > 0)
+	r := appendHead(out, from, i, off, a.ID, catID, a.Score)
+	p.shapes, p.featureBytes = 0, 0
+	r, plainGeometry, why := p.appendGeometry(r, a, len(kps) > 0)
 	if why != "" {
+		out = r
 		return reject("%s", why)
 	}
+	flags := &r[start+flagsAt]
 	if plain && plainGeometry {
-		r[flagsAt] |= flagPlain
+		*flags |= flagPlain
 	}
 	if a.IsCrowd != nil {
-		r[flagsAt] |= flagCrowd
+		*flags |= flagCrowd
 	}
 	if a.Ignore != nil {
-		r[flagsAt] |= flagIgnore
+		*flags |= flagIgnore
 	}
 	r = binary.AppendUvarint(r, uint64(len(kps)))
 	for _, k := range kps {
 		r = appendKeypoint(r, k.index, k.visibility, k.x, k.y)
 	}
-	c.rec = appendField(r, attrs)
-	return c.chain(file, imageID, off, c.estimate(a, kps))
+	r = appendField(r, attrs)
+	return r, annResult{stored: true, imageID: imageID, est: p.estimate(a, kps)}
 }
 
 // estimate returns a lower bound of the encoded size of the record's labels (their names,
 // which come from the categories, not counted), for the per-sample limit: it never says more
 // than the labels will take, so a sample is never refused for a size it would not have.
-func (c *converter) estimate(a *rawAnn, kps []kpSpan) int64 {
+func (p *annParser) estimate(a *rawAnn, kps []kpSpan) int64 {
 	perLabel := len(`{"type":0}`)
 	if len(a.ID) > 0 {
 		perLabel += len(`"annotation_id":"",`) + len(a.ID)
@@ -163,11 +196,11 @@ func (c *converter) estimate(a *rawAnn, kps []kpSpan) int64 {
 	}
 	const shapeLabel = len(`"property":{"@modelarts:feature":,"@modelarts:shape":"point"},`)
 	n := int64(perLabel) // the object's label, or its image-classification label
-	n += int64(c.shapes) * int64(shapeLabel)
-	if c.shapes > 1 {
-		n += int64(c.shapes-1) * int64(perLabel)
+	n += int64(p.shapes) * int64(shapeLabel)
+	if p.shapes > 1 {
+		n += int64(p.shapes-1) * int64(perLabel)
 	}
-	n += int64(c.featureBytes)
+	n += int64(p.featureBytes)
 	for _, k := range kps {
 		n += int64(perLabel+shapeLabel+len(`[[,]]`)+len(`"visibility":"1",`)) + int64(len(k.x)+len(k.y))
 	}
@@ -188,31 +221,31 @@ func featureSize(raw []byte) int {
 
 // appendGeometry appends the record's object geometry, or says why there is none; plain
 // says whether the geometry certainly passes the validator.
-func (c *converter) appendGeometry(r []byte, a *rawAnn, keypoints bool) (_ []byte, plain bool, why string) {
-	if c.opts.Shape == ShapePolygon {
-		present, why := parseSegmentation(a.Segmentation, &c.seg)
+func (p *annParser) appendGeometry(r []byte, a *rawAnn, keypoints bool) (_ []byte, plain bool, why string) {
+	if p.opts.Shape == ShapePolygon {
+		present, why := parseSegmentation(a.Segmentation, &p.seg)
 		if why != "" {
 			return r, false, why
 		}
 		if present {
-			if c.seg.polygons() == 0 {
+			if p.seg.polygons() == 0 {
 				return r, false, "segmentation has no region (an empty mask)"
 			}
-			for i := range c.seg.polygons() {
-				c.shapes++
-				c.featureBytes += featureSize(c.seg.raw(i))
+			for i := range p.seg.polygons() {
+				p.shapes++
+				p.featureBytes += featureSize(p.seg.raw(i))
 			}
-			return appendPolygons(r, &c.seg), plainPolygons(&c.seg), ""
+			return appendPolygons(r, &p.seg), plainPolygons(&p.seg), ""
 		}
 	}
 	if len(a.BBox) > 0 {
 		kind := byte(geomBox)
-		if c.opts.Shape == ShapePolygon {
+		if p.opts.Shape == ShapePolygon {
 			kind = geomBoxOnly
 		}
-		return c.appendBox(r, kind, a.BBox)
+		return p.appendBox(r, kind, a.BBox)
 	}
-	if c.opts.Shape == ShapeBBox && !keypoints && !isEmptyJSON(a.Segmentation) {
+	if p.opts.Shape == ShapeBBox && !keypoints && !isEmptyJSON(a.Segmentation) {
 		return r, false, "has no bbox (its segmentation converts with option Shape polygon)"
 	}
 	// No geometry (an image-level label, as Datumaro and classification exports write), or
@@ -244,7 +277,7 @@ func plainPolygons(seg *segBuf) bool {
 // plain says whether the box certainly passes the validator: corners >= 0 and, read as
 // float64 as the validator reads them, x1 < x2 and y1 < y2. For the usual box (plain decimal
 // literals) plainAxis says so without parsing a float.
-func (c *converter) appendBox(r []byte, kind byte, b [][]byte) (_ []byte, plain bool, why string) {
+func (p *annParser) appendBox(r []byte, kind byte, b [][]byte) (_ []byte, plain bool, why string) {
 	if len(b) != 4 {
 		return r, false, fmt.Sprintf("bbox has %d numbers, not [x, y, width, height]", len(b))
 	}
@@ -262,15 +295,15 @@ func (c *converter) appendBox(r []byte, kind byte, b [][]byte) (_ []byte, plain 
 	r = append(r, kind)
 	r = appendField(r, b[0])
 	r = appendField(r, b[1])
-	c.shapes++
-	c.featureBytes += len(`[[,],[,]]`) + len(b[0]) + len(b[1])
+	p.shapes++
+	p.featureBytes += len(`[[,],[,]]`) + len(b[0]) + len(b[1])
 	plain = fast || v[0] >= 0 && v[1] >= 0
 	for k := range 2 {
-		c.num = decimal.AppendSum(c.num[:0], b[k], b[k+2])
-		c.featureBytes += len(c.num)
-		r = appendField(r, c.num)
+		p.num = decimal.AppendSum(p.num[:0], b[k], b[k+2])
+		p.featureBytes += len(p.num)
+		r = appendField(r, p.num)
 		if !fast {
-			end, err := strconv.ParseFloat(string(c.num), 64)
+			end, err := strconv.ParseFloat(string(p.num), 64)
 			plain = plain && err == nil && end > v[k]
 		}
 	}
