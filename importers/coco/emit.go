@@ -195,7 +195,7 @@ func (c *converter) readRecords(idxs []int32) ([]record, error) {
 	at := int64(0)
 	for q, r := range idxs {
 		n := end(r) - c.recOff[r]
-		if err := decodeRecord(s[at:at+n], &recs[q]); err != nil {
+		if err := decodeRecordSlab(s[at:at+n], &recs[q], &c.slab); err != nil {
 			return nil, err
 		}
 		at += n
@@ -378,6 +378,10 @@ var visibilities = [3]string{"0", "1", "2"}
 // labels appends the labels of one record.
 func (c *converter) labels(rec *record, cat *category, labels []api.SampleLabel) ([]api.SampleLabel, string) {
 	var attrs map[string]any
+	var id any // boxed once for all the record's labels
+	if rec.id != "" {
+		id = rec.id
+	}
 	if len(rec.attrs) > 0 {
 		dec := json.NewDecoder(strings.NewReader(rec.attrs))
 		dec.UseNumber()
@@ -389,8 +393,8 @@ func (c *converter) labels(rec *record, cat *category, labels []api.SampleLabel)
 	// labels of one annotation (polygon parts, keypoints) stay linked, and its crowd and
 	// ignore flags.
 	own := func(p api.Property) {
-		if rec.id != "" {
-			p[propAnnotationID] = rec.id
+		if id != nil {
+			p[propAnnotationID] = id
 		}
 		if rec.crowd {
 			p[propIsCrowd] = "1"
@@ -425,7 +429,7 @@ func (c *converter) labels(rec *record, cat *category, labels []api.SampleLabel)
 	switch {
 	case rec.polygons != nil:
 		for _, p := range rec.polygons {
-			object(api.LabelObjectDetection, string(api.ShapePolygon), points(p))
+			object(api.LabelObjectDetection, string(api.ShapePolygon), c.slab.points(p))
 		}
 	case rec.hasBox:
 		if rec.boxForPolygon {
@@ -436,8 +440,9 @@ func (c *converter) labels(rec *record, cat *category, labels []api.SampleLabel)
 			}
 			c.boxOnly++
 		}
-		box := rec.box // a copy: the record is reused
-		object(api.LabelObjectDetection, string(api.ShapeBndbox), points(box[:]))
+		box := c.slab.numbers(4) // a copy: the record is reused
+		copy(box, rec.box[:])
+		object(api.LabelObjectDetection, string(api.ShapeBndbox), c.slab.points(box))
 	default:
 		// No geometry, or only keypoints: a point-only object is not a box, so the object
 		// is an image-classification label (type 0) of its category.
@@ -448,7 +453,9 @@ func (c *converter) labels(rec *record, cat *category, labels []api.SampleLabel)
 		if k.index < len(cat.keypoints) && cat.keypoints[k.index] != "" {
 			name = cat.keypoints[k.index]
 		}
-		p := api.Property{api.PropShape: string(api.ShapePoint), api.PropFeature: points([]json.Number{k.x, k.y})}
+		xy := c.slab.numbers(2)
+		xy[0], xy[1] = k.x, k.y
+		p := api.Property{api.PropShape: string(api.ShapePoint), api.PropFeature: c.slab.points(xy)}
 		own(p)
 		if int(k.visibility) < len(visibilities) {
 			p[propVisibility] = visibilities[k.visibility]
@@ -471,8 +478,8 @@ func ownSource(key string) string {
 }
 
 // points turns flat x, y numbers into a feature whose points share flat's array.
-func points(flat []json.Number) api.Feature {
-	f := make(api.Feature, len(flat)/2)
+func (s *slab) points(flat []json.Number) api.Feature {
+	f := api.Feature(s.lists(len(flat) / 2))
 	for k := range f {
 		f[k] = flat[2*k : 2*k+2 : 2*k+2]
 	}

@@ -85,6 +85,7 @@ type converter struct {
 	// reused while emitting
 	recs   []record
 	gather []byte
+	slab   slab
 }
 
 func newConverter(name string, opts Options) *converter {
