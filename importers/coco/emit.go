@@ -146,9 +146,9 @@ func (c *converter) produce(ctx context.Context, batches chan<- []item, done <-c
 
 func imageElement(i int, im *imageState) string {
 	if im.hasID {
-		return fmt.Sprintf("images[%d] (id %d)", i, im.id)
+		return "images[" + strconv.Itoa(i) + "] (id " + strconv.FormatInt(im.id, 10) + ")"
 	}
-	return fmt.Sprintf("images[%d]", i)
+	return "images[" + strconv.Itoa(i) + "]"
 }
 
 // chainIndexes returns the indexes of a chain's records in file order.
@@ -233,7 +233,7 @@ func (c *converter) sample(i int, im *imageState, recs []record) *api.Sample {
 		return nil
 	}
 	s := &api.Sample{
-		Origin:     fmt.Sprintf("%s: %s", c.name, imageElement(i, im)),
+		Origin:     c.name + ": " + imageElement(i, im),
 		Name:       im.rel,
 		SampleType: api.SampleImage,
 		Metadata:   api.Metadata{},

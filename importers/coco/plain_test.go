@@ -97,3 +97,49 @@ func FuzzPlainAxis(f *testing.F) {
 		checkPlainAxis(t, x, w)
 	})
 }
+
+// featureSize is how many bytes a polygon's coordinates (x, y pairs, as segBuf holds them)
+// take in a feature, at least.
+func featureSize(raw []byte) int {
+	n := len(`[]`) - 1 // the last pair has no comma after it
+	for len(raw) > 0 {
+		var v []byte
+		v, raw = nextField(raw)
+		n += 2 + len(v) // "[x," and "y],": 2 bytes each beside the number
+	}
+	return n
+}
+
+// TestSegmentationSizes checks the feature size and sign flag segBuf keeps as numbers are
+// added against a count over the polygons, on polygons and traced RLE masks.
+func TestSegmentationSizes(t *testing.T) {
+	for _, seg := range []string{
+		`[[1,2,3,4,5,6]]`,
+		`[[10.5,20.25,30,40,50.125,60],[0,0,1,0,1,1,0,1]]`,
+		`[[-1,2,3,4,5,6]]`,
+		`[[1e2,2,3,4,5,6]]`,
+		`{"counts":[0,3,1,3,2],"size":[3,3]}`,
+		`[{"counts":[2,2,5],"size":[3,3]},[1,1,2,1,2,2]]`,
+	} {
+		var b segBuf
+		present, why := parseSegmentation([]byte(seg), &b)
+		if !present || why != "" {
+			t.Fatalf("%s: %v %q", seg, present, why)
+		}
+		want, signed := 0, false
+		for i := range b.polygons() {
+			want += featureSize(b.raw(i))
+			for n := range b.polygon(i) {
+				for _, c := range n {
+					signed = signed || c == '-' || c == 'e' || c == 'E'
+				}
+			}
+		}
+		if got := b.polygons() + 2*b.total + b.literalBytes; got != want {
+			t.Errorf("%s: feature size %d, want %d", seg, got, want)
+		}
+		if b.signed != signed {
+			t.Errorf("%s: signed %v, want %v", seg, b.signed, signed)
+		}
+	}
+}

@@ -207,17 +207,6 @@ func (p *annParser) estimate(a *rawAnn, kps []kpSpan) int64 {
 	return n
 }
 
-// featureSize is how many bytes a polygon's coordinates (x, y pairs, as segBuf holds them)
-// take in a feature, at least.
-func featureSize(raw []byte) int {
-	n := len(`[]`) - 1 // the last pair has no comma after it
-	for len(raw) > 0 {
-		var v []byte
-		v, raw = nextField(raw)
-		n += 2 + len(v) // "[x," and "y],": 2 bytes each beside the number
-	}
-	return n
-}
 
 // appendGeometry appends the record's object geometry, or says why there is none; plain
 // says whether the geometry certainly passes the validator.
@@ -231,11 +220,11 @@ func (p *annParser) appendGeometry(r []byte, a *rawAnn, keypoints bool) (_ []byt
 			if p.seg.polygons() == 0 {
 				return r, false, "segmentation has no region (an empty mask)"
 			}
-			for i := range p.seg.polygons() {
-				p.shapes++
-				p.featureBytes += featureSize(p.seg.raw(i))
-			}
-			return appendPolygons(r, &p.seg), plainPolygons(&p.seg), ""
+			// Each polygon's feature takes "[" and "]" and, per x, y pair, "[x,y]" and a
+			// comma but the last (featureSize, summed).
+			p.shapes += p.seg.polygons()
+			p.featureBytes += p.seg.polygons() + 2*p.seg.total + p.seg.literalBytes
+			return appendPolygons(r, &p.seg), !p.seg.signed && plainPolygons(&p.seg), ""
 		}
 	}
 	if len(a.BBox) > 0 {
@@ -255,20 +244,12 @@ func (p *annParser) appendGeometry(r []byte, a *rawAnn, keypoints bool) (_ []byt
 }
 
 // plainPolygons reports whether every polygon certainly passes the validator: 3 points or
-// more, and coordinates that are plainly >= 0 and in range (no minus sign, no exponent).
+// more, and coordinates that are plainly >= 0 and in range (no minus sign, no exponent:
+// segBuf.signed, which the caller checks).
 func plainPolygons(seg *segBuf) bool {
 	for i := range seg.polygons() {
 		if seg.count(i) < 6 {
 			return false
-		}
-		for p := seg.raw(i); len(p) > 0; {
-			var n []byte
-			n, p = nextField(p)
-			for _, c := range n {
-				if c == '-' || c == 'e' || c == 'E' {
-					return false
-				}
-			}
 		}
 	}
 	return true

@@ -141,6 +141,25 @@ func (d *recordDecoder) string() string {
 	return v
 }
 
+// numbers reads len(p) strings into p: d.string in a loop, with the usual one-byte lengths
+// read in place.
+func (d *recordDecoder) numbers(p []json.Number) {
+	s := d.s
+	for k := range p {
+		if len(s) == 0 || s[0] >= 0x80 || int(s[0]) >= len(s) {
+			d.s = s
+			for ; k < len(p); k++ {
+				p[k] = json.Number(d.string())
+			}
+			return
+		}
+		n := int(s[0]) + 1
+		p[k] = json.Number(s[1:n])
+		s = s[n:]
+	}
+	d.s = s
+}
+
 // count reads a count that cannot exceed what is left of the record.
 func (d *recordDecoder) count() int {
 	n := d.uvarint()
@@ -207,9 +226,7 @@ func decodeRecordSlab(s string, r *record, sl *slab) error {
 		r.polygons = sl.lists(d.count())
 		for i := range r.polygons {
 			p := sl.numbers(d.count())
-			for k := range p {
-				p[k] = json.Number(d.string())
-			}
+			d.numbers(p)
 			r.polygons[i] = p
 		}
 	case geomBox, geomBoxOnly:

@@ -22,10 +22,26 @@ type segBuf struct {
 	ends   []int // where each polygon ends in data
 	counts []int // how many numbers each polygon has
 	total  int   // numbers in all polygons
+
+	// Kept as the numbers are added, for the record's size estimate and its plain flag:
+	// the bytes of all the literals, and whether one has a sign or an exponent.
+	literalBytes int
+	signed       bool
 }
 
 func (b *segBuf) reset() {
 	b.data, b.ends, b.counts, b.total = b.data[:0], b.ends[:0], b.counts[:0], 0
+	b.literalBytes, b.signed = 0, false
+}
+
+// note keeps the sizes and the signs of the literal n, just added.
+func (b *segBuf) note(n []byte) {
+	b.literalBytes += len(n)
+	for _, c := range n {
+		if c == '-' || c == 'e' || c == 'E' {
+			b.signed = true
+		}
+	}
 }
 
 // polygons returns the number of polygons.
@@ -66,6 +82,7 @@ func nextField(p []byte) (field, rest []byte) {
 func (b *segBuf) add(n []byte) {
 	b.data = appendField(b.data, n)
 	b.total++
+	b.note(n)
 }
 
 // addInt appends an integer to the polygon being read.
@@ -75,6 +92,7 @@ func (b *segBuf) addInt(v int) {
 	b.data = strconv.AppendInt(b.data, int64(v), 10)
 	b.data[at] = byte(len(b.data) - at - 1) // at most 20 digits: a one-byte uvarint
 	b.total++
+	b.note(b.data[at+1:])
 }
 
 // end ends the polygon being read, of n numbers.
@@ -118,7 +136,7 @@ func parseSegmentation(raw []byte, seg *segBuf) (present bool, why string) {
 		case '[':
 			n := seg.total
 			// Each coordinate takes 3 bytes or more of a feature ("[1,1],").
-			if why := numbersInto(l, fmt.Sprintf("segmentation[%d]", part), seg, int(sampleLimit/3)); why != "" {
+			if why := numbersInto(l, part, seg, int(sampleLimit/3)); why != "" {
 				return true, why
 			}
 			if k := seg.total - n; k%2 != 0 {
@@ -163,19 +181,31 @@ func nextNumber(l *jsonlex.Lexer, what string, k int, full string) (n []byte, do
 	return n, false, ""
 }
 
-// numbersInto reads [n, n, ...] into the polygon seg is reading; it gives up past max
-// numbers in seg.
-func numbersInto(l *jsonlex.Lexer, what string, seg *segBuf, max int) string {
+// numbersInto reads [n, n, ...], segmentation[part], into the polygon seg is reading; it
+// gives up past max numbers in seg. It is nextNumber's loop, with the part's name made only
+// for a message.
+func numbersInto(l *jsonlex.Lexer, part int, seg *segBuf, max int) string {
+	what := func() string { return fmt.Sprintf("segmentation[%d]", part) }
 	if !l.Consume('[') {
-		return what + " is not an array of numbers"
+		return what() + " is not an array of numbers"
 	}
 	for k := 0; ; k++ {
-		n, done, why := nextNumber(l, what, k, "")
-		if done || why != "" {
-			return why
+		l.Space()
+		if l.Consume(']') {
+			return ""
+		}
+		if k > 0 {
+			if !l.Consume(',') {
+				return what() + " is not an array of numbers"
+			}
+			l.Space()
+		}
+		n := l.Number()
+		if len(n) == 0 {
+			return fmt.Sprintf("%s[%d] is not a number", what(), k)
 		}
 		if seg.total >= max {
-			return fmt.Sprintf("%s has more numbers than one sample may hold", what)
+			return fmt.Sprintf("%s has more numbers than one sample may hold", what())
 		}
 		seg.add(n)
 	}
