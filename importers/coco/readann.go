@@ -207,7 +207,6 @@ func (p *annParser) estimate(a *rawAnn, kps []kpSpan) int64 {
 	return n
 }
 
-
 // appendGeometry appends the record's object geometry, or says why there is none; plain
 // says whether the geometry certainly passes the validator.
 func (p *annParser) appendGeometry(r []byte, a *rawAnn, keypoints bool) (_ []byte, plain bool, why string) {
