@@ -96,6 +96,8 @@ func BenchmarkWalk(b *testing.B) {
 		b.Run(bench.name, func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
+			cpu0 := cpuTime()
+			defer func() { reportCPU(b, cpuTime()-cpu0, len(data)) }()
 			for b.Loop() {
 				done := make(chan struct{})
 				w := newWalker(context.Background(), bytes.NewReader(data), "instances.json", done)

@@ -33,6 +33,11 @@ value:
 	}
 	c = b[i]
 	switch {
+	case c >= '0' && c <= '9' || c == '-': // first: most values of a COCO file are numbers
+		if i, ok = scanNumber(b, i); !ok {
+			return i, false
+		}
+		goto after
 	case c == '{':
 		open = i
 		i++
@@ -86,11 +91,6 @@ value:
 		goto after
 	case c == 'n':
 		if i, ok = scanLiteral(b, i, "null"); !ok {
-			return i, false
-		}
-		goto after
-	case c == '-' || c >= '0' && c <= '9':
-		if i, ok = scanNumber(b, i); !ok {
 			return i, false
 		}
 		goto after
