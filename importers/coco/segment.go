@@ -528,17 +528,73 @@ func traceRLELimit(counts []int64, h, w int, limit int64) (_ [][]int, over bool)
 	}
 	polys := make([][]int, 0, len(starts))
 	var size int64
+	// below returns the first run of column x that ends below row y (it holds y or lies
+	// under it), or the column's end.
+	below := func(x, y int) int32 {
+		lo, hi := colStart[x], colStart[x+1]
+		for lo < hi {
+			mid := (lo + hi) / 2
+			if int(runs[mid].y1) <= y {
+				lo = mid + 1
+			} else {
+				hi = mid
+			}
+		}
+		return lo
+	}
 	for _, s := range starts {
 		region := comp[s]
 		in := func(x, y int) bool {
 			r := at(x, y)
 			return r >= 0 && comp[r] == region
 		}
+		// straight says how many vertices after (vx, vy) an outline going down (dy 1) or
+		// up (dy -1) the vertical line x = vx passes straight through: the region's pixel
+		// on the right of the travel and none of it on the left, which traceOutline would
+		// check vertex by vertex. A run of the right-hand column ends the stretch, or a
+		// pixel of the region in the left-hand one.
+		straight := func(vx, vy, dy int) int {
+			if dy > 0 { // right: column vx-1; left: column vx; pixel rows vy+1 on
+				ra := at(vx-1, vy+1)
+				if ra < 0 || comp[ra] != region {
+					return 0
+				}
+				end := int(runs[ra].y1)
+				if vx < w {
+					for r := below(vx, vy+1); r < colStart[vx+1] && int(runs[r].y0) < end; r++ {
+						if comp[r] == region {
+							end = max(int(runs[r].y0), vy+1)
+							break
+						}
+					}
+				}
+				return end - (vy + 1)
+			}
+			// up: right: column vx; left: column vx-1; pixel rows vy-2 and up
+			ra := at(vx, vy-2)
+			if ra < 0 || comp[ra] != region {
+				return 0
+			}
+			top := int(runs[ra].y0)
+			if vx > 0 {
+				r := below(vx-1, vy-2) // the last run that starts at row vy-2 or above
+				if r == colStart[vx] || int(runs[r].y0) > vy-2 {
+					r--
+				}
+				for ; r >= colStart[vx-1] && int(runs[r].y1) > top; r-- {
+					if comp[r] == region {
+						top = min(int(runs[r].y1), vy-1)
+						break
+					}
+				}
+			}
+			return (vy - 2) - top + 1
+		}
 		maxLen := -1
 		if limit > 0 {
 			maxLen = int(limit / 2) // each coordinate takes 2 bytes or more
 		}
-		p := traceOutline(in, int(runs[s].x), int(runs[s].y0), maxLen)
+		p := traceOutline(in, straight, int(runs[s].x), int(runs[s].y0), maxLen)
 		if p == nil {
 			return nil, true
 		}
@@ -568,7 +624,11 @@ func digits(v int) int {
 // traceOutline walks the outer edge of a region from the top-left corner (x0, y0) of its
 // first pixel, keeping the region on the right-hand side (y grows downwards). It gives up
 // (nil) past maxLen numbers, unless maxLen is negative.
-func traceOutline(in func(x, y int) bool, x0, y0, maxLen int) []int {
+//
+// straight, when not nil, says how many vertices the outline passes straight through when
+// it goes on vertically from (vx, vy) in direction dy: they are skipped at once (they add no
+// corner, and the start is never one of them: the outline turns there).
+func traceOutline(in func(x, y int) bool, straight func(vx, vy, dy int) int, x0, y0, maxLen int) []int {
 	// pixel returns the pixel whose corner is (vx, vy) in the quadrant (qx, qy), each ±1.
 	pixel := func(vx, vy, qx, qy int) (int, int) {
 		px, py := vx, vy
@@ -583,6 +643,9 @@ func traceOutline(in func(x, y int) bool, x0, y0, maxLen int) []int {
 	out := []int{x0, y0}
 	vx, vy, dx, dy := x0, y0, 1, 0
 	for {
+		if dx == 0 && straight != nil {
+			vy += dy * straight(vx, vy, dy)
+		}
 		vx, vy = vx+dx, vy+dy
 		rx, ry := -dy, dx // right of the direction of travel
 		ax, ay := pixel(vx, vy, dx+rx, dy+ry)
