@@ -259,7 +259,8 @@ func (c *converter) sample(i int, im *imageState, recs []record) *api.Sample {
 		s.Metadata.SetSize(w, h, depth)
 	}
 
-	var groups []group
+	groups := c.groups[:0] // scratch: the sample keeps none of it
+	defer func() { c.groups = groups[:0] }()
 	n := 0
 	for k := range recs {
 		n += max(1, len(recs[k].polygons)) + len(recs[k].keypoints)
@@ -375,61 +376,78 @@ const (
 // visibilities are the keypoint visibilities as property values.
 var visibilities = [3]string{"0", "1", "2"}
 
+// recordLabels makes the labels of one record: what every label of it carries. (Plain
+// values and methods, not closures: a closure capturing attrs or the label slice would move
+// them to the heap, one allocation per record.)
+type recordLabels struct {
+	attrs map[string]any
+	id    any // the annotation's id, boxed once for all the record's labels; nil when none
+	rec   *record
+	name  string
+}
+
+// own sets the keys every label of the record carries: the annotation's id, so that the
+// labels of one annotation (polygon parts, keypoints) stay linked, and its crowd and ignore
+// flags.
+func (r *recordLabels) own(p api.Property) {
+	if r.id != nil {
+		p[propAnnotationID] = r.id
+	}
+	if r.rec.crowd {
+		p[propIsCrowd] = "1"
+	}
+	if r.rec.ignore {
+		p[propIgnore] = "1"
+	}
+}
+
+// object appends the record's object label: its attributes, own keys, and shape.
+// shape is an interface holding one of the constant shape names (nil for none), so that
+// storing it in the property allocates nothing.
+func (r *recordLabels) object(labels []api.SampleLabel, typ api.LabelType, shape any, f api.Feature) []api.SampleLabel {
+	p := make(api.Property, len(r.attrs)+5)
+	for k, v := range r.attrs {
+		if k == api.PropShape || k == api.PropFeature {
+			continue
+		}
+		p[k] = v
+	}
+	r.own(p)
+	if shape != nil {
+		p[api.PropShape] = shape
+		p[api.PropFeature] = f
+	}
+	return append(labels, api.SampleLabel{Name: r.name, Type: typ, Property: p, Score: json.Number(r.rec.score)})
+}
+
 // labels appends the labels of one record.
 func (c *converter) labels(rec *record, cat *category, labels []api.SampleLabel) ([]api.SampleLabel, string) {
-	var attrs map[string]any
-	var id any // boxed once for all the record's labels
+	r := recordLabels{rec: rec, name: cat.name}
 	if rec.id != "" {
-		id = rec.id
+		r.id = rec.id
 	}
 	if len(rec.attrs) > 0 {
+		var attrs map[string]any
 		dec := json.NewDecoder(strings.NewReader(rec.attrs))
 		dec.UseNumber()
 		if err := dec.Decode(&attrs); err != nil {
 			return labels, fmt.Sprintf("attributes: %v", err)
 		}
+		r.attrs = attrs
 	}
-	// own sets the keys every label of the record carries: the annotation's id, so that the
-	// labels of one annotation (polygon parts, keypoints) stay linked, and its crowd and
-	// ignore flags.
-	own := func(p api.Property) {
-		if id != nil {
-			p[propAnnotationID] = id
-		}
-		if rec.crowd {
-			p[propIsCrowd] = "1"
-		}
-		if rec.ignore {
-			p[propIgnore] = "1"
-		}
-	}
-	object := func(typ api.LabelType, shape string, f api.Feature) {
-		p := make(api.Property, len(attrs)+5)
-		for k, v := range attrs {
-			if k == api.PropShape || k == api.PropFeature {
-				continue
+	if len(r.attrs) > 0 {
+		for _, k := range [...]string{api.PropShape, api.PropFeature, propAnnotationID, propIsCrowd, propIgnore} {
+			sets := k == api.PropShape || k == api.PropFeature || k == propAnnotationID && rec.id != "" ||
+				k == propIsCrowd && rec.crowd || k == propIgnore && rec.ignore
+			if _, ok := r.attrs[k]; ok && sets {
+				c.warn.Warn(importers.Warning{Pos: c.recordPos(rec), Reason: fmt.Sprintf("attribute %q is left out: the annotation's own %s sets it", k, ownSource(k))})
 			}
-			p[k] = v
-		}
-		own(p)
-		if shape != "" {
-			// The shape names are constants: storing them in the property allocates nothing.
-			p[api.PropShape] = shape
-			p[api.PropFeature] = f
-		}
-		labels = append(labels, api.SampleLabel{Name: cat.name, Type: typ, Property: p, Score: json.Number(rec.score)})
-	}
-	for _, k := range []string{api.PropShape, api.PropFeature, propAnnotationID, propIsCrowd, propIgnore} {
-		sets := k == api.PropShape || k == api.PropFeature || k == propAnnotationID && rec.id != "" ||
-			k == propIsCrowd && rec.crowd || k == propIgnore && rec.ignore
-		if _, ok := attrs[k]; ok && sets {
-			c.warn.Warn(importers.Warning{Pos: c.recordPos(rec), Reason: fmt.Sprintf("attribute %q is left out: the annotation's own %s sets it", k, ownSource(k))})
 		}
 	}
 	switch {
 	case rec.polygons != nil:
 		for _, p := range rec.polygons {
-			object(api.LabelObjectDetection, string(api.ShapePolygon), c.slab.points(p))
+			labels = r.object(labels, api.LabelObjectDetection, string(api.ShapePolygon), c.slab.points(p))
 		}
 	case rec.hasBox:
 		if rec.boxForPolygon {
@@ -442,11 +460,11 @@ func (c *converter) labels(rec *record, cat *category, labels []api.SampleLabel)
 		}
 		box := c.slab.numbers(4) // a copy: the record is reused
 		copy(box, rec.box[:])
-		object(api.LabelObjectDetection, string(api.ShapeBndbox), c.slab.points(box))
+		labels = r.object(labels, api.LabelObjectDetection, string(api.ShapeBndbox), c.slab.points(box))
 	default:
 		// No geometry, or only keypoints: a point-only object is not a box, so the object
 		// is an image-classification label (type 0) of its category.
-		object(api.LabelImageClassification, "", nil)
+		labels = r.object(labels, api.LabelImageClassification, nil, nil)
 	}
 	for _, k := range rec.keypoints {
 		name := strconv.Itoa(k.index + 1)
@@ -456,7 +474,7 @@ func (c *converter) labels(rec *record, cat *category, labels []api.SampleLabel)
 		xy := c.slab.numbers(2)
 		xy[0], xy[1] = k.x, k.y
 		p := api.Property{api.PropShape: string(api.ShapePoint), api.PropFeature: c.slab.points(xy)}
-		own(p)
+		r.own(p)
 		if int(k.visibility) < len(visibilities) {
 			p[propVisibility] = visibilities[k.visibility]
 		}

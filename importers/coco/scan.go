@@ -86,6 +86,7 @@ type converter struct {
 	recs   []record
 	gather []byte
 	slab   slab
+	groups []group
 }
 
 func newConverter(name string, opts Options) *converter {
