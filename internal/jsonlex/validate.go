@@ -137,6 +137,17 @@ after:
 			}
 			goto key
 		}
+		// In an array, a run of numbers each right after its comma (coordinates, the
+		// usual case) is scanned here, without the round through value and after.
+		for i < n && (b[i] >= '0' && b[i] <= '9' || b[i] == '-') {
+			if i, ok = scanNumber(b, i); !ok {
+				return i, false
+			}
+			if b[i] != ',' { // scanNumber stops before a byte that follows the number
+				goto after
+			}
+			i++
+		}
 		goto value
 	case c == st[len(st)-1]:
 		st = st[:len(st)-1]
