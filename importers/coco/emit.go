@@ -161,7 +161,8 @@ func (c *converter) chainIndexes(ch chain, out []int32) []int32 {
 }
 
 // readRecords reads records by index; runs of consecutive records in the file are read at
-// once. The records' strings share one allocation; the records are valid until the next call.
+// once. The records' strings share one allocation, written once (no intermediate buffer);
+// the records are valid until the next call.
 func (c *converter) readRecords(idxs []int32) ([]record, error) {
 	if cap(c.recs) < len(idxs) {
 		c.recs = make([]record, len(idxs), len(idxs)+len(idxs)/2)
@@ -173,7 +174,12 @@ func (c *converter) readRecords(idxs []int32) ([]record, error) {
 		}
 		return c.store.size()
 	}
-	all := c.gather[:0]
+	total := int64(0)
+	for _, r := range idxs {
+		total += end(r) - c.recOff[r]
+	}
+	var all strings.Builder
+	all.Grow(int(total))
 	for k := 0; k < len(idxs); {
 		first := idxs[k]
 		last := k
@@ -187,11 +193,10 @@ func (c *converter) readRecords(idxs []int32) ([]record, error) {
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, buf...)
+		all.Write(buf)
 		k = last + 1
 	}
-	c.gather = all
-	s := string(all)
+	s := all.String()
 	at := int64(0)
 	for q, r := range idxs {
 		n := end(r) - c.recOff[r]

@@ -84,7 +84,6 @@ type converter struct {
 
 	// reused while emitting
 	recs   []record
-	gather []byte
 	slab   slab
 	groups []group
 }
