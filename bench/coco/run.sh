@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of the COCO importer against what every Python COCO converter does first.
 #
-#   bench/coco/run.sh [IMAGES] [RUNS] [LINEAR_BASE]
+#   bench/coco/run.sh [IMAGES] [RUNS] [LINEAR_BASE] [OLD_CONVERT]
 #
 # Generates a COCO instances file of train2017's shape with IMAGES images (default 15000,
 # about 39 MB; see bench/coco/cocogen), builds ./cmd/convert, then times in one run, RUNS
@@ -10,6 +10,9 @@
 #     (bench/coco/baseline.py; createIndex reimplemented, pycocotools is not installable here);
 #   - convert coco -obs-prefix obs://bucket/train2017/ writing request bodies with the default
 #     flags (bbox, 100 samples per request file), and with -shape polygon.
+#   - with OLD_CONVERT (another convert binary, say one built from main), the same two bbox
+#     and polygon runs with it, alternating with the new binary so that both see the same
+#     load, and the new binary's time and CPU time as a ratio to the old one's.
 # Wall time, CPU time (user+sys) and peak RSS come from /usr/bin/time when present, else from
 # Python's resource.getrusage. Targets (issue 17): bbox at most 0.12x the baseline's time and
 # 0.2x its peak memory, -shape polygon at most 0.2x its time. On a shared, loaded machine wall
@@ -24,6 +27,7 @@ cd "$(dirname "$0")/../.."
 images=${1:-15000}
 runs=${2:-3}
 linear=${3:-${LINEAR_BASE:-2500}}
+old=${4:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -77,6 +81,16 @@ for _ in $(seq "$runs"); do
 	measure bbox-disk "${convert[@]}" -o "$work/out" "$work/instances.json" >>"$work/results"
 	rm -rf "$fast/out"
 	measure polygon "${convert[@]}" -shape polygon -o "$fast/out" "$work/instances.json" >>"$work/results"
+	if [ -n "$old" ]; then
+		rm -rf "$fast/out"
+		measure old-bbox "$old" coco -q -obs-prefix obs://bucket/train2017/ -o "$fast/out" "$work/instances.json" >>"$work/results"
+		rm -rf "$fast/out"
+		measure old-polygon "$old" coco -q -obs-prefix obs://bucket/train2017/ -shape polygon -o "$fast/out" "$work/instances.json" >>"$work/results"
+		rm -rf "$fast/out"
+		measure bbox "${convert[@]}" -o "$fast/out" "$work/instances.json" >>"$work/results"
+		rm -rf "$fast/out"
+		measure polygon "${convert[@]}" -shape polygon -o "$fast/out" "$work/instances.json" >>"$work/results"
+	fi
 done
 echo "output: $(ls "$fast/out" | wc -l) request bodies (polygon: $(cat "$fast/out"/*.json | wc -c) bytes; bbox: $(cat "$work/out"/*.json | wc -c) bytes)"
 echo "request bodies written to $fast (tmpfs when it is under /dev/shm) and, for the disk row, to $work"
@@ -99,6 +113,13 @@ for name in ("bbox", "bbox-disk", "polygon"):
     ok = t <= limits[name] * bt and (name == "polygon" or m <= 0.2 * bm)
     print("%-30s %8.2f %8.2f %8.0f MiB %6.2fx %6.2fx %6.2fx  %s" % (labels[name], t, c, m / 1024, t / bt, c / bc, m / bm, "meets the targets" if ok else "misses a target"))
 print("input %.1f MB; best of the runs; targets: bbox <= 0.12x time and <= 0.2x peak memory, polygon <= 0.2x time" % (size / 1e6))
+if "old-bbox" in best:
+    print()
+    print("%-30s %8s %8s %12s %10s %10s" % ("against OLD_CONVERT", "wall s", "cpu s", "peak RSS", "new/old", "cpu new/old"))
+    for name in ("bbox", "polygon"):
+        t, m, c = best["old-" + name]
+        nt, nm, nc = best[name]
+        print("%-30s %8.2f %8.2f %8.0f MiB %9.2fx %9.2fx" % ("old " + labels[name][len("convert "):], t, c, m / 1024, nt / t, nc / c))
 PY
 
 [ "$linear" -gt 0 ] || exit 0

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/modelarts-convert/convert/bench/coco/cocogen"
 	"github.com/modelarts-convert/convert/emit"
@@ -39,6 +40,7 @@ func benchmarkRead(b *testing.B, shape Shape, bodies bool) {
 	b.SetBytes(int64(len(fsys["instances.json"].Data)))
 	b.ReportAllocs()
 	opts := Options{Shape: shape, Images: &imagefile.Source{OBSPrefix: "obs://bucket/train2017/"}, TempDir: b.TempDir()}
+	cpu0 := cpuTime()
 	for b.Loop() {
 		samples := Read(context.Background(), fsys, "instances.json", opts)
 		n := 0
@@ -62,6 +64,17 @@ func benchmarkRead(b *testing.B, shape Shape, bodies bool) {
 			b.Fatalf("%d samples, want %d", n, images)
 		}
 	}
+	reportCPU(b, cpuTime()-cpu0, len(fsys["instances.json"].Data))
+}
+
+// reportCPU reports the CPU time (user and system, all goroutines) per op and the input
+// megabytes per CPU-second, which the machine's load disturbs far less than wall time.
+func reportCPU(b *testing.B, cpu time.Duration, size int) {
+	if cpu <= 0 {
+		return
+	}
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "ns/cpu")
+	b.ReportMetric(float64(size)*float64(b.N)/1e6/cpu.Seconds(), "MB/cpu-s")
 }
 
 // The importer alone, and the importer with request bodies built (validation, batching,
@@ -83,6 +96,8 @@ func BenchmarkWalk(b *testing.B) {
 		b.Run(bench.name, func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
+			cpu0 := cpuTime()
+			defer func() { reportCPU(b, cpuTime()-cpu0, len(data)) }()
 			for b.Loop() {
 				done := make(chan struct{})
 				w := newWalker(context.Background(), bytes.NewReader(data), "instances.json", done)

@@ -146,9 +146,9 @@ func (c *converter) produce(ctx context.Context, batches chan<- []item, done <-c
 
 func imageElement(i int, im *imageState) string {
 	if im.hasID {
-		return fmt.Sprintf("images[%d] (id %d)", i, im.id)
+		return "images[" + strconv.Itoa(i) + "] (id " + strconv.FormatInt(im.id, 10) + ")"
 	}
-	return fmt.Sprintf("images[%d]", i)
+	return "images[" + strconv.Itoa(i) + "]"
 }
 
 // chainIndexes returns the indexes of a chain's records in file order.
@@ -161,7 +161,8 @@ func (c *converter) chainIndexes(ch chain, out []int32) []int32 {
 }
 
 // readRecords reads records by index; runs of consecutive records in the file are read at
-// once. The records' strings share one allocation; the records are valid until the next call.
+// once. The records' strings share one allocation, written once (no intermediate buffer);
+// the records are valid until the next call.
 func (c *converter) readRecords(idxs []int32) ([]record, error) {
 	if cap(c.recs) < len(idxs) {
 		c.recs = make([]record, len(idxs), len(idxs)+len(idxs)/2)
@@ -173,7 +174,12 @@ func (c *converter) readRecords(idxs []int32) ([]record, error) {
 		}
 		return c.store.size()
 	}
-	all := c.gather[:0]
+	total := int64(0)
+	for _, r := range idxs {
+		total += end(r) - c.recOff[r]
+	}
+	var all strings.Builder
+	all.Grow(int(total))
 	for k := 0; k < len(idxs); {
 		first := idxs[k]
 		last := k
@@ -187,15 +193,14 @@ func (c *converter) readRecords(idxs []int32) ([]record, error) {
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, buf...)
+		all.Write(buf)
 		k = last + 1
 	}
-	c.gather = all
-	s := string(all)
+	s := all.String()
 	at := int64(0)
 	for q, r := range idxs {
 		n := end(r) - c.recOff[r]
-		if err := decodeRecord(s[at:at+n], &recs[q]); err != nil {
+		if err := decodeRecordSlab(s[at:at+n], &recs[q], &c.slab); err != nil {
 			return nil, err
 		}
 		at += n
@@ -233,7 +238,7 @@ func (c *converter) sample(i int, im *imageState, recs []record) *api.Sample {
 		return nil
 	}
 	s := &api.Sample{
-		Origin:     fmt.Sprintf("%s: %s", c.name, imageElement(i, im)),
+		Origin:     c.name + ": " + imageElement(i, im),
 		Name:       im.rel,
 		SampleType: api.SampleImage,
 		Metadata:   api.Metadata{},
@@ -259,7 +264,8 @@ func (c *converter) sample(i int, im *imageState, recs []record) *api.Sample {
 		s.Metadata.SetSize(w, h, depth)
 	}
 
-	var groups []group
+	groups := c.groups[:0] // scratch: the sample keeps none of it
+	defer func() { c.groups = groups[:0] }()
 	n := 0
 	for k := range recs {
 		n += max(1, len(recs[k].polygons)) + len(recs[k].keypoints)
@@ -375,57 +381,78 @@ const (
 // visibilities are the keypoint visibilities as property values.
 var visibilities = [3]string{"0", "1", "2"}
 
+// recordLabels makes the labels of one record: what every label of it carries. (Plain
+// values and methods, not closures: a closure capturing attrs or the label slice would move
+// them to the heap, one allocation per record.)
+type recordLabels struct {
+	attrs map[string]any
+	id    any // the annotation's id, boxed once for all the record's labels; nil when none
+	rec   *record
+	name  string
+}
+
+// own sets the keys every label of the record carries: the annotation's id, so that the
+// labels of one annotation (polygon parts, keypoints) stay linked, and its crowd and ignore
+// flags.
+func (r *recordLabels) own(p api.Property) {
+	if r.id != nil {
+		p[propAnnotationID] = r.id
+	}
+	if r.rec.crowd {
+		p[propIsCrowd] = "1"
+	}
+	if r.rec.ignore {
+		p[propIgnore] = "1"
+	}
+}
+
+// object appends the record's object label: its attributes, own keys, and shape.
+// shape is an interface holding one of the constant shape names (nil for none), so that
+// storing it in the property allocates nothing.
+func (r *recordLabels) object(labels []api.SampleLabel, typ api.LabelType, shape any, f api.Feature) []api.SampleLabel {
+	p := make(api.Property, len(r.attrs)+5)
+	for k, v := range r.attrs {
+		if k == api.PropShape || k == api.PropFeature {
+			continue
+		}
+		p[k] = v
+	}
+	r.own(p)
+	if shape != nil {
+		p[api.PropShape] = shape
+		p[api.PropFeature] = f
+	}
+	return append(labels, api.SampleLabel{Name: r.name, Type: typ, Property: p, Score: json.Number(r.rec.score)})
+}
+
 // labels appends the labels of one record.
 func (c *converter) labels(rec *record, cat *category, labels []api.SampleLabel) ([]api.SampleLabel, string) {
-	var attrs map[string]any
+	r := recordLabels{rec: rec, name: cat.name}
+	if rec.id != "" {
+		r.id = rec.id
+	}
 	if len(rec.attrs) > 0 {
+		var attrs map[string]any
 		dec := json.NewDecoder(strings.NewReader(rec.attrs))
 		dec.UseNumber()
 		if err := dec.Decode(&attrs); err != nil {
 			return labels, fmt.Sprintf("attributes: %v", err)
 		}
+		r.attrs = attrs
 	}
-	// own sets the keys every label of the record carries: the annotation's id, so that the
-	// labels of one annotation (polygon parts, keypoints) stay linked, and its crowd and
-	// ignore flags.
-	own := func(p api.Property) {
-		if rec.id != "" {
-			p[propAnnotationID] = rec.id
-		}
-		if rec.crowd {
-			p[propIsCrowd] = "1"
-		}
-		if rec.ignore {
-			p[propIgnore] = "1"
-		}
-	}
-	object := func(typ api.LabelType, shape string, f api.Feature) {
-		p := make(api.Property, len(attrs)+5)
-		for k, v := range attrs {
-			if k == api.PropShape || k == api.PropFeature {
-				continue
+	if len(r.attrs) > 0 {
+		for _, k := range [...]string{api.PropShape, api.PropFeature, propAnnotationID, propIsCrowd, propIgnore} {
+			sets := k == api.PropShape || k == api.PropFeature || k == propAnnotationID && rec.id != "" ||
+				k == propIsCrowd && rec.crowd || k == propIgnore && rec.ignore
+			if _, ok := r.attrs[k]; ok && sets {
+				c.warn.Warn(importers.Warning{Pos: c.recordPos(rec), Reason: fmt.Sprintf("attribute %q is left out: the annotation's own %s sets it", k, ownSource(k))})
 			}
-			p[k] = v
-		}
-		own(p)
-		if shape != "" {
-			// The shape names are constants: storing them in the property allocates nothing.
-			p[api.PropShape] = shape
-			p[api.PropFeature] = f
-		}
-		labels = append(labels, api.SampleLabel{Name: cat.name, Type: typ, Property: p, Score: json.Number(rec.score)})
-	}
-	for _, k := range []string{api.PropShape, api.PropFeature, propAnnotationID, propIsCrowd, propIgnore} {
-		sets := k == api.PropShape || k == api.PropFeature || k == propAnnotationID && rec.id != "" ||
-			k == propIsCrowd && rec.crowd || k == propIgnore && rec.ignore
-		if _, ok := attrs[k]; ok && sets {
-			c.warn.Warn(importers.Warning{Pos: c.recordPos(rec), Reason: fmt.Sprintf("attribute %q is left out: the annotation's own %s sets it", k, ownSource(k))})
 		}
 	}
 	switch {
 	case rec.polygons != nil:
 		for _, p := range rec.polygons {
-			object(api.LabelObjectDetection, string(api.ShapePolygon), points(p))
+			labels = r.object(labels, api.LabelObjectDetection, string(api.ShapePolygon), c.slab.points(p))
 		}
 	case rec.hasBox:
 		if rec.boxForPolygon {
@@ -436,20 +463,23 @@ func (c *converter) labels(rec *record, cat *category, labels []api.SampleLabel)
 			}
 			c.boxOnly++
 		}
-		box := rec.box // a copy: the record is reused
-		object(api.LabelObjectDetection, string(api.ShapeBndbox), points(box[:]))
+		box := c.slab.numbers(4) // a copy: the record is reused
+		copy(box, rec.box[:])
+		labels = r.object(labels, api.LabelObjectDetection, string(api.ShapeBndbox), c.slab.points(box))
 	default:
 		// No geometry, or only keypoints: a point-only object is not a box, so the object
 		// is an image-classification label (type 0) of its category.
-		object(api.LabelImageClassification, "", nil)
+		labels = r.object(labels, api.LabelImageClassification, nil, nil)
 	}
 	for _, k := range rec.keypoints {
 		name := strconv.Itoa(k.index + 1)
 		if k.index < len(cat.keypoints) && cat.keypoints[k.index] != "" {
 			name = cat.keypoints[k.index]
 		}
-		p := api.Property{api.PropShape: string(api.ShapePoint), api.PropFeature: points([]json.Number{k.x, k.y})}
-		own(p)
+		xy := c.slab.numbers(2)
+		xy[0], xy[1] = k.x, k.y
+		p := api.Property{api.PropShape: string(api.ShapePoint), api.PropFeature: c.slab.points(xy)}
+		r.own(p)
 		if int(k.visibility) < len(visibilities) {
 			p[propVisibility] = visibilities[k.visibility]
 		}
@@ -471,8 +501,8 @@ func ownSource(key string) string {
 }
 
 // points turns flat x, y numbers into a feature whose points share flat's array.
-func points(flat []json.Number) api.Feature {
-	f := make(api.Feature, len(flat)/2)
+func (s *slab) points(flat []json.Number) api.Feature {
+	f := api.Feature(s.lists(len(flat) / 2))
 	for k := range f {
 		f[k] = flat[2*k : 2*k+2 : 2*k+2]
 	}

@@ -141,6 +141,25 @@ func (d *recordDecoder) string() string {
 	return v
 }
 
+// numbers reads len(p) strings into p: d.string in a loop, with the usual one-byte lengths
+// read in place.
+func (d *recordDecoder) numbers(p []json.Number) {
+	s := d.s
+	for k := range p {
+		if len(s) == 0 || s[0] >= 0x80 || int(s[0]) >= len(s) {
+			d.s = s
+			for ; k < len(p); k++ {
+				p[k] = json.Number(d.string())
+			}
+			return
+		}
+		n := int(s[0]) + 1
+		p[k] = json.Number(s[1:n])
+		s = s[n:]
+	}
+	d.s = s
+}
+
 // count reads a count that cannot exceed what is left of the record.
 func (d *recordDecoder) count() int {
 	n := d.uvarint()
@@ -151,8 +170,47 @@ func (d *recordDecoder) count() int {
 	return int(n)
 }
 
+// slab hands out short slices of larger allocations, so that the numbers and points of many
+// labels cost one allocation instead of one each. A slice it returned stays valid (and
+// keeps its block alive) for as long as it is used: the samples own them. A nil slab
+// allocates each slice on its own.
+type slab struct {
+	nums []json.Number
+	rows [][]json.Number
+}
+
+// slabBlock is how many elements a slab allocates at a time; larger requests get their own.
+const slabBlock = 512
+
+func (s *slab) numbers(n int) []json.Number {
+	if s == nil || n > slabBlock/4 {
+		return make([]json.Number, n)
+	}
+	if n > len(s.nums) {
+		s.nums = make([]json.Number, slabBlock)
+	}
+	v := s.nums[:n:n]
+	s.nums = s.nums[n:]
+	return v
+}
+
+func (s *slab) lists(n int) [][]json.Number {
+	if s == nil || n > slabBlock/4 {
+		return make([][]json.Number, n)
+	}
+	if n > len(s.rows) {
+		s.rows = make([][]json.Number, slabBlock)
+	}
+	v := s.rows[:n:n]
+	s.rows = s.rows[n:]
+	return v
+}
+
 // decodeRecord reads one record into r, reusing its slices. Its strings are substrings of s.
-func decodeRecord(s string, r *record) error {
+func decodeRecord(s string, r *record) error { return decodeRecordSlab(s, r, nil) }
+
+// decodeRecordSlab is decodeRecord taking the polygons' slices from sl.
+func decodeRecordSlab(s string, r *record, sl *slab) error {
 	d := &recordDecoder{s: s}
 	*r = record{keypoints: r.keypoints[:0]}
 	r.from = d.byte()
@@ -165,12 +223,10 @@ func decodeRecord(s string, r *record) error {
 	r.score = d.string()
 	switch kind := d.byte(); kind {
 	case geomPolygon:
-		r.polygons = make([][]json.Number, d.count())
+		r.polygons = sl.lists(d.count())
 		for i := range r.polygons {
-			p := make([]json.Number, d.count())
-			for k := range p {
-				p[k] = json.Number(d.string())
-			}
+			p := sl.numbers(d.count())
+			d.numbers(p)
 			r.polygons[i] = p
 		}
 	case geomBox, geomBoxOnly:

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
@@ -78,18 +80,12 @@ type converter struct {
 
 	names map[string]int32 // cleaned file_name → images[] index
 
-	// the record being read: its shape labels and their features' encoded size
-	shapes       int
-	featureBytes int
+	rec []byte // the record being chained
 
-	// reused while reading
-	ann    rawAnn
-	rec    []byte
-	num    []byte
-	kps    []kpSpan
-	seg    segBuf
+	// reused while emitting
 	recs   []record
-	gather []byte
+	slab   slab
+	groups []group
 }
 
 func newConverter(name string, opts Options) *converter {
@@ -112,9 +108,9 @@ func newConverter(name string, opts Options) *converter {
 func (c *converter) close() { c.store.close() }
 
 // dropReadBuffers lets go of the buffers reused while reading, which one large element may
-// have grown, before the samples are built.
+// have grown, before the samples are built (the parse workers' own went with them).
 func (c *converter) dropReadBuffers() {
-	c.ann, c.rec, c.num, c.kps, c.seg = rawAnn{}, nil, nil, nil, segBuf{}
+	c.rec = nil
 }
 
 // jsonReader walks one JSON document with a Decoder and turns its errors into fatal
@@ -376,7 +372,7 @@ type walker struct {
 }
 
 func newWalker(ctx context.Context, r io.Reader, name string, done <-chan struct{}) *walker {
-	return &walker{ctx: ctx, d: newDocReader(r, name), out: make(chan *chunk, 2), free: make(chan *chunk, 4), done: done}
+	return &walker{ctx: ctx, d: newDocReader(r, name), out: make(chan *chunk, 2), free: make(chan *chunk, 8), done: done}
 }
 
 // send hands the current chunk over; it reports false when the converter has stopped.
@@ -416,7 +412,41 @@ var walkDoc = func(w *walker, r io.Reader, name string, results bool) error {
 	return w.walkInstances()
 }
 
-// read walks one document on a second goroutine and converts its elements on this one.
+// parsed is a chunk whose annotations a parse worker has reduced to records: results[k] is
+// what its k-th element gave (annotations and results only), recs the records one after
+// the other. ready receives when the worker is done with it.
+type parsed struct {
+	ch      *chunk
+	recs    []byte
+	results []annResult
+	ready   chan struct{}
+}
+
+// parseChunk parses the chunk's annotations and results.
+func (p *annParser) parseChunk(pc *parsed, file string) {
+	pc.recs, pc.results = pc.recs[:0], pc.results[:0]
+	for _, e := range pc.ch.elems {
+		var r annResult
+		if !e.tooLarge && (e.kind == kindAnnotation || e.kind == kindResult) {
+			from := byte(fromAnnotations)
+			if e.kind == kindResult {
+				from = fromResults
+			}
+			pc.recs, r = p.parse(pc.recs, file, from, pc.ch.buf[e.start:e.end], e.index, e.off)
+		}
+		r.end = len(pc.recs)
+		pc.results = append(pc.results, r)
+	}
+}
+
+// parseWorkers is how many goroutines parse annotations while the document is read.
+func parseWorkers() int { return max(1, min(runtime.GOMAXPROCS(0), 4)) }
+
+// read walks one document on a second goroutine, parses its annotations on parse workers
+// (whole chunks at a time, any number in parallel) and, on this goroutine, takes the
+// chunks in document order: it reads the images and categories, and chains the records and
+// reports the rejections of the annotations, so that the store, the warnings and their
+// order are those of a reading on one goroutine.
 func (c *converter) read(ctx context.Context, r io.Reader, name string, results bool) error {
 	done := make(chan struct{})
 	w := newWalker(ctx, r, name, done)
@@ -434,13 +464,57 @@ func (c *converter) read(ctx context.Context, r io.Reader, name string, results 
 		}
 		w.send()
 	}()
+
+	workers := parseWorkers()
+	jobs := make(chan *parsed, workers)
+	order := make(chan *parsed, workers+2)
+	free := make(chan *parsed, 2*workers+4)
+	var wg sync.WaitGroup
+	wg.Go(func() { // hands the chunks to the workers, and to this goroutine in order
+		defer close(order)
+		defer close(jobs)
+		for ch := range w.out {
+			var pc *parsed
+			select {
+			case pc = <-free:
+			default:
+				pc = &parsed{ready: make(chan struct{}, 1)}
+			}
+			pc.ch = ch
+			select {
+			case order <- pc:
+			case <-done:
+				return
+			}
+			select {
+			case jobs <- pc:
+			case <-done:
+				return
+			}
+		}
+	})
+	for range workers {
+		wg.Go(func() {
+			p := &annParser{opts: &c.opts}
+			for pc := range jobs {
+				p.parseChunk(pc, name)
+				pc.ready <- struct{}{}
+			}
+		})
+	}
 	defer func() {
 		close(done)
+		wg.Wait()
 		<-finished
 	}()
-	for ch := range w.out {
-		for _, e := range ch.elems {
-			raw := ch.buf[e.start:e.end]
+	for pc := range order {
+		<-pc.ready
+		ch := pc.ch
+		from := 0
+		for k, e := range ch.elems {
+			res := &pc.results[k]
+			rec := pc.recs[from:res.end]
+			from = res.end
 			var err error
 			if e.tooLarge {
 				c.rejectTooLarge(name, e)
@@ -448,14 +522,14 @@ func (c *converter) read(ctx context.Context, r io.Reader, name string, results 
 			}
 			switch e.kind {
 			case kindImage:
-				c.readImage(raw, e.index, e.off)
+				c.readImage(ch.buf[e.start:e.end], e.index, e.off)
 			case kindCategory:
-				c.readCategory(name, raw, e.index, e.off)
+				c.readCategory(name, ch.buf[e.start:e.end], e.index, e.off)
 			case kindAnnotation:
-				err = c.readAnnotation(name, fromAnnotations, raw, e.index, e.off)
+				err = c.commit(name, res, rec, e.off)
 			case kindResult:
 				c.results++
-				err = c.readAnnotation(name, fromResults, raw, e.index, e.off)
+				err = c.commit(name, res, rec, e.off)
 			}
 			if err != nil {
 				return err
@@ -463,6 +537,13 @@ func (c *converter) read(ctx context.Context, r io.Reader, name string, results 
 		}
 		if ch.err != nil {
 			return ch.err
+		}
+		pc.ch = nil
+		if cap(pc.recs) <= 4*chunkBytes {
+			select {
+			case free <- pc:
+			default:
+			}
 		}
 		if cap(ch.buf) > 4*chunkBytes {
 			continue // grown by one large element: not kept for reuse
@@ -473,6 +554,23 @@ func (c *converter) read(ctx context.Context, r io.Reader, name string, results 
 		}
 	}
 	return nil
+}
+
+// commit takes what parsing an annotation gave, in document order: it chains the record
+// (rec) to its image_id, or reports the rejection, or counts the result left out.
+func (c *converter) commit(file string, res *annResult, rec []byte, off int64) error {
+	switch {
+	case res.err != nil:
+		return res.err
+	case res.reject:
+		c.warn.Warn(res.warn)
+		return nil
+	case res.filtered:
+		c.filtered++
+		return nil
+	}
+	c.rec = rec
+	return c.chain(file, res.imageID, off, res.est)
 }
 
 // rejectTooLarge rejects an element the walker passed over for its size. An image is kept as

@@ -22,10 +22,26 @@ type segBuf struct {
 	ends   []int // where each polygon ends in data
 	counts []int // how many numbers each polygon has
 	total  int   // numbers in all polygons
+
+	// Kept as the numbers are added, for the record's size estimate and its plain flag:
+	// the bytes of all the literals, and whether one has a sign or an exponent.
+	literalBytes int
+	signed       bool
 }
 
 func (b *segBuf) reset() {
 	b.data, b.ends, b.counts, b.total = b.data[:0], b.ends[:0], b.counts[:0], 0
+	b.literalBytes, b.signed = 0, false
+}
+
+// note keeps the sizes and the signs of the literal n, just added.
+func (b *segBuf) note(n []byte) {
+	b.literalBytes += len(n)
+	for _, c := range n {
+		if c == '-' || c == 'e' || c == 'E' {
+			b.signed = true
+		}
+	}
 }
 
 // polygons returns the number of polygons.
@@ -66,6 +82,7 @@ func nextField(p []byte) (field, rest []byte) {
 func (b *segBuf) add(n []byte) {
 	b.data = appendField(b.data, n)
 	b.total++
+	b.note(n)
 }
 
 // addInt appends an integer to the polygon being read.
@@ -75,6 +92,7 @@ func (b *segBuf) addInt(v int) {
 	b.data = strconv.AppendInt(b.data, int64(v), 10)
 	b.data[at] = byte(len(b.data) - at - 1) // at most 20 digits: a one-byte uvarint
 	b.total++
+	b.note(b.data[at+1:])
 }
 
 // end ends the polygon being read, of n numbers.
@@ -118,7 +136,7 @@ func parseSegmentation(raw []byte, seg *segBuf) (present bool, why string) {
 		case '[':
 			n := seg.total
 			// Each coordinate takes 3 bytes or more of a feature ("[1,1],").
-			if why := numbersInto(l, fmt.Sprintf("segmentation[%d]", part), seg, int(sampleLimit/3)); why != "" {
+			if why := numbersInto(l, part, seg, int(sampleLimit/3)); why != "" {
 				return true, why
 			}
 			if k := seg.total - n; k%2 != 0 {
@@ -163,19 +181,31 @@ func nextNumber(l *jsonlex.Lexer, what string, k int, full string) (n []byte, do
 	return n, false, ""
 }
 
-// numbersInto reads [n, n, ...] into the polygon seg is reading; it gives up past max
-// numbers in seg.
-func numbersInto(l *jsonlex.Lexer, what string, seg *segBuf, max int) string {
+// numbersInto reads [n, n, ...], segmentation[part], into the polygon seg is reading; it
+// gives up past max numbers in seg. It is nextNumber's loop, with the part's name made only
+// for a message.
+func numbersInto(l *jsonlex.Lexer, part int, seg *segBuf, max int) string {
+	what := func() string { return fmt.Sprintf("segmentation[%d]", part) }
 	if !l.Consume('[') {
-		return what + " is not an array of numbers"
+		return what() + " is not an array of numbers"
 	}
 	for k := 0; ; k++ {
-		n, done, why := nextNumber(l, what, k, "")
-		if done || why != "" {
-			return why
+		l.Space()
+		if l.Consume(']') {
+			return ""
+		}
+		if k > 0 {
+			if !l.Consume(',') {
+				return what() + " is not an array of numbers"
+			}
+			l.Space()
+		}
+		n := l.Number()
+		if len(n) == 0 {
+			return fmt.Sprintf("%s[%d] is not a number", what(), k)
 		}
 		if seg.total >= max {
-			return fmt.Sprintf("%s has more numbers than one sample may hold", what)
+			return fmt.Sprintf("%s has more numbers than one sample may hold", what())
 		}
 		seg.add(n)
 	}
@@ -498,17 +528,73 @@ func traceRLELimit(counts []int64, h, w int, limit int64) (_ [][]int, over bool)
 	}
 	polys := make([][]int, 0, len(starts))
 	var size int64
+	// below returns the first run of column x that ends below row y (it holds y or lies
+	// under it), or the column's end.
+	below := func(x, y int) int32 {
+		lo, hi := colStart[x], colStart[x+1]
+		for lo < hi {
+			mid := (lo + hi) / 2
+			if int(runs[mid].y1) <= y {
+				lo = mid + 1
+			} else {
+				hi = mid
+			}
+		}
+		return lo
+	}
 	for _, s := range starts {
 		region := comp[s]
 		in := func(x, y int) bool {
 			r := at(x, y)
 			return r >= 0 && comp[r] == region
 		}
+		// straight says how many vertices after (vx, vy) an outline going down (dy 1) or
+		// up (dy -1) the vertical line x = vx passes straight through: the region's pixel
+		// on the right of the travel and none of it on the left, which traceOutline would
+		// check vertex by vertex. A run of the right-hand column ends the stretch, or a
+		// pixel of the region in the left-hand one.
+		straight := func(vx, vy, dy int) int {
+			if dy > 0 { // right: column vx-1; left: column vx; pixel rows vy+1 on
+				ra := at(vx-1, vy+1)
+				if ra < 0 || comp[ra] != region {
+					return 0
+				}
+				end := int(runs[ra].y1)
+				if vx < w {
+					for r := below(vx, vy+1); r < colStart[vx+1] && int(runs[r].y0) < end; r++ {
+						if comp[r] == region {
+							end = max(int(runs[r].y0), vy+1)
+							break
+						}
+					}
+				}
+				return end - (vy + 1)
+			}
+			// up: right: column vx; left: column vx-1; pixel rows vy-2 and up
+			ra := at(vx, vy-2)
+			if ra < 0 || comp[ra] != region {
+				return 0
+			}
+			top := int(runs[ra].y0)
+			if vx > 0 {
+				r := below(vx-1, vy-2) // the last run that starts at row vy-2 or above
+				if r == colStart[vx] || int(runs[r].y0) > vy-2 {
+					r--
+				}
+				for ; r >= colStart[vx-1] && int(runs[r].y1) > top; r-- {
+					if comp[r] == region {
+						top = min(int(runs[r].y1), vy-1)
+						break
+					}
+				}
+			}
+			return (vy - 2) - top + 1
+		}
 		maxLen := -1
 		if limit > 0 {
 			maxLen = int(limit / 2) // each coordinate takes 2 bytes or more
 		}
-		p := traceOutline(in, int(runs[s].x), int(runs[s].y0), maxLen)
+		p := traceOutline(in, straight, int(runs[s].x), int(runs[s].y0), maxLen)
 		if p == nil {
 			return nil, true
 		}
@@ -538,7 +624,11 @@ func digits(v int) int {
 // traceOutline walks the outer edge of a region from the top-left corner (x0, y0) of its
 // first pixel, keeping the region on the right-hand side (y grows downwards). It gives up
 // (nil) past maxLen numbers, unless maxLen is negative.
-func traceOutline(in func(x, y int) bool, x0, y0, maxLen int) []int {
+//
+// straight, when not nil, says how many vertices the outline passes straight through when
+// it goes on vertically from (vx, vy) in direction dy: they are skipped at once (they add no
+// corner, and the start is never one of them: the outline turns there).
+func traceOutline(in func(x, y int) bool, straight func(vx, vy, dy int) int, x0, y0, maxLen int) []int {
 	// pixel returns the pixel whose corner is (vx, vy) in the quadrant (qx, qy), each ±1.
 	pixel := func(vx, vy, qx, qy int) (int, int) {
 		px, py := vx, vy
@@ -553,6 +643,9 @@ func traceOutline(in func(x, y int) bool, x0, y0, maxLen int) []int {
 	out := []int{x0, y0}
 	vx, vy, dx, dy := x0, y0, 1, 0
 	for {
+		if dx == 0 && straight != nil {
+			vy += dy * straight(vx, vy, dy)
+		}
 		vx, vy = vx+dx, vy+dy
 		rx, ry := -dy, dx // right of the direction of travel
 		ax, ay := pixel(vx, vy, dx+rx, dy+ry)

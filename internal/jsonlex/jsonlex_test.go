@@ -2,6 +2,7 @@ package jsonlex
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"testing"
 	"unicode/utf8"
@@ -44,7 +45,7 @@ func TestLexer(t *testing.T) {
 // does, Key reads the keys encoding/json reads (for valid UTF-8), and String finds the
 // same string tokens.
 func FuzzLexer(f *testing.F) {
-	for _, s := range []string{`{"a":[1,2,{"b":"}"}],"c\n":"\u0041"}`, `[1e5,"x",null]`, `"\""`, `{"k":"v","k":1}`} {
+	for _, s := range []string{`{"a":[1,2,{"b":"}"}],"c\n":"\u0041"}`, `[1e5,"x",null]`, `"\""`, `{"k":"v","k":1}`, `{"segmentation":[[100.25,200.5,300,400,500,600.75,700,800]],"counts":"ab]}{\"cd","x":[{"y":[1,2,3,4,5,6,7,8,9]}]}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -114,4 +115,27 @@ func checkAgainstReference(t *testing.T, b []byte) {
 	end := Lexer{B: b, I: len(b)} // at the end of the text
 	_, problem := end.Next('}', "the end")
 	require.Equal(t, "the end", problem)
+}
+
+// TestAnyStructural checks the eight-byte test against a byte-by-byte look: every byte
+// value in every position, alone among plain bytes.
+func TestAnyStructural(t *testing.T) {
+	for pos := range 8 {
+		for c := range 256 {
+			var b [8]byte
+			copy(b[:], "12345.67")
+			b[pos] = byte(c)
+			want := false
+			for _, v := range b {
+				want = want || structural[v]
+			}
+			got := anyStructural(binary.LittleEndian.Uint64(b[:]))
+			if want && !got {
+				t.Fatalf("%q: a structural byte passed over", b)
+			}
+			if got && !want && byte(c) != 0x02 {
+				t.Fatalf("%q: no structural byte, but anyStructural says so", b)
+			}
+		}
+	}
 }

@@ -33,6 +33,11 @@ value:
 	}
 	c = b[i]
 	switch {
+	case c >= '0' && c <= '9' || c == '-': // first: most values of a COCO file are numbers
+		if i, ok = scanNumber(b, i); !ok {
+			return i, false
+		}
+		goto after
 	case c == '{':
 		open = i
 		i++
@@ -89,11 +94,6 @@ value:
 			return i, false
 		}
 		goto after
-	case c == '-' || c >= '0' && c <= '9':
-		if i, ok = scanNumber(b, i); !ok {
-			return i, false
-		}
-		goto after
 	default:
 		return i, false
 	}
@@ -136,6 +136,17 @@ after:
 				return n, false
 			}
 			goto key
+		}
+		// In an array, a run of numbers each right after its comma (coordinates, the
+		// usual case) is scanned here, without the round through value and after.
+		for i < n && (b[i] >= '0' && b[i] <= '9' || b[i] == '-') {
+			if i, ok = scanNumber(b, i); !ok {
+				return i, false
+			}
+			if b[i] != ',' { // scanNumber stops before a byte that follows the number
+				goto after
+			}
+			i++
 		}
 		goto value
 	case c == st[len(st)-1]:
