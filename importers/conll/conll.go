@@ -76,11 +76,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"iter"
+	"math/bits"
 	"path"
 	"strconv"
 	"strings"
@@ -255,6 +257,9 @@ type reader struct {
 	lastKey  string
 	lastTag  tagInfo
 
+	fastSplit bool                 // scanLine may be used: columns split on spaces and tabs
+	cols      [2 * maxFastCols]int // scanLine's column bounds
+
 	number  int // records numbered so far (sentences, or documents)
 	namePre []byte
 	rec     record
@@ -265,6 +270,15 @@ type reader struct {
 var spaceSep = [256]bool{' ': true, '\t': true, '\r': true, '\v': true, '\f': true}
 
 func read(ctx context.Context, in io.Reader, file string, opts Options, yield func(*api.Sample, error) bool) {
+	readTuned(ctx, in, file, opts, tuning{}, yield)
+}
+
+// tuning holds what tests change to compare the reader's fast paths with its plain ones.
+type tuning struct {
+	plain bool // read every line with readLine and split (no scanLine)
+}
+
+func readTuned(ctx context.Context, in io.Reader, file string, opts Options, tune tuning, yield func(*api.Sample, error) bool) {
 	r := &reader{ctx: ctx, opts: opts, file: file, lf: -1, known: make([]tagInfo, 0, 16), tags: make(map[string]tagInfo)}
 	r.rec.prev = outside
 	fail := func(err error) { yield(nil, &importers.Error{Pos: importers.Position{File: file}, Err: err}) }
@@ -286,6 +300,7 @@ func read(ctx context.Context, in io.Reader, file string, opts Options, yield fu
 	r.in = dec
 	r.gbkData = opts.KeepEncoding && (enc == textenc.GBK || enc == textenc.GB2312 || enc == textenc.GB18030)
 	r.buf = make([]byte, 64<<10)
+	r.fastSplit = !tune.plain && !opts.Tab
 	if err := r.lookahead(); err != nil {
 		yield(nil, err)
 		return
@@ -352,7 +367,17 @@ func sanitizeName(s string) string {
 // run reads the whole stream.
 func (r *reader) run(yield func(*api.Sample, error) bool) {
 	for {
-		line, err := r.readLine()
+		var line, first, tok, tag []byte
+		var n int
+		var err error
+		if r.fastSplit {
+			line, n, first, tok, tag = r.scanLine()
+		}
+		if line == nil {
+			if line, err = r.readLine(); err == nil {
+				n, first, tok, tag = r.split(line)
+			}
+		}
 		if err == io.EOF {
 			r.endSentence()
 			r.emit(yield)
@@ -374,7 +399,6 @@ func (r *reader) run(yield func(*api.Sample, error) bool) {
 			r.badLine(err.Error())
 			continue
 		}
-		n, first, tok, tag := r.split(line)
 		switch {
 		case n == 0: // blank
 			r.endSentence()
@@ -423,6 +447,108 @@ func isComment(line []byte) bool {
 
 func (r *reader) fatal(line int, err error) error {
 	return &importers.Error{Pos: importers.Position{File: r.file, Line: line}, Err: err}
+}
+
+// scanLine is readLine and splitSpace in one pass over the bytes, for the common case: a
+// line whose end is in the buffer, read with the default separators. It returns a nil line
+// (and leaves the reader as it was) when readLine must decide: no line end in the buffer, a
+// CR last in it (an LF may follow), or a line end pending from readLine. Otherwise it returns
+// what readLine and split would have (line is then non-nil, empty for an empty line).
+// TestFastPaths and FuzzFastPaths hold the two paths equal.
+func (r *reader) scanLine() (line []byte, n int, first, tok, tag []byte) {
+	if r.pendingCR || r.skipping || r.scanned != 0 {
+		return nil, 0, nil, nil, nil
+	}
+	b := r.buf[r.start:r.end]
+	cols := &r.cols
+	eol, n := scanColumns(b, cols)
+	if eol < 0 {
+		return nil, 0, nil, nil, nil
+	}
+	next := eol + 1
+	if b[eol] == '\r' {
+		if next == len(b) {
+			return nil, 0, nil, nil, nil
+		}
+		if b[next] == '\n' {
+			next++
+		}
+	}
+	r.start += next
+	if n > 0 {
+		first = b[cols[0]:cols[1]]
+		tagCol := r.tagCol
+		if tagCol == 0 {
+			tagCol = n
+		}
+		if k := r.tokCol - 1; k < n {
+			tok = b[cols[2*k]:cols[2*k+1]]
+		}
+		if k := tagCol - 1; k < n {
+			tag = b[cols[2*k]:cols[2*k+1]]
+		}
+	}
+	return b[:eol:eol], n, first, tok, tag
+}
+
+// maxFastCols is the most columns scanLine reads; a line with more goes through readLine and
+// split.
+const maxFastCols = 32
+
+// separators and line ends (all below 0x21), as a bit set.
+const sepEOL = 1<<' ' | 1<<'\t' | 1<<'\v' | 1<<'\f' | 1<<'\r' | 1<<'\n'
+
+// scanColumns finds the first line end in b ('\r' or '\n') and the columns before it, split
+// as splitSpace splits: cols[2*i] and cols[2*i+1] are the bounds of column i. It returns the
+// line end's offset and the column count, or -1 when b holds no line end or the line has
+// more than maxFastCols columns. It looks at eight bytes at a time for those below 0x21
+// (lowBytes), and only at those one by one.
+func scanColumns(b []byte, cols *[2 * maxFastCols]int) (eol, n int) {
+	open, prev := -1, 0 // the open column's start (-1: none); the offset after the last byte below 0x21
+	for w := 0; w < len(b); w += 8 {
+		var x uint64
+		if w+8 <= len(b) {
+			x = binary.LittleEndian.Uint64(b[w:])
+		} else {
+			x = 0x6161616161616161 // 'a' past the end: column bytes
+			for k := len(b) - 1; k >= w; k-- {
+				x = x<<8 | uint64(b[k])
+			}
+		}
+		for m := lowBytes(x); m != 0; m &= m - 1 {
+			p := w + bits.TrailingZeros64(m)>>3
+			c := b[p]
+			if open < 0 && p > prev {
+				open = prev // the bytes since the last one below 0x21 are a column
+			}
+			prev = p + 1
+			if sepEOL>>(c&63)&1 == 0 { // another control character: a column byte
+				if open < 0 {
+					open = p
+				}
+				continue
+			}
+			if open >= 0 { // a separator or the line end closes the open column
+				if n == maxFastCols {
+					return -1, 0
+				}
+				cols[2*n], cols[2*n+1] = open, p
+				n++
+				open = -1
+			}
+			if c == '\r' || c == '\n' {
+				return p, n
+			}
+		}
+	}
+	return -1, 0
+}
+
+// lowBytes returns the high bit of every byte of x that is below 0x21 (every separator and
+// line end is; scanColumns sorts out the other control characters). Seven bits of each
+// byte plus 0x5f cannot carry into the next byte (0x7f+0x5f < 0x100), so the marks are exact.
+func lowBytes(x uint64) uint64 {
+	return ^((x&0x7f7f7f7f7f7f7f7f + 0x5f5f5f5f5f5f5f5f) | x) & 0x8080808080808080
 }
 
 // readLine returns the next line without its line end; the bytes are valid until the next
