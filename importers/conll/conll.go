@@ -259,11 +259,14 @@ type reader struct {
 
 	fastSplit bool                 // scanLine may be used: columns split on spaces and tabs
 	cols      [2 * maxFastCols]int // scanLine's column bounds
+	asciiLine bool                 // the line read is ASCII (false: it may not be)
 
 	number  int // records numbered so far (sentences, or documents)
 	namePre []byte
 	rec     record
 	scratch []byte
+	samples []api.Sample      // what is left of the slab samples are cut from
+	labels  []api.SampleLabel // and of labels
 }
 
 // spaceSep marks the bytes that separate columns by default.
@@ -374,6 +377,7 @@ func (r *reader) run(yield func(*api.Sample, error) bool) {
 			line, n, first, tok, tag = r.scanLine()
 		}
 		if line == nil {
+			r.asciiLine = false
 			if line, err = r.readLine(); err == nil {
 				n, first, tok, tag = r.split(line)
 			}
@@ -461,7 +465,7 @@ func (r *reader) scanLine() (line []byte, n int, first, tok, tag []byte) {
 	}
 	b := r.buf[r.start:r.end]
 	cols := &r.cols
-	eol, n := scanColumns(b, cols)
+	eol, n, ascii := scanColumns(b, cols)
 	if eol < 0 {
 		return nil, 0, nil, nil, nil
 	}
@@ -475,6 +479,7 @@ func (r *reader) scanLine() (line []byte, n int, first, tok, tag []byte) {
 		}
 	}
 	r.start += next
+	r.asciiLine = ascii
 	if n > 0 {
 		first = b[cols[0]:cols[1]]
 		tagCol := r.tagCol
@@ -501,10 +506,12 @@ const sepEOL = 1<<' ' | 1<<'\t' | 1<<'\v' | 1<<'\f' | 1<<'\r' | 1<<'\n'
 // scanColumns finds the first line end in b ('\r' or '\n') and the columns before it, split
 // as splitSpace splits: cols[2*i] and cols[2*i+1] are the bounds of column i. It returns the
 // line end's offset and the column count, or -1 when b holds no line end or the line has
-// more than maxFastCols columns. It looks at eight bytes at a time for those below 0x21
+// more than maxFastCols columns. ascii says that the line is ASCII (false may also mean that
+// bytes after it are not). It looks at eight bytes at a time for those below 0x21
 // (lowBytes), and only at those one by one.
-func scanColumns(b []byte, cols *[2 * maxFastCols]int) (eol, n int) {
+func scanColumns(b []byte, cols *[2 * maxFastCols]int) (eol, n int, ascii bool) {
 	open, prev := -1, 0 // the open column's start (-1: none); the offset after the last byte below 0x21
+	var high uint64     // the words' bytes ORed
 	for w := 0; w < len(b); w += 8 {
 		var x uint64
 		if w+8 <= len(b) {
@@ -515,6 +522,7 @@ func scanColumns(b []byte, cols *[2 * maxFastCols]int) (eol, n int) {
 				x = x<<8 | uint64(b[k])
 			}
 		}
+		high |= x
 		for m := lowBytes(x); m != 0; m &= m - 1 {
 			p := w + bits.TrailingZeros64(m)>>3
 			c := b[p]
@@ -530,18 +538,18 @@ func scanColumns(b []byte, cols *[2 * maxFastCols]int) (eol, n int) {
 			}
 			if open >= 0 { // a separator or the line end closes the open column
 				if n == maxFastCols {
-					return -1, 0
+					return -1, 0, false
 				}
 				cols[2*n], cols[2*n+1] = open, p
 				n++
 				open = -1
 			}
 			if c == '\r' || c == '\n' {
-				return p, n
+				return p, n, high&0x8080808080808080 == 0
 			}
 		}
 	}
-	return -1, 0
+	return -1, 0, false
 }
 
 // lowBytes returns the high bit of every byte of x that is below 0x21 (every separator and
@@ -928,10 +936,14 @@ func (r *reader) token(n int, tok, tag []byte) error {
 	}
 	tokStart := rec.chars
 	rec.text = append(rec.text, tok...)
-	rec.chars += length(tok, r.utf16)
+	if r.asciiLine {
+		rec.chars += len(tok)
+	} else {
+		rec.chars += length(tok, r.utf16)
+	}
 	rec.tokEnd = rec.chars
 	if r.join == JoinAuto {
-		rec.last = lastRune(tok)
+		rec.last = lastRune(tok) // ASCII first
 	}
 	if start {
 		rec.openStart = tokStart
@@ -1155,10 +1167,22 @@ func (r *reader) sample() (*api.Sample, string) {
 	b = append(b, ".txt"...)
 	r.scratch = b
 	all := string(b)
-	s := &api.Sample{SampleType: api.SampleText, Data: all[:j], Encoding: encoding, Origin: all[j:k], Name: all[k:]}
+	// Samples and labels are cut from arrays allocated a few dozen at a time: one allocation
+	// for many. Each sample's labels are capped at their own length, so that appending to
+	// them copies instead of writing over the next sample's.
+	if len(r.samples) == 0 {
+		r.samples = make([]api.Sample, slabSamples)
+	}
+	s := &r.samples[0]
+	r.samples = r.samples[1:]
+	*s = api.Sample{SampleType: api.SampleText, Data: all[:j], Encoding: encoding, Origin: all[j:k], Name: all[k:]}
 
-	if len(rec.ents) > 0 {
-		s.Labels = make([]api.SampleLabel, len(rec.ents))
+	if n := len(rec.ents); n > 0 {
+		if len(r.labels) < n {
+			r.labels = make([]api.SampleLabel, max(n, slabLabels))
+		}
+		s.Labels = r.labels[:n:n]
+		r.labels = r.labels[n:]
 		for i, e := range rec.ents {
 			s.Labels[i] = api.SampleLabel{Type: api.LabelNamedEntity, Name: e.typ,
 				Property: api.Property{api.PropStartIndex: e.start, api.PropEndIndex: e.end}}
@@ -1166,6 +1190,13 @@ func (r *reader) sample() (*api.Sample, string) {
 	}
 	return s, ""
 }
+
+// How many samples and labels one allocation holds (see sample). A slab stays in memory as
+// long as one of its samples does: a few kilobytes.
+const (
+	slabSamples = 32
+	slabLabels  = 64
+)
 
 // appendPadded appends n with at least six digits.
 func appendPadded(b []byte, n int) []byte {
