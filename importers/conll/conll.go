@@ -372,24 +372,27 @@ func (r *reader) run(yield func(*api.Sample, error) bool) {
 	for {
 		var line, first, tok, tag []byte
 		var n int
-		var err error
+		long := false
 		if r.fastSplit {
 			line, n, first, tok, tag = r.scanLine()
 		}
 		if line == nil {
 			r.asciiLine = false
-			if line, err = r.readLine(); err == nil {
+			var err error
+			line, err = r.readLine()
+			switch {
+			case err == nil:
 				n, first, tok, tag = r.split(line)
+			case err == io.EOF:
+				r.endSentence()
+				r.emit(yield)
+				return
+			case err == errLongLine:
+				long = true
+			default:
+				yield(nil, r.fatal(r.line+1, err))
+				return
 			}
-		}
-		if err == io.EOF {
-			r.endSentence()
-			r.emit(yield)
-			return
-		}
-		if err != nil && err != errLongLine {
-			yield(nil, r.fatal(r.line+1, err))
-			return
 		}
 		r.line++
 		if r.line&1023 == 0 {
@@ -398,9 +401,9 @@ func (r *reader) run(yield func(*api.Sample, error) bool) {
 				return
 			}
 		}
-		if err == errLongLine {
+		if long {
 			// Its columns are unknown: it counts as a bad token line of the record.
-			r.badLine(err.Error())
+			r.badLine(errLongLine.Error())
 			continue
 		}
 		switch {
