@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -58,11 +59,12 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// requireSameRead reads data with the fast paths and with the plain ones, and requires the
-// same transcript.
+// requireSameRead reads data with the fast paths (and Options.SharedProperties) and with the
+// plain ones, and requires the same transcript.
 func requireSameRead(t testing.TB, data []byte, opts Options, seed uint64) {
 	t.Helper()
 	plain := transcript(t, bytes.NewReader(data), opts, tuning{plain: true})
+	opts.SharedProperties = true
 	fast := transcript(t, bytes.NewReader(data), opts, tuning{})
 	require.Equal(t, plain, fast, "options %+v", opts)
 	if seed != 0 {
@@ -188,4 +190,27 @@ func TestSepEOL(t *testing.T) {
 		want := spaceSep[c] || c == '\n'
 		require.Equal(t, want, c < 64 && sepEOL>>c&1 == 1, "byte %#x", c)
 	}
+}
+
+// TestSharedProperties: with Options.SharedProperties, labels with the same small offsets
+// share one map, others have their own; without it, every label has its own.
+func TestSharedProperties(t *testing.T) {
+	in := "a B-X\nb I-X\n\na B-Y\nb I-Y\n\n" + strings.Repeat("w O\n", 300) + "a B-Z\n\n" +
+		strings.Repeat("w O\n", 300) + "a B-Z\n\n"
+	maps := func(shared bool) []uintptr {
+		var ps []uintptr
+		for s, err := range ReadFrom(context.Background(), strings.NewReader(in), "t", Options{SharedProperties: shared}) {
+			require.NoError(t, err)
+			for _, l := range s.Labels {
+				ps = append(ps, reflect.ValueOf(l.Property).Pointer())
+			}
+		}
+		require.Len(t, ps, 4)
+		return ps
+	}
+	ps := maps(true)
+	require.Equal(t, ps[0], ps[1], "0..3 twice: one map")
+	require.NotEqual(t, ps[2], ps[3], "offsets over 256: a map each")
+	ps = maps(false)
+	require.NotEqual(t, ps[0], ps[1])
 }
