@@ -273,6 +273,7 @@ type reader struct {
 	samples []api.Sample                              // what is left of the slab samples are cut from
 	labels  []api.SampleLabel                         // and of labels
 	shared  *[sharedStarts * sharedSpans]api.Property // with Options.SharedProperties
+	block   strings.Builder                           // see strings
 }
 
 // spaceSep marks the bytes that separate columns by default.
@@ -1175,7 +1176,7 @@ func (r *reader) sample() (*api.Sample, string) {
 	b = appendPadded(b, r.number)
 	b = append(b, ".txt"...)
 	r.scratch = b
-	all := string(b)
+	all := r.strings(b)
 	// Samples and labels are cut from arrays allocated a few dozen at a time: one allocation
 	// for many. Each sample's labels are capped at their own length, so that appending to
 	// them copies instead of writing over the next sample's.
@@ -1199,6 +1200,22 @@ func (r *reader) sample() (*api.Sample, string) {
 	}
 	return s, ""
 }
+
+// strings returns b as a string cut from a block shared by the samples of a few hundred
+// sentences: one allocation for many. A strings.Builder only ever appends, and its String
+// does not copy, so the strings cut from it stay as they were.
+func (r *reader) strings(b []byte) string {
+	if r.block.Cap()-r.block.Len() < len(b) {
+		r.block = strings.Builder{}
+		r.block.Grow(max(len(b), blockBytes))
+	}
+	from := r.block.Len()
+	r.block.Write(b)
+	return r.block.String()[from:]
+}
+
+// blockBytes is the size of the blocks sample strings are cut from (see strings).
+const blockBytes = 32 << 10
 
 // property returns the Property of an entity from start to end: with
 // Options.SharedProperties one map per distinct pair of small offsets, else a new one.
