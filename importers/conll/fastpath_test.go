@@ -137,6 +137,28 @@ func TestFastPaths(t *testing.T) {
 		requireSameRead(t, data, Options{TagColumn: 2, Offsets: OffsetsUTF16}, seed)
 	}
 	requireSameRead(t, clean.Bytes(), Options{}, 9)
+
+	// More distinct tags than the reader keeps (maxTags), tags that hold several tags, bare
+	// type tags, "#" lines with a tag read before, empty tags (with -tab).
+	var tags bytes.Buffer
+	for i := range maxTags + 300 {
+		switch i % 7 {
+		case 0:
+			fmt.Fprintf(&tags, "w\tB-T%d\n", i)
+		case 1:
+			fmt.Fprintf(&tags, "w\tB-a%d,I-b\n#\tB-a%d,I-b\n", i%50, i%50)
+		case 2:
+			fmt.Fprintf(&tags, "w\tPER%d\n#\tPER%d\n\n", i%30, i%30)
+		case 3:
+			fmt.Fprintf(&tags, "w\t \nv\tO\n\n")
+		case 4:
+			fmt.Fprintf(&tags, "w\tI-LONGTYPE%d\n", i%20)
+		default:
+			fmt.Fprintf(&tags, "w\tO\nx\tB-P\ny\tI-P\n\n")
+		}
+	}
+	requireSameRead(t, tags.Bytes(), Options{}, 0)
+	requireSameRead(t, tags.Bytes(), Options{Tab: true, Scheme: SchemeIOB2}, 0)
 }
 
 // FuzzFastPaths: any input, any options, whole or in random reads: the fast paths read
