@@ -16,6 +16,7 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/importers/textenc"
 	"github.com/modelarts-convert/convert/internal/benchdata"
 )
 
@@ -68,6 +69,12 @@ func requireSameRead(t testing.TB, data []byte, opts Options, seed uint64) {
 	fast := transcript(t, bytes.NewReader(data), opts, tuning{})
 	require.Equal(t, plain, fast, "options %+v", opts)
 	if seed != 0 {
+		// Reads of random sizes reach the reader with an explicit encoding (with auto, the
+		// decoder hands out the first MiB it looked at in the reader's own sizes).
+		if opts.Encoding == "" {
+			opts.Encoding = textenc.UTF8
+		}
+		plain = transcript(t, bytes.NewReader(data), opts, tuning{plain: true})
 		rnd := rand.New(rand.NewPCG(seed, 1))
 		fast = transcript(t, &chunkReader{b: data, rnd: rnd, max: 1 + rnd.IntN(300)}, opts, tuning{})
 		require.Equal(t, plain, fast, "options %+v, random reads (seed %d)", opts, seed)
@@ -122,14 +129,14 @@ func TestFastPaths(t *testing.T) {
 	for _, file := range files {
 		data, err := os.ReadFile(file)
 		require.NoError(t, err)
-		for flags := uint16(0); flags < 1<<13; flags += 331 {
+		for flags := uint16(0); flags < 1<<13; flags += 523 {
 			requireSameRead(t, data, fuzzOptions(flags), uint64(flags)+1)
 		}
 		requireSameRead(t, data, Options{TokenColumn: 2}, 0)
 	}
 	var clean bytes.Buffer
-	require.NoError(t, benchdata.CoNLL2003(&clean, 3000, 0))
-	for seed := uint64(1); seed <= 3; seed++ {
+	require.NoError(t, benchdata.CoNLL2003(&clean, 1500, 0))
+	for seed := uint64(1); seed <= 2; seed++ {
 		rnd := rand.New(rand.NewPCG(seed, 2))
 		data := messy(clean.Bytes(), rnd)
 		requireSameRead(t, data, Options{}, seed)
@@ -200,7 +207,7 @@ func TestLowBytes(t *testing.T) {
 		}
 	}
 	rnd := rand.New(rand.NewPCG(1, 1))
-	for range 100000 {
+	for range 20000 {
 		x := rnd.Uint64()
 		require.Equal(t, slow(x), lowBytes(x), "%#016x", x)
 	}
