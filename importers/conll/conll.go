@@ -270,11 +270,8 @@ type reader struct {
 	number  int // records numbered so far (sentences, or documents)
 	namePre []byte
 	rec     record
-	scratch []byte
-	samples []api.Sample                              // what is left of the slab samples are cut from
-	labels  []api.SampleLabel                         // and of labels
-	shared  *[sharedStarts * sharedSpans]api.Property // with Options.SharedProperties
-	block   strings.Builder                           // see strings
+	bld     builder
+	pipe    *pipe // see readPiped
 }
 
 // spaceSep marks the bytes that separate columns by default.
@@ -286,7 +283,7 @@ func read(ctx context.Context, in io.Reader, file string, opts Options, yield fu
 
 // tuning holds what tests change to compare the reader's fast paths with its plain ones.
 type tuning struct {
-	plain bool // read every line with readLine and split (no scanLine)
+	plain bool // read every line with readLine and split (no scanLine), on one goroutine (no pipe)
 }
 
 func readTuned(ctx context.Context, in io.Reader, file string, opts Options, tune tuning, yield func(*api.Sample, error) bool) {
@@ -316,7 +313,11 @@ func readTuned(ctx context.Context, in io.Reader, file string, opts Options, tun
 		yield(nil, err)
 		return
 	}
-	r.run(yield)
+	if tune.plain {
+		r.run(yield)
+		return
+	}
+	r.readPiped(yield)
 }
 
 // configure checks and applies the options.
@@ -362,6 +363,7 @@ func (r *reader) configure() error {
 		return fmt.Errorf("unknown offsets %q (want codepoint|utf16)", o.Offsets)
 	}
 	r.namePre = []byte(sanitizeName(o.Name))
+	r.bld = builder{file: r.file, namePre: r.namePre, doc: r.doc, keepEncoding: o.KeepEncoding, shareProps: o.SharedProperties}
 	return nil
 }
 
@@ -378,6 +380,9 @@ func sanitizeName(s string) string {
 // run reads the whole stream.
 func (r *reader) run(yield func(*api.Sample, error) bool) {
 	for {
+		if r.pipe != nil && r.pipe.halted {
+			return
+		}
 		var line, first, tok, tag []byte
 		var n int
 		long := false
@@ -1098,13 +1103,25 @@ func (r *reader) emit(yield func(*api.Sample, error) bool) bool {
 		r.reject()
 		return true
 	}
-	s, reason := r.sample()
+	reason := r.checkEncoding()
+	if reason == "" && r.pipe != nil {
+		return r.pipe.record(r) // built on the stream's goroutine (see readPiped)
+	}
+	var s *api.Sample
+	if reason == "" {
+		s, reason = r.bld.sample(rec.text, rec.ents, rec.firstLine, r.number, r.dec.Encoding())
+	}
 	if reason != "" {
-		r.opts.Warn.Warn(importers.Warning{Pos: importers.Position{File: r.file, Line: rec.firstLine}, Rejected: true,
-			Reason: reason + "; " + r.what() + " not converted"})
+		r.opts.Warn.Warn(rejected(r.file, rec.firstLine, reason, r.doc, r.number, rec.firstLine, rec.lastLine))
 		return true
 	}
 	return yield(s, nil)
+}
+
+// rejected is the warning for a record that cannot be a sample.
+func rejected(file string, line int, reason string, doc bool, number, first, last int) importers.Warning {
+	return importers.Warning{Pos: importers.Position{File: file, Line: line}, Rejected: true,
+		Reason: reason + "; " + what(doc, number, first, last) + " not converted"}
 }
 
 func (r *reader) reset() {
@@ -1113,12 +1130,14 @@ func (r *reader) reset() {
 }
 
 // what names the record: "sentence 12 (lines 40-47)".
-func (r *reader) what() string {
+func (r *reader) what() string { return what(r.doc, r.number, r.rec.firstLine, r.rec.lastLine) }
+
+func what(doc bool, number, first, last int) string {
 	kind := "sentence"
-	if r.doc {
+	if doc {
 		kind = "document"
 	}
-	return fmt.Sprintf("%s %d (lines %d-%d)", kind, r.number, r.rec.firstLine, r.rec.lastLine)
+	return fmt.Sprintf("%s %d (lines %d-%d)", kind, number, first, last)
 }
 
 // reject reports a record with bad lines, once, at its first bad line.
@@ -1148,15 +1167,28 @@ func (r *reader) reject() {
 	r.opts.Warn.Warn(importers.Warning{Pos: importers.Position{File: r.file, Line: p.line}, Rejected: true, Reason: b.String()})
 }
 
-// sample builds the record's sample, or says why it cannot be one.
-func (r *reader) sample() (*api.Sample, string) {
-	rec := &r.rec
-	if reason := r.checkEncoding(); reason != "" {
-		return nil, reason
-	}
-	data, encoding := rec.text, api.EncodingUTF8
-	if r.opts.KeepEncoding {
-		data, encoding = textenc.Encode(string(rec.text), r.dec.Encoding(), true)
+// builder turns finished records into samples. It is the reader's, or with a pipe the
+// stream goroutine's alone (see readPiped).
+type builder struct {
+	file         string
+	namePre      []byte
+	doc          bool
+	keepEncoding bool
+	shareProps   bool
+
+	scratch []byte
+	samples []api.Sample                              // what is left of the slab samples are cut from
+	labels  []api.SampleLabel                         // and of labels
+	shared  *[sharedStarts * sharedSpans]api.Property // with Options.SharedProperties
+	block   strings.Builder                           // see strings
+}
+
+// sample builds the sample of record number (its text and entities, its first line, the
+// decoder's encoding), or says why it cannot be one.
+func (r *builder) sample(text []byte, ents []entity, firstLine, number int, enc textenc.Encoding) (*api.Sample, string) {
+	data, encoding := text, api.EncodingUTF8
+	if r.keepEncoding {
+		data, encoding = textenc.Encode(string(text), enc, true)
 	}
 	if len(data) > api.MaxSampleBytes {
 		return nil, fmt.Sprintf("the text is %d bytes; a sample holds at most %d", len(data), api.MaxSampleBytes)
@@ -1167,14 +1199,14 @@ func (r *reader) sample() (*api.Sample, string) {
 	j := len(b)
 	b = append(b, r.file...)
 	b = append(b, ':')
-	b = strconv.AppendInt(b, int64(rec.firstLine), 10)
+	b = strconv.AppendInt(b, int64(firstLine), 10)
 	k := len(b)
 	b = append(b, r.namePre...)
 	b = append(b, '-')
 	if r.doc {
 		b = append(b, "doc"...)
 	}
-	b = appendPadded(b, r.number)
+	b = appendPadded(b, number)
 	b = append(b, ".txt"...)
 	r.scratch = b
 	all := r.strings(b)
@@ -1188,13 +1220,13 @@ func (r *reader) sample() (*api.Sample, string) {
 	r.samples = r.samples[1:]
 	*s = api.Sample{SampleType: api.SampleText, Data: all[:j], Encoding: encoding, Origin: all[j:k], Name: all[k:]}
 
-	if n := len(rec.ents); n > 0 {
+	if n := len(ents); n > 0 {
 		if len(r.labels) < n {
 			r.labels = make([]api.SampleLabel, max(n, slabLabels))
 		}
 		s.Labels = r.labels[:n:n]
 		r.labels = r.labels[n:]
-		for i, e := range rec.ents {
+		for i, e := range ents {
 			s.Labels[i] = api.SampleLabel{Type: api.LabelNamedEntity, Name: e.typ,
 				Property: r.property(e.start, e.end)}
 		}
@@ -1205,7 +1237,7 @@ func (r *reader) sample() (*api.Sample, string) {
 // strings returns b as a string cut from a block shared by the samples of a few hundred
 // sentences: one allocation for many. A strings.Builder only ever appends, and its String
 // does not copy, so the strings cut from it stay as they were.
-func (r *reader) strings(b []byte) string {
+func (r *builder) strings(b []byte) string {
 	if r.block.Cap()-r.block.Len() < len(b) {
 		r.block = strings.Builder{}
 		r.block.Grow(max(len(b), blockBytes))
@@ -1220,8 +1252,8 @@ const blockBytes = 32 << 10
 
 // property returns the Property of an entity from start to end: with
 // Options.SharedProperties one map per distinct pair of small offsets, else a new one.
-func (r *reader) property(start, end int) api.Property {
-	if !r.opts.SharedProperties || start >= sharedStarts || end-start > sharedSpans {
+func (r *builder) property(start, end int) api.Property {
+	if !r.shareProps || start >= sharedStarts || end-start > sharedSpans {
 		return api.Property{api.PropStartIndex: start, api.PropEndIndex: end}
 	}
 	if r.shared == nil {
