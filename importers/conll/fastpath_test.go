@@ -9,8 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -242,4 +244,25 @@ func TestSharedProperties(t *testing.T) {
 	require.NotEqual(t, ps[2], ps[3], "offsets over 256: a map each")
 	ps = maps(false)
 	require.NotEqual(t, ps[0], ps[1])
+}
+
+// TestPanicInYield: a consumer that panics still stops the reader's goroutine before the
+// stream returns (it must not read an input its caller then closes).
+func TestPanicInYield(t *testing.T) {
+	var in bytes.Buffer
+	require.NoError(t, benchdata.CoNLL2003(&in, 5000, 0))
+	before := runtime.NumGoroutine()
+	func() {
+		defer func() { require.Equal(t, "consumer", recover()) }()
+		for range ReadFrom(context.Background(), &in, "t", Options{}) {
+			panic("consumer")
+		}
+	}()
+	// The goroutine has ended when the stream returned; the runtime may take a moment to
+	// count it out.
+	for i := 0; runtime.NumGoroutine() > before && i < 200; i++ {
+		runtime.Gosched()
+		time.Sleep(time.Millisecond)
+	}
+	require.LessOrEqual(t, runtime.NumGoroutine(), before)
 }

@@ -126,24 +126,24 @@ func (r *reader) readPiped(yield func(*api.Sample, error) bool) {
 		p.flush()
 	}()
 	bld := &r.bld // this goroutine's alone from here on
-	stop := func() {
+	// However this returns (yield false, an error, a panic in yield), the reader's goroutine
+	// is told to stop and waited for: it must not read the input once the caller closes it.
+	defer func() {
 		close(p.done)
-		for range p.full { // wait for the reader's goroutine to end
+		for range p.full {
 		}
-	}
+	}()
 	for b := range p.full {
 		for i := range b.events {
 			ev := &b.events[i]
 			switch {
 			case ev.err != nil:
 				yield(nil, ev.err)
-				stop()
 				return
 			case ev.record:
 				// The reader checks the context too, but it may be a few batches ahead.
 				if err := r.ctx.Err(); err != nil {
 					yield(nil, r.fatal(ev.firstLine, err))
-					stop()
 					return
 				}
 				text := ev.own
@@ -154,7 +154,6 @@ func (r *reader) readPiped(yield func(*api.Sample, error) bool) {
 				if reason != "" {
 					warn.Warn(rejected(r.file, ev.firstLine, reason, r.doc, ev.number, ev.firstLine, ev.lastLine))
 				} else if !yield(s, nil) {
-					stop()
 					return
 				}
 			default:
