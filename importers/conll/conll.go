@@ -76,7 +76,7 @@
 // The lines are read on a goroutine of the reader's own; the samples are built (base64
 // data, names, labels) and the warnings given on the stream's goroutine, in the file's
 // order, so that a consumer's own work (the command's validation and encoding) spreads over
-// the cores. At most a few batches of 64 KiB of text are in flight, plus one record's text
+// the cores. At most a few batches of 256 KiB of text are in flight, plus one record's text
 // when it is larger; the reader's goroutine has ended when the stream returns.
 package conll
 

@@ -46,8 +46,8 @@ type event struct {
 // A batch is handed over when it holds pipeEvents events or pipeText bytes of text; a
 // record's text of pipeOwn bytes or more is handed over as it is, not copied.
 const (
-	pipeEvents = 256
-	pipeText   = 64 << 10
+	pipeEvents = 1024
+	pipeText   = 256 << 10
 	pipeOwn    = 256 << 10
 )
 
