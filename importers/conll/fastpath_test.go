@@ -168,6 +168,20 @@ func TestFastPaths(t *testing.T) {
 	}
 	requireSameRead(t, tags.Bytes(), Options{}, 0)
 	requireSameRead(t, tags.Bytes(), Options{Tab: true, Scheme: SchemeIOB2}, 0)
+
+	// A record over pipeOwn (its text handed over, not copied) between short ones, and one
+	// with more than pipeEvents warnings (a batch handed over in the middle of a record).
+	var big bytes.Buffer
+	big.WriteString("a B-X\nb O\n\n")
+	for i := range 60000 { // about 340 KB of text
+		fmt.Fprintf(&big, "tok%d I-PER\n", i%7) // IOB2: every I- after O or another type warns
+		if i%3 == 0 {
+			big.WriteString("x O\n")
+		}
+	}
+	big.WriteString("\nc B-Y\n\n")
+	requireSameRead(t, big.Bytes(), Options{}, 0)
+	requireSameRead(t, big.Bytes(), Options{Scheme: SchemeIOB2}, 0)
 }
 
 // FuzzFastPaths: any input, any options, whole or in random reads: the fast paths read
