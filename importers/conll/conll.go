@@ -76,8 +76,9 @@
 // The lines are read on a goroutine of the reader's own; the samples are built (base64
 // data, names, labels) and the warnings given on the stream's goroutine, in the file's
 // order, so that a consumer's own work (the command's validation and encoding) spreads over
-// the cores. At most a few batches of 256 KiB of text are in flight, plus one record's text
-// when it is larger; the reader's goroutine has ended when the stream returns.
+// the cores. At most a few batches of 256 KiB of text are in flight, and of the records
+// larger than that, the texts of the two handed over last (a record's text is bounded, see
+// below); the reader's goroutine has ended when the stream returns.
 package conll
 
 import (
@@ -967,7 +968,7 @@ func (r *reader) token(n int, tok, tag []byte) error {
 	}
 	rec.tokEnd = rec.chars
 	if r.join == JoinAuto {
-		rec.last = lastRune(tok) // ASCII first
+		rec.last = lastRune(tok)
 	}
 	if start {
 		rec.openStart = tokStart
