@@ -45,13 +45,20 @@ func TestBenchDataShape(t *testing.T) {
 
 // BenchmarkRead measures reading a CoNLL-2003-shaped file into samples (text, base64 data,
 // labels), in bytes of input per second.
-func BenchmarkRead(b *testing.B) {
+func BenchmarkRead(b *testing.B) { benchmarkRead(b, Options{}) }
+
+// BenchmarkReadShared is BenchmarkRead with Options.SharedProperties, as the command reads.
+func BenchmarkReadShared(b *testing.B) { benchmarkRead(b, Options{SharedProperties: true}) }
+
+func benchmarkRead(b *testing.B, opts Options) {
 	data := benchData()
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	cpu0 := cputime.Now()
+	defer func() { cputime.ReportThroughput(b, int64(len(data)), cpu0) }()
 	for b.Loop() {
 		n := 0
-		for s, err := range ReadFrom(context.Background(), bytes.NewReader(data), "eng.train", Options{}) {
+		for s, err := range ReadFrom(context.Background(), bytes.NewReader(data), "eng.train", opts) {
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -63,6 +70,9 @@ func BenchmarkRead(b *testing.B) {
 	}
 }
 
+// commandOptions are the options the convert command reads with (see Flags).
+var commandOptions = Options{SharedProperties: true}
+
 // BenchmarkReadEmit adds what the command does after reading: emit.Batches validates every
 // sample and encodes the request bodies, which go to io.Discard.
 func BenchmarkReadEmit(b *testing.B) {
@@ -70,8 +80,10 @@ func BenchmarkReadEmit(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	ctx := context.Background()
+	cpu0 := cputime.Now()
+	defer func() { cputime.ReportThroughput(b, int64(len(data)), cpu0) }()
 	for b.Loop() {
-		for batch, err := range emit.Batches(ctx, ReadFrom(ctx, bytes.NewReader(data), "eng.train", Options{}), emit.Options{}) {
+		for batch, err := range emit.Batches(ctx, ReadFrom(ctx, bytes.NewReader(data), "eng.train", commandOptions), emit.Options{}) {
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -92,7 +104,7 @@ func BenchmarkReadWriteDir(b *testing.B) {
 	dir := b.TempDir()
 	cpu0 := cputime.Now()
 	for i := 0; b.Loop(); i++ {
-		st, err := emit.WriteDir(ctx, fmt.Sprintf("%s/%d", dir, i), ReadFrom(ctx, bytes.NewReader(data), "eng.train", Options{}), emit.Options{}, nil)
+		st, err := emit.WriteDir(ctx, fmt.Sprintf("%s/%d", dir, i), ReadFrom(ctx, bytes.NewReader(data), "eng.train", commandOptions), emit.Options{}, nil)
 		if err != nil || st.Samples != 14041 {
 			b.Fatal(st, err)
 		}

@@ -70,17 +70,28 @@
 // whatever the input. A file whose first token line has fewer than two columns, or fewer
 // than the token or tag column, is a fatal error, as is text that is not valid in its
 // encoding.
+//
+// # Goroutines
+//
+// The lines are read on a goroutine of the reader's own; the samples are built (base64
+// data, names, labels) and the warnings given on the stream's goroutine, in the file's
+// order, so that a consumer's own work (the command's validation and encoding) spreads over
+// the cores. At most a few batches of 256 KiB of text are in flight, and of the records
+// larger than that, the texts of the two handed over last (a record's text is bounded, see
+// below); the reader's goroutine has ended when the stream returns.
 package conll
 
 import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"iter"
+	"math/bits"
 	"path"
 	"strconv"
 	"strings"
@@ -116,6 +127,12 @@ type Options struct {
 	KeepEncoding bool
 	// Name is the prefix of sample names; "" means the file's base name.
 	Name string
+	// SharedProperties lets labels with the same small offsets (see sharedStarts) share one
+	// Property map, to be treated as read-only: a map per label is two thirds of the reader's
+	// allocations and a fifth to a third of its CPU time (BenchmarkRead against
+	// BenchmarkReadShared). Set it only when nothing changes the samples' label properties
+	// afterwards; the convert command, which only validates and encodes them, does.
+	SharedProperties bool
 	// Warn receives rejections and warnings.
 	Warn importers.WarnFunc
 }
@@ -255,16 +272,30 @@ type reader struct {
 	lastKey  string
 	lastTag  tagInfo
 
+	fastSplit bool                 // scanLine may be used: columns split on spaces and tabs
+	cols      [2 * maxFastCols]int // scanLine's column bounds
+	asciiLine bool                 // the line read is ASCII (false: it may not be)
+
 	number  int // records numbered so far (sentences, or documents)
 	namePre []byte
 	rec     record
-	scratch []byte
+	bld     builder
+	pipe    *pipe // see readPiped
 }
 
 // spaceSep marks the bytes that separate columns by default.
 var spaceSep = [256]bool{' ': true, '\t': true, '\r': true, '\v': true, '\f': true}
 
 func read(ctx context.Context, in io.Reader, file string, opts Options, yield func(*api.Sample, error) bool) {
+	readTuned(ctx, in, file, opts, tuning{}, yield)
+}
+
+// tuning holds what tests change to compare the reader's fast paths with its plain ones.
+type tuning struct {
+	plain bool // read every line with readLine and split (no scanLine), on one goroutine (no pipe)
+}
+
+func readTuned(ctx context.Context, in io.Reader, file string, opts Options, tune tuning, yield func(*api.Sample, error) bool) {
 	r := &reader{ctx: ctx, opts: opts, file: file, lf: -1, known: make([]tagInfo, 0, 16), tags: make(map[string]tagInfo)}
 	r.rec.prev = outside
 	fail := func(err error) { yield(nil, &importers.Error{Pos: importers.Position{File: file}, Err: err}) }
@@ -286,11 +317,16 @@ func read(ctx context.Context, in io.Reader, file string, opts Options, yield fu
 	r.in = dec
 	r.gbkData = opts.KeepEncoding && (enc == textenc.GBK || enc == textenc.GB2312 || enc == textenc.GB18030)
 	r.buf = make([]byte, 64<<10)
+	r.fastSplit = !tune.plain && !opts.Tab
 	if err := r.lookahead(); err != nil {
 		yield(nil, err)
 		return
 	}
-	r.run(yield)
+	if tune.plain {
+		r.run(yield)
+		return
+	}
+	r.readPiped(yield)
 }
 
 // configure checks and applies the options.
@@ -336,6 +372,7 @@ func (r *reader) configure() error {
 		return fmt.Errorf("unknown offsets %q (want codepoint|utf16)", o.Offsets)
 	}
 	r.namePre = []byte(sanitizeName(o.Name))
+	r.bld = builder{file: r.file, namePre: r.namePre, doc: r.doc, keepEncoding: o.KeepEncoding, shareProps: o.SharedProperties}
 	return nil
 }
 
@@ -352,15 +389,32 @@ func sanitizeName(s string) string {
 // run reads the whole stream.
 func (r *reader) run(yield func(*api.Sample, error) bool) {
 	for {
-		line, err := r.readLine()
-		if err == io.EOF {
-			r.endSentence()
-			r.emit(yield)
+		if r.pipe != nil && r.pipe.halted {
 			return
 		}
-		if err != nil && err != errLongLine {
-			yield(nil, r.fatal(r.line+1, err))
-			return
+		var line, first, tok, tag []byte
+		var n int
+		long := false
+		if r.fastSplit {
+			line, n, first, tok, tag = r.scanLine()
+		}
+		if line == nil {
+			r.asciiLine = false
+			var err error
+			line, err = r.readLine()
+			switch {
+			case err == nil:
+				n, first, tok, tag = r.split(line)
+			case err == io.EOF:
+				r.endSentence()
+				r.emit(yield)
+				return
+			case err == errLongLine:
+				long = true
+			default:
+				yield(nil, r.fatal(r.line+1, err))
+				return
+			}
 		}
 		r.line++
 		if r.line&1023 == 0 {
@@ -369,12 +423,11 @@ func (r *reader) run(yield func(*api.Sample, error) bool) {
 				return
 			}
 		}
-		if err == errLongLine {
+		if long {
 			// Its columns are unknown: it counts as a bad token line of the record.
-			r.badLine(err.Error())
+			r.badLine(errLongLine.Error())
 			continue
 		}
-		n, first, tok, tag := r.split(line)
 		switch {
 		case n == 0: // blank
 			r.endSentence()
@@ -423,6 +476,112 @@ func isComment(line []byte) bool {
 
 func (r *reader) fatal(line int, err error) error {
 	return &importers.Error{Pos: importers.Position{File: r.file, Line: line}, Err: err}
+}
+
+// scanLine is readLine and splitSpace in one pass over the bytes, for the common case: a
+// line whose end is in the buffer, read with the default separators. It returns a nil line
+// (and leaves the reader as it was) when readLine must decide: no line end in the buffer, a
+// CR last in it (an LF may follow), or a line end pending from readLine. Otherwise it returns
+// what readLine and split would have (line is then non-nil, empty for an empty line).
+// TestFastPaths and FuzzFastPaths hold the two paths equal.
+func (r *reader) scanLine() (line []byte, n int, first, tok, tag []byte) {
+	if r.pendingCR || r.skipping || r.scanned != 0 {
+		return nil, 0, nil, nil, nil
+	}
+	b := r.buf[r.start:r.end]
+	cols := &r.cols
+	eol, n, ascii := scanColumns(b, cols)
+	if eol < 0 {
+		return nil, 0, nil, nil, nil
+	}
+	next := eol + 1
+	if b[eol] == '\r' {
+		if next == len(b) {
+			return nil, 0, nil, nil, nil
+		}
+		if b[next] == '\n' {
+			next++
+		}
+	}
+	r.start += next
+	r.asciiLine = ascii
+	if n > 0 {
+		first = b[cols[0]:cols[1]]
+		tagCol := r.tagCol
+		if tagCol == 0 {
+			tagCol = n
+		}
+		if k := r.tokCol - 1; k < n {
+			tok = b[cols[2*k]:cols[2*k+1]]
+		}
+		if k := tagCol - 1; k < n {
+			tag = b[cols[2*k]:cols[2*k+1]]
+		}
+	}
+	return b[:eol:eol], n, first, tok, tag
+}
+
+// maxFastCols is the most columns scanLine reads; a line with more goes through readLine and
+// split.
+const maxFastCols = 32
+
+// separators and line ends (all below 0x21), as a bit set.
+const sepEOL = 1<<' ' | 1<<'\t' | 1<<'\v' | 1<<'\f' | 1<<'\r' | 1<<'\n'
+
+// scanColumns finds the first line end in b ('\r' or '\n') and the columns before it, split
+// as splitSpace splits: cols[2*i] and cols[2*i+1] are the bounds of column i. It returns the
+// line end's offset and the column count, or -1 when b holds no line end or the line has
+// more than maxFastCols columns. ascii says that the line is ASCII (false may also mean that
+// bytes after it are not). It looks at eight bytes at a time for those below 0x21
+// (lowBytes), and only at those one by one.
+func scanColumns(b []byte, cols *[2 * maxFastCols]int) (eol, n int, ascii bool) {
+	open, prev := -1, 0 // the open column's start (-1: none); the offset after the last byte below 0x21
+	var high uint64     // the words' bytes ORed
+	for w := 0; w < len(b); w += 8 {
+		var x uint64
+		if w+8 <= len(b) {
+			x = binary.LittleEndian.Uint64(b[w:])
+		} else {
+			x = 0x6161616161616161 // 'a' past the end: column bytes
+			for k := len(b) - 1; k >= w; k-- {
+				x = x<<8 | uint64(b[k])
+			}
+		}
+		high |= x
+		for m := lowBytes(x); m != 0; m &= m - 1 {
+			p := w + bits.TrailingZeros64(m)>>3
+			c := b[p]
+			if open < 0 && p > prev {
+				open = prev // the bytes since the last one below 0x21 are a column
+			}
+			prev = p + 1
+			if sepEOL>>(c&63)&1 == 0 { // another control character: a column byte
+				if open < 0 {
+					open = p
+				}
+				continue
+			}
+			if open >= 0 { // a separator or the line end closes the open column
+				if n == maxFastCols {
+					return -1, 0, false
+				}
+				cols[2*n], cols[2*n+1] = open, p
+				n++
+				open = -1
+			}
+			if c == '\r' || c == '\n' {
+				return p, n, high&0x8080808080808080 == 0
+			}
+		}
+	}
+	return -1, 0, false
+}
+
+// lowBytes returns the high bit of every byte of x that is below 0x21 (every separator and
+// line end is; scanColumns sorts out the other control characters). Seven bits of each
+// byte plus 0x5f cannot carry into the next byte (0x7f+0x5f < 0x100), so the marks are exact.
+func lowBytes(x uint64) uint64 {
+	return ^((x&0x7f7f7f7f7f7f7f7f + 0x5f5f5f5f5f5f5f5f) | x) & 0x8080808080808080
 }
 
 // readLine returns the next line without its line end; the bytes are valid until the next
@@ -802,7 +961,11 @@ func (r *reader) token(n int, tok, tag []byte) error {
 	}
 	tokStart := rec.chars
 	rec.text = append(rec.text, tok...)
-	rec.chars += length(tok, r.utf16)
+	if r.asciiLine {
+		rec.chars += len(tok)
+	} else {
+		rec.chars += length(tok, r.utf16)
+	}
 	rec.tokEnd = rec.chars
 	if r.join == JoinAuto {
 		rec.last = lastRune(tok)
@@ -949,13 +1112,25 @@ func (r *reader) emit(yield func(*api.Sample, error) bool) bool {
 		r.reject()
 		return true
 	}
-	s, reason := r.sample()
+	reason := r.checkEncoding()
+	if reason == "" && r.pipe != nil {
+		return r.pipe.record(r) // built on the stream's goroutine (see readPiped)
+	}
+	var s *api.Sample
+	if reason == "" {
+		s, reason = r.bld.sample(rec.text, rec.ents, rec.firstLine, r.number, r.dec.Encoding())
+	}
 	if reason != "" {
-		r.opts.Warn.Warn(importers.Warning{Pos: importers.Position{File: r.file, Line: rec.firstLine}, Rejected: true,
-			Reason: reason + "; " + r.what() + " not converted"})
+		r.opts.Warn.Warn(rejected(r.file, rec.firstLine, reason, r.doc, r.number, rec.firstLine, rec.lastLine))
 		return true
 	}
 	return yield(s, nil)
+}
+
+// rejected is the warning for a record that cannot be a sample.
+func rejected(file string, line int, reason string, doc bool, number, first, last int) importers.Warning {
+	return importers.Warning{Pos: importers.Position{File: file, Line: line}, Rejected: true,
+		Reason: reason + "; " + what(doc, number, first, last) + " not converted"}
 }
 
 func (r *reader) reset() {
@@ -964,12 +1139,14 @@ func (r *reader) reset() {
 }
 
 // what names the record: "sentence 12 (lines 40-47)".
-func (r *reader) what() string {
+func (r *reader) what() string { return what(r.doc, r.number, r.rec.firstLine, r.rec.lastLine) }
+
+func what(doc bool, number, first, last int) string {
 	kind := "sentence"
-	if r.doc {
+	if doc {
 		kind = "document"
 	}
-	return fmt.Sprintf("%s %d (lines %d-%d)", kind, r.number, r.rec.firstLine, r.rec.lastLine)
+	return fmt.Sprintf("%s %d (lines %d-%d)", kind, number, first, last)
 }
 
 // reject reports a record with bad lines, once, at its first bad line.
@@ -999,15 +1176,28 @@ func (r *reader) reject() {
 	r.opts.Warn.Warn(importers.Warning{Pos: importers.Position{File: r.file, Line: p.line}, Rejected: true, Reason: b.String()})
 }
 
-// sample builds the record's sample, or says why it cannot be one.
-func (r *reader) sample() (*api.Sample, string) {
-	rec := &r.rec
-	if reason := r.checkEncoding(); reason != "" {
-		return nil, reason
-	}
-	data, encoding := rec.text, api.EncodingUTF8
-	if r.opts.KeepEncoding {
-		data, encoding = textenc.Encode(string(rec.text), r.dec.Encoding(), true)
+// builder turns finished records into samples. It is the reader's, or with a pipe the
+// stream goroutine's alone (see readPiped).
+type builder struct {
+	file         string
+	namePre      []byte
+	doc          bool
+	keepEncoding bool
+	shareProps   bool
+
+	scratch []byte
+	samples []api.Sample                              // what is left of the slab samples are cut from
+	labels  []api.SampleLabel                         // and of labels
+	shared  *[sharedStarts * sharedSpans]api.Property // with Options.SharedProperties
+	block   strings.Builder                           // see strings
+}
+
+// sample builds the sample of record number (its text and entities, its first line, the
+// decoder's encoding), or says why it cannot be one.
+func (r *builder) sample(text []byte, ents []entity, firstLine, number int, enc textenc.Encoding) (*api.Sample, string) {
+	data, encoding := text, api.EncodingUTF8
+	if r.keepEncoding {
+		data, encoding = textenc.Encode(string(text), enc, true)
 	}
 	if len(data) > api.MaxSampleBytes {
 		return nil, fmt.Sprintf("the text is %d bytes; a sample holds at most %d", len(data), api.MaxSampleBytes)
@@ -1018,28 +1208,89 @@ func (r *reader) sample() (*api.Sample, string) {
 	j := len(b)
 	b = append(b, r.file...)
 	b = append(b, ':')
-	b = strconv.AppendInt(b, int64(rec.firstLine), 10)
+	b = strconv.AppendInt(b, int64(firstLine), 10)
 	k := len(b)
 	b = append(b, r.namePre...)
 	b = append(b, '-')
 	if r.doc {
 		b = append(b, "doc"...)
 	}
-	b = appendPadded(b, r.number)
+	b = appendPadded(b, number)
 	b = append(b, ".txt"...)
 	r.scratch = b
-	all := string(b)
-	s := &api.Sample{SampleType: api.SampleText, Data: all[:j], Encoding: encoding, Origin: all[j:k], Name: all[k:]}
+	all := r.strings(b)
+	// Samples and labels are cut from arrays allocated a few dozen at a time: one allocation
+	// for many. Each sample's labels are capped at their own length, so that appending to
+	// them copies instead of writing over the next sample's.
+	if len(r.samples) == 0 {
+		r.samples = make([]api.Sample, slabSamples)
+	}
+	s := &r.samples[0]
+	r.samples = r.samples[1:]
+	*s = api.Sample{SampleType: api.SampleText, Data: all[:j], Encoding: encoding, Origin: all[j:k], Name: all[k:]}
 
-	if len(rec.ents) > 0 {
-		s.Labels = make([]api.SampleLabel, len(rec.ents))
-		for i, e := range rec.ents {
+	if n := len(ents); n > 0 {
+		if len(r.labels) < n {
+			r.labels = make([]api.SampleLabel, max(n, slabLabels))
+		}
+		s.Labels = r.labels[:n:n]
+		r.labels = r.labels[n:]
+		for i, e := range ents {
 			s.Labels[i] = api.SampleLabel{Type: api.LabelNamedEntity, Name: e.typ,
-				Property: api.Property{api.PropStartIndex: e.start, api.PropEndIndex: e.end}}
+				Property: r.property(e.start, e.end)}
 		}
 	}
 	return s, ""
 }
+
+// strings returns b as a string cut from a block shared by the samples of a few hundred
+// sentences: one allocation for many. A strings.Builder only ever appends, and its String
+// does not copy, so the strings cut from it stay as they were.
+func (r *builder) strings(b []byte) string {
+	if r.block.Cap()-r.block.Len() < len(b) {
+		r.block = strings.Builder{}
+		r.block.Grow(max(len(b), blockBytes))
+	}
+	from := r.block.Len()
+	r.block.Write(b)
+	return r.block.String()[from:]
+}
+
+// blockBytes is the size of the blocks sample strings are cut from (see strings).
+const blockBytes = 32 << 10
+
+// property returns the Property of an entity from start to end: with
+// Options.SharedProperties one map per distinct pair of small offsets, else a new one.
+func (r *builder) property(start, end int) api.Property {
+	if !r.shareProps || start >= sharedStarts || end-start > sharedSpans {
+		return api.Property{api.PropStartIndex: start, api.PropEndIndex: end}
+	}
+	if r.shared == nil {
+		r.shared = new([sharedStarts * sharedSpans]api.Property)
+	}
+	k := start*sharedSpans + end - start - 1 // end > start
+	p := r.shared[k]
+	if p == nil {
+		p = api.Property{api.PropStartIndex: start, api.PropEndIndex: end}
+		r.shared[k] = p
+	}
+	return p
+}
+
+// The shared Property maps (see Options.SharedProperties) are those of entities that start
+// before sharedStarts and span at most sharedSpans units: most entities of sentence-level
+// files, in at most 8,192 maps (about 2.7 MB) per file.
+const (
+	sharedStarts = 256
+	sharedSpans  = 32
+)
+
+// How many samples and labels one allocation holds (see sample). A slab stays in memory as
+// long as one of its samples does: a few kilobytes.
+const (
+	slabSamples = 32
+	slabLabels  = 64
+)
 
 // appendPadded appends n with at least six digits.
 func appendPadded(b []byte, n int) []byte {

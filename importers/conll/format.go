@@ -42,6 +42,8 @@ func Flags(fs *flag.FlagSet) importers.Opener {
 	return func(ctx context.Context, inputs []string, env importers.Env) (*importers.Source, error) {
 		opts := opts
 		opts.Warn = env.Warn
+		// The command only validates and encodes the samples: their labels may share maps.
+		opts.SharedProperties = true
 		if opts.TokenColumn < 1 {
 			return nil, importers.Usagef("-token-column must be 1 or more")
 		}

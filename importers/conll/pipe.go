@@ -1,0 +1,170 @@
+package conll
+
+import (
+	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/importers/textenc"
+)
+
+// The reader's work is split over two goroutines: one reads and splits the lines and builds
+// each record's text and entities (run), the stream's own goroutine builds the samples
+// (base64 data, names, labels) and hands them and the warnings over, in the order the
+// reader gave them. The command's encoder runs on a third: on two cores, none of the three
+// is then the whole run's critical path alone.
+
+// pipe carries the reader's records, warnings and fatal error to the stream's goroutine, in
+// batches.
+type pipe struct {
+	full   chan *batch   // batches for the stream's goroutine
+	free   chan *batch   // batches back from it, to fill again
+	done   chan struct{} // closed when the stream stops taking batches
+	cur    *batch
+	halted bool // done was closed: the reader stops
+}
+
+// batch is a run of events and the texts and entities of its records.
+type batch struct {
+	events []event
+	text   []byte
+	ents   []entity
+}
+
+// event is a warning, a fatal error, or a record to build (record true): its text is
+// own, or text[from:to] of the batch, its entities the batch's ents[entFrom:entTo].
+type event struct {
+	warn                importers.Warning
+	err                 error
+	record              bool
+	own                 []byte
+	from, to            int
+	entFrom, entTo      int
+	firstLine, lastLine int
+	number              int
+	enc                 textenc.Encoding
+}
+
+// A batch is handed over when it holds pipeEvents events or pipeText bytes of text; a
+// record's text of pipeOwn bytes or more is handed over as it is, not copied.
+const (
+	pipeEvents = 1024
+	pipeText   = 256 << 10
+	pipeOwn    = 256 << 10
+)
+
+func newPipe() *pipe {
+	return &pipe{full: make(chan *batch, 1), free: make(chan *batch, 3), done: make(chan struct{}), cur: &batch{}}
+}
+
+// warn queues a warning.
+func (p *pipe) warn(w importers.Warning) {
+	p.cur.events = append(p.cur.events, event{warn: w})
+	if len(p.cur.events) >= pipeEvents {
+		p.flush()
+	}
+}
+
+// fail queues the fatal error that ends the stream.
+func (p *pipe) fail(err error) {
+	p.cur.events = append(p.cur.events, event{err: err})
+	p.flush()
+}
+
+// record queues the reader's finished record, and says whether to go on.
+func (p *pipe) record(r *reader) bool {
+	rec := &r.rec
+	b := p.cur
+	ev := event{record: true, firstLine: rec.firstLine, lastLine: rec.lastLine, number: r.number, enc: r.dec.Encoding()}
+	if len(rec.text) >= pipeOwn {
+		ev.own = rec.text
+		rec.text = nil // the next record's text grows anew
+	} else {
+		ev.from = len(b.text)
+		b.text = append(b.text, rec.text...)
+		ev.to = len(b.text)
+	}
+	ev.entFrom = len(b.ents)
+	b.ents = append(b.ents, rec.ents...)
+	ev.entTo = len(b.ents)
+	b.events = append(b.events, ev)
+	if len(b.events) >= pipeEvents || len(b.text) >= pipeText || ev.own != nil {
+		p.flush()
+	}
+	return !p.halted
+}
+
+// flush hands the batch over (unless it is empty or the stream stopped).
+func (p *pipe) flush() {
+	if p.halted || len(p.cur.events) == 0 {
+		return
+	}
+	select {
+	case p.full <- p.cur:
+	case <-p.done:
+		p.halted = true
+		return
+	}
+	select {
+	case p.cur = <-p.free:
+	default:
+		p.cur = &batch{}
+	}
+}
+
+// readPiped runs the reader on a goroutine of its own and builds and yields its samples (and
+// gives its warnings) on this one, in order. It returns once that goroutine has ended.
+func (r *reader) readPiped(yield func(*api.Sample, error) bool) {
+	p := newPipe()
+	warn := r.opts.Warn
+	r.opts.Warn = p.warn
+	r.pipe = p
+	go func() {
+		defer close(p.full)
+		r.run(func(_ *api.Sample, err error) bool { // run yields nothing but a fatal error
+			p.fail(err)
+			return false
+		})
+		p.flush()
+	}()
+	bld := &r.bld // this goroutine's alone from here on
+	// However this returns (yield false, an error, a panic in yield), the reader's goroutine
+	// is told to stop and waited for: it must not read the input once the caller closes it.
+	defer func() {
+		close(p.done)
+		for range p.full {
+		}
+	}()
+	for b := range p.full {
+		for i := range b.events {
+			ev := &b.events[i]
+			switch {
+			case ev.err != nil:
+				yield(nil, ev.err)
+				return
+			case ev.record:
+				// The reader checks the context too, but it may be a few batches ahead.
+				if err := r.ctx.Err(); err != nil {
+					yield(nil, r.fatal(ev.firstLine, err))
+					return
+				}
+				text := ev.own
+				if text == nil {
+					text = b.text[ev.from:ev.to]
+				}
+				s, reason := bld.sample(text, b.ents[ev.entFrom:ev.entTo], ev.firstLine, ev.number, ev.enc)
+				if reason != "" {
+					warn.Warn(rejected(r.file, ev.firstLine, reason, r.doc, ev.number, ev.firstLine, ev.lastLine))
+				} else if !yield(s, nil) {
+					return
+				}
+			default:
+				warn.Warn(ev.warn)
+			}
+		}
+		clear(b.events) // let the warnings and the owned texts go
+		b.events, b.text, b.ents = b.events[:0], b.text[:0], b.ents[:0]
+		select {
+		case p.free <- b:
+		default:
+		}
+	}
+}
