@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/modelarts-convert/convert/internal/cputime"
 )
 
 // sameAsStrict fails the test unless DecodeRequest answers exactly as the strict path does
@@ -265,7 +267,7 @@ func BenchmarkDecodeRequest(b *testing.B) {
 			b.Run(c.name+"/"+impl.name, func(b *testing.B) {
 				b.ReportAllocs()
 				b.SetBytes(int64(len(body)))
-				cpu0 := cpuTime()
+				cpu0 := cputime.Now()
 				for b.Loop() {
 					if _, err := impl.fn(body); err != nil {
 						b.Fatal(err)

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/modelarts-convert/convert/internal/cputime"
 )
 
 // A copy of emit's shapeSamples (package emit's tests cannot be imported here).
@@ -88,7 +90,7 @@ func BenchmarkValidateShapes(b *testing.B) {
 		samples := shapeSamples(kind, 2000)
 		b.Run(kind, func(b *testing.B) {
 			b.ReportAllocs()
-			cpu0 := cpuTime()
+			cpu0 := cputime.Now()
 			for i := 0; b.Loop(); i++ {
 				if vs := ValidateSample("sample", samples[i%len(samples)]); len(vs) > 0 {
 					b.Fatal(vs)

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/modelarts-convert/convert/internal/cputime"
 )
 
 // requestFiles reads every request body under the repo's testdata/requests and
@@ -254,7 +256,7 @@ func BenchmarkValidateSample(b *testing.B) {
 	}{{"new", ValidateSample}, {"ref", validateSampleRef}} {
 		b.Run(impl.name+"/samples", func(b *testing.B) {
 			b.ReportAllocs()
-			cpu0 := cpuTime()
+			cpu0 := cputime.Now()
 			for i := 0; b.Loop(); i++ {
 				impl.fn("sample", samples[i%len(samples)])
 			}
@@ -264,7 +266,7 @@ func BenchmarkValidateSample(b *testing.B) {
 			s := &Sample{Name: "x.bin", Data: data}
 			b.ReportAllocs()
 			b.SetBytes(int64(len(data)))
-			cpu0 := cpuTime()
+			cpu0 := cputime.Now()
 			for b.Loop() {
 				impl.fn("sample", s)
 			}
@@ -275,7 +277,7 @@ func BenchmarkValidateSample(b *testing.B) {
 
 // reportCPU reports CPU time per operation and, when bytes > 0, MB per CPU-second.
 func reportCPU(b *testing.B, cpu0 time.Duration, bytes int) {
-	cpu := cpuTime() - cpu0
+	cpu := cputime.Now() - cpu0
 	if cpu <= 0 || b.N == 0 {
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/modelarts-convert/convert/internal/cputime"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -217,7 +218,7 @@ func BenchmarkAddBody(b *testing.B) {
 			s := New()
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
-			cpu := cpuTime()
+			cpu := cputime.Now()
 			for b.Loop() {
 				if err := s.AddBody(body); err != nil {
 					b.Fatal(err)
@@ -225,7 +226,7 @@ func BenchmarkAddBody(b *testing.B) {
 			}
 			// MB per CPU-second (all threads, GC included): the figure that does not depend
 			// on what else the machine runs.
-			if spent := (cpuTime() - cpu).Seconds(); spent > 0 {
+			if spent := (cputime.Now() - cpu).Seconds(); spent > 0 {
 				b.ReportMetric(float64(len(body))*float64(b.N)/1e6/spent, "MB/cpu-s")
 			}
 		})

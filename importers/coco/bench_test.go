@@ -13,6 +13,7 @@ import (
 	"github.com/modelarts-convert/convert/bench/coco/cocogen"
 	"github.com/modelarts-convert/convert/emit"
 	"github.com/modelarts-convert/convert/importers/imagefile"
+	"github.com/modelarts-convert/convert/internal/cputime"
 )
 
 // benchInput is a generated COCO file of train2017's shape (see package cocogen).
@@ -40,7 +41,7 @@ func benchmarkRead(b *testing.B, shape Shape, bodies bool) {
 	b.SetBytes(int64(len(fsys["instances.json"].Data)))
 	b.ReportAllocs()
 	opts := Options{Shape: shape, Images: &imagefile.Source{OBSPrefix: "obs://bucket/train2017/"}, TempDir: b.TempDir()}
-	cpu0 := cpuTime()
+	cpu0 := cputime.Now()
 	for b.Loop() {
 		samples := Read(context.Background(), fsys, "instances.json", opts)
 		n := 0
@@ -64,7 +65,7 @@ func benchmarkRead(b *testing.B, shape Shape, bodies bool) {
 			b.Fatalf("%d samples, want %d", n, images)
 		}
 	}
-	reportCPU(b, cpuTime()-cpu0, len(fsys["instances.json"].Data))
+	reportCPU(b, cputime.Now()-cpu0, len(fsys["instances.json"].Data))
 }
 
 // reportCPU reports the CPU time (user and system, all goroutines) per op and the input
@@ -96,8 +97,8 @@ func BenchmarkWalk(b *testing.B) {
 		b.Run(bench.name, func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
-			cpu0 := cpuTime()
-			defer func() { reportCPU(b, cpuTime()-cpu0, len(data)) }()
+			cpu0 := cputime.Now()
+			defer func() { reportCPU(b, cputime.Now()-cpu0, len(data)) }()
 			for b.Loop() {
 				done := make(chan struct{})
 				w := newWalker(context.Background(), bytes.NewReader(data), "instances.json", done)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/modelarts-convert/convert/internal/cputime"
 )
 
 // benchImages is the size of the benchmark set.
@@ -59,7 +61,7 @@ func BenchmarkYOLO(b *testing.B) {
 	generateDarknet(b, dir, benchImages)
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Now()
 	for b.Loop() {
 		src, _, err := open(b, "-obs-prefix", obs, dir)
 		if err != nil {
@@ -82,7 +84,7 @@ func BenchmarkYOLO(b *testing.B) {
 	b.ReportMetric(float64(benchImages)*float64(b.N)/b.Elapsed().Seconds(), "images/s")
 	// Images per CPU-second (all goroutines, kernel time included): what the machine's load
 	// does not change; an idle machine gives about this times its cores.
-	if cpu := cpuTime() - cpu0; cpu > 0 {
+	if cpu := cputime.Now() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(benchImages)*float64(b.N)/cpu.Seconds(), "images/cpu-s")
 	}
 }
