@@ -327,6 +327,9 @@ func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastR
 // that came from the network goes through it before it is cut, printed, recorded or
 // wrapped in an error.
 func (c *Client) scrub(s string) string {
+	if s == "" {
+		return s // most fields of most results (and the secrets' list costs an allocation)
+	}
 	a, ok := c.Auth.(interface{ secrets() []Secret })
 	if !ok {
 		return s
