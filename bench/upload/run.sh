@@ -2,13 +2,14 @@
 # The uploader's throughput against a loopback endpoint that answers 50 ms after it has read
 # a request (issue 17), this tree side by side with a baseline, alternately in one run.
 #
-#   bench/upload/run.sh [RUNS] [BASELINE-REF] [BENCHTIME]
+#   bench/upload/run.sh [RUNS] [BASELINE-REF] [BENCHTIME] [CASES]
 #
 # Builds the test binary of ./upload (BenchmarkUploadFiles: `convert upload` of request files
 # of 100 small detection samples, journal on, at -concurrency 1, 4, 16, 64, and the dry run)
 # from this tree and, when BASELINE-REF is given (say main), from that commit with this
 # tree's benchmark file copied in (the same endpoint and the same figures), then runs them
-# alternately RUNS times each (default 3), so that both see the same load. The journal is on
+# alternately RUNS times each (default 3), so that both see the same load. CASES picks some
+# (a -bench pattern after UploadFiles/, say 'concurrency=(16|64)'; default all). The journal is on
 # the disk of TMPDIR (set TMPDIR=/dev/shm for tmpfs). It prints, per case, the range over the
 # runs of:
 #   %bound    samples/s over concurrency x 100 samples per 50 ms
@@ -25,6 +26,7 @@ cd "$(dirname "$0")/../.."
 runs=${1:-3}
 baseline=${2:-}
 benchtime=${3:-40000x}
+cases=${4:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -41,7 +43,7 @@ fi
 : >"$work/results"
 for _ in $(seq "$runs"); do
 	for bin in "${bins[@]}"; do
-		"$work/$bin.test" -test.run '^$' -test.bench 'UploadFiles' -test.benchtime "$benchtime" |
+		"$work/$bin.test" -test.run '^$' -test.bench "UploadFiles/$cases" -test.benchtime "$benchtime" |
 			awk -v bin="$bin" '/^BenchmarkUploadFiles/ {
 				name = $1; sub(/^BenchmarkUploadFiles\//, "", name); sub(/-[0-9]+$/, "", name)
 				line = bin " " name
