@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -33,12 +34,19 @@ type latencyEndpoint struct {
 	requests atomic.Int64
 	busy     atomic.Int64 // nanoseconds spent in requests, summed over all of them
 	latency  atomic.Int64 // nanoseconds from each body read to its answer written, summed
+	conns    atomic.Int64 // connections opened
 	srv      *httptest.Server
 }
 
 func newLatencyEndpoint(delay time.Duration) *latencyEndpoint {
 	e := &latencyEndpoint{Delay: delay}
-	e.srv = httptest.NewServer(http.HandlerFunc(e.serve))
+	e.srv = httptest.NewUnstartedServer(http.HandlerFunc(e.serve))
+	e.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			e.conns.Add(1)
+		}
+	}
+	e.srv.Start()
 	return e
 }
 
@@ -189,6 +197,8 @@ func BenchmarkUploadFiles(b *testing.B) {
 				b.ReportMetric(float64(latency.Microseconds())/1000, "latency-ms")
 				b.ReportMetric(100*rate/(float64(conc*emit.DefaultBatchSize)/latency.Seconds()), "%-of-measured-bound")
 				b.ReportMetric(float64(ep.maxSeen.Load()), "max-in-flight")
+				// Connections the uploader opened: at most one per slot when they are reused.
+				b.ReportMetric(float64(ep.conns.Load()), "conns")
 				// The requests in flight on average over the run: conc when every slot is busy
 				// all the time.
 				b.ReportMetric(float64(ep.busy.Load())/float64(elapsed), "avg-in-flight")

@@ -18,6 +18,7 @@
 #   %bare     over a bare net/http loop posting the same bodies to the same endpoint right after
 #   inflight  requests in flight on average (the concurrency when every slot is always busy)
 #   samples/s, and cpu-us per sample (the process's user+sys time, endpoint included)
+#   conns     connections the uploader opened (one per slot when they are reused)
 # Wall-clock figures are noise on a loaded machine; CPU per sample and %bare less so.
 # Targets: >= 90% of the bound up to concurrency 16; at 64 every slot busy and >= 80,000
 # samples/s; dry run >= 150,000 samples/s.
@@ -53,7 +54,7 @@ for _ in $(seq "$runs"); do
 	done
 done
 
-printf "%-5s %-18s %-11s %-11s %-11s %-11s %-13s %-15s %s\n" code case %bound %meas %bare inflight latency-ms samples/s cpu-us/sample
+printf "%-5s %-18s %-11s %-11s %-11s %-11s %-13s %-15s %-14s %s\n" code case %bound %meas %bare inflight latency-ms samples/s cpu-us/sample conns
 awk '
 function range(k,   lo, hi) {
 	if (!(k in n)) return "-"
@@ -81,10 +82,10 @@ END {
 		key = binOrder[b] SUBSEP caseOrder[c]
 		if (!((key SUBSEP "samples/s") in n)) continue
 		split(key, p, SUBSEP)
-		printf "%-5s %-18s %-11s %-11s %-11s %-11s %-13s %-15s %s\n", p[1], p[2], range(key SUBSEP "%-of-bound"),
+		printf "%-5s %-18s %-11s %-11s %-11s %-11s %-13s %-15s %-14s %s\n", p[1], p[2], range(key SUBSEP "%-of-bound"),
 			range(key SUBSEP "%-of-measured-bound"), range(key SUBSEP "%-of-bare-loop"),
 			range(key SUBSEP "avg-in-flight"), range(key SUBSEP "latency-ms"),
-			range(key SUBSEP "samples/s"), range(key SUBSEP "cpu-us/sample")
+			range(key SUBSEP "samples/s"), range(key SUBSEP "cpu-us/sample"), range(key SUBSEP "conns")
 	}
 }' "$work/results"
 echo "($runs runs each, benchtime $benchtime, journal under ${TMPDIR:-/tmp}; load average: $(cut -d' ' -f1-3 /proc/loadavg))"
