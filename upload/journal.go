@@ -79,8 +79,8 @@ type Journal struct {
 	written uint64     // appendLines calls that wrote their lines
 	synced  uint64     // the lines of the first synced calls are fsynced
 	syncing bool       // syncLoop runs
-	closing bool       // Close asks syncLoop to sync what is left and end
-	changed *sync.Cond // on mu: lines written, an fsync ended, or the journal broke or closes
+	closing bool       // Close was called: nothing more is written
+	changed *sync.Cond // on mu: an fsync ended, or syncLoop did
 	done    map[[2]uint64]struct{}
 	sent    map[[2]uint64]struct{} // sent, and no definite answer since: may have landed
 	failed  map[string]SampleError // failures not acknowledged since
@@ -337,7 +337,6 @@ func (j *Journal) appendLines(lines []byte) (n uint64, err error) {
 		j.syncing = true
 		go j.syncLoop(j.f)
 	}
-	j.changed.Broadcast()
 	return j.written, nil
 }
 
@@ -357,23 +356,16 @@ func (j *Journal) waitDurable(n uint64) error {
 	return j.broken
 }
 
-// syncLoop fsyncs the journal file whenever lines were written since the last fsync began,
-// until the journal breaks or closes (after a last fsync of what is left). Lines written
-// during an fsync go out with the next one: fsyncs never queue up one per batch, and the
-// writers never wait for one to write their lines. (Before, a sender wrote and fsynced the
-// "sending" line of its next batch before the request left: one fsync, more under load,
-// on every request's path.)
+// syncLoop fsyncs the journal file until every line written is fsynced, then ends
+// (appendLines starts it again); it also ends when the journal breaks. Lines written during
+// an fsync go out with the next one: fsyncs never queue up one per batch, and the writers
+// never wait for one to write their lines. (Before, a sender wrote and fsynced the
+// "sending" line of its next batch before the request left: one fsync, more under load, on
+// every request's path.)
 func (j *Journal) syncLoop(f *os.File) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	for j.broken == nil {
-		if j.synced == j.written {
-			if j.closing {
-				break
-			}
-			j.changed.Wait()
-			continue
-		}
+	for j.broken == nil && j.synced < j.written {
 		target := j.written
 		j.mu.Unlock()
 		err := f.Sync()
@@ -470,9 +462,8 @@ func (j *Journal) Close() error {
 		return nil
 	}
 	j.closing = true
-	j.changed.Broadcast()
 	for j.syncing {
-		j.changed.Wait() // the last lines are fsynced first
+		j.changed.Wait() // the lines written are fsynced first
 	}
 	err := j.f.Close()
 	j.f = nil
