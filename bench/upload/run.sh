@@ -27,7 +27,7 @@ cd "$(dirname "$0")/../.."
 runs=${1:-3}
 baseline=${2:-}
 benchtime=${3:-40000x}
-cases=${4:-}
+cases=${4:-.}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -44,7 +44,7 @@ fi
 : >"$work/results"
 for _ in $(seq "$runs"); do
 	for bin in "${bins[@]}"; do
-		"$work/$bin.test" -test.run '^$' -test.bench "UploadFiles/$cases" -test.benchtime "$benchtime" |
+		"$work/$bin.test" -test.run '^$' -test.bench "UploadFiles/($cases)" -test.benchtime "$benchtime" |
 			awk -v bin="$bin" '/^BenchmarkUploadFiles/ {
 				name = $1; sub(/^BenchmarkUploadFiles\//, "", name); sub(/-[0-9]+$/, "", name)
 				line = bin " " name
@@ -54,6 +54,10 @@ for _ in $(seq "$runs"); do
 	done
 done
 
+echo "each run: code case %-of-bound %-of-measured-bound samples/s"
+awk '{ b = "-"; m = "-"; r = "-"
+	for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "%-of-bound") b = kv[2]; if (kv[1] == "%-of-measured-bound") m = kv[2]; if (kv[1] == "samples/s") r = kv[2] }
+	printf "  %-5s %-18s %-8s %-8s %s\n", $1, $2, b, m, r }' "$work/results"
 printf "%-5s %-18s %-11s %-11s %-11s %-11s %-13s %-15s %-14s %s\n" code case %bound %meas %bare inflight latency-ms samples/s cpu-us/sample conns
 awk '
 function range(k,   lo, hi) {
