@@ -3,7 +3,6 @@ package upload
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -231,7 +230,7 @@ func (c *Client) attempt(ctx context.Context, body []byte, hash string) (*api.Re
 		return nil, &OutcomeError{StatusCode: resp.StatusCode, Reason: msgTooLarge}
 	}
 	var r api.Response
-	if err := json.Unmarshal(data, &r); err != nil || !isObject(data) {
+	if err := decodeResponse(data, &r); err != nil || !isObject(data) {
 		reason := "the answer is not a response body"
 		if err != nil {
 			reason += " (" + c.scrub(err.Error()) + ")"
@@ -328,6 +327,9 @@ func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastR
 // that came from the network goes through it before it is cut, printed, recorded or
 // wrapped in an error.
 func (c *Client) scrub(s string) string {
+	if s == "" {
+		return s // most fields of most results (and the secrets' list costs an allocation)
+	}
 	a, ok := c.Auth.(interface{ secrets() []Secret })
 	if !ok {
 		return s

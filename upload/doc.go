@@ -21,11 +21,12 @@
 //     every sample whose outcome the answer leaves unknown (kept pending), and counts
 //     ModelArts.4422 ("already exists") as done only for samples that may have landed
 //     earlier (else it is a conflict, unless SkipExisting).
-//   - [Journal] records every batch durably (fsync) before it is sent and every answer before
-//     it is counted, so that a rerun after a failure, an interrupt or kill -9 sends only what
-//     the endpoint did not acknowledge, including the samples it refused, and knows which
-//     samples it may already have stored. Writers that come during one fsync share the next
-//     (group commit), so 64 requests in flight do not wait on 64 fsyncs in turn.
+//   - [Journal] records every batch before it is sent (written at once, fsynced while the
+//     request is in flight) and every answer durably (fsync) before it is counted, so that a
+//     rerun after a failure, an interrupt or kill -9 sends only what the endpoint did not
+//     acknowledge, including the samples it refused, and knows which samples it may already
+//     have stored. One goroutine fsyncs everything written since its last fsync began (group
+//     commit): no request waits for an fsync, and 64 in flight do not wait on 64 in turn.
 //   - [FileBatches] reads request files written earlier, a few ahead on several goroutines,
 //     and sends a file that needs no re-batching as it was read (validated, not re-encoded;
 //     signed over exactly those bytes); the others are re-batched with emit.Batches.

@@ -48,14 +48,17 @@ func JournalName(datasetID string) string {
 
 // Journal records which samples the endpoint acknowledged, so that a rerun sends only the
 // rest. It is a text file of JSON lines: a header naming the Destination, then for each
-// batch a "sending" record listing its samples, written and fsynced before the request
-// leaves, and a record of the answer listing the samples created, the samples that already
-// existed (counted as done), the samples that failed (name, error_code, error_msg) and the
-// samples whose outcome the answer left unknown. Each answer is written and fsynced before
-// the batch is counted, so a run killed at any moment (kill -9 included) loses at most the
-// answers it had not recorded yet; those samples are sent again, and because the journal
-// shows they were sent, the service's ModelArts.4422 for any it had stored counts as done.
-// A torn last line is ignored and cut off.
+// batch a "sending" record listing its samples, written before the request leaves (and
+// fsynced while it is in flight), and a record of the answer listing the samples created,
+// the samples that already existed (counted as done), the samples that failed (name,
+// error_code, error_msg) and the samples whose outcome the answer left unknown. Each answer
+// is written and fsynced, and so is its batch's "sending" record, before the batch is
+// counted, so a run killed at any moment (kill -9 included) loses at most the answers it
+// had not recorded yet; those samples are sent again, and because the journal shows they
+// were sent, the service's ModelArts.4422 for any it had stored counts as done. (Only a
+// crash of the machine during the few milliseconds of a "sending" record's fsync can lose
+// it after its request left: a rerun then reports the 4422 of such a sample as a conflict,
+// never the other way round.) A torn last line is ignored and cut off.
 //
 // Samples are known by name; a sample without a name by "<sha256:HEX>" of its JSON (the
 // angle brackets cannot occur in a name). In memory the journal keeps 16 bytes per sample
@@ -70,18 +73,18 @@ type Journal struct {
 	mu     sync.Mutex
 	f      *os.File
 	broken error // a write or sync failed: nothing more is recorded
-	// Group commit (see write): lines queued by writers while another writer's fsync is
-	// under way go out together in the next write and fsync.
-	queued   []byte
-	spare    []byte     // the buffer of the last flush, reused
-	queueGen uint64     // the lines in queued go out with flush number queueGen+1
-	good     uint64     // flushes up to this number are written and fsynced
-	flushing bool       // a writer is writing and fsyncing, without holding mu
-	flushed  *sync.Cond // on mu: a flush ended
-	done     map[[2]uint64]struct{}
-	sent     map[[2]uint64]struct{} // sent, and no definite answer since: may have landed
-	failed   map[string]SampleError // failures not acknowledged since
-	skipped  atomic.Int64
+	// Lines are written at once (appendLines) and fsynced by one goroutine, syncLoop, while
+	// their writers go on (a sender: with its request): every fsync covers all the lines
+	// written before it started (group commit).
+	written uint64     // appendLines calls that wrote their lines
+	synced  uint64     // the lines of the first synced calls are fsynced
+	syncing bool       // syncLoop runs
+	closing bool       // Close was called: nothing more is written
+	changed *sync.Cond // on mu: an fsync ended, or syncLoop did
+	done    map[[2]uint64]struct{}
+	sent    map[[2]uint64]struct{} // sent, and no definite answer since: may have landed
+	failed  map[string]SampleError // failures not acknowledged since
+	skipped atomic.Int64
 }
 
 // journalHeader is the journal's first line.
@@ -110,7 +113,7 @@ func OpenJournal(path string, dest Destination, readOnly bool) (*Journal, error)
 	dest.Endpoint = strings.TrimRight(dest.Endpoint, "/")
 	j := &Journal{path: path, dest: dest, readOnly: readOnly, done: map[[2]uint64]struct{}{},
 		sent: map[[2]uint64]struct{}{}, failed: map[string]SampleError{}}
-	j.flushed = sync.NewCond(&j.mu)
+	j.changed = sync.NewCond(&j.mu)
 	flag := os.O_RDWR
 	if readOnly {
 		flag = os.O_RDONLY
@@ -239,7 +242,7 @@ func (j *Journal) sending(seq int, keys []string) error {
 	if err != nil {
 		return err
 	}
-	return j.write(line)
+	return j.commit(line)
 }
 
 // appendSending appends the line that says the samples known by keys are about to be sent
@@ -295,72 +298,89 @@ func appendAnswers(buf []byte, rs ...*BatchResult) ([]byte, error) {
 	return buf, nil
 }
 
-// commit writes complete lines durably (see write); nothing for a nil or read-only journal
-// or no lines.
+// commit writes complete lines durably: it returns once they are written and fsynced;
+// nothing for a nil or read-only journal or no lines.
 func (j *Journal) commit(lines []byte) error {
-	if j == nil || j.readOnly || len(lines) == 0 {
-		return nil
+	n, err := j.appendLines(lines)
+	if err != nil {
+		return err
 	}
-	return j.write(lines)
+	return j.waitDurable(n)
 }
 
-// write appends complete lines and fsyncs them, with group commit: it returns once a
-// write and fsync that holds the lines has ended. Writers that come while another's fsync
-// is under way queue their lines; when that fsync ends, one of them writes and fsyncs
-// everything queued at once. So fsyncs do not queue up one per batch behind each other
-// (at 64 requests in flight they did, and capped the requests in flight), and each line
-// is still durable before its writer goes on. A failed write or fsync breaks the journal:
-// every writer whose lines it held, and every later one, gets the error.
-func (j *Journal) write(lines []byte) error {
+// appendLines writes complete lines to the journal file at once, and has them fsynced in
+// the background; waitDurable(n) waits for that. Once it returns, the lines are in the
+// operating system's cache: they survive the process being killed (kill -9 included), and
+// only a crash of the machine (power loss) before the fsync ends can lose them. n is 0,
+// and nothing happens, for a nil or read-only journal or no lines. A failed write or fsync
+// breaks the journal: every later call and every wait for lines it had not made durable
+// gets the error.
+func (j *Journal) appendLines(lines []byte) (n uint64, err error) {
+	if j == nil || j.readOnly || len(lines) == 0 {
+		return 0, nil
+	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.broken == nil && j.f == nil {
-		return errors.New("journal: closed")
+	switch {
+	case j.broken != nil:
+		return 0, j.broken
+	case j.f == nil || j.closing:
+		return 0, errors.New("journal: closed")
 	}
-	j.queued = append(j.queued, lines...)
-	gen := j.queueGen
-	for {
-		switch {
-		case j.good > gen:
-			return nil
-		case j.broken != nil:
-			return j.broken
-		case j.f == nil:
-			return errors.New("journal: closed")
-		case j.flushing:
-			j.flushed.Wait()
-			continue
-		}
-		// Lead the next flush: everything queued so far, this writer's lines included.
-		buf, f := j.queued, j.f
-		j.queued = j.spare[:0]
-		j.queueGen++
-		flush := j.queueGen
-		j.flushing = true
-		j.mu.Unlock()
-		err := writeSync(f, buf, j.path)
-		j.mu.Lock()
-		j.flushing = false
-		j.spare = buf[:0]
-		if err != nil {
-			j.broken = err // the file may end in a partial line
-		} else {
-			j.good = flush
-		}
-		j.flushed.Broadcast()
+	if _, err := j.f.Write(lines); err != nil {
+		j.broken = fmt.Errorf("journal: writing %s: %w", j.path, err) // the file may end in a partial line
+		j.changed.Broadcast()
+		return 0, j.broken
 	}
-	// The in-memory sets keep what the journal held when it was opened (what Skip leaves
-	// out): within a run every sample is sent once anyway, so memory stays flat.
+	j.written++
+	if !j.syncing {
+		j.syncing = true
+		go j.syncLoop(j.f)
+	}
+	return j.written, nil
 }
 
-func writeSync(f *os.File, lines []byte, path string) error {
-	if _, err := f.Write(lines); err != nil {
-		return fmt.Errorf("journal: writing %s: %w", path, err)
+// waitDurable waits until the lines of appendLines' call n are fsynced.
+func (j *Journal) waitDurable(n uint64) error {
+	if j == nil || n == 0 {
+		return nil
 	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("journal: syncing %s: %w", path, err)
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for j.synced < n && j.broken == nil {
+		j.changed.Wait()
 	}
-	return nil
+	if j.synced >= n {
+		return nil
+	}
+	return j.broken
+}
+
+// syncLoop fsyncs the journal file until every line written is fsynced, then ends
+// (appendLines starts it again); it also ends when the journal breaks. Lines written during
+// an fsync go out with the next one: fsyncs never queue up one per batch, and the writers
+// never wait for one to write their lines. (Before, a sender wrote and fsynced the
+// "sending" line of its next batch before the request left: one fsync, more under load, on
+// every request's path.)
+func (j *Journal) syncLoop(f *os.File) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for j.broken == nil && j.synced < j.written {
+		target := j.written
+		j.mu.Unlock()
+		err := f.Sync()
+		j.mu.Lock()
+		if err != nil {
+			j.broken = fmt.Errorf("journal: syncing %s: %w", j.path, err)
+		} else {
+			j.synced = target
+		}
+		j.changed.Broadcast()
+	}
+	j.syncing = false
+	j.changed.Broadcast()
+	// The in-memory sets keep what the journal held when it was opened (what Skip leaves
+	// out): within a run every sample is sent once anyway, so memory stays flat.
 }
 
 // Path is the journal's file.
@@ -438,11 +458,12 @@ func (j *Journal) Close() error {
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	for j.flushing {
-		j.flushed.Wait()
-	}
 	if j.f == nil {
 		return nil
+	}
+	j.closing = true
+	for j.syncing {
+		j.changed.Wait() // the lines written are fsynced first
 	}
 	err := j.f.Close()
 	j.f = nil

@@ -154,3 +154,47 @@ func TestJournalConcurrentWriters(t *testing.T) {
 	assert.ErrorContains(t, j.record(&BatchResult{Seq: 2, Created: []string{"y"}}), "journal: writing")
 	j.f = nil
 }
+
+// A line is in the file as soon as appendLines returns, before its fsync (a run killed then
+// has it); waitDurable returns once an fsync begun after it has ended; Close fsyncs what is
+// left; lines of many writers are never torn or lost.
+func TestJournalLinesAreWrittenBeforeTheirFsync(t *testing.T) {
+	path := filepath.Join(t.TempDir(), JournalName("d"))
+	j, err := OpenJournal(path, dest, false)
+	require.NoError(t, err)
+	n, err := j.appendLines([]byte(`{"batch":1,"sending":["a"]}` + "\n"))
+	require.NoError(t, err)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `{"batch":1,"sending":["a"]}`+"\n", "written at once")
+	require.NoError(t, j.waitDurable(n))
+	j.mu.Lock()
+	assert.GreaterOrEqual(t, j.synced, n)
+	j.mu.Unlock()
+
+	var wg sync.WaitGroup
+	for i := range 32 {
+		wg.Go(func() {
+			n, err := j.appendLines(fmt.Appendf(nil, `{"batch":%d,"created":["c%d"]}`+"\n", i+2, i))
+			assert.NoError(t, err)
+			if i%2 == 0 {
+				assert.NoError(t, j.waitDurable(n))
+			}
+		})
+	}
+	wg.Wait()
+	last, err := j.appendLines([]byte(`{"batch":99,"created":["last"]}` + "\n"))
+	require.NoError(t, err)
+	require.NoError(t, j.Close())
+	j.mu.Lock()
+	assert.GreaterOrEqual(t, j.synced, last, "Close fsyncs the lines written before it")
+	assert.False(t, j.syncing)
+	j.mu.Unlock()
+	_, err = j.appendLines([]byte("{}\n"))
+	assert.ErrorContains(t, err, "closed")
+
+	again, err := OpenJournal(path, dest, true)
+	require.NoError(t, err)
+	assert.Equal(t, 33, again.Acknowledged())
+	assert.True(t, again.maybeSent("a"))
+}

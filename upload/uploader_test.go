@@ -1,9 +1,11 @@
 package upload_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"net/http"
 	"os"
@@ -11,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -126,6 +129,47 @@ func TestUploadEverySampleOnce(t *testing.T) {
 	assert.Equal(t, uploadtest.DefaultProjectID, h.Get("X-Project-Id"))
 	assert.Equal(t, "convert", h.Get("User-Agent"))
 	assert.Contains(t, h.Get("Authorization"), "SDK-HMAC-SHA256 Access=UPLOADTEST-AK, SignedHeaders=host;user-agent;x-project-id;x-sdk-date, Signature=")
+}
+
+// journalRoundTripper checks, as each request leaves, that the journal file already holds a
+// "sending" line for every sample in it (the journal fsyncs it while the request is in
+// flight).
+type journalRoundTripper struct {
+	t       *testing.T
+	path    string
+	checked atomic.Int64
+}
+
+func (rt *journalRoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
+	body, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	sent, err := api.DecodeRequest(body)
+	if assert.NoError(rt.t, err) {
+		data, err := os.ReadFile(rt.path)
+		require.NoError(rt.t, err)
+		for _, s := range sent.Samples {
+			assert.Contains(rt.t, string(data), `"`+s.Name+`"`, "a sending line before the request leaves")
+		}
+		rt.checked.Add(1)
+	}
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+func TestSendingLineIsWrittenBeforeTheRequestLeaves(t *testing.T) {
+	r := newRig(t, uploadtest.Options{})
+	rt := &journalRoundTripper{t: t, path: r.journalPath()}
+	r.client.HTTPClient = &http.Client{Transport: rt}
+	st, err := r.run(t, context.Background(), names(300), 10, 8)
+	require.NoError(t, err)
+	assert.Equal(t, 300, st.Created)
+	assert.Equal(t, int64(30), rt.checked.Load())
+	j, err := upload.OpenJournal(r.journalPath(), r.client.Destination(), true)
+	require.NoError(t, err)
+	assert.Equal(t, 300, j.Acknowledged())
 }
 
 func TestTransientFaultsAreRetried(t *testing.T) {
