@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/modelarts-convert/convert/emit"
+	"github.com/modelarts-convert/convert/internal/cputime"
 	"github.com/modelarts-convert/convert/upload"
 )
 
@@ -174,7 +175,7 @@ func BenchmarkUploadFiles(b *testing.B) {
 			s := &upload.Session{Client: client, Journal: filepath.Join(dir, "bench.journal"), Concurrency: max(conc, 1),
 				DryRun: conc == 0, Log: io.Discard, Quiet: true}
 			runtime.GC()
-			cpu0 := cpuTime()
+			cpu0 := cputime.Now()
 			b.ResetTimer()
 			start := time.Now()
 			st, err := s.Send(context.Background(), func(j *upload.Journal) iter.Seq2[*emit.Batch, error] {
@@ -182,7 +183,7 @@ func BenchmarkUploadFiles(b *testing.B) {
 			})
 			elapsed := time.Since(start)
 			b.StopTimer()
-			cpu := cpuTime() - cpu0
+			cpu := cputime.Now() - cpu0
 			if err != nil || st.Samples != n || conc > 0 && st.Created != n {
 				b.Fatalf("%d samples, %d created of %d: %v", st.Samples, st.Created, n, err)
 			}

@@ -1,8 +1,0 @@
-//go:build !unix
-
-package upload_test
-
-import "time"
-
-// cpuTime is not measured here: the CPU metrics are left out.
-func cpuTime() time.Duration { return 0 }
