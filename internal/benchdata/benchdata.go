@@ -1,6 +1,7 @@
 // Package benchdata generates the text inputs the CoNLL and CSV benchmarks read (the
-// importers' go test benchmarks and bench/text/run.sh alike), so that both measure one shape.
-// Everything is deterministic.
+// importers' go test benchmarks and bench/text/run.sh alike), so that both measure one shape,
+// and the samples the api and emit benchmarks check and encode (Shapes). Everything is
+// deterministic.
 package benchdata
 
 import (
