@@ -299,7 +299,7 @@ func batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 				// batcher are this goroutine's until the next chunk is sent.
 				one, reason := checkAppend(s, scratch[:0])
 				scratch = one[:0]
-				if reason = v.judge(s, one, reason); reason != "" {
+				if reason = v.judge(s, nameHash(s.Name), one, reason); reason != "" {
 					reject(s, reason)
 				} else if b := bt.add(s, one); b != nil && !yield(b, nil) {
 					return
@@ -425,14 +425,14 @@ type verdict struct {
 }
 
 // judge returns why s, encoded as one, cannot be sent (reason, when the check found one
-// already), or "" when it goes into a body and its name is now taken.
-func (v *verdict) judge(s *api.Sample, one []byte, reason string) string {
+// already), or "" when it goes into a body and its name is now taken; h is
+// nameHash(s.Name).
+func (v *verdict) judge(s *api.Sample, h uint64, one []byte, reason string) string {
 	if reason != "" {
 		return reason
 	}
 	// A repeated name is the reason given first; a sample too large for any body does not
 	// take its name (a later sample of that name is not a repeat).
-	h := nameHash(s.Name)
 	if v.overall+len(one) > v.maxBody {
 		if s.Name != "" && v.seen.has(h) {
 			return RepeatReason(s.Name)
@@ -465,21 +465,24 @@ type chunk struct {
 	samples   []*api.Sample
 	reasons   []string
 	completed []*Batch
-	json      []byte // one sample's JSON at a time
-	hint      int    // the samples' size hints, summed
-	touched   uint64 // see nameSet.touch
+	json      []byte   // one sample's JSON at a time
+	hashes    []uint64 // the samples' name hashes
+	hint      int      // the samples' size hints, summed
+	touched   uint64   // see nameSet.touch
 }
 
 func (c *chunk) encode(v *verdict, bt *batcher) {
-	c.reasons, c.completed = c.reasons[:0], c.completed[:0]
+	c.reasons, c.completed, c.hashes = c.reasons[:0], c.completed[:0], c.hashes[:0]
 	for _, s := range c.samples {
-		c.touched += v.seen.touch(nameHash(s.Name))
+		h := nameHash(s.Name)
+		c.hashes = append(c.hashes, h)
+		c.touched += v.seen.touch(h)
 	}
-	for _, s := range c.samples {
+	for i, s := range c.samples {
 		var reason string
 		var completed *Batch
 		c.json, reason = checkAppend(s, c.json[:0])
-		if reason = v.judge(s, c.json, reason); reason == "" {
+		if reason = v.judge(s, c.hashes[i], c.json, reason); reason == "" {
 			completed = bt.add(s, c.json)
 		}
 		c.reasons = append(c.reasons, reason)
