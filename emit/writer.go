@@ -268,10 +268,11 @@ func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], 
 	var q writerQueue
 	q.cond.L = &q.mu
 	// Written batches go back to the batcher to be filled again (see batches), unless
-	// onBatch may keep them, or their bodies are large. Up to four are kept: when the writer
-	// is the slower, the batcher starts batches while none has come back yet, and those
-	// come back later all the same.
-	spare := make(chan *Batch, 4)
+	// onBatch may keep them, or their bodies are large. Up to ten are kept, 4 MB of
+	// bodies at most: when the writer is the slower, the batcher starts batches while none
+	// has come back yet (as many as the writer's queue holds), and those come back later
+	// all the same.
+	spare := make(chan *Batch, writerBatches+2)
 	go func() {
 		var r result
 		for b := range pending {
@@ -290,7 +291,7 @@ func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], 
 			r.st.Add(b)
 			if onBatch != nil {
 				onBatch(b, path)
-			} else if cap(b.Body) <= spareBodyBytes {
+			} else if c := cap(b.Body); c <= spareBodyBytes && (len(spare)+1)*c <= spareBytes {
 				select {
 				case spare <- b:
 				default:
@@ -367,7 +368,11 @@ func (q *writerQueue) done(size int) {
 // spareBodyBytes bounds the bodies Dir.Write reuses: batches of small samples, whose bodies
 // are many and small; a body of large samples (inline images, up to MaxBody) is left to the
 // collector, so that memory holds no more of them than before.
-const spareBodyBytes = 1 << 20
+// spareBytes bounds the bodies kept: ten of small batches, four of 1 MB.
+const (
+	spareBodyBytes = 1 << 20
+	spareBytes     = 4 << 20
+)
 
 func stopped(c <-chan struct{}) bool {
 	select {
