@@ -118,7 +118,7 @@ func OpenDir(path string, opts DirOptions) (*Dir, error) {
 		}
 		return nil, fmt.Errorf("emit: locking %s: %w", path, err)
 	}
-	d := &Dir{path: path, lock: lock, createTemp: osCreateTemp, created: errors.Is(statErr, fs.ErrNotExist)}
+	d := &Dir{path: path, lock: lock, createTemp: createTempFile, created: errors.Is(statErr, fs.ErrNotExist)}
 	if err := d.prepare(opts); err != nil {
 		lock.Close()
 		return nil, err
@@ -404,7 +404,7 @@ func (d *Dir) writeAtomic(path string, data []byte) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(name, path)
+		err = renameFile(name, path)
 	}
 	if err != nil {
 		os.Remove(name)
