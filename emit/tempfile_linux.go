@@ -36,7 +36,7 @@ func rawCreateTemp(dir, pattern string) (tempFile, error) {
 		prefix, suffix = pattern[:i], pattern[i+1:]
 	}
 	for try := 0; ; try++ {
-		name := filepath.Join(dir, prefix+strconv.FormatUint(uint64(rand.Uint32()), 10)+suffix)
+		name := joinPath(dir, prefix+strconv.FormatUint(uint64(rand.Uint32()), 10)+suffix)
 		fd, err := openExcl(name)
 		if err == nil {
 			return &rawFile{fd: fd, name: name}, nil
@@ -45,6 +45,16 @@ func rawCreateTemp(dir, pattern string) (tempFile, error) {
 			return nil, &os.PathError{Op: "createtemp", Path: filepath.Join(dir, pattern), Err: err}
 		}
 	}
+}
+
+// joinPath is os.CreateTemp's join: dir and name with one slash between them, not cleaned
+// (the folder is the one writeAtomic was given; cleaning it again for every file is work
+// for nothing).
+func joinPath(dir, name string) string {
+	if len(dir) > 0 && os.IsPathSeparator(dir[len(dir)-1]) {
+		return dir + name
+	}
+	return dir + "/" + name
 }
 
 func openExcl(name string) (int, error) {
