@@ -447,11 +447,12 @@ func (v *verdict) judge(s *api.Sample, h uint64, one []byte, reason string) stri
 
 // Chunks: samples go to the encoding goroutine 256 at a time (or fewer, up to 1 MB of size
 // hints), so a hand-off costs little per sample (64 at a time, each goroutine blocked and
-// woke four times as often, and a CSV run took 3-5% more CPU). Up to eight chunks are on their way, as
-// long as their size hints add up to 2 MB at most (or there is one): with only two, the
-// importer's goroutine and the encoder waited on each other whenever one of them was
-// briefly slower (a collection, a batch to yield), and the command kept 1.2-1.3 of two
-// cores busy; the bytes bound keeps the memory held for large samples what it was with two.
+// woke four times as often, and a CSV run took 3-5% more CPU). Up to eight chunks are on
+// their way, as long as their size hints add up to 2 MB at most (or there is one): with
+// only two, the importer's goroutine and the encoder waited on each other whenever one of
+// them was briefly slower (a collection, a batch to yield), and the command kept 1.2-1.7
+// of two cores busy; the bytes bound keeps the memory held for large samples what it was
+// with two.
 const (
 	chunkSamples   = 256
 	chunkBytes     = 1 << 20
