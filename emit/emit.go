@@ -5,10 +5,10 @@
 // per folder at a time.
 //
 // Memory holds one batch at a time (and Dir.Write's queue: two more while the writer writes,
-// or up to eight whose bodies add up to 4 MB at most; it keeps up to four written ones of at
-// most 1 MB each to fill again), up to eight chunks of 256 small samples (2 MB of samples at
-// most) on their way to the encoding goroutine with the batches they completed (see
-// Batches), plus an 8-byte hash per sample name (to catch names that
+// or up to ten whose bodies add up to 4 MB at most; it keeps up to ten written ones, 4 MB
+// of bodies at most, to fill again), up to eight chunks of 256 small samples (2 MB of
+// samples at most) on their way to the encoding goroutine with the batches they completed
+// (see Batches), plus an 8-byte hash per sample name (to catch names that
 // repeat across batches, which the service would refuse as ModelArts.4422; 8.7 MB per
 // million names, see nameSet). Output is
 // deterministic: the same stream gives the same batches, byte for byte. Samples are encoded

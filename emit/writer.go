@@ -237,10 +237,11 @@ func WriteDir(ctx context.Context, dir string, samples iter.Seq2[*api.Sample, er
 //
 // Files are written by a second goroutine while the next batches are being built, so the
 // sync of one file overlaps the encoding of the next; the writer holds two batches (one
-// written, one waiting), or up to eight small ones whose bodies add up to 4 MB at most
-// (see writerBatches), besides the one being built and those Batches completed in chunks
-// on their way (see Batches), plus, when onBatch is nil, up to four written batches of
-// bodies up to 1 MB that are filled again rather than allocated anew.
+// written, one waiting), or up to ten small ones whose bodies add up to 4 MB at most
+// (eight queued, one written, one on its way; see writerBatches), besides the one being
+// built and those Batches completed in chunks on their way (see Batches), plus, when
+// onBatch is nil, up to ten written batches (4 MB of bodies at most, none over 1 MB) that
+// are filled again rather than allocated anew.
 func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options, onBatch func(*Batch, string)) (Stats, error) {
 	d.used = true
 	if err := opts.Check(); err != nil {
@@ -325,11 +326,11 @@ func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], 
 	return r.st, streamErr
 }
 
-// The writer's queue: batches wait for the writer while fewer than two are queued or being
-// written, or, for more (up to writerBatches), while their bodies add up to writerBytes at
-// most. Files come out in bursts (a file's sync, the batcher's run of small samples), and
-// a queue of one batch kept the batcher waiting on the writer; large bodies (inline images)
-// are held two at a time, as before.
+// The writer's queue: a batch joins it at once while fewer than two are queued or being
+// written; beyond that (up to writerBatches queued), only while the bodies queued or being
+// written, with its own, add up to writerBytes at most. Files come out in bursts (a file's
+// sync, the batcher's run of small samples), and a queue of one batch kept the batcher
+// waiting on the writer; large bodies (inline images) are held two at a time, as before.
 const (
 	writerBatches = 8
 	writerBytes   = 4 << 20
