@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"sync"
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/internal/flock"
@@ -117,7 +118,7 @@ func OpenDir(path string, opts DirOptions) (*Dir, error) {
 		}
 		return nil, fmt.Errorf("emit: locking %s: %w", path, err)
 	}
-	d := &Dir{path: path, lock: lock, createTemp: osCreateTemp, created: errors.Is(statErr, fs.ErrNotExist)}
+	d := &Dir{path: path, lock: lock, createTemp: createTempFile, created: errors.Is(statErr, fs.ErrNotExist)}
 	if err := d.prepare(opts); err != nil {
 		lock.Close()
 		return nil, err
@@ -234,11 +235,13 @@ func WriteDir(ctx context.Context, dir string, samples iter.Seq2[*api.Sample, er
 // stops and Stats cover exactly the files in place, with the error. Rejected counts every
 // sample Options.Reject received.
 //
-// Files are written by a second goroutine while the next batch is being built, so the sync
-// of one file overlaps the encoding of the next; at most two batches are held at once
-// (besides those Batches completed in chunks on their way: see Batches), plus, when onBatch
-// is nil, up to four written batches of bodies up to 1 MB that are filled again rather than
-// allocated anew.
+// Files are written by a second goroutine while the next batches are being built, so the
+// sync of one file overlaps the encoding of the next; the writer holds two batches (one
+// written, one waiting), or up to ten small ones whose bodies add up to 4 MB at most
+// (eight queued, one written, one on its way; see writerBatches), besides the one being
+// built and those Batches completed in chunks on their way (see Batches), plus, when
+// onBatch is nil, up to ten written batches (4 MB of bodies at most, none over 1 MB) that
+// are filled again rather than allocated anew.
 func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options, onBatch func(*Batch, string)) (Stats, error) {
 	d.used = true
 	if err := opts.Check(); err != nil {
@@ -260,29 +263,36 @@ func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], 
 		st  Stats
 		err error
 	}
-	pending := make(chan *Batch, 1)
+	pending := make(chan *Batch, writerBatches)
 	written := make(chan result, 1)
 	stop := make(chan struct{}) // closed when a write failed: stop converting
+	var q writerQueue
+	q.cond.L = &q.mu
 	// Written batches go back to the batcher to be filled again (see batches), unless
-	// onBatch may keep them, or their bodies are large. Up to four are kept: when the writer
-	// is the slower, the batcher starts batches while none has come back yet, and those
-	// come back later all the same.
-	spare := make(chan *Batch, 4)
+	// onBatch may keep them, or their bodies are large. Up to ten are kept, 4 MB of
+	// bodies at most: when the writer is the slower, the batcher starts batches while none
+	// has come back yet (as many as the writer's queue holds), and those come back later
+	// all the same.
+	spare := make(chan *Batch, writerBatches+2)
 	go func() {
 		var r result
 		for b := range pending {
+			size := len(b.Body)
 			if r.err != nil {
+				q.done(size)
 				continue // drain, so the producer never blocks
 			}
 			path := filepath.Join(d.path, FileName(b.Seq))
 			if r.err = d.writeAtomic(path, b.Body); r.err != nil {
 				close(stop)
+				q.done(size)
 				continue
 			}
+			q.done(size)
 			r.st.Add(b)
 			if onBatch != nil {
 				onBatch(b, path)
-			} else if cap(b.Body) <= spareBodyBytes {
+			} else if c := cap(b.Body); c <= spareBodyBytes && (len(spare)+1)*c <= spareBytes {
 				select {
 				case spare <- b:
 				default:
@@ -298,6 +308,7 @@ func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], 
 			streamErr = err
 			break
 		}
+		q.reserve(len(b.Body), stop)
 		select {
 		case pending <- b:
 		case <-stop:
@@ -315,10 +326,54 @@ func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], 
 	return r.st, streamErr
 }
 
+// The writer's queue: a batch joins it at once while fewer than two are queued or being
+// written; beyond that (up to writerBatches queued), only while the bodies queued or being
+// written, with its own, add up to writerBytes at most. Files come out in bursts (a file's
+// sync, the batcher's run of small samples), and a queue of one batch kept the batcher
+// waiting on the writer; large bodies (inline images) are held two at a time, as before.
+const (
+	writerBatches = 8
+	writerBytes   = 4 << 20
+)
+
+// writerQueue counts the batches Dir.Write handed to its writer and not written yet, and
+// their bytes.
+type writerQueue struct {
+	mu    sync.Mutex
+	cond  sync.Cond
+	n     int
+	bytes int
+}
+
+// reserve waits until a body of size bytes may join the queue (or stop is closed: the
+// writer then drains the queue without writing), and counts it.
+func (q *writerQueue) reserve(size int, stop <-chan struct{}) {
+	q.mu.Lock()
+	for q.n >= 2 && q.bytes+size > writerBytes && !stopped(stop) {
+		q.cond.Wait()
+	}
+	q.n++
+	q.bytes += size
+	q.mu.Unlock()
+}
+
+// done takes a batch of size bytes off the count (written, or drained after a failure).
+func (q *writerQueue) done(size int) {
+	q.mu.Lock()
+	q.n--
+	q.bytes -= size
+	q.mu.Unlock()
+	q.cond.Signal()
+}
+
 // spareBodyBytes bounds the bodies Dir.Write reuses: batches of small samples, whose bodies
 // are many and small; a body of large samples (inline images, up to MaxBody) is left to the
 // collector, so that memory holds no more of them than before.
-const spareBodyBytes = 1 << 20
+// spareBytes bounds the bodies kept: ten of small batches, four of 1 MB.
+const (
+	spareBodyBytes = 1 << 20
+	spareBytes     = 4 << 20
+)
 
 func stopped(c <-chan struct{}) bool {
 	select {
@@ -350,7 +405,7 @@ func (d *Dir) writeAtomic(path string, data []byte) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(name, path)
+		err = renameFile(name, path)
 	}
 	if err != nil {
 		os.Remove(name)
