@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/internal/benchdata"
 )
 
 // testdataRequests decodes every file under a testdata folder of the repo that holds a
@@ -364,7 +365,7 @@ func BenchmarkEncodeSample(b *testing.B) {
 func TestValidSamplesMatchReflection(t *testing.T) {
 	samples, _ := testdataRequests(t)
 	for _, kind := range []string{"conll", "csv", "bbox", "polygon"} {
-		samples = append(samples, shapeSamples(kind, 300)...)
+		samples = append(samples, benchdata.Shapes(kind, 300)...)
 	}
 	samples = append(samples, genSamples(3, 3000)...)
 	numbers := []json.Number{"0", "-0", "1", "12.50", "1e2", "1E+2", "0.0e-0", "3.25", "", "-1", "x", "1e999"}
