@@ -103,8 +103,8 @@ func (e Encoding) decoder() *encoding.Decoder {
 }
 
 // sniffSize is how much auto detection reads, from the first non-ASCII byte on, before
-// deciding.
-const sniffSize = 1 << 20
+// deciding (a variable so that tests can move the window's edges into small inputs).
+var sniffSize = 1 << 20
 
 // NewReader returns UTF-8 text read from r in encoding enc, with any BOM removed, and the
 // encoding it decided on (see NewDecoder). Unlike a Decoder's, its text is never invalid:
@@ -260,10 +260,7 @@ func (d *Decoder) Read(p []byte) (int, error) {
 	b := p[:n]
 	switch d.state {
 	case autoASCII:
-		i := 0
-		for i < n && b[i] < utf8.RuneSelf {
-			i++
-		}
+		i := asciiPrefix(b)
 		if i == n {
 			d.line += countLines(b, &d.cr)
 			d.off += int64(n)
@@ -271,7 +268,10 @@ func (d *Decoder) Read(p []byte) (int, error) {
 		}
 		d.line += countLines(b[:i], &d.cr)
 		d.off += int64(i)
-		d.sniff(b[i:n])
+		// The window is copied out of p: the caller owns p once this returns.
+		w := make([]byte, n-i, max(n-i, sniffSize))
+		copy(w, b[i:n])
+		d.pending = d.sniff(w, 0, false) // an error or the end is for the source to repeat
 		if i == 0 {
 			return d.Read(p)
 		}
@@ -295,45 +295,62 @@ func (d *Decoder) Read(p []byte) (int, error) {
 // prefetch reads up to sniffSize bytes, so that a file with non-ASCII text in its first MiB
 // has its encoding decided before the first Read (importers ask for it up front). An
 // all-ASCII start leaves the decision to the first non-ASCII byte.
+//
+// The bytes go into one buffer, sized once: the file's length when it is shorter than the
+// bufio.Reader's buffer (its bytes are all there after a Peek), else sniffSize; the window
+// sniff then looks at starts in that buffer, and what it returns is handed out from it.
 func (d *Decoder) prefetch() {
-	var head bytes.Buffer
-	_, err := io.CopyN(&head, d.src, sniffSize)
-	if err != nil && err != io.EOF {
+	br := d.src.(*bufio.Reader)
+	size := sniffSize
+	peek, err := br.Peek(min(br.Size(), sniffSize))
+	readMore, room := err == nil, 0
+	if err == nil {
+		room = 64 << 10 // for a window that starts a little way in (after a header line, say)
+	} else {
+		size = len(peek)
+		if err != io.EOF {
+			d.err = err
+		}
+	}
+	h := make([]byte, size, size+room)
+	n, err := io.ReadFull(br, h)
+	h = h[:n]
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF && d.err == nil {
 		d.err = err
 	}
-	h := head.Bytes()
-	i := 0
-	for i < len(h) && h[i] < utf8.RuneSelf {
-		i++
-	}
+	readMore = readMore && err == nil
+	i := asciiPrefix(h)
 	d.line += countLines(h[:i], &d.cr)
 	if i == len(h) {
 		d.pending = h
 		return
 	}
 	d.off = int64(i) // sniff's offsets are absolute
-	d.sniff(h[i:])
+	d.pending = d.sniff(h, i, !readMore)
 	d.off = 0
-	d.pending = append(h[:i:i], d.pending...)
 }
 
-// sniff decides the encoding from head (which starts with the first non-ASCII byte) and up to
-// sniffSize bytes after it.
-func (d *Decoder) sniff(head []byte) {
-	var window bytes.Buffer
-	window.Write(head)
-	_, err := io.CopyN(&window, d.src, int64(sniffSize-len(head)))
-	eof := err != nil
-	if err != nil && err != io.EOF {
-		d.err = err
+// sniff decides the encoding from the window h[i:] (which starts with the first non-ASCII
+// byte; h[:i] is ASCII already counted), reading after it, into h, until the window holds
+// sniffSize bytes (unless eof: the source has ended). It returns the bytes to hand out before
+// any more of the source: h[:i], and the window when it is read as UTF-8.
+func (d *Decoder) sniff(h []byte, i int, eof bool) []byte {
+	if want := i + sniffSize; !eof && len(h) < want {
+		h = slices.Grow(h, want-len(h))
+		n, err := io.ReadFull(d.src, h[len(h):want])
+		h = h[:len(h)+n]
+		eof = err != nil
+		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			d.err = err
+		}
 	}
-	w := window.Bytes()
+	w := h[i:]
 	sawUTF8, sawOther := classify(w, eof, d.line)
 	if sawUTF8 == 0 && sawOther > 0 {
 		// No UTF-8 line at all: GB18030. ASCII before it reads the same in both.
 		d.enc, d.state = GB18030, autoDone
 		d.out = newGBKReader(io.MultiReader(bytes.NewReader(w), d.src), GB18030, d.off)
-		return
+		return h[:i]
 	}
 	d.enc, d.state = UTF8, autoUTF8
 	d.utf8Line = sawUTF8
@@ -341,9 +358,8 @@ func (d *Decoder) sniff(head []byte) {
 		d.invalid(sawOther)
 		if d.strict {
 			k := firstInvalid(w)
-			d.pending = w[:k]
 			d.err = &DecodeError{Encoding: UTF8, Offset: d.off + int64(k)}
-			return
+			return h[:i+k]
 		}
 	} else {
 		d.line += countLines(w, &d.cr)
@@ -353,7 +369,7 @@ func (d *Decoder) sniff(head []byte) {
 			d.invalid(d.line)
 		}
 	}
-	d.pending = w
+	return h
 }
 
 // classify finds, in w (whose first line is numbered line), the first line that is valid
