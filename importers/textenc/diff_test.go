@@ -2,6 +2,7 @@ package textenc
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -40,7 +41,16 @@ func decoderTrace(r io.Reader, enc Encoding, strict bool, sizes []int, old bool)
 		n, err := d.Read(p[:sizes[i%len(sizes)]])
 		out = append(out, p[:n]...)
 		if err != nil {
-			fmt.Fprintf(&b, "at %d: %v\n", len(out), err)
+			// A strict decoder may have given out the start of the bad rune before its error
+			// (in an earlier read, or not, as reads fall): the text is compared up to the
+			// error's offset.
+			var de *DecodeError
+			if strict && errors.As(err, &de) && de.Offset <= int64(len(out)) {
+				out = out[:de.Offset]
+				fmt.Fprintf(&b, "%v\n", err)
+			} else {
+				fmt.Fprintf(&b, "at %d: %v\n", len(out), err)
+			}
 			break
 		}
 	}
@@ -87,9 +97,19 @@ func checkSameAsOld(t *testing.T, in []byte, sizes []int, encs ...Encoding) {
 	t.Helper()
 	for _, enc := range encs {
 		for _, strict := range []bool{false, true} {
-			for _, wrap := range []func(io.Reader) io.Reader{
+			wraps := []func(io.Reader) io.Reader{
 				func(r io.Reader) io.Reader { return r }, iotest.HalfReader, iotest.DataErrReader,
-			} {
+			}
+			if slices.Max(sizes) <= sniffSize {
+				// Sizes that are wrong (bufSize's guess): a source that says it is shorter or
+				// longer. Both decoders take the window from the first non-ASCII byte in a read
+				// on: how many bytes the source gives at once decides its end when a read can
+				// be longer than the window, never with the real one.
+				wraps = append(wraps,
+					func(r io.Reader) io.Reader { return wrongLen{r, len(in) / 2} },
+					func(r io.Reader) io.Reader { return wrongLen{iotest.HalfReader(r), len(in) + 100} })
+			}
+			for _, wrap := range wraps {
 				want, wantOut := decoderTrace(wrap(bytes.NewReader(in)), enc, strict, sizes, true)
 				got, gotOut := decoderTrace(wrap(bytes.NewReader(in)), enc, strict, sizes, false)
 				if want != got || !bytes.Equal(wantOut, gotOut) {
@@ -147,4 +167,58 @@ func FuzzDecoderMatchesOld(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		withWindow(16, func() { checkSameAsOld(t, in, []int{1, 2, 3, 4, 5, 6, 7}, Auto, UTF8, GB18030) })
 	})
+}
+
+// wrongLen is a reader whose Len is not its length.
+type wrongLen struct {
+	io.Reader
+	n int
+}
+
+func (w wrongLen) Len() int { return w.n }
+
+// TestErrorsWhateverTheReads: where a bad rune or a U+FFFD falls across reads does not move
+// or hide the error (the strict decoder used to give the offset of the read after a bad
+// rune begun in the one before; the UTF-16 path missed a U+FFFD cut between two reads).
+func TestErrorsWhateverTheReads(t *testing.T) {
+	withWindow(8, func() {
+		in := []byte("中文\naaaaaaaaaaaa\xc4\xe3\xba\xc3\n")
+		for size := 1; size <= 7; size++ {
+			r, _, err := NewReader(iotest.OneByteReader(bytes.NewReader(in)), Auto)
+			require.NoError(t, err)
+			_, err = readSized(r, size)
+			var de *DecodeError
+			require.ErrorAs(t, err, &de, "reads of %d", size)
+			require.Equal(t, int64(bytes.IndexByte(in, 0xC4)), de.Offset, "reads of %d", size)
+		}
+	})
+	// UTF-16LE with a BOM: an unpaired surrogate (decoded as U+FFFD), and U+FFFD itself.
+	for _, in := range [][]byte{[]byte("\xff\xfea\x00b\x00\x00\xd8c\x00"), []byte("\xff\xfea\x00b\x00\xfd\xffc\x00")} {
+		for size := 1; size <= 7; size++ {
+			r, enc, err := NewReader(bytes.NewReader(in), Auto)
+			require.NoError(t, err)
+			require.Equal(t, UTF16LE, enc)
+			got, err := readSized(r, size)
+			var de *DecodeError
+			require.ErrorAs(t, err, &de, "%q, reads of %d", in, size)
+			require.Equal(t, int64(2), de.Offset, "%q, reads of %d", in, size)
+			require.Equal(t, "ab", string(got))
+		}
+	}
+}
+
+// readSized reads r to its end or error with reads of size bytes.
+func readSized(r io.Reader, size int) ([]byte, error) {
+	var out []byte
+	p := make([]byte, size)
+	for {
+		n, err := r.Read(p)
+		out = append(out, p[:n]...)
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+	}
 }

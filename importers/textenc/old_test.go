@@ -129,8 +129,8 @@ func (d *oldDecoder) Read(p []byte) (int, error) {
 		return i, nil
 	case autoUTF8:
 		if d.otherLine == 0 {
-			if k := d.check(b, err == io.EOF); k >= 0 && d.strict {
-				d.err = &DecodeError{Encoding: UTF8, Offset: d.off + int64(k)}
+			if k, back := d.check(b, err == io.EOF); k >= 0 && d.strict {
+				d.err = &DecodeError{Encoding: UTF8, Offset: d.off + int64(k-back)}
 				d.off += int64(k)
 				if k == 0 {
 					return 0, d.err
@@ -246,20 +246,23 @@ func oldClassify(w []byte, eof bool, line int) (utf8Line, otherLine int) {
 
 // check looks for the first byte that is not UTF-8 in b (the bytes after those checked so
 // far, which may end in the start of a rune, kept in tail); it records the mix and returns
-// that byte's offset in b (0 when the rune begun in tail is the bad one), or -1.
-func (d *oldDecoder) check(b []byte, eof bool) int {
+// that byte's offset in b, or -1. When the rune begun in tail is the bad one, it returns 0
+// and back, the number of its bytes before b (given out by an earlier Read: the error's
+// offset is theirs).
+func (d *oldDecoder) check(b []byte, eof bool) (k, back int) {
 	from := 0
 	if len(d.tail) > 0 {
 		t := append(d.tail, b[:min(len(b), utf8.UTFMax)]...)
 		if !utf8.FullRune(t) && !eof {
 			d.tail = t
-			return -1
+			return -1, 0
 		}
 		r, size := utf8.DecodeRune(t)
 		if r == utf8.RuneError && size == 1 {
+			back = len(d.tail)
 			d.tail = d.tail[:0]
 			d.invalid(d.line)
-			return 0
+			return 0, back
 		}
 		from = size - len(d.tail)
 		d.tail = d.tail[:0]
@@ -271,11 +274,11 @@ func (d *oldDecoder) check(b []byte, eof bool) int {
 	if k := firstInvalid(good); k < len(good) {
 		d.line += countLines(good[:k], &d.cr)
 		d.invalid(d.line)
-		return from + k
+		return from + k, 0
 	}
 	d.line += countLines(good, &d.cr)
 	d.tail = append(d.tail[:0], b[from+len(good):]...)
-	return -1
+	return -1, 0
 }
 
 // invalid records the first line that is not UTF-8.

@@ -26,6 +26,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 	"strings"
 	"sync"
@@ -162,7 +163,7 @@ const (
 )
 
 func newDecoder(r io.Reader, enc Encoding, strict bool) (*Decoder, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := bufio.NewReaderSize(r, bufSize(r))
 	head, err := br.Peek(3)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
 		return nil, err
@@ -192,6 +193,28 @@ func newDecoder(r io.Reader, enc Encoding, strict bool) (*Decoder, error) {
 		d.out, d.state = bufio.NewReaderSize(&utf8Reader{r: br}, 64<<10), autoDone
 	}
 	return d, nil
+}
+
+// bufSize is the size of the bufio.Reader in front of r: 64 KiB, or less for a source known
+// to be shorter (a bytes.Reader's Len, a regular file's size from Stat), one byte more than
+// it holds so that a Peek of the whole buffer sees the end. Over a folder of small files the
+// 64 KiB, allocated and cleared for each file, was most of the decoder's cost. A size that
+// turns out wrong (a file that grew) costs nothing but speed: the buffer only holds bytes.
+func bufSize(r io.Reader) int {
+	const most = 64 << 10
+	n := int64(-1)
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		n = int64(r.Len())
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := r.Stat(); err == nil && fi.Mode().IsRegular() {
+			n = fi.Size()
+		}
+	}
+	if n < 0 || n >= most {
+		return most
+	}
+	return max(16, int(n)+1) // bufio's least
 }
 
 // Encoding returns the encoding decided on so far: Auto until a non-ASCII byte is read (the
@@ -278,8 +301,8 @@ func (d *Decoder) Read(p []byte) (int, error) {
 		return i, nil
 	case autoUTF8:
 		if d.otherLine == 0 {
-			if k := d.check(b, err == io.EOF); k >= 0 && d.strict {
-				d.err = &DecodeError{Encoding: UTF8, Offset: d.off + int64(k)}
+			if k, back := d.check(b, err == io.EOF); k >= 0 && d.strict {
+				d.err = &DecodeError{Encoding: UTF8, Offset: d.off + int64(k-back)}
 				d.off += int64(k)
 				if k == 0 {
 					return 0, d.err
@@ -458,20 +481,23 @@ func Detect(b []byte) Detection {
 
 // check looks for the first byte that is not UTF-8 in b (the bytes after those checked so
 // far, which may end in the start of a rune, kept in tail); it records the mix and returns
-// that byte's offset in b (0 when the rune begun in tail is the bad one), or -1.
-func (d *Decoder) check(b []byte, eof bool) int {
+// that byte's offset in b, or -1. When the rune begun in tail is the bad one, it returns 0
+// and back, the number of its bytes before b (given out by an earlier Read: the error's
+// offset is theirs).
+func (d *Decoder) check(b []byte, eof bool) (k, back int) {
 	from := 0
 	if len(d.tail) > 0 {
 		t := append(d.tail, b[:min(len(b), utf8.UTFMax)]...)
 		if !utf8.FullRune(t) && !eof {
 			d.tail = t
-			return -1
+			return -1, 0
 		}
 		r, size := utf8.DecodeRune(t)
 		if r == utf8.RuneError && size == 1 {
+			back = len(d.tail)
 			d.tail = d.tail[:0]
 			d.invalid(d.line)
-			return 0
+			return 0, back
 		}
 		from = size - len(d.tail)
 		d.tail = d.tail[:0]
@@ -483,11 +509,11 @@ func (d *Decoder) check(b []byte, eof bool) int {
 	if k := firstInvalid(good); k < len(good) {
 		d.line += countLines(good[:k], &d.cr)
 		d.invalid(d.line)
-		return from + k
+		return from + k, 0
 	}
 	d.line += countLines(good, &d.cr)
 	d.tail = append(d.tail[:0], b[from+len(good):]...)
-	return -1
+	return -1, 0
 }
 
 // invalid records the first line that is not UTF-8.
@@ -682,18 +708,63 @@ func (u *utf8Reader) read(p []byte) (int, error) {
 
 // offsetReader turns transform errors into DecodeErrors. x/text's decoders replace invalid
 // bytes with U+FFFD rather than failing, so the text is checked for it: a GBK file holding a
-// literal U+FFFD is not possible, since GBK cannot encode it.
+// literal U+FFFD is not possible, since GBK cannot encode it. (UTF-16 can: a UTF-16 file
+// holding one fails too.) A U+FFFD that one read would cut (transform.Reader hands out its
+// text in pieces of any size) is held back whole for the next: the check used to miss it.
 type offsetReader struct {
-	r   io.Reader
-	enc Encoding
-	off int64 // decoded bytes so far (an offset in the output, the best a transformer gives)
+	r    io.Reader
+	enc  Encoding
+	off  int64   // decoded bytes so far (an offset in the output, the best a transformer gives)
+	hold [2]byte // the start of a U+FFFD cut at the end of the last read
+	nh   int
+	// A caller may ask for fewer bytes than U+FFFD takes; such reads go through small.
+	small   [64]byte
+	pending []byte // checked text for such reads
+	pendErr error
 }
 
 func (o *offsetReader) Read(p []byte) (int, error) {
-	n, err := o.r.Read(p)
+	if len(o.pending) > 0 {
+		n := copy(p, o.pending)
+		o.pending = o.pending[n:]
+		if len(o.pending) == 0 {
+			return n, o.pendErr
+		}
+		return n, nil
+	}
+	if o.pendErr != nil {
+		return 0, o.pendErr
+	}
+	if len(p) >= len(o.small) {
+		return o.read(p)
+	}
+	n, err := o.read(o.small[:])
+	o.pending, o.pendErr = o.small[:n], err
+	if n == 0 {
+		o.pendErr = nil
+		return 0, err
+	}
+	return o.Read(p)
+}
+
+// read fills p, at least 3 bytes long.
+func (o *offsetReader) read(p []byte) (int, error) {
+	k := copy(p, o.hold[:o.nh])
+	o.nh = 0
+	n, err := o.r.Read(p[k:])
+	n += k
 	if i := bytes.Index(p[:n], []byte("\uFFFD")); i >= 0 {
 		o.off += int64(i)
 		return i, &DecodeError{Encoding: o.enc, Offset: o.off}
+	}
+	if err == nil {
+		switch {
+		case n >= 2 && p[n-2] == 0xEF && p[n-1] == 0xBF:
+			o.nh = 2
+		case n >= 1 && p[n-1] == 0xEF:
+			o.nh = 1
+		}
+		n -= copy(o.hold[:], p[n-o.nh:n])
 	}
 	o.off += int64(n)
 	return n, err
