@@ -222,3 +222,46 @@ func readSized(r io.Reader, size int) ([]byte, error) {
 		}
 	}
 }
+
+// TestWordHelpers holds the word-at-a-time helpers equal to byte loops (and classify to the
+// one before them) on text that is mostly ASCII, with non-ASCII bytes and line ends at every
+// place a word can put them.
+func TestWordHelpers(t *testing.T) {
+	prefix := func(b []byte) int {
+		for i, c := range b {
+			if c >= 0x80 {
+				return i
+			}
+		}
+		return len(b)
+	}
+	r := rand.New(rand.NewPCG(3, 2026))
+	special := []string{"\x80", "\xc4", "\xdf", "\xe0", "\xe4\xb8\xad", "\xef", "\xf0\x9f\x98\x80", "\xff", "\n", "\r", "\r\n", "\xcb\xb5"}
+	for range 20000 {
+		b := bytes.Repeat([]byte("a"), r.IntN(100))
+		for range r.IntN(4) {
+			at := r.IntN(len(b) + 1)
+			b = slices.Insert(b, at, []byte(special[r.IntN(len(special))])...)
+		}
+		require.Equal(t, prefix(b), asciiPrefix(b), "%q", b)
+		require.Equal(t, oldIsASCII(b), isASCII(b), "%q", b)
+		require.Equal(t, oldWide(b), wide(b), "%q", b)
+		for _, eof := range []bool{false, true} {
+			u, o := classify(b, eof, 3)
+			wu, wo := oldClassify(b, eof, 3)
+			require.Equal(t, [2]int{wu, wo}, [2]int{u, o}, "%q", b)
+		}
+	}
+}
+
+// FuzzClassify holds classify to the one before it.
+func FuzzClassify(f *testing.F) {
+	f.Add([]byte("abc\r\n中文\r\xcb\xb5\n"), false)
+	f.Fuzz(func(t *testing.T, b []byte, eof bool) {
+		u, o := classify(b, eof, 1)
+		wu, wo := oldClassify(b, eof, 1)
+		require.Equal(t, [2]int{wu, wo}, [2]int{u, o}, "%q", b)
+		require.Equal(t, oldWide(b), wide(b))
+		require.Equal(t, oldIsASCII(b), isASCII(b))
+	})
+}

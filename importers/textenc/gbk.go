@@ -155,11 +155,20 @@ func (g *gbkReader) decode(p []byte) (int, error) {
 	return o, g.err
 }
 
-// asciiPrefix returns how many bytes at the start of b are ASCII.
+// asciiPrefix returns how many bytes at the start of b are ASCII. It looks at 32 bytes at a
+// time, then eight.
 func asciiPrefix(b []byte) int {
+	const high = 0x8080808080808080
 	i := 0
+	for ; i+32 <= len(b); i += 32 {
+		w := binary.LittleEndian.Uint64(b[i:]) | binary.LittleEndian.Uint64(b[i+8:]) |
+			binary.LittleEndian.Uint64(b[i+16:]) | binary.LittleEndian.Uint64(b[i+24:])
+		if w&high != 0 {
+			break
+		}
+	}
 	for ; i+8 <= len(b); i += 8 {
-		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+		if binary.LittleEndian.Uint64(b[i:])&high != 0 {
 			break
 		}
 	}

@@ -23,6 +23,7 @@ package textenc
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -246,7 +247,7 @@ func (d *Decoder) MixedWarning() string {
 // Valid reports whether a record's bytes, as read from the decoder, may be used: always,
 // unless the file is mixed and they are not valid UTF-8.
 func (d *Decoder) Valid(b []byte) bool {
-	return d.otherLine == 0 || utf8.Valid(b)
+	return d.otherLine == 0 || validUTF8(b)
 }
 
 // ErrNotUTF8 is the reason an importer gives for a record Valid refuses.
@@ -404,8 +405,15 @@ func (d *Decoder) sniff(h []byte, i int, eof bool) []byte {
 // line can be valid UTF-8 by chance ("说" is CB B5, U+02F5 in UTF-8), nearly always as
 // two-byte sequences only. Such lines decide nothing.
 func classify(w []byte, eof bool, line int) (utf8Line, otherLine int) {
+	lf, cr := -1, -1 // the next '\n' and '\r' at or after start (len(w): none)
 	for start := 0; start < len(w); {
-		end := nextEOL(w, start)
+		if lf < start {
+			lf = nextByte(w, start, '\n')
+		}
+		if cr < start {
+			cr = nextByte(w, start, '\r')
+		}
+		end := min(lf, cr)
 		seg := w[start:end]
 		if end == len(w) && !eof {
 			seg = trimPartialRune(seg)
@@ -558,9 +566,18 @@ func trimPartialRune(b []byte) []byte {
 	return b
 }
 
-// wide reports whether valid UTF-8 b holds a character of three bytes or more.
+// wide reports whether valid UTF-8 b holds a character of three bytes or more: a byte whose
+// top three bits are set (0xE0 and up), looked for eight bytes at a time.
 func wide(b []byte) bool {
-	for _, c := range b {
+	const high = 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		if w&(w<<1)&(w<<2)&high != 0 { // bits 7, 6 and 5 of one byte (the shifts stay in it)
+			return true
+		}
+	}
+	for _, c := range b[i:] {
 		if c >= 0xE0 {
 			return true
 		}
@@ -568,18 +585,12 @@ func wide(b []byte) bool {
 	return false
 }
 
-func isASCII(b []byte) bool {
-	for _, c := range b {
-		if c >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
+func isASCII(b []byte) bool { return asciiPrefix(b) == len(b) }
 
-// nextEOL returns the offset of the first '\n' or '\r' in b at or after from, or len(b).
-func nextEOL(b []byte, from int) int {
-	if i := bytes.IndexAny(b[from:], "\r\n"); i >= 0 {
+// nextByte returns the offset of the first c in b at or after from, or len(b). (classify
+// keeps where the next '\n' and '\r' are: bytes.IndexAny looked at one byte at a time.)
+func nextByte(b []byte, from int, c byte) int {
+	if i := bytes.IndexByte(b[from:], c); i >= 0 {
 		return from + i
 	}
 	return len(b)
