@@ -72,7 +72,7 @@ func BenchmarkDecodeGBK(b *testing.B) {
 // BenchmarkDecoder reads text through the auto-detecting decoder as the importers do (reads
 // of 64 KiB): "conll" is 8 MB of ASCII CoNLL lines, "utf8" 8 MB of the CSV benchmark's rows,
 // "small-files" 1,000 files of 2 KB of those rows each (the per-file cost: a decoder, its
-// buffers and its detection window); "new" is the decoder, "old" the one before issue 17's
+// buffers and its detection window), "small-files-gbk" the same in GBK; "new" is the decoder, "old" the one before issue 17's
 // second round (old_test.go).
 func BenchmarkDecoder(b *testing.B) {
 	conll := strings.Repeat("EU NNP B-NP B-ORG\nrejects VBZ B-VP O\nGerman JJ B-NP B-MISC\n\n", (8<<20)/64)
@@ -81,10 +81,18 @@ func BenchmarkDecoder(b *testing.B) {
 	for i := range small {
 		small[i] = rows[i*2000 : (i+1)*2000]
 	}
+	enc := simplifiedchinese.GBK.NewEncoder()
+	smallGBK := make([]string, len(small))
+	for i, f := range small {
+		var err error
+		if smallGBK[i], err = enc.String(strings.ToValidUTF8(f, "")); err != nil {
+			b.Fatal(err)
+		}
+	}
 	inputs := []struct {
 		name  string
 		files []string
-	}{{"conll", []string{conll}}, {"utf8", []string{rows}}, {"small-files", small}}
+	}{{"conll", []string{conll}}, {"utf8", []string{rows}}, {"small-files", small}, {"small-files-gbk", smallGBK}}
 	for _, in := range inputs {
 		size := 0
 		for _, f := range in.files {

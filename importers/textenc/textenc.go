@@ -143,6 +143,7 @@ type Decoder struct {
 	enc    Encoding
 	strict bool      // a mix is a *DecodeError (NewReader)
 	src    io.Reader // raw bytes (after any BOM)
+	size   int       // the size of the buffers: bufSize's
 	out    io.Reader // the decoded text once the decoder is fixed (explicit encodings, GB18030)
 
 	state   int    // autoASCII, autoUTF8 (pass-through, watching for invalid lines), autoDone
@@ -164,12 +165,13 @@ const (
 )
 
 func newDecoder(r io.Reader, enc Encoding, strict bool) (*Decoder, error) {
-	br := bufio.NewReaderSize(r, bufSize(r))
+	size := bufSize(r)
+	br := bufio.NewReaderSize(r, size)
 	head, err := br.Peek(3)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
 		return nil, err
 	}
-	d := &Decoder{enc: enc, strict: strict, src: br, line: 1}
+	d := &Decoder{enc: enc, strict: strict, src: br, line: 1, size: size}
 	switch bom, n := BOM(head); {
 	case bom == UTF8:
 		br.Discard(n)
@@ -186,12 +188,12 @@ func newDecoder(r io.Reader, enc Encoding, strict bool) (*Decoder, error) {
 		d.state = autoASCII
 		d.prefetch()
 	case d.enc == GBK || d.enc == GB2312 || d.enc == GB18030:
-		d.out, d.state = newGBKReader(br, d.enc, 0), autoDone
+		d.out, d.state = newGBKReader(br, d.enc, 0).sized(size), autoDone
 	case d.enc.decoder() != nil:
 		d.out, d.state = &offsetReader{r: transform.NewReader(br, d.enc.decoder()), enc: d.enc}, autoDone
 	default:
 		// bufio in front lets callers read with any buffer size; utf8Reader needs room for a rune.
-		d.out, d.state = bufio.NewReaderSize(&utf8Reader{r: br}, 64<<10), autoDone
+		d.out, d.state = bufio.NewReaderSize(&utf8Reader{r: br}, size), autoDone
 	}
 	return d, nil
 }
@@ -373,7 +375,7 @@ func (d *Decoder) sniff(h []byte, i int, eof bool) []byte {
 	if sawUTF8 == 0 && sawOther > 0 {
 		// No UTF-8 line at all: GB18030. ASCII before it reads the same in both.
 		d.enc, d.state = GB18030, autoDone
-		d.out = newGBKReader(io.MultiReader(bytes.NewReader(w), d.src), GB18030, d.off)
+		d.out = newGBKReader(io.MultiReader(bytes.NewReader(w), d.src), GB18030, d.off).sized(d.size)
 		return h[:i]
 	}
 	d.enc, d.state = UTF8, autoUTF8
