@@ -407,6 +407,21 @@ func (d *Decoder) sniff(h []byte, i int, eof bool) []byte {
 // line can be valid UTF-8 by chance ("说" is CB B5, U+02F5 in UTF-8), nearly always as
 // two-byte sequences only. Such lines decide nothing.
 func classify(w []byte, eof bool, line int) (utf8Line, otherLine int) {
+	// Most windows are valid UTF-8 throughout: then no line is not (line ends are ASCII, never
+	// inside a character), and the first line with a wide character is that of its first
+	// byte of 0xE0 or more. Two passes over the window, word at a time, instead of one
+	// check per line.
+	whole := w
+	if !eof {
+		whole = trimPartialRune(w)
+	}
+	if validUTF8(whole) {
+		if i := firstWide(whole); i >= 0 {
+			cr := false
+			return line + CountLines(whole[:i], &cr), 0
+		}
+		return 0, 0
+	}
 	lf, cr := -1, -1 // the next '\n' and '\r' at or after start (len(w): none)
 	for start := 0; start < len(w); {
 		if lf < start {
@@ -585,6 +600,24 @@ func wide(b []byte) bool {
 		}
 	}
 	return false
+}
+
+// firstWide returns the offset of the first byte of b that is 0xE0 or more, or -1.
+func firstWide(b []byte) int {
+	const high = 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		if w&(w<<1)&(w<<2)&high != 0 {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] >= 0xE0 {
+			return i
+		}
+	}
+	return -1
 }
 
 func isASCII(b []byte) bool { return asciiPrefix(b) == len(b) }
