@@ -68,3 +68,67 @@ func BenchmarkDecodeGBK(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDecoder reads text through the auto-detecting decoder as the importers do (reads
+// of 64 KiB): "conll" is 8 MB of ASCII CoNLL lines, "utf8" 8 MB of the CSV benchmark's rows,
+// "small-files" 1,000 files of 2 KB of those rows each (the per-file cost: a decoder, its
+// buffers and its detection window), "small-files-gbk" the same in GBK; "new" is the decoder, "old" the one before issue 17's
+// second round (old_test.go).
+func BenchmarkDecoder(b *testing.B) {
+	conll := strings.Repeat("EU NNP B-NP B-ORG\nrejects VBZ B-VP O\nGerman JJ B-NP B-MISC\n\n", (8<<20)/64)
+	rows := benchText(8 << 20)
+	small := make([]string, 1000)
+	for i := range small {
+		small[i] = rows[i*2000 : (i+1)*2000]
+	}
+	enc := simplifiedchinese.GBK.NewEncoder()
+	smallGBK := make([]string, len(small))
+	for i, f := range small {
+		var err error
+		if smallGBK[i], err = enc.String(strings.ToValidUTF8(f, "")); err != nil {
+			b.Fatal(err)
+		}
+	}
+	inputs := []struct {
+		name  string
+		files []string
+	}{{"conll", []string{conll}}, {"utf8", []string{rows}}, {"small-files", small}, {"small-files-gbk", smallGBK}}
+	for _, in := range inputs {
+		size := 0
+		for _, f := range in.files {
+			size += len(f)
+		}
+		for _, v := range []struct {
+			name string
+			new  func(io.Reader) (io.Reader, error)
+		}{
+			{"new", func(r io.Reader) (io.Reader, error) { return NewDecoder(r, Auto) }},
+			{"old", func(r io.Reader) (io.Reader, error) { return oldNewDecoder(r, Auto, false) }},
+		} {
+			b.Run(in.name+"/"+v.name, func(b *testing.B) {
+				b.SetBytes(int64(size))
+				b.ReportAllocs()
+				p := make([]byte, 64<<10)
+				cpu0 := cputime.Now()
+				for b.Loop() {
+					for _, f := range in.files {
+						d, err := v.new(strings.NewReader(f))
+						if err != nil {
+							b.Fatal(err)
+						}
+						for {
+							_, err := d.Read(p)
+							if err == io.EOF {
+								break
+							}
+							if err != nil {
+								b.Fatal(err)
+							}
+						}
+					}
+				}
+				cputime.ReportThroughput(b, int64(size), cpu0)
+			})
+		}
+	}
+}

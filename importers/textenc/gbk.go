@@ -41,6 +41,7 @@ type gbkReader struct {
 	eof    bool  // r is exhausted (or failed: rerr)
 	rerr   error // r's error other than io.EOF
 	off    int64 // decoded bytes so far
+	size   int   // of buf: gbkBuf, or less for a short source (sized)
 	err    error // sticky: a *DecodeError, the source's error or io.EOF
 	// A caller may ask for fewer bytes than a character can take; such reads go through small.
 	small   [64]byte
@@ -48,7 +49,18 @@ type gbkReader struct {
 }
 
 func newGBKReader(r io.Reader, enc Encoding, off int64) *gbkReader {
-	return &gbkReader{r: r, dec: enc.decoder(), enc: enc, off: off}
+	return &gbkReader{r: r, dec: enc.decoder(), enc: enc, off: off, size: gbkBuf}
+}
+
+// sized gives g a smaller buffer for a source known to hold fewer than size bytes (bufSize's
+// figure; 64 KiB or more: not known), so that a folder of small files does not allocate and
+// clear 128 KiB for each. At least 256 bytes: a character that a fill cuts short is carried
+// over to the next, and fewer bytes per fill would only cost time.
+func (g *gbkReader) sized(size int) *gbkReader {
+	if size < 64<<10 {
+		g.size = max(size, 256)
+	}
+	return g
 }
 
 func (g *gbkReader) Read(p []byte) (int, error) {
@@ -98,7 +110,7 @@ func (g *gbkReader) read(p []byte) (int, error) {
 // fill reads more input after what is left undecoded.
 func (g *gbkReader) fill() {
 	if g.buf == nil {
-		g.buf = make([]byte, gbkBuf)
+		g.buf = make([]byte, g.size)
 	}
 	if g.s0 > 0 {
 		g.s1 = copy(g.buf, g.buf[g.s0:g.s1])
@@ -155,11 +167,20 @@ func (g *gbkReader) decode(p []byte) (int, error) {
 	return o, g.err
 }
 
-// asciiPrefix returns how many bytes at the start of b are ASCII.
+// asciiPrefix returns how many bytes at the start of b are ASCII. It looks at 32 bytes at a
+// time, then eight.
 func asciiPrefix(b []byte) int {
+	const high = 0x8080808080808080
 	i := 0
+	for ; i+32 <= len(b); i += 32 {
+		w := binary.LittleEndian.Uint64(b[i:]) | binary.LittleEndian.Uint64(b[i+8:]) |
+			binary.LittleEndian.Uint64(b[i+16:]) | binary.LittleEndian.Uint64(b[i+24:])
+		if w&high != 0 {
+			break
+		}
+	}
 	for ; i+8 <= len(b); i += 8 {
-		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+		if binary.LittleEndian.Uint64(b[i:])&high != 0 {
 			break
 		}
 	}

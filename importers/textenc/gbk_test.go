@@ -60,6 +60,10 @@ func checkGBK(t *testing.T, in []byte) {
 				got, err := readChunks(newGBKReader(src(), enc, 0), size)
 				require.Equal(t, string(want), string(got), "%s, %s source, reads of %d", enc, name, size)
 				require.Equal(t, wantErr, err, "%s, %s source, reads of %d", enc, name, size)
+				// The least buffer sized gives (256 bytes), whatever the source's length.
+				got, err = readChunks(newGBKReader(src(), enc, 0).sized(0), size)
+				require.Equal(t, string(want), string(got), "%s, %s source, reads of %d, small buffer", enc, name, size)
+				require.Equal(t, wantErr, err, "%s, %s source, reads of %d, small buffer", enc, name, size)
 			}
 		}
 	}

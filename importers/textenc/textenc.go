@@ -23,9 +23,11 @@ package textenc
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 	"strings"
 	"sync"
@@ -103,8 +105,8 @@ func (e Encoding) decoder() *encoding.Decoder {
 }
 
 // sniffSize is how much auto detection reads, from the first non-ASCII byte on, before
-// deciding.
-const sniffSize = 1 << 20
+// deciding (a variable so that tests can move the window's edges into small inputs).
+var sniffSize = 1 << 20
 
 // NewReader returns UTF-8 text read from r in encoding enc, with any BOM removed, and the
 // encoding it decided on (see NewDecoder). Unlike a Decoder's, its text is never invalid:
@@ -141,6 +143,7 @@ type Decoder struct {
 	enc    Encoding
 	strict bool      // a mix is a *DecodeError (NewReader)
 	src    io.Reader // raw bytes (after any BOM)
+	size   int       // the size of the buffers: bufSize's
 	out    io.Reader // the decoded text once the decoder is fixed (explicit encodings, GB18030)
 
 	state   int    // autoASCII, autoUTF8 (pass-through, watching for invalid lines), autoDone
@@ -162,12 +165,13 @@ const (
 )
 
 func newDecoder(r io.Reader, enc Encoding, strict bool) (*Decoder, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	size := bufSize(r)
+	br := bufio.NewReaderSize(r, size)
 	head, err := br.Peek(3)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
 		return nil, err
 	}
-	d := &Decoder{enc: enc, strict: strict, src: br, line: 1}
+	d := &Decoder{enc: enc, strict: strict, src: br, line: 1, size: size}
 	switch bom, n := BOM(head); {
 	case bom == UTF8:
 		br.Discard(n)
@@ -184,14 +188,36 @@ func newDecoder(r io.Reader, enc Encoding, strict bool) (*Decoder, error) {
 		d.state = autoASCII
 		d.prefetch()
 	case d.enc == GBK || d.enc == GB2312 || d.enc == GB18030:
-		d.out, d.state = newGBKReader(br, d.enc, 0), autoDone
+		d.out, d.state = newGBKReader(br, d.enc, 0).sized(size), autoDone
 	case d.enc.decoder() != nil:
 		d.out, d.state = &offsetReader{r: transform.NewReader(br, d.enc.decoder()), enc: d.enc}, autoDone
 	default:
 		// bufio in front lets callers read with any buffer size; utf8Reader needs room for a rune.
-		d.out, d.state = bufio.NewReaderSize(&utf8Reader{r: br}, 64<<10), autoDone
+		d.out, d.state = bufio.NewReaderSize(&utf8Reader{r: br}, size), autoDone
 	}
 	return d, nil
+}
+
+// bufSize is the size of the bufio.Reader in front of r: 64 KiB, or less for a source known
+// to be shorter (a bytes.Reader's Len, a regular file's size from Stat), one byte more than
+// it holds so that a Peek of the whole buffer sees the end. Over a folder of small files the
+// 64 KiB, allocated and cleared for each file, was most of the decoder's cost. A size that
+// turns out wrong (a file that grew) costs nothing but speed: the buffer only holds bytes.
+func bufSize(r io.Reader) int {
+	const most = 64 << 10
+	n := int64(-1)
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		n = int64(r.Len())
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := r.Stat(); err == nil && fi.Mode().IsRegular() {
+			n = fi.Size()
+		}
+	}
+	if n < 0 || n >= most {
+		return most
+	}
+	return max(16, int(n)+1) // bufio's least
 }
 
 // Encoding returns the encoding decided on so far: Auto until a non-ASCII byte is read (the
@@ -223,7 +249,7 @@ func (d *Decoder) MixedWarning() string {
 // Valid reports whether a record's bytes, as read from the decoder, may be used: always,
 // unless the file is mixed and they are not valid UTF-8.
 func (d *Decoder) Valid(b []byte) bool {
-	return d.otherLine == 0 || utf8.Valid(b)
+	return d.otherLine == 0 || validUTF8(b)
 }
 
 // ErrNotUTF8 is the reason an importer gives for a record Valid refuses.
@@ -260,10 +286,7 @@ func (d *Decoder) Read(p []byte) (int, error) {
 	b := p[:n]
 	switch d.state {
 	case autoASCII:
-		i := 0
-		for i < n && b[i] < utf8.RuneSelf {
-			i++
-		}
+		i := asciiPrefix(b)
 		if i == n {
 			d.line += countLines(b, &d.cr)
 			d.off += int64(n)
@@ -271,15 +294,18 @@ func (d *Decoder) Read(p []byte) (int, error) {
 		}
 		d.line += countLines(b[:i], &d.cr)
 		d.off += int64(i)
-		d.sniff(b[i:n])
+		// The window is copied out of p: the caller owns p once this returns.
+		w := make([]byte, n-i, max(n-i, sniffSize))
+		copy(w, b[i:n])
+		d.pending = d.sniff(w, 0, false) // an error or the end is for the source to repeat
 		if i == 0 {
 			return d.Read(p)
 		}
 		return i, nil
 	case autoUTF8:
 		if d.otherLine == 0 {
-			if k := d.check(b, err == io.EOF); k >= 0 && d.strict {
-				d.err = &DecodeError{Encoding: UTF8, Offset: d.off + int64(k)}
+			if k, back := d.check(b, err == io.EOF); k >= 0 && d.strict {
+				d.err = &DecodeError{Encoding: UTF8, Offset: d.off + int64(k-back)}
 				d.off += int64(k)
 				if k == 0 {
 					return 0, d.err
@@ -295,45 +321,62 @@ func (d *Decoder) Read(p []byte) (int, error) {
 // prefetch reads up to sniffSize bytes, so that a file with non-ASCII text in its first MiB
 // has its encoding decided before the first Read (importers ask for it up front). An
 // all-ASCII start leaves the decision to the first non-ASCII byte.
+//
+// The bytes go into one buffer, sized once: the file's length when it is shorter than the
+// bufio.Reader's buffer (its bytes are all there after a Peek), else sniffSize; the window
+// sniff then looks at starts in that buffer, and what it returns is handed out from it.
 func (d *Decoder) prefetch() {
-	var head bytes.Buffer
-	_, err := io.CopyN(&head, d.src, sniffSize)
-	if err != nil && err != io.EOF {
+	br := d.src.(*bufio.Reader)
+	size := sniffSize
+	peek, err := br.Peek(min(br.Size(), sniffSize))
+	readMore, room := err == nil, 0
+	if err == nil {
+		room = 64 << 10 // for a window that starts a little way in (after a header line, say)
+	} else {
+		size = len(peek)
+		if err != io.EOF {
+			d.err = err
+		}
+	}
+	h := make([]byte, size, size+room)
+	n, err := io.ReadFull(br, h)
+	h = h[:n]
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF && d.err == nil {
 		d.err = err
 	}
-	h := head.Bytes()
-	i := 0
-	for i < len(h) && h[i] < utf8.RuneSelf {
-		i++
-	}
+	readMore = readMore && err == nil
+	i := asciiPrefix(h)
 	d.line += countLines(h[:i], &d.cr)
 	if i == len(h) {
 		d.pending = h
 		return
 	}
 	d.off = int64(i) // sniff's offsets are absolute
-	d.sniff(h[i:])
+	d.pending = d.sniff(h, i, !readMore)
 	d.off = 0
-	d.pending = append(h[:i:i], d.pending...)
 }
 
-// sniff decides the encoding from head (which starts with the first non-ASCII byte) and up to
-// sniffSize bytes after it.
-func (d *Decoder) sniff(head []byte) {
-	var window bytes.Buffer
-	window.Write(head)
-	_, err := io.CopyN(&window, d.src, int64(sniffSize-len(head)))
-	eof := err != nil
-	if err != nil && err != io.EOF {
-		d.err = err
+// sniff decides the encoding from the window h[i:] (which starts with the first non-ASCII
+// byte; h[:i] is ASCII already counted), reading after it, into h, until the window holds
+// sniffSize bytes (unless eof: the source has ended). It returns the bytes to hand out before
+// any more of the source: h[:i], and the window when it is read as UTF-8.
+func (d *Decoder) sniff(h []byte, i int, eof bool) []byte {
+	if want := i + sniffSize; !eof && len(h) < want {
+		h = slices.Grow(h, want-len(h))
+		n, err := io.ReadFull(d.src, h[len(h):want])
+		h = h[:len(h)+n]
+		eof = err != nil
+		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			d.err = err
+		}
 	}
-	w := window.Bytes()
+	w := h[i:]
 	sawUTF8, sawOther := classify(w, eof, d.line)
 	if sawUTF8 == 0 && sawOther > 0 {
 		// No UTF-8 line at all: GB18030. ASCII before it reads the same in both.
 		d.enc, d.state = GB18030, autoDone
-		d.out = newGBKReader(io.MultiReader(bytes.NewReader(w), d.src), GB18030, d.off)
-		return
+		d.out = newGBKReader(io.MultiReader(bytes.NewReader(w), d.src), GB18030, d.off).sized(d.size)
+		return h[:i]
 	}
 	d.enc, d.state = UTF8, autoUTF8
 	d.utf8Line = sawUTF8
@@ -341,9 +384,8 @@ func (d *Decoder) sniff(head []byte) {
 		d.invalid(sawOther)
 		if d.strict {
 			k := firstInvalid(w)
-			d.pending = w[:k]
 			d.err = &DecodeError{Encoding: UTF8, Offset: d.off + int64(k)}
-			return
+			return h[:i+k]
 		}
 	} else {
 		d.line += countLines(w, &d.cr)
@@ -353,7 +395,7 @@ func (d *Decoder) sniff(head []byte) {
 			d.invalid(d.line)
 		}
 	}
-	d.pending = w
+	return h
 }
 
 // classify finds, in w (whose first line is numbered line), the first line that is valid
@@ -365,8 +407,30 @@ func (d *Decoder) sniff(head []byte) {
 // line can be valid UTF-8 by chance ("说" is CB B5, U+02F5 in UTF-8), nearly always as
 // two-byte sequences only. Such lines decide nothing.
 func classify(w []byte, eof bool, line int) (utf8Line, otherLine int) {
+	// Most windows are valid UTF-8 throughout: then no line is not (line ends are ASCII, never
+	// inside a character), and the first line with a wide character is that of its first
+	// byte of 0xE0 or more. Two passes over the window, word at a time, instead of one
+	// check per line.
+	whole := w
+	if !eof {
+		whole = trimPartialRune(w)
+	}
+	if validUTF8(whole) {
+		if i := firstWide(whole); i >= 0 {
+			cr := false
+			return line + CountLines(whole[:i], &cr), 0
+		}
+		return 0, 0
+	}
+	lf, cr := -1, -1 // the next '\n' and '\r' at or after start (len(w): none)
 	for start := 0; start < len(w); {
-		end := nextEOL(w, start)
+		if lf < start {
+			lf = nextByte(w, start, '\n')
+		}
+		if cr < start {
+			cr = nextByte(w, start, '\r')
+		}
+		end := min(lf, cr)
 		seg := w[start:end]
 		if end == len(w) && !eof {
 			seg = trimPartialRune(seg)
@@ -442,20 +506,23 @@ func Detect(b []byte) Detection {
 
 // check looks for the first byte that is not UTF-8 in b (the bytes after those checked so
 // far, which may end in the start of a rune, kept in tail); it records the mix and returns
-// that byte's offset in b (0 when the rune begun in tail is the bad one), or -1.
-func (d *Decoder) check(b []byte, eof bool) int {
+// that byte's offset in b, or -1. When the rune begun in tail is the bad one, it returns 0
+// and back, the number of its bytes before b (given out by an earlier Read: the error's
+// offset is theirs).
+func (d *Decoder) check(b []byte, eof bool) (k, back int) {
 	from := 0
 	if len(d.tail) > 0 {
 		t := append(d.tail, b[:min(len(b), utf8.UTFMax)]...)
 		if !utf8.FullRune(t) && !eof {
 			d.tail = t
-			return -1
+			return -1, 0
 		}
 		r, size := utf8.DecodeRune(t)
 		if r == utf8.RuneError && size == 1 {
+			back = len(d.tail)
 			d.tail = d.tail[:0]
 			d.invalid(d.line)
-			return 0
+			return 0, back
 		}
 		from = size - len(d.tail)
 		d.tail = d.tail[:0]
@@ -467,11 +534,11 @@ func (d *Decoder) check(b []byte, eof bool) int {
 	if k := firstInvalid(good); k < len(good) {
 		d.line += countLines(good[:k], &d.cr)
 		d.invalid(d.line)
-		return from + k
+		return from + k, 0
 	}
 	d.line += countLines(good, &d.cr)
 	d.tail = append(d.tail[:0], b[from+len(good):]...)
-	return -1
+	return -1, 0
 }
 
 // invalid records the first line that is not UTF-8.
@@ -516,9 +583,18 @@ func trimPartialRune(b []byte) []byte {
 	return b
 }
 
-// wide reports whether valid UTF-8 b holds a character of three bytes or more.
+// wide reports whether valid UTF-8 b holds a character of three bytes or more: a byte whose
+// top three bits are set (0xE0 and up), looked for eight bytes at a time.
 func wide(b []byte) bool {
-	for _, c := range b {
+	const high = 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		if w&(w<<1)&(w<<2)&high != 0 { // bits 7, 6 and 5 of one byte (the shifts stay in it)
+			return true
+		}
+	}
+	for _, c := range b[i:] {
 		if c >= 0xE0 {
 			return true
 		}
@@ -526,18 +602,30 @@ func wide(b []byte) bool {
 	return false
 }
 
-func isASCII(b []byte) bool {
-	for _, c := range b {
-		if c >= utf8.RuneSelf {
-			return false
+// firstWide returns the offset of the first byte of b that is 0xE0 or more, or -1.
+func firstWide(b []byte) int {
+	const high = 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		if w&(w<<1)&(w<<2)&high != 0 {
+			break
 		}
 	}
-	return true
+	for ; i < len(b); i++ {
+		if b[i] >= 0xE0 {
+			return i
+		}
+	}
+	return -1
 }
 
-// nextEOL returns the offset of the first '\n' or '\r' in b at or after from, or len(b).
-func nextEOL(b []byte, from int) int {
-	if i := bytes.IndexAny(b[from:], "\r\n"); i >= 0 {
+func isASCII(b []byte) bool { return asciiPrefix(b) == len(b) }
+
+// nextByte returns the offset of the first c in b at or after from, or len(b). (classify
+// keeps where the next '\n' and '\r' are: bytes.IndexAny looked at one byte at a time.)
+func nextByte(b []byte, from int, c byte) int {
+	if i := bytes.IndexByte(b[from:], c); i >= 0 {
 		return from + i
 	}
 	return len(b)
@@ -666,18 +754,63 @@ func (u *utf8Reader) read(p []byte) (int, error) {
 
 // offsetReader turns transform errors into DecodeErrors. x/text's decoders replace invalid
 // bytes with U+FFFD rather than failing, so the text is checked for it: a GBK file holding a
-// literal U+FFFD is not possible, since GBK cannot encode it.
+// literal U+FFFD is not possible, since GBK cannot encode it. (UTF-16 can: a UTF-16 file
+// holding one fails too.) A U+FFFD that one read would cut (transform.Reader hands out its
+// text in pieces of any size) is held back whole for the next: the check used to miss it.
 type offsetReader struct {
-	r   io.Reader
-	enc Encoding
-	off int64 // decoded bytes so far (an offset in the output, the best a transformer gives)
+	r    io.Reader
+	enc  Encoding
+	off  int64   // decoded bytes so far (an offset in the output, the best a transformer gives)
+	hold [2]byte // the start of a U+FFFD cut at the end of the last read
+	nh   int
+	// A caller may ask for fewer bytes than U+FFFD takes; such reads go through small.
+	small   [64]byte
+	pending []byte // checked text for such reads
+	pendErr error
 }
 
 func (o *offsetReader) Read(p []byte) (int, error) {
-	n, err := o.r.Read(p)
+	if len(o.pending) > 0 {
+		n := copy(p, o.pending)
+		o.pending = o.pending[n:]
+		if len(o.pending) == 0 {
+			return n, o.pendErr
+		}
+		return n, nil
+	}
+	if o.pendErr != nil {
+		return 0, o.pendErr
+	}
+	if len(p) >= len(o.small) {
+		return o.read(p)
+	}
+	n, err := o.read(o.small[:])
+	o.pending, o.pendErr = o.small[:n], err
+	if n == 0 {
+		o.pendErr = nil
+		return 0, err
+	}
+	return o.Read(p)
+}
+
+// read fills p, at least 3 bytes long.
+func (o *offsetReader) read(p []byte) (int, error) {
+	k := copy(p, o.hold[:o.nh])
+	o.nh = 0
+	n, err := o.r.Read(p[k:])
+	n += k
 	if i := bytes.Index(p[:n], []byte("\uFFFD")); i >= 0 {
 		o.off += int64(i)
 		return i, &DecodeError{Encoding: o.enc, Offset: o.off}
+	}
+	if err == nil {
+		switch {
+		case n >= 2 && p[n-2] == 0xEF && p[n-1] == 0xBF:
+			o.nh = 2
+		case n >= 1 && p[n-1] == 0xEF:
+			o.nh = 1
+		}
+		n -= copy(o.hold[:], p[n-o.nh:n])
 	}
 	o.off += int64(n)
 	return n, err
