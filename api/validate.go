@@ -274,13 +274,29 @@ func ValidateSample(path string, s *Sample) Violations {
 				ladd(".score", "is %s; must be a number in [0,1]", l.Score)
 			}
 		}
-		vs = append(vs, validateProperty(lp, s.Name, l)...)
+		// A named entity's span and nothing else (a CoNLL or NER run's every label): the two
+		// lookups checkSpan needs also show that validateProperty has nothing to find (no
+		// shape, no feature, no other key), where it and checkSpan took six between them.
+		var start, end any
+		spanOnly := false
+		if l.Type == LabelNamedEntity && len(l.Property) == 2 {
+			var hasStart, hasEnd bool
+			start, hasStart = l.Property[PropStartIndex]
+			end, hasEnd = l.Property[PropEndIndex]
+			spanOnly = hasStart && hasEnd
+		}
+		if !spanOnly {
+			vs = append(vs, validateProperty(lp, s.Name, l)...)
+		}
 		if l.Type == LabelNamedEntity {
 			if text == nil && dataLen >= 0 {
 				measured = decodeText(s)
 				text = &measured
 			}
-			vs = append(vs, checkSpan(lp, s.Name, l.Property, text)...)
+			if !spanOnly {
+				start, end = l.Property[PropStartIndex], l.Property[PropEndIndex]
+			}
+			vs = append(vs, checkSpan(lp, s.Name, start, end, text)...)
 		}
 	}
 	if hasDetection {
@@ -677,18 +693,18 @@ func decodeTextWhole(s *Sample) sampleText {
 	return t
 }
 
-func checkSpan(lp labelPath, name string, p Property, text *sampleText) Violations {
+func checkSpan(lp labelPath, name string, startVal, endVal any, text *sampleText) Violations {
 	var vs Violations
 	add := func(key, format string, args ...any) {
 		vs = append(vs, Violation{Path: fmt.Sprintf("%s.property[%q]", lp.String(), key), Sample: name, Reason: fmt.Sprintf(format, args...)})
 	}
-	start, ok1 := intOf(p[PropStartIndex])
-	end, ok2 := intOf(p[PropEndIndex])
+	start, ok1 := intOf(startVal)
+	end, ok2 := intOf(endVal)
 	if !ok1 {
-		add(PropStartIndex, "is %s; a named-entity label needs an integer start index", show(p[PropStartIndex]))
+		add(PropStartIndex, "is %s; a named-entity label needs an integer start index", show(startVal))
 	}
 	if !ok2 {
-		add(PropEndIndex, "is %s; a named-entity label needs an integer end index", show(p[PropEndIndex]))
+		add(PropEndIndex, "is %s; a named-entity label needs an integer end index", show(endVal))
 	}
 	if !ok1 || !ok2 {
 		return vs

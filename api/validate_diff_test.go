@@ -150,6 +150,17 @@ var mutations = []func(r *rand.Rand, s *Sample){
 		s.Labels = append(s.Labels, SampleLabel{Name: "E", Type: LabelNamedEntity,
 			Property: Property{PropStartIndex: r.IntN(30) - 2, PropEndIndex: json.Number(fmt.Sprint(r.IntN(60)))}})
 	},
+	func(r *rand.Rand, s *Sample) {
+		// A named entity whose property has two keys, not always its span (ValidateSample
+		// takes a start and an end as a span and nothing else with two lookups).
+		keys := []string{PropStartIndex, PropEndIndex, PropShape, PropFeature, PropHard, "x"}
+		vals := []any{json.Number("3"), json.Number("9"), "bndbox", "1", nil, Feature{{"1", "2"}, {"3", "4"}}}
+		p := Property{}
+		for len(p) < 2 {
+			p[keys[r.IntN(len(keys))]] = vals[r.IntN(len(vals))]
+		}
+		s.Labels = append(s.Labels, SampleLabel{Name: "E", Type: LabelNamedEntity, Property: p})
+	},
 }
 
 // genSamples returns n samples: copies of validRequest's samples with 0 to 3 mutations each.
