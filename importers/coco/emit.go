@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	stdmaps "maps" // a test of this package has a func maps
 	"slices"
 	"strconv"
 	"strings"
@@ -413,39 +412,6 @@ type recordLabels struct {
 	id    any // the annotation's id, boxed once for all the record's labels; nil when none
 	rec   *record
 	name  string
-	tmpl  *propTemplates // nil: every property map is built key by key
-}
-
-// propTemplates are the property maps of shape labels without attributes, one per
-// combination of own keys and shape, with placeholders for the id and the feature. A label's
-// map is a clone of one with those two set: cloning a small map copies its one group of
-// slots, where building it inserted (hashed and placed) every key.
-type propTemplates [16]api.Property
-
-// template returns the template for r's own keys and shape (string(api.ShapeBndbox) or
-// string(api.ShapePolygon)), building it the first time.
-func (t *propTemplates) template(r *recordLabels, shape any) api.Property {
-	k := 0
-	if r.id != nil {
-		k |= 1
-	}
-	if r.rec.crowd {
-		k |= 2
-	}
-	if r.rec.ignore {
-		k |= 4
-	}
-	if shape == any(string(api.ShapePolygon)) {
-		k |= 8
-	}
-	if t[k] == nil {
-		p := make(api.Property, 5)
-		r.own(p) // the id is a placeholder
-		p[api.PropShape] = shape
-		p[api.PropFeature] = nil // a placeholder
-		t[k] = p
-	}
-	return t[k]
 }
 
 // own sets the keys every label of the record carries: the annotation's id, so that the
@@ -467,14 +433,6 @@ func (r *recordLabels) own(p api.Property) {
 // shape is an interface holding one of the constant shape names (nil for none), so that
 // storing it in the property allocates nothing.
 func (r *recordLabels) object(labels []api.SampleLabel, typ api.LabelType, shape any, f api.Feature) []api.SampleLabel {
-	if r.tmpl != nil && len(r.attrs) == 0 && (shape == any(string(api.ShapeBndbox)) || shape == any(string(api.ShapePolygon))) {
-		p := stdmaps.Clone(r.tmpl.template(r, shape))
-		if r.id != nil {
-			p[propAnnotationID] = r.id
-		}
-		p[api.PropFeature] = f
-		return append(labels, api.SampleLabel{Name: r.name, Type: typ, Property: p, Score: json.Number(r.rec.score)})
-	}
 	p := make(api.Property, len(r.attrs)+5)
 	for k, v := range r.attrs {
 		if k == api.PropShape || k == api.PropFeature {
@@ -492,7 +450,7 @@ func (r *recordLabels) object(labels []api.SampleLabel, typ api.LabelType, shape
 
 // labels appends the labels of one record.
 func (c *converter) labels(rec *record, cat *category, labels []api.SampleLabel) ([]api.SampleLabel, string) {
-	r := recordLabels{rec: rec, name: cat.name, tmpl: &c.propTmpl}
+	r := recordLabels{rec: rec, name: cat.name}
 	if rec.id != "" {
 		r.id = rec.id
 	}

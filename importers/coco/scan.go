@@ -83,11 +83,10 @@ type converter struct {
 	rec []byte // the record being chained
 
 	// reused while emitting
-	recs     []record
-	copied   []int // readRecords: the records it copied out of the store
-	propTmpl propTemplates
-	slab     slab
-	groups   []group
+	recs   []record
+	copied []int // readRecords: the records it copied out of the store
+	slab   slab
+	groups []group
 }
 
 func newConverter(name string, opts Options) *converter {
