@@ -160,11 +160,9 @@ func (c *converter) chainIndexes(ch chain, out []int32) []int32 {
 	return out
 }
 
-// readRecords reads records by index. A record in one of the store's memory blocks is
-// decoded where it lies (its strings share the block: spill.view); the others (in the file,
-// or straddling two blocks) are copied into one allocation shared by their strings, written
-// once, runs of consecutive records in the file read at once. The records are valid until the
-// next call.
+// readRecords reads records by index; runs of consecutive records in the file are read at
+// once. The records' strings share one allocation, written once (no intermediate buffer);
+// the records are valid until the next call.
 func (c *converter) readRecords(idxs []int32) ([]record, error) {
 	if cap(c.recs) < len(idxs) {
 		c.recs = make([]record, len(idxs), len(idxs)+len(idxs)/2)
@@ -177,30 +175,13 @@ func (c *converter) readRecords(idxs []int32) ([]record, error) {
 		return c.store.size()
 	}
 	total := int64(0)
-	for q, r := range idxs {
-		s, ok := c.store.view(c.recOff[r], end(r)-c.recOff[r])
-		if !ok {
-			total += end(r) - c.recOff[r]
-			continue
-		}
-		if err := decodeRecordSlab(s, &recs[q], &c.slab); err != nil {
-			return nil, err
-		}
-	}
-	if total == 0 {
-		return recs, nil
+	for _, r := range idxs {
+		total += end(r) - c.recOff[r]
 	}
 	var all strings.Builder
 	all.Grow(int(total))
-	copied := c.copied[:0]
-	defer func() { c.copied = copied[:0] }()
 	for k := 0; k < len(idxs); {
 		first := idxs[k]
-		n := end(first) - c.recOff[first]
-		if _, ok := c.store.view(c.recOff[first], n); ok {
-			k++
-			continue
-		}
 		last := k
 		if !c.store.inMemory(c.recOff[first]) {
 			for last+1 < len(idxs) && idxs[last+1] == idxs[last]+1 && last-k < 256 {
@@ -213,15 +194,11 @@ func (c *converter) readRecords(idxs []int32) ([]record, error) {
 			return nil, err
 		}
 		all.Write(buf)
-		for q := k; q <= last; q++ {
-			copied = append(copied, q)
-		}
 		k = last + 1
 	}
 	s := all.String()
 	at := int64(0)
-	for _, q := range copied {
-		r := idxs[q]
+	for q, r := range idxs {
 		n := end(r) - c.recOff[r]
 		if err := decodeRecordSlab(s[at:at+n], &recs[q], &c.slab); err != nil {
 			return nil, err

@@ -84,7 +84,6 @@ type converter struct {
 
 	// reused while emitting
 	recs   []record
-	copied []int // readRecords: the records it copied out of the store
 	slab   slab
 	groups []group
 }

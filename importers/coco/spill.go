@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"unsafe"
 )
 
 // spillBlock is the size of the store's in-memory blocks.
@@ -69,25 +68,6 @@ func (s *spill) finish() error {
 
 // inMemory reports whether the bytes at off are in memory.
 func (s *spill) inMemory(off int64) bool { return off < s.memSize }
-
-// view returns the n bytes at off as a string sharing the store's memory, when they lie
-// within one in-memory block (ok false otherwise: read copies them). This is safe because a
-// block is append-only: bytes once written are never written again (a full block is left as
-// it is and a new one begun), and close only drops the store's references, so that a string
-// still held keeps its block alive.
-func (s *spill) view(off, n int64) (v string, ok bool) {
-	if off+n > s.memSize || n <= 0 {
-		return "", n == 0 && off <= s.memSize
-	}
-	i, at := int(off/spillBlock), off%spillBlock
-	if len(s.blocks) == 1 {
-		i, at = 0, off
-	}
-	if at+n > int64(len(s.blocks[i])) {
-		return "", false
-	}
-	return unsafe.String(&s.blocks[i][at], int(n)), true
-}
 
 // read returns the n bytes at off. A record lies wholly in memory or wholly in the file.
 // The result is valid until the next read.
