@@ -272,9 +272,9 @@ type reader struct {
 	lastKey  string
 	lastTag  tagInfo
 
-	fastSplit bool                 // scanLine may be used: columns split on spaces and tabs
-	cols      [2 * maxFastCols]int // scanLine's column bounds
-	asciiLine bool                 // the line read is ASCII (false: it may not be)
+	fastSplit bool     // scanLine may be used: columns split on spaces and tabs
+	cols      lineCols // scanLine's column bounds
+	asciiLine bool     // the line read is ASCII (false: it may not be)
 
 	number  int // records numbered so far (sentences, or documents)
 	namePre []byte
@@ -490,7 +490,7 @@ func (r *reader) scanLine() (line []byte, n int, first, tok, tag []byte) {
 	}
 	b := r.buf[r.start:r.end]
 	cols := &r.cols
-	eol, n, ascii := scanColumns(b, cols)
+	eol, n, ascii := scanColumns(b, r.tokCol, r.tagCol, cols)
 	if eol < 0 {
 		return nil, 0, nil, nil, nil
 	}
@@ -506,37 +506,38 @@ func (r *reader) scanLine() (line []byte, n int, first, tok, tag []byte) {
 	r.start += next
 	r.asciiLine = ascii
 	if n > 0 {
-		first = b[cols[0]:cols[1]]
-		tagCol := r.tagCol
-		if tagCol == 0 {
-			tagCol = n
+		first = b[cols.first0:cols.first1]
+		if r.tokCol <= n {
+			tok = b[cols.tok0:cols.tok1]
 		}
-		if k := r.tokCol - 1; k < n {
-			tok = b[cols[2*k]:cols[2*k+1]]
-		}
-		if k := tagCol - 1; k < n {
-			tag = b[cols[2*k]:cols[2*k+1]]
+		if r.tagCol <= n { // 0, the last column, too
+			tag = b[cols.tag0:cols.tag1]
 		}
 	}
 	return b[:eol:eol], n, first, tok, tag
 }
 
-// maxFastCols is the most columns scanLine reads; a line with more goes through readLine and
-// split.
-const maxFastCols = 32
+// lineCols holds the bounds of a line's columns that scanColumns keeps: the first, the
+// token's and the tag's.
+type lineCols struct {
+	first0, first1, tok0, tok1, tag0, tag1 int
+}
 
 // separators and line ends (all below 0x21), as a bit set.
 const sepEOL = 1<<' ' | 1<<'\t' | 1<<'\v' | 1<<'\f' | 1<<'\r' | 1<<'\n'
 
 // scanColumns finds the first line end in b ('\r' or '\n') and the columns before it, split
-// as splitSpace splits: cols[2*i] and cols[2*i+1] are the bounds of column i. It returns the
-// line end's offset and the column count, or -1 when b holds no line end or the line has
-// more than maxFastCols columns. ascii says that the line is ASCII (false may also mean that
+// as splitSpace splits, keeping in cols the bounds of the first column, of column tokCol and
+// of column tagCol (1-based; tagCol 0 is the last column); bounds of a column past the line's
+// last are left as they were. It returns the line end's offset and the column count, or -1
+// when b holds no line end. ascii says that the line is ASCII (false may also mean that
 // bytes after it are not). It looks at eight bytes at a time for those below 0x21
-// (lowBytes), and only at those one by one.
-func scanColumns(b []byte, cols *[2 * maxFastCols]int) (eol, n int, ascii bool) {
-	open, prev := -1, 0 // the open column's start (-1: none); the offset after the last byte below 0x21
-	var high uint64     // the words' bytes ORed
+// (lowBytes), and only at those one by one: a column is a non-empty run of bytes between two
+// separators (the other control characters are column bytes).
+func scanColumns(b []byte, tokCol, tagCol int, cols *lineCols) (eol, n int, ascii bool) {
+	from := 0       // the offset after the last separator: the start of a column, if any
+	var high uint64 // the words' bytes ORed
+	last := tagCol == 0
 	for w := 0; w < len(b); w += 8 {
 		var x uint64
 		if w+8 <= len(b) {
@@ -551,24 +552,22 @@ func scanColumns(b []byte, cols *[2 * maxFastCols]int) (eol, n int, ascii bool) 
 		for m := lowBytes(x); m != 0; m &= m - 1 {
 			p := w + bits.TrailingZeros64(m)>>3
 			c := b[p]
-			if open < 0 && p > prev {
-				open = prev // the bytes since the last one below 0x21 are a column
-			}
-			prev = p + 1
 			if sepEOL>>(c&63)&1 == 0 { // another control character: a column byte
-				if open < 0 {
-					open = p
-				}
 				continue
 			}
-			if open >= 0 { // a separator or the line end closes the open column
-				if n == maxFastCols {
-					return -1, 0, false
-				}
-				cols[2*n], cols[2*n+1] = open, p
+			if p > from { // the bytes since the last separator are a column
 				n++
-				open = -1
+				if n == 1 {
+					cols.first0, cols.first1 = from, p
+				}
+				if n == tokCol {
+					cols.tok0, cols.tok1 = from, p
+				}
+				if last || n == tagCol {
+					cols.tag0, cols.tag1 = from, p
+				}
 			}
+			from = p + 1
 			if c == '\r' || c == '\n' {
 				return p, n, high&0x8080808080808080 == 0
 			}
