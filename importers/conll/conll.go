@@ -84,7 +84,6 @@ package conll
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -1203,7 +1202,7 @@ func (r *builder) sample(text []byte, ents []entity, firstLine, number int, enc 
 	}
 	// One string holds the data, the origin ("eng.train:12") and the name
 	// ("eng.train-000012.txt"): one allocation instead of three.
-	b := base64.StdEncoding.AppendEncode(r.scratch[:0], data)
+	b := appendBase64(r.scratch[:0], data)
 	j := len(b)
 	b = append(b, r.file...)
 	b = append(b, ':')
