@@ -227,8 +227,8 @@ type record struct {
 
 	// the sentence being read
 	ntok      int
-	last      rune    // last rune of the previous token, for -join auto
-	prev      tagInfo // previous tag (letter 'O' at the start of a sentence)
+	last      rune     // last rune of the previous token, for -join auto
+	prev      *tagInfo // previous tag (letter 'O' at the start of a sentence); never changed
 	prevLine  int
 	openStart int // offset of the open chunk's start
 	tokEnd    int // offset of the end of the previous token
@@ -266,10 +266,10 @@ type reader struct {
 	gbkData   bool // the data will be GBK: count text bytes as GBK for the size limit
 
 	known    []tagInfo // the first tags seen
-	tags     map[string]tagInfo
+	tags     map[string]*tagInfo
 	tagsFull bool // maxTags distinct tags are known; later ones are parsed each time
 	lastKey  string
-	lastTag  tagInfo
+	lastTag  *tagInfo
 
 	fastSplit bool     // scanLine may be used: columns split on spaces and tabs
 	cols      lineCols // scanLine's column bounds
@@ -295,8 +295,9 @@ type tuning struct {
 }
 
 func readTuned(ctx context.Context, in io.Reader, file string, opts Options, tune tuning, yield func(*api.Sample, error) bool) {
-	r := &reader{ctx: ctx, opts: opts, file: file, lf: -1, known: make([]tagInfo, 0, 16), tags: make(map[string]tagInfo)}
-	r.rec.prev = outside
+	r := &reader{ctx: ctx, opts: opts, file: file, lf: -1, known: make([]tagInfo, 0, 16), tags: make(map[string]*tagInfo)}
+	r.rec.prev = &outside
+	r.lastTag = new(tagInfo) // an empty tag's, until a tag is read (lastKey is "")
 	fail := func(err error) { yield(nil, &importers.Error{Pos: importers.Position{File: file}, Err: err}) }
 	if err := r.configure(); err != nil {
 		fail(err)
@@ -973,9 +974,9 @@ func (r *reader) token(n int, tok, tag []byte) error {
 	}
 	if r.rules != nil {
 		if rec.ntok > 1 {
-			r.warnScheme(rec.prevLine, r.rules.checkNext(rec.prev, ti, false))
+			r.warnScheme(rec.prevLine, r.rules.checkNext(*rec.prev, *ti, false))
 		}
-		r.warnScheme(r.line, r.rules.checkTag(rec.prev, ti, rec.ntok == 1))
+		r.warnScheme(r.line, r.rules.checkTag(*rec.prev, *ti, rec.ntok == 1))
 	}
 	rec.prev, rec.prevLine = ti, r.line
 	return nil
@@ -1026,25 +1027,28 @@ func gbkLen(b []byte) int {
 	return n
 }
 
-// tag reads a tag, interning it.
-func (r *reader) tag(b []byte) tagInfo {
+// tag reads a tag, interning it. The tagInfo returned is never changed: the first tags are
+// known's (which never grows past its capacity, so never moves), the others the map's.
+func (r *reader) tag(b []byte) *tagInfo {
 	if string(b) == r.lastKey {
 		return r.lastTag
 	}
 	// Tag sets are small: a linear scan of the first few beats hashing.
 	for i := range r.known {
-		if string(b) == r.known[i].raw {
-			r.lastKey, r.lastTag = r.known[i].raw, r.known[i]
-			return r.known[i]
+		if ti := &r.known[i]; string(b) == ti.raw {
+			r.lastKey, r.lastTag = ti.raw, ti
+			return ti
 		}
 	}
 	ti, ok := r.tags[string(b)]
 	if !ok {
-		ti = parseTag(string(b))
+		parsed := parseTag(string(b))
 		switch {
 		case len(r.known) < cap(r.known):
-			r.known = append(r.known, ti)
+			r.known = append(r.known, parsed)
+			ti = &r.known[len(r.known)-1]
 		case len(r.tags) < maxTags:
+			ti = &parsed
 			r.tags[ti.raw] = ti
 		default:
 			if !r.tagsFull {
@@ -1052,7 +1056,7 @@ func (r *reader) tag(b []byte) tagInfo {
 				r.opts.Warn.Warn(importers.Warning{Pos: importers.Position{File: r.file, Line: r.line}, Reason: fmt.Sprintf(
 					"more than %d distinct tags (a dataset holds at most 10,000 labels); tags holding several tags are no longer reported", maxTags)})
 			}
-			return ti
+			return &parsed
 		}
 		if multi := severalTags(ti.raw); multi != "" {
 			r.opts.Warn.Warn(importers.Warning{Pos: importers.Position{File: r.file, Line: r.line}, Reason: fmt.Sprintf(
@@ -1085,11 +1089,11 @@ func (r *reader) endSentence() {
 	}
 	if !rec.bad() && rec.prev.canon != pO && r.addEntity(rec.prev.typ) {
 		if r.rules != nil {
-			r.warnScheme(rec.prevLine, r.rules.checkNext(rec.prev, outside, true))
+			r.warnScheme(rec.prevLine, r.rules.checkNext(*rec.prev, outside, true))
 		}
 	}
 	rec.sentences++
-	rec.ntok, rec.prev, rec.last = 0, outside, 0
+	rec.ntok, rec.prev, rec.last = 0, &outside, 0
 }
 
 // emit turns the finished record (if any) into a sample or a rejection and resets it. It
@@ -1133,7 +1137,7 @@ func rejected(file string, line int, reason string, doc bool, number, first, las
 
 func (r *reader) reset() {
 	rec := &r.rec
-	*rec = record{text: rec.text[:0], ents: rec.ents[:0], problems: rec.problems[:0], prev: outside}
+	*rec = record{text: rec.text[:0], ents: rec.ents[:0], problems: rec.problems[:0], prev: &outside}
 }
 
 // what names the record: "sentence 12 (lines 40-47)".

@@ -186,6 +186,10 @@ func TestFastPaths(t *testing.T) {
 		requireSameRead(t, wide.Bytes(), o, 5)
 	}
 
+	// An empty tag first (-tab), before any other tag was read.
+	requireSameRead(t, []byte("w\t \nv\tO\n\nx\t\t\n"), Options{Tab: true}, 0)
+	require.Contains(t, transcript(t, bytes.NewReader([]byte("w\t \nv\tO\n\n")), Options{Tab: true}, tuning{}), "has no entity type")
+
 	// A record over pipeOwn (its text handed over, not copied) between short ones, and one
 	// with more than pipeEvents warnings (a batch handed over in the middle of a record).
 	var big bytes.Buffer
