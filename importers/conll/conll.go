@@ -84,7 +84,6 @@ package conll
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -228,8 +227,8 @@ type record struct {
 
 	// the sentence being read
 	ntok      int
-	last      rune    // last rune of the previous token, for -join auto
-	prev      tagInfo // previous tag (letter 'O' at the start of a sentence)
+	last      rune     // last rune of the previous token, for -join auto
+	prev      *tagInfo // previous tag (letter 'O' at the start of a sentence); never changed
 	prevLine  int
 	openStart int // offset of the open chunk's start
 	tokEnd    int // offset of the end of the previous token
@@ -267,14 +266,14 @@ type reader struct {
 	gbkData   bool // the data will be GBK: count text bytes as GBK for the size limit
 
 	known    []tagInfo // the first tags seen
-	tags     map[string]tagInfo
+	tags     map[string]*tagInfo
 	tagsFull bool // maxTags distinct tags are known; later ones are parsed each time
 	lastKey  string
-	lastTag  tagInfo
+	lastTag  *tagInfo
 
-	fastSplit bool                 // scanLine may be used: columns split on spaces and tabs
-	cols      [2 * maxFastCols]int // scanLine's column bounds
-	asciiLine bool                 // the line read is ASCII (false: it may not be)
+	fastSplit bool     // scanLine may be used: columns split on spaces and tabs
+	cols      lineCols // scanLine's column bounds
+	asciiLine bool     // the line read is ASCII (false: it may not be)
 
 	number  int // records numbered so far (sentences, or documents)
 	namePre []byte
@@ -296,8 +295,9 @@ type tuning struct {
 }
 
 func readTuned(ctx context.Context, in io.Reader, file string, opts Options, tune tuning, yield func(*api.Sample, error) bool) {
-	r := &reader{ctx: ctx, opts: opts, file: file, lf: -1, known: make([]tagInfo, 0, 16), tags: make(map[string]tagInfo)}
-	r.rec.prev = outside
+	r := &reader{ctx: ctx, opts: opts, file: file, lf: -1, known: make([]tagInfo, 0, 16), tags: make(map[string]*tagInfo)}
+	r.rec.prev = &outside
+	r.lastTag = new(tagInfo) // an empty tag's, until a tag is read (lastKey is "")
 	fail := func(err error) { yield(nil, &importers.Error{Pos: importers.Position{File: file}, Err: err}) }
 	if err := r.configure(); err != nil {
 		fail(err)
@@ -490,7 +490,7 @@ func (r *reader) scanLine() (line []byte, n int, first, tok, tag []byte) {
 	}
 	b := r.buf[r.start:r.end]
 	cols := &r.cols
-	eol, n, ascii := scanColumns(b, cols)
+	eol, n, ascii := scanColumns(b, r.tokCol, r.tagCol, cols)
 	if eol < 0 {
 		return nil, 0, nil, nil, nil
 	}
@@ -506,37 +506,38 @@ func (r *reader) scanLine() (line []byte, n int, first, tok, tag []byte) {
 	r.start += next
 	r.asciiLine = ascii
 	if n > 0 {
-		first = b[cols[0]:cols[1]]
-		tagCol := r.tagCol
-		if tagCol == 0 {
-			tagCol = n
+		first = b[cols.first0:cols.first1]
+		if r.tokCol <= n {
+			tok = b[cols.tok0:cols.tok1]
 		}
-		if k := r.tokCol - 1; k < n {
-			tok = b[cols[2*k]:cols[2*k+1]]
-		}
-		if k := tagCol - 1; k < n {
-			tag = b[cols[2*k]:cols[2*k+1]]
+		if r.tagCol <= n { // 0, the last column, too
+			tag = b[cols.tag0:cols.tag1]
 		}
 	}
 	return b[:eol:eol], n, first, tok, tag
 }
 
-// maxFastCols is the most columns scanLine reads; a line with more goes through readLine and
-// split.
-const maxFastCols = 32
+// lineCols holds the bounds of a line's columns that scanColumns keeps: the first, the
+// token's and the tag's.
+type lineCols struct {
+	first0, first1, tok0, tok1, tag0, tag1 int
+}
 
 // separators and line ends (all below 0x21), as a bit set.
 const sepEOL = 1<<' ' | 1<<'\t' | 1<<'\v' | 1<<'\f' | 1<<'\r' | 1<<'\n'
 
 // scanColumns finds the first line end in b ('\r' or '\n') and the columns before it, split
-// as splitSpace splits: cols[2*i] and cols[2*i+1] are the bounds of column i. It returns the
-// line end's offset and the column count, or -1 when b holds no line end or the line has
-// more than maxFastCols columns. ascii says that the line is ASCII (false may also mean that
+// as splitSpace splits, keeping in cols the bounds of the first column, of column tokCol and
+// of column tagCol (1-based; tagCol 0 is the last column); bounds of a column past the line's
+// last are left as they were. It returns the line end's offset and the column count, or -1
+// when b holds no line end. ascii says that the line is ASCII (false may also mean that
 // bytes after it are not). It looks at eight bytes at a time for those below 0x21
-// (lowBytes), and only at those one by one.
-func scanColumns(b []byte, cols *[2 * maxFastCols]int) (eol, n int, ascii bool) {
-	open, prev := -1, 0 // the open column's start (-1: none); the offset after the last byte below 0x21
-	var high uint64     // the words' bytes ORed
+// (lowBytes), and only at those one by one: a column is a non-empty run of bytes between two
+// separators (the other control characters are column bytes).
+func scanColumns(b []byte, tokCol, tagCol int, cols *lineCols) (eol, n int, ascii bool) {
+	from := 0       // the offset after the last separator: the start of a column, if any
+	var high uint64 // the words' bytes ORed
+	last := tagCol == 0
 	for w := 0; w < len(b); w += 8 {
 		var x uint64
 		if w+8 <= len(b) {
@@ -551,24 +552,22 @@ func scanColumns(b []byte, cols *[2 * maxFastCols]int) (eol, n int, ascii bool) 
 		for m := lowBytes(x); m != 0; m &= m - 1 {
 			p := w + bits.TrailingZeros64(m)>>3
 			c := b[p]
-			if open < 0 && p > prev {
-				open = prev // the bytes since the last one below 0x21 are a column
-			}
-			prev = p + 1
 			if sepEOL>>(c&63)&1 == 0 { // another control character: a column byte
-				if open < 0 {
-					open = p
-				}
 				continue
 			}
-			if open >= 0 { // a separator or the line end closes the open column
-				if n == maxFastCols {
-					return -1, 0, false
-				}
-				cols[2*n], cols[2*n+1] = open, p
+			if p > from { // the bytes since the last separator are a column
 				n++
-				open = -1
+				if n == 1 {
+					cols.first0, cols.first1 = from, p
+				}
+				if n == tokCol {
+					cols.tok0, cols.tok1 = from, p
+				}
+				if last || n == tagCol {
+					cols.tag0, cols.tag1 = from, p
+				}
 			}
+			from = p + 1
 			if c == '\r' || c == '\n' {
 				return p, n, high&0x8080808080808080 == 0
 			}
@@ -975,9 +974,9 @@ func (r *reader) token(n int, tok, tag []byte) error {
 	}
 	if r.rules != nil {
 		if rec.ntok > 1 {
-			r.warnScheme(rec.prevLine, r.rules.checkNext(rec.prev, ti, false))
+			r.warnScheme(rec.prevLine, r.rules.checkNext(*rec.prev, *ti, false))
 		}
-		r.warnScheme(r.line, r.rules.checkTag(rec.prev, ti, rec.ntok == 1))
+		r.warnScheme(r.line, r.rules.checkTag(*rec.prev, *ti, rec.ntok == 1))
 	}
 	rec.prev, rec.prevLine = ti, r.line
 	return nil
@@ -1028,25 +1027,28 @@ func gbkLen(b []byte) int {
 	return n
 }
 
-// tag reads a tag, interning it.
-func (r *reader) tag(b []byte) tagInfo {
+// tag reads a tag, interning it. The tagInfo returned is never changed: the first tags are
+// known's (which never grows past its capacity, so never moves), the others the map's.
+func (r *reader) tag(b []byte) *tagInfo {
 	if string(b) == r.lastKey {
 		return r.lastTag
 	}
 	// Tag sets are small: a linear scan of the first few beats hashing.
 	for i := range r.known {
-		if string(b) == r.known[i].raw {
-			r.lastKey, r.lastTag = r.known[i].raw, r.known[i]
-			return r.known[i]
+		if ti := &r.known[i]; string(b) == ti.raw {
+			r.lastKey, r.lastTag = ti.raw, ti
+			return ti
 		}
 	}
 	ti, ok := r.tags[string(b)]
 	if !ok {
-		ti = parseTag(string(b))
+		parsed := parseTag(string(b))
 		switch {
 		case len(r.known) < cap(r.known):
-			r.known = append(r.known, ti)
+			r.known = append(r.known, parsed)
+			ti = &r.known[len(r.known)-1]
 		case len(r.tags) < maxTags:
+			ti = &parsed
 			r.tags[ti.raw] = ti
 		default:
 			if !r.tagsFull {
@@ -1054,7 +1056,7 @@ func (r *reader) tag(b []byte) tagInfo {
 				r.opts.Warn.Warn(importers.Warning{Pos: importers.Position{File: r.file, Line: r.line}, Reason: fmt.Sprintf(
 					"more than %d distinct tags (a dataset holds at most 10,000 labels); tags holding several tags are no longer reported", maxTags)})
 			}
-			return ti
+			return &parsed
 		}
 		if multi := severalTags(ti.raw); multi != "" {
 			r.opts.Warn.Warn(importers.Warning{Pos: importers.Position{File: r.file, Line: r.line}, Reason: fmt.Sprintf(
@@ -1087,11 +1089,11 @@ func (r *reader) endSentence() {
 	}
 	if !rec.bad() && rec.prev.canon != pO && r.addEntity(rec.prev.typ) {
 		if r.rules != nil {
-			r.warnScheme(rec.prevLine, r.rules.checkNext(rec.prev, outside, true))
+			r.warnScheme(rec.prevLine, r.rules.checkNext(*rec.prev, outside, true))
 		}
 	}
 	rec.sentences++
-	rec.ntok, rec.prev, rec.last = 0, outside, 0
+	rec.ntok, rec.prev, rec.last = 0, &outside, 0
 }
 
 // emit turns the finished record (if any) into a sample or a rejection and resets it. It
@@ -1135,7 +1137,7 @@ func rejected(file string, line int, reason string, doc bool, number, first, las
 
 func (r *reader) reset() {
 	rec := &r.rec
-	*rec = record{text: rec.text[:0], ents: rec.ents[:0], problems: rec.problems[:0], prev: outside}
+	*rec = record{text: rec.text[:0], ents: rec.ents[:0], problems: rec.problems[:0], prev: &outside}
 }
 
 // what names the record: "sentence 12 (lines 40-47)".
@@ -1204,7 +1206,7 @@ func (r *builder) sample(text []byte, ents []entity, firstLine, number int, enc 
 	}
 	// One string holds the data, the origin ("eng.train:12") and the name
 	// ("eng.train-000012.txt"): one allocation instead of three.
-	b := base64.StdEncoding.AppendEncode(r.scratch[:0], data)
+	b := appendBase64(r.scratch[:0], data)
 	j := len(b)
 	b = append(b, r.file...)
 	b = append(b, ':')

@@ -169,6 +169,27 @@ func TestFastPaths(t *testing.T) {
 	requireSameRead(t, tags.Bytes(), Options{}, 0)
 	requireSameRead(t, tags.Bytes(), Options{Tab: true, Scheme: SchemeIOB2}, 0)
 
+	// Lines of many columns (scanLine once stopped at 32), control characters inside and
+	// between columns, the token and tag columns past a short line's last.
+	var wide bytes.Buffer
+	for i := range 200 {
+		for c := range 45 - i%45 {
+			fmt.Fprintf(&wide, "c%d\x01%s", c, []string{" ", "\t", " \v ", "\f"}[(i+c)%4])
+		}
+		fmt.Fprintf(&wide, "%s\n", []string{"O", "B-X", "I-Y"}[i%3])
+		if i%9 == 0 {
+			wide.WriteString("\n")
+		}
+	}
+	for _, o := range []Options{{}, {TokenColumn: 3, TagColumn: 40}, {TokenColumn: 33, TagColumn: 2}} {
+		requireSameRead(t, wide.Bytes(), o, 0)
+		requireSameRead(t, wide.Bytes(), o, 5)
+	}
+
+	// An empty tag first (-tab), before any other tag was read.
+	requireSameRead(t, []byte("w\t \nv\tO\n\nx\t\t\n"), Options{Tab: true}, 0)
+	require.Contains(t, transcript(t, bytes.NewReader([]byte("w\t \nv\tO\n\n")), Options{Tab: true}, tuning{}), "has no entity type")
+
 	// A record over pipeOwn (its text handed over, not copied) between short ones, and one
 	// with more than pipeEvents warnings (a batch handed over in the middle of a record).
 	var big bytes.Buffer
