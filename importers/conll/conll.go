@@ -99,6 +99,7 @@ import (
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
 	"github.com/modelarts-convert/convert/importers/textenc"
+	"github.com/modelarts-convert/convert/internal/base64pairs"
 )
 
 // Options configure a read. The zero value reads space-separated UTF-8 (or auto-detected)
@@ -1206,7 +1207,7 @@ func (r *builder) sample(text []byte, ents []entity, firstLine, number int, enc 
 	}
 	// One string holds the data, the origin ("eng.train:12") and the name
 	// ("eng.train-000012.txt"): one allocation instead of three.
-	b := appendBase64(r.scratch[:0], data)
+	b := base64pairs.AppendStd(r.scratch[:0], data)
 	j := len(b)
 	b = append(b, r.file...)
 	b = append(b, ':')

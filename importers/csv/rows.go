@@ -16,6 +16,7 @@ import (
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
 	"github.com/modelarts-convert/convert/importers/textenc"
+	"github.com/modelarts-convert/convert/internal/base64pairs"
 )
 
 // ctxEvery is how many records go by between context checks.
@@ -100,7 +101,7 @@ func (m *mapper) sample(text, labelField []byte, line int) (*api.Sample, string)
 	b = append(b, b[len(m.file)+1:k]...)
 	b = append(b, ".txt"...)
 	j := len(b)
-	b = appendBase64(b, data)
+	b = base64pairs.AppendStd(b, data)
 	m.buf = b
 	if m.arena.Cap()-m.arena.Len() < len(b) {
 		size := min(2*m.arena.Cap(), arenaSize) // a short file takes little
