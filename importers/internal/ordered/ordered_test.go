@@ -93,7 +93,8 @@ func TestMapConvertsEachOnce(t *testing.T) {
 			for m := most.Load(); r > m && !most.CompareAndSwap(m, r); m = most.Load() {
 			}
 			calls[i].Add(1)
-			assert.Less(t, int64(i), delivered.Load()+window, "item %d converted past the window", i)
+			// The consumer gives a token back just before it delivers: one more may be out.
+			assert.LessOrEqual(t, int64(i), delivered.Load()+window, "item %d converted past the window", i)
 			if i%5 == 0 {
 				runtime.Gosched()
 			}
