@@ -109,8 +109,8 @@ type file struct {
 // convert turns one job into a sample, or a rejection, or a fatal error. admit (nil when
 // files are converted one at a time) is asked for memory before the file is read.
 func (c *converter) convert(j *job, admit func(int64) bool) result {
-	if j.note != nil {
-		return result{warnings: []importers.Warning{*j.note}}
+	if j.list != nil && j.list.note != nil {
+		return result{warnings: []importers.Warning{*j.list.note}}
 	}
 	if j.xml == "" {
 		return c.convertListed(j)
@@ -128,7 +128,7 @@ func (c *converter) convert(j *job, admit func(int64) bool) result {
 		return result{}
 	}
 	if err != nil {
-		if j.id != "" && errors.Is(err, fs.ErrNotExist) {
+		if j.id() != "" && errors.Is(err, fs.ErrNotExist) {
 			return c.convertListed(j)
 		}
 		var big *errNotRead
@@ -901,7 +901,7 @@ func (l *imageLookup) tried(src *imagefile.Source) []string {
 func (f *file) image(filename, pathElem *etree.Element) image {
 	look := &imageLookup{xml: f.j.xml}
 	look.cands = look.first[:0]
-	img := image{src: &f.j.images, look: look}
+	img := image{src: &f.j.folder.images, look: look}
 	type cand = imageCand
 	fn := text(filename)
 	if fn != "" {
@@ -977,15 +977,16 @@ func (f *file) image(filename, pathElem *etree.Element) image {
 // convertListed handles an ImageSets entry with no XML file: its image, when found, becomes
 // an unlabeled sample.
 func (c *converter) convertListed(j *job) result {
-	xml := path.Join(AnnotationsDir, j.id+".xml")
+	id, listed := j.list.id, j.list.listed
+	xml := path.Join(AnnotationsDir, id+".xml")
 	reject := func(reason string) result {
-		return result{warnings: []importers.Warning{{Pos: j.listed, Rejected: true, Reason: reason}}}
+		return result{warnings: []importers.Warning{{Pos: listed, Rejected: true, Reason: reason}}}
 	}
-	rel, err := imagefile.Confine(j.id)
+	rel, err := imagefile.Confine(id)
 	if err != nil {
-		return reject(fmt.Sprintf("the id %q points outside the dataset", j.id))
+		return reject(fmt.Sprintf("the id %q points outside the dataset", id))
 	}
-	src := &j.images
+	src := &j.folder.images
 	found, ok := "", false
 	if hasImageExt(rel) && exists(src, rel) {
 		found, ok = rel, true
@@ -993,10 +994,10 @@ func (c *converter) convertListed(j *job) result {
 		found, ok = findByStem(src, rel)
 	}
 	if !ok {
-		return reject(fmt.Sprintf("%q has no %s and no image in %s", j.id, xml, src.Path(".")))
+		return reject(fmt.Sprintf("%q has no %s and no image in %s", id, xml, src.Path(".")))
 	}
-	s := &api.Sample{Name: found, SampleType: api.SampleImage, Origin: j.listed.String()}
-	r := result{warnings: []importers.Warning{{Pos: j.listed, Reason: fmt.Sprintf("%q has no %s; its image %s is converted as an unlabeled sample", j.id, xml, src.Path(found))}}}
+	s := &api.Sample{Name: found, SampleType: api.SampleImage, Origin: listed.String()}
+	r := result{warnings: []importers.Warning{{Pos: listed, Reason: fmt.Sprintf("%q has no %s; its image %s is converted as an unlabeled sample", id, xml, src.Path(found))}}}
 	if sz, err := src.ReadSize(found); err == nil {
 		s.Metadata = api.Metadata{}
 		s.Metadata.SetSize(sz.Width, sz.Height, sz.Depth)

@@ -31,7 +31,7 @@ type Document struct {
 // is the rejection (Rejected set) saying why the file cannot be converted.
 func ReadDocument(name string, data []byte, opts Options) (*Document, []importers.Warning) {
 	c := newConverter(nil, opts)
-	f := &file{c: c, j: &job{xml: name}, name: c.display(name)}
+	f := &file{c: c, j: &job{xml: name, folder: &jobFolder{}}, name: c.display(name)}
 	doc, r := f.document(data)
 	return doc, r.warnings
 }

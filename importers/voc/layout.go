@@ -239,8 +239,9 @@ func (c *converter) planRoot(r Root) ([]job, error) {
 		return nil, &importers.Error{Pos: c.pos(r.Annotations), Err: err}
 	}
 	jobs := make([]job, len(files))
+	folder := &jobFolder{images: src}
 	for i, f := range files {
-		jobs[i] = job{xml: f, images: src}
+		jobs[i] = job{xml: f, folder: folder}
 	}
 	return jobs, nil
 }
@@ -259,7 +260,7 @@ func (c *converter) uniqueName(j *job, s *api.Sample) *importers.Warning {
 		c.names[s.Name] = true
 		return nil
 	}
-	stem := importers.SafeName(strings.ReplaceAll(j.root, "/", "_"), 0)
+	stem := importers.SafeName(strings.ReplaceAll(j.folder.root, "/", "_"), 0)
 	name := stem + "_" + s.Name
 	for i := 2; c.names[name]; i++ {
 		name = fmt.Sprintf("%s_%d_%s", stem, i, s.Name)

@@ -105,13 +105,35 @@ type Options struct {
 var imageExts = []string{".jpg", ".jpeg", ".png", ".bmp", ".JPG", ".JPEG", ".PNG", ".BMP"}
 
 // job is one record to convert: an XML file, or an ImageSets entry (whose XML may be missing).
+// It is small (four words) and shares what the records of one folder have in common, so
+// that planning a folder of many thousand files is a short loop that allocates little: a
+// large, pointer-rich job per file made the garbage collector run during the listing and
+// wait, spinning, for the planning loop to let it scan its stack.
 type job struct {
-	xml    string             // the XML's path in fsys
-	id     string             // the ImageSets id, for a list entry (whose XML may be missing)
-	listed importers.Position // where an ImageSets entry was listed
-	images imagefile.Source   // the images folder for this record (OBSPrefix set)
+	xml    string     // the XML's path in fsys
+	folder *jobFolder // what the records of its folder share
+	list   *listEntry // an ImageSets entry (nil for a file of a listing)
+}
+
+// jobFolder is what the records of one folder (of one root) share.
+type jobFolder struct {
+	images imagefile.Source // the images folder for these records (OBSPrefix set)
+	root   string           // the root's name, when a read has several roots
+}
+
+// listEntry is what an ImageSets entry adds to its record.
+type listEntry struct {
+	id     string             // the ImageSets id (its XML may be missing)
+	listed importers.Position // where the entry was listed
 	note   *importers.Warning // instead of a record: a warning to report in its place
-	root   string             // the root's name, when a read has several roots
+}
+
+// id returns the ImageSets id of the record, "" for a file of a listing.
+func (j *job) id() string {
+	if j.list == nil {
+		return ""
+	}
+	return j.list.id
 }
 
 // result is what converting one job produced, handed from a worker to the consumer.
@@ -160,8 +182,12 @@ func ReadFiles(ctx context.Context, fsys fs.FS, names []string, opts Options) it
 			return
 		}
 		jobs := make([]job, len(names))
+		var folder *jobFolder
 		for i, n := range names {
-			jobs[i] = job{xml: n, images: c.source(path.Dir(n))}
+			if src := c.source(path.Dir(n)); folder == nil || src.Dir != folder.images.Dir {
+				folder = &jobFolder{images: src} // files of one folder in a row share it
+			}
+			jobs[i] = job{xml: n, folder: folder}
 		}
 		c.run(ctx, jobs, yield)
 	}
@@ -242,7 +268,7 @@ func (c *converter) plan(name string) ([]job, error) {
 		if c.opts.Subset != "" {
 			return nil, &importers.Error{Pos: c.pos(name), Err: errors.New("a subset (option Subset) needs a VOC root folder, not a single file")}
 		}
-		return []job{{xml: name, images: c.source(path.Dir(name))}}, nil
+		return []job{{xml: name, folder: &jobFolder{images: c.source(path.Dir(name))}}}, nil
 	}
 	roots, err := FindRoots(context.Background(), c.fsys, name)
 	if err != nil {
@@ -261,17 +287,20 @@ func (c *converter) plan(name string) ([]job, error) {
 		if err != nil {
 			return nil, err
 		}
-		if c.multiRoot {
-			for i := range js {
-				js[i].root = r.Name
-				if c.opts.OBSPrefix != "" && c.opts.ImagesDir == "" && c.opts.ImagesFS == nil {
-					// Several roots: the images folders are told apart on OBS by their
-					// path below the input, as the tree was copied there.
-					js[i].images.OBSPrefix = imagefile.OBSPath(c.opts.OBSPrefix, relTo(name, r.Images)) + "/"
-				}
+		if c.multiRoot && len(js) > 0 {
+			// The root's jobs share one folder (planRoot): name it, and tell its images
+			// folder apart on OBS by its path below the input, as the tree was copied there.
+			folder := js[0].folder
+			folder.root = r.Name
+			if c.opts.OBSPrefix != "" && c.opts.ImagesDir == "" && c.opts.ImagesFS == nil {
+				folder.images.OBSPrefix = imagefile.OBSPath(c.opts.OBSPrefix, relTo(name, r.Images)) + "/"
 			}
 		}
-		jobs = append(jobs, js...)
+		if jobs == nil {
+			jobs = js // one root, the usual case: no copy
+		} else {
+			jobs = append(jobs, js...)
+		}
 	}
 	return jobs, nil
 }
@@ -306,6 +335,7 @@ func (c *converter) planSubset(r Root, src imagefile.Source) ([]job, error) {
 		return nil, &importers.Error{Pos: c.pos(list), Err: err}
 	}
 	var jobs []job
+	folder := &jobFolder{images: src}
 	seen := map[string]int{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
@@ -318,11 +348,11 @@ func (c *converter) planSubset(r Root, src imagefile.Source) ([]job, error) {
 		pos := importers.Position{File: c.display(list), Line: line}
 		if first, dup := seen[id]; dup {
 			w := importers.Warning{Pos: pos, Reason: fmt.Sprintf("%q is listed again (first on line %d); converted once", id, first)}
-			jobs = append(jobs, job{listed: pos, note: &w})
+			jobs = append(jobs, job{folder: folder, list: &listEntry{listed: pos, note: &w}})
 			continue
 		}
 		seen[id] = line
-		j := job{id: id, listed: pos, images: src}
+		j := job{folder: folder, list: &listEntry{id: id, listed: pos}}
 		if rel, err := imagefile.Confine(id); err == nil {
 			j.xml = path.Join(r.Annotations, rel+".xml") // may not exist: see convert
 		}
@@ -428,8 +458,8 @@ func (c *converter) deliver(j *job, r result, yield func(*api.Sample, error) boo
 }
 
 func (c *converter) jobPos(j *job) importers.Position {
-	if j.id != "" {
-		return j.listed
+	if j.id() != "" {
+		return j.list.listed
 	}
 	return c.pos(j.xml)
 }

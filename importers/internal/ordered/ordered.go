@@ -3,7 +3,10 @@
 // VOC (one XML file an item) and YOLO (one image an item) share it.
 package ordered
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // Map calls convert(i, done) for every i in [0, n) on up to workers goroutines and
 // deliver(i, r) on the calling goroutine, in index order. At most window results are in
@@ -24,34 +27,31 @@ func Map[R any](ctxDone <-chan struct{}, n, workers, window int, convert func(i 
 		}
 		return
 	}
-	// Ring slot i%window is always free when a worker fills it: the dispatcher hands out
-	// item i+window only after the consumer has taken result i (a token).
+	// The workers claim items in turn from a shared counter; a worker first takes one of
+	// window tokens, which the consumer gives back as it takes each result, so that at most
+	// window items are claimed and not yet taken: ring slot i%window is always free when a
+	// worker fills it. No dispatcher goroutine stands between them: an item costs a token
+	// and a result sent and received, and only a worker or consumer that has to wait parks.
 	ring := make([]chan R, window)
 	for i := range ring {
 		ring[i] = make(chan R, 1)
 	}
 	tokens := make(chan struct{}, window)
-	todo := make(chan int)
+	var next atomic.Int64
 	done := make(chan struct{})
 	var wg sync.WaitGroup
-	wg.Go(func() { // dispatcher
-		defer close(todo)
-		for i := range n {
-			select {
-			case tokens <- struct{}{}:
-			case <-done:
-				return
-			}
-			select {
-			case todo <- i:
-			case <-done:
-				return
-			}
-		}
-	})
 	for range workers {
 		wg.Go(func() {
-			for i := range todo {
+			for {
+				select {
+				case tokens <- struct{}{}:
+				case <-done:
+					return
+				}
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
 				select {
 				case <-done:
 					return

@@ -79,3 +79,33 @@ func TestMapCancelWhileWaiting(t *testing.T) {
 	close(release)
 	assert.Equal(t, 1, stops, "stopped is asked once the context is done")
 }
+
+// Every item is converted exactly once, by at most workers goroutines at a time, and no
+// more than window items are converted ahead of the consumer.
+func TestMapConvertsEachOnce(t *testing.T) {
+	const n, workers, window = 500, 3, 6
+	var calls [n]atomic.Int32
+	var running, most atomic.Int32
+	var delivered atomic.Int64
+	Map(nil, n, workers, window,
+		func(i int, _ <-chan struct{}) int {
+			r := running.Add(1)
+			for m := most.Load(); r > m && !most.CompareAndSwap(m, r); m = most.Load() {
+			}
+			calls[i].Add(1)
+			// The consumer gives a token back just before it delivers: one more may be out.
+			assert.LessOrEqual(t, int64(i), delivered.Load()+window, "item %d converted past the window", i)
+			if i%5 == 0 {
+				runtime.Gosched()
+			}
+			running.Add(-1)
+			return i
+		},
+		func(int) bool { return false },
+		func(i, r int) bool { delivered.Add(1); return assert.Equal(t, i, r) })
+	for i := range calls {
+		assert.Equal(t, int32(1), calls[i].Load(), "item %d", i)
+	}
+	assert.LessOrEqual(t, most.Load(), int32(workers))
+	assert.Equal(t, int64(n), delivered.Load())
+}
