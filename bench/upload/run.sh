@@ -36,7 +36,7 @@ bins=(new)
 if [ -n "$baseline" ]; then
 	mkdir "$work/src"
 	git archive "$baseline" | tar -x -C "$work/src"
-	cp upload/throughput_bench_test.go upload/cputime_*_test.go "$work/src/upload/"
+	cp upload/throughput_bench_test.go "$work/src/upload/"
 	(cd "$work/src" && go test -c -o "$work/base.test" ./upload)
 	bins=(base new)
 fi
