@@ -303,22 +303,29 @@ func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], 
 	}()
 
 	var streamErr error
-	for b, err := range batches(ctx, samples, opts, spare) {
-		if err != nil {
-			streamErr = err
-			break
+	var r result
+	func() {
+		// However the loop ends (a panic in the stream or in Reject too), the writer is told
+		// that no more batches come and waited for: it never outlives Write.
+		defer func() {
+			close(pending)
+			r = <-written
+		}()
+		for b, err := range batches(ctx, samples, opts, spare) {
+			if err != nil {
+				streamErr = err
+				break
+			}
+			q.reserve(len(b.Body), stop)
+			select {
+			case pending <- b:
+			case <-stop:
+			}
+			if stopped(stop) {
+				break
+			}
 		}
-		q.reserve(len(b.Body), stop)
-		select {
-		case pending <- b:
-		case <-stop:
-		}
-		if stopped(stop) {
-			break
-		}
-	}
-	close(pending)
-	r := <-written
+	}()
 	r.st.Rejected = rejectedCount
 	if r.err != nil {
 		return r.st, r.err
