@@ -227,6 +227,8 @@ func heldHint(s *api.Sample) int {
 // happens depend only on the stream, so a run's diagnostics come in the same order every
 // time. A sample over 1 MB is checked on the caller's goroutine once the chunks before it are
 // done, so that memory holds one such sample at a time, as the importers' limits assume.
+// The stream must not change a sample after yielding it: the encoder may still be reading it
+// (up to eight chunks later, and for a moment after an early stop).
 func Batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options) iter.Seq2[*Batch, error] {
 	return batches(ctx, samples, opts, nil)
 }

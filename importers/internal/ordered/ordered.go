@@ -10,7 +10,8 @@ import (
 
 // Map calls convert(i, done) for every i in [0, n) on up to workers goroutines and
 // deliver(i, r) on the calling goroutine, in index order. At most window results are in
-// flight: item i+window is handed out only after result i was delivered. stopped(i) is asked
+// flight: item i+window is handed out only once result i is taken to be delivered (so for a
+// moment, while deliver runs, window+1 results may be held). stopped(i) is asked
 // before each item is delivered (and while waiting for it, when ctxDone is closed): true ends
 // Map, as does deliver returning false. The workers are stopped and waited for before Map
 // returns; done is closed then, so a convert that waits on something else can give up.
