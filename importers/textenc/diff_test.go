@@ -186,7 +186,7 @@ func TestErrorsWhateverTheReads(t *testing.T) {
 		for size := 1; size <= 7; size++ {
 			r, _, err := NewReader(iotest.OneByteReader(bytes.NewReader(in)), Auto)
 			require.NoError(t, err)
-			_, err = readSized(r, size)
+			_, err = readChunks(r, size)
 			var de *DecodeError
 			require.ErrorAs(t, err, &de, "reads of %d", size)
 			require.Equal(t, int64(bytes.IndexByte(in, 0xC4)), de.Offset, "reads of %d", size)
@@ -198,27 +198,11 @@ func TestErrorsWhateverTheReads(t *testing.T) {
 			r, enc, err := NewReader(bytes.NewReader(in), Auto)
 			require.NoError(t, err)
 			require.Equal(t, UTF16LE, enc)
-			got, err := readSized(r, size)
+			got, err := readChunks(r, size)
 			var de *DecodeError
 			require.ErrorAs(t, err, &de, "%q, reads of %d", in, size)
 			require.Equal(t, int64(2), de.Offset, "%q, reads of %d", in, size)
 			require.Equal(t, "ab", string(got))
-		}
-	}
-}
-
-// readSized reads r to its end or error with reads of size bytes.
-func readSized(r io.Reader, size int) ([]byte, error) {
-	var out []byte
-	p := make([]byte, size)
-	for {
-		n, err := r.Read(p)
-		out = append(out, p[:n]...)
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return out, err
 		}
 	}
 }

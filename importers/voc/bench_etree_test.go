@@ -2,10 +2,7 @@ package voc_test
 
 import (
 	"context"
-	"io/fs"
 	"os"
-	"path"
-	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -22,25 +19,8 @@ import (
 //
 //	go test ./importers/voc -run '^$' -bench VOC2012Readers -benchmem -benchtime 2x
 func BenchmarkVOC2012Readers(b *testing.B) {
-	dir := os.Getenv("VOC_BENCH_ROOT")
-	if dir == "" {
-		dir = b.TempDir()
-		generateDir(b, dir, vocSize)
-	} else if _, err := os.Stat(filepath.Join(dir, voc.AnnotationsDir)); err != nil {
-		generateDir(b, dir, vocSize)
-	}
-	fsys := os.DirFS(dir)
-	readAll := func(b *testing.B) {
-		entries, err := fs.ReadDir(fsys, voc.AnnotationsDir)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, e := range entries {
-			if _, err := fs.ReadFile(fsys, path.Join(voc.AnnotationsDir, e.Name())); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
+	fsys := os.DirFS(benchRoot(b))
+	readAll := func(b *testing.B) { readAllXML(b, fsys) }
 	convertWith := func(etree bool) func(b *testing.B) {
 		return func(b *testing.B) {
 			voc.SetEtreeReader(etree)
