@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/internal/jsonlex"
 )
 
 // decodeResponse decodes a response body into r as json.Unmarshal does (its error when the
@@ -24,7 +25,7 @@ func decodeResponse(data []byte, r *api.Response) error {
 // fastResponse reads data into r when it has the usual shape, else returns false (r is
 // then undefined).
 func fastResponse(data []byte, r *api.Response) bool {
-	s := respScanner{data: data}
+	s := respScanner{jsonlex.Lexer{B: data}}
 	*r = api.Response{}
 	var seen [4]bool
 	ok := s.object(func(key []byte) bool {
@@ -63,8 +64,8 @@ func fastResponse(data []byte, r *api.Response) bool {
 		}
 		return false
 	})
-	s.space()
-	return ok && s.i == len(data)
+	s.Space()
+	return ok && s.I == len(data)
 }
 
 // once marks a key seen and reports whether it was the first time (a repeated key is left
@@ -79,29 +80,12 @@ func once(seen *bool) bool {
 
 // respScanner reads the subset of JSON fastResponse accepts; each method returns false on
 // anything outside it.
-type respScanner struct {
-	data []byte
-	i    int
-}
+type respScanner struct{ jsonlex.Lexer }
 
-func (s *respScanner) space() {
-	for s.i < len(s.data) {
-		switch s.data[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
-	}
-}
-
+// next moves past any white space and then c, when c stands there.
 func (s *respScanner) next(c byte) bool {
-	s.space()
-	if s.i < len(s.data) && s.data[s.i] == c {
-		s.i++
-		return true
-	}
-	return false
+	s.Space()
+	return s.Consume(c)
 }
 
 // object reads {"key": value, ...}; field reads each value after its key.
@@ -113,12 +97,12 @@ func (s *respScanner) object(field func(key []byte) bool) bool {
 		return true
 	}
 	for {
-		s.space()
+		s.Space()
 		key, ok := s.raw()
 		if !ok || !s.next(':') {
 			return false
 		}
-		s.space()
+		s.Space()
 		if !field(key) {
 			return false
 		}
@@ -149,14 +133,11 @@ func (s *respScanner) array(elem func() bool) bool {
 }
 
 func (s *respScanner) boolean(v *bool) bool {
-	rest := s.data[s.i:]
 	switch {
-	case len(rest) >= 4 && string(rest[:4]) == "true":
+	case s.Literal("true"):
 		*v = true
-		s.i += 4
-	case len(rest) >= 5 && string(rest[:5]) == "false":
+	case s.Literal("false"):
 		*v = false
-		s.i += 5
 	default:
 		return false
 	}
@@ -174,19 +155,19 @@ func (s *respScanner) str(v *string) bool {
 // raw reads a string without escapes or control characters, in valid UTF-8, and returns
 // its bytes between the quotes.
 func (s *respScanner) raw() ([]byte, bool) {
-	if s.i >= len(s.data) || s.data[s.i] != '"' {
+	if s.I >= len(s.B) || s.B[s.I] != '"' {
 		return nil, false
 	}
-	start := s.i + 1
+	start := s.I + 1
 	ascii := true
-	for j := start; j < len(s.data); j++ {
-		switch c := s.data[j]; {
+	for j := start; j < len(s.B); j++ {
+		switch c := s.B[j]; {
 		case c == '"':
-			s.i = j + 1
-			if !ascii && !utf8.Valid(s.data[start:j]) {
+			s.I = j + 1
+			if !ascii && !utf8.Valid(s.B[start:j]) {
 				return nil, false
 			}
-			return s.data[start:j], true
+			return s.B[start:j], true
 		case c == '\\' || c < 0x20:
 			return nil, false
 		case c >= 0x80:
