@@ -8,9 +8,10 @@
 // or up to ten whose bodies add up to 4 MB at most; it keeps up to ten written ones, 4 MB
 // of bodies at most, to fill again), up to eight chunks of 256 small samples (2 MB of
 // samples at most) on their way to the encoding goroutine with the batches they completed
-// (see Batches), plus an 8-byte hash per sample name (to catch names that
-// repeat across batches, which the service would refuse as ModelArts.4422; 8.7 MB per
-// million names, see nameSet). Output is
+// (see Batches), plus the set of the names taken (to catch names that repeat across
+// batches, which the service would refuse as ModelArts.4422): a bit per name that ends in a
+// number, as the importers name samples (about 0.1 MB per million names in order), an
+// 8-byte hash per other name (8.7 MB per million); see names. Output is
 // deterministic: the same stream gives the same batches, byte for byte. Samples are encoded
 // by hand (see appendSample), exactly as encoding/json would.
 package emit
@@ -323,7 +324,7 @@ func batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 				// batcher are this goroutine's until the next chunk is sent.
 				one, reason := checkAppend(s, scratch[:0])
 				scratch = one[:0]
-				if reason = v.judge(s, nameHash(s.Name), one, reason); reason != "" {
+				if reason = v.judge(s, v.seen.prepare(s.Name), one, reason); reason != "" {
 					reject(s, reason)
 				} else if b := bt.add(s, one); b != nil && !yield(b, nil) {
 					return
@@ -444,26 +445,26 @@ func (bt *batcher) complete() *Batch {
 // names taken so far. Only one goroutine uses it at a time (the encoder, or Batches for a
 // large sample once every chunk is back), so the decisions are those of one goroutine.
 type verdict struct {
-	seen             nameSet
+	seen             names
 	overall, maxBody int // the body's framing; Options.MaxBody
 }
 
 // judge returns why s, encoded as one, cannot be sent (reason, when the check found one
-// already), or "" when it goes into a body and its name is now taken; h is
-// nameHash(s.Name).
-func (v *verdict) judge(s *api.Sample, h uint64, one []byte, reason string) string {
+// already), or "" when it goes into a body and its name is now taken; r is
+// v.seen.prepare(s.Name).
+func (v *verdict) judge(s *api.Sample, r nameRef, one []byte, reason string) string {
 	if reason != "" {
 		return reason
 	}
 	// A repeated name is the reason given first; a sample too large for any body does not
 	// take its name (a later sample of that name is not a repeat).
 	if v.overall+len(one) > v.maxBody {
-		if s.Name != "" && v.seen.has(h) {
+		if s.Name != "" && v.seen.has(s.Name, r) {
 			return RepeatReason(s.Name)
 		}
 		return fmt.Sprintf("encodes to %d bytes; with the request's framing that is over the %d-byte body limit", len(one), v.maxBody)
 	}
-	if s.Name != "" && !v.seen.insert(h) {
+	if s.Name != "" && !v.seen.insert(s.Name, r) {
 		return RepeatReason(s.Name)
 	}
 	return ""
@@ -491,24 +492,24 @@ type chunk struct {
 	samples   []*api.Sample
 	reasons   []string
 	completed []*Batch
-	json      []byte   // one sample's JSON at a time
-	hashes    []uint64 // the samples' name hashes
-	hint      int      // the samples' held hints, summed
-	touched   uint64   // see nameSet.touch
+	json      []byte    // one sample's JSON at a time
+	refs      []nameRef // the samples' names, prepared for the name set
+	hint      int       // the samples' held hints, summed
+	touched   uint64    // see nameSet.touch
 }
 
 func (c *chunk) encode(v *verdict, bt *batcher) {
-	c.reasons, c.completed, c.hashes = c.reasons[:0], c.completed[:0], c.hashes[:0]
+	c.reasons, c.completed, c.refs = c.reasons[:0], c.completed[:0], c.refs[:0]
 	for _, s := range c.samples {
-		h := nameHash(s.Name)
-		c.hashes = append(c.hashes, h)
-		c.touched += v.seen.touch(h)
+		r := v.seen.prepare(s.Name)
+		c.refs = append(c.refs, r)
+		c.touched += v.seen.touch(r)
 	}
 	for i, s := range c.samples {
 		var reason string
 		var completed *Batch
 		c.json, reason = checkAppend(s, c.json[:0])
-		if reason = v.judge(s, c.hashes[i], c.json, reason); reason == "" {
+		if reason = v.judge(s, c.refs[i], c.json, reason); reason == "" {
 			completed = bt.add(s, c.json)
 		}
 		c.reasons = append(c.reasons, reason)
