@@ -43,7 +43,7 @@ func appendSampleOf(dst []byte, s *api.Sample, valid bool) (out []byte, ok bool)
 		dst = append(dst, ',')
 	}
 	dst = append(dst, `"sample_type":`...)
-	dst = strconv.AppendInt(dst, int64(s.SampleType), 10)
+	dst = appendInt(dst, int64(s.SampleType))
 	if s.Data != "" {
 		dst = append(dst, `,"data":`...)
 		if valid {
@@ -119,7 +119,7 @@ func appendLabel(dst []byte, l *api.SampleLabel, valid bool) (out []byte, ok boo
 		dst = append(dst, ',')
 	}
 	dst = append(dst, `"type":`...)
-	dst = strconv.AppendInt(dst, int64(l.Type), 10)
+	dst = appendInt(dst, int64(l.Type))
 	return append(dst, '}'), true
 }
 
@@ -131,7 +131,7 @@ func appendDataSource(dst []byte, ds *api.DataSource) []byte {
 		dst = append(dst, ',')
 	}
 	dst = append(dst, `"data_type":`...)
-	dst = strconv.AppendInt(dst, int64(ds.DataType), 10)
+	dst = appendInt(dst, int64(ds.DataType))
 	if len(ds.SchemaMaps) > 0 {
 		dst = append(dst, `,"schema_maps":[`...)
 		for i, m := range ds.SchemaMaps {
@@ -315,11 +315,11 @@ func appendValue(dst []byte, v any, depth int) (out []byte, ok bool) {
 	case bool:
 		return strconv.AppendBool(dst, x), true
 	case int:
-		return strconv.AppendInt(dst, int64(x), 10), true
+		return appendInt(dst, int64(x)), true
 	case int64:
-		return strconv.AppendInt(dst, x, 10), true
+		return appendInt(dst, x), true
 	case int32:
-		return strconv.AppendInt(dst, int64(x), 10), true
+		return appendInt(dst, int64(x)), true
 	case uint64:
 		return strconv.AppendUint(dst, x, 10), true
 	case float64:
@@ -355,7 +355,7 @@ func appendValue(dst []byte, v any, depth int) (out []byte, ok bool) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = strconv.AppendInt(dst, int64(n), 10)
+			dst = appendInt(dst, int64(n))
 		}
 		return append(dst, ']'), true
 	case []api.HardReason:
@@ -367,7 +367,7 @@ func appendValue(dst []byte, v any, depth int) (out []byte, ok bool) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = strconv.AppendInt(dst, int64(n), 10)
+			dst = appendInt(dst, int64(n))
 		}
 		return append(dst, ']'), true
 	case []string:
@@ -475,6 +475,23 @@ func appendFloat(dst []byte, f float64) ([]byte, bool) {
 	return dst, true
 }
 
+// appendInt is strconv.AppendInt in base 10, with the small numbers most of a sample's
+// integers are (its type, its labels' types, a named entity's span) written without the
+// general conversion, which was 3-4% of a CSV run's instructions.
+func appendInt(dst []byte, n int64) []byte {
+	switch {
+	case n < 0 || n >= 10000:
+		return strconv.AppendInt(dst, n, 10)
+	case n < 10:
+		return append(dst, byte('0'+n))
+	case n < 100:
+		return append(dst, byte('0'+n/10), byte('0'+n%10))
+	case n < 1000:
+		return append(dst, byte('0'+n/100), byte('0'+n/10%10), byte('0'+n%10))
+	}
+	return append(dst, byte('0'+n/1000), byte('0'+n/100%10), byte('0'+n/10%10), byte('0'+n%10))
+}
+
 const hexDigits = "0123456789abcdef"
 
 // appendString writes s quoted as encoding/json does without HTML escaping: '"' and '\\'
@@ -516,6 +533,10 @@ func appendString(dst []byte, s string) []byte {
 			start = i
 			continue
 		}
+		if size := plainRune(s[i:]); size > 0 {
+			i += size
+			continue
+		}
 		c, size := utf8.DecodeRuneInString(s[i:])
 		if c == utf8.RuneError && size == 1 {
 			dst = append(dst, s[start:i]...)
@@ -535,6 +556,34 @@ func appendString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// plainRune returns the length of the UTF-8 sequence of two or three bytes s begins with
+// (s[0] >= 0x80) when it is valid and needs no escaping (not U+2028 or U+2029), else 0 (four
+// bytes, or invalid: utf8.DecodeRuneInString decides). Chinese text is three-byte
+// sequences: decoding each through utf8's slow path was a tenth of appendString's work.
+func plainRune(s string) int {
+	b := s[0]
+	switch {
+	case 0xC2 <= b && b <= 0xDF:
+		if len(s) >= 2 && s[1]&0xC0 == 0x80 {
+			return 2
+		}
+	case 0xE0 <= b && b <= 0xEF:
+		if len(s) < 3 || s[1]&0xC0 != 0x80 || s[2]&0xC0 != 0x80 {
+			return 0
+		}
+		switch {
+		case b == 0xE0 && s[1] < 0xA0: // overlong
+			return 0
+		case b == 0xED && s[1] >= 0xA0: // a surrogate
+			return 0
+		case b == 0xE2 && s[1] == 0x80 && (s[2] == 0xA8 || s[2] == 0xA9): // U+2028, U+2029
+			return 0
+		}
+		return 3
+	}
+	return 0
 }
 
 // plainPrefix returns how many leading bytes of s need no escaping and no UTF-8 check
