@@ -246,6 +246,24 @@ func appendMap(dst []byte, m map[string]any, depth int) (out []byte, ok bool) {
 // appendProperty is appendMap for the property of a label of a valid sample (see
 // appendValidSample): its feature's numbers are written as they are.
 func appendProperty(dst []byte, p api.Property) (out []byte, ok bool) {
+	if len(p) == 2 {
+		// The usual two keys (see sortedEntries), written from their JSON made once.
+		for i, pair := range knownPairs {
+			if v0, ok := p[pair[0]]; ok {
+				if v1, ok := p[pair[1]]; ok {
+					dst = append(dst, knownPairKeys[i][0]...)
+					if dst, ok = appendPropertyValue(dst, pair[0], v0); !ok {
+						return dst, false
+					}
+					dst = append(dst, knownPairKeys[i][1]...)
+					if dst, ok = appendPropertyValue(dst, pair[1], v1); !ok {
+						return dst, false
+					}
+					return append(dst, '}'), true
+				}
+			}
+		}
+	}
 	var buf [16]mapEntry
 	entries := sortedEntries(p, &buf)
 	dst = append(dst, '{')
@@ -255,22 +273,35 @@ func appendProperty(dst []byte, p api.Property) (out []byte, ok bool) {
 		}
 		dst = appendString(dst, entries[i].key)
 		dst = append(dst, ':')
-		if entries[i].key == api.PropFeature {
-			switch f := entries[i].value.(type) {
-			case api.Feature:
-				dst = appendLiteralRows(dst, f)
-				continue
-			case [][]json.Number:
-				dst = appendLiteralRows(dst, f)
-				continue
-			}
-		}
-		if dst, ok = appendValue(dst, entries[i].value, 1); !ok {
+		if dst, ok = appendPropertyValue(dst, entries[i].key, entries[i].value); !ok {
 			return dst, false
 		}
 	}
 	return append(dst, '}'), true
 }
+
+// appendPropertyValue writes the value of key in a valid sample's label property.
+func appendPropertyValue(dst []byte, key string, v any) ([]byte, bool) {
+	if key == api.PropFeature {
+		switch f := v.(type) {
+		case api.Feature:
+			return appendLiteralRows(dst, f), true
+		case [][]json.Number:
+			return appendLiteralRows(dst, f), true
+		}
+	}
+	return appendValue(dst, v, 1)
+}
+
+// knownPairKeys are the JSON of knownPairs' keys as appendProperty writes them: `{"k0":` and
+// `,"k1":`.
+var knownPairKeys = func() (keys [len(knownPairs)][2]string) {
+	for i, pair := range knownPairs {
+		keys[i][0] = string(append(appendString([]byte("{"), pair[0]), ':'))
+		keys[i][1] = string(append(appendString([]byte(","), pair[1]), ':'))
+	}
+	return keys
+}()
 
 // appendLiteralRows writes rows of numbers known to be number literals (never "", which
 // encoding/json would write as 0).
@@ -502,9 +533,10 @@ func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		i += plainPrefix(s[i:])
-		if i >= len(s) {
-			break
+		if s[i] < utf8.RuneSelf {
+			if i += plainPrefix(s[i:]); i >= len(s) {
+				break
+			}
 		}
 		b := s[i]
 		if b < utf8.RuneSelf {
@@ -587,22 +619,18 @@ func plainRune(s string) int {
 }
 
 // plainPrefix returns how many leading bytes of s need no escaping and no UTF-8 check
-// (printable ASCII other than '"' and '\\'), looking at eight bytes at a time. For bytes
-// below 0x80, w-n*ones has a byte's high bit set (with ^w's) only where a byte is below n,
-// and a byte equal to c is zero in w^(c*ones).
+// (printable ASCII other than '"' and '\\'), looking at eight bytes at a time.
 func plainPrefix(s string) int {
-	const ones, high = 0x0101010101010101, 0x8080808080808080
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		t := s[i : i+8]
-		w := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
-			uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
-		quote := w ^ ('"' * ones)
-		backslash := w ^ ('\\' * ones)
-		special := (w-0x20*ones)&^w | (quote-ones)&^quote | (backslash-ones)&^backslash | w
-		if special&high != 0 {
+		if !plainWord(s[i : i+8]) {
 			break
 		}
+	}
+	// The last bytes, when the words were plain: as one word ending at the end (it overlaps
+	// the last one read), not one byte at a time. Names and property keys are short.
+	if i < len(s) && i+8 > len(s) && len(s) >= 8 && plainWord(s[len(s)-8:]) {
+		return len(s)
 	}
 	for ; i < len(s); i++ {
 		if b := s[i]; b < 0x20 || b >= utf8.RuneSelf || b == '"' || b == '\\' {
@@ -610,6 +638,19 @@ func plainPrefix(s string) int {
 		}
 	}
 	return i
+}
+
+// plainWord reports whether the eight bytes of t need no escaping and no UTF-8 check. For
+// bytes below 0x80, w-n*ones has a byte's high bit set (with ^w's) only where a byte is below
+// n, and a byte equal to c is zero in w^(c*ones).
+func plainWord(t string) bool {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	w := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+		uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+	quote := w ^ ('"' * ones)
+	backslash := w ^ ('\\' * ones)
+	special := (w-0x20*ones)&^w | (quote-ones)&^quote | (backslash-ones)&^backslash | w
+	return special&high == 0
 }
 
 // encodeSampleReflect is the encoding/json path: the fallback of appendSample, and the
