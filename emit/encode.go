@@ -510,6 +510,13 @@ func appendFloat(dst []byte, f float64) ([]byte, bool) {
 // integers are (its type, its labels' types, a named entity's span) written without the
 // general conversion, which was 3-4% of a CSV run's instructions.
 func appendInt(dst []byte, n int64) []byte {
+	if uint64(n) < 10 {
+		return append(dst, byte('0'+n))
+	}
+	return appendIntSlow(dst, n)
+}
+
+func appendIntSlow(dst []byte, n int64) []byte {
 	switch {
 	case n < 0 || n >= 10000:
 		return strconv.AppendInt(dst, n, 10)
@@ -563,6 +570,12 @@ func appendString(dst []byte, s string) []byte {
 			}
 			i++
 			start = i
+			continue
+		}
+		// Most three-byte sequences (Chinese text) are passed here, any other sequence that
+		// needs no escaping by plainRune, the rest by utf8.
+		if 0xE1 <= b && b <= 0xEF && b != 0xED && b != 0xE2 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			i += 3
 			continue
 		}
 		if size := plainRune(s[i:]); size > 0 {
@@ -623,14 +636,20 @@ func plainRune(s string) int {
 func plainPrefix(s string) int {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		if !plainWord(s[i : i+8]) {
+		t := s[i : i+8]
+		if specialBytes(uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+			uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56) {
 			break
 		}
 	}
 	// The last bytes, when the words were plain: as one word ending at the end (it overlaps
 	// the last one read), not one byte at a time. Names and property keys are short.
-	if i < len(s) && i+8 > len(s) && len(s) >= 8 && plainWord(s[len(s)-8:]) {
-		return len(s)
+	if i < len(s) && i+8 > len(s) && len(s) >= 8 {
+		t := s[len(s)-8:]
+		if !specialBytes(uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+			uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56) {
+			return len(s)
+		}
 	}
 	for ; i < len(s); i++ {
 		if b := s[i]; b < 0x20 || b >= utf8.RuneSelf || b == '"' || b == '\\' {
@@ -640,17 +659,14 @@ func plainPrefix(s string) int {
 	return i
 }
 
-// plainWord reports whether the eight bytes of t need no escaping and no UTF-8 check. For
-// bytes below 0x80, w-n*ones has a byte's high bit set (with ^w's) only where a byte is below
-// n, and a byte equal to c is zero in w^(c*ones).
-func plainWord(t string) bool {
+// specialBytes reports whether a byte of the eight of w (little-endian) needs escaping or a
+// UTF-8 check. For bytes below 0x80, w-n*ones has a byte's high bit set (with ^w's) only
+// where a byte is below n, and a byte equal to c is zero in w^(c*ones).
+func specialBytes(w uint64) bool {
 	const ones, high = 0x0101010101010101, 0x8080808080808080
-	w := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
-		uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
 	quote := w ^ ('"' * ones)
 	backslash := w ^ ('\\' * ones)
-	special := (w-0x20*ones)&^w | (quote-ones)&^quote | (backslash-ones)&^backslash | w
-	return special&high == 0
+	return ((w-0x20*ones)&^w|(quote-ones)&^quote|(backslash-ones)&^backslash|w)&high != 0
 }
 
 // encodeSampleReflect is the encoding/json path: the fallback of appendSample, and the
