@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"slices"
 	"sort"
 	"strings"
 
@@ -346,7 +347,8 @@ type batcher struct {
 	opts   Options
 	prefix []byte
 	spare  <-chan *Batch // written batches to fill again (see batches)
-	body   bytes.Buffer
+	body   []byte        // the batch in progress's body (empty when there is none)
+	moved  []byte        // a batch's first sample, moved behind the prefix (see checkAdd)
 	cur    *Batch
 	next   *Batch // a spare batch for the next one to start in
 	seq    int
@@ -381,21 +383,59 @@ func (bt *batcher) count(t api.LabelType) {
 // add puts s, encoded as one, into the batch in progress, first completing that batch when s
 // does not fit in it; it returns the batch so completed, or nil.
 func (bt *batcher) add(s *api.Sample, one []byte) (completed *Batch) {
-	if bt.cur != nil && (bt.cur.Samples >= bt.opts.BatchSize || bt.body.Len()+1+len(one)+len(suffix) > bt.opts.MaxBody) {
+	if bt.cur != nil && !bt.fits(len(bt.body), one) {
 		completed = bt.complete()
 	}
 	if bt.cur == nil {
 		bt.start()
 	} else {
-		bt.body.WriteByte(',')
+		bt.body = append(bt.body, ',')
 	}
-	bt.body.Write(one)
+	bt.body = append(bt.body, one...)
+	bt.took(s)
+	return completed
+}
+
+// fits says whether one goes into the batch in progress, whose body is base bytes long.
+func (bt *batcher) fits(base int, one []byte) bool {
+	return bt.cur.Samples < bt.opts.BatchSize && base+1+len(one)+len(suffix) <= bt.opts.MaxBody
+}
+
+// took counts s, just written into the batch in progress.
+func (bt *batcher) took(s *api.Sample) {
 	bt.cur.Samples++
 	bt.cur.Names = append(bt.cur.Names, s.Name)
 	for i := range s.Labels {
 		bt.count(s.Labels[i].Type)
 	}
-	return completed
+}
+
+// checkAdd is checkAppend, v.judge (r is v.seen.prepare(s.Name)) and add in one: s is
+// encoded where it goes, at the end of the body in progress, rather than encoded aside and
+// copied there (a copy of every byte of the output). Only the first sample of a batch is
+// moved, behind the new body's prefix. It returns why s cannot be sent, or the batch s
+// completed.
+func (bt *batcher) checkAdd(s *api.Sample, v *verdict, r nameRef) (reason string, completed *Batch) {
+	base := len(bt.body)
+	dst := bt.body
+	if bt.cur != nil {
+		dst = append(dst, ',')
+	}
+	at := len(dst)
+	out, reason := checkAppend(s, dst)
+	bt.body = out[:base]
+	one := out[at:]
+	if reason = v.judge(s, r, one, reason); reason != "" {
+		return reason, nil
+	}
+	if bt.cur != nil && bt.fits(base, one) {
+		bt.body = out
+		bt.took(s)
+		return "", nil
+	}
+	// add completes the batch in progress into the bytes one lies in: move it first.
+	bt.moved = append(bt.moved[:0], one...)
+	return "", bt.add(s, bt.moved)
 }
 
 func (bt *batcher) start() {
@@ -406,8 +446,7 @@ func (bt *batcher) start() {
 	} else {
 		bt.cur = &Batch{Seq: bt.seq, Names: make([]string, 0, min(bt.opts.BatchSize, 1024)), Labels: map[api.LabelType]int{}}
 	}
-	bt.body.Reset()
-	bt.body.Write(bt.prefix)
+	bt.body = append(bt.body[:0], bt.prefix...)
 }
 
 // complete ends the batch in progress and returns it (nil when there is none).
@@ -421,24 +460,24 @@ func (bt *batcher) complete() *Batch {
 		b.Labels[c.t] += c.n
 	}
 	bt.nCounts = 0
-	bt.body.WriteString(suffix)
+	bt.body = append(bt.body, suffix...)
 	// The batch takes the buffer (no copy); the next one starts in a spare batch's body
 	// when it has room for a body as large as this one, else in a new one with an eighth
 	// more. (Asking a spare for the eighth more too turned away nearly half of them, made
 	// by the same rule for bodies a little shorter than this one.)
-	b.Body = bt.body.Bytes()
+	b.Body = bt.body
 	hint := min(len(b.Body)+len(b.Body)/8, bt.opts.MaxBody)
-	bt.body = bytes.Buffer{}
+	bt.body = nil
 	select {
 	case bt.next = <-bt.spare: // never ready when spare is nil
 		if cap(bt.next.Body) >= len(b.Body) {
-			bt.body = *bytes.NewBuffer(bt.next.Body[:0])
+			bt.body = bt.next.Body[:0]
 		}
 		bt.next.Body = nil
 	default:
 	}
-	if bt.body.Cap() == 0 {
-		bt.body.Grow(hint)
+	if bt.body == nil {
+		bt.body = slices.Grow(bt.body, hint) // the whole size class
 	}
 	return b
 }
@@ -494,7 +533,6 @@ type chunk struct {
 	samples   []*api.Sample
 	reasons   []string
 	completed []*Batch
-	json      []byte    // one sample's JSON at a time
 	refs      []nameRef // the samples' names, prepared for the name set
 	hint      int       // the samples' held hints, summed
 	touched   uint64    // see nameSet.touch
@@ -508,12 +546,7 @@ func (c *chunk) encode(v *verdict, bt *batcher) {
 		c.touched += v.seen.touch(r)
 	}
 	for i, s := range c.samples {
-		var reason string
-		var completed *Batch
-		c.json, reason = checkAppend(s, c.json[:0])
-		if reason = v.judge(s, c.refs[i], c.json, reason); reason == "" {
-			completed = bt.add(s, c.json)
-		}
+		reason, completed := bt.checkAdd(s, v, c.refs[i])
 		c.reasons = append(c.reasons, reason)
 		c.completed = append(c.completed, completed)
 	}
