@@ -125,8 +125,9 @@ func parseDigits(d string) uint64 {
 	return n
 }
 
-// The budget of the numbered part (see names): what a key and a block are counted at
-// (their structures, map entries and the key's strings, rounded up).
+// The budget of the numbered part (see names). A key and a block are counted at what they
+// hold (structures, map entries, the key's strings), rounded up: 100,000 keys of one block
+// each held 93% of what they were counted at, 100,000 blocks 93%.
 var (
 	numberedSlack   = 64 << 10
 	numberedPerName = 8
@@ -135,7 +136,7 @@ var (
 const (
 	blockBits = 12 // a block holds the numbers n>>blockBits of one key
 	blockCost = 1<<blockBits/8 + 64
-	keyCost   = 256
+	keyCost   = 320
 )
 
 // numberedNames is the numbered part of names.
@@ -196,7 +197,7 @@ func (nn *numberedNames) lookup(name string, i, j int, create bool) *nameKey {
 		if !create || nn.closed {
 			return nil
 		}
-		cost := keyCost + len(name) - (j - i)
+		cost := keyCost + 2*(len(name)-(j-i)) // the affix is kept twice: the map key, prefix and suffix
 		if !nn.afford(cost) {
 			nn.closed = true
 			return nil
