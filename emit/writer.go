@@ -240,7 +240,7 @@ func WriteDir(ctx context.Context, dir string, samples iter.Seq2[*api.Sample, er
 // written, one waiting), or up to ten small ones whose bodies add up to 4 MB at most
 // (eight queued, one written, one on its way; see writerBatches), besides the one being
 // built and those Batches completed in chunks on their way (see Batches), plus, when
-// onBatch is nil, up to ten written batches (4 MB of bodies at most, none over 1 MB) that
+// onBatch is nil, up to 48 written batches (4 MB of bodies at most, none over 1 MB) that
 // are filled again rather than allocated anew.
 func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options, onBatch func(*Batch, string)) (Stats, error) {
 	d.used = true
