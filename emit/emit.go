@@ -5,12 +5,13 @@
 // per folder at a time.
 //
 // Memory holds one batch at a time (and Dir.Write's queue: two more while the writer writes,
-// or up to ten whose bodies add up to 4 MB at most; it keeps up to ten written ones, 4 MB
+// or up to ten whose bodies add up to 4 MB at most; it keeps up to 48 written ones, 4 MB
 // of bodies at most, to fill again), up to eight chunks of 256 small samples (2 MB of
 // samples at most) on their way to the encoding goroutine with the batches they completed
-// (see Batches), plus an 8-byte hash per sample name (to catch names that
-// repeat across batches, which the service would refuse as ModelArts.4422; 8.7 MB per
-// million names, see nameSet). Output is
+// (see Batches), plus the set of the names taken (to catch names that repeat across
+// batches, which the service would refuse as ModelArts.4422): a bit per name that ends in a
+// number, as the importers name samples (about 0.1 MB per million names in order), an
+// 8-byte hash per other name (8.7 MB per million); see names. Output is
 // deterministic: the same stream gives the same batches, byte for byte. Samples are encoded
 // by hand (see appendSample), exactly as encoding/json would.
 package emit
@@ -21,6 +22,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"slices"
 	"sort"
 	"strings"
 
@@ -323,7 +325,7 @@ func batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 				// batcher are this goroutine's until the next chunk is sent.
 				one, reason := checkAppend(s, scratch[:0])
 				scratch = one[:0]
-				if reason = v.judge(s, nameHash(s.Name), one, reason); reason != "" {
+				if reason = v.judge(s, v.seen.prepare(s.Name), one, reason); reason != "" {
 					reject(s, reason)
 				} else if b := bt.add(s, one); b != nil && !yield(b, nil) {
 					return
@@ -345,7 +347,8 @@ type batcher struct {
 	opts   Options
 	prefix []byte
 	spare  <-chan *Batch // written batches to fill again (see batches)
-	body   bytes.Buffer
+	body   []byte        // the batch in progress's body (empty when there is none)
+	moved  []byte        // a batch's first sample, moved behind the prefix (see checkAdd)
 	cur    *Batch
 	next   *Batch // a spare batch for the next one to start in
 	seq    int
@@ -380,21 +383,59 @@ func (bt *batcher) count(t api.LabelType) {
 // add puts s, encoded as one, into the batch in progress, first completing that batch when s
 // does not fit in it; it returns the batch so completed, or nil.
 func (bt *batcher) add(s *api.Sample, one []byte) (completed *Batch) {
-	if bt.cur != nil && (bt.cur.Samples >= bt.opts.BatchSize || bt.body.Len()+1+len(one)+len(suffix) > bt.opts.MaxBody) {
+	if bt.cur != nil && !bt.fits(len(bt.body), one) {
 		completed = bt.complete()
 	}
 	if bt.cur == nil {
 		bt.start()
 	} else {
-		bt.body.WriteByte(',')
+		bt.body = append(bt.body, ',')
 	}
-	bt.body.Write(one)
+	bt.body = append(bt.body, one...)
+	bt.took(s)
+	return completed
+}
+
+// fits says whether one goes into the batch in progress, whose body is base bytes long.
+func (bt *batcher) fits(base int, one []byte) bool {
+	return bt.cur.Samples < bt.opts.BatchSize && base+1+len(one)+len(suffix) <= bt.opts.MaxBody
+}
+
+// took counts s, just written into the batch in progress.
+func (bt *batcher) took(s *api.Sample) {
 	bt.cur.Samples++
 	bt.cur.Names = append(bt.cur.Names, s.Name)
 	for i := range s.Labels {
 		bt.count(s.Labels[i].Type)
 	}
-	return completed
+}
+
+// checkAdd is checkAppend, v.judge (r is v.seen.prepare(s.Name)) and add in one: s is
+// encoded where it goes, at the end of the body in progress, rather than encoded aside and
+// copied there (a copy of every byte of the output). Only the first sample of a batch is
+// moved, behind the new body's prefix. It returns why s cannot be sent, or the batch s
+// completed.
+func (bt *batcher) checkAdd(s *api.Sample, v *verdict, r nameRef) (reason string, completed *Batch) {
+	base := len(bt.body)
+	dst := bt.body
+	if bt.cur != nil {
+		dst = append(dst, ',')
+	}
+	at := len(dst)
+	out, reason := checkAppend(s, dst)
+	bt.body = out[:base]
+	one := out[at:]
+	if reason = v.judge(s, r, one, reason); reason != "" {
+		return reason, nil
+	}
+	if bt.cur != nil && bt.fits(base, one) {
+		bt.body = out
+		bt.took(s)
+		return "", nil
+	}
+	// add completes the batch in progress into the bytes one lies in: move it first.
+	bt.moved = append(bt.moved[:0], one...)
+	return "", bt.add(s, bt.moved)
 }
 
 func (bt *batcher) start() {
@@ -405,8 +446,7 @@ func (bt *batcher) start() {
 	} else {
 		bt.cur = &Batch{Seq: bt.seq, Names: make([]string, 0, min(bt.opts.BatchSize, 1024)), Labels: map[api.LabelType]int{}}
 	}
-	bt.body.Reset()
-	bt.body.Write(bt.prefix)
+	bt.body = append(bt.body[:0], bt.prefix...)
 }
 
 // complete ends the batch in progress and returns it (nil when there is none).
@@ -420,22 +460,24 @@ func (bt *batcher) complete() *Batch {
 		b.Labels[c.t] += c.n
 	}
 	bt.nCounts = 0
-	bt.body.WriteString(suffix)
-	// The batch takes the buffer (no copy); the next one starts with room for a body as
-	// large as this one, in a spare batch's when it has that room.
-	b.Body = bt.body.Bytes()
+	bt.body = append(bt.body, suffix...)
+	// The batch takes the buffer (no copy); the next one starts in a spare batch's body
+	// when it has room for a body as large as this one, else in a new one with an eighth
+	// more. (Asking a spare for the eighth more too turned away nearly half of them, made
+	// by the same rule for bodies a little shorter than this one.)
+	b.Body = bt.body
 	hint := min(len(b.Body)+len(b.Body)/8, bt.opts.MaxBody)
-	bt.body = bytes.Buffer{}
+	bt.body = nil
 	select {
 	case bt.next = <-bt.spare: // never ready when spare is nil
-		if cap(bt.next.Body) >= hint {
-			bt.body = *bytes.NewBuffer(bt.next.Body[:0])
+		if cap(bt.next.Body) >= len(b.Body) {
+			bt.body = bt.next.Body[:0]
 		}
 		bt.next.Body = nil
 	default:
 	}
-	if bt.body.Cap() == 0 {
-		bt.body.Grow(hint)
+	if bt.body == nil {
+		bt.body = slices.Grow(bt.body, hint) // the whole size class
 	}
 	return b
 }
@@ -444,26 +486,26 @@ func (bt *batcher) complete() *Batch {
 // names taken so far. Only one goroutine uses it at a time (the encoder, or Batches for a
 // large sample once every chunk is back), so the decisions are those of one goroutine.
 type verdict struct {
-	seen             nameSet
+	seen             names
 	overall, maxBody int // the body's framing; Options.MaxBody
 }
 
 // judge returns why s, encoded as one, cannot be sent (reason, when the check found one
-// already), or "" when it goes into a body and its name is now taken; h is
-// nameHash(s.Name).
-func (v *verdict) judge(s *api.Sample, h uint64, one []byte, reason string) string {
+// already), or "" when it goes into a body and its name is now taken; r is
+// v.seen.prepare(s.Name).
+func (v *verdict) judge(s *api.Sample, r nameRef, one []byte, reason string) string {
 	if reason != "" {
 		return reason
 	}
 	// A repeated name is the reason given first; a sample too large for any body does not
 	// take its name (a later sample of that name is not a repeat).
 	if v.overall+len(one) > v.maxBody {
-		if s.Name != "" && v.seen.has(h) {
+		if s.Name != "" && v.seen.has(s.Name, r) {
 			return RepeatReason(s.Name)
 		}
 		return fmt.Sprintf("encodes to %d bytes; with the request's framing that is over the %d-byte body limit", len(one), v.maxBody)
 	}
-	if s.Name != "" && !v.seen.insert(h) {
+	if s.Name != "" && !v.seen.insert(s.Name, r) {
 		return RepeatReason(s.Name)
 	}
 	return ""
@@ -491,26 +533,20 @@ type chunk struct {
 	samples   []*api.Sample
 	reasons   []string
 	completed []*Batch
-	json      []byte   // one sample's JSON at a time
-	hashes    []uint64 // the samples' name hashes
-	hint      int      // the samples' held hints, summed
-	touched   uint64   // see nameSet.touch
+	refs      []nameRef // the samples' names, prepared for the name set
+	hint      int       // the samples' held hints, summed
+	touched   uint64    // see nameSet.touch
 }
 
 func (c *chunk) encode(v *verdict, bt *batcher) {
-	c.reasons, c.completed, c.hashes = c.reasons[:0], c.completed[:0], c.hashes[:0]
+	c.reasons, c.completed, c.refs = c.reasons[:0], c.completed[:0], c.refs[:0]
 	for _, s := range c.samples {
-		h := nameHash(s.Name)
-		c.hashes = append(c.hashes, h)
-		c.touched += v.seen.touch(h)
+		r := v.seen.prepare(s.Name)
+		c.refs = append(c.refs, r)
+		c.touched += v.seen.touch(r)
 	}
 	for i, s := range c.samples {
-		var reason string
-		var completed *Batch
-		c.json, reason = checkAppend(s, c.json[:0])
-		if reason = v.judge(s, c.hashes[i], c.json, reason); reason == "" {
-			completed = bt.add(s, c.json)
-		}
+		reason, completed := bt.checkAdd(s, v, c.refs[i])
 		c.reasons = append(c.reasons, reason)
 		c.completed = append(c.completed, completed)
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -435,4 +436,72 @@ func TestValidSamplesMatchReflection(t *testing.T) {
 		t.Fatalf("%d of %d samples valid, %d with a feature: the test proves too little", valid, len(samples), withFeature)
 	}
 	t.Logf("%d samples, %d valid, %d with a feature", len(samples), valid, withFeature)
+}
+
+// jsonString is encoding/json's form of s (no HTML escaping), the reference for appendString.
+func jsonString(t testing.TB, s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// appendString (plainRune's two- and three-byte sequences included) writes every string as
+// encoding/json does: every one- to three-byte sequence around each lead byte's edges, cut
+// short, before and after ASCII, and random bytes.
+func TestAppendStringMatchesJSON(t *testing.T) {
+	var cases []string
+	edges := []byte{0x00, 0x1f, 0x20, '"', '\\', 0x7f, 0x80, 0x9f, 0xa0, 0xa7, 0xa8, 0xa9, 0xaa, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xe2, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf4, 0xf5, 0xff}
+	for _, a := range edges {
+		for _, b := range edges {
+			for _, c := range edges {
+				seq := string([]byte{a, b, c})
+				cases = append(cases, seq, seq[:2], "x"+seq+"y", "中"+seq[:2], seq+"\u2028")
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 20_000 {
+		b := make([]byte, r.IntN(12))
+		for i := range b {
+			b[i] = byte(r.IntN(256))
+			if r.IntN(3) == 0 {
+				b[i] = 0x80 | byte(r.IntN(64))
+			}
+		}
+		cases = append(cases, string(b))
+	}
+	cases = append(cases, oddStrings...)
+	for _, s := range cases {
+		if got, want := string(appendString(nil, s)), jsonString(t, s); got != want {
+			t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
+		}
+	}
+}
+
+func FuzzAppendStringMatchesJSON(f *testing.F) {
+	for _, s := range oddStrings {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(appendString(nil, s)), jsonString(t, s); got != want {
+			t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
+		}
+	})
+}
+
+func TestAppendIntMatchesStrconv(t *testing.T) {
+	for n := int64(-20_000); n <= 20_000; n++ {
+		if got, want := string(appendInt([]byte("x"), n)), "x"+strconv.FormatInt(n, 10); got != want {
+			t.Fatalf("appendInt(%d) = %s, want %s", n, got, want)
+		}
+	}
+	for _, n := range []int64{math.MinInt64, math.MaxInt64, 1 << 40, -1 << 40} {
+		if got, want := string(appendInt(nil, n)), strconv.FormatInt(n, 10); got != want {
+			t.Fatalf("appendInt(%d) = %s, want %s", n, got, want)
+		}
+	}
 }

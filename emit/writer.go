@@ -240,7 +240,7 @@ func WriteDir(ctx context.Context, dir string, samples iter.Seq2[*api.Sample, er
 // written, one waiting), or up to ten small ones whose bodies add up to 4 MB at most
 // (eight queued, one written, one on its way; see writerBatches), besides the one being
 // built and those Batches completed in chunks on their way (see Batches), plus, when
-// onBatch is nil, up to ten written batches (4 MB of bodies at most, none over 1 MB) that
+// onBatch is nil, up to 48 written batches (4 MB of bodies at most, none over 1 MB) that
 // are filled again rather than allocated anew.
 func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Options, onBatch func(*Batch, string)) (Stats, error) {
 	d.used = true
@@ -269,11 +269,11 @@ func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], 
 	var q writerQueue
 	q.cond.L = &q.mu
 	// Written batches go back to the batcher to be filled again (see batches), unless
-	// onBatch may keep them, or their bodies are large. Up to ten are kept, 4 MB of
-	// bodies at most: when the writer is the slower, the batcher starts batches while none
-	// has come back yet (as many as the writer's queue holds), and those come back later
-	// all the same.
-	spare := make(chan *Batch, writerBatches+2)
+	// onBatch may keep them, or their bodies are large. Up to spareBatches are kept, 4 MB
+	// of bodies at most: when the writer is the slower, the batcher starts batches while
+	// none has come back yet (as many as the writer's queue and the chunks on their way
+	// hold), and those come back later all the same, in a burst when the writer catches up.
+	spare := make(chan *Batch, spareBatches)
 	go func() {
 		var r result
 		for b := range pending {
@@ -376,10 +376,16 @@ func (q *writerQueue) done(size int) {
 // spareBodyBytes bounds the bodies Dir.Write reuses: batches of small samples, whose bodies
 // are many and small; a body of large samples (inline images, up to MaxBody) is left to the
 // collector, so that memory holds no more of them than before.
-// spareBytes bounds the bodies kept: ten of small batches, four of 1 MB.
+// spareBytes bounds the bodies kept: four of 1 MB, spareBatches of small batches.
+// spareBatches is about as many as Batches and the writer hold at once (eight chunks of 256
+// samples complete up to twenty batches of 100 before they are handed over, and the writer
+// queues eight): with room for ten, a CSV run dropped a third of its written batches when
+// the writer caught up and allocated as many (a third of its bodies, 50 MB, fresh memory
+// for the collector to take back) when the next burst came.
 const (
 	spareBodyBytes = 1 << 20
 	spareBytes     = 4 << 20
+	spareBatches   = 48
 )
 
 func stopped(c <-chan struct{}) bool {
