@@ -108,9 +108,11 @@ func newConverter(name string, opts Options) *converter {
 func (c *converter) close() { c.store.close() }
 
 // dropReadBuffers lets go of the buffers reused while reading, which one large element may
-// have grown, before the samples are built (the parse workers' own went with them).
+// have grown, and of the indexes only reading uses (images by id and by file name), before
+// the samples are built (the parse workers' own went with them).
 func (c *converter) dropReadBuffers() {
 	c.rec = nil
+	c.imageIdx, c.names = nil, nil
 }
 
 // jsonReader walks one JSON document with a Decoder and turns its errors into fatal
