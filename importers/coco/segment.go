@@ -182,32 +182,61 @@ func nextNumber(l *jsonlex.Lexer, what string, k int, full string) (n []byte, do
 }
 
 // numbersInto reads [n, n, ...], segmentation[part], into the polygon seg is reading; it
-// gives up past max numbers in seg. It is nextNumber's loop, with the part's name made only
+// gives up past max numbers in seg. It is nextNumber's loop and segBuf.add, in one loop over
+// the bytes (a polygon's numbers are most of a segmentation), with the part's name made only
 // for a message.
 func numbersInto(l *jsonlex.Lexer, part int, seg *segBuf, max int) string {
 	what := func() string { return fmt.Sprintf("segmentation[%d]", part) }
 	if !l.Consume('[') {
 		return what() + " is not an array of numbers"
 	}
+	b, i := l.B, l.I
+	data := seg.data
+	defer func() { l.I, seg.data = i, data }()
+	space := func() {
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+			i++
+		}
+	}
 	for k := 0; ; k++ {
-		l.Space()
-		if l.Consume(']') {
+		space()
+		if i < len(b) && b[i] == ']' {
+			i++
 			return ""
 		}
 		if k > 0 {
-			if !l.Consume(',') {
+			if i >= len(b) || b[i] != ',' {
 				return what() + " is not an array of numbers"
 			}
-			l.Space()
+			i++
+			space()
 		}
-		n := l.Number()
+		start, signed := i, false
+		for ; i < len(b); i++ {
+			c := b[i]
+			if c >= '0' && c <= '9' || c == '.' || c == '+' {
+				continue
+			}
+			if c != '-' && c != 'e' && c != 'E' {
+				break
+			}
+			signed = true
+		}
+		n := b[start:i]
 		if len(n) == 0 {
 			return fmt.Sprintf("%s[%d] is not a number", what(), k)
 		}
 		if seg.total >= max {
 			return fmt.Sprintf("%s has more numbers than one sample may hold", what())
 		}
-		seg.add(n)
+		if len(n) < 0x80 { // appendField with its one-byte uvarint
+			data = append(append(data, byte(len(n))), n...)
+		} else {
+			data = appendField(data, n)
+		}
+		seg.total++
+		seg.literalBytes += len(n)
+		seg.signed = seg.signed || signed
 	}
 }
 
