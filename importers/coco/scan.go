@@ -451,11 +451,12 @@ func (p *annParser) parseChunk(pc *parsed, file string) {
 // parseWorkers is how many goroutines parse annotations while the document is read.
 func parseWorkers() int { return max(1, min(runtime.GOMAXPROCS(0), 4)) }
 
-// read walks one document on a second goroutine, parses its annotations on parse workers
-// (whole chunks at a time, any number in parallel) and, on this goroutine, takes the
-// chunks in document order: it reads the images and categories, and chains the records and
-// reports the rejections of the annotations, so that the store, the warnings and their
-// order are those of a reading on one goroutine.
+// read walks one document on a second goroutine, parses its annotations and images on
+// parse workers (whole chunks at a time, any number in parallel) and, on this goroutine,
+// takes the chunks in document order: it checks each image against the ones before it,
+// reads the categories, and chains the records and reports the rejections of the
+// annotations, so that the store, the warnings and their order are those of a reading on
+// one goroutine.
 func (c *converter) read(ctx context.Context, r io.Reader, name string, results bool) error {
 	done := make(chan struct{})
 	w := newWalker(ctx, r, name, done)
