@@ -661,9 +661,9 @@ func parseImage(b []byte, off int64, raw *rawImage) (reason string) {
 	})
 }
 
-// imageFields is what an images[] entry says, read on a parse worker (prepareImage): all
-// that readImage needs but the checks against the entries before it (a repeated id or
-// file_name), which addImage makes in document order. Its spans are the chunk's bytes.
+// imageFields is what an images[] entry says, read on a parse worker (prepareImage): all of
+// it but the checks against the entries before it (a repeated id or file_name), which
+// addImage makes in document order. Its spans are the chunk's bytes.
 type imageFields struct {
 	raw    rawImage
 	reason string // why parseImage refused the entry
