@@ -14,7 +14,8 @@
 #     and polygon runs with it, alternating with the new binary so that both see the same
 #     load, and the new binary's time and CPU time as a ratio to the old one's.
 # Wall time, CPU time (user+sys) and peak RSS come from /usr/bin/time when present, else from
-# Python's resource.getrusage. Targets (issue 17): bbox at most 0.12x the baseline's time and
+# Python's resource.getrusage; "cores" is CPU time over wall time, how much of the machine's
+# cores the run kept busy. Targets (issue 17): bbox at most 0.12x the baseline's time and
 # 0.2x its peak memory, -shape polygon at most 0.2x its time. On a shared, loaded machine wall
 # times are noise: the ratios are taken in the same run, and the CPU-time ratio is printed too.
 #
@@ -104,22 +105,22 @@ for line in open(sys.argv[1]):
     best[name] = (min(t, float(secs)), min(m, int(kib)), min(c, float(cpu)))
 size = int(sys.argv[2])
 bt, bm, bc = best["baseline"]
-print("%-30s %8s %8s %12s %7s %7s %7s" % ("", "wall s", "cpu s", "peak RSS", "time", "cpu", "memory"))
-print("%-30s %8.2f %8.2f %8.0f MiB %6.2fx %6.2fx %6.2fx" % ("python json.load + COCO index", bt, bc, bm / 1024, 1, 1, 1))
+print("%-30s %8s %8s %6s %12s %7s %7s %7s" % ("", "wall s", "cpu s", "cores", "peak RSS", "time", "cpu", "memory"))
+print("%-30s %8.2f %8.2f %6.2f %8.0f MiB %6.2fx %6.2fx %6.2fx" % ("python json.load + COCO index", bt, bc, bc / bt, bm / 1024, 1, 1, 1))
 labels = {"bbox": "convert coco (bbox)", "bbox-disk": "convert coco (bbox), disk", "polygon": "convert coco -shape polygon"}
 limits = {"bbox": 0.12, "bbox-disk": 0.12, "polygon": 0.2}
 for name in ("bbox", "bbox-disk", "polygon"):
     t, m, c = best[name]
     ok = t <= limits[name] * bt and (name == "polygon" or m <= 0.2 * bm)
-    print("%-30s %8.2f %8.2f %8.0f MiB %6.2fx %6.2fx %6.2fx  %s" % (labels[name], t, c, m / 1024, t / bt, c / bc, m / bm, "meets the targets" if ok else "misses a target"))
-print("input %.1f MB; best of the runs; targets: bbox <= 0.12x time and <= 0.2x peak memory, polygon <= 0.2x time" % (size / 1e6))
+    print("%-30s %8.2f %8.2f %6.2f %8.0f MiB %6.2fx %6.2fx %6.2fx  %s" % (labels[name], t, c, c / t, m / 1024, t / bt, c / bc, m / bm, "meets the targets" if ok else "misses a target"))
+print("input %.1f MB; best of the runs (cores: CPU seconds per wall second of those bests); targets: bbox <= 0.12x time and <= 0.2x peak memory, polygon <= 0.2x time" % (size / 1e6))
 if "old-bbox" in best:
     print()
-    print("%-30s %8s %8s %12s %10s %10s" % ("against OLD_CONVERT", "wall s", "cpu s", "peak RSS", "new/old", "cpu new/old"))
+    print("%-30s %8s %8s %6s %12s %10s %10s" % ("against OLD_CONVERT", "wall s", "cpu s", "cores", "peak RSS", "new/old", "cpu new/old"))
     for name in ("bbox", "polygon"):
         t, m, c = best["old-" + name]
         nt, nm, nc = best[name]
-        print("%-30s %8.2f %8.2f %8.0f MiB %9.2fx %9.2fx" % ("old " + labels[name][len("convert "):], t, c, m / 1024, nt / t, nc / c))
+        print("%-30s %8.2f %8.2f %6.2f %8.0f MiB %9.2fx %9.2fx" % ("old " + labels[name][len("convert "):], t, c, c / t, m / 1024, nt / t, nc / c))
 PY
 
 [ "$linear" -gt 0 ] || exit 0

@@ -136,10 +136,12 @@ func members(b []byte, each func(key, v []byte, at int) string) (reason string) 
 		}
 		l.Space()
 		start := l.I
-		if !l.SkipValue() {
+		end, ok := passValue(b, start)
+		if !ok {
 			return "is malformed"
 		}
-		if why := each(key, b[start:l.I], start); why != "" && reason == "" {
+		l.I = end
+		if why := each(key, b[start:end], start); why != "" && reason == "" {
 			reason = why
 		}
 	}

@@ -26,9 +26,10 @@
 //
 // The work is spread over the cores: while reading, one goroutine walks the document (the
 // scanner) and hands its elements over in chunks, parse workers (one per core, up to four)
-// reduce whole chunks of annotations to records, and the reading goroutine takes the chunks
-// back in document order to read the images and categories, chain the records and report
-// the rejections, so that the store, the warnings and their order do not depend on the
+// reduce whole chunks of annotations to records and read the images' entries, and the
+// reading goroutine takes the chunks back in document order to check each image against the
+// ones before it (a repeated id or file name), read the categories, chain the records and
+// report the rejections, so that the store, the warnings and their order do not depend on the
 // number of workers; while emitting, one goroutine builds the samples and the caller's
 // goroutine consumes them. Warnings are always reported from the caller's goroutine.
 package coco

@@ -144,6 +144,21 @@ func (c *converter) produce(ctx context.Context, batches chan<- []item, done <-c
 	flush()
 }
 
+// origin is a sample's Origin, c.name + ": " + imageElement(i, im), made with one allocation.
+func (c *converter) origin(i int, im *imageState) string {
+	var buf [128]byte
+	b := append(buf[:0], c.name...)
+	b = append(b, ": images["...)
+	b = strconv.AppendInt(b, int64(i), 10)
+	b = append(b, ']')
+	if im.hasID {
+		b = append(b, " (id "...)
+		b = strconv.AppendInt(b, im.id, 10)
+		b = append(b, ')')
+	}
+	return string(b)
+}
+
 func imageElement(i int, im *imageState) string {
 	if im.hasID {
 		return "images[" + strconv.Itoa(i) + "] (id " + strconv.FormatInt(im.id, 10) + ")"
@@ -238,7 +253,7 @@ func (c *converter) sample(i int, im *imageState, recs []record) *api.Sample {
 		return nil
 	}
 	s := &api.Sample{
-		Origin:     c.name + ": " + imageElement(i, im),
+		Origin:     c.origin(i, im),
 		Name:       im.rel,
 		SampleType: api.SampleImage,
 		Metadata:   api.Metadata{},

@@ -3,6 +3,7 @@ package coco
 import (
 	"encoding/binary"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/modelarts-convert/convert/api"
@@ -74,5 +75,18 @@ func TestRecordRoundTrip(t *testing.T) {
 	enc := appendRecord(nil, r)
 	for n := range enc {
 		assert.Error(t, decodeRecord(string(enc[:n]), &got), "truncated at %d", n)
+	}
+}
+
+func TestOriginMatchesImageElement(t *testing.T) {
+	for _, name := range []string{"instances.json", "", strings.Repeat("long/", 40) + "a.json"} {
+		c := &converter{name: name}
+		for _, im := range []imageState{{}, {hasID: true, id: 42}, {hasID: true, id: -7}, {hasID: true, id: 1<<62 + 3}} {
+			for _, i := range []int{0, 7, 123456} {
+				if got, want := c.origin(i, &im), name+": "+imageElement(i, &im); got != want {
+					t.Errorf("origin = %q, want %q", got, want)
+				}
+			}
+		}
 	}
 }

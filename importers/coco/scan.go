@@ -108,9 +108,11 @@ func newConverter(name string, opts Options) *converter {
 func (c *converter) close() { c.store.close() }
 
 // dropReadBuffers lets go of the buffers reused while reading, which one large element may
-// have grown, before the samples are built (the parse workers' own went with them).
+// have grown, and of the indexes only reading uses (images by id and by file name), before
+// the samples are built (the parse workers' own went with them).
 func (c *converter) dropReadBuffers() {
 	c.rec = nil
+	c.imageIdx, c.names = nil, nil
 }
 
 // jsonReader walks one JSON document with a Decoder and turns its errors into fatal
@@ -419,14 +421,21 @@ type parsed struct {
 	ch      *chunk
 	recs    []byte
 	results []annResult
+	images  []imageFields // the chunk's images[] entries, in order
 	ready   chan struct{}
 }
 
-// parseChunk parses the chunk's annotations and results.
+// parseChunk parses the chunk's annotations, results and images.
 func (p *annParser) parseChunk(pc *parsed, file string) {
 	pc.recs, pc.results = pc.recs[:0], pc.results[:0]
+	clear(pc.images) // let go of the last chunk's file names
+	pc.images = pc.images[:0]
 	for _, e := range pc.ch.elems {
 		var r annResult
+		if !e.tooLarge && e.kind == kindImage {
+			pc.images = append(pc.images, imageFields{})
+			prepareImage(pc.ch.buf[e.start:e.end], e.off, &pc.images[len(pc.images)-1])
+		}
 		if !e.tooLarge && (e.kind == kindAnnotation || e.kind == kindResult) {
 			from := byte(fromAnnotations)
 			if e.kind == kindResult {
@@ -442,11 +451,12 @@ func (p *annParser) parseChunk(pc *parsed, file string) {
 // parseWorkers is how many goroutines parse annotations while the document is read.
 func parseWorkers() int { return max(1, min(runtime.GOMAXPROCS(0), 4)) }
 
-// read walks one document on a second goroutine, parses its annotations on parse workers
-// (whole chunks at a time, any number in parallel) and, on this goroutine, takes the
-// chunks in document order: it reads the images and categories, and chains the records and
-// reports the rejections of the annotations, so that the store, the warnings and their
-// order are those of a reading on one goroutine.
+// read walks one document on a second goroutine, parses its annotations and images on
+// parse workers (whole chunks at a time, any number in parallel) and, on this goroutine,
+// takes the chunks in document order: it checks each image against the ones before it,
+// reads the categories, and chains the records and reports the rejections of the
+// annotations, so that the store, the warnings and their order are those of a reading on
+// one goroutine.
 func (c *converter) read(ctx context.Context, r io.Reader, name string, results bool) error {
 	done := make(chan struct{})
 	w := newWalker(ctx, r, name, done)
@@ -510,7 +520,7 @@ func (c *converter) read(ctx context.Context, r io.Reader, name string, results 
 	for pc := range order {
 		<-pc.ready
 		ch := pc.ch
-		from := 0
+		from, image := 0, 0
 		for k, e := range ch.elems {
 			res := &pc.results[k]
 			rec := pc.recs[from:res.end]
@@ -522,7 +532,8 @@ func (c *converter) read(ctx context.Context, r io.Reader, name string, results 
 			}
 			switch e.kind {
 			case kindImage:
-				c.readImage(ch.buf[e.start:e.end], e.index, e.off)
+				c.addImage(&pc.images[image], e.index, e.off)
+				image++
 			case kindCategory:
 				c.readCategory(name, ch.buf[e.start:e.end], e.index, e.off)
 			case kindAnnotation:
@@ -650,23 +661,60 @@ func parseImage(b []byte, off int64, raw *rawImage) (reason string) {
 	})
 }
 
-func (c *converter) readImage(b []byte, i int, off int64) {
-	var raw rawImage
-	reason := parseImage(b, off, &raw)
+// imageFields is what an images[] entry says, read on a parse worker (prepareImage): all of
+// it but the checks against the entries before it (a repeated id or file_name), which
+// addImage makes in document order. Its spans are the chunk's bytes.
+type imageFields struct {
+	raw    rawImage
+	reason string // why parseImage refused the entry
+	id     int64
+	idOK   bool // id is an integer
+	size   [2]int64
+	sizeOK [2]bool // width, height are sizes in pixels
+	rel    string  // file_name confined to the images folder
+	relErr error
+	relWhy string // why api.CheckName refuses rel
+}
+
+// prepareImage reads the images[] entry b, which starts at byte off of the file, into f.
+func prepareImage(b []byte, off int64, f *imageFields) {
+	*f = imageFields{}
+	f.reason = parseImage(b, off, &f.raw)
+	if f.raw.ID != nil {
+		f.id, f.idOK = intOf(f.raw.ID)
+	}
+	for k, n := range [2][]byte{f.raw.Width, f.raw.Height} {
+		if n != nil {
+			v, ok := intOf(n)
+			f.size[k], f.sizeOK[k] = v, ok && v >= 0 && v <= 1<<30
+		}
+	}
+	if f.raw.FileName != nil {
+		f.rel, f.relErr = imagefile.Confine(*f.raw.FileName)
+		if f.relErr == nil {
+			f.relWhy = api.CheckName(f.rel)
+		}
+	}
+}
+
+// addImage adds image i, read by prepareImage, checking it against the images before it.
+func (c *converter) addImage(f *imageFields, i int, off int64) {
+	raw := &f.raw
 	im := imageState{off: off, dupeOf: -1}
 	fail := func(format string, args ...any) {
 		if im.bad == "" {
 			im.bad = fmt.Sprintf(format, args...)
 		}
 	}
-	if reason != "" {
-		fail("%s", reason)
+	if f.reason != "" {
+		fail("%s", f.reason)
 	}
 	if raw.ID == nil {
 		fail("has no id")
-	} else if id, ok := intOf(raw.ID); !ok {
+	} else if !f.idOK {
 		fail("id %s is not an integer", raw.ID)
 	} else {
+		id := f.id
 		im.id, im.hasID = id, true
 		if first, dup := c.imageIdx[id]; dup {
 			im.dupeOf = first
@@ -675,7 +723,7 @@ func (c *converter) readImage(b []byte, i int, off int64) {
 			c.imageIdx[id] = int32(len(c.images))
 		}
 	}
-	for _, d := range [2]struct {
+	for k, d := range [2]struct {
 		n    []byte
 		dst  *int32
 		name string
@@ -683,22 +731,21 @@ func (c *converter) readImage(b []byte, i int, off int64) {
 		if d.n == nil {
 			continue // read from the image file if there is one
 		}
-		v, ok := intOf(d.n)
-		if !ok || v < 0 || v > 1<<30 {
+		if !f.sizeOK[k] {
 			fail("%s %s is not a size in pixels", d.name, d.n)
 			continue
 		}
-		*d.dst = int32(v)
+		*d.dst = int32(f.size[k])
 	}
 	switch {
 	case raw.FileName == nil:
 		fail("has no file_name")
 	default:
-		rel, err := imagefile.Confine(*raw.FileName)
-		if err != nil {
-			fail("file_name %v", err)
-		} else if why := api.CheckName(rel); why != "" {
-			fail("file_name %q %s", rel, why)
+		rel := f.rel
+		if f.relErr != nil {
+			fail("file_name %v", f.relErr)
+		} else if f.relWhy != "" {
+			fail("file_name %q %s", rel, f.relWhy)
 		} else if first, dup := c.names[rel]; dup {
 			// "./a.jpg", "x/../a.jpg" and "a.jpg/" are all a.jpg: one image, one sample.
 			fail("file_name %q names the same image as images[%d] (%q)", *raw.FileName, first, rel)

@@ -27,6 +27,8 @@ type segBuf struct {
 	// the bytes of all the literals, and whether one has a sign or an exponent.
 	literalBytes int
 	signed       bool
+
+	trace []int // scratch for the outlines of an RLE mask's regions (traceRLELimit)
 }
 
 func (b *segBuf) reset() {
@@ -182,32 +184,61 @@ func nextNumber(l *jsonlex.Lexer, what string, k int, full string) (n []byte, do
 }
 
 // numbersInto reads [n, n, ...], segmentation[part], into the polygon seg is reading; it
-// gives up past max numbers in seg. It is nextNumber's loop, with the part's name made only
+// gives up past max numbers in seg. It is nextNumber's loop and segBuf.add, in one loop over
+// the bytes (a polygon's numbers are most of a segmentation), with the part's name made only
 // for a message.
 func numbersInto(l *jsonlex.Lexer, part int, seg *segBuf, max int) string {
 	what := func() string { return fmt.Sprintf("segmentation[%d]", part) }
 	if !l.Consume('[') {
 		return what() + " is not an array of numbers"
 	}
+	b, i := l.B, l.I
+	data := seg.data
+	defer func() { l.I, seg.data = i, data }()
+	space := func() {
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+			i++
+		}
+	}
 	for k := 0; ; k++ {
-		l.Space()
-		if l.Consume(']') {
+		space()
+		if i < len(b) && b[i] == ']' {
+			i++
 			return ""
 		}
 		if k > 0 {
-			if !l.Consume(',') {
+			if i >= len(b) || b[i] != ',' {
 				return what() + " is not an array of numbers"
 			}
-			l.Space()
+			i++
+			space()
 		}
-		n := l.Number()
+		start, signed := i, false
+		for ; i < len(b); i++ {
+			c := b[i]
+			if c >= '0' && c <= '9' || c == '.' || c == '+' {
+				continue
+			}
+			if c != '-' && c != 'e' && c != 'E' {
+				break
+			}
+			signed = true
+		}
+		n := b[start:i]
 		if len(n) == 0 {
 			return fmt.Sprintf("%s[%d] is not a number", what(), k)
 		}
 		if seg.total >= max {
 			return fmt.Sprintf("%s has more numbers than one sample may hold", what())
 		}
-		seg.add(n)
+		if len(n) < 0x80 { // appendField with its one-byte uvarint
+			data = append(append(data, byte(len(n))), n...)
+		} else {
+			data = appendField(data, n)
+		}
+		seg.total++
+		seg.literalBytes += len(n)
+		seg.signed = seg.signed || signed
 	}
 }
 
@@ -284,7 +315,11 @@ func rleToPolygons(obj []byte, what string, seg *segBuf) string {
 	if why := checkCounts(counts, h, w); why != "" {
 		return fmt.Sprintf("%s: %s", what, why)
 	}
-	polys, over := traceRLELimit(counts, int(h), int(w), sampleLimit)
+	polys, over, trace := traceRLELimit(counts, int(h), int(w), sampleLimit, seg.trace[:0])
+	seg.trace = trace
+	if cap(seg.trace) > 1<<20 {
+		seg.trace = nil // grown by one large mask: not kept
+	}
 	if over {
 		return fmt.Sprintf("%s: the mask's regions would make polygon labels of more than %d bytes, more than one sample may hold", what, sampleLimit)
 	}
@@ -412,13 +447,15 @@ type run struct{ x, y0, y1 int32 }
 // split into columns, joined into regions with union-find where they overlap in neighbouring
 // columns, and looked up by binary search while tracing.
 func traceRLE(counts []int64, h, w int) [][]int {
-	polys, _ := traceRLELimit(counts, h, w, 0)
+	polys, _, _ := traceRLELimit(counts, h, w, 0, nil)
 	return polys
 }
 
 // traceRLELimit is traceRLE that gives up (over) as soon as the polygons' labels would take
-// more than limit bytes (0: no limit), before tracing when the regions are too many.
-func traceRLELimit(counts []int64, h, w int, limit int64) (_ [][]int, over bool) {
+// more than limit bytes (0: no limit), before tracing when the regions are too many. The
+// polygons are appended to buf, one after the other (a scratch buffer, reused from one mask
+// to the next), which it returns.
+func traceRLELimit(counts []int64, h, w int, limit int64, buf []int) (_ [][]int, over bool, _ []int) {
 	var runs []run
 	var p int64
 	for i, c := range counts {
@@ -438,7 +475,7 @@ func traceRLELimit(counts []int64, h, w int, limit int64) (_ [][]int, over bool)
 		p += c
 	}
 	if len(runs) == 0 {
-		return nil, false
+		return nil, false, buf
 	}
 	// colStart[x]..colStart[x+1] are column x's runs (runs come column by column, top down).
 	colStart := make([]int32, w+1)
@@ -496,7 +533,7 @@ func traceRLELimit(counts []int64, h, w int, limit int64) (_ [][]int, over bool)
 		}
 	}
 	if limit > 0 && int64(len(starts))*int64(minRegionLabel) > limit {
-		return nil, true
+		return nil, true, buf
 	}
 	for k, root := range starts {
 		starts[k] = first[root]
@@ -594,22 +631,24 @@ func traceRLELimit(counts []int64, h, w int, limit int64) (_ [][]int, over bool)
 		if limit > 0 {
 			maxLen = int(limit / 2) // each coordinate takes 2 bytes or more
 		}
-		p := traceOutline(in, straight, int(runs[s].x), int(runs[s].y0), maxLen)
-		if p == nil {
-			return nil, true
+		from := len(buf)
+		buf = traceOutline(in, straight, int(runs[s].x), int(runs[s].y0), maxLen, buf)
+		if buf == nil {
+			return nil, true, nil
 		}
+		p := buf[from:len(buf):len(buf)]
 		if limit > 0 {
 			size += int64(minRegionLabel - len(`[[0,0],[0,0],[0,0],[0,0]]`) + 1)
 			for _, v := range p {
 				size += int64(digits(v)) + 2
 			}
 			if size > limit {
-				return nil, true
+				return nil, true, buf
 			}
 		}
 		polys = append(polys, p)
 	}
-	return polys, false
+	return polys, false, buf
 }
 
 // digits returns how many digits v >= 0 has.
@@ -628,7 +667,9 @@ func digits(v int) int {
 // straight, when not nil, says how many vertices the outline passes straight through when
 // it goes on vertically from (vx, vy) in direction dy: they are skipped at once (they add no
 // corner, and the start is never one of them: the outline turns there).
-func traceOutline(in func(x, y int) bool, straight func(vx, vy, dy int) int, x0, y0, maxLen int) []int {
+//
+// The outline is appended to out, which is returned (nil when it gives up).
+func traceOutline(in func(x, y int) bool, straight func(vx, vy, dy int) int, x0, y0, maxLen int, out []int) []int {
 	// pixel returns the pixel whose corner is (vx, vy) in the quadrant (qx, qy), each ±1.
 	pixel := func(vx, vy, qx, qy int) (int, int) {
 		px, py := vx, vy
@@ -640,7 +681,8 @@ func traceOutline(in func(x, y int) bool, straight func(vx, vy, dy int) int, x0,
 		}
 		return px, py
 	}
-	out := []int{x0, y0}
+	from := len(out)
+	out = append(out, x0, y0)
 	vx, vy, dx, dy := x0, y0, 1, 0
 	for {
 		if dx == 0 && straight != nil {
@@ -662,7 +704,7 @@ func traceOutline(in func(x, y int) bool, straight func(vx, vy, dy int) int, x0,
 		}
 		if ndx != dx || ndy != dy {
 			out = append(out, vx, vy)
-			if maxLen >= 0 && len(out) > maxLen {
+			if maxLen >= 0 && len(out)-from > maxLen {
 				return nil
 			}
 		}
