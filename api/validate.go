@@ -519,7 +519,12 @@ func checkFeature(shape Shape, f Feature) string {
 		return ""
 	}
 	var box [4]float64 // a bndbox's two points, parsed once for its rule below
-	for i, pt := range f {
+	first := 0         // the points before it are plain and need no further look
+	if shape != ShapeBndbox {
+		first = plainPoints(f)
+	}
+	for i := first; i < len(f); i++ {
+		pt := f[i]
 		if len(pt) != 2 {
 			return fmt.Sprintf("point %d has %d numbers; each point is [x,y]", i, len(pt))
 		}
@@ -560,6 +565,65 @@ func checkFeature(shape Shape, f Feature) string {
 		}
 	}
 	return ""
+}
+
+// plainPoints returns how many of f's leading points are [x,y] pairs of plain coordinates
+// (see plainCoordinate): checkFeature's loop would find nothing wrong with them, and a
+// polygon has hundreds of coordinates, nearly always plain.
+func plainPoints(f Feature) int {
+	for i, pt := range f {
+		if len(pt) != 2 || !plainCoordinate(string(pt[0])) || !plainCoordinate(string(pt[1])) {
+			return i
+		}
+	}
+	return len(f)
+}
+
+// plainCoordinate reports whether s is a decimal literal >= 0 of the plainest form
+// (digits[.digits], no sign, no leading zero, no exponent) and at most 300 bytes long: a
+// subset of what nonNegative takes without parsing. A coordinate of 4 to 8 bytes (a COCO or
+// VOC coordinate: "398.46", "61.00", "1024") is checked as one 64-bit word, without a branch
+// per byte. False says only "look closer" (nonNegative decides).
+func plainCoordinate(s string) bool {
+	n := len(s)
+	if n < 4 || n > 8 {
+		return plainCoordinateBytes(s)
+	}
+	// The first four bytes and the last four (overlapping when n < 8: the same bytes, so
+	// or-ing them changes nothing), bytes n to 7 zero.
+	h := s[n-4:]
+	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		(uint64(h[0])|uint64(h[1])<<8|uint64(h[2])<<16|uint64(h[3])<<24)<<(8*(n-4))
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	if w&high != 0 {
+		return false // not ASCII (every byte below 0x80 keeps the sums below carry-free)
+	}
+	in := uint64(high) >> (64 - 8*n) // the high bit of each of s's bytes
+	digit := (w + (0x80-'0')*ones) &^ (w + (0x7f-'9')*ones)
+	t := w ^ '.'*ones
+	dot := ^((t + 0x7f*ones) | t) & in // the high bit of each '.'
+	first, last := uint64(0x80), uint64(0x80)<<(8*(n-1))
+	return (digit|dot)&in == in && // only digits and dots
+		dot&(dot-1) == 0 && // at most one dot
+		dot&(first|last) == 0 && // not first or last
+		(w&0xff != '0' || w>>8&0xff == '.') // no leading zero but for "0.x"
+}
+
+// plainCoordinateBytes is plainCoordinate for any length, a byte at a time.
+func plainCoordinateBytes(s string) bool {
+	if len(s) == 0 || len(s) > 300 || s[0] == '0' && len(s) > 1 && s[1] != '.' {
+		return false
+	}
+	dot := -1 // where the one '.' is
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c-'0' > 9 {
+			if c != '.' || dot >= 0 {
+				return false
+			}
+			dot = i
+		}
+	}
+	return dot != 0 && dot != len(s)-1
 }
 
 // sampleText is a text sample's length in characters: code points, and UTF-16 units (which

@@ -147,6 +147,25 @@ var mutations = []func(r *rand.Rand, s *Sample){
 		s.Labels = append(s.Labels, SampleLabel{Type: LabelObjectDetection, Property: Property{PropShape: string(shape), PropFeature: f}})
 	},
 	func(r *rand.Rand, s *Sample) {
+		// A long polygon, polyline or line of COCO-like coordinates ("398.46"; checked a word
+		// at a time by plainPoints), now and then one of another spelling or a point of one
+		// or three numbers anywhere in it.
+		f := make(Feature, 1+r.IntN(40))
+		for i := range f {
+			f[i] = []json.Number{json.Number(strconv.FormatFloat(float64(r.IntN(64000))/100, 'f', 2, 64)), json.Number(fmt.Sprint(r.IntN(700)))}
+		}
+		if r.IntN(2) == 0 {
+			pt := f[r.IntN(len(f))]
+			pt[r.IntN(2)] = json.Number(nonNegativeCases[r.IntN(len(nonNegativeCases))])
+		}
+		if r.IntN(8) == 0 {
+			i := r.IntN(len(f))
+			f[i] = append(f[i][:r.IntN(2)], f[i][r.IntN(2):]...)
+		}
+		shape := []Shape{ShapePolygon, ShapePolyline, ShapeLine, ShapePoint, ShapeBndbox}[r.IntN(5)]
+		s.Labels = append(s.Labels, SampleLabel{Type: LabelObjectDetection, Property: Property{PropShape: string(shape), PropFeature: f, "annotation_id": "7"}})
+	},
+	func(r *rand.Rand, s *Sample) {
 		s.Labels = append(s.Labels, SampleLabel{Name: "E", Type: LabelNamedEntity,
 			Property: Property{PropStartIndex: r.IntN(30) - 2, PropEndIndex: json.Number(fmt.Sprint(r.IntN(60)))}})
 	},
@@ -487,6 +506,68 @@ func FuzzExactDecimalMatchesParseFloat(f *testing.F) {
 		want, err := strconv.ParseFloat(s, 64)
 		if err != nil || !IsNumberLiteral(s) || math.Float64bits(got) != math.Float64bits(want) {
 			t.Fatalf("%q: exactDecimal gives %v, ParseFloat %v, %v", s, got, want, err)
+		}
+	})
+}
+
+// coordinateCases returns nonNegativeCases, coordinates around the edges of
+// plainCoordinate's word, and n random ones: 1 to 9 bytes, a dot or a zero in every place,
+// signs, exponents and bytes that are not ASCII.
+func coordinateCases(r *rand.Rand, n int) []string {
+	cases := slices.Clone(nonNegativeCases)
+	cases = append(cases, "398.46", "61.00", "0.5", "0.55", "00.5", "0000", "1024", "1.2.", ".123", "123.", "1..2", "12345678", "1234567.", "0.000000",
+		"9\xb9.00", "\xb0123", "12/4", "12:4", "1,23", "1234567\x00", "\x00123")
+	for range n {
+		b := make([]byte, 1+r.IntN(9))
+		for i := range b {
+			b[i] = "0123456789"[r.IntN(10)]
+		}
+		switch r.IntN(4) {
+		case 0:
+			b[r.IntN(len(b))] = '.'
+		case 1:
+			b[r.IntN(len(b))] = "./:-+e\x00\x80\xae\xb0 "[r.IntN(11)]
+		case 2:
+			b[r.IntN(len(b))] = '.'
+			b[r.IntN(len(b))] = "0."[r.IntN(2)]
+		}
+		cases = append(cases, string(b))
+	}
+	return cases
+}
+
+// TestPlainCoordinate: what plainCoordinate takes nonNegative and floatOf take too (as a
+// number >= 0), and its word-at-a-time check says what the byte-at-a-time one says.
+func TestPlainCoordinate(t *testing.T) {
+	plain := 0
+	for _, c := range coordinateCases(rand.New(rand.NewPCG(15, 16)), 100000) {
+		got := plainCoordinate(c)
+		if got && (!nonNegative(json.Number(c)) || !slowNonNegative(json.Number(c))) {
+			t.Fatalf("%q: plainCoordinate takes it, nonNegative %v, floatOf %v", c, nonNegative(json.Number(c)), slowNonNegative(json.Number(c)))
+		}
+		if want := plainCoordinateBytes(c); got != want {
+			t.Fatalf("%q: plainCoordinate says %v, byte at a time %v", c, got, want)
+		}
+		if got {
+			plain++
+		}
+	}
+	if plain < 20000 || plain > 90000 {
+		t.Fatalf("%d plain coordinates of 100,000: the test covers too little of one kind", plain)
+	}
+}
+
+func FuzzPlainCoordinate(f *testing.F) {
+	for _, c := range coordinateCases(rand.New(rand.NewPCG(15, 16)), 100) {
+		f.Add(c)
+	}
+	f.Fuzz(func(t *testing.T, c string) {
+		got := plainCoordinate(c)
+		if got && !slowNonNegative(json.Number(c)) {
+			t.Fatalf("%q: plainCoordinate takes it, floatOf does not (as a number >= 0)", c)
+		}
+		if want := plainCoordinateBytes(c); got != want {
+			t.Fatalf("%q: plainCoordinate says %v, byte at a time %v", c, got, want)
 		}
 	})
 }
