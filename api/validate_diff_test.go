@@ -571,3 +571,44 @@ func FuzzPlainCoordinate(f *testing.F) {
 		}
 	})
 }
+
+// TestCoordinateValue: a bndbox coordinate's value read a word at a time is floatOf's and
+// strconv.ParseFloat's, bit for bit, and plainWord says what plainCoordinate and the
+// byte-at-a-time check say for every length up to 8.
+func TestCoordinateValue(t *testing.T) {
+	read := 0
+	for _, c := range coordinateCases(rand.New(rand.NewPCG(17, 18)), 200000) {
+		checkCoordinateValue(t, c)
+		if _, _, ok := plainWord(c); ok {
+			read++
+		}
+	}
+	if read < 50000 {
+		t.Fatalf("only %d coordinates read a word at a time", read)
+	}
+}
+
+func checkCoordinateValue(t *testing.T, c string) {
+	t.Helper()
+	_, _, plain := plainWord(c)
+	if len(c) <= 8 && (plain != plainCoordinateBytes(c) || plain != plainCoordinate(c)) {
+		t.Fatalf("%q: plainWord says %v, byte at a time %v, plainCoordinate %v", c, plain, plainCoordinateBytes(c), plainCoordinate(c))
+	}
+	got, ok := coordinateValue(json.Number(c))
+	want, wantOK := floatOf(json.Number(c))
+	if ok != wantOK || math.Float64bits(got) != math.Float64bits(want) {
+		t.Fatalf("%q: coordinateValue gives %v, %v; floatOf %v, %v", c, got, ok, want, wantOK)
+	}
+	if plain {
+		if f, err := strconv.ParseFloat(c, 64); err != nil || math.Float64bits(f) != math.Float64bits(got) {
+			t.Fatalf("%q: coordinateValue gives %v, ParseFloat %v, %v", c, got, f, err)
+		}
+	}
+}
+
+func FuzzCoordinateValue(f *testing.F) {
+	for _, c := range coordinateCases(rand.New(rand.NewPCG(17, 18)), 100) {
+		f.Add(c)
+	}
+	f.Fuzz(checkCoordinateValue)
+}
