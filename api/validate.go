@@ -130,14 +130,43 @@ var plainNameBytes = func() (t [256]bool) {
 }()
 
 // plainName reports whether name is all plain bytes: such a name of at most MaxNameLength
-// bytes breaks no rule of checkName.
+// bytes breaks no rule of checkName. Eight bytes are checked at a time, as one word (see
+// plainNameWord; the last eight overlap the others when the length is not a multiple of
+// eight); a name shorter than eight bytes byte by byte.
 func plainName(name string) bool {
-	for i := 0; i < len(name); i++ {
-		if !plainNameBytes[name[i]] {
-			return false
+	if len(name) < 8 {
+		for i := 0; i < len(name); i++ {
+			if !plainNameBytes[name[i]] {
+				return false
+			}
 		}
+		return true
 	}
-	return true
+	ok := uint64(plainHigh)
+	for i := 0; i+8 <= len(name); i += 8 {
+		ok &= plainNameWord(word8(name[i:]))
+	}
+	return ok&plainNameWord(word8(name[len(name)-8:])) == plainHigh
+}
+
+const plainOnes, plainHigh = 0x0101010101010101, 0x8080808080808080
+
+// word8 returns s's first eight bytes as a little-endian word (one load).
+func word8(s string) uint64 {
+	t := s[:8]
+	return uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+		uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+}
+
+// plainNameWord returns the high bit of each byte of w that plainNameBytes marks: printable
+// ASCII (0x20-0x7e) but for ! " & ' < = > (0x21-0x22, 0x26-0x27, 0x3c-0x3e). For bytes
+// below 0x80, x+(0x80-lo) has its high bit set when x >= lo and x+(0x7f-hi) when x > hi,
+// with no carry into the next byte; a byte >= 0x80 (whose sums may carry) is cleared by the
+// final &^ w, so a word with one is never all plain.
+func plainNameWord(w uint64) uint64 {
+	const ones = plainOnes
+	in := func(lo, hi uint64) uint64 { return (w + (0x80-lo)*ones) &^ (w + (0x7f-hi)*ones) }
+	return in(0x20, 0x7e) &^ (in(0x21, 0x22) | in(0x26, 0x27) | in(0x3c, 0x3e)) &^ w & plainHigh
 }
 
 // checkName is CheckName's every rule, in order.
@@ -286,7 +315,10 @@ func ValidateSample(path string, s *Sample) Violations {
 			end, hasEnd = l.Property[PropEndIndex]
 			spanOnly = hasStart && hasEnd
 		}
-		if !spanOnly {
+		// A label with no property that needs none (a text or image class) has nothing
+		// for validateProperty to find.
+		noProperty := len(l.Property) == 0 && l.Type != LabelObjectDetection && l.Type != LabelImageSegmentation
+		if !spanOnly && !noProperty {
 			vs = append(vs, validateProperty(lp, s.Name, l)...)
 		}
 		if l.Type == LabelNamedEntity {
@@ -869,8 +901,9 @@ func checkSpan(lp labelPath, name string, startVal, endVal any, text *sampleText
 }
 
 // base64Len checks that s is standard, padded base64 and returns the decoded length without
-// decoding it. The alphabet is checked eight bytes per step, as one 64-bit word (a sample's
-// data is up to 16 MB of it); only a word that holds a bad byte is looked at again, byte by
+// decoding it. The alphabet is checked sixteen bytes per step, as two 64-bit words (a
+// sample's data is up to 16 MB of it; see base64Mask), the rest as one or two words that
+// overlap what was checked; only when a word holds a bad byte is the rest looked at byte by
 // byte, to say where.
 func base64Len(s string) (int, error) {
 	if len(s)%4 != 0 {
@@ -884,12 +917,21 @@ func base64Len(s string) (int, error) {
 		}
 	}
 	i := 0
-	for ; i+8 <= body; i += 8 {
-		t := s[i : i+8] // one bounds check; the compiler makes the eight loads one
-		w := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
-			uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
-		if !base64Word(w) {
+	for ; i+16 <= body; i += 16 {
+		if base64Mask(word8(s[i:]))&base64Mask(word8(s[i+8:])) != plainHigh {
 			break
+		}
+	}
+	if i+16 > body { // all good so far: the rest in one or two words, overlapping what was checked
+		switch {
+		case body-i >= 8:
+			if base64Mask(word8(s[i:]))&base64Mask(word8(s[body-8:])) == plainHigh {
+				i = body
+			}
+		case body >= 8:
+			if base64Mask(word8(s[body-8:])) == plainHigh {
+				i = body
+			}
 		}
 	}
 	for ; i < body; i++ {
@@ -900,17 +942,20 @@ func base64Len(s string) (int, error) {
 	return len(s)/4*3 - (len(s) - body), nil
 }
 
-// base64Word reports whether all eight bytes of w are in the standard base64 alphabet
-// (A-Z, a-z, 0-9, '+', '/'). For bytes below 0x80, x+(0x80-lo) has its high bit set when
-// x >= lo and x+(0x7f-hi) when x > hi, with no carry into the next byte.
-func base64Word(w uint64) bool {
-	const ones, high = 0x0101010101010101, 0x8080808080808080
-	upper := (w + (0x80-'A')*ones) &^ (w + (0x7f-'Z')*ones)
-	lower := (w + (0x80-'a')*ones) &^ (w + (0x7f-'z')*ones)
+// base64Mask returns the high bit of each byte of w that is in the standard base64
+// alphabet (A-Z, a-z, 0-9, '+', '/'). For bytes below 0x80, x+(0x80-lo) has its high bit set
+// when x >= lo and x+(0x7f-hi) when x > hi, with no carry into the next byte; letters are
+// folded to lower case (x|0x20 is a lower-case letter exactly when x is a letter), '+' and
+// '/' (0x2b, 0x2f) to one byte (x|4 is 0x2f exactly for them). A byte >= 0x80 (whose sums
+// may carry) is cleared by the final &^ w, so a word with one is never all base64.
+func base64Mask(w uint64) uint64 {
+	const ones = plainOnes
+	l := w | 0x20*ones
+	letter := (l + (0x80-'a')*ones) &^ (l + (0x7f-'z')*ones)
 	digit := (w + (0x80-'0')*ones) &^ (w + (0x7f-'9')*ones)
-	plus := (w + (0x80-'+')*ones) &^ (w + (0x7f-'+')*ones)
-	slash := (w + (0x80-'/')*ones) &^ (w + (0x7f-'/')*ones)
-	return (upper|lower|digit|plus|slash)&high == high && w&high == 0
+	t := (w | 4*ones) ^ '/'*ones
+	sym := ^((t + 0x7f*ones) | t) // the high bit where t is 0
+	return (letter | digit | sym) &^ w & plainHigh
 }
 
 func show(v any) string {

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -227,7 +228,7 @@ func TestValidateSampleMatchesReference(t *testing.T) {
 func TestBase64LenMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for range 20000 {
-		b := []byte(base64.StdEncoding.EncodeToString(make([]byte, r.IntN(40))))
+		b := []byte(base64.StdEncoding.EncodeToString(make([]byte, r.IntN(90))))
 		for range r.IntN(3) {
 			if len(b) > 0 {
 				b[r.IntN(len(b))] = "A=!/+\x00\xff"[r.IntN(7)]
@@ -611,4 +612,47 @@ func FuzzCoordinateValue(f *testing.F) {
 		f.Add(c)
 	}
 	f.Fuzz(checkCoordinateValue)
+}
+
+// TestWordMasks: base64Mask and plainNameWord mark, in words of any bytes, exactly the
+// bytes the byte-at-a-time checks take, when every byte is below 0x80; a word with a byte
+// >= 0x80 is never all marked, and that byte is not.
+func TestWordMasks(t *testing.T) {
+	isBase64 := func(c byte) bool {
+		return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/'
+	}
+	r := rand.New(rand.NewPCG(19, 20))
+	for n := range 400000 {
+		var b [8]byte
+		for i := range b {
+			switch {
+			case n < 256*8: // every byte in every place
+				b[i] = byte(n / 8)
+				if i != n%8 {
+					b[i] = 'a'
+				}
+			case r.IntN(4) == 0:
+				b[i] = byte(r.IntN(256))
+			default:
+				b[i] = "aZ09+/-_.!\"<=>&' ~\x7f\x1f"[r.IntN(20)]
+			}
+		}
+		w := binary.LittleEndian.Uint64(b[:])
+		for _, m := range []struct {
+			name string
+			mask uint64
+			ok   func(byte) bool
+		}{{"base64Mask", base64Mask(w), isBase64}, {"plainNameWord", plainNameWord(w), func(c byte) bool { return plainNameBytes[c] }}} {
+			ascii := w&plainHigh == 0
+			for i, c := range b {
+				marked := m.mask>>(8*i+7)&1 == 1
+				if ascii && marked != m.ok(c) || c >= 0x80 && marked {
+					t.Fatalf("%s(%q): byte %d marked %v", m.name, b, i, marked)
+				}
+			}
+			if !ascii && m.mask == plainHigh {
+				t.Fatalf("%s(%q): all marked", m.name, b)
+			}
+		}
+	}
 }
