@@ -250,7 +250,18 @@ func ValidateSample(path string, s *Sample) Violations {
 		add(".encoding", "is %q; must be UTF-8, GBK or GB2312", s.Encoding)
 	}
 	dataLen := -1
-	if s.Data != "" {
+	var text *sampleText
+	var measured sampleText // what text points to once the text is measured
+	if s.Data != "" && needsText(s) {
+		// A named entity's text is measured as its base64 is checked, in one pass; data
+		// that is not base64 or not UTF-8, or too large, is looked at again below, as
+		// every other sample's is, for the reasons.
+		if n, t, ok := measureText(s.Data); ok && n <= MaxSampleBytes {
+			dataLen, measured = n, t
+			text = &measured
+		}
+	}
+	if s.Data != "" && text == nil {
 		n, err := base64Len(s.Data)
 		switch {
 		case err != nil:
@@ -277,8 +288,6 @@ func ValidateSample(path string, s *Sample) Violations {
 	}
 
 	hasDetection, hasSegmentation := false, false
-	var text *sampleText
-	var measured sampleText // what text points to once the text is measured
 	for i := range s.Labels {
 		l := &s.Labels[i]
 		lp := labelPath{path, i}
@@ -773,6 +782,100 @@ func decodeText(s *Sample) sampleText {
 	return t
 }
 
+// needsText reports whether s's text is measured (see checkSpan): it has a named-entity
+// label, and its text is UTF-8 (GBK text is decoded whole).
+func needsText(s *Sample) bool {
+	if s.Encoding == EncodingGBK || s.Encoding == EncodingGB2312 {
+		return false
+	}
+	for i := range s.Labels {
+		if s.Labels[i].Type == LabelNamedEntity {
+			return true
+		}
+	}
+	return false
+}
+
+// base64Value is each byte's value in the standard base64 alphabet, 0xff for the others.
+var base64Value = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for i, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/" {
+		t[c] = byte(i)
+	}
+	return t
+}()
+
+// measureText is base64Len and decodeText in one pass, for the text of a sample with named
+// entities: it decodes data textPiece characters at a time into a buffer on the stack, eight
+// characters to six bytes per step, checking the alphabet as it goes, and counts the
+// characters of each piece, a piece of ASCII text (most of CoNLL's) by its length alone.
+// ok is true only when data is standard, padded base64 (what base64Len takes) of valid UTF-8;
+// then n is base64Len's length and t is decodeText's measure. Otherwise the caller asks
+// base64Len and decodeText, which say what is wrong.
+func measureText(data string) (n int, t sampleText, ok bool) {
+	if len(data)%4 != 0 {
+		return 0, t, false
+	}
+	body := len(data) // data without its padding: one or two '=' at the very end
+	if body > 0 && data[body-1] == '=' {
+		body--
+		if body > 0 && data[body-1] == '=' {
+			body--
+		}
+	}
+	var buf [textPiece/4*3 + 16]byte // a piece, a character cut at the previous one's end, room for 8-byte stores
+	carry := 0                        // bytes of a character cut at the end of the previous piece, at buf[:carry]
+	for i := 0; i < body; {
+		end := min(i+textPiece, body)
+		j := carry
+		var bad, high uint64 // the or of the characters' values, of the decoded bytes
+		for ; i+8 <= end; i += 8 {
+			c := data[i : i+8]
+			a0, a1, a2, a3 := uint64(base64Value[c[0]]), uint64(base64Value[c[1]]), uint64(base64Value[c[2]]), uint64(base64Value[c[3]])
+			a4, a5, a6, a7 := uint64(base64Value[c[4]]), uint64(base64Value[c[5]]), uint64(base64Value[c[6]]), uint64(base64Value[c[7]])
+			bad |= a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7
+			v := a0<<58 | a1<<52 | a2<<46 | a3<<40 | a4<<34 | a5<<28 | a6<<22 | a7<<16
+			high |= v
+			binary.BigEndian.PutUint64(buf[j:], v) // six bytes, and two that the next step overwrites
+			j += 6
+		}
+		if i < end { // the last 2 to 7 characters before the padding
+			var v uint64
+			k := end - i
+			for ; i < end; i++ {
+				a := uint64(base64Value[data[i]])
+				bad |= a
+				v = v<<6 | a&0x3f
+			}
+			v <<= 64 - 6*k
+			high |= v
+			binary.BigEndian.PutUint64(buf[j:], v)
+			j += k * 6 / 8
+		}
+		if bad&0x80 != 0 {
+			return 0, t, false // not base64
+		}
+		n += j - carry
+		if carry == 0 && high&0x8080808080808080 == 0 {
+			t.runes += j // ASCII: no character is cut, each byte is one
+			t.utf16 += j
+			continue
+		}
+		piece := buf[:j]
+		cut := cutCharacter(piece)
+		if !countUTF8(&t, piece[:cut]) {
+			return 0, t, false
+		}
+		carry = copy(buf[:], piece[cut:])
+	}
+	if carry > 0 { // the text ends inside a character
+		return 0, t, false
+	}
+	return n, t, true
+}
+
 // textPiece is how many base64 characters decodeText decodes at a time (a multiple of 4): a
 // sentence or two, so that the buffers (which Go zeroes on every call) stay small.
 const textPiece = 256
@@ -808,11 +911,9 @@ func cutCharacter(p []byte) int {
 // is valid UTF-8. Eight bytes are counted at a time: a byte starts a character unless it is
 // 10xxxxxx.
 func countUTF8(t *sampleText, p []byte) bool {
-	if !utf8.Valid(p) {
-		return false
-	}
 	const high = 0x8080808080808080
 	runes, astral := 0, 0
+	ascii := true
 	i := 0
 	for ; i+8 <= len(p); i += 8 {
 		w := binary.LittleEndian.Uint64(p[i:])
@@ -820,16 +921,22 @@ func countUTF8(t *sampleText, p []byte) bool {
 			runes += 8
 			continue
 		}
+		ascii = false
 		runes += 8 - bits.OnesCount64(w&^(w<<1)&high)                         // 10xxxxxx: continuation bytes
 		astral += bits.OnesCount64(w & (w << 1) & (w << 2) & (w << 3) & high) // 1111xxxx
 	}
 	for ; i < len(p); i++ {
+		ascii = ascii && p[i] < 0x80
 		if p[i]&0xC0 != 0x80 {
 			runes++
 		}
 		if p[i] >= 0xF0 {
 			astral++
 		}
+	}
+	// ASCII (every byte one character) is valid UTF-8: utf8.Valid only for the rest.
+	if !ascii && !utf8.Valid(p) {
+		return false
 	}
 	t.runes += runes
 	t.utf16 += runes + astral

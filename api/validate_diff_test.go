@@ -334,8 +334,12 @@ func TestDecodeTextMatchesWhole(t *testing.T) {
 			n = piece*(1+r.IntN(2)) + r.IntN(9) - 4 // a character across the pieces' edge
 		}
 		invalid := r.IntN(4) == 0
+		valid := 5 // the valid characters
+		if i%3 == 0 {
+			valid = 2 // ASCII, and a stray byte that is not (countUTF8 checks only such text)
+		}
 		for len(b) < n {
-			c := chars[r.IntN(5)]
+			c := chars[r.IntN(valid)]
 			if invalid && r.IntN(200) == 0 {
 				c = chars[5+r.IntN(len(chars)-5)]
 			}
@@ -655,4 +659,82 @@ func TestWordMasks(t *testing.T) {
 			}
 		}
 	}
+}
+
+// textCases are base64 texts for measureText: texts as TestDecodeTextMatchesWhole makes
+// them (ASCII or not, around the pieces' edges, now and then invalid UTF-8), and now and
+// then base64 that is not: a character out of the alphabet, padding out of place, a length
+// that is not a multiple of 4.
+func textCases(r *rand.Rand, n int) []string {
+	chars := []string{"a", " ", "é", "中", "😀", "\xff", "\x80", "\xc3", "\xe4\xb8", "\xed\xa0\x80", "\xf0\x9f\x98"}
+	piece := textPiece / 4 * 3
+	out := []string{"", "=", "==", "A===", "AA==", "AAA=", "AAAA", "QQ==", "w6k=", "4Lg="}
+	for i := range n {
+		var b []byte
+		size := r.IntN(3 * piece)
+		if i%2 == 0 {
+			size = piece*(1+r.IntN(2)) + r.IntN(9) - 4
+		}
+		valid := []int{2, 5}[r.IntN(2)]
+		invalid := r.IntN(4) == 0
+		for len(b) < size {
+			c := chars[r.IntN(valid)]
+			if invalid && r.IntN(100) == 0 {
+				c = chars[5+r.IntN(len(chars)-5)]
+			}
+			b = append(b, c...)
+		}
+		e := []byte(base64.StdEncoding.EncodeToString(b))
+		if r.IntN(5) == 0 && len(e) > 0 {
+			switch r.IntN(3) {
+			case 0:
+				e[r.IntN(len(e))] = "=!-_ \n\r\x00\xffA"[r.IntN(10)]
+			case 1:
+				e = e[:len(e)-1-r.IntN(min(3, len(e)))]
+			case 2:
+				e = append(e, "==="[:1+r.IntN(3)]...)
+			}
+		}
+		out = append(out, string(e))
+	}
+	return out
+}
+
+// TestMeasureText: where measureText reads a text, its length is base64Len's and its measure
+// decodeText's (and the whole text's); where it does not, one of them finds something wrong.
+func TestMeasureText(t *testing.T) {
+	read := 0
+	for _, c := range textCases(rand.New(rand.NewPCG(21, 22)), 6000) {
+		if checkMeasureText(t, c) {
+			read++
+		}
+	}
+	if read < 2000 || read > 5500 {
+		t.Fatalf("measureText read %d of 6000 texts: the test covers too little of one kind", read)
+	}
+}
+
+func checkMeasureText(t *testing.T, data string) bool {
+	t.Helper()
+	s := &Sample{Data: data}
+	n, got, ok := measureText(data)
+	wantN, err := base64Len(data)
+	if !ok {
+		if err == nil && decodeText(s).err == nil && decodeTextWhole(s).err == nil {
+			t.Fatalf("%q: measureText refuses it, base64Len and decodeText take it", data)
+		}
+		return false
+	}
+	want, whole := decodeText(s), decodeTextWhole(s)
+	if err != nil || n != wantN || got != want || got != whole {
+		t.Fatalf("%q: measureText gives %d, %+v; base64Len %d, %v; decodeText %+v; whole %+v", data, n, got, wantN, err, want, whole)
+	}
+	return true
+}
+
+func FuzzMeasureText(f *testing.F) {
+	for _, c := range textCases(rand.New(rand.NewPCG(21, 22)), 50) {
+		f.Add(c)
+	}
+	f.Fuzz(func(t *testing.T, data string) { checkMeasureText(t, data) })
 }
