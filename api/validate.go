@@ -826,7 +826,7 @@ func measureText(data string) (n int, t sampleText, ok bool) {
 		}
 	}
 	var buf [textPiece/4*3 + 16]byte // a piece, a character cut at the previous one's end, room for 8-byte stores
-	carry := 0                        // bytes of a character cut at the end of the previous piece, at buf[:carry]
+	carry := 0                       // bytes of a character cut at the end of the previous piece, at buf[:carry]
 	for i := 0; i < body; {
 		end := min(i+textPiece, body)
 		j := carry
