@@ -283,8 +283,11 @@ func ValidateSample(path string, s *Sample) Violations {
 	if s.Data == "" && s.DataSource == nil {
 		add("", "has neither data nor data_source")
 	}
+	hasSize := false
 	if len(s.Metadata) > 0 {
-		vs = append(vs, validateMetadata(path, s)...)
+		var mvs Violations
+		mvs, hasSize = validateMetadata(path, s)
+		vs = append(vs, mvs...)
 	}
 
 	hasDetection, hasSegmentation := false, false
@@ -342,26 +345,31 @@ func ValidateSample(path string, s *Sample) Violations {
 		}
 	}
 	if hasDetection {
-		if _, ok := s.Metadata[MetaSize]; !ok {
+		if !hasSize {
 			add(".metadata", "has no @modelarts:size; it is required when a sample has an object-detection label (the service fails with ModelArts.4423 without it)")
 		}
 	} else if hasSegmentation {
-		if _, ok := s.Metadata[MetaSize]; !ok {
+		if !hasSize {
 			add(".metadata", "has no @modelarts:size; it is required when a sample has an image-segmentation label, as for object detection (the service fails with ModelArts.4423 without it)")
 		}
 	}
 	return vs
 }
 
-// validateMetadata checks the metadata of the sample at path.
-func validateMetadata(path string, s *Sample) Violations {
-	var vs Violations
+// validateMetadata checks the metadata of the sample at path, and says whether it has
+// @modelarts:size. Its keys are looked up in the order they are checked, and no more once
+// as many were found as the map holds (an image's metadata is mostly its size alone: one
+// lookup instead of five).
+func validateMetadata(path string, s *Sample) (vs Violations, hasSize bool) {
 	add := func(key, format string, args ...any) {
 		vs = append(vs, Violation{Path: fmt.Sprintf("%s.metadata[%q]", path, key), Sample: s.Name, Reason: fmt.Sprintf(format, args...)})
 	}
 	m := s.Metadata
+	left := len(m) // keys not yet found
 	if v, ok := m[MetaSize]; ok {
-		size, ok := m.Size()
+		hasSize = true
+		left--
+		size, ok := sizeOf(v)
 		good := ok && (len(size) == 2 || len(size) == 3)
 		for _, n := range size {
 			good = good && n > 0
@@ -370,27 +378,42 @@ func validateMetadata(path string, s *Sample) Violations {
 			add(MetaSize, "is %s; must be [width, height] or [width, height, depth] of positive integers", show(v))
 		}
 	}
+	if left == 0 {
+		return vs, hasSize
+	}
 	if v, ok := m[MetaHard]; ok {
+		left--
 		if n, ok := intOf(v); !ok || (n != 0 && n != 1) {
 			add(MetaHard, "is %s; must be 0 or 1", show(v))
 		}
 	}
+	if left == 0 {
+		return vs, hasSize
+	}
 	if v, ok := m[MetaHardCoefficient]; ok {
+		left--
 		if f, ok := floatOf(v); !ok || f < 0 || f > 1 {
 			add(MetaHardCoefficient, "is %s; must be a number in [0,1]", show(v))
 		}
 	}
+	if left == 0 {
+		return vs, hasSize
+	}
 	if v, ok := m[MetaHardReasons]; ok {
+		left--
 		if reason := checkReasonList(v); reason != "" {
 			add(MetaHardReasons, "%s", reason)
 		}
+	}
+	if left == 0 {
+		return vs, hasSize
 	}
 	if v, ok := m[MetaImportOrigin]; ok {
 		if _, ok := intOf(v); !ok {
 			add(MetaImportOrigin, "is %s; must be an integer", show(v))
 		}
 	}
-	return vs
+	return vs, hasSize
 }
 
 func checkReasonList(v any) string {

@@ -80,6 +80,18 @@ var mutations = []func(r *rand.Rand, s *Sample){
 	},
 	func(r *rand.Rand, s *Sample) { delete(s.Metadata, MetaSize) },
 	func(r *rand.Rand, s *Sample) {
+		// Metadata of any of the checked keys, good or bad, and keys of the user's
+		// (validateMetadata stops looking once it found as many keys as the map holds).
+		m := Metadata{}
+		vals := []any{json.Number("1"), json.Number("0.5"), []int{3, 40}, []any{json.Number("640"), json.Number("480")}, "x", nil, 2}
+		for _, k := range []string{MetaSize, MetaHard, MetaHardCoefficient, MetaHardReasons, MetaImportOrigin, "user", "@modelarts:other"} {
+			if r.IntN(3) == 0 {
+				m[k] = vals[r.IntN(len(vals))]
+			}
+		}
+		s.Metadata = m
+	},
+	func(r *rand.Rand, s *Sample) {
 		if len(s.Labels) == 0 {
 			return
 		}
