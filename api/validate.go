@@ -596,6 +596,17 @@ func checkFeature(shape Shape, f Feature) string {
 		}
 		return ""
 	}
+	if shape == ShapeBndbox && len(f) == 2 && len(f[0]) == 2 && len(f[1]) == 2 {
+		// Four plain coordinates (the common box) are compared as decimals, unparsed.
+		xLess, xOK := plainLess(f[0][0], f[1][0])
+		yLess, yOK := plainLess(f[0][1], f[1][1])
+		if xOK && yOK {
+			if xLess && yLess {
+				return ""
+			}
+			return fmt.Sprintf("bndbox %s must go from upper-left to lower-right (x1 < x2 and y1 < y2)", showFeature(f))
+		}
+	}
 	var box [4]float64 // a bndbox's two points, parsed once for its rule below
 	first := 0         // the points before it are plain and need no further look
 	if shape != ShapeBndbox {
@@ -722,6 +733,40 @@ func plainWord(s string) (w, dot uint64, ok bool) {
 		dot&(first|last) == 0 && // not first or last
 		(w&0xff != '0' || n == 1 || w>>8&0xff == '.') // no leading zero but for "0" and "0.x"
 	return w, dot, ok
+}
+
+// plainLess reports whether a < b when both are plain coordinates of up to 8 bytes (see
+// plainWord; ok is false otherwise), comparing the decimals themselves: a shorter integer part
+// is the smaller number (plain numbers have no leading zeros, "0.x" an integer part of one
+// digit); for integer parts of one length, the digits are compared as one big-endian number,
+// the dot and the bytes past the end counting as zeros, so that "12.5" equals "12.50" and
+// "12" is less than "12.05". Decimals of up to 15 significant digits are each read as a
+// distinct float64, in their order, so this is the comparison of floatOf's values, with no
+// parsing (TestPlainLess holds the two equal).
+func plainLess(a, b json.Number) (less, ok bool) {
+	wa, da, okA := plainWord(string(a))
+	wb, db, okB := plainWord(string(b))
+	if !okA || !okB {
+		return false, false
+	}
+	ia, ib := len(a), len(b) // the integer parts' lengths
+	if da != 0 {
+		ia = bits.TrailingZeros64(da) / 8
+	}
+	if db != 0 {
+		ib = bits.TrailingZeros64(db) / 8
+	}
+	if ia != ib {
+		return ia < ib, true
+	}
+	return digitsBE(wa, da) < digitsBE(wb, db), true
+}
+
+// digitsBE returns the digits of a plain word (see plainWord) as a big-endian number of one
+// byte per digit, its dot zero.
+func digitsBE(w, dot uint64) uint64 {
+	w = (w & 0x0F0F0F0F0F0F0F0F) &^ (dot >> 7 * 0xFF) // digits to values, the dot to zero
+	return bits.ReverseBytes64(w)
 }
 
 // coordinateValue returns a bndbox coordinate's value as floatOf does: a plain coordinate of

@@ -747,3 +747,69 @@ func FuzzMeasureText(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data string) { checkMeasureText(t, data) })
 }
+
+// TestPlainLess: comparing two plain coordinates as decimals gives what comparing their
+// floatOf values gives, for coordinates of every spelling and pairs that differ in one digit,
+// in trailing zeros, or in the length of one part.
+func TestPlainLess(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	cases := coordinateCases(r, 20000)
+	compared := 0
+	for range 200000 {
+		a := cases[r.IntN(len(cases))]
+		b := a
+		switch r.IntN(4) {
+		case 0:
+			b = cases[r.IntN(len(cases))]
+		case 1:
+			if len(b) > 0 {
+				i := r.IntN(len(b))
+				b = b[:i] + string("0123456789."[r.IntN(11)]) + b[i+1:]
+			}
+		case 2:
+			b += "0"
+		case 3:
+			if i := strings.IndexByte(b, '.'); i > 0 && r.IntN(2) == 0 {
+				b = b[:i]
+			} else {
+				b += ".0" + fmt.Sprint(r.IntN(10))
+			}
+		}
+		if r.IntN(2) == 0 {
+			a, b = b, a
+		}
+		if checkPlainLess(t, a, b) {
+			compared++
+		}
+	}
+	if compared < 50000 {
+		t.Fatalf("only %d of 200,000 pairs compared as decimals", compared)
+	}
+}
+
+func checkPlainLess(t *testing.T, a, b string) bool {
+	t.Helper()
+	less, ok := plainLess(json.Number(a), json.Number(b))
+	_, _, okA := plainWord(a)
+	_, _, okB := plainWord(b)
+	if ok != (okA && okB) {
+		t.Fatalf("%q < %q: plainLess ok %v, plainWord %v and %v", a, b, ok, okA, okB)
+	}
+	if !ok {
+		return false
+	}
+	x, okX := floatOf(json.Number(a))
+	y, okY := floatOf(json.Number(b))
+	if !okX || !okY || less != (x < y) {
+		t.Fatalf("%q < %q: plainLess says %v; floatOf %v (%v) < %v (%v)", a, b, less, x, okX, y, okY)
+	}
+	return true
+}
+
+func FuzzPlainLess(f *testing.F) {
+	f.Add("12.5", "12.50")
+	f.Add("12", "12.05")
+	f.Add("0.5", "0.49")
+	f.Add("99999.9", "100000")
+	f.Fuzz(func(t *testing.T, a, b string) { checkPlainLess(t, a, b) })
+}
