@@ -178,6 +178,12 @@ var mutations = []func(r *rand.Rand, s *Sample){
 		s.Labels = append(s.Labels, SampleLabel{Type: LabelObjectDetection, Property: Property{PropShape: string(shape), PropFeature: f, "annotation_id": "7"}})
 	},
 	func(r *rand.Rand, s *Sample) {
+		// A span of two Go ints, as the importers set it (plainSpan), in or out of the text.
+		start := r.IntN(40) - 2
+		s.Labels = append(s.Labels, SampleLabel{Name: "E", Type: LabelNamedEntity,
+			Property: Property{PropStartIndex: start, PropEndIndex: start + r.IntN(40) - 3}})
+	},
+	func(r *rand.Rand, s *Sample) {
 		s.Labels = append(s.Labels, SampleLabel{Name: "E", Type: LabelNamedEntity,
 			Property: Property{PropStartIndex: r.IntN(30) - 2, PropEndIndex: json.Number(fmt.Sprint(r.IntN(60)))}})
 	},
