@@ -155,8 +155,13 @@ func (m Metadata) SetSize(width, height, depth int) {
 
 // Size returns @modelarts:size as integers; ok is false when absent or malformed.
 func (m Metadata) Size() (size []int, ok bool) {
+	return sizeOf(m[MetaSize])
+}
+
+// sizeOf is Size of the value v of @modelarts:size.
+func sizeOf(v any) (size []int, ok bool) {
 	var items []any
-	switch v := m[MetaSize].(type) {
+	switch v := v.(type) {
 	case []int:
 		return v, true
 	case []any:

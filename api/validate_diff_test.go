@@ -79,6 +79,18 @@ var mutations = []func(r *rand.Rand, s *Sample){
 	},
 	func(r *rand.Rand, s *Sample) { delete(s.Metadata, MetaSize) },
 	func(r *rand.Rand, s *Sample) {
+		// Metadata of any of the checked keys, good or bad, and keys of the user's
+		// (validateMetadata stops looking once it found as many keys as the map holds).
+		m := Metadata{}
+		vals := []any{json.Number("1"), json.Number("0.5"), []int{3, 40}, []any{json.Number("640"), json.Number("480")}, "x", nil, 2}
+		for _, k := range []string{MetaSize, MetaHard, MetaHardCoefficient, MetaHardReasons, MetaImportOrigin, "user", "@modelarts:other"} {
+			if r.IntN(3) == 0 {
+				m[k] = vals[r.IntN(len(vals))]
+			}
+		}
+		s.Metadata = m
+	},
+	func(r *rand.Rand, s *Sample) {
 		if len(s.Labels) == 0 {
 			return
 		}
@@ -147,6 +159,31 @@ var mutations = []func(r *rand.Rand, s *Sample){
 		s.Labels = append(s.Labels, SampleLabel{Type: LabelObjectDetection, Property: Property{PropShape: string(shape), PropFeature: f}})
 	},
 	func(r *rand.Rand, s *Sample) {
+		// A long polygon, polyline or line of COCO-like coordinates ("398.46"; checked a word
+		// at a time by plainPoints), now and then one of another spelling or a point of one
+		// or three numbers anywhere in it.
+		f := make(Feature, 1+r.IntN(40))
+		for i := range f {
+			f[i] = []json.Number{json.Number(strconv.FormatFloat(float64(r.IntN(64000))/100, 'f', 2, 64)), json.Number(fmt.Sprint(r.IntN(700)))}
+		}
+		if r.IntN(2) == 0 {
+			pt := f[r.IntN(len(f))]
+			pt[r.IntN(2)] = json.Number(nonNegativeCases[r.IntN(len(nonNegativeCases))])
+		}
+		if r.IntN(8) == 0 {
+			i := r.IntN(len(f))
+			f[i] = append(f[i][:r.IntN(2)], f[i][r.IntN(2):]...)
+		}
+		shape := []Shape{ShapePolygon, ShapePolyline, ShapeLine, ShapePoint, ShapeBndbox}[r.IntN(5)]
+		s.Labels = append(s.Labels, SampleLabel{Type: LabelObjectDetection, Property: Property{PropShape: string(shape), PropFeature: f, "annotation_id": "7"}})
+	},
+	func(r *rand.Rand, s *Sample) {
+		// A span of two Go ints, as the importers set it (plainSpan), in or out of the text.
+		start := r.IntN(40) - 2
+		s.Labels = append(s.Labels, SampleLabel{Name: "E", Type: LabelNamedEntity,
+			Property: Property{PropStartIndex: start, PropEndIndex: start + r.IntN(40) - 3}})
+	},
+	func(r *rand.Rand, s *Sample) {
 		s.Labels = append(s.Labels, SampleLabel{Name: "E", Type: LabelNamedEntity,
 			Property: Property{PropStartIndex: r.IntN(30) - 2, PropEndIndex: json.Number(fmt.Sprint(r.IntN(60)))}})
 	},
@@ -208,7 +245,7 @@ func TestValidateSampleMatchesReference(t *testing.T) {
 func TestBase64LenMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for range 20000 {
-		b := []byte(base64.StdEncoding.EncodeToString(make([]byte, r.IntN(40))))
+		b := []byte(base64.StdEncoding.EncodeToString(make([]byte, r.IntN(90))))
 		for range r.IntN(3) {
 			if len(b) > 0 {
 				b[r.IntN(len(b))] = "A=!/+\x00\xff"[r.IntN(7)]
@@ -314,8 +351,12 @@ func TestDecodeTextMatchesWhole(t *testing.T) {
 			n = piece*(1+r.IntN(2)) + r.IntN(9) - 4 // a character across the pieces' edge
 		}
 		invalid := r.IntN(4) == 0
+		valid := 5 // the valid characters
+		if i%3 == 0 {
+			valid = 2 // ASCII, and a stray byte that is not (countUTF8 checks only such text)
+		}
 		for len(b) < n {
-			c := chars[r.IntN(5)]
+			c := chars[r.IntN(valid)]
 			if invalid && r.IntN(200) == 0 {
 				c = chars[5+r.IntN(len(chars)-5)]
 			}
@@ -489,4 +530,281 @@ func FuzzExactDecimalMatchesParseFloat(f *testing.F) {
 			t.Fatalf("%q: exactDecimal gives %v, ParseFloat %v, %v", s, got, want, err)
 		}
 	})
+}
+
+// coordinateCases returns nonNegativeCases, coordinates around the edges of
+// plainCoordinate's word, and n random ones: 1 to 9 bytes, a dot or a zero in every place,
+// signs, exponents and bytes that are not ASCII.
+func coordinateCases(r *rand.Rand, n int) []string {
+	cases := slices.Clone(nonNegativeCases)
+	cases = append(cases, "398.46", "61.00", "0.5", "0.55", "00.5", "0000", "1024", "1.2.", ".123", "123.", "1..2", "12345678", "1234567.", "0.000000",
+		"9\xb9.00", "\xb0123", "12/4", "12:4", "1,23", "1234567\x00", "\x00123")
+	for range n {
+		b := make([]byte, 1+r.IntN(9))
+		for i := range b {
+			b[i] = "0123456789"[r.IntN(10)]
+		}
+		switch r.IntN(4) {
+		case 0:
+			b[r.IntN(len(b))] = '.'
+		case 1:
+			b[r.IntN(len(b))] = "./:-+e\x00\x80\xae\xb0 "[r.IntN(11)]
+		case 2:
+			b[r.IntN(len(b))] = '.'
+			b[r.IntN(len(b))] = "0."[r.IntN(2)]
+		}
+		cases = append(cases, string(b))
+	}
+	return cases
+}
+
+// TestPlainCoordinate: what plainCoordinate takes nonNegative and floatOf take too (as a
+// number >= 0), and its word-at-a-time check says what the byte-at-a-time one says.
+func TestPlainCoordinate(t *testing.T) {
+	plain := 0
+	for _, c := range coordinateCases(rand.New(rand.NewPCG(15, 16)), 100000) {
+		got := plainCoordinate(c)
+		if got && (!nonNegative(json.Number(c)) || !slowNonNegative(json.Number(c))) {
+			t.Fatalf("%q: plainCoordinate takes it, nonNegative %v, floatOf %v", c, nonNegative(json.Number(c)), slowNonNegative(json.Number(c)))
+		}
+		if want := plainCoordinateBytes(c); got != want {
+			t.Fatalf("%q: plainCoordinate says %v, byte at a time %v", c, got, want)
+		}
+		if got {
+			plain++
+		}
+	}
+	if plain < 20000 || plain > 90000 {
+		t.Fatalf("%d plain coordinates of 100,000: the test covers too little of one kind", plain)
+	}
+}
+
+func FuzzPlainCoordinate(f *testing.F) {
+	for _, c := range coordinateCases(rand.New(rand.NewPCG(15, 16)), 100) {
+		f.Add(c)
+	}
+	f.Fuzz(func(t *testing.T, c string) {
+		got := plainCoordinate(c)
+		if got && !slowNonNegative(json.Number(c)) {
+			t.Fatalf("%q: plainCoordinate takes it, floatOf does not (as a number >= 0)", c)
+		}
+		if want := plainCoordinateBytes(c); got != want {
+			t.Fatalf("%q: plainCoordinate says %v, byte at a time %v", c, got, want)
+		}
+	})
+}
+
+// TestCoordinateValue: a bndbox coordinate's value read a word at a time is floatOf's and
+// strconv.ParseFloat's, bit for bit, and plainWord says what plainCoordinate and the
+// byte-at-a-time check say for every length up to 8.
+func TestCoordinateValue(t *testing.T) {
+	read := 0
+	for _, c := range coordinateCases(rand.New(rand.NewPCG(17, 18)), 200000) {
+		checkCoordinateValue(t, c)
+		if _, _, ok := plainWord(c); ok {
+			read++
+		}
+	}
+	if read < 50000 {
+		t.Fatalf("only %d coordinates read a word at a time", read)
+	}
+}
+
+func checkCoordinateValue(t *testing.T, c string) {
+	t.Helper()
+	_, _, plain := plainWord(c)
+	if len(c) <= 8 && (plain != plainCoordinateBytes(c) || plain != plainCoordinate(c)) {
+		t.Fatalf("%q: plainWord says %v, byte at a time %v, plainCoordinate %v", c, plain, plainCoordinateBytes(c), plainCoordinate(c))
+	}
+	got, ok := coordinateValue(json.Number(c))
+	want, wantOK := floatOf(json.Number(c))
+	if ok != wantOK || math.Float64bits(got) != math.Float64bits(want) {
+		t.Fatalf("%q: coordinateValue gives %v, %v; floatOf %v, %v", c, got, ok, want, wantOK)
+	}
+	if plain {
+		if f, err := strconv.ParseFloat(c, 64); err != nil || math.Float64bits(f) != math.Float64bits(got) {
+			t.Fatalf("%q: coordinateValue gives %v, ParseFloat %v, %v", c, got, f, err)
+		}
+	}
+}
+
+func FuzzCoordinateValue(f *testing.F) {
+	for _, c := range coordinateCases(rand.New(rand.NewPCG(17, 18)), 100) {
+		f.Add(c)
+	}
+	f.Fuzz(checkCoordinateValue)
+}
+
+// TestPlainName: plainName (the marks of eight bytes or-ed per step) says what checking each
+// byte in plainNameBytes says, for names of every length up to 40 and bytes of every value
+// in every place.
+func TestPlainName(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 20))
+	plain := 0
+	for n := range 200000 {
+		b := make([]byte, r.IntN(41))
+		for i := range b {
+			b[i] = "aZ09-_./ ~"[r.IntN(10)]
+		}
+		if len(b) > 0 && n%2 == 0 {
+			b[r.IntN(len(b))] = byte(r.IntN(256))
+		}
+		want := true
+		for _, c := range b {
+			want = want && plainNameBytes[c]
+		}
+		if got := plainName(string(b)); got != want {
+			t.Fatalf("%q: plainName says %v, byte by byte %v", b, got, want)
+		}
+		if want {
+			plain++
+		}
+	}
+	if plain < 50000 || plain > 190000 {
+		t.Fatalf("%d plain names of 200,000: the test covers too little of one kind", plain)
+	}
+}
+
+// textCases are base64 texts for measureText: texts as TestDecodeTextMatchesWhole makes
+// them (ASCII or not, around the pieces' edges, now and then invalid UTF-8), and now and
+// then base64 that is not: a character out of the alphabet, padding out of place, a length
+// that is not a multiple of 4.
+func textCases(r *rand.Rand, n int) []string {
+	chars := []string{"a", " ", "é", "中", "😀", "\xff", "\x80", "\xc3", "\xe4\xb8", "\xed\xa0\x80", "\xf0\x9f\x98"}
+	piece := textPiece / 4 * 3
+	out := []string{"", "=", "==", "A===", "AA==", "AAA=", "AAAA", "QQ==", "w6k=", "4Lg="}
+	for i := range n {
+		var b []byte
+		size := r.IntN(3 * piece)
+		if i%2 == 0 {
+			size = piece*(1+r.IntN(2)) + r.IntN(9) - 4
+		}
+		valid := []int{2, 5}[r.IntN(2)]
+		invalid := r.IntN(4) == 0
+		for len(b) < size {
+			c := chars[r.IntN(valid)]
+			if invalid && r.IntN(100) == 0 {
+				c = chars[5+r.IntN(len(chars)-5)]
+			}
+			b = append(b, c...)
+		}
+		e := []byte(base64.StdEncoding.EncodeToString(b))
+		if r.IntN(5) == 0 && len(e) > 0 {
+			switch r.IntN(3) {
+			case 0:
+				e[r.IntN(len(e))] = "=!-_ \n\r\x00\xffA"[r.IntN(10)]
+			case 1:
+				e = e[:len(e)-1-r.IntN(min(3, len(e)))]
+			case 2:
+				e = append(e, "==="[:1+r.IntN(3)]...)
+			}
+		}
+		out = append(out, string(e))
+	}
+	return out
+}
+
+// TestMeasureText: where measureText reads a text, its length is base64Len's and its measure
+// decodeText's (and the whole text's); where it does not, one of them finds something wrong.
+func TestMeasureText(t *testing.T) {
+	read := 0
+	for _, c := range textCases(rand.New(rand.NewPCG(21, 22)), 6000) {
+		if checkMeasureText(t, c) {
+			read++
+		}
+	}
+	if read < 2000 || read > 5500 {
+		t.Fatalf("measureText read %d of 6000 texts: the test covers too little of one kind", read)
+	}
+}
+
+func checkMeasureText(t *testing.T, data string) bool {
+	t.Helper()
+	s := &Sample{Data: data}
+	n, got, ok := measureText(data)
+	wantN, err := base64Len(data)
+	if !ok {
+		if err == nil && decodeText(s).err == nil && decodeTextWhole(s).err == nil {
+			t.Fatalf("%q: measureText refuses it, base64Len and decodeText take it", data)
+		}
+		return false
+	}
+	want, whole := decodeText(s), decodeTextWhole(s)
+	if err != nil || n != wantN || got != want || got != whole {
+		t.Fatalf("%q: measureText gives %d, %+v; base64Len %d, %v; decodeText %+v; whole %+v", data, n, got, wantN, err, want, whole)
+	}
+	return true
+}
+
+func FuzzMeasureText(f *testing.F) {
+	for _, c := range textCases(rand.New(rand.NewPCG(21, 22)), 50) {
+		f.Add(c)
+	}
+	f.Fuzz(func(t *testing.T, data string) { checkMeasureText(t, data) })
+}
+
+// TestPlainLess: comparing two plain coordinates as decimals gives what comparing their
+// floatOf values gives, for coordinates of every spelling and pairs that differ in one digit,
+// in trailing zeros, or in the length of one part.
+func TestPlainLess(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	cases := coordinateCases(r, 20000)
+	compared := 0
+	for range 200000 {
+		a := cases[r.IntN(len(cases))]
+		b := a
+		switch r.IntN(4) {
+		case 0:
+			b = cases[r.IntN(len(cases))]
+		case 1:
+			if len(b) > 0 {
+				i := r.IntN(len(b))
+				b = b[:i] + string("0123456789."[r.IntN(11)]) + b[i+1:]
+			}
+		case 2:
+			b += "0"
+		case 3:
+			if i := strings.IndexByte(b, '.'); i > 0 && r.IntN(2) == 0 {
+				b = b[:i]
+			} else {
+				b += ".0" + fmt.Sprint(r.IntN(10))
+			}
+		}
+		if r.IntN(2) == 0 {
+			a, b = b, a
+		}
+		if checkPlainLess(t, a, b) {
+			compared++
+		}
+	}
+	if compared < 50000 {
+		t.Fatalf("only %d of 200,000 pairs compared as decimals", compared)
+	}
+}
+
+func checkPlainLess(t *testing.T, a, b string) bool {
+	t.Helper()
+	less, ok := plainLess(json.Number(a), json.Number(b))
+	_, _, okA := plainWord(a)
+	_, _, okB := plainWord(b)
+	if ok != (okA && okB) {
+		t.Fatalf("%q < %q: plainLess ok %v, plainWord %v and %v", a, b, ok, okA, okB)
+	}
+	if !ok {
+		return false
+	}
+	x, okX := floatOf(json.Number(a))
+	y, okY := floatOf(json.Number(b))
+	if !okX || !okY || less != (x < y) {
+		t.Fatalf("%q < %q: plainLess says %v; floatOf %v (%v) < %v (%v)", a, b, less, x, okX, y, okY)
+	}
+	return true
+}
+
+func FuzzPlainLess(f *testing.F) {
+	f.Add("12.5", "12.50")
+	f.Add("12", "12.05")
+	f.Add("0.5", "0.49")
+	f.Add("99999.9", "100000")
+	f.Fuzz(func(t *testing.T, a, b string) { checkPlainLess(t, a, b) })
 }
