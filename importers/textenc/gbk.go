@@ -6,8 +6,10 @@ import (
 	"errors"
 	"io"
 	"math/bits"
+	"sync"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
 )
 
@@ -141,6 +143,11 @@ func (g *gbkReader) decode(p []byte) (int, error) {
 			break
 		}
 		j := nonASCIIRun(src, i)
+		if i, o = decodePairs(p, o, src, i, j); i == j {
+			continue
+		}
+		// The rest of the run (from a byte the table does not cover, or with less than
+		// four bytes of room left in p) goes through the decoder.
 		nd, ns, err := g.dec.Transform(p[o:], src[i:j], atEOF && j == len(src))
 		if err == transform.ErrShortSrc && j < len(src) {
 			// The decoder wants to look past the cut: let it, from where it stopped.
@@ -212,4 +219,97 @@ func nonASCIIRun(b []byte, i int) int {
 		}
 	}
 	return len(b)
+}
+
+// Two-byte characters: a lead byte 0x81-0xFE and a trail byte 0x40-0x7E or 0x80-0xFE, 190
+// trail bytes per lead byte. x/text's decoder gives each its character (U+FFFD for a code
+// that maps to none) from these two bytes alone, the same in GBK and GB18030.
+const (
+	pairLeads  = 0xFE - 0x81 + 1
+	pairTrails = 190
+)
+
+// pairIndex returns the index of the two-byte character c0 c1 in gbkPairs' table, or -1
+// when they are not one (c0 is not a lead byte, or c1 not a trail byte).
+func pairIndex(c0, c1 byte) int {
+	if c0-0x81 >= pairLeads {
+		return -1
+	}
+	switch {
+	case c1-0x40 < 0x7F-0x40:
+		c1 -= 0x40
+	case c1-0x80 < 0xFF-0x80:
+		c1 -= 0x41
+	default:
+		return -1
+	}
+	return int(c0-0x81)*pairTrails + int(c1)
+}
+
+// gbkPairs is x/text's own decoding of every two-byte character, made once by running its
+// GBK decoder over all of them (x/text stays the decoder that maps GBK codes to Unicode; most
+// of a Chinese text's bytes are such characters, and copying the decoder's answer from this
+// table takes a fraction of the time of asking it again for every character). Each entry is
+// the character's UTF-8 bytes (at most three: all are in the BMP) in its low bytes and their
+// count in its high byte. nil if x/text did not give one character per code (never seen; the
+// reader then leaves every non-ASCII byte to the decoder).
+var gbkPairs = sync.OnceValue(func() []uint32 {
+	src := make([]byte, 0, 2*pairLeads*pairTrails)
+	for c0 := 0x81; c0 <= 0xFE; c0++ {
+		for c1 := 0x40; c1 <= 0xFE; c1++ {
+			if c1 != 0x7F {
+				src = append(src, byte(c0), byte(c1))
+			}
+		}
+	}
+	out, n, err := transform.Bytes(simplifiedchinese.GBK.NewDecoder(), src)
+	if err != nil || n != len(src) {
+		return nil
+	}
+	table := make([]uint32, pairLeads*pairTrails)
+	for k := range table {
+		_, size := utf8.DecodeRune(out)
+		if size < 2 || size > 3 || pairIndex(src[2*k], src[2*k+1]) != k {
+			return nil
+		}
+		var e [4]byte
+		copy(e[:], out[:size])
+		e[3] = byte(size)
+		table[k] = binary.LittleEndian.Uint32(e[:])
+		out = out[size:]
+	}
+	if len(out) != 0 {
+		return nil
+	}
+	return table
+})
+
+// decodePairs decodes src[i:j] into p[o:] while it holds ASCII and two-byte characters,
+// copying each character's UTF-8 from gbkPairs; it stops at any other byte (0x80, 0xFF, a
+// GB18030 four-byte character, a lead byte at the end of src), at j, or when p has room for
+// fewer than four bytes, and returns where it stopped in src and p.
+func decodePairs(p []byte, o int, src []byte, i, j int) (int, int) {
+	table := gbkPairs()
+	if table == nil {
+		return i, o
+	}
+	for i < j && len(p)-o >= 4 {
+		c := src[i]
+		if c < utf8.RuneSelf {
+			p[o] = c
+			i, o = i+1, o+1
+			continue
+		}
+		if i+1 >= len(src) {
+			break
+		}
+		k := pairIndex(c, src[i+1])
+		if k < 0 {
+			break
+		}
+		e := table[k]
+		binary.LittleEndian.PutUint32(p[o:], e) // the count byte is overwritten next, or lies past the text
+		i, o = i+2, o+int(e>>24)
+	}
+	return i, o
 }
