@@ -259,6 +259,9 @@ func (d *Decoder) Read(p []byte) (int, error) {
 	if len(d.pending) > 0 {
 		n := copy(p, d.pending)
 		d.pending = d.pending[n:]
+		if len(d.pending) == 0 {
+			d.pending = nil // the detection window (1 MiB) is not held for the rest of the file
+		}
 		d.off += int64(n)
 		return n, nil
 	}
