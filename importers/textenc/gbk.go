@@ -135,19 +135,16 @@ func (g *gbkReader) decode(p []byte) (int, error) {
 	src := g.buf[g.s0:g.s1]
 	atEOF := g.eof && g.rerr == nil
 	i, o := 0, 0
+	viaDecoder := false // the decoder wrote some of p (the table never gives U+FFFD)
 	for i < len(src) && o < len(p) {
-		k := asciiPrefix(src[i:min(len(src), i+len(p)-o)])
-		copy(p[o:], src[i:i+k])
-		i, o = i+k, o+k
-		if i == len(src) || o == len(p) {
+		if i, o = decodePairs(p, o, src, i); i == len(src) || o == len(p) {
 			break
 		}
+		// What the table does not cover (a byte that starts no two-byte character, a code
+		// that maps to no character, a lead byte at the end of src, or a character with
+		// less than four bytes of room left in p) goes through the decoder, with the rest of
+		// its run.
 		j := nonASCIIRun(src, i)
-		if i, o = decodePairs(p, o, src, i, j); i == j {
-			continue
-		}
-		// The rest of the run (from a byte the table does not cover, or with less than
-		// four bytes of room left in p) goes through the decoder.
 		nd, ns, err := g.dec.Transform(p[o:], src[i:j], atEOF && j == len(src))
 		if err == transform.ErrShortSrc && j < len(src) {
 			// The decoder wants to look past the cut: let it, from where it stopped.
@@ -156,6 +153,7 @@ func (g *gbkReader) decode(p []byte) (int, error) {
 			nd, ns = nd+nd2, ns+ns2
 		}
 		i, o = i+ns, o+nd
+		viaDecoder = viaDecoder || nd > 0
 		if err != nil {
 			if !errors.Is(err, transform.ErrShortDst) && !errors.Is(err, transform.ErrShortSrc) {
 				g.err = err
@@ -164,7 +162,7 @@ func (g *gbkReader) decode(p []byte) (int, error) {
 		}
 	}
 	// One search over all the text decoded here (not one per run: the runs are short).
-	if r := bytes.Index(p[:o], replacement); r >= 0 {
+	if r := bytes.Index(p[:o], replacement); viaDecoder && r >= 0 {
 		g.off += int64(r)
 		g.err = &DecodeError{Encoding: g.enc, Offset: g.off}
 		return r, g.err
@@ -251,8 +249,10 @@ func pairIndex(c0, c1 byte) int {
 // of a Chinese text's bytes are such characters, and copying the decoder's answer from this
 // table takes a fraction of the time of asking it again for every character). Each entry is
 // the character's UTF-8 bytes (at most three: all are in the BMP) in its low bytes and their
-// count in its high byte. nil if x/text did not give one character per code (never seen; the
-// reader then leaves every non-ASCII byte to the decoder).
+// count in its high byte, or 0 for a code that maps to no character (the decoder gives
+// U+FFFD for it, which the reader reports as an error). nil if x/text did not give one
+// character per code (never seen; the reader then leaves every non-ASCII byte to the
+// decoder).
 var gbkPairs = sync.OnceValue(func() []uint32 {
 	src := make([]byte, 0, 2*pairLeads*pairTrails)
 	for c0 := 0x81; c0 <= 0xFE; c0++ {
@@ -272,10 +272,12 @@ var gbkPairs = sync.OnceValue(func() []uint32 {
 		if size < 2 || size > 3 || pairIndex(src[2*k], src[2*k+1]) != k {
 			return nil
 		}
-		var e [4]byte
-		copy(e[:], out[:size])
-		e[3] = byte(size)
-		table[k] = binary.LittleEndian.Uint32(e[:])
+		if r, _ := utf8.DecodeRune(out); r != utf8.RuneError { // codes that map to none stay 0
+			var e [4]byte
+			copy(e[:], out[:size])
+			e[3] = byte(size)
+			table[k] = binary.LittleEndian.Uint32(e[:])
+		}
 		out = out[size:]
 	}
 	if len(out) != 0 {
@@ -284,23 +286,35 @@ var gbkPairs = sync.OnceValue(func() []uint32 {
 	return table
 })
 
-// decodePairs decodes src[i:j] into p[o:] while it holds ASCII and two-byte characters,
-// copying each character's UTF-8 from gbkPairs; it stops at any other byte (0x80, 0xFF, a
-// GB18030 four-byte character, a lead byte at the end of src), at j, or when p has room for
-// fewer than four bytes, and returns where it stopped in src and p.
-func decodePairs(p []byte, o int, src []byte, i, j int) (int, int) {
+// decodePairs decodes src[i:] into p[o:] while it holds ASCII (eight bytes a step where it
+// can) and two-byte characters that map to a character, copying each one's UTF-8 from
+// gbkPairs; it stops at any other byte (0x80, 0xFF, a GB18030 four-byte character, a code
+// that maps to none, a lead byte at the end of src), when p is full, or at a two-byte
+// character when p has room for fewer than four bytes, and returns where it stopped in src
+// and p.
+func decodePairs(p []byte, o int, src []byte, i int) (int, int) {
+	const high = 0x8080808080808080
 	table := gbkPairs()
 	if table == nil {
-		return i, o
+		k := asciiPrefix(src[i:min(len(src), i+len(p)-o)])
+		copy(p[o:], src[i:i+k])
+		return i + k, o + k
 	}
-	for i < j && len(p)-o >= 4 {
+	for i < len(src) && o < len(p) {
 		c := src[i]
 		if c < utf8.RuneSelf {
+			if i+8 <= len(src) && o+8 <= len(p) {
+				if w := binary.LittleEndian.Uint64(src[i:]); w&high == 0 {
+					binary.LittleEndian.PutUint64(p[o:], w)
+					i, o = i+8, o+8
+					continue
+				}
+			}
 			p[o] = c
 			i, o = i+1, o+1
 			continue
 		}
-		if i+1 >= len(src) {
+		if i+1 >= len(src) || len(p)-o < 4 {
 			break
 		}
 		k := pairIndex(c, src[i+1])
@@ -308,6 +322,9 @@ func decodePairs(p []byte, o int, src []byte, i, j int) (int, int) {
 			break
 		}
 		e := table[k]
+		if e == 0 {
+			break
+		}
 		binary.LittleEndian.PutUint32(p[o:], e) // the count byte is overwritten next, or lies past the text
 		i, o = i+2, o+int(e>>24)
 	}

@@ -169,6 +169,9 @@ func TestGBKPairsMatchXText(t *testing.T) {
 			all = append(all, pair)
 			e := table[k]
 			got := []byte{byte(e), byte(e >> 8), byte(e >> 16)}[:e>>24]
+			if e == 0 { // a code that maps to no character: left to the decoder
+				got = replacement
+			}
 			for _, enc := range []Encoding{GBK, GB18030} {
 				want, err := enc.decoder().Bytes(pair)
 				require.NoError(t, err)
