@@ -236,19 +236,30 @@ const (
 // pairIndex returns the index of the two-byte character c0 c1 in gbkPairs' table, or -1
 // when they are not one (c0 is not a lead byte, or c1 not a trail byte).
 func pairIndex(c0, c1 byte) int {
-	if c0-0x81 >= pairLeads {
+	t := pairTrail[c1]
+	if c0-0x81 >= pairLeads || t == noTrail {
 		return -1
 	}
-	switch {
-	case c1-0x40 < 0x7F-0x40:
-		c1 -= 0x40
-	case c1-0x80 < 0xFF-0x80:
-		c1 -= 0x41
-	default:
-		return -1
-	}
-	return int(c0-0x81)*pairTrails + int(c1)
+	return int(c0-0x81)*pairTrails + int(t)
 }
+
+// pairTrail numbers the trail bytes of two-byte characters: 0x40-0x7E are 0-62, 0x80-0xFE
+// 63-189, and every other byte is noTrail.
+var pairTrail = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case 0x40 <= c && c <= 0x7E:
+			t[c] = uint8(c - 0x40)
+		case 0x80 <= c && c <= 0xFE:
+			t[c] = uint8(c - 0x41)
+		default:
+			t[c] = noTrail
+		}
+	}
+	return t
+}()
+
+const noTrail = 0xFF
 
 // gbkPairs is x/text's own decoding of every two-byte character, made once by running its
 // GBK decoder over all of them (x/text stays the decoder that maps GBK codes to Unicode; most
@@ -307,8 +318,7 @@ func decodePairs(p []byte, o int, src []byte, i int) (int, int) {
 		return i + k, o + k
 	}
 	for i < len(src) && o < len(p) {
-		c := src[i]
-		if c < utf8.RuneSelf {
+		if c := src[i]; c < utf8.RuneSelf {
 			if i+8 <= len(src) && o+8 <= len(p) {
 				if w := binary.LittleEndian.Uint64(src[i:]); w&high == 0 {
 					binary.LittleEndian.PutUint64(p[o:], w)
@@ -320,19 +330,32 @@ func decodePairs(p []byte, o int, src []byte, i int) (int, int) {
 			i, o = i+1, o+1
 			continue
 		}
-		if i+1 >= len(src) || len(p)-o < 4 {
-			break
+		// A run of two-byte characters: src[i:i+2] and p[o:o+4] stay in bounds while i is
+		// before lastLead and o at most lastOut.
+		lastLead, lastOut := len(src)-1, len(p)-4
+		for i < lastLead && o <= lastOut {
+			c0, c1 := src[i], src[i+1]
+			if c0 < utf8.RuneSelf {
+				break
+			}
+			t := pairTrail[c1]
+			if c0-0x81 >= pairLeads || t == noTrail {
+				return i, o
+			}
+			k := int(c0-0x81)*pairTrails + int(t)
+			if k >= len(table) {
+				return i, o
+			}
+			e := table[k]
+			if e == 0 {
+				return i, o
+			}
+			binary.LittleEndian.PutUint32(p[o:o+4], e) // the count byte is overwritten next, or lies past the text
+			i, o = i+2, o+int(e>>24)
 		}
-		k := pairIndex(c, src[i+1])
-		if k < 0 {
-			break
+		if i < len(src) && src[i] >= utf8.RuneSelf && (i >= lastLead || o > lastOut) {
+			break // a lead byte at the end of src, or too little room
 		}
-		e := table[k]
-		if e == 0 {
-			break
-		}
-		binary.LittleEndian.PutUint32(p[o:], e) // the count byte is overwritten next, or lies past the text
-		i, o = i+2, o+int(e>>24)
 	}
 	return i, o
 }
