@@ -2,6 +2,7 @@ package csv
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -16,6 +17,7 @@ import (
 // order, must give the labels splitLabels gives, and the same array each time for a field
 // it keeps; past the number of fields it keeps, the labels are still right.
 func TestLabelSetMatchesSplit(t *testing.T) {
+	require.EqualValues(t, 64, reflect.TypeFor[labelSetEntry]().Size(), "an entry is one cache line")
 	s, err := Options{}.settings()
 	require.NoError(t, err)
 	r := rand.New(rand.NewPCG(41, 2026))

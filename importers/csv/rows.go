@@ -35,8 +35,8 @@ const slabSize = 128
 const arenaSize = 64 << 10
 
 // maxLabelSets bounds the table of label fields already split (a dataset's rows repeat a few
-// label sets); past it fields are split as they come, and longer fields (maxLabelSetSize) are
-// never kept. At most 1<<16 - 1 (labelSets numbers entries in 16 bits).
+// label sets); past it fields are split as they come, and longer fields (maxLongLabelSet) are
+// never kept.
 const maxLabelSets = 1 << 12
 
 // mapper turns rows into samples. Its buffers are reused from row to row.
@@ -122,83 +122,81 @@ func (m *mapper) sample(text, labelField []byte, line int) (*api.Sample, string)
 }
 
 // labelSets is a hash table of the label fields seen so far and their labels, made for a
-// lookup per row that touches little memory: open addressing with linear probing over 32-bit
-// slots (16 bits of the field's hash, to pass over most other fields without reading their
-// entry, and the entry's number), kept at most half full, and entries that hold the field's
-// bytes themselves (fields up to maxLabelSetSize bytes are kept), so that a lookup nearly
-// always reads one slot and one entry. (A Go map behind a direct-mapped cache was a fifth of
-// the importer's time on a dataset of a few thousand label sets: the cache missed on a
-// quarter of the rows, and each miss hashed the field again and read it from a string of
-// its own.)
+// lookup per row that touches as little memory as it can: open addressing with linear
+// probing over 64-byte entries that hold the field's bytes themselves (fields up to
+// maxLabelSetSize bytes), kept at most three quarters full, so that a lookup nearly always
+// reads one cache line. (A Go map behind a direct-mapped cache was a fifth of the importer's
+// time on a dataset of a few thousand label sets: the cache missed on a quarter of the rows,
+// and each miss hashed the field again and read it from a string of its own; slots that
+// pointed into an array of entries cost two dependent cache misses a row.)
 type labelSets struct {
-	seed    maphash.Seed
-	slots   []uint32 // tag<<16 | 1 + an index into entries; 0: empty. A power of two long (or nil).
-	entries []labelSetEntry
-	long    map[string][]api.SampleLabel // fields over maxLabelSetSize bytes
+	seed  maphash.Seed
+	slots []labelSetEntry // a power of two long (or nil)
+	count int
+	long  map[string][]api.SampleLabel // fields over maxLabelSetSize bytes
 }
 
 // maxLabelSetSize is the longest label field labelSets keeps, so that an entry fills one
 // 64-byte cache line; longer ones, up to maxLongLabelSet bytes, are kept in a map (past
 // that, split each time they come).
 const (
-	maxLabelSetSize = 38
+	maxLabelSetSize = 39
 	maxLongLabelSet = 256
 )
 
 type labelSetEntry struct {
 	set   []api.SampleLabel
-	n     uint8 // the field's length
+	n     uint8 // the field's length; 0: a free slot (empty fields are not kept)
 	field [maxLabelSetSize]byte
 }
 
-// find returns the labels of field (hashed to h) and whether it was seen before.
+// find returns the labels of field (1 to maxLabelSetSize bytes, hashed to h) and whether
+// it was seen before.
 func (t *labelSets) find(field []byte, h uint64) ([]api.SampleLabel, bool) {
 	if len(t.slots) == 0 {
 		return nil, false
 	}
 	mask := uint64(len(t.slots) - 1)
-	tag := uint32(h>>48) << 16
 	for i := h & mask; ; i = (i + 1) & mask {
-		v := t.slots[i]
-		if v == 0 {
+		e := &t.slots[i]
+		if e.n == 0 {
 			return nil, false
 		}
-		if v&0xFFFF0000 != tag {
-			continue
-		}
-		if e := &t.entries[v&0xFFFF-1]; int(e.n) == len(field) && string(e.field[:len(field)]) == string(field) {
+		if int(e.n) == len(field) && string(e.field[:len(field)]) == string(field) {
 			return e.set, true
 		}
 	}
 }
 
-// add records field's labels (field not in t yet, at most maxLabelSetSize bytes), up to
+// add records field's labels (field not in t yet, 1 to maxLabelSetSize bytes), up to
 // maxLabelSets fields.
 func (t *labelSets) add(field []byte, h uint64, set []api.SampleLabel) {
-	if len(t.entries) >= maxLabelSets {
+	if t.count >= maxLabelSets {
 		return
 	}
-	if 2*(len(t.entries)+1) > len(t.slots) {
-		t.slots = make([]uint32, max(64, 2*len(t.slots)))
-		for k := range t.entries {
-			e := &t.entries[k]
-			t.place(maphash.Bytes(t.seed, e.field[:e.n]), k)
+	if 4*(t.count+1) > 3*len(t.slots) {
+		old := t.slots
+		t.slots = make([]labelSetEntry, max(64, 2*len(old)))
+		for k := range old {
+			if e := &old[k]; e.n > 0 {
+				*t.free(maphash.Bytes(t.seed, e.field[:e.n])) = *e
+			}
 		}
 	}
-	e := labelSetEntry{set: set, n: uint8(len(field))}
+	e := t.free(h)
+	e.set, e.n = set, uint8(len(field))
 	copy(e.field[:], field)
-	t.entries = append(t.entries, e)
-	t.place(h, len(t.entries)-1)
+	t.count++
 }
 
-// place puts entry k, whose field hashes to h, into the first free slot from its own.
-func (t *labelSets) place(h uint64, k int) {
+// free returns the first free slot from h's own.
+func (t *labelSets) free(h uint64) *labelSetEntry {
 	mask := uint64(len(t.slots) - 1)
 	i := h & mask
-	for t.slots[i] != 0 {
+	for t.slots[i].n != 0 {
 		i = (i + 1) & mask
 	}
-	t.slots[i] = uint32(h>>48)<<16 | uint32(k+1)
+	return &t.slots[i]
 }
 
 // sampleLabels returns a sample's labels for its label field: the shared array of labelSet with
