@@ -74,6 +74,11 @@ type scanner struct {
 	qcol  int
 	qtail bool // ... and data ends in a quote not yet known to be doubled
 
+	// crAt is the place in buf of the first '\r' at or after crFrom, or crEnd (s.w when it
+	// was searched for) when there is none there: a file without a '\r' is searched for one
+	// once per fill rather than once per line (see eol). crEnd -1: not known.
+	crFrom, crAt, crEnd int
+
 	fields  [][]byte
 	spans   []span
 	scratch []byte // unescaped quoted fields
@@ -87,12 +92,13 @@ type span struct {
 }
 
 func newScanner(src io.Reader, comma byte) *scanner {
-	return &scanner{src: src, comma: comma, buf: make([]byte, startBuf), line: 1, max: maxRecord}
+	return &scanner{src: src, comma: comma, buf: make([]byte, startBuf), line: 1, max: maxRecord, crEnd: -1}
 }
 
 // fill reads until at least want unconsumed bytes are buffered, or the input ends. It moves
 // the unconsumed bytes to the front and grows the buffer when want needs it.
 func (s *scanner) fill(want int) {
+	s.crEnd = -1 // buf's bytes move
 	if s.r > 0 {
 		n := copy(s.buf, s.buf[s.r:s.w])
 		s.r, s.w = 0, n
@@ -395,7 +401,7 @@ func (s *scanner) parse(data []byte, final bool) (n, lines int, err error) {
 				}
 				seg := data[p : p+j]
 				if nl < p {
-					nl = nextEOL(data, p)
+					nl = s.eol(data, p)
 				}
 				if nl < p+j { // the quoted text holds line ends
 					cr := false
@@ -450,7 +456,7 @@ func (s *scanner) parse(data []byte, final bool) (n, lines int, err error) {
 		}
 		// An unquoted field runs to the delimiter or the line end.
 		if nl < pos {
-			nl = nextEOL(data, pos)
+			nl = s.eol(data, pos)
 		}
 		if !final && (nl == len(data) || nl == len(data)-1 && data[nl] == '\r') {
 			return 0, 0, errNeedMore // no line end yet, or a '\r' that may be half of "\r\n"
@@ -469,6 +475,23 @@ func (s *scanner) parse(data []byte, final bool) (n, lines int, err error) {
 		}
 		return nl + 1, lines + 1, nil
 	}
+}
+
+// eol is nextEOL for parse, whose data is s.buf[s.r:s.w]: where the next '\r' lies is kept
+// from one call to the next while the buffer holds the same bytes (one search per fill when
+// the file has none, where nextEOL searches each line for one).
+func (s *scanner) eol(data []byte, from int) int {
+	end := len(data)
+	if i := bytes.IndexByte(data[from:], '\n'); i >= 0 {
+		end = from + i
+	}
+	if at := s.r + from; s.crEnd != s.w || at < s.crFrom || at > s.crAt {
+		s.crFrom, s.crAt, s.crEnd = at, s.w, s.w
+		if i := bytes.IndexByte(data[from:], '\r'); i >= 0 {
+			s.crAt = at + i
+		}
+	}
+	return min(end, s.crAt-s.r)
 }
 
 // nextEOL returns the offset of the first line end ('\n' or '\r') in data at or after from,

@@ -339,3 +339,32 @@ func TestTrimMatchesTrimSpace(t *testing.T) {
 		}
 	}
 }
+
+// TestEOLMatchesNextEOL checks the scanner's eol, which keeps where the next '\r' is from one
+// call to the next, against nextEOL: lines of every kind of end, or none, looked at from
+// places in any order, while the buffer's window moves on and is refilled.
+func TestEOLMatchesNextEOL(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 2026))
+	ends := []string{"\n", "\r\n", "\r", "", "x", "abc,def"}
+	for range 2000 {
+		var b []byte
+		for range r.IntN(30) {
+			b = append(b, ends[r.IntN(len(ends))]...)
+		}
+		s := newScanner(nil, ',')
+		s.buf, s.r, s.w = b, 0, len(b)
+		s.crEnd = -1
+		for range 40 {
+			switch r.IntN(8) {
+			case 0: // the window moves on
+				s.r = r.IntN(len(b) + 1)
+			case 1: // a fill: the bytes move
+				s.crEnd = -1
+				s.r = 0
+			}
+			data := s.buf[s.r:s.w]
+			from := r.IntN(len(data) + 1)
+			require.Equal(t, nextEOL(data, from), s.eol(data, from), "%q from %d", data, from)
+		}
+	}
+}

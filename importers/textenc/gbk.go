@@ -6,8 +6,10 @@ import (
 	"errors"
 	"io"
 	"math/bits"
+	"sync"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
 )
 
@@ -16,11 +18,17 @@ import (
 const gbkBuf = 128 << 10
 
 // gbkReader decodes the GBK family (GBK, GB2312, GB18030) with x/text's decoder, which stays
-// the one that maps GBK codes to Unicode, around a fast path for ASCII: runs of ASCII are
-// copied as they are (a GBK character never starts with a byte below 0x80, so a run of ASCII
-// at a character boundary is that many one-byte characters), and only the runs between them
-// go through the decoder, which writes straight into the caller's buffer (transform.Reader
-// would copy the input into one buffer of 4 KiB and the output out of another).
+// the one that maps GBK codes to Unicode, around fast paths that ask it nothing it has
+// already answered: ASCII is copied as it is (a GBK character never starts with a byte
+// below 0x80, so ASCII at a character boundary is that many one-byte characters), and a
+// two-byte character, most of a Chinese text, is copied from gbkPairs, x/text's own decoding
+// of each of the 23,940 two-byte codes, made once per process. Only what the table does not
+// cover (a four-byte GB18030 character, 0x80, a byte that is not GBK, a code that maps to no
+// character) goes through the decoder, with the rest of its run of non-ASCII bytes, and it
+// writes straight into the caller's buffer (transform.Reader would copy the input into one
+// buffer of 4 KiB and the output out of another). TestGBKPairsMatchXText holds the table
+// equal to x/text's GBK and GB18030 decoders code by code, and TestGBKReaderMatchesXText and
+// FuzzGBKReader the reader to x/text's decoding of whole inputs.
 //
 // A non-ASCII run is cut between two ASCII bytes in a row: no GBK character holds two ASCII
 // bytes in a row (a two-byte character's lead byte is 0x81 or more; a GB18030 four-byte
@@ -30,8 +38,8 @@ const gbkBuf = 128 << 10
 // GB18030), it is given the rest of the input.
 //
 // Like offsetReader, it ends with a *DecodeError at the first U+FFFD the decoder writes (its
-// replacement for bytes that are not GBK), returning the text before it; Offset counts the
-// decoded bytes before it.
+// replacement for bytes that are not GBK; the table holds none), returning the text before
+// it; Offset counts the decoded bytes before it.
 type gbkReader struct {
 	r      io.Reader
 	dec    transform.Transformer
@@ -133,13 +141,15 @@ func (g *gbkReader) decode(p []byte) (int, error) {
 	src := g.buf[g.s0:g.s1]
 	atEOF := g.eof && g.rerr == nil
 	i, o := 0, 0
+	viaDecoder := false // the decoder wrote some of p (the table never gives U+FFFD)
 	for i < len(src) && o < len(p) {
-		k := asciiPrefix(src[i:min(len(src), i+len(p)-o)])
-		copy(p[o:], src[i:i+k])
-		i, o = i+k, o+k
-		if i == len(src) || o == len(p) {
+		if i, o = decodePairs(p, o, src, i); i == len(src) || o == len(p) {
 			break
 		}
+		// What the table does not cover (a byte that starts no two-byte character, a code
+		// that maps to no character, a lead byte at the end of src, or a character with
+		// less than four bytes of room left in p) goes through the decoder, with the rest of
+		// its run.
 		j := nonASCIIRun(src, i)
 		nd, ns, err := g.dec.Transform(p[o:], src[i:j], atEOF && j == len(src))
 		if err == transform.ErrShortSrc && j < len(src) {
@@ -149,6 +159,7 @@ func (g *gbkReader) decode(p []byte) (int, error) {
 			nd, ns = nd+nd2, ns+ns2
 		}
 		i, o = i+ns, o+nd
+		viaDecoder = viaDecoder || nd > 0
 		if err != nil {
 			if !errors.Is(err, transform.ErrShortDst) && !errors.Is(err, transform.ErrShortSrc) {
 				g.err = err
@@ -157,7 +168,7 @@ func (g *gbkReader) decode(p []byte) (int, error) {
 		}
 	}
 	// One search over all the text decoded here (not one per run: the runs are short).
-	if r := bytes.Index(p[:o], replacement); r >= 0 {
+	if r := bytes.Index(p[:o], replacement); viaDecoder && r >= 0 {
 		g.off += int64(r)
 		g.err = &DecodeError{Encoding: g.enc, Offset: g.off}
 		return r, g.err
@@ -212,4 +223,139 @@ func nonASCIIRun(b []byte, i int) int {
 		}
 	}
 	return len(b)
+}
+
+// Two-byte characters: a lead byte 0x81-0xFE and a trail byte 0x40-0x7E or 0x80-0xFE, 190
+// trail bytes per lead byte. x/text's decoder gives each its character (U+FFFD for a code
+// that maps to none) from these two bytes alone, the same in GBK and GB18030.
+const (
+	pairLeads  = 0xFE - 0x81 + 1
+	pairTrails = 190
+)
+
+// pairIndex returns the index of the two-byte character c0 c1 in gbkPairs' table, or -1
+// when they are not one (c0 is not a lead byte, or c1 not a trail byte).
+func pairIndex(c0, c1 byte) int {
+	t := pairTrail[c1]
+	if c0-0x81 >= pairLeads || t == noTrail {
+		return -1
+	}
+	return int(c0-0x81)*pairTrails + int(t)
+}
+
+// pairTrail numbers the trail bytes of two-byte characters: 0x40-0x7E are 0-62, 0x80-0xFE
+// 63-189, and every other byte is noTrail.
+var pairTrail = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case 0x40 <= c && c <= 0x7E:
+			t[c] = uint8(c - 0x40)
+		case 0x80 <= c && c <= 0xFE:
+			t[c] = uint8(c - 0x41)
+		default:
+			t[c] = noTrail
+		}
+	}
+	return t
+}()
+
+const noTrail = 0xFF
+
+// gbkPairs is x/text's own decoding of every two-byte character, made once by running its
+// GBK decoder over all of them (x/text stays the decoder that maps GBK codes to Unicode; most
+// of a Chinese text's bytes are such characters, and copying the decoder's answer from this
+// table takes a fraction of the time of asking it again for every character). Each entry is
+// the character's UTF-8 bytes (at most three: all are in the BMP) in its low bytes and their
+// count in its high byte, or 0 for a code that maps to no character (the decoder gives
+// U+FFFD for it, which the reader reports as an error). nil if x/text did not give one
+// character per code (never seen; the reader then leaves every non-ASCII byte to the
+// decoder).
+var gbkPairs = sync.OnceValue(func() []uint32 {
+	src := make([]byte, 0, 2*pairLeads*pairTrails)
+	for c0 := 0x81; c0 <= 0xFE; c0++ {
+		for c1 := 0x40; c1 <= 0xFE; c1++ {
+			if c1 != 0x7F {
+				src = append(src, byte(c0), byte(c1))
+			}
+		}
+	}
+	out, n, err := transform.Bytes(simplifiedchinese.GBK.NewDecoder(), src)
+	if err != nil || n != len(src) {
+		return nil
+	}
+	table := make([]uint32, pairLeads*pairTrails)
+	for k := range table {
+		_, size := utf8.DecodeRune(out)
+		if size < 2 || size > 3 || pairIndex(src[2*k], src[2*k+1]) != k {
+			return nil
+		}
+		if r, _ := utf8.DecodeRune(out); r != utf8.RuneError { // codes that map to none stay 0
+			var e [4]byte
+			copy(e[:], out[:size])
+			e[3] = byte(size)
+			table[k] = binary.LittleEndian.Uint32(e[:])
+		}
+		out = out[size:]
+	}
+	if len(out) != 0 {
+		return nil
+	}
+	return table
+})
+
+// decodePairs decodes src[i:] into p[o:] while it holds ASCII (eight bytes a step where it
+// can) and two-byte characters that map to a character, copying each one's UTF-8 from
+// gbkPairs; it stops at any other byte (0x80, 0xFF, a GB18030 four-byte character, a code
+// that maps to none, a lead byte at the end of src), when p is full, or at a two-byte
+// character when p has room for fewer than four bytes, and returns where it stopped in src
+// and p.
+func decodePairs(p []byte, o int, src []byte, i int) (int, int) {
+	const high = 0x8080808080808080
+	table := gbkPairs()
+	if table == nil {
+		k := asciiPrefix(src[i:min(len(src), i+len(p)-o)])
+		copy(p[o:], src[i:i+k])
+		return i + k, o + k
+	}
+	for i < len(src) && o < len(p) {
+		if c := src[i]; c < utf8.RuneSelf {
+			if i+8 <= len(src) && o+8 <= len(p) {
+				if w := binary.LittleEndian.Uint64(src[i:]); w&high == 0 {
+					binary.LittleEndian.PutUint64(p[o:], w)
+					i, o = i+8, o+8
+					continue
+				}
+			}
+			p[o] = c
+			i, o = i+1, o+1
+			continue
+		}
+		// A run of two-byte characters: src[i:i+2] and p[o:o+4] stay in bounds while i is
+		// before lastLead and o at most lastOut.
+		lastLead, lastOut := len(src)-1, len(p)-4
+		for i < lastLead && o <= lastOut {
+			c0, c1 := src[i], src[i+1]
+			if c0 < utf8.RuneSelf {
+				break
+			}
+			t := pairTrail[c1]
+			if c0-0x81 >= pairLeads || t == noTrail {
+				return i, o
+			}
+			k := int(c0-0x81)*pairTrails + int(t)
+			if k >= len(table) {
+				return i, o
+			}
+			e := table[k]
+			if e == 0 {
+				return i, o
+			}
+			binary.LittleEndian.PutUint32(p[o:o+4], e) // the count byte is overwritten next, or lies past the text
+			i, o = i+2, o+int(e>>24)
+		}
+		if i < len(src) && src[i] >= utf8.RuneSelf && (i >= lastLead || o > lastOut) {
+			break // a lead byte at the end of src, or too little room
+		}
+	}
+	return i, o
 }

@@ -149,3 +149,52 @@ func asciiPrefixOrMinus(b []byte) int {
 	}
 	return -1
 }
+
+// TestGBKPairsMatchXText checks the table of two-byte characters against x/text's decoders
+// (GBK and GB18030) asked for each code alone, and the reader over every code in a random
+// order, with ASCII, four-byte characters and bytes that are not GBK between them.
+func TestGBKPairsMatchXText(t *testing.T) {
+	table := gbkPairs()
+	require.Len(t, table, pairLeads*pairTrails)
+	var all [][]byte
+	for c0 := 0; c0 < 256; c0++ {
+		for c1 := 0; c1 < 256; c1++ {
+			pair := []byte{byte(c0), byte(c1)}
+			k := pairIndex(byte(c0), byte(c1))
+			two := c0 >= 0x81 && c0 <= 0xFE && (c1 >= 0x40 && c1 <= 0x7E || c1 >= 0x80 && c1 <= 0xFE)
+			require.Equal(t, two, k >= 0, "%x", pair)
+			if !two {
+				continue
+			}
+			all = append(all, pair)
+			e := table[k]
+			got := []byte{byte(e), byte(e >> 8), byte(e >> 16)}[:e>>24]
+			if e == 0 { // a code that maps to no character: left to the decoder
+				got = replacement
+			}
+			for _, enc := range []Encoding{GBK, GB18030} {
+				want, err := enc.decoder().Bytes(pair)
+				require.NoError(t, err)
+				require.Equal(t, string(want), string(got), "%s %x", enc, pair)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(23, 2026))
+	r.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+	others := [][]byte{[]byte("a"), []byte(",\n"), []byte("\x81\x30\x81\x30"), []byte("\x80"), []byte("\x81\x30a")}
+	var b []byte
+	for _, pair := range all {
+		b = append(b, pair...)
+		if r.IntN(8) == 0 {
+			b = append(b, others[r.IntN(len(others))]...)
+		}
+	}
+	for _, enc := range []Encoding{GB18030, GBK} {
+		want, wantErr := gbkReference(b, enc)
+		for _, size := range []int{4, 5, 6, 64, 4096, 1 << 20} {
+			got, err := readChunks(newGBKReader(bytes.NewReader(b), enc, 0), size)
+			require.Equal(t, string(want), string(got), "%s, reads of %d", enc, size)
+			require.Equal(t, wantErr, err, "%s, reads of %d", enc, size)
+		}
+	}
+}

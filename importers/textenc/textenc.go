@@ -15,8 +15,11 @@
 // that are not UTF-8 is read as UTF-8, and the importer rejects the records that are not
 // (see NewDecoder). Lines end at "\n", "\r\n" or a lone "\r".
 //
-// golang.org/x/text decodes and encodes the GBK family; around its decoder, runs of ASCII
-// are copied as they are, and it writes straight into the reader's caller's buffer
+// golang.org/x/text decodes and encodes the GBK family. Around its decoder, ASCII is copied
+// as it is, and two-byte characters are copied from a table of the decoder's own answers for
+// every two-byte code, made once per process by running it over all of them (x/text is asked
+// about each code once, not about each character of the text); what the table does not
+// cover goes through the decoder, which writes straight into the reader's caller's buffer
 // (BenchmarkDecodeGBK compares this with x/text's transform.Reader).
 package textenc
 
@@ -259,6 +262,9 @@ func (d *Decoder) Read(p []byte) (int, error) {
 	if len(d.pending) > 0 {
 		n := copy(p, d.pending)
 		d.pending = d.pending[n:]
+		if len(d.pending) == 0 {
+			d.pending = nil // the detection window (1 MiB) is not held for the rest of the file
+		}
 		d.off += int64(n)
 		return n, nil
 	}
