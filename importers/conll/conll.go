@@ -272,7 +272,7 @@ type reader struct {
 	lastKey  string
 	lastTag  *tagInfo
 
-	fastSplit bool     // scanLine may be used: columns split on spaces and tabs
+	fastSplit bool     // scanLine and tokenLines may be used: columns split on spaces and tabs
 	cols      lineCols // scanLine's column bounds
 	asciiLine bool     // the line read is ASCII (false: it may not be)
 
@@ -397,6 +397,7 @@ func (r *reader) run(yield func(*api.Sample, error) bool) {
 		var n int
 		long := false
 		if r.fastSplit {
+			r.tokenLines()
 			line, n, first, tok, tag = r.scanLine()
 		}
 		if line == nil {
@@ -450,6 +451,58 @@ func (r *reader) run(yield func(*api.Sample, error) bool) {
 			}
 		}
 	}
+}
+
+// tokenLines reads the token lines that follow in the buffer, for as long as they are
+// plain: a line end that is an LF, the file's column count, not a comment, -DOCSTART- or the
+// line whose number has run check the context. It is scanLine, run and token in one loop
+// for what most lines of a file are; it leaves any other line to them, unread, and hands a
+// token line that is not ASCII, or of a rejected record, to token. TestFastPaths and
+// FuzzFastPaths hold it equal to the plain paths.
+func (r *reader) tokenLines() {
+	if r.pendingCR || r.skipping || r.scanned != 0 || r.ncols == 0 {
+		return
+	}
+	rec := &r.rec
+	buf := r.buf[:r.end]
+	start := r.start
+	tokCol, tagCol, ncols := r.tokCol, r.tagCol, r.ncols
+	var cols lineCols
+	for {
+		b := buf[start:]
+		eol, n, ascii := scanColumns(b, tokCol, tagCol, &cols)
+		if eol < 0 || n != ncols || b[eol] != '\n' || b[0] == '#' || (r.line+1)&1023 == 0 {
+			break
+		}
+		first, tok, tag := b[cols.first0:cols.first1], b[cols.tok0:cols.tok1], b[cols.tag0:cols.tag1]
+		if len(first) == len(docStart) && string(first) == string(docStart) ||
+			len(tok) == len(docStart) && string(tok) == string(docStart) {
+			break
+		}
+		start += eol + 1
+		r.line++
+		if !ascii || rec.bad() {
+			r.asciiLine = ascii
+			r.token(n, tok, tag)
+			continue
+		}
+		ti := r.lastTag
+		if string(tag) != r.lastKey {
+			ti = r.tag(tag)
+		}
+		if ti.letter != 'O' && ti.typ == "" {
+			r.asciiLine = ascii
+			r.token(n, tok, tag) // rejects the record
+			continue
+		}
+		if rec.firstLine == 0 {
+			rec.firstLine = r.line
+		}
+		rec.ntok++
+		rec.lastLine = r.line
+		r.addToken(ti, tok, true)
+	}
+	r.start = start
 }
 
 // isTag reports whether a "#" line's tag column holds a tag: "O", a prefixed tag ("B-X"), or
@@ -932,9 +985,17 @@ func (r *reader) token(n int, tok, tag []byte) error {
 		return nil
 	}
 
+	r.addToken(ti, tok, r.asciiLine)
+	return nil
+}
+
+// addToken adds a token line's token, of tag ti (which has a type unless it is 'O'), to the
+// record, which is not rejected. ascii says the token is ASCII (false: it may not be).
+func (r *reader) addToken(ti *tagInfo, tok []byte, ascii bool) {
+	rec := &r.rec
 	end, start := transition(rec.prev.canon, rec.prev.typ, ti.canon, ti.typ)
 	if end && !r.addEntity(rec.prev.typ) {
-		return nil
+		return
 	}
 	// Join the token to the text.
 	switch {
@@ -957,11 +1018,11 @@ func (r *reader) token(n int, tok, tag []byte) error {
 	if rec.dataBytes > api.MaxSampleBytes {
 		// Stop building it: the record is rejected as soon as its text cannot fit.
 		r.problem(fmt.Sprintf("the text passes %d bytes; a sample holds at most %d", api.MaxSampleBytes, api.MaxSampleBytes))
-		return nil
+		return
 	}
 	tokStart := rec.chars
 	rec.text = append(rec.text, tok...)
-	if r.asciiLine {
+	if ascii {
 		rec.chars += len(tok)
 	} else {
 		rec.chars += length(tok, r.utf16)
@@ -980,7 +1041,6 @@ func (r *reader) token(n int, tok, tag []byte) error {
 		r.warnScheme(r.line, r.rules.checkTag(*rec.prev, *ti, rec.ntok == 1))
 	}
 	rec.prev, rec.prevLine = ti, r.line
-	return nil
 }
 
 // addEntity closes the open chunk as an entity of type typ; it returns false, rejecting the
