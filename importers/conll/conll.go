@@ -247,10 +247,12 @@ type reader struct {
 	rules *schemeRules
 	doc   bool
 	join  Join
-	enc   textenc.Encoding
-	dec   *textenc.Decoder // see encoding.go
-	in    io.Reader        // decoded text
-	buf   []byte
+	// join is JoinSpace, or JoinAuto (set once the look-ahead decided on join)
+	joinSpace, joinAuto bool
+	enc                 textenc.Encoding
+	dec                 *textenc.Decoder // see encoding.go
+	in                  io.Reader        // decoded text
+	buf                 []byte
 	// buf[start:end] is read and not yet returned; its first scanned bytes hold no newline
 	start, end, scanned int
 	err                 error // the error that ended the input (io.EOF at the end)
@@ -323,6 +325,7 @@ func readTuned(ctx context.Context, in io.Reader, file string, opts Options, tun
 		yield(nil, err)
 		return
 	}
+	r.joinSpace, r.joinAuto = r.join == JoinSpace, r.join == JoinAuto
 	if tune.plain {
 		r.run(yield)
 		return
@@ -469,17 +472,21 @@ func (r *reader) tokenLines() {
 	tokCol, tagCol, ncols := r.tokCol, r.tagCol, r.ncols
 	var cols lineCols
 	for {
-		b := buf[start:]
-		eol, n, ascii := scanColumns(b, tokCol, tagCol, &cols)
-		if eol < 0 || n != ncols || b[eol] != '\n' || b[0] == '#' || (r.line+1)&1023 == 0 {
+		eol, n, ascii := scanColumns(buf[start:], tokCol, tagCol, &cols)
+		if eol < 0 || n != ncols {
 			break
 		}
-		first, tok, tag := b[cols.first0:cols.first1], b[cols.tok0:cols.tok1], b[cols.tag0:cols.tag1]
-		if len(first) == len(docStart) && string(first) == string(docStart) ||
-			len(tok) == len(docStart) && string(tok) == string(docStart) {
+		eol += start
+		if buf[eol] != '\n' || buf[start] == '#' || (r.line+1)&1023 == 0 {
 			break
 		}
-		start += eol + 1
+		tok := buf[start+cols.tok0 : start+cols.tok1]
+		if len(tok) == len(docStart) && string(tok) == string(docStart) ||
+			tokCol != 1 && cols.first1-cols.first0 == len(docStart) && string(buf[start+cols.first0:start+cols.first1]) == string(docStart) {
+			break
+		}
+		tag := buf[start+cols.tag0 : start+cols.tag1]
+		start = eol + 1
 		r.line++
 		if !ascii || rec.bad() {
 			r.asciiLine = ascii
@@ -1000,7 +1007,7 @@ func (r *reader) addToken(ti *tagInfo, tok []byte, ascii bool) {
 	// Join the token to the text.
 	switch {
 	case rec.ntok > 1:
-		if r.join == JoinSpace || r.join == JoinAuto && needSpace(rec.last, tok) {
+		if r.joinSpace || r.joinAuto && (rec.last < utf8.RuneSelf || needSpace(rec.last, tok)) {
 			rec.text = append(rec.text, ' ')
 			rec.chars++
 			rec.dataBytes++
@@ -1028,8 +1035,12 @@ func (r *reader) addToken(ti *tagInfo, tok []byte, ascii bool) {
 		rec.chars += length(tok, r.utf16)
 	}
 	rec.tokEnd = rec.chars
-	if r.join == JoinAuto {
-		rec.last = lastRune(tok)
+	if r.joinAuto {
+		if ascii {
+			rec.last = rune(tok[len(tok)-1])
+		} else {
+			rec.last = lastRune(tok)
+		}
 	}
 	if start {
 		rec.openStart = tokStart
