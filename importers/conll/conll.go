@@ -1282,7 +1282,7 @@ func (r *builder) sample(text []byte, ents []entity, firstLine, number int, enc 
 	j := len(b)
 	b = append(b, r.file...)
 	b = append(b, ':')
-	b = strconv.AppendInt(b, int64(firstLine), 10)
+	b = appendLine(b, firstLine)
 	k := len(b)
 	b = append(b, r.namePre...)
 	b = append(b, '-')
@@ -1368,10 +1368,35 @@ const (
 
 // appendPadded appends n with at least six digits.
 func appendPadded(b []byte, n int) []byte {
-	for d := 100000; d > 1 && n < d; d /= 10 {
-		b = append(b, '0')
+	if u := uint(n); u < 1e6 { // a sample's number nearly always: six digits, written at once
+		var d [6]byte
+		for i := len(d) - 1; i >= 0; i-- {
+			q := u / 10
+			d[i] = byte('0' + u - q*10)
+			u = q
+		}
+		return append(b, d[:]...)
 	}
 	return strconv.AppendInt(b, int64(n), 10)
+}
+
+// appendLine appends a line number (as strconv.AppendInt does), up to 99,999,999 without a
+// call.
+func appendLine(b []byte, n int) []byte {
+	if uint(n) >= 1e8 {
+		return strconv.AppendInt(b, int64(n), 10)
+	}
+	var d [8]byte
+	i := len(d)
+	for u := uint(n); ; {
+		q := u / 10
+		i--
+		d[i] = byte('0' + u - q*10)
+		if u = q; u == 0 {
+			break
+		}
+	}
+	return append(b, d[i:]...)
 }
 
 func plural(n int) string {
