@@ -247,7 +247,7 @@ type reader struct {
 	rules *schemeRules
 	doc   bool
 	join  Join
-	// join is JoinSpace, or JoinAuto (set once the look-ahead decided on join)
+	// join is JoinSpace, or JoinAuto: set after the look-ahead (which may change join)
 	joinSpace, joinAuto bool
 	enc                 textenc.Encoding
 	dec                 *textenc.Decoder // see encoding.go
