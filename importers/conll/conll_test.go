@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -299,6 +300,11 @@ func TestNumbering(t *testing.T) {
 	// Past six digits the number grows.
 	assert.Equal(t, "x-1234567", string(appendPadded([]byte("x-"), 1234567)))
 	assert.Equal(t, "000042", string(appendPadded(nil, 42)))
+	for _, n := range []int{0, 1, 9, 10, 99, 100, 99999, 100000, 999999, 1000000, 1234567, 99999999, 100000000, 1 << 40} {
+		want := fmt.Sprintf("%06d", n)
+		assert.Equal(t, "x"+want, string(appendPadded([]byte("x"), n)))
+		assert.Equal(t, "x"+strconv.Itoa(n), string(appendLine([]byte("x"), n)))
+	}
 }
 
 func TestNames(t *testing.T) {

@@ -12,7 +12,10 @@ import (
 // warnMixed gives the decoder's warning about a mixed file, once.
 func (r *reader) warnMixed() {
 	if w := r.dec.MixedWarning(); w != "" {
-		r.opts.Warn.Warn(importers.Warning{Pos: importers.Position{File: r.file}, Reason: w})
+		// At the first line that is not UTF-8 (as the CSV importer says it): a warning
+		// always has a line (FuzzRead).
+		_, other, _ := r.dec.Mixed()
+		r.opts.Warn.Warn(importers.Warning{Pos: importers.Position{File: r.file, Line: max(other, 1)}, Reason: w})
 	}
 }
 

@@ -27,7 +27,7 @@ func TestMixedEncodingsRejectTheOtherRecords(t *testing.T) {
 		got = append(got, w.String())
 	}
 	require.Len(t, got, 2)
-	assert.Contains(t, got[0], "in.conll: warning: the file mixes encodings: line 1 is UTF-8, line 4 is not")
+	assert.Contains(t, got[0], "in.conll:4: warning: the file mixes encodings: line 1 is UTF-8, line 4 is not")
 	assert.Contains(t, got[1], "in.conll:4: rejected: "+textenc.ErrNotUTF8)
 
 	// -encoding gbk reads it all as GBK (the UTF-8 sentences are then mojibake or invalid).

@@ -301,3 +301,48 @@ func TestPanicInYield(t *testing.T) {
 	}
 	require.LessOrEqual(t, runtime.NumGoroutine(), before)
 }
+
+// TestScanFirstLast holds scanFirstLast equal to scanColumns with the token first and the tag
+// last, over random lines of every kind of byte (separators, line ends, other control
+// characters, ASCII and not) that put columns and separators across word boundaries, and
+// over buffers with no line end.
+func TestScanFirstLast(t *testing.T) {
+	alphabet := []byte{' ', ' ', '\t', '\v', '\f', '\r', '\n', '\n', 0, 1, 0x1f, '!', '#', 'a', 'a', 'O', '-', 0x7f, 0x80, 0xc3, 0xff}
+	rnd := rand.New(rand.NewPCG(3, 3))
+	check := func(b []byte) {
+		t.Helper()
+		var want, got lineCols
+		weol, wn, wascii := scanColumns(b, 1, 0, &want)
+		geol, gn, gascii := scanFirstLast(b, &got)
+		require.Equal(t, weol, geol, "line end of %q", b)
+		require.Equal(t, wn, gn, "columns of %q", b)
+		if weol >= 0 {
+			require.Equal(t, wascii, gascii, "ascii of %q", b)
+		}
+		if wn > 0 {
+			require.Equal(t, want, got, "column bounds of %q", b)
+		}
+	}
+	for range 30000 {
+		b := make([]byte, rnd.IntN(40))
+		for i := range b {
+			if rnd.IntN(3) == 0 {
+				b[i] = byte(rnd.IntN(256))
+			} else {
+				b[i] = alphabet[rnd.IntN(len(alphabet))]
+			}
+		}
+		check(b)
+	}
+	for c := range 256 { // every byte at every offset of two words, among neighbours of each kind
+		for pos := range 17 {
+			for _, fill := range []byte{' ', 'a', 0x01, 0x80} {
+				b := bytes.Repeat([]byte{fill}, 20)
+				b[pos] = byte(c)
+				b[19] = '\n'
+				check(b)
+				check(b[:pos+1])
+			}
+		}
+	}
+}

@@ -22,26 +22,35 @@ type pipe struct {
 	halted bool // done was closed: the reader stops
 }
 
-// batch is a run of events and the texts and entities of its records.
+// batch is a run of events and the texts, entities and warnings they refer to. Its events
+// hold no pointers (the garbage collector does not scan them) and are small: a batch of
+// 1,024 records is a few dozen kilobytes, not the 200 KB of a batch of full events.
 type batch struct {
 	events []event
 	text   []byte
 	ents   []entity
+	warns  []importers.Warning // the warnings' events index these
+	owns   [][]byte            // and the records' texts handed over whole
+	encs   []textenc.Encoding  // and the records' encodings (one, or a few)
+	err    error               // the fatal error, last
 }
 
-// event is a warning, a fatal error, or a record to build (record true): its text is
-// own, or text[from:to] of the batch, its entities the batch's ents[entFrom:entTo].
+// event is a warning (kind evWarn: warns[from]), the fatal error (evFail), or a record to
+// build (evRecord): its text is text[from:to] of the batch, or owns[from] when own is set,
+// its entities ents[entFrom:entTo], its encoding encs[enc].
 type event struct {
-	warn                importers.Warning
-	err                 error
-	record              bool
-	own                 []byte
-	from, to            int
-	entFrom, entTo      int
-	firstLine, lastLine int
-	number              int
-	enc                 textenc.Encoding
+	firstLine, lastLine, number int
+	from, to, entFrom, entTo    int32
+	kind                        uint8
+	own                         bool
+	enc                         uint8
 }
+
+const (
+	evWarn = iota
+	evFail
+	evRecord
+)
 
 // A batch is handed over when it holds pipeEvents events or pipeText bytes of text; a
 // record's text of pipeOwn bytes or more is handed over as it is, not copied.
@@ -57,36 +66,45 @@ func newPipe() *pipe {
 
 // warn queues a warning.
 func (p *pipe) warn(w importers.Warning) {
-	p.cur.events = append(p.cur.events, event{warn: w})
-	if len(p.cur.events) >= pipeEvents {
+	b := p.cur
+	b.events = append(b.events, event{kind: evWarn, from: int32(len(b.warns))})
+	b.warns = append(b.warns, w)
+	if len(b.events) >= pipeEvents {
 		p.flush()
 	}
 }
 
 // fail queues the fatal error that ends the stream.
 func (p *pipe) fail(err error) {
-	p.cur.events = append(p.cur.events, event{err: err})
+	p.cur.events = append(p.cur.events, event{kind: evFail})
+	p.cur.err = err
 	p.flush()
 }
 
 // record queues the reader's finished record, and says whether to go on.
 func (p *pipe) record(r *reader) bool {
 	rec := &r.rec
+	if enc := r.dec.Encoding(); len(p.cur.encs) == 0 || p.cur.encs[len(p.cur.encs)-1] != enc {
+		if len(p.cur.encs) == 1<<8 { // never so far: the encoding is decided once or twice
+			p.flush()
+		}
+		p.cur.encs = append(p.cur.encs, enc)
+	}
 	b := p.cur
-	ev := event{record: true, firstLine: rec.firstLine, lastLine: rec.lastLine, number: r.number, enc: r.dec.Encoding()}
+	ev := event{kind: evRecord, firstLine: rec.firstLine, lastLine: rec.lastLine, number: r.number,
+		entFrom: int32(len(b.ents)), entTo: int32(len(b.ents) + len(rec.ents)), enc: uint8(len(b.encs) - 1)}
 	if len(rec.text) >= pipeOwn {
-		ev.own = rec.text
+		ev.own, ev.from = true, int32(len(b.owns))
+		b.owns = append(b.owns, rec.text)
 		rec.text = nil // the next record's text grows anew
 	} else {
-		ev.from = len(b.text)
+		ev.from = int32(len(b.text))
 		b.text = append(b.text, rec.text...)
-		ev.to = len(b.text)
+		ev.to = int32(len(b.text))
 	}
-	ev.entFrom = len(b.ents)
 	b.ents = append(b.ents, rec.ents...)
-	ev.entTo = len(b.ents)
 	b.events = append(b.events, ev)
-	if len(b.events) >= pipeEvents || len(b.text) >= pipeText || ev.own != nil {
+	if len(b.events) >= pipeEvents || len(b.text) >= pipeText || ev.own {
 		p.flush()
 	}
 	return !p.halted
@@ -136,32 +154,35 @@ func (r *reader) readPiped(yield func(*api.Sample, error) bool) {
 	for b := range p.full {
 		for i := range b.events {
 			ev := &b.events[i]
-			switch {
-			case ev.err != nil:
-				yield(nil, ev.err)
+			switch ev.kind {
+			case evFail:
+				yield(nil, b.err)
 				return
-			case ev.record:
+			case evRecord:
 				// The reader checks the context too, but it may be a few batches ahead.
 				if err := r.ctx.Err(); err != nil {
 					yield(nil, r.fatal(ev.firstLine, err))
 					return
 				}
-				text := ev.own
-				if text == nil {
+				var text []byte
+				if ev.own {
+					text = b.owns[ev.from]
+				} else {
 					text = b.text[ev.from:ev.to]
 				}
-				s, reason := bld.sample(text, b.ents[ev.entFrom:ev.entTo], ev.firstLine, ev.number, ev.enc)
+				s, reason := bld.sample(text, b.ents[ev.entFrom:ev.entTo], ev.firstLine, ev.number, b.encs[ev.enc])
 				if reason != "" {
 					warn.Warn(rejected(r.file, ev.firstLine, reason, r.doc, ev.number, ev.firstLine, ev.lastLine))
 				} else if !yield(s, nil) {
 					return
 				}
 			default:
-				warn.Warn(ev.warn)
+				warn.Warn(b.warns[ev.from])
 			}
 		}
-		clear(b.events) // let the warnings and the owned texts go
-		b.events, b.text, b.ents = b.events[:0], b.text[:0], b.ents[:0]
+		clear(b.warns) // let the warnings and the owned texts go
+		clear(b.owns)
+		b.events, b.text, b.ents, b.warns, b.owns, b.encs, b.err = b.events[:0], b.text[:0], b.ents[:0], b.warns[:0], b.owns[:0], b.encs[:0], nil
 		select {
 		case p.free <- b:
 		default:
