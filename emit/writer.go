@@ -276,6 +276,7 @@ func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], 
 	spare := make(chan *Batch, spareBatches)
 	go func() {
 		var r result
+		var kept spareKeeper
 		for b := range pending {
 			size := len(b.Body)
 			if r.err != nil {
@@ -292,9 +293,10 @@ func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], 
 			r.st.Add(b)
 			if onBatch != nil {
 				onBatch(b, path)
-			} else if c := cap(b.Body); c <= spareBodyBytes && (len(spare)+1)*c <= spareBytes {
+			} else if c := cap(b.Body); kept.room(c, len(spare)) {
 				select {
 				case spare <- b:
+					kept.sent(c)
 				default:
 				}
 			}
@@ -387,6 +389,32 @@ const (
 	spareBytes     = 4 << 20
 	spareBatches   = 48
 )
+
+// spareKeeper counts the bodies in Dir.Write's spare channel, so that their capacities add
+// up to spareBytes at most whatever their sizes ((len(spare)+1)*c, the rule before, held
+// only for bodies of one size: 1 MB bodies, then smaller and smaller ones, kept up to
+// 14 MB). Only the writer sends and only the batcher receives, in the order sent, so the
+// bodies still in the channel are the last len(spare) sent.
+type spareKeeper struct {
+	caps  []int // the capacities of the bodies sent, oldest first, not yet known to be taken
+	bytes int   // their sum
+}
+
+// room reports whether a body of capacity c may go into spare, which holds queued batches:
+// those taken since the last call no longer count.
+func (k *spareKeeper) room(c, queued int) bool {
+	for len(k.caps) > queued {
+		k.bytes -= k.caps[0]
+		k.caps = k.caps[1:]
+	}
+	return c <= spareBodyBytes && k.bytes+c <= spareBytes
+}
+
+// sent records a body of capacity c sent into spare.
+func (k *spareKeeper) sent(c int) {
+	k.caps = append(k.caps, c)
+	k.bytes += c
+}
 
 func stopped(c <-chan struct{}) bool {
 	select {
