@@ -132,10 +132,13 @@ func (u *Uploader) Upload(ctx context.Context, batches iter.Seq2[*emit.Batch, er
 	// with the next "sending" line, hashing and checking the next batch took 0.1-1 ms of
 	// every 50 ms request, between the answer and the next request.) What stops the run (a
 	// refusal of the whole batch, an error) is still known before the sender takes another
-	// batch. The journal fsyncs in the background, one fsync for the lines of every
-	// goroutine written meanwhile (group commit); the recorder counts an answer once its
-	// line, and its batch's "sending" line, are fsynced, and the collector gives the
-	// answers to OnBatch in batch order. A "sending" line is in the operating system's
+	// batch. The recorder writes the answer's line at once, without waiting for any fsync;
+	// the journal fsyncs in the background, one fsync for the lines of every goroutine
+	// written meanwhile (group commit), and the collector counts an answer, and gives it to
+	// OnBatch in batch order, once its line, and its batch's "sending" line, are fsynced.
+	// An answer not yet written when the process dies is sent again by a rerun (and its
+	// samples' ModelArts.4422 then count as done: their "sending" line was written). A
+	// "sending" line is in the operating system's
 	// cache before its request leaves, so a killed run (kill -9) has it; only a crash of
 	// the machine within the fsync can lose a "sending" line whose request went out: a
 	// rerun then takes the service's ModelArts.4422 for those samples as a conflict
@@ -153,12 +156,14 @@ func (u *Uploader) Upload(ctx context.Context, batches iter.Seq2[*emit.Batch, er
 						u.classify(a.p, a.resp, a.r)
 					}
 					// The answer's line is written after its "sending" line, so that one
-					// fsync covering it covers both.
+					// fsync covering it covers both; the collector waits for that fsync.
 					written, err := u.Journal.appendLines(u.answerLines(a.r))
-					if err == nil {
-						err = u.Journal.waitDurable(max(written, a.sent))
+					if err != nil {
+						unrecorded(a.r, err, abort)
+					} else {
+						a.durable = max(written, a.sent)
 					}
-					u.finish(&a.done, err, abort, results)
+					results <- a.done
 				}
 			})
 			defer func() {
@@ -180,7 +185,7 @@ func (u *Uploader) Upload(ctx context.Context, batches iter.Seq2[*emit.Batch, er
 						r.Unacknowledged, r.Err = len(j.p.keys), err
 					}
 				}
-				a := answer{done: done{j.i, r}, sent: sent}
+				a := answer{done: done{i: j.i, r: r}, sent: sent}
 				switch {
 				case r.Err != nil:
 				case stop.Err() != nil && ctx.Err() == nil:
@@ -204,13 +209,17 @@ func (u *Uploader) Upload(ctx context.Context, batches iter.Seq2[*emit.Batch, er
 	collected := make(chan struct{})
 	go func() {
 		defer close(collected)
-		pending := map[int]*BatchResult{}
+		pending := map[int]done{}
 		next := 0
 		for d := range results {
-			pending[d.i] = d.r
-			for r, ok := pending[next]; ok; r, ok = pending[next] {
+			pending[d.i] = d
+			for d, ok := pending[next]; ok; d, ok = pending[next] {
 				delete(pending, next)
 				next++
+				r := d.r
+				if err := u.Journal.waitDurable(d.durable); err != nil {
+					unrecorded(r, err, abort)
+				}
 				answered.Requests += r.Requests
 				answered.Created += len(r.Created)
 				answered.Existing += len(r.Existing)
@@ -318,19 +327,14 @@ func (u *Uploader) answerLines(r *BatchResult) []byte {
 	return buf
 }
 
-// finish hands prev to the collector once its answer is durable (err == nil). When the
-// journal failed, prev's answer is not counted (its samples are unacknowledged) and the run
-// stops.
-func (u *Uploader) finish(prev *done, err error, abort context.CancelCauseFunc, results chan<- done) {
-	if err != nil {
-		r := prev.r
-		// Answered but not recorded: not counted, and the run stops.
-		r.Unacknowledged += len(r.Created) + len(r.Existing) + len(r.Failed) + len(r.Unknown)
-		r.Created, r.Existing, r.Failed, r.Unknown = nil, nil, nil, nil
-		r.Err = err
-		abort(err)
-	}
-	results <- *prev
+// unrecorded turns an answer whose journal line could not be written or fsynced (err) into
+// samples of unknown fate: it is not counted (its samples are unacknowledged; a rerun sends
+// them again), and the run stops.
+func unrecorded(r *BatchResult, err error, abort context.CancelCauseFunc) {
+	r.Unacknowledged += len(r.Created) + len(r.Existing) + len(r.Failed) + len(r.Unknown)
+	r.Created, r.Existing, r.Failed, r.Unknown = nil, nil, nil, nil
+	r.Err = err
+	abort(err)
 }
 
 // exists sorts a sample the endpoint says already exists: done when it may have landed
@@ -459,8 +463,9 @@ func (u *Uploader) classify(p *part, resp *api.Response, r *BatchResult) {
 
 // done is the answer of the i-th batch taken.
 type done struct {
-	i int
-	r *BatchResult
+	i       int
+	r       *BatchResult
+	durable uint64 // the journal write whose fsync makes its lines durable (0: none)
 }
 
 // part is a batch or a piece of one: its body and its samples' keys; the body's framing and
