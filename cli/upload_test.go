@@ -441,15 +441,16 @@ func TestUploadResumesAfterKill(t *testing.T) {
 	j, err := upload.OpenJournal(filepath.Join(dir, "upload-"+srv.DatasetID()+".journal"), upload.Destination{
 		Endpoint: srv.URL, ProjectID: srv.ProjectID(), DatasetID: srv.DatasetID()}, true)
 	require.NoError(t, err)
-	// A sender records the answer of its last batch before (in the same fsync as) the
-	// "sending" line of its next: with one in flight, both answers are durable once the
-	// third request is on the wire.
+	// A sender hands each answer to its recorder and sends its next batch at once, so the
+	// last answer may not be written yet when the process dies; whole batches either way.
 	recorded := j.Acknowledged()
-	assert.Equal(t, 20, recorded, "both answers recorded before the third request left")
+	assert.Contains(t, []int{0, 10, 20}, recorded, "whole batches are recorded")
 
 	code, _, stderr := runCmd(t, upArgs(srv, "-batch", "10", dir)...)
 	require.Equal(t, exitOK, code, stderr)
-	assert.Contains(t, stderr, fmt.Sprintf("%d samples acknowledged earlier are skipped", recorded))
+	if recorded > 0 {
+		assert.Contains(t, stderr, fmt.Sprintf("%d samples acknowledged earlier are skipped", recorded))
+	}
 	assert.Contains(t, stderr, fmt.Sprintf("(%d added, %d already there)", 30, 20-recorded))
 	assert.Equal(t, names, srv.Samples())
 	for i, n := range names {

@@ -159,7 +159,11 @@ func (c *Client) Send(ctx context.Context, body []byte) (*api.Response, error) {
 
 // send is Send that also counts the attempts made.
 func (c *Client) send(ctx context.Context, body []byte) (*api.Response, int, error) {
-	hash := BodyHash(body)
+	return c.sendHashed(ctx, body, BodyHash(body))
+}
+
+// sendHashed is send with the body's hash (BodyHash) computed beforehand.
+func (c *Client) sendHashed(ctx context.Context, body []byte, hash string) (*api.Response, int, error) {
 	retries := c.Retries
 	if retries == 0 {
 		retries = DefaultRetries

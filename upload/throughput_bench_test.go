@@ -131,7 +131,8 @@ func (e *latencyEndpoint) meanLatency() time.Duration {
 // (b.N rounded), so ns/op means nothing there. It reports samples/s, the most requests the
 // endpoint saw at once and on average, the share of the latency bound reached (Concurrency
 // bodies of 100 samples per 50 ms: %-of-bound; per the latency the endpoint measured it
-// gave, latency-ms, from each body read to its answer written: %-of-measured-bound), the
+// gave, latency-ms, from each body read to its answer written: %-of-measured-bound; the
+// time a slot spent per request outside that latency: gap-ms), the
 // same rate as a share of a bare net/http loop's against the same endpoint, and CPU time
 // per sample (the process's user and system time: uploader and endpoint together):
 //
@@ -197,6 +198,11 @@ func BenchmarkUploadFiles(b *testing.B) {
 				latency := ep.meanLatency()
 				b.ReportMetric(float64(latency.Microseconds())/1000, "latency-ms")
 				b.ReportMetric(100*rate/(float64(conc*emit.DefaultBatchSize)/latency.Seconds()), "%-of-measured-bound")
+				// What a slot spends per request outside the endpoint's latency: the answer's
+				// way back, the uploader's own work between an answer and its next request,
+				// and that request's way to the endpoint.
+				requests := float64(n / emit.DefaultBatchSize)
+				b.ReportMetric((elapsed.Seconds()*float64(conc)/requests-latency.Seconds())*1000, "gap-ms")
 				b.ReportMetric(float64(ep.maxSeen.Load()), "max-in-flight")
 				// Connections the uploader opened: at most one per slot when they are reused.
 				b.ReportMetric(float64(ep.conns.Load()), "conns")

@@ -122,83 +122,85 @@ func (u *Uploader) Upload(ctx context.Context, batches iter.Seq2[*emit.Batch, er
 	stop, abort := context.WithCancelCause(ctx)
 	defer abort(nil)
 
-	type job struct {
-		i int
-		b *emit.Batch
-	}
-	// Each worker sends one batch at a time. Before a request leaves, its "sending" line is
-	// written to the journal, in the same write as the answer of the worker's last batch;
-	// the journal fsyncs it in the background while the request is in flight (one fsync for
-	// the lines of all workers written meanwhile: group commit), and the last batch's answer
-	// is counted once that fsync has ended. So no fsync lies on a request's path (waiting
-	// for one there took 0.3-3 ms of every 50 ms request on an idle disk, and more than that
-	// under load), and the collector still counts only what is durable and gives it to
-	// OnBatch in batch order. A line written is in the operating system's cache before the
-	// request leaves, so a killed run (kill -9) has it; only a crash of the machine within
-	// the fsync can lose a "sending" line whose request went out: a rerun then takes the
-	// service's ModelArts.4422 for those samples as a conflict (reported, exit 1), never a
-	// sample that was not sent as done.
-	jobs := make(chan job)
+	// Each slot is a sender and a recorder. The dispatcher (this goroutine) prepares every
+	// batch before a sender takes it: its samples' keys, its body's hash for the signature
+	// and its journal "sending" line, while the requests in flight wait for their answers.
+	// A sender writes that line (one write, already encoded) and sends the batch at once,
+	// then hands the answer to its recorder and takes the next batch: sorting the answer's
+	// results by name, its journal line, its fsync and its counting are not on any
+	// request's path. (At concurrency 1, sorting the answer, encoding and writing its line
+	// with the next "sending" line, hashing and checking the next batch took 0.1-1 ms of
+	// every 50 ms request, between the answer and the next request.) What stops the run (a
+	// refusal of the whole batch, an error) is still known before the sender takes another
+	// batch. The recorder writes the answer's line at once, without waiting for any fsync;
+	// the journal fsyncs in the background, one fsync for the lines of every goroutine
+	// written meanwhile (group commit), and the collector counts an answer, and gives it to
+	// OnBatch in batch order, once its line, and its batch's "sending" line, are fsynced.
+	// An answer not yet written when the process dies is sent again by a rerun (and its
+	// samples' ModelArts.4422 then count as done: their "sending" line was written). A
+	// "sending" line is in the operating system's
+	// cache before its request leaves, so a killed run (kill -9) has it; only a crash of
+	// the machine within the fsync can lose a "sending" line whose request went out: a
+	// rerun then takes the service's ModelArts.4422 for those samples as a conflict
+	// (reported, exit 1), never a sample that was not sent as done.
+	jobs := make(chan *job)
 	results := make(chan done, n)
 	var workers sync.WaitGroup
 	for range n {
 		workers.Go(func() {
-			var prev *done // answered, not recorded yet
-			for {
-				var j job
-				var ok bool
-				select {
-				case j, ok = <-jobs:
-				default:
-					// No batch is waiting: record the last answer now rather than later.
-					if prev != nil {
-						u.finish(prev, u.record(prev, 0, nil), abort, results)
-						prev = nil
+			answers := make(chan answer, 1)
+			var recorder sync.WaitGroup
+			recorder.Go(func() {
+				for a := range answers {
+					if a.resp != nil {
+						u.classify(a.p, a.resp, a.r)
 					}
-					j, ok = <-jobs
+					// The answer's line is written after its "sending" line, so that one
+					// fsync covering it covers both; the collector waits for that fsync.
+					written, err := u.Journal.appendLines(u.answerLines(a.r))
+					if err != nil {
+						unrecorded(a.r, err, abort)
+					} else {
+						a.durable = max(written, a.sent)
+					}
+					results <- a.done
 				}
-				if !ok {
-					break
-				}
+			})
+			defer func() {
+				close(answers)
+				recorder.Wait()
+			}()
+			for j := range jobs {
 				r := &BatchResult{Seq: j.b.Seq}
-				p := &part{body: j.b.Body, keys: j.b.Names}
-				if err := p.resolveKeys(); err != nil {
-					r.Unacknowledged, r.Err = len(j.b.Names), err
+				if j.err != nil {
+					r.Unacknowledged, r.Err = len(j.b.Names), j.err
 				}
-				var keys []string
-				if r.Err == nil && !u.DryRun && ctx.Err() == nil && stop.Err() == nil {
+				var sent uint64
+				if r.Err == nil && ctx.Err() == nil && stop.Err() == nil {
 					// Recorded before the request leaves, so that a rerun after a crash
 					// knows these samples may have landed (and takes ModelArts.4422 for
 					// them as done).
-					keys = p.keys
-				}
-				written, err := u.Journal.appendLines(u.lines(prev, j.b.Seq, keys))
-				if err != nil {
-					if r.Err == nil {
-						r.Unacknowledged, r.Err = len(p.keys), err
-					}
-					if prev != nil {
-						u.finish(prev, err, abort, results)
-						prev = nil
+					var err error
+					if sent, err = u.Journal.appendLines(j.sending); err != nil {
+						r.Unacknowledged, r.Err = len(j.p.keys), err
 					}
 				}
+				a := answer{done: done{i: j.i, r: r}, sent: sent}
 				switch {
 				case r.Err != nil:
 				case stop.Err() != nil && ctx.Err() == nil:
-					r.Unacknowledged = len(p.keys) // the run stopped: no new batch is sent
+					r.Unacknowledged = len(j.p.keys) // the run stopped: no new batch is sent
 				default:
-					u.send(ctx, p, r)
+					// The answer is classified by the recorder (the samples' keys and
+					// whether the part was resent are all it needs; not the body).
+					if a.resp = u.post(ctx, j.p, r); a.resp != nil {
+						a.p = &part{keys: j.p.keys, resent: j.p.resent}
+					}
 				}
 				if r.Err != nil {
 					abort(r.Err)
 				}
-				if prev != nil {
-					u.finish(prev, u.Journal.waitDurable(written), abort, results)
-				}
-				prev = &done{j.i, r}
-			}
-			if prev != nil {
-				u.finish(prev, u.record(prev, 0, nil), abort, results)
+				answers <- a
 			}
 		})
 	}
@@ -207,13 +209,17 @@ func (u *Uploader) Upload(ctx context.Context, batches iter.Seq2[*emit.Batch, er
 	collected := make(chan struct{})
 	go func() {
 		defer close(collected)
-		pending := map[int]*BatchResult{}
+		pending := map[int]done{}
 		next := 0
 		for d := range results {
-			pending[d.i] = d.r
-			for r, ok := pending[next]; ok; r, ok = pending[next] {
+			pending[d.i] = d
+			for d, ok := pending[next]; ok; d, ok = pending[next] {
 				delete(pending, next)
 				next++
+				r := d.r
+				if err := u.Journal.waitDurable(d.durable); err != nil {
+					unrecorded(r, err, abort)
+				}
 				answered.Requests += r.Requests
 				answered.Created += len(r.Created)
 				answered.Existing += len(r.Existing)
@@ -235,11 +241,12 @@ dispatch:
 			streamErr = err
 			break
 		}
+		j := u.prepare(i, b)
 		if stop.Err() != nil {
-			break
+			break // checked after preparing: the run may have stopped meanwhile
 		}
 		select {
-		case jobs <- job{i, b}:
+		case jobs <- j:
 			i++
 			st.Add(b)
 		case <-stop.Done():
@@ -276,40 +283,58 @@ dispatch:
 	return st, nil
 }
 
-// lines are the journal lines of prev's answer (when not nil) and of the samples known by
-// keys being about to be sent in batch seq (when any). Encoding them cannot fail: what they
-// hold are strings.
-func (u *Uploader) lines(prev *done, seq int, keys []string) []byte {
+// job is the i-th batch taken, prepared for its sender.
+type job struct {
+	i       int
+	b       *emit.Batch
+	p       *part  // the body, its hash and its samples' keys
+	sending []byte // the journal's line for the samples about to be sent
+	err     error  // the keys could not be resolved: nothing is sent
+}
+
+// prepare readies the i-th batch taken for a sender: its samples' keys (a sample without a
+// name needs its body parsed), its body's hash and its "sending" line.
+func (u *Uploader) prepare(i int, b *emit.Batch) *job {
+	j := &job{i: i, b: b, p: &part{body: b.Body, keys: b.Names}}
+	if j.err = j.p.resolveKeys(); j.err != nil {
+		return j
+	}
+	j.p.hash = BodyHash(b.Body)
+	if u.Journal != nil && !u.DryRun {
+		// Encoding strings cannot fail.
+		j.sending, _ = appendSending(nil, b.Seq, j.p.keys)
+	}
+	return j
+}
+
+// answer is a batch's outcome on its way to the recorder: resp, when set, is to be
+// classified into r for p's samples; sent is the journal write of the batch's "sending"
+// line (0: none).
+type answer struct {
+	done
+	p    *part
+	resp *api.Response
+	sent uint64
+}
+
+// answerLines are the journal lines of an answered batch's outcome. Encoding them cannot
+// fail: what they hold are strings.
+func (u *Uploader) answerLines(r *BatchResult) []byte {
 	if u.Journal == nil || u.DryRun {
 		return nil
 	}
-	var buf []byte
-	if prev != nil {
-		buf, _ = appendAnswers(buf, prev.r)
-	}
-	buf, _ = appendSending(buf, seq, keys)
+	buf, _ := appendAnswers(nil, r)
 	return buf
 }
 
-// record writes, durably, the lines of prev's answer and of keys being sent in batch seq
-// (see lines).
-func (u *Uploader) record(prev *done, seq int, keys []string) error {
-	return u.Journal.commit(u.lines(prev, seq, keys))
-}
-
-// finish hands prev to the collector once its answer is durable (err == nil). When the
-// journal failed, prev's answer is not counted (its samples are unacknowledged) and the run
-// stops.
-func (u *Uploader) finish(prev *done, err error, abort context.CancelCauseFunc, results chan<- done) {
-	if err != nil {
-		r := prev.r
-		// Answered but not recorded: not counted, and the run stops.
-		r.Unacknowledged += len(r.Created) + len(r.Existing) + len(r.Failed) + len(r.Unknown)
-		r.Created, r.Existing, r.Failed, r.Unknown = nil, nil, nil, nil
-		r.Err = err
-		abort(err)
-	}
-	results <- *prev
+// unrecorded turns an answer whose journal line could not be written or fsynced (err) into
+// samples of unknown fate: it is not counted (its samples are unacknowledged; a rerun sends
+// them again), and the run stops.
+func unrecorded(r *BatchResult, err error, abort context.CancelCauseFunc) {
+	r.Unacknowledged += len(r.Created) + len(r.Existing) + len(r.Failed) + len(r.Unknown)
+	r.Created, r.Existing, r.Failed, r.Unknown = nil, nil, nil, nil
+	r.Err = err
+	abort(err)
 }
 
 // exists sorts a sample the endpoint says already exists: done when it may have landed
@@ -331,18 +356,31 @@ const MsgUnmentioned = "the endpoint's answer does not mention it"
 
 // send posts one part of a batch and classifies the answer into r.
 func (u *Uploader) send(ctx context.Context, p *part, r *BatchResult) {
+	if resp := u.post(ctx, p, r); resp != nil {
+		u.classify(p, resp, r)
+	}
+}
+
+// post posts one part of a batch. It returns the answer when it names the part's samples
+// (an HTTP 200 that is not a batch-level refusal), to be classified into r; every other
+// outcome, the halves of a split part included, it puts into r itself and returns nil.
+// Everything that stops the run (r.Err) is known when it returns.
+func (u *Uploader) post(ctx context.Context, p *part, r *BatchResult) *api.Response {
 	if err := ctx.Err(); err != nil {
 		r.Unacknowledged += len(p.keys)
-		return
+		return nil
+	}
+	if p.hash == "" {
+		p.hash = BodyHash(p.body)
 	}
 	if u.DryRun {
-		if _, err := u.Client.NewRequest(ctx, p.body); err != nil {
+		if _, err := u.Client.newRequest(ctx, p.body, p.hash); err != nil {
 			r.Unacknowledged += len(p.keys)
 			r.Err = err
 		}
-		return
+		return nil
 	}
-	resp, attempts, err := u.Client.send(ctx, p.body)
+	resp, attempts, err := u.Client.sendHashed(ctx, p.body, p.hash)
 	r.Requests += attempts
 	if attempts > 1 {
 		p.resent = true // an earlier attempt failed in transit or timed out: it may have landed
@@ -365,7 +403,7 @@ func (u *Uploader) send(ctx context.Context, p *part, r *BatchResult) {
 			if serr != nil {
 				r.Unacknowledged += len(p.keys)
 				r.Err = serr
-				return
+				return nil
 			}
 			u.send(ctx, left, r)
 			u.send(ctx, right, r)
@@ -381,9 +419,9 @@ func (u *Uploader) send(ctx context.Context, p *part, r *BatchResult) {
 			r.Unacknowledged += len(p.keys)
 			r.Err = err
 		}
-		return
+		return nil
 	}
-	u.classify(p, resp, r)
+	return resp
 }
 
 // classify sorts the samples of an answered request by their results, matched by exact
@@ -425,14 +463,16 @@ func (u *Uploader) classify(p *part, resp *api.Response, r *BatchResult) {
 
 // done is the answer of the i-th batch taken.
 type done struct {
-	i int
-	r *BatchResult
+	i       int
+	r       *BatchResult
+	durable uint64 // the journal write whose fsync makes its lines durable (0: none)
 }
 
 // part is a batch or a piece of one: its body and its samples' keys; the body's framing and
 // samples are parsed only when needed (splitting, or samples without names).
 type part struct {
 	body    []byte
+	hash    string // BodyHash(body), or "" until sent
 	keys    []string
 	head    []byte            // `{...,"samples":[`
 	samples []json.RawMessage // nil until parsed

@@ -16,6 +16,9 @@
 #   %meas     the same with the latency the endpoint measured it gave (a 50 ms sleep takes
 #             longer: latency-ms)
 #   %bare     over a bare net/http loop posting the same bodies to the same endpoint right after
+#   gap-ms    the time a slot spends per request outside the endpoint's measured latency (the
+#             answer's way back, the uploader's work until its next request, that request's
+#             way to the endpoint): what the uploader can take off a slot's path
 #   inflight  requests in flight on average (the concurrency when every slot is always busy)
 #   samples/s, and cpu-us per sample (the process's user+sys time, endpoint included)
 #   conns     connections the uploader opened (one per slot when they are reused)
@@ -58,7 +61,7 @@ echo "each run: code case %-of-bound %-of-measured-bound samples/s"
 awk '{ b = "-"; m = "-"; r = "-"
 	for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "%-of-bound") b = kv[2]; if (kv[1] == "%-of-measured-bound") m = kv[2]; if (kv[1] == "samples/s") r = kv[2] }
 	printf "  %-5s %-18s %-8s %-8s %s\n", $1, $2, b, m, r }' "$work/results"
-printf "%-5s %-18s %-11s %-11s %-11s %-11s %-13s %-15s %-14s %s\n" code case %bound %meas %bare inflight latency-ms samples/s cpu-us/sample conns
+printf "%-5s %-18s %-11s %-11s %-11s %-11s %-11s %-13s %-15s %-14s %s\n" code case %bound %meas gap-ms %bare inflight latency-ms samples/s cpu-us/sample conns
 awk '
 function range(k,   lo, hi) {
 	if (!(k in n)) return "-"
@@ -66,7 +69,7 @@ function range(k,   lo, hi) {
 	if (lo == hi) return fmt(lo)
 	return fmt(lo) "-" fmt(hi)
 }
-function fmt(v) { return v >= 1000 ? sprintf("%d", v) : sprintf("%.1f", v) }
+function fmt(v) { return v >= 1000 ? sprintf("%d", v) : v < 10 ? sprintf("%.2f", v) : sprintf("%.1f", v) }
 {
 	key = $1 SUBSEP $2
 	if (!($2 in seenCase)) { seenCase[$2] = 1; caseOrder[++cases] = $2 }
@@ -86,8 +89,8 @@ END {
 		key = binOrder[b] SUBSEP caseOrder[c]
 		if (!((key SUBSEP "samples/s") in n)) continue
 		split(key, p, SUBSEP)
-		printf "%-5s %-18s %-11s %-11s %-11s %-11s %-13s %-15s %-14s %s\n", p[1], p[2], range(key SUBSEP "%-of-bound"),
-			range(key SUBSEP "%-of-measured-bound"), range(key SUBSEP "%-of-bare-loop"),
+		printf "%-5s %-18s %-11s %-11s %-11s %-11s %-11s %-13s %-15s %-14s %s\n", p[1], p[2], range(key SUBSEP "%-of-bound"),
+			range(key SUBSEP "%-of-measured-bound"), range(key SUBSEP "gap-ms"), range(key SUBSEP "%-of-bare-loop"),
 			range(key SUBSEP "avg-in-flight"), range(key SUBSEP "latency-ms"),
 			range(key SUBSEP "samples/s"), range(key SUBSEP "cpu-us/sample"), range(key SUBSEP "conns")
 	}
