@@ -139,7 +139,35 @@ after:
 		}
 		// In an array, a run of numbers each right after its comma (coordinates, the
 		// usual case) is scanned here, without the round through value and after.
-		for i < n && (b[i] >= '0' && b[i] <= '9' || b[i] == '-') {
+		for i < n {
+			// The usual number, digits without a leading zero and perhaps a fraction, is
+			// read here without a call; anything else (a sign, a leading zero, an exponent,
+			// a fault, the end of b) is read again from its start by scanNumber.
+			if b[i]-'1' < 9 {
+				j := i + 1
+				for j < n && b[j]-'0' < 10 {
+					j++
+				}
+				if j+1 < n && b[j] == '.' && b[j+1]-'0' < 10 {
+					j += 2
+					for j < n && b[j]-'0' < 10 {
+						j++
+					}
+				}
+				if j < n {
+					if b[j] == ',' {
+						i = j + 1
+						continue
+					}
+					if b[j] == ']' {
+						i = j
+						goto after
+					}
+				}
+			}
+			if !(b[i] >= '0' && b[i] <= '9' || b[i] == '-') {
+				break
+			}
 			if i, ok = scanNumber(b, i); !ok {
 				return i, false
 			}
