@@ -149,12 +149,22 @@ func IsNumberByte(c byte) bool {
 // Number moves past the bytes that may make a number literal and returns them (empty when
 // there are none).
 func (l *Lexer) Number() []byte {
-	start := l.I
-	for l.I < len(l.B) && IsNumberByte(l.B[l.I]) {
-		l.I++
+	b, start := l.B, l.I
+	i := start
+	for i < len(b) && numberByte[b[i]] {
+		i++
 	}
-	return l.B[start:l.I]
+	l.I = i
+	return b[start:i]
 }
+
+// numberByte is IsNumberByte as a table.
+var numberByte = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = IsNumberByte(byte(c))
+	}
+	return t
+}()
 
 // Literal moves past word (true, false, null) when it stands at I.
 func (l *Lexer) Literal(word string) bool {

@@ -63,3 +63,22 @@ func FuzzStringMatchesReference(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) { checkString(t, b) })
 }
+
+// TestNumberMatchesIsNumberByte checks Number's table against IsNumberByte: every byte value
+// after a run of number bytes, from every start.
+func TestNumberMatchesIsNumberByte(t *testing.T) {
+	for c := range 256 {
+		b := []byte("-12.5e+7" + string(rune(0)) + "9")
+		b[8] = byte(c)
+		for i := range b {
+			want := i
+			for want < len(b) && IsNumberByte(b[want]) {
+				want++
+			}
+			l := Lexer{B: b, I: i}
+			if n := l.Number(); l.I != want || len(n) != want-i {
+				t.Fatalf("Number of %q from %d ends at %d, want %d", b, i, l.I, want)
+			}
+		}
+	}
+}
