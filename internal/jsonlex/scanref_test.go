@@ -1,8 +1,9 @@
 package jsonlex
 
 // scanValueReference is ScanValue as it was before its run of array numbers read the usual
-// number inline (commit 2a53942), kept to check the new one against, end and fault offsets
-// included (TestScanValueMatchesReference, FuzzScanValueMatchesReference).
+// number inline and before it lost its defer (commit 2a53942), kept to check the new one
+// against, end and fault offsets included (TestScanValueMatchesReference,
+// FuzzScanValueMatchesReference).
 func scanValueReference(b []byte, i int, stack *[]byte) (end int, ok bool) {
 	st := (*stack)[:0]
 	defer func() { *stack = st }()

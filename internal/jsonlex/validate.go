@@ -19,8 +19,13 @@ var isSpace = [256]bool{' ': true, '\t': true, '\n': true, '\r': true}
 // not well-formed ok is false and end is the index of the fault, or len(b) when b ends
 // before the value does (a number at the very end counts as unfinished). stack is scratch.
 func ScanValue(b []byte, i int, stack *[]byte) (end int, ok bool) {
-	st := (*stack)[:0]
-	defer func() { *stack = st }()
+	end, ok, *stack = scanValue(b, i, (*stack)[:0])
+	return end, ok
+}
+
+// scanValue is ScanValue with its scratch stack st passed and returned (a deferred store
+// cost as much as scanning a short element).
+func scanValue(b []byte, i int, st []byte) (end int, ok bool, _ []byte) {
 	n := len(b)
 	var c byte
 	var open int
@@ -29,13 +34,13 @@ value:
 		i++
 	}
 	if i >= n {
-		return n, false
+		return n, false, st
 	}
 	c = b[i]
 	switch {
 	case c >= '0' && c <= '9' || c == '-': // first: most values of a COCO file are numbers
 		if i, ok = scanNumber(b, i); !ok {
-			return i, false
+			return i, false, st
 		}
 		goto after
 	case c == '{':
@@ -45,10 +50,10 @@ value:
 			i++
 		}
 		if i >= n {
-			return n, false
+			return n, false, st
 		}
 		if len(st) >= maxDepth {
-			return open, false // encoding/json counts the empty ones too
+			return open, false, st // encoding/json counts the empty ones too
 		}
 		if b[i] == '}' {
 			i++
@@ -63,10 +68,10 @@ value:
 			i++
 		}
 		if i >= n {
-			return n, false
+			return n, false, st
 		}
 		if len(st) >= maxDepth {
-			return open, false // encoding/json counts the empty ones too
+			return open, false, st // encoding/json counts the empty ones too
 		}
 		if b[i] == ']' {
 			i++
@@ -76,54 +81,54 @@ value:
 		goto value
 	case c == '"':
 		if i, ok = scanString(b, i); !ok {
-			return i, false
+			return i, false, st
 		}
 		goto after
 	case c == 't':
 		if i, ok = scanLiteral(b, i, "true"); !ok {
-			return i, false
+			return i, false, st
 		}
 		goto after
 	case c == 'f':
 		if i, ok = scanLiteral(b, i, "false"); !ok {
-			return i, false
+			return i, false, st
 		}
 		goto after
 	case c == 'n':
 		if i, ok = scanLiteral(b, i, "null"); !ok {
-			return i, false
+			return i, false, st
 		}
 		goto after
 	default:
-		return i, false
+		return i, false, st
 	}
 key:
 	if b[i] != '"' {
-		return i, false
+		return i, false, st
 	}
 	if i, ok = scanString(b, i); !ok {
-		return i, false
+		return i, false, st
 	}
 	for i < n && isSpace[b[i]] {
 		i++
 	}
 	if i >= n {
-		return n, false
+		return n, false, st
 	}
 	if b[i] != ':' {
-		return i, false
+		return i, false, st
 	}
 	i++
 	goto value
 after:
 	if len(st) == 0 {
-		return i, true
+		return i, true, st
 	}
 	for i < n && isSpace[b[i]] {
 		i++
 	}
 	if i >= n {
-		return n, false
+		return n, false, st
 	}
 	switch c = b[i]; {
 	case c == ',':
@@ -133,7 +138,7 @@ after:
 				i++
 			}
 			if i >= n {
-				return n, false
+				return n, false, st
 			}
 			goto key
 		}
@@ -169,7 +174,7 @@ after:
 				break
 			}
 			if i, ok = scanNumber(b, i); !ok {
-				return i, false
+				return i, false, st
 			}
 			if b[i] != ',' { // scanNumber stops before a byte that follows the number
 				goto after
@@ -182,7 +187,7 @@ after:
 		i++
 		goto after
 	}
-	return i, false
+	return i, false, st
 }
 
 // scanString moves past the string at b[i] (a '"').
