@@ -106,8 +106,18 @@ key:
 	if b[i] != '"' {
 		return i, false, st
 	}
-	if i, ok = scanString(b, i); !ok {
-		return i, false, st
+	{
+		// A key without escapes (nearly all) is read here without a call; any other is
+		// read again from its quote by scanString.
+		j := i + 1
+		for j < n && !strSpecial[b[j]] {
+			j++
+		}
+		if j < n && b[j] == '"' {
+			i = j + 1
+		} else if i, ok = scanString(b, i); !ok {
+			return i, false, st
+		}
 	}
 	for i < n && isSpace[b[i]] {
 		i++

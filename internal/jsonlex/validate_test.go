@@ -40,12 +40,15 @@ func FuzzScanValue(f *testing.F) {
 }
 
 // numberRunCases are arrays of numbers of every shape the inline path of ScanValue reads or
-// hands on to scanNumber, well-formed or not, each also cut short at every byte.
+// hands on to scanNumber, and object keys, well-formed or not, each also cut short at every
+// byte.
 var numberRunCases = []string{
 	`[1,2,3]`, `[0,1.5,22.25,333.125]`, `[1,-2,3e4,5.6E-7,0.5,0,00,1.,1.e3,.5,1..2]`,
 	`[12.5 ,3]`, `[1, 2 , 3 ]`, `[1,2,]`, `[1,2,x]`, `[1,2,"a"]`, `[1,2,[3]]`, `[1,2}`, `[1,2.]`,
 	`[1,2.a]`, `[1,23.45e]`, `[1,23.45e+1,6]`, `[1,2,-]`, `[1,2,-0.5]`, `[1,9999999999999999999999.1]`,
 	`{"a":[1,2.5,3],"b":[4,5]}`, `[[1,2.5],[3,4]]`, `[1,2]]`, `[1,2],`, `[1,2.5,1a]`, `[1,2.5x]`,
+	// Keys, plain or not (escapes, control characters, cut short), read inline or by scanString.
+	`{"segmentation":[[1,2]],"a\"b":1,"c\u0041":2,"d\\":3}`, "{\"a\x01\":1}", `{"ab`, `{"a\`, `{"":1}`,
 }
 
 func TestScanValueMatchesReference(t *testing.T) {
