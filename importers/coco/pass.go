@@ -23,15 +23,14 @@ func passValue(b []byte, i int) (end int, ok bool) {
 		return passString(b, i)
 	}
 	start := i
-	for i < len(b) {
-		c := b[i]
-		if c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r' {
-			break
-		}
+	for i < len(b) && !scalarEnd[b[i]] {
 		i++
 	}
 	return i, i > start
 }
+
+// scalarEnd marks the bytes a number or literal ends at: a separator, a closing bracket, space.
+var scalarEnd = [256]bool{',': true, '}': true, ']': true, ' ': true, '\t': true, '\n': true, '\r': true}
 
 // passString returns where the string that starts at b[i] ('"') ends: after the first quote
 // that an even number of backslashes precede (each pair is one escaped backslash; an odd

@@ -1,6 +1,7 @@
 package coco
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"strconv"
 	"testing"
@@ -22,11 +23,18 @@ func floatAxis(x, w string) bool {
 	return err == nil && fx >= 0 && end > fx
 }
 
-// checkPlainAxis fails when plainAxis says a box axis passes that the float check refuses.
+// checkPlainAxis fails when plainAxis says a box axis passes that the float check refuses,
+// or when the sum plainAxisSum gives is not written as decimal.AppendSum writes it.
 func checkPlainAxis(t *testing.T, x, w string) {
 	t.Helper()
 	if plainAxis([]byte(x), []byte(w)) && !floatAxis(x, w) {
 		t.Errorf("plainAxis(%q, %q) is true, but the validator's float check says no", x, w)
+	}
+	// The sum it gives is written as decimal.AppendSum writes it.
+	if sum, scale, ok := plainAxisSum([]byte(x), []byte(w)); ok {
+		if got, want := appendScaled([]byte("p"), sum, scale), decimal.AppendSum([]byte("p"), []byte(x), []byte(w)); !bytes.Equal(got, want) {
+			t.Errorf("the sum of %q and %q is written %q, decimal.AppendSum %q", x, w, got, want)
+		}
 	}
 }
 
@@ -93,6 +101,8 @@ func FuzzPlainAxis(f *testing.F) {
 	f.Add("473.07", "60.5")
 	f.Add("99999999999999", "1")
 	f.Add("0", "0.000000000000001")
+	f.Add("0.05", "0.05")
+	f.Add("0.001", "0")
 	f.Fuzz(func(t *testing.T, x, w string) {
 		checkPlainAxis(t, x, w)
 	})

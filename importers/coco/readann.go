@@ -261,7 +261,16 @@ func (p *annParser) appendBox(r []byte, kind byte, b [][]byte) (_ []byte, plain 
 	if len(b) != 4 {
 		return r, false, fmt.Sprintf("bbox has %d numbers, not [x, y, width, height]", len(b))
 	}
-	fast := plainAxis(b[0], b[2]) && plainAxis(b[1], b[3])
+	var sums [2]int64
+	var scales [2]int
+	fast := true
+	for k := range 2 {
+		var ok bool
+		if sums[k], scales[k], ok = plainAxisSum(b[k], b[k+2]); !ok {
+			fast = false
+			break
+		}
+	}
 	var v [4]float64
 	if !fast {
 		for k, n := range b {
@@ -279,7 +288,11 @@ func (p *annParser) appendBox(r []byte, kind byte, b [][]byte) (_ []byte, plain 
 	p.featureBytes += len(`[[,],[,]]`) + len(b[0]) + len(b[1])
 	plain = fast || v[0] >= 0 && v[1] >= 0
 	for k := range 2 {
-		p.num = decimal.AppendSum(p.num[:0], b[k], b[k+2])
+		if fast {
+			p.num = appendScaled(p.num[:0], sums[k], scales[k])
+		} else {
+			p.num = decimal.AppendSum(p.num[:0], b[k], b[k+2])
+		}
 		p.featureBytes += len(p.num)
 		r = appendField(r, p.num)
 		if !fast {
@@ -303,27 +316,58 @@ const plainMax = 1e15
 // float64s is at most 2^-52 of their size), in the same order. Otherwise it says false and
 // the caller parses the floats (TestPlainAxis compares the two).
 func plainAxis(x, w []byte) bool {
+	_, _, ok := plainAxisSum(x, w)
+	return ok
+}
+
+// plainAxisSum is plainAxis that also gives, when it says true, x+w as sum / 10^scale (scale
+// the longer fraction of the two), which appendScaled writes as decimal.AppendSum would
+// (checkPlainAxis compares them): the literals are parsed once.
+func plainAxisSum(x, w []byte) (sum int64, scale int, ok bool) {
 	mx, sx, ok := unsignedDecimal(x)
 	if !ok {
-		return false
+		return 0, 0, false
 	}
 	mw, sw, ok := unsignedDecimal(w)
 	if !ok || mw == 0 {
-		return false
+		return 0, 0, false
 	}
 	for ; sx < sw; sx++ {
 		if mx >= plainMax {
-			return false
+			return 0, 0, false
 		}
 		mx *= 10
 	}
 	for ; sw < sx; sw++ {
 		if mw >= plainMax {
-			return false
+			return 0, 0, false
 		}
 		mw *= 10
 	}
-	return mx < plainMax && mw < plainMax && mx+mw < plainMax
+	if mx < plainMax && mw < plainMax && mx+mw < plainMax {
+		return mx + mw, sx, true
+	}
+	return 0, 0, false
+}
+
+// appendScaled appends m / 10^scale (m >= 0) in decimal with exactly scale fraction digits,
+// as decimal.AppendSum writes a sum.
+func appendScaled(dst []byte, m int64, scale int) []byte {
+	var buf [24]byte
+	digits := strconv.AppendInt(buf[:0], m, 10)
+	if scale <= 0 {
+		return append(dst, digits...)
+	}
+	if len(digits) <= scale {
+		dst = append(dst, '0', '.')
+		for range scale - len(digits) {
+			dst = append(dst, '0')
+		}
+		return append(dst, digits...)
+	}
+	dst = append(dst, digits[:len(digits)-scale]...)
+	dst = append(dst, '.')
+	return append(dst, digits[len(digits)-scale:]...)
 }
 
 // unsignedDecimal reads a JSON number literal of at most 15 digits, without sign or

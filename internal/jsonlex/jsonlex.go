@@ -89,23 +89,30 @@ const (
 // the token is not one (I is then at the fault, or at or past the end). Escapes are only skipped: see
 // Unquote.
 func (l *Lexer) String() (raw []byte, escaped bool, problem string) {
-	start := l.I
-	l.I++ // "
-	for l.I < len(l.B) {
-		switch c := l.B[l.I]; {
-		case c == '\\':
+	// The cursor is kept in a local (not l.I, a store each byte) and the plain bytes passed
+	// by a table (strSpecial: the quote, the backslash, the control characters).
+	b, start := l.B, l.I
+	i := start + 1 // "
+	for {
+		for i < len(b) && !strSpecial[b[i]] {
+			i++
+		}
+		if i >= len(b) {
+			l.I = i
+			return nil, escaped, ErrUnterminated
+		}
+		switch b[i] {
+		case '\\':
 			escaped = true
-			l.I += 2
-			continue
-		case c == '"':
-			l.I++
-			return l.B[start:l.I], escaped, ""
-		case c < 0x20:
+			i += 2
+		case '"':
+			l.I = i + 1
+			return b[start : i+1], escaped, ""
+		default:
+			l.I = i
 			return nil, escaped, ErrControl
 		}
-		l.I++
 	}
-	return nil, escaped, ErrUnterminated
 }
 
 // Unquote returns the text of a string token raw (quotes included) that holds escapes, by
@@ -142,12 +149,22 @@ func IsNumberByte(c byte) bool {
 // Number moves past the bytes that may make a number literal and returns them (empty when
 // there are none).
 func (l *Lexer) Number() []byte {
-	start := l.I
-	for l.I < len(l.B) && IsNumberByte(l.B[l.I]) {
-		l.I++
+	b, start := l.B, l.I
+	i := start
+	for i < len(b) && numberByte[b[i]] {
+		i++
 	}
-	return l.B[start:l.I]
+	l.I = i
+	return b[start:i]
 }
+
+// numberByte is IsNumberByte as a table.
+var numberByte = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = IsNumberByte(byte(c))
+	}
+	return t
+}()
 
 // Literal moves past word (true, false, null) when it stands at I.
 func (l *Lexer) Literal(word string) bool {

@@ -19,8 +19,13 @@ var isSpace = [256]bool{' ': true, '\t': true, '\n': true, '\r': true}
 // not well-formed ok is false and end is the index of the fault, or len(b) when b ends
 // before the value does (a number at the very end counts as unfinished). stack is scratch.
 func ScanValue(b []byte, i int, stack *[]byte) (end int, ok bool) {
-	st := (*stack)[:0]
-	defer func() { *stack = st }()
+	end, ok, *stack = scanValue(b, i, (*stack)[:0])
+	return end, ok
+}
+
+// scanValue is ScanValue with its scratch stack st passed and returned (a deferred store
+// cost as much as scanning a short element).
+func scanValue(b []byte, i int, st []byte) (end int, ok bool, _ []byte) {
 	n := len(b)
 	var c byte
 	var open int
@@ -29,13 +34,13 @@ value:
 		i++
 	}
 	if i >= n {
-		return n, false
+		return n, false, st
 	}
 	c = b[i]
 	switch {
 	case c >= '0' && c <= '9' || c == '-': // first: most values of a COCO file are numbers
 		if i, ok = scanNumber(b, i); !ok {
-			return i, false
+			return i, false, st
 		}
 		goto after
 	case c == '{':
@@ -45,10 +50,10 @@ value:
 			i++
 		}
 		if i >= n {
-			return n, false
+			return n, false, st
 		}
 		if len(st) >= maxDepth {
-			return open, false // encoding/json counts the empty ones too
+			return open, false, st // encoding/json counts the empty ones too
 		}
 		if b[i] == '}' {
 			i++
@@ -63,10 +68,10 @@ value:
 			i++
 		}
 		if i >= n {
-			return n, false
+			return n, false, st
 		}
 		if len(st) >= maxDepth {
-			return open, false // encoding/json counts the empty ones too
+			return open, false, st // encoding/json counts the empty ones too
 		}
 		if b[i] == ']' {
 			i++
@@ -76,54 +81,64 @@ value:
 		goto value
 	case c == '"':
 		if i, ok = scanString(b, i); !ok {
-			return i, false
+			return i, false, st
 		}
 		goto after
 	case c == 't':
 		if i, ok = scanLiteral(b, i, "true"); !ok {
-			return i, false
+			return i, false, st
 		}
 		goto after
 	case c == 'f':
 		if i, ok = scanLiteral(b, i, "false"); !ok {
-			return i, false
+			return i, false, st
 		}
 		goto after
 	case c == 'n':
 		if i, ok = scanLiteral(b, i, "null"); !ok {
-			return i, false
+			return i, false, st
 		}
 		goto after
 	default:
-		return i, false
+		return i, false, st
 	}
 key:
 	if b[i] != '"' {
-		return i, false
+		return i, false, st
 	}
-	if i, ok = scanString(b, i); !ok {
-		return i, false
+	{
+		// A key without escapes (nearly all) is read here without a call; any other is
+		// read again from its quote by scanString.
+		j := i + 1
+		for j < n && !strSpecial[b[j]] {
+			j++
+		}
+		if j < n && b[j] == '"' {
+			i = j + 1
+		} else if i, ok = scanString(b, i); !ok {
+			return i, false, st
+		}
 	}
 	for i < n && isSpace[b[i]] {
 		i++
 	}
 	if i >= n {
-		return n, false
+		return n, false, st
 	}
 	if b[i] != ':' {
-		return i, false
+		return i, false, st
 	}
 	i++
 	goto value
 after:
 	if len(st) == 0 {
-		return i, true
+		return i, true, st
 	}
 	for i < n && isSpace[b[i]] {
 		i++
 	}
 	if i >= n {
-		return n, false
+		return n, false, st
 	}
 	switch c = b[i]; {
 	case c == ',':
@@ -133,15 +148,43 @@ after:
 				i++
 			}
 			if i >= n {
-				return n, false
+				return n, false, st
 			}
 			goto key
 		}
 		// In an array, a run of numbers each right after its comma (coordinates, the
 		// usual case) is scanned here, without the round through value and after.
-		for i < n && (b[i] >= '0' && b[i] <= '9' || b[i] == '-') {
+		for i < n {
+			// The usual number, digits without a leading zero and perhaps a fraction, is
+			// read here without a call; anything else (a sign, a leading zero, an exponent,
+			// a fault, the end of b) is read again from its start by scanNumber.
+			if b[i]-'1' < 9 {
+				j := i + 1
+				for j < n && b[j]-'0' < 10 {
+					j++
+				}
+				if j+1 < n && b[j] == '.' && b[j+1]-'0' < 10 {
+					j += 2
+					for j < n && b[j]-'0' < 10 {
+						j++
+					}
+				}
+				if j < n {
+					if b[j] == ',' {
+						i = j + 1
+						continue
+					}
+					if b[j] == ']' {
+						i = j
+						goto after
+					}
+				}
+			}
+			if !(b[i] >= '0' && b[i] <= '9' || b[i] == '-') {
+				break
+			}
 			if i, ok = scanNumber(b, i); !ok {
-				return i, false
+				return i, false, st
 			}
 			if b[i] != ',' { // scanNumber stops before a byte that follows the number
 				goto after
@@ -154,7 +197,7 @@ after:
 		i++
 		goto after
 	}
-	return i, false
+	return i, false, st
 }
 
 // scanString moves past the string at b[i] (a '"').
