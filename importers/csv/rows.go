@@ -43,7 +43,6 @@ const maxLabelSets = 1 << 12
 type mapper struct {
 	s      *settings
 	file   string
-	dec    *textenc.Decoder // its encoding may be decided late (a file that starts with ASCII)
 	apiEnc string
 	buf    []byte
 	enc    []byte          // a text in its source encoding (KeepEncoding)
@@ -59,20 +58,21 @@ type mapper struct {
 	samples []api.Sample
 }
 
-func newMapper(s *settings, file string, dec *textenc.Decoder) *mapper {
-	return &mapper{s: s, file: file, dec: dec, apiEnc: api.EncodingUTF8, labels: make(map[string]string),
+func newMapper(s *settings, file string) *mapper {
+	return &mapper{s: s, file: file, apiEnc: api.EncodingUTF8, labels: make(map[string]string),
 		sets: labelSets{seed: maphash.MakeSeed()}}
 }
 
-// sample builds the sample for the text and label field of the row at line, or returns why
-// it cannot.
-func (m *mapper) sample(text, labelField []byte, line int) (*api.Sample, string) {
+// sample builds the sample for the text and label field of the row at line, read in source
+// encoding src (the decoder's Encoding when the row was read: a file that starts with ASCII
+// has it decided late), or returns why it cannot.
+func (m *mapper) sample(text, labelField []byte, line int, src textenc.Encoding) (*api.Sample, string) {
 	if isBlank(text) {
 		return nil, "the text is empty"
 	}
 	data, enc := text, m.apiEnc
 	if m.s.KeepEncoding {
-		m.enc, enc = textenc.AppendEncode(m.enc[:0], text, m.dec.Encoding(), true)
+		m.enc, enc = textenc.AppendEncode(m.enc[:0], text, src, true)
 		data = m.enc
 	}
 	if len(data) > api.MaxSampleBytes {
@@ -369,22 +369,76 @@ func mixedWarning(dec *textenc.Decoder, file string, warn importers.WarnFunc) {
 	}
 }
 
-// readRows converts delimited rows read from r.
+// readRows converts delimited rows read from r: the rows are read, decoded and split on a
+// goroutine of its own (scanRows), their samples built and yielded on this one (see pipe).
 func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield func(*api.Sample, error) bool) {
-	pos := importers.Position{File: file}
 	dec, err := textenc.NewDecoder(r, s.Encoding)
 	if err != nil {
-		yield(nil, &importers.Error{Pos: pos, Err: err})
+		yield(nil, &importers.Error{Pos: importers.Position{File: file}, Err: err})
 		return
 	}
+	p := newPipe()
+	go func() {
+		defer close(p.full)
+		scanRows(ctx, dec, file, s, p)
+		p.flush()
+	}()
+	// However this returns (yield false, an error, a panic in yield), the scanning goroutine
+	// is told to stop and waited for: it must not read the input once the caller closes it.
+	defer func() {
+		close(p.done)
+		for range p.full {
+		}
+	}()
+	m := newMapper(s, file)
+	n := 0
+	for b := range p.full {
+		for i := range b.events {
+			ev := &b.events[i]
+			switch {
+			case ev.err != nil:
+				yield(nil, ev.err)
+				return
+			case ev.warn != nil:
+				s.Warn.Warn(*ev.warn)
+				continue
+			}
+			// The scanner checks the context too, but it may be a few batches ahead.
+			if n++; n%ctxEvery == 0 {
+				if err := importers.Check(ctx, importers.Position{File: file, Line: ev.line}); err != nil {
+					yield(nil, err)
+					return
+				}
+			}
+			text, label := ev.own, ev.own
+			if text == nil {
+				text, label = b.text, b.text
+			}
+			smp, reason := m.sample(text[ev.from:ev.mid], label[ev.mid:ev.to], ev.line, ev.enc)
+			if smp == nil {
+				s.Warn.Warn(importers.Warning{Pos: importers.Position{File: file, Line: ev.line}, Rejected: true, Reason: reason})
+				continue
+			}
+			if !yield(smp, nil) {
+				return
+			}
+		}
+		p.recycle(b)
+	}
+}
+
+// scanRows reads, decodes and splits the rows of dec and hands them, the rows it rejects and
+// the error that ends the file over to p, in order, until the input ends or p is halted.
+func scanRows(ctx context.Context, dec *textenc.Decoder, file string, s *settings, p *pipe) {
+	pos := importers.Position{File: file}
 	sc := newScanner(dec, s.delim)
 	if s.KeepEncoding && dec.Encoding() != textenc.UTF8 {
 		sc.max = maxRecord / 2 * 3 // the GBK bytes sent are 2/3 of the UTF-8 read, or more
 	}
-	m := newMapper(s, file, dec)
 	reject := func(line, col int, reason string) {
-		s.Warn.Warn(importers.Warning{Pos: importers.Position{File: file, Line: line, Column: col}, Rejected: true, Reason: reason})
+		p.warn(importers.Warning{Pos: importers.Position{File: file, Line: line, Column: col}, Rejected: true, Reason: reason})
 	}
+	warn := importers.WarnFunc(p.warn)
 
 	textCol, labelCol := -1, -1
 	maxFields := 0 // fields a row may have: the header's count, or the first row's
@@ -394,21 +448,21 @@ func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield 
 	}
 	need := max(textCol, labelCol) + 1
 
-	for n := 0; ; n++ {
+	for n := 0; !p.halted; n++ {
 		if n%ctxEvery == 0 {
 			if err := importers.Check(ctx, importers.Position{File: file, Line: sc.line}); err != nil {
-				yield(nil, err)
+				p.fail(err)
 				return
 			}
 		}
 		fields, err := sc.next()
-		mixedWarning(dec, file, s.Warn)
+		mixedWarning(dec, file, warn)
 		if err != nil {
 			var bad *badRecord
 			switch {
 			case errors.As(err, &bad):
 				if textCol < 0 {
-					yield(nil, &importers.Error{Pos: importers.Position{File: file, Line: bad.line, Column: bad.col},
+					p.fail(&importers.Error{Pos: importers.Position{File: file, Line: bad.line, Column: bad.col},
 						Err: fmt.Errorf("cannot read the header: %s", bad.reason)})
 					return
 				}
@@ -416,11 +470,11 @@ func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield 
 				continue
 			case err == io.EOF:
 				if textCol < 0 {
-					yield(nil, &importers.Error{Pos: pos, Err: errors.New("the file has no header line (it is empty); set option NoHeader if it has no header")})
+					p.fail(&importers.Error{Pos: pos, Err: errors.New("the file has no header line (it is empty); set option NoHeader if it has no header")})
 				}
 				return
 			default:
-				yield(nil, decodeErr(file, sc.line, err))
+				p.fail(decodeErr(file, sc.line, err))
 				return
 			}
 		}
@@ -441,7 +495,7 @@ func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield 
 				err = fmt.Errorf("the text and the label are the same column (%d)", textCol+1)
 			}
 			if err != nil {
-				yield(nil, &importers.Error{Pos: importers.Position{File: file, Line: line}, Err: err})
+				p.fail(&importers.Error{Pos: importers.Position{File: file, Line: line}, Err: err})
 				return
 			}
 			need = max(textCol, labelCol) + 1
@@ -466,14 +520,7 @@ func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield 
 			reject(line, 0, textenc.ErrNotUTF8)
 			continue
 		}
-		smp, reason := m.sample(fields[textCol], fields[labelCol], line)
-		if smp == nil {
-			reject(line, 0, reason)
-			continue
-		}
-		if !yield(smp, nil) {
-			return
-		}
+		p.row(fields[textCol], fields[labelCol], line, dec.Encoding())
 	}
 }
 
