@@ -43,10 +43,9 @@ const maxLabelSets = 1 << 12
 type mapper struct {
 	s      *settings
 	file   string
-	apiEnc string
 	buf    []byte
-	enc    []byte          // a text in its source encoding (KeepEncoding)
-	arena  strings.Builder // the current block of sample strings (see arenaSize)
+	arena  strArena // the samples' origins and names
+	text   texts    // the samples' data (sample; the piped reader makes it on the scanner's goroutine)
 	labels map[string]string
 	cache  [64]string
 	split  []string
@@ -59,29 +58,68 @@ type mapper struct {
 }
 
 func newMapper(s *settings, file string) *mapper {
-	return &mapper{s: s, file: file, apiEnc: api.EncodingUTF8, labels: make(map[string]string),
+	return &mapper{s: s, file: file, text: texts{keep: s.KeepEncoding}, labels: make(map[string]string),
 		sets: labelSets{seed: maphash.MakeSeed()}}
 }
 
-// sample builds the sample for the text and label field of the row at line, read in source
-// encoding src (the decoder's Encoding when the row was read: a file that starts with ASCII
-// has it decided late), or returns why it cannot.
-func (m *mapper) sample(text, labelField []byte, line int, src textenc.Encoding) (*api.Sample, string) {
-	if isBlank(text) {
-		return nil, "the text is empty"
-	}
-	data, enc := text, m.apiEnc
-	if m.s.KeepEncoding {
-		m.enc, enc = textenc.AppendEncode(m.enc[:0], text, src, true)
-		data = m.enc
-	}
-	if len(data) > api.MaxSampleBytes {
-		return nil, fmt.Sprintf("the text is %d bytes; one sample may hold at most %d", len(data), api.MaxSampleBytes)
-	}
+// strArena hands out strings carved out of blocks of arenaSize bytes, many samples' strings
+// in one allocation (the first blocks of a file are smaller; a longer string gets a block of
+// its own): strings.Builder never changes bytes it has handed out, so a block's earlier
+// strings stay as they are while later ones are written (by the same goroutine).
+type strArena struct{ b strings.Builder }
 
-	// One string holds the origin ("train.csv:12"), the name ("train.csv-000012.txt") and
-	// the data, written into the current arena block: strings.Builder never changes bytes
-	// it has handed out, so the block's earlier strings stay as they are.
+func (a *strArena) add(b []byte) string {
+	if a.b.Cap()-a.b.Len() < len(b) {
+		size := min(2*a.b.Cap(), arenaSize) // a short file takes little
+		a.b = strings.Builder{}
+		a.b.Grow(max(size, len(b), 1<<10))
+	}
+	start := a.b.Len()
+	a.b.Write(b)
+	return a.b.String()[start:]
+}
+
+// texts turns rows' texts into samples' data: base64 of the text, in UTF-8 or (keep) in its
+// source encoding. Its buffers are reused from row to row.
+type texts struct {
+	keep  bool
+	enc   []byte // a text in its source encoding (keep)
+	buf   []byte
+	arena strArena
+}
+
+// data returns the sample data and API encoding for a row's text, read in source encoding
+// src (the decoder's Encoding when the row was read: a file that starts with ASCII has it
+// decided late), or why the text cannot be a sample.
+func (t *texts) data(text []byte, src textenc.Encoding) (data, enc, reason string) {
+	if isBlank(text) {
+		return "", "", "the text is empty"
+	}
+	raw, enc := text, api.EncodingUTF8
+	if t.keep {
+		t.enc, enc = textenc.AppendEncode(t.enc[:0], text, src, true)
+		raw = t.enc
+	}
+	if len(raw) > api.MaxSampleBytes {
+		return "", "", fmt.Sprintf("the text is %d bytes; one sample may hold at most %d", len(raw), api.MaxSampleBytes)
+	}
+	t.buf = base64pairs.AppendStd(t.buf[:0], raw)
+	return t.arena.add(t.buf), enc, ""
+}
+
+// sample builds the sample for the text and label field of the row at line, read in source
+// encoding src, or returns why it cannot.
+func (m *mapper) sample(text, labelField []byte, line int, src textenc.Encoding) (*api.Sample, string) {
+	data, enc, reason := m.text.data(text, src)
+	if reason != "" {
+		return nil, reason
+	}
+	return m.build(data, enc, labelField, line), ""
+}
+
+// build makes the sample of the row at line from its data (see texts) and label field.
+func (m *mapper) build(data, enc string, labelField []byte, line int) *api.Sample {
+	// One string holds the origin ("train.csv:12") and the name ("train.csv-000012.txt").
 	b := append(m.buf[:0], m.file...)
 	b = append(b, ':')
 	b = strconv.AppendInt(b, int64(line), 10)
@@ -93,17 +131,8 @@ func (m *mapper) sample(text, labelField []byte, line int, src textenc.Encoding)
 	}
 	b = append(b, b[len(m.file)+1:k]...)
 	b = append(b, ".txt"...)
-	j := len(b)
-	b = base64pairs.AppendStd(b, data)
 	m.buf = b
-	if m.arena.Cap()-m.arena.Len() < len(b) {
-		size := min(2*m.arena.Cap(), arenaSize) // a short file takes little
-		m.arena = strings.Builder{}
-		m.arena.Grow(max(size, len(b), 1<<10))
-	}
-	start := m.arena.Len()
-	m.arena.Write(b)
-	all := m.arena.String()[start:]
+	all := m.arena.add(b)
 
 	if len(m.samples) == 0 {
 		m.samples = make([]api.Sample, slabSize)
@@ -112,13 +141,13 @@ func (m *mapper) sample(text, labelField []byte, line int, src textenc.Encoding)
 	m.samples = m.samples[1:]
 	*smp = api.Sample{
 		Origin:     all[:k],
-		Name:       all[k:j],
+		Name:       all[k:],
 		SampleType: api.SampleText,
-		Data:       all[j:],
+		Data:       data,
 		Encoding:   enc,
 		Labels:     m.sampleLabels(labelField),
 	}
-	return smp, ""
+	return smp
 }
 
 // labelSets is a hash table of the label fields seen so far and their labels, made for a
@@ -369,8 +398,9 @@ func mixedWarning(dec *textenc.Decoder, file string, warn importers.WarnFunc) {
 	}
 }
 
-// readRows converts delimited rows read from r: the rows are read, decoded and split on a
-// goroutine of its own (scanRows), their samples built and yielded on this one (see pipe).
+// readRows converts delimited rows read from r: the rows are read, decoded and split and
+// their texts made into sample data on a goroutine of its own (scanRows), the samples built
+// and yielded on this one (see pipe).
 func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield func(*api.Sample, error) bool) {
 	dec, err := textenc.NewDecoder(r, s.Encoding)
 	if err != nil {
@@ -410,16 +440,11 @@ func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield 
 					return
 				}
 			}
-			text, label := ev.own, ev.own
-			if text == nil {
-				text, label = b.text, b.text
+			label := ev.own
+			if label == nil {
+				label = b.text[ev.from:ev.to]
 			}
-			smp, reason := m.sample(text[ev.from:ev.mid], label[ev.mid:ev.to], ev.line, ev.enc)
-			if smp == nil {
-				s.Warn.Warn(importers.Warning{Pos: importers.Position{File: file, Line: ev.line}, Rejected: true, Reason: reason})
-				continue
-			}
-			if !yield(smp, nil) {
+			if !yield(m.build(ev.data, ev.enc, label, ev.line), nil) {
 				return
 			}
 		}
@@ -427,8 +452,9 @@ func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield 
 	}
 }
 
-// scanRows reads, decodes and splits the rows of dec and hands them, the rows it rejects and
-// the error that ends the file over to p, in order, until the input ends or p is halted.
+// scanRows reads, decodes and splits the rows of dec, makes their texts into sample data,
+// and hands them, the rows it rejects and the error that ends the file over to p, in order,
+// until the input ends or p is halted.
 func scanRows(ctx context.Context, dec *textenc.Decoder, file string, s *settings, p *pipe) {
 	pos := importers.Position{File: file}
 	sc := newScanner(dec, s.delim)
@@ -439,6 +465,7 @@ func scanRows(ctx context.Context, dec *textenc.Decoder, file string, s *setting
 		p.warn(importers.Warning{Pos: importers.Position{File: file, Line: line, Column: col}, Rejected: true, Reason: reason})
 	}
 	warn := importers.WarnFunc(p.warn)
+	tx := &texts{keep: s.KeepEncoding} // the samples' data is made here, the rest on the stream's goroutine
 
 	textCol, labelCol := -1, -1
 	maxFields := 0 // fields a row may have: the header's count, or the first row's
@@ -520,7 +547,12 @@ func scanRows(ctx context.Context, dec *textenc.Decoder, file string, s *setting
 			reject(line, 0, textenc.ErrNotUTF8)
 			continue
 		}
-		p.row(fields[textCol], fields[labelCol], line, dec.Encoding())
+		data, enc, reason := tx.data(fields[textCol], dec.Encoding())
+		if reason != "" {
+			reject(line, 0, reason)
+			continue
+		}
+		p.row(data, enc, fields[labelCol], line)
 	}
 }
 
