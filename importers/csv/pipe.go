@@ -1,13 +1,15 @@
 package csv
 
 import (
+	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
 )
 
 // The importer's work on a file of rows is split over two goroutines, much as the conll
 // importer's is: one reads the file, decodes it (the UTF-8 check, GBK), splits its rows and
 // makes each text into its sample's data (base64, in blocks of strings it hands over with the
-// rows: scanRows), the stream's own goroutine builds the samples (origins, names, labels) and
+// rows) and each label field into labels (scanRows), the stream's own goroutine builds the
+// samples (origins, names) and
 // hands them and the warnings over in the order the scanner gave them. The command's encoder
 // runs on a third: on two cores none of them is then the whole run's critical path alone
 // (before, the stream's goroutine did all the importer's work, about half of the command's
@@ -23,33 +25,27 @@ type pipe struct {
 	halted bool // done was closed: the scanner stops
 }
 
-// batch is a run of events and the label fields of its rows.
+// batch is a run of events.
 type batch struct {
 	events []event
-	text   []byte
-	size   int // the bytes of data and label fields it holds
+	size   int // the bytes of sample data it holds
 }
 
 // event is a warning, the fatal error that ends the stream, or (neither set) a row: its
-// sample's data (see texts) and API encoding, and its label field, own or else the batch's
-// text[from:to].
+// sample's data (see texts), API encoding and labels, and the line it starts on.
 type event struct {
 	warn      *importers.Warning
 	err       error
 	data, enc string
-	own       []byte
+	labels    []api.SampleLabel
 	line      int
-	from, to  int
 }
 
-// A batch is handed over when it holds pipeEvents events or pipeText bytes of data and
-// label fields; a label field of pipeOwn bytes or more is copied on its own, not into the
-// batch (whose buffer is reused).
+// A batch is handed over when it holds pipeEvents events or pipeText bytes of sample data.
 // (Variables for tests, which hold tiny batches to the same results.)
 var (
 	pipeEvents = 1024
 	pipeText   = 256 << 10
-	pipeOwn    = 64 << 10
 )
 
 func newPipe() *pipe {
@@ -70,21 +66,12 @@ func (p *pipe) fail(err error) {
 	p.flush()
 }
 
-// row queues a row's sample data and label field (copied: it is the scanner's buffer) and
-// the line it starts on.
-func (p *pipe) row(data, enc string, label []byte, line int) {
+// row queues a row's sample data, API encoding and labels, and the line it starts on.
+func (p *pipe) row(data, enc string, labels []api.SampleLabel, line int) {
 	b := p.cur
-	ev := event{data: data, enc: enc, line: line}
-	if len(label) >= pipeOwn {
-		ev.own = append([]byte(nil), label...)
-	} else {
-		ev.from = len(b.text)
-		b.text = append(b.text, label...)
-		ev.to = len(b.text)
-	}
-	b.events = append(b.events, ev)
-	b.size += len(data) + len(label)
-	if len(b.events) >= pipeEvents || b.size >= pipeText || ev.own != nil {
+	b.events = append(b.events, event{data: data, enc: enc, labels: labels, line: line})
+	b.size += len(data)
+	if len(b.events) >= pipeEvents || b.size >= pipeText {
 		p.flush()
 	}
 }
@@ -109,8 +96,8 @@ func (p *pipe) flush() {
 
 // recycle gives a batch whose rows are built back to the scanner.
 func (p *pipe) recycle(b *batch) {
-	clear(b.events) // let the warnings, the data and the owned label fields go
-	b.events, b.text, b.size = b.events[:0], b.text[:0], 0
+	clear(b.events) // let the warnings, the data and the labels go
+	b.events, b.size = b.events[:0], 0
 	select {
 	case p.free <- b:
 	default:

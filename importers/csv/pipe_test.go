@@ -174,7 +174,7 @@ func sameTranscript(t testing.TB, want, got string, format string, args ...any) 
 }
 
 // pipeInputs are the package's test files and generated rows: quoted fields over several
-// lines, CJK, blank and broken rows, rows over pipeOwn, GBK and a file that mixes encodings.
+// lines, CJK, blank and broken rows, rows over 64 KiB, GBK and a file that mixes encodings.
 func pipeInputs(t testing.TB) map[string][]byte {
 	t.Helper()
 	in := map[string][]byte{}
@@ -195,7 +195,7 @@ func pipeInputs(t testing.TB) map[string][]byte {
 	for i := range 2000 {
 		switch r.IntN(200) {
 		case 0:
-			gen.WriteString(strings.Repeat("长", 30000) + ",big\n") // over pipeOwn
+			gen.WriteString(strings.Repeat("长", 30000) + ",big\n") // a row over 64 KiB
 			continue
 		case 1:
 			gen.WriteString("\n")
@@ -221,7 +221,7 @@ func pipeInputs(t testing.TB) map[string][]byte {
 
 // TestPipeMatchesSerial holds the piped reader to the serial one over every input and
 // several options, with the default batch sizes and with tiny ones (every event its own
-// batch, every row its own copy), and when the caller stops early.
+// batch), and when the caller stops early.
 func TestPipeMatchesSerial(t *testing.T) {
 	inputs := pipeInputs(t)
 	optSets := []Options{
@@ -231,8 +231,8 @@ func TestPipeMatchesSerial(t *testing.T) {
 		{Layout: LayoutCombine},
 		{Encoding: textenc.GBK},
 	}
-	sizes := []struct{ events, text, own int }{{1024, 256 << 10, 64 << 10}, {1, 1, 1}, {3, 100, 50}}
-	defer func(e, tx, o int) { pipeEvents, pipeText, pipeOwn = e, tx, o }(pipeEvents, pipeText, pipeOwn)
+	sizes := []struct{ events, text int }{{1024, 256 << 10}, {1, 1}, {3, 100}}
+	defer func(e, tx int) { pipeEvents, pipeText = e, tx }(pipeEvents, pipeText)
 	for name, data := range inputs {
 		for oi, opts := range optSets {
 			want := rowsTranscript(t, readRowsSerial, data, opts, 0)
@@ -241,7 +241,7 @@ func TestPipeMatchesSerial(t *testing.T) {
 				if si > 0 && len(data) > 256<<10 {
 					break // a batch per event over a large file is slow and proves nothing more
 				}
-				pipeEvents, pipeText, pipeOwn = sz.events, sz.text, sz.own
+				pipeEvents, pipeText = sz.events, sz.text
 				sameTranscript(t, want, rowsTranscript(t, readRows, data, opts, 0), "%s, options %d, batches %v", name, oi, sz)
 				sameTranscript(t, wantStop, rowsTranscript(t, readRows, data, opts, 7), "%s, options %d, batches %v, stopped", name, oi, sz)
 			}
@@ -261,8 +261,8 @@ func FuzzPipeMatchesSerial(f *testing.F) {
 		if mode&8 != 0 {
 			opts.Layout = LayoutCombine
 		}
-		defer func(e, tx, o int) { pipeEvents, pipeText, pipeOwn = e, tx, o }(pipeEvents, pipeText, pipeOwn)
-		pipeEvents, pipeText, pipeOwn = 1+int(mode>>4), 64, 32
+		defer func(e, tx int) { pipeEvents, pipeText = e, tx }(pipeEvents, pipeText)
+		pipeEvents, pipeText = 1+int(mode>>4), 64
 		sameTranscript(t, rowsTranscript(t, readRowsSerial, data, opts, 0), rowsTranscript(t, readRows, data, opts, 0), "mode %d", mode)
 	})
 }

@@ -114,11 +114,12 @@ func (m *mapper) sample(text, labelField []byte, line int, src textenc.Encoding)
 	if reason != "" {
 		return nil, reason
 	}
-	return m.build(data, enc, labelField, line), ""
+	return m.build(data, enc, m.sampleLabels(labelField), line), ""
 }
 
-// build makes the sample of the row at line from its data (see texts) and label field.
-func (m *mapper) build(data, enc string, labelField []byte, line int) *api.Sample {
+// build makes the sample of the row at line from its data (see texts) and labels
+// (sampleLabels).
+func (m *mapper) build(data, enc string, labels []api.SampleLabel, line int) *api.Sample {
 	// One string holds the origin ("train.csv:12") and the name ("train.csv-000012.txt").
 	b := append(m.buf[:0], m.file...)
 	b = append(b, ':')
@@ -145,7 +146,7 @@ func (m *mapper) build(data, enc string, labelField []byte, line int) *api.Sampl
 		SampleType: api.SampleText,
 		Data:       data,
 		Encoding:   enc,
-		Labels:     m.sampleLabels(labelField),
+		Labels:     labels,
 	}
 	return smp
 }
@@ -398,9 +399,9 @@ func mixedWarning(dec *textenc.Decoder, file string, warn importers.WarnFunc) {
 	}
 }
 
-// readRows converts delimited rows read from r: the rows are read, decoded and split and
-// their texts made into sample data on a goroutine of its own (scanRows), the samples built
-// and yielded on this one (see pipe).
+// readRows converts delimited rows read from r: the rows are read, decoded and split, and
+// their texts made into sample data and their label fields into labels, on a goroutine of
+// its own (scanRows); the samples are built and yielded on this one (see pipe).
 func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield func(*api.Sample, error) bool) {
 	dec, err := textenc.NewDecoder(r, s.Encoding)
 	if err != nil {
@@ -440,11 +441,7 @@ func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield 
 					return
 				}
 			}
-			label := ev.own
-			if label == nil {
-				label = b.text[ev.from:ev.to]
-			}
-			if !yield(m.build(ev.data, ev.enc, label, ev.line), nil) {
+			if !yield(m.build(ev.data, ev.enc, ev.labels, ev.line), nil) {
 				return
 			}
 		}
@@ -452,8 +449,8 @@ func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield 
 	}
 }
 
-// scanRows reads, decodes and splits the rows of dec, makes their texts into sample data,
-// and hands them, the rows it rejects and the error that ends the file over to p, in order,
+// scanRows reads, decodes and splits the rows of dec, makes their texts into sample data
+// and their label fields into labels, and hands them, the rows it rejects and the error that ends the file over to p, in order,
 // until the input ends or p is halted.
 func scanRows(ctx context.Context, dec *textenc.Decoder, file string, s *settings, p *pipe) {
 	pos := importers.Position{File: file}
@@ -465,7 +462,9 @@ func scanRows(ctx context.Context, dec *textenc.Decoder, file string, s *setting
 		p.warn(importers.Warning{Pos: importers.Position{File: file, Line: line, Column: col}, Rejected: true, Reason: reason})
 	}
 	warn := importers.WarnFunc(p.warn)
-	tx := &texts{keep: s.KeepEncoding} // the samples' data is made here, the rest on the stream's goroutine
+	// The samples' data and labels are made here (where the row's bytes are in the cache),
+	// the samples on the stream's goroutine.
+	sm := newMapper(s, file)
 
 	textCol, labelCol := -1, -1
 	maxFields := 0 // fields a row may have: the header's count, or the first row's
@@ -547,12 +546,12 @@ func scanRows(ctx context.Context, dec *textenc.Decoder, file string, s *setting
 			reject(line, 0, textenc.ErrNotUTF8)
 			continue
 		}
-		data, enc, reason := tx.data(fields[textCol], dec.Encoding())
+		data, enc, reason := sm.text.data(fields[textCol], dec.Encoding())
 		if reason != "" {
 			reject(line, 0, reason)
 			continue
 		}
-		p.row(data, enc, fields[labelCol], line)
+		p.row(data, enc, sm.sampleLabels(fields[labelCol]), line)
 	}
 }
 
