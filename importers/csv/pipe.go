@@ -23,6 +23,9 @@ type pipe struct {
 	done   chan struct{} // closed when the stream stops taking batches
 	cur    *batch
 	halted bool // done was closed: the scanner stops
+	// sink, when set, takes each batch on the scanner's goroutine instead (a short file,
+	// read on the stream's goroutine alone) and says whether to go on.
+	sink func(*batch) bool
 }
 
 // batch is a run of events.
@@ -42,10 +45,12 @@ type event struct {
 }
 
 // A batch is handed over when it holds pipeEvents events or pipeText bytes of sample data.
-// (Variables for tests, which hold tiny batches to the same results.)
+// Files shorter than pipeMin are not handed over (see readRows). (Variables for tests, which
+// hold tiny batches and both ways to the same results.)
 var (
 	pipeEvents = 1024
 	pipeText   = 256 << 10
+	pipeMin    = 64 << 10
 )
 
 func newPipe() *pipe {
@@ -81,6 +86,11 @@ func (p *pipe) flush() {
 	if p.halted || len(p.cur.events) == 0 {
 		return
 	}
+	if p.sink != nil {
+		p.halted = !p.sink(p.cur)
+		p.recycle(p.cur)
+		return
+	}
 	select {
 	case p.full <- p.cur:
 	case <-p.done:
@@ -98,6 +108,9 @@ func (p *pipe) flush() {
 func (p *pipe) recycle(b *batch) {
 	clear(b.events) // let the warnings, the data and the labels go
 	b.events, b.size = b.events[:0], 0
+	if p.sink != nil {
+		return // b is p.cur
+	}
 	select {
 	case p.free <- b:
 	default:

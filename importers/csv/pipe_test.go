@@ -221,7 +221,8 @@ func pipeInputs(t testing.TB) map[string][]byte {
 
 // TestPipeMatchesSerial holds the piped reader to the serial one over every input and
 // several options, with the default batch sizes and with tiny ones (every event its own
-// batch), and when the caller stops early.
+// batch), handed over to the scanning goroutine or read on the stream's alone, and when the
+// caller stops early.
 func TestPipeMatchesSerial(t *testing.T) {
 	inputs := pipeInputs(t)
 	optSets := []Options{
@@ -231,17 +232,18 @@ func TestPipeMatchesSerial(t *testing.T) {
 		{Layout: LayoutCombine},
 		{Encoding: textenc.GBK},
 	}
-	sizes := []struct{ events, text int }{{1024, 256 << 10}, {1, 1}, {3, 100}}
-	defer func(e, tx int) { pipeEvents, pipeText = e, tx }(pipeEvents, pipeText)
+	// min 0: every file handed over to the scanning goroutine; 1<<62: none.
+	sizes := []struct{ events, text, min int }{{1024, 256 << 10, 0}, {1024, 256 << 10, 1 << 62}, {1, 1, 0}, {3, 100, 0}, {3, 100, 1 << 62}}
+	defer func(e, tx, m int) { pipeEvents, pipeText, pipeMin = e, tx, m }(pipeEvents, pipeText, pipeMin)
 	for name, data := range inputs {
 		for oi, opts := range optSets {
 			want := rowsTranscript(t, readRowsSerial, data, opts, 0)
 			wantStop := rowsTranscript(t, readRowsSerial, data, opts, 7)
 			for si, sz := range sizes {
-				if si > 0 && len(data) > 256<<10 {
+				if si > 1 && len(data) > 256<<10 {
 					break // a batch per event over a large file is slow and proves nothing more
 				}
-				pipeEvents, pipeText = sz.events, sz.text
+				pipeEvents, pipeText, pipeMin = sz.events, sz.text, sz.min
 				sameTranscript(t, want, rowsTranscript(t, readRows, data, opts, 0), "%s, options %d, batches %v", name, oi, sz)
 				sameTranscript(t, wantStop, rowsTranscript(t, readRows, data, opts, 7), "%s, options %d, batches %v, stopped", name, oi, sz)
 			}
@@ -261,8 +263,8 @@ func FuzzPipeMatchesSerial(f *testing.F) {
 		if mode&8 != 0 {
 			opts.Layout = LayoutCombine
 		}
-		defer func(e, tx int) { pipeEvents, pipeText = e, tx }(pipeEvents, pipeText)
-		pipeEvents, pipeText = 1+int(mode>>4), 64
+		defer func(e, tx, m int) { pipeEvents, pipeText, pipeMin = e, tx, m }(pipeEvents, pipeText, pipeMin)
+		pipeEvents, pipeText, pipeMin = 1+int(mode>>5), 64, int(mode>>4&1)<<62
 		sameTranscript(t, rowsTranscript(t, readRowsSerial, data, opts, 0), rowsTranscript(t, readRows, data, opts, 0), "mode %d", mode)
 	})
 }
