@@ -35,8 +35,8 @@ func TestLabelSetMatchesSplit(t *testing.T) {
 		}
 		return b.String()
 	}
-	m := newMapper(s, "f.csv", nil)
-	ref := newMapper(s, "f.csv", nil)
+	m := newMapper(s, "f.csv")
+	ref := newMapper(s, "f.csv")
 	check := func(fields []string, shared bool) {
 		first := map[string]*api.SampleLabel{}
 		for n := range 8 * len(fields) {

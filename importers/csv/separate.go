@@ -107,7 +107,7 @@ func readSeparate(ctx context.Context, fsys fs.FS, path string, s *settings, yie
 	}
 	defer c2.Close()
 
-	m := newMapper(s, path, texts.dec)
+	m := newMapper(s, path)
 	reject := func(file string, line int, reason string) {
 		s.Warn.Warn(importers.Warning{Pos: importers.Position{File: file, Line: line}, Rejected: true, Reason: reason})
 	}
@@ -165,7 +165,7 @@ func readSeparate(ctx context.Context, fsys fs.FS, path string, s *settings, yie
 			reject(resultPath, n, textenc.ErrNotUTF8)
 			continue
 		}
-		smp, reason := m.sample(text, labelField, n)
+		smp, reason := m.sample(text, labelField, n, texts.dec.Encoding())
 		if smp == nil {
 			reject(path, n, reason)
 			continue
