@@ -671,6 +671,9 @@ func plainPoints(f Feature) int {
 func plainCoordinate(s string) bool {
 	n := len(s)
 	if n < 4 || n > 8 {
+		if n >= 1 && n <= 3 && shortInteger(s) {
+			return true
+		}
 		return plainCoordinateBytes(s)
 	}
 	// The first four bytes and the last four (overlapping when n < 8: the same bytes, so
@@ -691,6 +694,19 @@ func plainCoordinate(s string) bool {
 		dot&(dot-1) == 0 && // at most one dot
 		dot&(first|last) == 0 && // not first or last
 		(w&0xff != '0' || w>>8&0xff == '.') // no leading zero but for "0.x"
+}
+
+// shortInteger reports whether s, of 1 to 3 bytes, is digits without a leading zero ("0",
+// "7", "12", "640"): the coordinates of an outline traced from an RLE mask, which
+// plainCoordinateBytes takes too, at twice the instructions. False says only "look
+// closer".
+func shortInteger(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i]-'0' > 9 {
+			return false
+		}
+	}
+	return s[0] != '0' || len(s) == 1
 }
 
 // plainWord is plainCoordinate for s of 1 to 8 bytes: it returns s as a little-endian word

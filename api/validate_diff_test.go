@@ -577,6 +577,25 @@ func TestPlainCoordinate(t *testing.T) {
 	if plain < 20000 || plain > 90000 {
 		t.Fatalf("%d plain coordinates of 100,000: the test covers too little of one kind", plain)
 	}
+	// Every string of 1 to 3 bytes over an alphabet of digits, dots and what is not plain
+	// (shortInteger's strings: the coordinates of an outline traced from an RLE mask).
+	const alphabet = "0123456789.-+eE \x00\x7f\x80\xb0/:"
+	for n := 1; n <= 3; n++ {
+		b := make([]byte, n)
+		for k := 0; k < int(math.Pow(float64(len(alphabet)), float64(n))); k++ {
+			for i, x := 0, k; i < n; i, x = i+1, x/len(alphabet) {
+				b[i] = alphabet[x%len(alphabet)]
+			}
+			c := string(b)
+			got := plainCoordinate(c)
+			if want := plainCoordinateBytes(c); got != want {
+				t.Fatalf("%q: plainCoordinate says %v, byte at a time %v", c, got, want)
+			}
+			if got && !slowNonNegative(json.Number(c)) {
+				t.Fatalf("%q: plainCoordinate takes it, floatOf does not (as a number >= 0)", c)
+			}
+		}
+	}
 }
 
 func FuzzPlainCoordinate(f *testing.F) {
