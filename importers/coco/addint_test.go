@@ -74,3 +74,22 @@ func FuzzAddInt(f *testing.F) {
 		checkAddInt(t, []int{int(a), int(b), int(a) % 10000, int(b) % 100})
 	})
 }
+
+// TestDigits: digits is the length of strconv's decimal, for every v from 0 to 2,000,000
+// and around every power of ten an int holds.
+func TestDigits(t *testing.T) {
+	check := func(v int) {
+		if got, want := digits(v), len(strconv.Itoa(v)); got != want {
+			t.Fatalf("digits(%d) = %d, want %d", v, got, want)
+		}
+	}
+	for v := 0; v <= 2000000; v++ {
+		check(v)
+	}
+	for p := 10; p > 0 && p <= 1e18; p *= 10 {
+		check(p - 1)
+		check(p)
+		check(p + 1)
+	}
+	check(1<<63 - 1)
+}

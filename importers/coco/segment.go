@@ -688,10 +688,22 @@ func traceRLELimit(counts []int64, h, w int, limit int64, buf []int) (_ [][]int,
 	return polys, false, buf
 }
 
-// digits returns how many digits v >= 0 has.
+// digits returns how many digits v >= 0 has. A traced coordinate (below 10,000 for images
+// under 10,000 pixels a side) is answered by comparisons, without a division per digit
+// (TestDigits).
 func digits(v int) int {
-	n := 1
-	for ; v >= 10; v /= 10 {
+	switch {
+	case v < 10:
+		return 1
+	case v < 100:
+		return 2
+	case v < 1000:
+		return 3
+	case v < 10000:
+		return 4
+	}
+	n := 5
+	for v /= 100000; v > 0; v /= 10 {
 		n++
 	}
 	return n
