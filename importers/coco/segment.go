@@ -392,6 +392,23 @@ func rleCounts(raw json.RawMessage) ([]int64, string) {
 	var counts []int64
 	l := &jsonlex.Lexer{B: t, I: 1}
 	for i := 0; ; i++ {
+		// The usual count (digits without a leading zero, then ',' or ']', no spaces) is
+		// read here; anything else is read again from the same byte by nextNumber
+		// (TestRLECountsMatchesReference, FuzzRLECounts).
+		if b, j := l.B, l.I; i < maxRLECounts && (i == 0 || j < len(b) && b[j] == ',') {
+			if i > 0 {
+				j++
+			}
+			start, v := j, int64(0)
+			for ; j < len(b) && b[j]-'0' <= 9 && j-start < 18; j++ {
+				v = v*10 + int64(b[j]-'0')
+			}
+			if j > start && j < len(b) && (b[j] == ',' || b[j] == ']') && (b[start] != '0' || j-start == 1) {
+				l.I = j
+				counts = append(counts, v)
+				continue
+			}
+		}
 		full := ""
 		if i >= maxRLECounts {
 			full = fmt.Sprintf("RLE has more than %d counts, more than this importer reads", maxRLECounts)
