@@ -282,6 +282,24 @@ func appendProperty(dst []byte, p api.Property) (out []byte, ok bool) {
 			}
 		}
 	}
+	if len(p) == 3 {
+		// The usual three keys, the same way.
+		for i, keys := range knownTriples {
+			if v0, ok := p[keys[0]]; ok {
+				if v1, ok := p[keys[1]]; ok {
+					if v2, ok := p[keys[2]]; ok {
+						for k, v := range [3]any{v0, v1, v2} {
+							dst = append(dst, knownTripleKeys[i][k]...)
+							if dst, ok = appendPropertyValue(dst, keys[k], v); !ok {
+								return dst, false
+							}
+						}
+						return append(dst, '}'), true
+					}
+				}
+			}
+		}
+	}
 	var buf [16]mapEntry
 	entries := sortedEntries(p, &buf)
 	dst = append(dst, '{')
@@ -317,6 +335,21 @@ var knownPairKeys = func() (keys [len(knownPairs)][2]string) {
 	for i, pair := range knownPairs {
 		keys[i][0] = string(append(appendString([]byte("{"), pair[0]), ':'))
 		keys[i][1] = string(append(appendString([]byte(","), pair[1]), ':'))
+	}
+	return keys
+}()
+
+// knownTripleKeys are the JSON of knownTriples' keys as appendProperty writes them: `{"k0":`,
+// `,"k1":` and `,"k2":`.
+var knownTripleKeys = func() (keys [len(knownTriples)][3]string) {
+	for i, triple := range knownTriples {
+		for k, key := range triple {
+			start := ","
+			if k == 0 {
+				start = "{"
+			}
+			keys[i][k] = string(append(appendString([]byte(start), key), ':'))
+		}
 	}
 	return keys
 }()
