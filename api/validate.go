@@ -449,7 +449,22 @@ func validateProperty(lp labelPath, name string, l *SampleLabel) Violations {
 	var hasShape, hasFeature, ranged bool
 	var other [len(otherPropKeys)]any
 	var has [len(otherPropKeys)]bool
-	if len(p) > 2 && len(p) <= 8 {
+	usual := false
+	if len(p) == 3 {
+		// A COCO label's three keys (its shape, its feature and its annotation's id, which
+		// this package does not check) are looked up: three lookups cost less than a range,
+		// and they leave no room for a key checked below.
+		if v, ok := p[PropShape]; ok {
+			if f, ok := p[PropFeature]; ok {
+				if _, ok := p[usualUncheckedKey]; ok {
+					shapeVal, hasShape, featureVal, hasFeature, ranged, usual = v, true, f, true, true, true
+				}
+			}
+		}
+	}
+	if usual {
+		// Found: nothing else to look for.
+	} else if len(p) > 2 && len(p) <= 8 {
 		ranged = true
 		for k, v := range p {
 			switch k {
@@ -548,6 +563,10 @@ func validateProperty(lp labelPath, name string, l *SampleLabel) Violations {
 	}
 	return vs
 }
+
+// usualUncheckedKey is a property key no rule checks that nearly every label of one
+// importer has (COCO's annotation id): validateProperty looks it up (see there).
+const usualUncheckedKey = "annotation_id"
 
 // otherPropKeys are the property keys validateProperty checks besides the shape and its
 // feature, in the order it checks them.

@@ -198,6 +198,22 @@ var mutations = []func(r *rand.Rand, s *Sample){
 		}
 		s.Labels = append(s.Labels, SampleLabel{Name: "E", Type: LabelNamedEntity, Property: p})
 	},
+	func(r *rand.Rand, s *Sample) {
+		// A property of three keys, not always a COCO label's shape, feature and annotation
+		// id (looked up, not ranged over), the values not always valid.
+		keys := []string{PropShape, PropFeature, usualUncheckedKey, PropHard, PropHardCoefficient, PropStartTime, "x"}
+		vals := []any{"polygon", "bndbox", "circle", Feature{{"1", "2"}, {"3", "4"}, {"5", "6"}}, Feature{{"1", "2"}, {"3", "4"}},
+			json.Number("7"), "7", nil, "2", "0.5", "00:00:01.000", Feature{{"-1", "2"}, {"3", "4"}, {"5", "6"}}}
+		p := Property{PropShape: vals[r.IntN(3)], PropFeature: vals[3+r.IntN(2)], usualUncheckedKey: vals[5+r.IntN(2)]}
+		for range r.IntN(3) {
+			delete(p, keys[r.IntN(3)])
+			for len(p) < 3 {
+				p[keys[r.IntN(len(keys))]] = vals[r.IntN(len(vals))]
+			}
+		}
+		typ := []LabelType{LabelObjectDetection, LabelImageSegmentation, LabelNamedEntity}[r.IntN(3)]
+		s.Labels = append(s.Labels, SampleLabel{Name: "x", Type: typ, Property: p})
+	},
 }
 
 // genSamples returns n samples: copies of validRequest's samples with 0 to 3 mutations each.
