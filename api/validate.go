@@ -449,7 +449,22 @@ func validateProperty(lp labelPath, name string, l *SampleLabel) Violations {
 	var hasShape, hasFeature, ranged bool
 	var other [len(otherPropKeys)]any
 	var has [len(otherPropKeys)]bool
-	if len(p) > 2 && len(p) <= 8 {
+	usual := false
+	if len(p) == 3 {
+		// A COCO label's three keys (its shape, its feature and its annotation's id, which
+		// this package does not check) are looked up: three lookups cost less than a range,
+		// and they leave no room for a key checked below.
+		if v, ok := p[PropShape]; ok {
+			if f, ok := p[PropFeature]; ok {
+				if _, ok := p[usualUncheckedKey]; ok {
+					shapeVal, hasShape, featureVal, hasFeature, ranged, usual = v, true, f, true, true, true
+				}
+			}
+		}
+	}
+	if usual {
+		// Found: nothing else to look for.
+	} else if len(p) > 2 && len(p) <= 8 {
 		ranged = true
 		for k, v := range p {
 			switch k {
@@ -548,6 +563,10 @@ func validateProperty(lp labelPath, name string, l *SampleLabel) Violations {
 	}
 	return vs
 }
+
+// usualUncheckedKey is a property key no rule checks that nearly every label of one
+// importer has (COCO's annotation id): validateProperty looks it up (see there).
+const usualUncheckedKey = "annotation_id"
 
 // otherPropKeys are the property keys validateProperty checks besides the shape and its
 // feature, in the order it checks them.
@@ -671,6 +690,9 @@ func plainPoints(f Feature) int {
 func plainCoordinate(s string) bool {
 	n := len(s)
 	if n < 4 || n > 8 {
+		if n >= 1 && n <= 3 && shortInteger(s) {
+			return true
+		}
 		return plainCoordinateBytes(s)
 	}
 	// The first four bytes and the last four (overlapping when n < 8: the same bytes, so
@@ -691,6 +713,19 @@ func plainCoordinate(s string) bool {
 		dot&(dot-1) == 0 && // at most one dot
 		dot&(first|last) == 0 && // not first or last
 		(w&0xff != '0' || w>>8&0xff == '.') // no leading zero but for "0.x"
+}
+
+// shortInteger reports whether s, of 1 to 3 bytes, is digits without a leading zero ("0",
+// "7", "12", "640"): the coordinates of an outline traced from an RLE mask, which
+// plainCoordinateBytes takes too, at twice the instructions. False says only "look
+// closer".
+func shortInteger(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i]-'0' > 9 {
+			return false
+		}
+	}
+	return s[0] != '0' || len(s) == 1
 }
 
 // plainWord is plainCoordinate for s of 1 to 8 bytes: it returns s as a little-endian word

@@ -198,6 +198,22 @@ var mutations = []func(r *rand.Rand, s *Sample){
 		}
 		s.Labels = append(s.Labels, SampleLabel{Name: "E", Type: LabelNamedEntity, Property: p})
 	},
+	func(r *rand.Rand, s *Sample) {
+		// A property of three keys, not always a COCO label's shape, feature and annotation
+		// id (looked up, not ranged over), the values not always valid.
+		keys := []string{PropShape, PropFeature, usualUncheckedKey, PropHard, PropHardCoefficient, PropStartTime, "x"}
+		vals := []any{"polygon", "bndbox", "circle", Feature{{"1", "2"}, {"3", "4"}, {"5", "6"}}, Feature{{"1", "2"}, {"3", "4"}},
+			json.Number("7"), "7", nil, "2", "0.5", "00:00:01.000", Feature{{"-1", "2"}, {"3", "4"}, {"5", "6"}}}
+		p := Property{PropShape: vals[r.IntN(3)], PropFeature: vals[3+r.IntN(2)], usualUncheckedKey: vals[5+r.IntN(2)]}
+		for range r.IntN(3) {
+			delete(p, keys[r.IntN(3)])
+			for len(p) < 3 {
+				p[keys[r.IntN(len(keys))]] = vals[r.IntN(len(vals))]
+			}
+		}
+		typ := []LabelType{LabelObjectDetection, LabelImageSegmentation, LabelNamedEntity}[r.IntN(3)]
+		s.Labels = append(s.Labels, SampleLabel{Name: "x", Type: typ, Property: p})
+	},
 }
 
 // genSamples returns n samples: copies of validRequest's samples with 0 to 3 mutations each.
@@ -576,6 +592,25 @@ func TestPlainCoordinate(t *testing.T) {
 	}
 	if plain < 20000 || plain > 90000 {
 		t.Fatalf("%d plain coordinates of 100,000: the test covers too little of one kind", plain)
+	}
+	// Every string of 1 to 3 bytes over an alphabet of digits, dots and what is not plain
+	// (shortInteger's strings: the coordinates of an outline traced from an RLE mask).
+	const alphabet = "0123456789.-+eE \x00\x7f\x80\xb0/:"
+	for n := 1; n <= 3; n++ {
+		b := make([]byte, n)
+		for k := 0; k < int(math.Pow(float64(len(alphabet)), float64(n))); k++ {
+			for i, x := 0, k; i < n; i, x = i+1, x/len(alphabet) {
+				b[i] = alphabet[x%len(alphabet)]
+			}
+			c := string(b)
+			got := plainCoordinate(c)
+			if want := plainCoordinateBytes(c); got != want {
+				t.Fatalf("%q: plainCoordinate says %v, byte at a time %v", c, got, want)
+			}
+			if got && !slowNonNegative(json.Number(c)) {
+				t.Fatalf("%q: plainCoordinate takes it, floatOf does not (as a number >= 0)", c)
+			}
+		}
 	}
 }
 

@@ -203,6 +203,20 @@ func sortedEntries(m map[string]any, buf *[16]mapEntry) []mapEntry {
 			}
 		}
 	}
+	if len(m) == 3 {
+		// The same for the usual three keys (a COCO label: its shape, its feature and its
+		// annotation's id): three lookups instead of ranging over the map and sorting.
+		for _, keys := range knownTriples {
+			if v0, ok := m[keys[0]]; ok {
+				if v1, ok := m[keys[1]]; ok {
+					if v2, ok := m[keys[2]]; ok {
+						buf[0], buf[1], buf[2] = mapEntry{keys[0], v0}, mapEntry{keys[1], v1}, mapEntry{keys[2], v2}
+						return buf[:3]
+					}
+				}
+			}
+		}
+	}
 	entries := buf[:0]
 	for k, v := range m {
 		entries = append(entries, mapEntry{k, v})
@@ -221,6 +235,10 @@ func sortedEntries(m map[string]any, buf *[16]mapEntry) []mapEntry {
 
 // knownPairs are the keys of the usual two-key properties, each pair in sorted order.
 var knownPairs = [...][2]string{{api.PropEndIndex, api.PropStartIndex}, {api.PropFeature, api.PropShape}}
+
+// knownTriples are the keys of the usual three-key properties, each in sorted order
+// (TestKnownKeysSorted): a COCO label's shape, feature and annotation id.
+var knownTriples = [...][3]string{{api.PropFeature, api.PropShape, "annotation_id"}}
 
 // appendMap writes a map with its keys sorted, as encoding/json does.
 func appendMap(dst []byte, m map[string]any, depth int) (out []byte, ok bool) {
@@ -264,6 +282,24 @@ func appendProperty(dst []byte, p api.Property) (out []byte, ok bool) {
 			}
 		}
 	}
+	if len(p) == 3 {
+		// The usual three keys, the same way.
+		for i, keys := range knownTriples {
+			if v0, ok := p[keys[0]]; ok {
+				if v1, ok := p[keys[1]]; ok {
+					if v2, ok := p[keys[2]]; ok {
+						for k, v := range [3]any{v0, v1, v2} {
+							dst = append(dst, knownTripleKeys[i][k]...)
+							if dst, ok = appendPropertyValue(dst, keys[k], v); !ok {
+								return dst, false
+							}
+						}
+						return append(dst, '}'), true
+					}
+				}
+			}
+		}
+	}
 	var buf [16]mapEntry
 	entries := sortedEntries(p, &buf)
 	dst = append(dst, '{')
@@ -299,6 +335,21 @@ var knownPairKeys = func() (keys [len(knownPairs)][2]string) {
 	for i, pair := range knownPairs {
 		keys[i][0] = string(append(appendString([]byte("{"), pair[0]), ':'))
 		keys[i][1] = string(append(appendString([]byte(","), pair[1]), ':'))
+	}
+	return keys
+}()
+
+// knownTripleKeys are the JSON of knownTriples' keys as appendProperty writes them: `{"k0":`,
+// `,"k1":` and `,"k2":`.
+var knownTripleKeys = func() (keys [len(knownTriples)][3]string) {
+	for i, triple := range knownTriples {
+		for k, key := range triple {
+			start := ","
+			if k == 0 {
+				start = "{"
+			}
+			keys[i][k] = string(append(appendString([]byte(start), key), ':'))
+		}
 	}
 	return keys
 }()
