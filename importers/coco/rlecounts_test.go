@@ -108,10 +108,22 @@ func FuzzRLECounts(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
 		if strings.HasPrefix(strings.TrimSpace(raw), `"`) {
-			// The compressed string form, which this path does not touch (its callers pass
-			// only values the walker has found valid: a string of two quotes or more).
+			// The compressed string form, which the fast path does not touch: it must only
+			// answer, never panic (the reference, the old code, sliced a lone quote).
+			rleCounts(json.RawMessage(raw))
 			return
 		}
 		checkRLECounts(t, raw)
 	})
+}
+
+// TestRLECountsOddStrings: a string form that is not a whole JSON string is refused with a
+// reason, not a panic (the walker never hands one over, but a library caller might).
+func TestRLECountsOddStrings(t *testing.T) {
+	for _, raw := range []string{`"`, ` " `, `"abc`, `"\`} {
+		counts, why := rleCounts(json.RawMessage(raw))
+		if counts != nil || why == "" {
+			t.Errorf("rleCounts(%q) = %v, %q; want a reason", raw, counts, why)
+		}
+	}
 }

@@ -377,6 +377,11 @@ func rleCounts(raw json.RawMessage) ([]int64, string) {
 		return nil, "RLE has no counts"
 	}
 	if t[0] == '"' {
+		if len(t) < 2 || t[len(t)-1] != '"' {
+			// The walker hands over only valid JSON values; this keeps a caller that does
+			// not from a panic.
+			return nil, "RLE counts is not a string"
+		}
 		s := string(t[1 : len(t)-1])
 		if strings.ContainsRune(s, '\\') { // '\\' is one of the 64 characters
 			if err := json.Unmarshal(t, &s); err != nil {
