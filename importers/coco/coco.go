@@ -167,5 +167,9 @@ func convert(ctx context.Context, r io.Reader, name string, opts Options, yield 
 		yield(nil, &importers.Error{Pos: importers.Position{File: name}, Err: err})
 		return
 	}
-	c.emit(ctx, yield)
+	emitSamples(c, ctx, yield)
 }
+
+// emitSamples is (*converter).emit, a variable so that tests can put the previous emission
+// in its place (refemit_test.go).
+var emitSamples = (*converter).emit
