@@ -30,8 +30,11 @@
 // reading goroutine takes the chunks back in document order to check each image against the
 // ones before it (a repeated id or file name), read the categories, chain the records and
 // report the rejections, so that the store, the warnings and their order do not depend on the
-// number of workers; while emitting, one goroutine builds the samples and the caller's
-// goroutine consumes them. Warnings are always reported from the caller's goroutine.
+// number of workers; while emitting, builders (one per core, up to four, when the images are
+// on OBS; one when they are read from Options.Images.FS) build the samples of runs of 32
+// images, which the caller's goroutine takes back in images[] order and consumes, so that
+// the samples, the warnings and their order do not depend on the number of builders either
+// (TestBuildersDifferential). Warnings are always reported from the caller's goroutine.
 package coco
 
 import (
@@ -167,5 +170,9 @@ func convert(ctx context.Context, r io.Reader, name string, opts Options, yield 
 		yield(nil, &importers.Error{Pos: importers.Position{File: name}, Err: err})
 		return
 	}
-	c.emit(ctx, yield)
+	emitSamples(c, ctx, yield)
 }
+
+// emitSamples is (*converter).emit, a variable so that tests can put the previous emission
+// in its place (refemit_test.go).
+var emitSamples = (*converter).emit
