@@ -32,7 +32,7 @@ func checkPlainAxis(t *testing.T, x, w string) {
 	}
 	// The sum it gives is written as decimal.AppendSum writes it.
 	if sum, scale, ok := plainAxisSum([]byte(x), []byte(w)); ok {
-		if got, want := appendScaled([]byte("p"), sum, scale), decimal.AppendSum([]byte("p"), []byte(x), []byte(w)); !bytes.Equal(got, want) {
+		if got, want := decimal.AppendScaled([]byte("p"), sum, scale), decimal.AppendSum([]byte("p"), []byte(x), []byte(w)); !bytes.Equal(got, want) {
 			t.Errorf("the sum of %q and %q is written %q, decimal.AppendSum %q", x, w, got, want)
 		}
 	}

@@ -289,7 +289,7 @@ func (p *annParser) appendBox(r []byte, kind byte, b [][]byte) (_ []byte, plain 
 	plain = fast || v[0] >= 0 && v[1] >= 0
 	for k := range 2 {
 		if fast {
-			p.num = appendScaled(p.num[:0], sums[k], scales[k])
+			p.num = decimal.AppendScaled(p.num[:0], sums[k], scales[k])
 		} else {
 			p.num = decimal.AppendSum(p.num[:0], b[k], b[k+2])
 		}
@@ -321,7 +321,7 @@ func plainAxis(x, w []byte) bool {
 }
 
 // plainAxisSum is plainAxis that also gives, when it says true, x+w as sum / 10^scale (scale
-// the longer fraction of the two), which appendScaled writes as decimal.AppendSum would
+// the longer fraction of the two), which decimal.AppendScaled writes as decimal.AppendSum would
 // (checkPlainAxis compares them): the literals are parsed once.
 func plainAxisSum(x, w []byte) (sum int64, scale int, ok bool) {
 	mx, sx, ok := unsignedDecimal(x)
@@ -348,26 +348,6 @@ func plainAxisSum(x, w []byte) (sum int64, scale int, ok bool) {
 		return mx + mw, sx, true
 	}
 	return 0, 0, false
-}
-
-// appendScaled appends m / 10^scale (m >= 0) in decimal with exactly scale fraction digits,
-// as decimal.AppendSum writes a sum.
-func appendScaled(dst []byte, m int64, scale int) []byte {
-	var buf [24]byte
-	digits := strconv.AppendInt(buf[:0], m, 10)
-	if scale <= 0 {
-		return append(dst, digits...)
-	}
-	if len(digits) <= scale {
-		dst = append(dst, '0', '.')
-		for range scale - len(digits) {
-			dst = append(dst, '0')
-		}
-		return append(dst, digits...)
-	}
-	dst = append(dst, digits[:len(digits)-scale]...)
-	dst = append(dst, '.')
-	return append(dst, digits[len(digits)-scale:]...)
 }
 
 // unsignedDecimal reads a JSON number literal of at most 15 digits, without sign or

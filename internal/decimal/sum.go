@@ -88,8 +88,14 @@ func appendSmallSum(dst, a, b []byte) ([]byte, bool) {
 		dst = append(dst, '-')
 		sum = -sum
 	}
+	return AppendScaled(dst, sum, scale), true
+}
+
+// AppendScaled appends m / 10^scale (m >= 0) in decimal with exactly scale fraction digits,
+// as AppendSum writes a sum: for a caller that has added the integers itself.
+func AppendScaled(dst []byte, m int64, scale int) []byte {
 	var digits [24]byte
-	return appendPoint(dst, strconv.AppendInt(digits[:0], sum, 10), scale), true
+	return appendPoint(dst, strconv.AppendInt(digits[:0], m, 10), scale)
 }
 
 // bigSum is Sum for any literals, through Decimal.
