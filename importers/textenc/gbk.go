@@ -322,11 +322,18 @@ func decodePairs(p []byte, o int, src []byte, i int) (int, int) {
 	for i < len(src) && o < len(p) {
 		if c := src[i]; c < utf8.RuneSelf {
 			if i+8 <= len(src) && o+8 <= len(p) {
-				if w := binary.LittleEndian.Uint64(src[i:]); w&high == 0 {
-					binary.LittleEndian.PutUint64(p[o:], w)
-					i, o = i+8, o+8
-					continue
+				// Eight bytes are copied and as many kept as are ASCII (at least this one):
+				// the rest is overwritten next, or lies past the text. A run of ASCII
+				// between two-byte characters (a comma, a line end and a number) takes one
+				// step, not one per byte.
+				w := binary.LittleEndian.Uint64(src[i:])
+				binary.LittleEndian.PutUint64(p[o:], w)
+				n := 8
+				if m := w & high; m != 0 {
+					n = bits.TrailingZeros64(m) >> 3
 				}
+				i, o = i+n, o+n
+				continue
 			}
 			p[o] = c
 			i, o = i+1, o+1
