@@ -167,11 +167,15 @@ func (g *gbkReader) decode(p []byte) (int, error) {
 			break
 		}
 	}
-	// One search over all the text decoded here (not one per run: the runs are short).
-	if r := bytes.Index(p[:o], replacement); viaDecoder && r >= 0 {
-		g.off += int64(r)
-		g.err = &DecodeError{Encoding: g.enc, Offset: g.off}
-		return r, g.err
+	// One search over all the text decoded here (not one per run: the runs are short), and
+	// only when the decoder wrote some of it (the search ran before the test: full-width
+	// punctuation, EF BC xx, made it look at every such character).
+	if viaDecoder {
+		if r := bytes.Index(p[:o], replacement); r >= 0 {
+			g.off += int64(r)
+			g.err = &DecodeError{Encoding: g.enc, Offset: g.off}
+			return r, g.err
+		}
 	}
 	g.s0 += i
 	g.off += int64(o)
