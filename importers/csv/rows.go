@@ -141,14 +141,12 @@ func (m *mapper) build(data, enc string, labels []api.SampleLabel, line int) *ap
 	}
 	smp := &m.samples[0]
 	m.samples = m.samples[1:]
-	*smp = api.Sample{
-		Origin:     all[:k],
-		Name:       all[k:],
-		SampleType: api.SampleText,
-		Data:       data,
-		Encoding:   enc,
-		Labels:     labels,
-	}
+	// The slab is zeroed: only the fields a text sample sets are written (a composite
+	// literal wrote all of them again, through a temporary).
+	smp.Origin, smp.Name = all[:k], all[k:]
+	smp.SampleType = api.SampleText
+	smp.Data, smp.Encoding = data, enc
+	smp.Labels = labels
 	return smp
 }
 

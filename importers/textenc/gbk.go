@@ -167,11 +167,15 @@ func (g *gbkReader) decode(p []byte) (int, error) {
 			break
 		}
 	}
-	// One search over all the text decoded here (not one per run: the runs are short).
-	if r := bytes.Index(p[:o], replacement); viaDecoder && r >= 0 {
-		g.off += int64(r)
-		g.err = &DecodeError{Encoding: g.enc, Offset: g.off}
-		return r, g.err
+	// One search over all the text decoded here (not one per run: the runs are short), and
+	// only when the decoder wrote some of it (the search ran before the test: full-width
+	// punctuation, EF BC xx, made it look at every such character).
+	if viaDecoder {
+		if r := bytes.Index(p[:o], replacement); r >= 0 {
+			g.off += int64(r)
+			g.err = &DecodeError{Encoding: g.enc, Offset: g.off}
+			return r, g.err
+		}
 	}
 	g.s0 += i
 	g.off += int64(o)
@@ -233,14 +237,13 @@ const (
 	pairTrails = 190
 )
 
-// pairIndex returns the index of the two-byte character c0 c1 in gbkPairs' table, or -1
-// when they are not one (c0 is not a lead byte, or c1 not a trail byte).
+// pairIndex returns the index of the two-byte character c0 c1 in gbkPairs' table (c0<<8 |
+// c1), or -1 when they are not one (c0 is not a lead byte, or c1 not a trail byte).
 func pairIndex(c0, c1 byte) int {
-	t := pairTrail[c1]
-	if c0-0x81 >= pairLeads || t == noTrail {
+	if c0-0x81 >= pairLeads || pairTrail[c1] == noTrail {
 		return -1
 	}
-	return int(c0-0x81)*pairTrails + int(t)
+	return int(c0)<<8 | int(c1)
 }
 
 // pairTrail numbers the trail bytes of two-byte characters: 0x40-0x7E are 0-62, 0x80-0xFE
@@ -267,10 +270,13 @@ const noTrail = 0xFF
 // table takes a fraction of the time of asking it again for every character). Each entry is
 // the character's UTF-8 bytes (at most three: all are in the BMP) in its low bytes and their
 // count in its high byte, or 0 for a code that maps to no character (the decoder gives
-// U+FFFD for it, which the reader reports as an error). nil if x/text did not give one
-// character per code (never seen; the reader then leaves every non-ASCII byte to the
-// decoder).
-var gbkPairs = sync.OnceValue(func() []uint32 {
+// U+FFFD for it, which the reader reports as an error). The table is indexed by the two
+// bytes themselves (c0<<8 | c1: 256 KiB, where one row per lead byte of the 190 trail bytes
+// took 89 KiB) and every other entry, ASCII leads included, is 0, so that decodePairs reads a
+// character's entry with one load and one test, no check of its bytes first. nil if x/text
+// did not give one character per code (never seen; the reader then leaves every non-ASCII
+// byte to the decoder).
+var gbkPairs = sync.OnceValue(func() *[1 << 16]uint32 {
 	src := make([]byte, 0, 2*pairLeads*pairTrails)
 	for c0 := 0x81; c0 <= 0xFE; c0++ {
 		for c1 := 0x40; c1 <= 0xFE; c1++ {
@@ -283,17 +289,17 @@ var gbkPairs = sync.OnceValue(func() []uint32 {
 	if err != nil || n != len(src) {
 		return nil
 	}
-	table := make([]uint32, pairLeads*pairTrails)
-	for k := range table {
-		_, size := utf8.DecodeRune(out)
-		if size < 2 || size > 3 || pairIndex(src[2*k], src[2*k+1]) != k {
+	table := new([1 << 16]uint32)
+	for k := 0; k < len(src); k += 2 {
+		r, size := utf8.DecodeRune(out)
+		if size < 2 || size > 3 {
 			return nil
 		}
-		if r, _ := utf8.DecodeRune(out); r != utf8.RuneError { // codes that map to none stay 0
+		if r != utf8.RuneError { // codes that map to none stay 0
 			var e [4]byte
 			copy(e[:], out[:size])
 			e[3] = byte(size)
-			table[k] = binary.LittleEndian.Uint32(e[:])
+			table[pairIndex(src[k], src[k+1])] = binary.LittleEndian.Uint32(e[:])
 		}
 		out = out[size:]
 	}
@@ -320,41 +326,39 @@ func decodePairs(p []byte, o int, src []byte, i int) (int, int) {
 	for i < len(src) && o < len(p) {
 		if c := src[i]; c < utf8.RuneSelf {
 			if i+8 <= len(src) && o+8 <= len(p) {
-				if w := binary.LittleEndian.Uint64(src[i:]); w&high == 0 {
-					binary.LittleEndian.PutUint64(p[o:], w)
-					i, o = i+8, o+8
-					continue
+				// Eight bytes are copied and as many kept as are ASCII (at least this one):
+				// the rest is overwritten next, or lies past the text. A run of ASCII
+				// between two-byte characters (a comma, a line end and a number) takes one
+				// step, not one per byte.
+				w := binary.LittleEndian.Uint64(src[i:])
+				binary.LittleEndian.PutUint64(p[o:], w)
+				n := 8
+				if m := w & high; m != 0 {
+					n = bits.TrailingZeros64(m) >> 3
 				}
+				i, o = i+n, o+n
+				continue
 			}
 			p[o] = c
 			i, o = i+1, o+1
 			continue
 		}
 		// A run of two-byte characters: src[i:i+2] and p[o:o+4] stay in bounds while i is
-		// before lastLead and o at most lastOut.
+		// before lastLead and o at most lastOut. An entry of 0 ends it: ASCII next (the outer
+		// loop goes on), or a code the table does not cover.
 		lastLead, lastOut := len(src)-1, len(p)-4
 		for i < lastLead && o <= lastOut {
-			c0, c1 := src[i], src[i+1]
-			if c0 < utf8.RuneSelf {
-				break
-			}
-			t := pairTrail[c1]
-			if c0-0x81 >= pairLeads || t == noTrail {
-				return i, o
-			}
-			k := int(c0-0x81)*pairTrails + int(t)
-			if k >= len(table) {
-				return i, o
-			}
-			e := table[k]
+			e := table[uint16(src[i])<<8|uint16(src[i+1])]
 			if e == 0 {
-				return i, o
+				break
 			}
 			binary.LittleEndian.PutUint32(p[o:o+4], e) // the count byte is overwritten next, or lies past the text
 			i, o = i+2, o+int(e>>24)
 		}
-		if i < len(src) && src[i] >= utf8.RuneSelf && (i >= lastLead || o > lastOut) {
-			break // a lead byte at the end of src, or too little room
+		if i < len(src) && src[i] >= utf8.RuneSelf {
+			// Not a two-byte character the table has, a lead byte at the end of src, or too
+			// little room.
+			return i, o
 		}
 	}
 	return i, o
