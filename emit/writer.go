@@ -343,7 +343,7 @@ func (d *Dir) Write(ctx context.Context, samples iter.Seq2[*api.Sample, error], 
 // With eight small batches (a CSV run's bodies are about 24 KB), a trace of `convert csv`
 // showed the stream's goroutine blocked on a full queue 844 times in a 50 MB run, and the
 // encoder and the scanner starved meanwhile while the writer ran alone; with 32 (the
-// bytes bound unchanged), 87 times, and the run 4-7% shorter on two cores.
+// bytes bound unchanged), 87 times, and the run 3-8% shorter (median wall) on two cores.
 const (
 	writerBatches = 32
 	writerBytes   = 4 << 20
