@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -97,4 +98,93 @@ func TestAnswerThatCannotBeRecordedStopsTheRun(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 10, again.Acknowledged(), "a rerun sends the second batch again")
 	assert.True(t, again.maybeSent("s15.jpg"), "its sending line was written before it left")
+}
+
+// A batch whose "sending" line is written when the run stops (another slot's 401 meanwhile)
+// is sent all the same: the journal says its samples may have landed, so a rerun takes the
+// service's ModelArts.4422 for them as done; they must have left. (Before, the sender
+// checked for the stop after writing the line and sent nothing: a rerun then counted a
+// 4422 conflict, a different sample of that name, as this sample stored.)
+func TestBatchRecordedAsSendingIsSentAfterAStop(t *testing.T) {
+	var mu sync.Mutex
+	received := map[string]bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		require.NoError(t, err)
+		req, err := api.DecodeRequest(body)
+		require.NoError(t, err)
+		resp := api.Response{Success: true, Results: []api.UploadSampleResp{}}
+		mu.Lock()
+		defer mu.Unlock()
+		for _, s := range req.Samples {
+			received[s.Name] = true
+			if s.Name == "s00.jpg" {
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			resp.Results = append(resp.Results, api.UploadSampleResp{Success: true, Name: s.Name})
+		}
+		json.NewEncoder(w).Encode(resp)
+	}))
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), JournalName("d"))
+	client := &Client{Endpoint: srv.URL, ProjectID: "p", DatasetID: "d", Auth: Token{Value: "token-value"}}
+	j, err := OpenJournal(path, client.Destination(), false)
+	require.NoError(t, err)
+
+	// Batch 1 (one slot) is sent, and refused with a 401, once batch 2's "sending" line is
+	// written (by the other slot); batch 2's sender goes on once the run has stopped taking
+	// batches.
+	second, stopped := make(chan struct{}), make(chan struct{})
+	guard := time.After(time.Minute) // a guard against a hang, not a timing
+	testHookSent = func(seq int) {
+		switch seq {
+		case 1:
+			select {
+			case <-second:
+			case <-guard:
+			}
+		case 2:
+			close(second)
+			select {
+			case <-stopped:
+			case <-guard:
+			}
+		}
+	}
+	defer func() { testHookSent = nil }()
+	samples := func(yield func(*api.Sample, error) bool) {
+		for i := range 10 {
+			s := &api.Sample{Name: fmt.Sprintf("s%02d.jpg", i), SampleType: api.SampleImage,
+				DataSource: &api.DataSource{DataPath: fmt.Sprintf("obs://b/s%02d.jpg", i), DataType: api.DataOBS}}
+			if !yield(s, nil) {
+				return
+			}
+		}
+	}
+	batches := func(yield func(*emit.Batch, error) bool) {
+		defer close(stopped) // the dispatcher stopped taking batches (or took them all)
+		for b, err := range emit.Batches(context.Background(), samples, emit.Options{BatchSize: 1}) {
+			if !yield(b, err) {
+				return
+			}
+		}
+	}
+	u := &Uploader{Client: client, Journal: j, Concurrency: 2}
+	st, err := u.Upload(context.Background(), batches)
+	require.ErrorIs(t, err, ErrUnauthorized)
+	require.NoError(t, j.Close())
+	assert.Equal(t, 1, st.Created, "batch 2 was sent and answered")
+
+	again, err := OpenJournal(path, client.Destination(), true)
+	require.NoError(t, err)
+	assert.True(t, again.maybeSent("s01.jpg") || again.Done("s01.jpg"), "batch 2's sending line was written")
+	mu.Lock()
+	defer mu.Unlock()
+	for i := range 10 {
+		k := fmt.Sprintf("s%02d.jpg", i)
+		if again.maybeSent(k) || again.Done(k) {
+			assert.True(t, received[k], "%s: the journal says it was sent, but it never left", k)
+		}
+	}
 }

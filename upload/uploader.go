@@ -184,12 +184,19 @@ func (u *Uploader) Upload(ctx context.Context, batches iter.Seq2[*emit.Batch, er
 					if sent, err = u.Journal.appendLines(j.sending); err != nil {
 						r.Unacknowledged, r.Err = len(j.p.keys), err
 					}
+					if sent != 0 && testHookSent != nil {
+						testHookSent(j.b.Seq)
+					}
 				}
 				a := answer{done: done{i: j.i, r: r}, sent: sent}
 				switch {
 				case r.Err != nil:
-				case stop.Err() != nil && ctx.Err() == nil:
-					r.Unacknowledged = len(j.p.keys) // the run stopped: no new batch is sent
+				case sent == 0 && stop.Err() != nil && ctx.Err() == nil:
+					// The run stopped: no new batch is sent. A batch whose "sending" line is
+					// written is sent all the same (it is in flight): a rerun takes the
+					// service's ModelArts.4422 for its samples as done, so they must have
+					// left.
+					r.Unacknowledged = len(j.p.keys)
 				default:
 					// The answer is classified by the recorder (the samples' keys and
 					// whether the part was resent are all it needs; not the body).
@@ -282,6 +289,9 @@ dispatch:
 	}
 	return st, nil
 }
+
+// testHookSent, when set (by tests), is called once a batch's "sending" line is written.
+var testHookSent func(seq int)
 
 // job is the i-th batch taken, prepared for its sender.
 type job struct {
