@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -187,4 +189,64 @@ func TestBatchRecordedAsSendingIsSentAfterAStop(t *testing.T) {
 			assert.True(t, received[k], "%s: the journal says it was sent, but it never left", k)
 		}
 	}
+}
+
+// A batches iterator that panics (a library caller's, which the caller recovers from) leaves
+// no goroutine of the run behind: the senders finish what they hold, the recorders and the
+// collector end.
+func TestUploadPanickingBatchesLeavesNoGoroutine(t *testing.T) {
+	var received atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		require.NoError(t, err)
+		req, err := api.DecodeRequest(body)
+		require.NoError(t, err)
+		resp := api.Response{Success: true, Results: []api.UploadSampleResp{}}
+		received.Add(int64(len(req.Samples)))
+		for _, s := range req.Samples {
+			resp.Results = append(resp.Results, api.UploadSampleResp{Success: true, Name: s.Name})
+		}
+		json.NewEncoder(w).Encode(resp)
+	}))
+	defer srv.Close()
+	client := &Client{Endpoint: srv.URL, ProjectID: "p", DatasetID: "d", Auth: Token{Value: "t"}}
+	j, err := OpenJournal(filepath.Join(t.TempDir(), JournalName("d")), client.Destination(), false)
+	require.NoError(t, err)
+	defer j.Close()
+	u := &Uploader{Client: client, Journal: j, Concurrency: 4}
+	samples := func(yield func(*api.Sample, error) bool) {
+		for i := range 30 {
+			s := &api.Sample{Name: fmt.Sprintf("s%02d.jpg", i), SampleType: api.SampleImage,
+				DataSource: &api.DataSource{DataPath: fmt.Sprintf("obs://b/s%02d.jpg", i), DataType: api.DataOBS}}
+			if !yield(s, nil) {
+				return
+			}
+		}
+	}
+	batches := func(yield func(*emit.Batch, error) bool) {
+		n := 0
+		for b, err := range emit.Batches(context.Background(), samples, emit.Options{BatchSize: 10}) {
+			if n++; n == 3 {
+				panic("the caller's iterator broke")
+			}
+			if !yield(b, err) {
+				return
+			}
+		}
+	}
+	func() {
+		defer func() { assert.NotNil(t, recover(), "the iterator's panic goes on to the caller") }()
+		u.Upload(context.Background(), batches)
+	}()
+	guard := time.Now().Add(time.Minute) // a guard against a hang, not a timing
+	for {
+		buf := make([]byte, 1<<20)
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		if !strings.Contains(stacks, "upload.(*Uploader).Upload.func") {
+			break
+		}
+		require.True(t, time.Now().Before(guard), "goroutines of the run left behind:\n%s", stacks)
+		runtime.Gosched()
+	}
+	assert.Equal(t, int64(20), received.Load(), "the two batches taken before the panic were sent")
 }

@@ -240,6 +240,17 @@ func (u *Uploader) Upload(ctx context.Context, batches iter.Seq2[*emit.Batch, er
 		}
 	}()
 
+	// Once the batches end (or their iterator panics and a caller recovers), the senders
+	// finish the batches they hold, the recorders their answers and the collector its count:
+	// no goroutine of the run outlives Upload.
+	shutdown := sync.OnceFunc(func() {
+		close(jobs)
+		workers.Wait()
+		close(results)
+		<-collected
+	})
+	defer shutdown()
+
 	var streamErr error
 	i := 0
 dispatch:
@@ -260,10 +271,7 @@ dispatch:
 			break dispatch
 		}
 	}
-	close(jobs)
-	workers.Wait()
-	close(results)
-	<-collected
+	shutdown()
 
 	st.Requests = answered.Requests
 	st.Created, st.Existing, st.Failed = answered.Created, answered.Existing, answered.Failed
