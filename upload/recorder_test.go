@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -47,11 +48,10 @@ func (bt *breakingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	return http.DefaultTransport.RoundTrip(req)
 }
 
-// The recorder writes an answer's line after the sender has gone on to its next batch: when
-// that write fails, the answer is not counted (its samples are unacknowledged, a rerun sends
-// them again), nothing later is counted, the run stops with the journal's error, and no
-// batch is sent after the failure (the next "sending" line cannot be written either).
-func TestAnswerThatCannotBeRecordedStopsTheRun(t *testing.T) {
+// endpoint is a service that answers every sample of a request as created, after seen(name)
+// for each of them (when seen is set); a sample seen says to refuse gets the whole request a
+// 401.
+func endpoint(t *testing.T, seen func(name string) (refuse bool)) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
 		require.NoError(t, err)
@@ -59,11 +59,37 @@ func TestAnswerThatCannotBeRecordedStopsTheRun(t *testing.T) {
 		require.NoError(t, err)
 		resp := api.Response{Success: true, Results: []api.UploadSampleResp{}}
 		for _, s := range req.Samples {
+			if seen != nil && seen(s.Name) {
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
 			resp.Results = append(resp.Results, api.UploadSampleResp{Success: true, Name: s.Name})
 		}
 		json.NewEncoder(w).Encode(resp)
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// obsSamples are n image samples s00.jpg, s01.jpg... of OBS paths.
+func obsSamples(n int) iter.Seq2[*api.Sample, error] {
+	return func(yield func(*api.Sample, error) bool) {
+		for i := range n {
+			s := &api.Sample{Name: fmt.Sprintf("s%02d.jpg", i), SampleType: api.SampleImage,
+				DataSource: &api.DataSource{DataPath: fmt.Sprintf("obs://b/s%02d.jpg", i), DataType: api.DataOBS}}
+			if !yield(s, nil) {
+				return
+			}
+		}
+	}
+}
+
+// The recorder writes an answer's line after the sender has gone on to its next batch: when
+// that write fails, the answer is not counted (its samples are unacknowledged, a rerun sends
+// them again), nothing later is counted, the run stops with the journal's error, and no
+// batch is sent after the failure (the next "sending" line cannot be written either).
+func TestAnswerThatCannotBeRecordedStopsTheRun(t *testing.T) {
+	srv := endpoint(t, nil)
 	path := filepath.Join(t.TempDir(), JournalName("d"))
 	client := &Client{Endpoint: srv.URL, ProjectID: "p", DatasetID: "d", Auth: Token{Value: "t"}}
 	j, err := OpenJournal(path, client.Destination(), false)
@@ -79,15 +105,7 @@ func TestAnswerThatCannotBeRecordedStopsTheRun(t *testing.T) {
 			close(bt.counted) // the first answer is counted while the second request is in flight
 		}
 	}}
-	samples := func(yield func(*api.Sample, error) bool) {
-		for i := range 50 {
-			s := &api.Sample{Name: fmt.Sprintf("s%02d.jpg", i), SampleType: api.SampleImage,
-				DataSource: &api.DataSource{DataPath: fmt.Sprintf("obs://b/s%02d.jpg", i), DataType: api.DataOBS}}
-			if !yield(s, nil) {
-				return
-			}
-		}
-	}
+	samples := obsSamples(50)
 	st, err := u.UploadSamples(context.Background(), samples, emit.Options{BatchSize: 10})
 	require.ErrorContains(t, err, "journal")
 	assert.Equal(t, int64(2), bt.requests.Load(), "nothing is sent once the journal failed")
@@ -110,25 +128,12 @@ func TestAnswerThatCannotBeRecordedStopsTheRun(t *testing.T) {
 func TestBatchRecordedAsSendingIsSentAfterAStop(t *testing.T) {
 	var mu sync.Mutex
 	received := map[string]bool{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(r.Body)
-		require.NoError(t, err)
-		req, err := api.DecodeRequest(body)
-		require.NoError(t, err)
-		resp := api.Response{Success: true, Results: []api.UploadSampleResp{}}
+	srv := endpoint(t, func(name string) bool {
 		mu.Lock()
 		defer mu.Unlock()
-		for _, s := range req.Samples {
-			received[s.Name] = true
-			if s.Name == "s00.jpg" {
-				w.WriteHeader(http.StatusUnauthorized)
-				return
-			}
-			resp.Results = append(resp.Results, api.UploadSampleResp{Success: true, Name: s.Name})
-		}
-		json.NewEncoder(w).Encode(resp)
-	}))
-	defer srv.Close()
+		received[name] = true
+		return name == "s00.jpg"
+	})
 	path := filepath.Join(t.TempDir(), JournalName("d"))
 	client := &Client{Endpoint: srv.URL, ProjectID: "p", DatasetID: "d", Auth: Token{Value: "token-value"}}
 	j, err := OpenJournal(path, client.Destination(), false)
@@ -155,15 +160,7 @@ func TestBatchRecordedAsSendingIsSentAfterAStop(t *testing.T) {
 		}
 	}
 	defer func() { testHookSent = nil }()
-	samples := func(yield func(*api.Sample, error) bool) {
-		for i := range 10 {
-			s := &api.Sample{Name: fmt.Sprintf("s%02d.jpg", i), SampleType: api.SampleImage,
-				DataSource: &api.DataSource{DataPath: fmt.Sprintf("obs://b/s%02d.jpg", i), DataType: api.DataOBS}}
-			if !yield(s, nil) {
-				return
-			}
-		}
-	}
+	samples := obsSamples(10)
 	batches := func(yield func(*emit.Batch, error) bool) {
 		defer close(stopped) // the dispatcher stopped taking batches (or took them all)
 		for b, err := range emit.Batches(context.Background(), samples, emit.Options{BatchSize: 1}) {
@@ -196,33 +193,16 @@ func TestBatchRecordedAsSendingIsSentAfterAStop(t *testing.T) {
 // collector end.
 func TestUploadPanickingBatchesLeavesNoGoroutine(t *testing.T) {
 	var received atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(r.Body)
-		require.NoError(t, err)
-		req, err := api.DecodeRequest(body)
-		require.NoError(t, err)
-		resp := api.Response{Success: true, Results: []api.UploadSampleResp{}}
-		received.Add(int64(len(req.Samples)))
-		for _, s := range req.Samples {
-			resp.Results = append(resp.Results, api.UploadSampleResp{Success: true, Name: s.Name})
-		}
-		json.NewEncoder(w).Encode(resp)
-	}))
-	defer srv.Close()
+	srv := endpoint(t, func(string) bool {
+		received.Add(1)
+		return false
+	})
 	client := &Client{Endpoint: srv.URL, ProjectID: "p", DatasetID: "d", Auth: Token{Value: "t"}}
 	j, err := OpenJournal(filepath.Join(t.TempDir(), JournalName("d")), client.Destination(), false)
 	require.NoError(t, err)
 	defer j.Close()
 	u := &Uploader{Client: client, Journal: j, Concurrency: 4}
-	samples := func(yield func(*api.Sample, error) bool) {
-		for i := range 30 {
-			s := &api.Sample{Name: fmt.Sprintf("s%02d.jpg", i), SampleType: api.SampleImage,
-				DataSource: &api.DataSource{DataPath: fmt.Sprintf("obs://b/s%02d.jpg", i), DataType: api.DataOBS}}
-			if !yield(s, nil) {
-				return
-			}
-		}
-	}
+	samples := obsSamples(30)
 	batches := func(yield func(*emit.Batch, error) bool) {
 		n := 0
 		for b, err := range emit.Batches(context.Background(), samples, emit.Options{BatchSize: 10}) {
