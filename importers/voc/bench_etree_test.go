@@ -1,7 +1,6 @@
 package voc_test
 
 import (
-	"context"
 	"os"
 	"runtime"
 	"testing"
@@ -25,16 +24,7 @@ func BenchmarkVOC2012Readers(b *testing.B) {
 		return func(b *testing.B) {
 			voc.SetEtreeReader(etree)
 			defer voc.SetEtreeReader(false)
-			n := 0
-			for _, err := range voc.Read(context.Background(), fsys, ".", voc.Options{OBSPrefix: obs}) {
-				if err != nil {
-					b.Fatal(err)
-				}
-				n++
-			}
-			if n != vocSize {
-				b.Fatalf("%d samples, want %d", n, vocSize)
-			}
+			convertAllVOC(b, fsys)
 		}
 	}
 	for _, r := range []struct {
