@@ -21,7 +21,7 @@ import (
 )
 
 // writerCounts are the writer goroutines' counts the tests run with: one (as before issue 17's
-// fifth round), two (this machine's) and four (maxWriters).
+// fifth round), two (a helper) and four (maxWriters).
 var writerCounts = []int{1, 2, maxWriters}
 
 // withWriters runs f with each of writerCounts writer goroutines.
@@ -35,12 +35,34 @@ func withWriters(t *testing.T, f func(t *testing.T, writers int)) {
 	}
 }
 
-func TestWriterCount(t *testing.T) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
-	for _, tt := range []struct{ procs, want int }{{1, 2}, {2, 2}, {3, 3}, {4, 4}, {16, 4}} {
-		runtime.GOMAXPROCS(tt.procs)
-		assert.Equal(t, tt.want, writerCount(), "GOMAXPROCS %d", tt.procs)
-	}
+// While the first writer is held on a batch, the helpers write the batches that wait, and
+// their files wait, written, for the held one to be renamed first.
+func TestHelpersWriteWhileFirstWaits(t *testing.T) {
+	withWriters(t, func(t *testing.T, writers int) {
+		if writers == 1 {
+			t.Skip("no helpers")
+		}
+		dir := t.TempDir()
+		d, err := OpenDir(dir, DirOptions{})
+		require.NoError(t, err)
+		defer d.Close()
+		f := &faults{before: chans(1), closed: chans(2, 3, 4, 5, 6, 7, 8, 9, 10)}
+		d.createTemp = f.createTemp
+		w := newFileWriter(d, nil, make(chan *Batch, spareBatches))
+		for i := 1; i <= 10; i++ {
+			w.put(&Batch{Seq: i, Body: []byte("{}\n"), Samples: 1})
+		}
+		for i := 2; i <= 10; i++ {
+			<-f.closed[i] // written by the helpers, the first writer being held
+		}
+		for _, n := range listDir(t, dir) {
+			assert.Regexp(t, tempName, n, "nothing is in place before batch 1")
+		}
+		close(f.before[1])
+		w.close()
+		require.NoError(t, w.err)
+		assert.Equal(t, partFiles(10), listDir(t, dir))
+	})
 }
 
 // faults makes chosen batches' temporary files fail or wait, through Dir.createTemp: a batch
@@ -296,9 +318,9 @@ func noWriterLeft(t *testing.T) {
 			return
 		}
 		for _, g := range writers {
-			// Once the queue is closed a writer never waits to receive: one that does
-			// waits for batches that never come.
-			if strings.Contains(g, "[chan receive") {
+			// Once the queue is closed a writer never waits to receive, nor a helper for a
+			// call: one that does waits for what never comes.
+			if strings.Contains(g, "[chan receive") || strings.Contains(g, "[select") {
 				t.Fatalf("a writer goroutine outlives Write:\n%s", g)
 			}
 		}
