@@ -12,10 +12,11 @@ import (
 
 // BenchmarkWriteFiles is the writer alone: Dir.Write's file writing of CSV-shaped request
 // bodies (the batches made once, before the timer; 5,000 files of about 24 KB, as `convert
-// csv` writes for 50 MB), with one writer goroutine (the writer before issue 17's fifth
-// round), two and four, into a temporary folder ($TMPDIR: put it on tmpfs to leave the disk
-// out). ns/file is wall time per file, ns/cpu-file the process's CPU time per file (the
-// removal of each pass's files left out of both).
+// csv` writes for 50 MB), with the first writer alone (as the one writer before issue 17's
+// fifth round), with one helper and with three (maxWriters), into a temporary folder
+// ($TMPDIR: put it on tmpfs to leave the disk out). ns/file is wall time per file,
+// ns/cpu-file the process's CPU time per file (the removal of each pass's files left out of
+// both).
 func BenchmarkWriteFiles(b *testing.B) {
 	var bodies []*Batch
 	for bt, err := range Batches(context.Background(), stream(benchdata.Shapes("csv", 100*500), nil), Options{}) {

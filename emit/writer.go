@@ -325,11 +325,12 @@ const (
 // fifths of a `convert csv` run's CPU, depending on how fast the VM hands out fresh memory),
 // so one writer made one core's worth of it a ceiling on the whole run; on a disk, a file's
 // fsync waits for the device, and files synced side by side wait together (the journal
-// commits them at once): `convert conll` of 50 MB into a folder on this machine's ext4 disk
-// took 1.3-1.5 s with four writers against 1.8-4.4 s with one. Helpers are called only when
-// batches wait: helpers waiting on the queue itself took turns with the first writer at
-// every batch, and on tmpfs, where the first writer mostly keeps up, the extra wake-ups cost
-// 2-3% more CPU than one writer.
+// commits them at once): `convert conll` and `convert csv` of 50 MB into a folder on this
+// machine's ext4 disk took 0.65-0.7x the time of one writer (issue 17's fifth round, see the
+// README). Helpers are called only when batches wait: helpers waiting on the queue itself
+// took turns with the first writer at every batch, and on tmpfs, where the first writer
+// mostly keeps up, cost about 3% more CPU than one writer (14 alternated runs), where helpers
+// called on demand cost none measurable.
 const maxWriters = 4
 
 // helpAt is the length of the writer's queue (batches not yet taken) at which the helpers
