@@ -326,7 +326,7 @@ const (
 // so one writer made one core's worth of it a ceiling on the whole run; on a disk, a file's
 // fsync waits for the device, and files synced side by side wait together (the journal
 // commits them at once): `convert conll` and `convert csv` of 50 MB into a folder on this
-// machine's ext4 disk took 0.65-0.7x the time of one writer (issue 17's fifth round, see the
+// machine's ext4 disk took 0.6-0.7x the time of one writer (issue 17's fifth round, see the
 // README). Helpers are called only when batches wait: two writers both waiting on the queue
 // took turns at every batch, and on tmpfs, where one writer mostly keeps up, cost about 3%
 // more CPU than one (14 alternated pairs of runs), where helpers called on demand cost none
