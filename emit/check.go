@@ -11,7 +11,14 @@ import (
 // checkAppend validates s and appends its JSON to dst; when s cannot be sent it returns dst
 // unchanged and the reason.
 func checkAppend(s *api.Sample, dst []byte) ([]byte, string) {
-	if vs := api.ValidateSample("sample", s); len(vs) > 0 {
+	return checkAppendStrings(s, dst, nil)
+}
+
+// checkAppendStrings is checkAppend, keeping label names' JSON in strs (when not nil; see
+// jsonStrings).
+func checkAppendStrings(s *api.Sample, dst []byte, strs *jsonStrings) ([]byte, string) {
+	vs, notes := api.ValidateSampleNotes("sample", s)
+	if len(vs) > 0 {
 		// One rejection per sample, naming every broken rule: where in the sample and why
 		// (the reporter names the sample itself).
 		reasons := make([]string, len(vs))
@@ -25,7 +32,7 @@ func checkAppend(s *api.Sample, dst []byte) ([]byte, string) {
 		return dst, strings.Join(reasons, "; ")
 	}
 	if !useReflection {
-		if out, ok := appendValidSample(dst, s); ok {
+		if out, ok := appendValidSample(dst, s, notes, strs); ok {
 			return out, ""
 		}
 	}

@@ -23,23 +23,31 @@ import (
 
 // appendSample appends s's JSON to dst; ok is false when encoding/json must do it.
 func appendSample(dst []byte, s *api.Sample) (out []byte, ok bool) {
-	return appendSampleOf(dst, s, false)
+	return appendSampleOf(dst, s, false, 0, nil)
 }
 
 // appendValidSample is appendSample for a sample api.ValidateSample passed, which says more
 // about it than its types do: its data is base64 (no byte of which JSON escapes: it is copied
-// as it is) and the numbers of its labels' features (of type api.Feature or
-// [][]json.Number) are number literals (written without a second look). Coordinates are
-// most of a polygon label's bytes. TestValidSamplesMatchReflection proves it equal.
-func appendValidSample(dst []byte, s *api.Sample) (out []byte, ok bool) {
-	return appendSampleOf(dst, s, true)
+// as it is), its encoding is one of four (written from their JSON made once), its labels'
+// types are the API's (the same), and the numbers of its labels' features (of type
+// api.Feature or [][]json.Number) are number literals (written without a second look).
+// Coordinates are most of a polygon label's bytes. notes are what the validator found out
+// about s (api.ValidateSampleNotes): a plain name is written as it is. strs, when not nil,
+// keeps the JSON of label names (see jsonStrings). TestValidSamplesMatchReflection proves
+// it equal.
+func appendValidSample(dst []byte, s *api.Sample, notes api.SampleNotes, strs *jsonStrings) (out []byte, ok bool) {
+	return appendSampleOf(dst, s, true, notes, strs)
 }
 
-func appendSampleOf(dst []byte, s *api.Sample, valid bool) (out []byte, ok bool) {
+func appendSampleOf(dst []byte, s *api.Sample, valid bool, notes api.SampleNotes, strs *jsonStrings) (out []byte, ok bool) {
 	dst = append(dst, '{')
 	if s.Name != "" {
 		dst = append(dst, `"name":`...)
-		dst = appendString(dst, s.Name)
+		if valid && notes&api.NotePlainName != 0 {
+			dst = append(append(append(dst, '"'), s.Name...), '"')
+		} else {
+			dst = appendString(dst, s.Name)
+		}
 		dst = append(dst, ',')
 	}
 	dst = append(dst, `"sample_type":`...)
@@ -57,8 +65,15 @@ func appendSampleOf(dst []byte, s *api.Sample, valid bool) (out []byte, ok bool)
 		dst = appendDataSource(dst, ds)
 	}
 	if s.Encoding != "" {
-		dst = append(dst, `,"encoding":`...)
-		dst = appendString(dst, s.Encoding)
+		switch {
+		case valid && s.Encoding == api.EncodingUTF8:
+			dst = append(dst, encodingUTF8...)
+		case valid && s.Encoding == api.EncodingGBK:
+			dst = append(dst, encodingGBK...)
+		default:
+			dst = append(dst, `,"encoding":`...)
+			dst = appendString(dst, s.Encoding)
+		}
 	}
 	if len(s.Labels) > 0 {
 		dst = append(dst, `,"labels":[`...)
@@ -66,7 +81,7 @@ func appendSampleOf(dst []byte, s *api.Sample, valid bool) (out []byte, ok bool)
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			if dst, ok = appendLabel(dst, &s.Labels[i], valid); !ok {
+			if dst, ok = appendLabel(dst, &s.Labels[i], valid, strs); !ok {
 				return dst, false
 			}
 		}
@@ -81,7 +96,13 @@ func appendSampleOf(dst []byte, s *api.Sample, valid bool) (out []byte, ok bool)
 	return append(dst, '}'), true
 }
 
-func appendLabel(dst []byte, l *api.SampleLabel, valid bool) (out []byte, ok bool) {
+// The JSON of the usual encodings, as appendSampleOf writes them.
+const (
+	encodingUTF8 = `,"encoding":"` + api.EncodingUTF8 + `"`
+	encodingGBK  = `,"encoding":"` + api.EncodingGBK + `"`
+)
+
+func appendLabel(dst []byte, l *api.SampleLabel, valid bool, strs *jsonStrings) (out []byte, ok bool) {
 	dst = append(dst, '{')
 	if l.AnnotatedBy != "" {
 		dst = append(dst, `"annotated_by":`...)
@@ -95,7 +116,11 @@ func appendLabel(dst []byte, l *api.SampleLabel, valid bool) (out []byte, ok boo
 	}
 	if l.Name != "" {
 		dst = append(dst, `"name":`...)
-		dst = appendString(dst, l.Name)
+		if strs != nil {
+			dst = strs.append(dst, l.Name)
+		} else {
+			dst = appendString(dst, l.Name)
+		}
 		dst = append(dst, ',')
 	}
 	if len(l.Property) > 0 {
@@ -118,9 +143,67 @@ func appendLabel(dst []byte, l *api.SampleLabel, valid bool) (out []byte, ok boo
 		dst = append(dst, l.Score...)
 		dst = append(dst, ',')
 	}
+	if valid {
+		if j := labelTypeJSON(l.Type); j != "" {
+			return append(dst, j...), true
+		}
+	}
 	dst = append(dst, `"type":`...)
 	dst = appendInt(dst, int64(l.Type))
 	return append(dst, '}'), true
+}
+
+// labelTypeJSON is the end of a label of type t, from its type on (`"type":100}`), for the
+// types the validator passes; "" for others.
+func labelTypeJSON(t api.LabelType) string {
+	switch t {
+	case api.LabelImageClassification:
+		return `"type":0}`
+	case api.LabelObjectDetection:
+		return `"type":1}`
+	case api.LabelImageSegmentation:
+		return `"type":3}`
+	case api.LabelTextClassification:
+		return `"type":100}`
+	case api.LabelNamedEntity:
+		return `"type":101}`
+	}
+	return ""
+}
+
+// jsonStrings keeps the JSON of strings that JSON writes as they are, between quotes (label
+// names: a run has few, and most are Chinese, whose UTF-8 appendString checks a character
+// at a time), in a small table indexed by a string's length and edge bytes. A string found
+// there (by comparing its bytes: the table holds its own copies) is written by one copy. A
+// table is used by one goroutine at a time; it makes at most maxJSONStringFills copies.
+type jsonStrings struct {
+	slots [256]string // a string's JSON: the string between quotes
+	fills int
+}
+
+const (
+	maxJSONString      = 64   // longer strings are not kept
+	maxJSONStringFills = 4096 // copies made at most, so that names that collide cost no more than a copy each a few thousand times
+)
+
+// append writes s's JSON, as appendString does.
+func (c *jsonStrings) append(dst []byte, s string) []byte {
+	if len(s) == 0 || len(s) > maxJSONString {
+		return appendString(dst, s)
+	}
+	slot := &c.slots[(uint(len(s))*0x9E+uint(s[0])*0x3B+uint(s[len(s)-1]))&0xFF]
+	if e := *slot; len(e) == len(s)+2 && e[1:len(e)-1] == s {
+		return append(dst, e...)
+	}
+	start := len(dst)
+	dst = appendString(dst, s)
+	// Every escape is longer than what it replaces: JSON as long as s and its quotes is s
+	// between quotes.
+	if len(dst)-start == len(s)+2 && c.fills < maxJSONStringFills {
+		c.fills++
+		*slot = string(dst[start:])
+	}
+	return dst
 }
 
 func appendDataSource(dst []byte, ds *api.DataSource) []byte {

@@ -505,3 +505,65 @@ func TestAppendIntMatchesStrconv(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelTypeJSON: the end of a label written for a type the validator passes is what
+// encoding/json writes for it.
+func TestLabelTypeJSON(t *testing.T) {
+	known := 0
+	for typ := api.LabelType(-5); typ < 1000; typ++ {
+		j := labelTypeJSON(typ)
+		if j == "" {
+			continue
+		}
+		known++
+		if want := `"type":` + strconv.Itoa(int(typ)) + `}`; j != want {
+			t.Fatalf("labelTypeJSON(%d) = %s, want %s", typ, j, want)
+		}
+		l := api.SampleLabel{Type: typ}
+		if got, _ := appendLabel(nil, &l, true, nil); string(got) != `{`+j {
+			t.Fatalf("appendLabel of type %d, valid: %s", typ, got)
+		}
+	}
+	if known < 5 {
+		t.Fatalf("%d label types written from constants", known)
+	}
+}
+
+// TestJSONStringsMatchJSON: strings written through a jsonStrings table, again and again, in
+// any order (strings that collide in the table, that JSON escapes, that are not UTF-8, that
+// are too long to keep, and more than it makes copies of), are what encoding/json writes,
+// and the table keeps only strings that JSON writes as they are.
+func TestJSONStringsMatchJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	var pool []string
+	pool = append(pool, oddStrings...)
+	pool = append(pool, "天气", "负面", "positive", "neutral", "中性", "PER", "LOC", "ORG", "MISC", "person", "a\"b", `a\b`, "\u2028", "\xff", strings.Repeat("长", 30))
+	for i := range 3000 {
+		pool = append(pool, fmt.Sprintf("class-%d", i), fmt.Sprintf("类%d", i%50))
+	}
+	var c jsonStrings
+	for n := range 60000 {
+		s := pool[r.IntN(len(pool))]
+		if n%3 == 0 {
+			s = pool[r.IntN(20)] // the few usual ones
+		}
+		// Strings of the same bytes at another address, and a buffer changed after use: the
+		// table compares bytes, and holds its own copies.
+		buf := []byte(s)
+		got := string(c.append([]byte("x"), string(buf)))
+		for i := range buf {
+			buf[i] = 'Z'
+		}
+		if want := "x" + jsonString(t, s); got != want {
+			t.Fatalf("jsonStrings.append(%q) = %s, want %s", s, got, want)
+		}
+	}
+	if c.fills != maxJSONStringFills {
+		t.Fatalf("%d copies made, want the limit %d: the test covers too little", c.fills, maxJSONStringFills)
+	}
+	for _, e := range c.slots {
+		if e != "" && jsonString(t, e[1:len(e)-1]) != e {
+			t.Fatalf("the table keeps %s, which JSON writes otherwise", e)
+		}
+	}
+}
