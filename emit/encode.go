@@ -173,37 +173,42 @@ func labelTypeJSON(t api.LabelType) string {
 
 // jsonStrings keeps the JSON of strings that JSON writes as they are, between quotes (label
 // names: a run has few, and most are Chinese, whose UTF-8 appendString checks a character
-// at a time), in a small table indexed by a string's length and edge bytes. A string found
-// there (by comparing its bytes: the table holds its own copies) is written by one copy. A
-// table is used by one goroutine at a time; it makes at most maxJSONStringFills copies.
+// at a time), in a small table: two slots for each hash of a string's length and three of
+// its bytes, filled while empty (the first strings of a run keep them: names that collide
+// are not written in turn over each other). A string found there (by comparing its bytes:
+// the table holds its own copies) is written by one copy. A table is used by one goroutine
+// at a time.
 type jsonStrings struct {
-	slots [256]string // a string's JSON: the string between quotes
-	fills int
+	slots [256]string // a string's JSON: the string between quotes; "" is empty
 }
 
-const (
-	maxJSONString      = 64   // longer strings are not kept
-	maxJSONStringFills = 4096 // copies made at most, so that names that collide cost no more than a copy each a few thousand times
-)
+const maxJSONString = 64 // longer strings are not kept
 
 // append writes s's JSON, as appendString does.
 func (c *jsonStrings) append(dst []byte, s string) []byte {
-	if len(s) == 0 || len(s) > maxJSONString {
+	n := len(s)
+	if n == 0 || n > maxJSONString {
 		return appendString(dst, s)
 	}
-	slot := &c.slots[(uint(len(s))*0x9E+uint(s[0])*0x3B+uint(s[len(s)-1]))&0xFF]
-	if e := *slot; len(e) == len(s)+2 && e[1:len(e)-1] == s {
-		return append(dst, e...)
+	x := uint32(n) | uint32(s[0])<<8 | uint32(s[n-1])<<16 | uint32(s[max(n-2, 0)])<<24
+	pair := (*[2]string)(c.slots[(x*0x9E3779B1)>>25*2:])
+	for k := range pair {
+		e := pair[k]
+		if e == "" {
+			start := len(dst)
+			dst = appendString(dst, s)
+			// Every escape is longer than what it replaces: JSON as long as s and its
+			// quotes is s between quotes.
+			if len(dst)-start == n+2 {
+				pair[k] = string(dst[start:])
+			}
+			return dst
+		}
+		if len(e) == n+2 && e[1:n+1] == s {
+			return append(dst, e...)
+		}
 	}
-	start := len(dst)
-	dst = appendString(dst, s)
-	// Every escape is longer than what it replaces: JSON as long as s and its quotes is s
-	// between quotes.
-	if len(dst)-start == len(s)+2 && c.fills < maxJSONStringFills {
-		c.fills++
-		*slot = string(dst[start:])
-	}
-	return dst
+	return appendString(dst, s)
 }
 
 func appendDataSource(dst []byte, ds *api.DataSource) []byte {

@@ -531,7 +531,7 @@ func TestLabelTypeJSON(t *testing.T) {
 
 // TestJSONStringsMatchJSON: strings written through a jsonStrings table, again and again, in
 // any order (strings that collide in the table, that JSON escapes, that are not UTF-8, that
-// are too long to keep, and more than it makes copies of), are what encoding/json writes,
+// are too long to keep, and more than it has room for), are what encoding/json writes,
 // and the table keeps only strings that JSON writes as they are.
 func TestJSONStringsMatchJSON(t *testing.T) {
 	r := rand.New(rand.NewPCG(23, 24))
@@ -558,8 +558,14 @@ func TestJSONStringsMatchJSON(t *testing.T) {
 			t.Fatalf("jsonStrings.append(%q) = %s, want %s", s, got, want)
 		}
 	}
-	if c.fills != maxJSONStringFills {
-		t.Fatalf("%d copies made, want the limit %d: the test covers too little", c.fills, maxJSONStringFills)
+	kept := 0
+	for _, e := range c.slots {
+		if e != "" {
+			kept++
+		}
+	}
+	if kept < 200 {
+		t.Fatalf("%d strings kept: the test covers too little", kept)
 	}
 	for _, e := range c.slots {
 		if e != "" && jsonString(t, e[1:len(e)-1]) != e {
