@@ -2,6 +2,7 @@ package emit
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"math"
 	"slices"
@@ -443,16 +444,25 @@ var knownTripleKeys = func() (keys [len(knownTriples)][3]string) {
 }()
 
 // appendLiteralRows writes rows of numbers known to be number literals (never "", which
-// encoding/json would write as 0).
+// encoding/json would write as 0). Points after the first (rows of two numbers of 1 to 8
+// bytes: most of a COCO polygon's bytes) are written by putPoints, into room made once.
 func appendLiteralRows[F ~[][]json.Number](dst []byte, f F) []byte {
 	if f == nil {
 		return append(dst, "null"...)
 	}
 	dst = append(dst, '[')
-	for i, row := range f {
+	rows := [][]json.Number(f)
+	for i := 0; i < len(rows); i++ {
 		if i > 0 {
+			dst = slices.Grow(dst, maxPoint*(len(rows)-i))
+			n, k := putPoints(dst[len(dst):cap(dst)], rows[i:])
+			dst = dst[:len(dst)+n]
+			if i += k; i == len(rows) {
+				break
+			}
 			dst = append(dst, ',')
 		}
+		row := rows[i]
 		if row == nil {
 			dst = append(dst, "null"...)
 			continue
@@ -467,6 +477,55 @@ func appendLiteralRows[F ~[][]json.Number](dst []byte, f F) []byte {
 		dst = append(dst, ']')
 	}
 	return append(dst, ']')
+}
+
+// maxPoint is the most bytes putPoints writes for a point: `,[12345678,12345678]`.
+const maxPoint = 20
+
+// putPoints writes the leading rows that are points of numbers of 1 to 8 bytes, each after a
+// comma, into b (which has room for maxPoint bytes per row), and returns the bytes written
+// and the points. Each number is gathered into a word (see numberWord) and stored as one, the
+// bytes past it overwritten by what follows or left past the end (there is room): a copy
+// call per number cost more than writing the point, and a loop with no call in it keeps its
+// values in registers.
+func putPoints(b []byte, rows [][]json.Number) (n, k int) {
+	for ; k < len(rows); k++ {
+		row := rows[k]
+		if len(row) != 2 || n+maxPoint > len(b) {
+			return n, k
+		}
+		x, y := string(row[0]), string(row[1])
+		nx, ny := len(x), len(y)
+		if uint(nx-1) >= 8 || uint(ny-1) >= 8 {
+			return n, k
+		}
+		// x's and y's words (a function for them is not inlined).
+		var wx, wy uint64
+		if nx >= 4 {
+			wx = uint64(word4(x)) | uint64(word4(x[nx-4:]))<<(8*(nx-4))
+		} else {
+			wx = uint64(x[0]) | uint64(x[nx/2])<<(8*(nx/2)) | uint64(x[nx-1])<<(8*(nx-1))
+		}
+		if ny >= 4 {
+			wy = uint64(word4(y)) | uint64(word4(y[ny-4:]))<<(8*(ny-4))
+		} else {
+			wy = uint64(y[0]) | uint64(y[ny/2])<<(8*(ny/2)) | uint64(y[ny-1])<<(8*(ny-1))
+		}
+		q := b[n : n+maxPoint]
+		q[0], q[1] = ',', '['
+		binary.LittleEndian.PutUint64(q[2:], wx)
+		q[2+nx] = ','
+		binary.LittleEndian.PutUint64(q[3+nx:], wy)
+		q[3+nx+ny] = ']'
+		n += nx + ny + 4
+	}
+	return n, k
+}
+
+// word4 is s's first four bytes, little-endian (one load).
+func word4(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 // appendValue writes one value of a property or metadata map: the types the model and the

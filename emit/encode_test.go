@@ -573,3 +573,54 @@ func TestJSONStringsMatchJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendLiteralRowsMatchesJSON: features of points (written without a copy call per
+// number, see putNumber) and of other rows are written as encoding/json writes them, for
+// numbers of every length from 1 to 24 bytes, into buffers of any room left.
+func TestAppendLiteralRowsMatchesJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(25, 26))
+	number := func() json.Number {
+		n := 1 + r.IntN(24)
+		if r.IntN(2) == 0 {
+			n = 1 + r.IntN(8)
+		}
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = '1' + byte(r.IntN(9))
+		}
+		if n >= 3 && r.IntN(2) == 0 {
+			b[1+r.IntN(n-2)] = '.'
+		}
+		return json.Number(b)
+	}
+	for n := range 20000 {
+		f := make(api.Feature, r.IntN(6))
+		for i := range f {
+			switch r.IntN(10) {
+			case 0:
+				f[i] = nil
+			case 1:
+				f[i] = []json.Number{number()}
+			case 2:
+				f[i] = []json.Number{number(), number(), number()}
+			default:
+				f[i] = []json.Number{number(), number()}
+			}
+		}
+		if n%50 == 0 {
+			f = nil
+		}
+		want, err := json.Marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := make([]byte, 1, 1+r.IntN(40)) // room for a point or not
+		dst[0] = 'x'
+		if got := appendLiteralRows(dst, f); string(got) != "x"+string(want) {
+			t.Fatalf("%v:\n got %s\nwant x%s", f, got, want)
+		}
+		if got := appendLiteralRows(nil, [][]json.Number(f)); string(got) != string(want) {
+			t.Fatalf("%v as [][]json.Number:\n got %s\nwant %s", f, got, want)
+		}
+	}
+}
