@@ -319,6 +319,10 @@ func ValidateSampleNotes(path string, s *Sample) (vs Violations, notes SampleNot
 	hasDetection, hasSegmentation := false, false
 	for i := range s.Labels {
 		l := &s.Labels[i]
+		if len(l.Property) == 0 && l.AnnotatedBy == "" && l.Score == "" &&
+			(l.Type == LabelTextClassification || l.Type == LabelImageClassification) {
+			continue // a plain class (a CSV or image-folder label): no rule below can fail
+		}
 		lp := labelPath{path, i}
 		ladd := func(p, format string, args ...any) {
 			vs = append(vs, Violation{Path: lp.String() + p, Sample: s.Name, Reason: fmt.Sprintf(format, args...)})
