@@ -445,7 +445,7 @@ var knownTripleKeys = func() (keys [len(knownTriples)][3]string) {
 
 // appendLiteralRows writes rows of numbers known to be number literals (never "", which
 // encoding/json would write as 0). Points after the first (rows of two numbers of 1 to 8
-// bytes: most of a COCO polygon's bytes) are written by putPoints, into room made once.
+// bytes: most of a COCO polygon's bytes) are written by putPoints, in the room dst has.
 func appendLiteralRows[F ~[][]json.Number](dst []byte, f F) []byte {
 	if f == nil {
 		return append(dst, "null"...)
@@ -454,10 +454,17 @@ func appendLiteralRows[F ~[][]json.Number](dst []byte, f F) []byte {
 	rows := [][]json.Number(f)
 	for i := 0; i < len(rows); i++ {
 		if i > 0 {
-			dst = slices.Grow(dst, maxPoint*(len(rows)-i))
-			n, k := putPoints(dst[len(dst):cap(dst)], rows[i:])
-			dst = dst[:len(dst)+n]
-			if i += k; i == len(rows) {
+			for {
+				n, k, full := putPoints(dst[len(dst):cap(dst)], rows[i:])
+				dst = dst[:len(dst)+n]
+				if i += k; !full {
+					break
+				}
+				// More room, as append makes it (only when needed: a body is
+				// made with room for the batch it holds).
+				dst = slices.Grow(dst, maxPoint*(len(rows)-i))
+			}
+			if i == len(rows) {
 				break
 			}
 			dst = append(dst, ',')
@@ -483,21 +490,24 @@ func appendLiteralRows[F ~[][]json.Number](dst []byte, f F) []byte {
 const maxPoint = 20
 
 // putPoints writes the leading rows that are points of numbers of 1 to 8 bytes, each after a
-// comma, into b (which has room for maxPoint bytes per row), and returns the bytes written
-// and the points. Each number is gathered into a word (see numberWord) and stored as one, the
+// comma, into b while it has room for maxPoint bytes more, and returns the bytes written,
+// the points, and whether it stopped for room (full) rather than at a row of another kind. Each number is gathered into a word (see numberWord) and stored as one, the
 // bytes past it overwritten by what follows or left past the end (there is room): a copy
 // call per number cost more than writing the point, and a loop with no call in it keeps its
 // values in registers.
-func putPoints(b []byte, rows [][]json.Number) (n, k int) {
+func putPoints(b []byte, rows [][]json.Number) (n, k int, full bool) {
 	for ; k < len(rows); k++ {
 		row := rows[k]
-		if len(row) != 2 || n+maxPoint > len(b) {
-			return n, k
+		if len(row) != 2 {
+			return n, k, false
 		}
 		x, y := string(row[0]), string(row[1])
 		nx, ny := len(x), len(y)
 		if uint(nx-1) >= 8 || uint(ny-1) >= 8 {
-			return n, k
+			return n, k, false
+		}
+		if n+maxPoint > len(b) {
+			return n, k, true
 		}
 		// x's and y's words (a function for them is not inlined).
 		var wx, wy uint64
@@ -519,7 +529,7 @@ func putPoints(b []byte, rows [][]json.Number) (n, k int) {
 		q[3+nx+ny] = ']'
 		n += nx + ny + 4
 	}
-	return n, k
+	return n, k, false
 }
 
 // word4 is s's first four bytes, little-endian (one load).
