@@ -418,6 +418,15 @@ func appendProperty(dst []byte, p api.Property) (out []byte, ok bool) {
 
 // appendPropertyValue writes the value of key in a valid sample's label property.
 func appendPropertyValue(dst []byte, key string, v any) ([]byte, bool) {
+	if key == api.PropShape {
+		// The validator passed it: one of the API's shapes (a string), whose JSON is
+		// made once (TestShapeJSON).
+		if shape, ok := v.(string); ok {
+			if j := shapeJSON(api.Shape(shape)); j != "" {
+				return append(dst, j...), true
+			}
+		}
+	}
 	if key == api.PropFeature {
 		switch f := v.(type) {
 		case api.Feature:
@@ -427,6 +436,27 @@ func appendPropertyValue(dst []byte, key string, v any) ([]byte, bool) {
 		}
 	}
 	return appendValue(dst, v, 1)
+}
+
+// shapeJSON is the JSON of the shapes the validator passes, "" for others.
+func shapeJSON(s api.Shape) string {
+	switch s {
+	case api.ShapeBndbox:
+		return `"bndbox"`
+	case api.ShapePolygon:
+		return `"polygon"`
+	case api.ShapeCircle:
+		return `"circle"`
+	case api.ShapeLine:
+		return `"line"`
+	case api.ShapeDashed:
+		return `"dashed"`
+	case api.ShapePoint:
+		return `"point"`
+	case api.ShapePolyline:
+		return `"polyline"`
+	}
+	return ""
 }
 
 // knownPairKeys are the JSON of knownPairs' keys as appendProperty writes them: `{"k0":` and
@@ -853,6 +883,23 @@ func plainRune(s string) int {
 // plainPrefix returns how many leading bytes of s need no escaping and no UTF-8 check
 // (printable ASCII other than '"' and '\\'), looking at eight bytes at a time.
 func plainPrefix(s string) int {
+	if n := len(s); n < 8 && n > 0 {
+		// A short string (a shape, an id, a tag) as one word: its first and last four bytes
+		// (overlapping), or its first, middle and last bytes and plain filler; each of its
+		// bytes is in the word, so a plain word is a plain string. Else the loop below finds
+		// the first byte that is not plain.
+		var w uint64
+		if n >= 4 {
+			h := s[n-4:]
+			w = uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+				(uint64(h[0])|uint64(h[1])<<8|uint64(h[2])<<16|uint64(h[3])<<24)<<32
+		} else {
+			w = uint64(s[0]) | uint64(s[n/2])<<8 | uint64(s[n-1])<<16 | 0x6161616161<<24 // 'a' five times
+		}
+		if !specialBytes(w) {
+			return n
+		}
+	}
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		t := s[i : i+8]

@@ -624,3 +624,41 @@ func TestAppendLiteralRowsMatchesJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestShapeJSON: a shape written from its JSON made once is what encoding/json writes, for
+// every shape the validator passes (and only those).
+func TestShapeJSON(t *testing.T) {
+	for _, s := range []api.Shape{api.ShapeBndbox, api.ShapePolygon, api.ShapeCircle, api.ShapeLine, api.ShapeDashed, api.ShapePoint, api.ShapePolyline} {
+		if got, want := shapeJSON(s), jsonString(t, string(s)); got != want {
+			t.Fatalf("shapeJSON(%q) = %s, want %s", s, got, want)
+		}
+	}
+	for _, s := range []api.Shape{"", "box", "Polygon", "polygon ", "\"bndbox\""} {
+		if j := shapeJSON(s); j != "" {
+			t.Fatalf("shapeJSON(%q) = %s, want none", s, j)
+		}
+	}
+}
+
+// TestPlainPrefix: plainPrefix says what looking at each byte says, for strings of every
+// length up to 24 with bytes of every kind in every place.
+func TestPlainPrefix(t *testing.T) {
+	r := rand.New(rand.NewPCG(27, 28))
+	special := []byte{0x00, 0x1f, '"', '\\', 0x7f, 0x80, 0xc3, 0xe4, 0xff}
+	for n := range 200000 {
+		b := make([]byte, r.IntN(25))
+		for i := range b {
+			b[i] = "aZ09-_./ ~"[r.IntN(10)]
+		}
+		if len(b) > 0 && n%2 == 0 {
+			b[r.IntN(len(b))] = special[r.IntN(len(special))]
+		}
+		want := 0
+		for want < len(b) && b[want] >= 0x20 && b[want] < 0x80 && b[want] != '"' && b[want] != '\\' {
+			want++
+		}
+		if got := plainPrefix(string(b)); got != want {
+			t.Fatalf("plainPrefix(%q) = %d, want %d", b, got, want)
+		}
+	}
+}
