@@ -319,9 +319,8 @@ func ValidateSampleNotes(path string, s *Sample) (vs Violations, notes SampleNot
 	hasDetection, hasSegmentation := false, false
 	for i := range s.Labels {
 		l := &s.Labels[i]
-		if len(l.Property) == 0 && l.AnnotatedBy == "" && l.Score == "" &&
-			(l.Type == LabelTextClassification || l.Type == LabelImageClassification) {
-			continue // a plain class (a CSV or image-folder label): no rule below can fail
+		if l.Type == LabelTextClassification && len(l.Property) == 0 && l.AnnotatedBy == "" && l.Score == "" {
+			continue // a plain text class (a CSV label): no rule below can fail
 		}
 		lp := labelPath{path, i}
 		ladd := func(p, format string, args ...any) {
