@@ -126,6 +126,12 @@ func appendLabel(dst []byte, l *api.SampleLabel, valid bool, strs *jsonStrings) 
 		dst = appendString(dst, l.ID)
 		dst = append(dst, ',')
 	}
+	if valid && strs != nil && l.AnnotatedBy == "" && l.ID == "" && len(l.Property) == 0 && l.Score == "" &&
+		l.Name != "" && len(l.Name) <= maxJSONString {
+		if j := labelTypeJSON(l.Type); j != "" {
+			return strs.appendClassLabel(dst, l.Name, l.Type, j), true
+		}
+	}
 	if l.Name != "" {
 		dst = append(dst, `"name":`...)
 		if strs != nil {
@@ -191,10 +197,43 @@ func labelTypeJSON(t api.LabelType) string {
 // the table holds its own copies) is written by one copy. A table is used by one goroutine
 // at a time.
 type jsonStrings struct {
-	slots [256]string // a string's JSON: the string between quotes; "" is empty
+	slots  [256]string // a string's JSON: the string between quotes; "" is empty
+	labels [128]classLabel
 }
 
 const maxJSONString = 64 // longer strings are not kept
+
+// classLabel is the JSON of a label of a name and a type and nothing else (a text or image
+// class: every CSV label), `{"name":"天气","type":100}`; name is its name, within json.
+type classLabel struct {
+	json, name string
+	typ        api.LabelType
+}
+
+// appendClassLabel writes the rest of a valid label of name (1 to maxJSONString bytes) and
+// type t (whose end labelTypeJSON gives as j) and nothing else, after the '{' appendLabel
+// wrote: from the table when it is there (one copy of the whole label, its '{' written over
+// appendLabel's), else as appendLabel writes it, and then keeps it while its slot is empty
+// and its name is written as it is.
+func (c *jsonStrings) appendClassLabel(dst []byte, name string, t api.LabelType, j string) []byte {
+	n := len(name)
+	start := len(dst) - 1 // the '{'
+	x := uint32(n) | uint32(name[0])<<8 | uint32(name[n-1])<<16 | uint32(name[max(n-2, 0)])<<24 ^ uint32(t)*0x85EBCA6B
+	e := &c.labels[(x*0x9E3779B1)>>25]
+	if e.typ == t && len(e.name) == n && e.name == name {
+		return append(dst[:start], e.json...)
+	}
+	dst = c.append(append(dst, `"name":`...), name)
+	dst = append(append(dst, ','), j...)
+	// The label is `{"name":"`, its name as it is, `",` and j when the name's JSON is as
+	// long as the name and its quotes (see append).
+	if e.json == "" && len(dst)-start == len(`{"name":"",`)+n+len(j) {
+		e.json = string(dst[start:])
+		e.name = e.json[len(`{"name":"`) : len(`{"name":"`)+n]
+		e.typ = t
+	}
+	return dst
+}
 
 // append writes s's JSON, as appendString does.
 func (c *jsonStrings) append(dst []byte, s string) []byte {

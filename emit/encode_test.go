@@ -662,3 +662,52 @@ func TestPlainPrefix(t *testing.T) {
 		}
 	}
 }
+
+// TestClassLabelsMatchJSON: labels of a name and a type only (see appendClassLabel), written
+// again and again through one table, in any order (names and types that collide in it, names
+// JSON escapes, names too long to keep, names whose bytes change after use), are what
+// encoding/json writes.
+func TestClassLabelsMatchJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(29, 30))
+	var pool []string
+	pool = append(pool, oddStrings...)
+	pool = append(pool, "天气", "负面", "positive", "neutral", "中性", "PER", "a\"b", `a\b`, "\u2028", "\xff", strings.Repeat("长", 30), "x")
+	for i := range 2000 {
+		pool = append(pool, fmt.Sprintf("class-%d", i), fmt.Sprintf("类%d", i%50))
+	}
+	types := []api.LabelType{api.LabelTextClassification, api.LabelImageClassification, api.LabelObjectDetection, api.LabelNamedEntity, api.LabelImageSegmentation}
+	var c jsonStrings
+	for n := range 60000 {
+		name := pool[r.IntN(len(pool))]
+		if n%3 == 0 {
+			name = pool[len(oddStrings)+r.IntN(12)] // the few usual ones
+		}
+		if name == "" {
+			continue // a label without a name is not a class label
+		}
+		buf := []byte(name)
+		l := api.SampleLabel{Name: string(buf), Type: types[r.IntN(len(types))]}
+		got, ok := appendLabel([]byte("x"), &l, true, &c)
+		for i := range buf {
+			buf[i] = 'Z'
+		}
+		l.Name = name
+		want, _ := json.Marshal(struct {
+			Name string        `json:"name"`
+			Type api.LabelType `json:"type"`
+		}{name, l.Type})
+		want = bytes.ReplaceAll(bytes.ReplaceAll(bytes.ReplaceAll(want, []byte(`\u003c`), []byte("<")), []byte(`\u003e`), []byte(">")), []byte(`\u0026`), []byte("&"))
+		if !ok || string(got) != "x"+string(want) {
+			t.Fatalf("label %q of type %d: %s, want x%s", name, l.Type, got, want)
+		}
+	}
+	kept := 0
+	for _, e := range c.labels {
+		if e.json != "" {
+			kept++
+		}
+	}
+	if kept < 100 {
+		t.Fatalf("%d labels kept: the test covers too little", kept)
+	}
+}
