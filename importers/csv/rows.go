@@ -3,6 +3,7 @@ package csv
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -10,8 +11,8 @@ import (
 	"io/fs"
 	"slices"
 	"strconv"
-	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
@@ -44,7 +45,6 @@ const maxLabelSets = 1 << 12
 type mapper struct {
 	s      *settings
 	file   string
-	buf    []byte
 	arena  strArena // the samples' origins and names
 	text   texts    // the samples' data (sample; the piped reader makes it on the scanner's goroutine)
 	labels map[string]string
@@ -63,21 +63,44 @@ func newMapper(s *settings, file string) *mapper {
 		sets: labelSets{seed: maphash.MakeSeed()}}
 }
 
-// strArena hands out strings carved out of blocks of arenaSize bytes, many samples' strings
-// in one allocation (the first blocks of a file are smaller; a longer string gets a block of
-// its own): strings.Builder never changes bytes it has handed out, so a block's earlier
-// strings stay as they are while later ones are written (by the same goroutine).
-type strArena struct{ b strings.Builder }
+// strArena hands out strings written straight into blocks of arenaSize bytes, many samples'
+// strings in one allocation (the first blocks of a file are smaller; a longer string gets a
+// block of its own): a string is appended to the block's unused tail (room), then taken
+// (take), and the bytes of a block that have been taken are never written again, so the
+// strings made of them stay as they are while later ones are written (by the same
+// goroutine). That is what strings.Builder does; writing base64 and names into the block
+// itself saves the copy from a scratch buffer that Builder.Write made of every byte of the
+// samples' data (issue 17).
+type strArena struct {
+	block []byte // block[:len] is taken; the rest is room
+}
 
-func (a *strArena) add(b []byte) string {
-	if a.b.Cap()-a.b.Len() < len(b) {
-		size := min(2*a.b.Cap(), arenaSize) // a short file takes little
-		a.b = strings.Builder{}
-		a.b.Grow(max(size, len(b), 1<<10))
+// room returns the block's unused tail, empty with room for at least n bytes, starting a new
+// block when the current one has less. The caller appends at most n bytes to it (more would
+// move them to another array, which take would not see).
+func (a *strArena) room(n int) []byte {
+	if cap(a.block)-len(a.block) < n {
+		size := min(2*cap(a.block), arenaSize) // a short file takes little
+		a.block = make([]byte, 0, max(size, n, 1<<10))
 	}
-	start := a.b.Len()
-	a.b.Write(b)
-	return a.b.String()[start:]
+	return a.block[len(a.block):]
+}
+
+// take returns the n bytes appended to room's slice as a string, and keeps them.
+func (a *strArena) take(n int) string {
+	if n == 0 {
+		return ""
+	}
+	b := a.block[len(a.block) : len(a.block)+n]
+	a.block = a.block[:len(a.block)+n]
+	// b's bytes are never written again (room hands out only what lies past them), so the
+	// string may share them.
+	return unsafe.String(&b[0], n)
+}
+
+// add returns b as a string in the arena.
+func (a *strArena) add(b []byte) string {
+	return a.take(len(append(a.room(len(b)), b...)))
 }
 
 // texts turns rows' texts into samples' data: base64 of the text, in UTF-8 or (keep) in its
@@ -85,7 +108,6 @@ func (a *strArena) add(b []byte) string {
 type texts struct {
 	keep  bool
 	enc   []byte // a text in its source encoding (keep)
-	buf   []byte
 	arena strArena
 }
 
@@ -104,8 +126,8 @@ func (t *texts) data(text []byte, src textenc.Encoding) (data, enc, reason strin
 	if len(raw) > api.MaxSampleBytes {
 		return "", "", fmt.Sprintf("the text is %d bytes; one sample may hold at most %d", len(raw), api.MaxSampleBytes)
 	}
-	t.buf = base64pairs.AppendStd(t.buf[:0], raw)
-	return t.arena.add(t.buf), enc, ""
+	n := base64.StdEncoding.EncodedLen(len(raw))
+	return t.arena.take(len(base64pairs.AppendStd(t.arena.room(n), raw))), enc, ""
 }
 
 // sample builds the sample for the text and label field of the row at line, read in source
@@ -121,20 +143,23 @@ func (m *mapper) sample(text, labelField []byte, line int, src textenc.Encoding)
 // build makes the sample of the row at line from its data (see texts) and labels
 // (sampleLabels).
 func (m *mapper) build(data, enc string, labels []api.SampleLabel, line int) *api.Sample {
-	// One string holds the origin ("train.csv:12") and the name ("train.csv-000012.txt").
-	b := append(m.buf[:0], m.file...)
+	// One string holds the origin ("train.csv:12") and the name ("train.csv-000012.txt"),
+	// written straight into the arena.
+	var num [20]byte
+	digits := strconv.AppendInt(num[:0], int64(line), 10)
+	b := m.arena.room(len(m.file) + len(m.s.Name) + 2*len(digits) + len("::000000.txt"))
+	b = append(b, m.file...)
 	b = append(b, ':')
-	b = strconv.AppendInt(b, int64(line), 10)
+	b = append(b, digits...)
 	k := len(b)
 	b = append(b, m.s.Name...)
 	b = append(b, '-')
-	for d := k - len(m.file) - 1; d < 6; d++ {
+	for d := len(digits); d < 6; d++ {
 		b = append(b, '0')
 	}
-	b = append(b, b[len(m.file)+1:k]...)
+	b = append(b, digits...)
 	b = append(b, ".txt"...)
-	m.buf = b
-	all := m.arena.add(b)
+	all := m.arena.take(len(b))
 
 	if len(m.samples) == 0 {
 		m.samples = make([]api.Sample, slabSize)
