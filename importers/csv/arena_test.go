@@ -1,7 +1,9 @@
 package csv
 
 import (
+	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -36,4 +38,30 @@ func TestArenaStringsStay(t *testing.T) {
 	for i := range got {
 		require.Equal(t, want[i], got[i], "string %d", i)
 	}
+}
+
+// TestAppendDecimalMatchesStrconv: appendDecimal and decimalLen against strconv, for every
+// number up to 10^5, each power of ten and its neighbours, random numbers and the largest.
+func TestAppendDecimalMatchesStrconv(t *testing.T) {
+	check := func(v uint64) {
+		want := strconv.FormatUint(v, 10)
+		n := decimalLen(v)
+		require.Equal(t, len(want), n, "%d", v)
+		b := make([]byte, 3, 3+n)
+		copy(b, "ab:")
+		require.Equal(t, "ab:"+want, string(appendDecimal(b, v, n)))
+	}
+	for v := range uint64(100_000) {
+		check(v)
+	}
+	for e, p := 0, uint64(1); e < 20; e, p = e+1, p*10 { // 10^0 to 10^19
+		check(p - 1)
+		check(p)
+		check(p + 1)
+	}
+	r := rand.New(rand.NewPCG(10, 2026))
+	for range 10000 {
+		check(r.Uint64() >> r.IntN(64))
+	}
+	check(math.MaxUint64)
 }
