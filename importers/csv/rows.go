@@ -429,10 +429,21 @@ func visibleEnd(b []byte) bool {
 	return false
 }
 
-// blank reports whether every field is empty or white space.
+// blank reports whether every field is empty or white space (for fields from next; the
+// importer reads them with scan: blankFields).
 func blank(fields [][]byte) bool {
 	for _, f := range fields {
 		if !isBlank(f) {
+			return false
+		}
+	}
+	return true
+}
+
+// blankFields is blank for the fields of the record sc.scan found.
+func blankFields(sc *scanner) bool {
+	for i := range sc.numFields() {
+		if !isBlank(sc.field(i)) {
 			return false
 		}
 	}
@@ -567,7 +578,7 @@ func scanRows(ctx context.Context, dec *textenc.Decoder, file string, s *setting
 				return
 			}
 		}
-		fields, err := sc.next()
+		err := sc.scan()
 		mixedWarning(dec, file, warn)
 		if err != nil {
 			var bad *badRecord
@@ -591,13 +602,14 @@ func scanRows(ctx context.Context, dec *textenc.Decoder, file string, s *setting
 			}
 		}
 		line := sc.recLine
-		if blank(fields) {
+		nf := sc.numFields()
+		if blankFields(sc) {
 			continue
 		}
 		if textCol < 0 { // the header
-			header := make([]string, len(fields))
-			for i, f := range fields {
-				header[i] = string(f)
+			header := make([]string, nf)
+			for i := range header {
+				header[i] = string(sc.field(i))
 			}
 			var err error
 			if textCol, err = s.column(s.TextColumn, "text", 1, header); err == nil {
@@ -611,33 +623,34 @@ func scanRows(ctx context.Context, dec *textenc.Decoder, file string, s *setting
 				return
 			}
 			need = max(textCol, labelCol) + 1
-			maxFields = max(len(fields), need)
+			maxFields = max(nf, need)
 			sc.minFields, sc.maxFields = need, maxFields
 			continue
 		}
 		if maxFields == 0 {
-			maxFields = max(len(fields), need)
+			maxFields = max(nf, need)
 			sc.minFields, sc.maxFields = need, maxFields
 		}
 		switch {
-		case len(fields) < need:
-			reject(line, 0, fmt.Sprintf("the row has %d field(s); the %s column is field %d", len(fields), lastColumn(textCol, labelCol), need))
+		case nf < need:
+			reject(line, 0, fmt.Sprintf("the row has %d field(s); the %s column is field %d", nf, lastColumn(textCol, labelCol), need))
 			continue
-		case len(fields) > maxFields:
+		case nf > maxFields:
 			reject(line, 0, fmt.Sprintf("the row has %d fields, more than the %d of the %s (an unquoted %q in the text?)",
-				len(fields), maxFields, firstRow(s.header), rune(s.delim)))
+				nf, maxFields, firstRow(s.header), rune(s.delim)))
 			continue
 		}
-		if !dec.Valid(fields[textCol]) || !dec.Valid(fields[labelCol]) {
+		text, labelField := sc.field(textCol), sc.field(labelCol)
+		if !dec.Valid(text) || !dec.Valid(labelField) {
 			reject(line, 0, textenc.ErrNotUTF8)
 			continue
 		}
-		data, enc, reason := sm.text.data(fields[textCol], dec.Encoding())
+		data, enc, reason := sm.text.data(text, dec.Encoding())
 		if reason != "" {
 			reject(line, 0, reason)
 			continue
 		}
-		p.row(data, enc, sm.sampleLabels(fields[labelCol]), line)
+		p.row(data, enc, sm.sampleLabels(labelField), line)
 	}
 }
 
