@@ -129,13 +129,12 @@ var errEnd = errors.New("the end")
 // left.
 func TestPipe(t *testing.T) {
 	tests := []struct {
-		name     string
-		n, size  int
-		err      error
-		stopAt   int
-		cancelAt int
-		want     []int
-		wantErr  string
+		name             string
+		n, size          int
+		err              error
+		stopAt, cancelAt int // the consumer stops, or cancels the context, at that event
+		want             []int
+		wantErr          string
 	}{
 		{name: "nothing", n: 0, size: 4, want: []int{}},
 		{name: "one batch", n: 3, size: 4, want: seq(3)},
