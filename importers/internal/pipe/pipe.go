@@ -42,7 +42,8 @@ func (p *Pipe[B]) Halted() bool { return p.halted }
 
 // Flush hands the batch being filled over to the consumer (unless the consumer has
 // stopped), and starts another. It does not look into the batch: the producer calls it when
-// the batch holds something.
+// the batch is full or holds the error that ends the stream (the flush Run makes when
+// produce returns may hand over an empty batch).
 func (p *Pipe[B]) Flush() {
 	if p.halted {
 		return
