@@ -283,7 +283,7 @@ type reader struct {
 	namePre []byte
 	rec     record
 	bld     builder
-	pipe    *pipe // see readPiped
+	pipe    *recordPipe // see readPiped
 }
 
 // spaceSep marks the bytes that separate columns by default.
@@ -395,7 +395,7 @@ func sanitizeName(s string) string {
 // run reads the whole stream.
 func (r *reader) run(yield func(*api.Sample, error) bool) {
 	for {
-		if r.pipe != nil && r.pipe.halted {
+		if r.pipe != nil && r.pipe.Halted() {
 			return
 		}
 		var line, first, tok, tag []byte

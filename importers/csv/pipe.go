@@ -3,6 +3,7 @@ package csv
 import (
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/importers/internal/pipe"
 )
 
 // The importer's work on a file of rows is split over two goroutines, much as the conll
@@ -15,17 +16,10 @@ import (
 // (before, the stream's goroutine did all the importer's work, about half of the command's
 // CPU, and the encoder waited on it).
 
-// pipe carries the scanner's rows, warnings and fatal error to the stream's goroutine, in
-// batches: no synchronisation per row, and at most a few batches in flight.
-type pipe struct {
-	full   chan *batch   // batches for the stream's goroutine
-	free   chan *batch   // batches back from it, to fill again
-	done   chan struct{} // closed when the stream stops taking batches
-	cur    *batch
-	halted bool // done was closed: the scanner stops
-	// sink, when set, takes each batch on the scanner's goroutine instead (a short file,
-	// read on the stream's goroutine alone) and says whether to go on.
-	sink func(*batch) bool
+// rowPipe carries the scanner's rows, warnings and fatal error to the stream's goroutine, in
+// batches (see package pipe).
+type rowPipe struct {
+	pipe.Pipe[batch]
 }
 
 // batch is a run of events.
@@ -53,66 +47,38 @@ var (
 	pipeMin    = 64 << 10
 )
 
-func newPipe() *pipe {
-	return &pipe{full: make(chan *batch, 1), free: make(chan *batch, 3), done: make(chan struct{}), cur: &batch{}}
+func newRowPipe() *rowPipe {
+	return &rowPipe{pipe.Pipe[batch]{Reset: (*batch).reset}}
 }
 
 // warn queues a warning.
-func (p *pipe) warn(w importers.Warning) {
-	p.cur.events = append(p.cur.events, event{warn: &w})
-	if len(p.cur.events) >= pipeEvents {
-		p.flush()
+func (p *rowPipe) warn(w importers.Warning) {
+	b := p.Batch()
+	b.events = append(b.events, event{warn: &w})
+	if len(b.events) >= pipeEvents {
+		p.Flush()
 	}
 }
 
 // fail queues the fatal error that ends the stream.
-func (p *pipe) fail(err error) {
-	p.cur.events = append(p.cur.events, event{err: err})
-	p.flush()
+func (p *rowPipe) fail(err error) {
+	b := p.Batch()
+	b.events = append(b.events, event{err: err})
+	p.Flush()
 }
 
 // row queues a row's sample data, API encoding and labels, and the line it starts on.
-func (p *pipe) row(data, enc string, labels []api.SampleLabel, line int) {
-	b := p.cur
+func (p *rowPipe) row(data, enc string, labels []api.SampleLabel, line int) {
+	b := p.Batch()
 	b.events = append(b.events, event{data: data, enc: enc, labels: labels, line: line})
 	b.size += len(data)
 	if len(b.events) >= pipeEvents || b.size >= pipeText {
-		p.flush()
+		p.Flush()
 	}
 }
 
-// flush hands the batch over (unless it is empty or the stream stopped).
-func (p *pipe) flush() {
-	if p.halted || len(p.cur.events) == 0 {
-		return
-	}
-	if p.sink != nil {
-		p.halted = !p.sink(p.cur)
-		p.recycle(p.cur)
-		return
-	}
-	select {
-	case p.full <- p.cur:
-	case <-p.done:
-		p.halted = true
-		return
-	}
-	select {
-	case p.cur = <-p.free:
-	default:
-		p.cur = &batch{}
-	}
-}
-
-// recycle gives a batch whose rows are built back to the scanner.
-func (p *pipe) recycle(b *batch) {
+// reset empties a batch whose rows are built, for the scanner to fill again.
+func (b *batch) reset() {
 	clear(b.events) // let the warnings, the data and the labels go
 	b.events, b.size = b.events[:0], 0
-	if p.sink != nil {
-		return // b is p.cur
-	}
-	select {
-	case p.free <- b:
-	default:
-	}
 }

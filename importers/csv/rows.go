@@ -470,7 +470,7 @@ func mixedWarning(dec *textenc.Decoder, file string, warn importers.WarnFunc) {
 
 // readRows converts delimited rows read from r: the rows are read, decoded and split, and
 // their texts made into sample data and their label fields into labels, on a goroutine of
-// its own (scanRows); the samples are built and yielded on this one (see pipe). A file
+// its own (scanRows); the samples are built and yielded on this one (see rowPipe). A file
 // shorter than pipeMin is read on this goroutine alone, through the same batches.
 func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield func(*api.Sample, error) bool) {
 	dec, err := textenc.NewDecoder(r, s.Encoding)
@@ -506,33 +506,16 @@ func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield 
 		}
 		return true
 	}
+	p := newRowPipe()
 	if size, ok := inputSize(r); ok && size < int64(pipeMin) {
 		// Handing a short file over would cost more than it saves (a goroutine, a second
 		// mapper, the batches: about 25 us a file, a third of a 2 KB file's time).
-		p := &pipe{cur: &batch{events: make([]event, 0, 64)}, sink: take}
-		scanRows(ctx, dec, file, s, p, m)
-		p.flush()
+		p.RunHere(&batch{events: make([]event, 0, 64)}, func() { scanRows(ctx, dec, file, s, p, m) }, take)
 		return
 	}
-	p := newPipe()
-	go func() {
-		defer close(p.full)
-		scanRows(ctx, dec, file, s, p, newMapper(s, file))
-		p.flush()
-	}()
 	// However this returns (yield false, an error, a panic in yield), the scanning goroutine
-	// is told to stop and waited for: it must not read the input once the caller closes it.
-	defer func() {
-		close(p.done)
-		for range p.full {
-		}
-	}()
-	for b := range p.full {
-		if !take(b) {
-			return
-		}
-		p.recycle(b)
-	}
+	// has been told to stop and has ended: it must not read the input once the caller closes it.
+	p.Run(nil, func() { scanRows(ctx, dec, file, s, p, newMapper(s, file)) }, take)
 }
 
 // inputSize returns r's length when it is known: a bytes or strings Reader's, a regular
@@ -552,7 +535,7 @@ func inputSize(r io.Reader) (int64, bool) {
 // scanRows reads, decodes and splits the rows of dec, makes their texts into sample data
 // and their label fields into labels with sm, and hands them, the rows it rejects and the
 // error that ends the file over to p, in order, until the input ends or p is halted.
-func scanRows(ctx context.Context, dec *textenc.Decoder, file string, s *settings, p *pipe, sm *mapper) {
+func scanRows(ctx context.Context, dec *textenc.Decoder, file string, s *settings, p *rowPipe, sm *mapper) {
 	pos := importers.Position{File: file}
 	sc := newScanner(dec, s.delim)
 	if s.KeepEncoding && dec.Encoding() != textenc.UTF8 {
@@ -571,7 +554,7 @@ func scanRows(ctx context.Context, dec *textenc.Decoder, file string, s *setting
 	}
 	need := max(textCol, labelCol) + 1
 
-	for n := 0; !p.halted; n++ {
+	for n := 0; !p.Halted(); n++ {
 		if n%ctxEvery == 0 {
 			if err := importers.Check(ctx, importers.Position{File: file, Line: sc.line}); err != nil {
 				p.fail(err)
