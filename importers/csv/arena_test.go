@@ -3,11 +3,14 @@ package csv
 import (
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/modelarts-convert/convert/api"
 )
 
 // TestArenaStringsStay holds the arena to its promise: a string taken from it keeps its
@@ -64,4 +67,14 @@ func TestAppendDecimalMatchesStrconv(t *testing.T) {
 		check(r.Uint64() >> r.IntN(64))
 	}
 	check(math.MaxUint64)
+}
+
+// TestEventIsOneCacheLine: the pipe's event stays 64 bytes, and a row's API encoding goes
+// through it unchanged.
+func TestEventIsOneCacheLine(t *testing.T) {
+	require.EqualValues(t, 64, reflect.TypeFor[event]().Size())
+	for _, enc := range []string{api.EncodingUTF8, api.EncodingGBK, api.EncodingGB2312} {
+		require.Equal(t, enc, encodingOf(enc).String())
+	}
+	require.Panics(t, func() { encodingOf("latin1") })
 }

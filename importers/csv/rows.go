@@ -485,12 +485,12 @@ func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield 
 	take := func(b *batch) bool {
 		for i := range b.events {
 			ev := &b.events[i]
-			switch {
-			case ev.err != nil:
-				yield(nil, ev.err)
-				return false
-			case ev.warn != nil:
-				s.Warn.Warn(*ev.warn)
+			if ev.note != nil {
+				if ev.note.err != nil {
+					yield(nil, ev.note.err)
+					return false
+				}
+				s.Warn.Warn(ev.note.warn)
 				continue
 			}
 			// The scanner checks the context too, but it may be a few batches ahead.
@@ -500,7 +500,7 @@ func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield 
 					return false
 				}
 			}
-			if !yield(m.build(ev.data, ev.enc, ev.labels, ev.line), nil) {
+			if !yield(m.build(ev.data, ev.enc.String(), ev.labels, ev.line), nil) {
 				return false
 			}
 		}
