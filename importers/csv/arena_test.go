@@ -33,7 +33,7 @@ func TestArenaStringsStay(t *testing.T) {
 		if i%2 == 0 {
 			taken = a.add([]byte(s))
 		} else {
-			taken = a.take(len(append(a.room(n), s...)))
+			taken = a.take(append(a.room(n), s...))
 		}
 		require.Equal(t, s, taken)
 		got, want = append(got, taken), append(want, s)
@@ -41,6 +41,17 @@ func TestArenaStringsStay(t *testing.T) {
 	for i := range got {
 		require.Equal(t, want[i], got[i], "string %d", i)
 	}
+}
+
+// TestArenaRefusesWritesPastRoom: bytes appended past room's bound land in another array;
+// take refuses them rather than hand out the block's zeros.
+func TestArenaRefusesWritesPastRoom(t *testing.T) {
+	var a strArena
+	a.add([]byte("abc"))
+	room := a.room(4)
+	past := append(room[:0:4], "too long for four"...)
+	require.PanicsWithValue(t, "csv: a string written past the arena's room", func() { a.take(past) })
+	require.Equal(t, "four", a.take(append(a.room(4), "four"...)))
 }
 
 // TestAppendDecimalMatchesStrconv: appendDecimal and decimalLen against strconv, for every

@@ -85,21 +85,26 @@ func (a *strArena) room(n int) []byte {
 	return a.block[len(a.block):]
 }
 
-// take returns the n bytes appended to room's slice as a string, and keeps them.
-func (a *strArena) take(n int) string {
+// take returns written, room's slice with bytes appended, as a string, and keeps its bytes.
+// It panics when written is not in the block (appended past room's bound, so append moved
+// it): the string would otherwise show the block's zeros, not what was written.
+func (a *strArena) take(written []byte) string {
+	n := len(written)
 	if n == 0 {
 		return ""
 	}
-	b := a.block[len(a.block) : len(a.block)+n]
+	if n > cap(a.block)-len(a.block) || &written[0] != &a.block[:len(a.block)+1][len(a.block)] {
+		panic("csv: a string written past the arena's room")
+	}
 	a.block = a.block[:len(a.block)+n]
-	// b's bytes are never written again (room hands out only what lies past them), so the
-	// string may share them.
-	return unsafe.String(&b[0], n)
+	// written's bytes are never written again (room hands out only what lies past them), so
+	// the string may share them.
+	return unsafe.String(&written[0], n)
 }
 
 // add returns b as a string in the arena.
 func (a *strArena) add(b []byte) string {
-	return a.take(len(append(a.room(len(b)), b...)))
+	return a.take(append(a.room(len(b)), b...))
 }
 
 // texts turns rows' texts into samples' data: base64 of the text, in UTF-8 or (keep) in its
@@ -126,7 +131,7 @@ func (t *texts) data(text []byte, src textenc.Encoding) (data, enc, reason strin
 		return "", "", fmt.Sprintf("the text is %d bytes; one sample may hold at most %d", len(raw), api.MaxSampleBytes)
 	}
 	n := base64.StdEncoding.EncodedLen(len(raw))
-	return t.arena.take(len(base64pairs.AppendStd(t.arena.room(n), raw))), enc, ""
+	return t.arena.take(base64pairs.AppendStd(t.arena.room(n), raw)), enc, ""
 }
 
 // sample builds the sample for the text and label field of the row at line, read in source
@@ -157,7 +162,7 @@ func (m *mapper) build(data, enc string, labels []api.SampleLabel, line int) *ap
 	}
 	b = append(b, b[k-n:k]...)
 	b = append(b, ".txt"...)
-	all := m.arena.take(len(b))
+	all := m.arena.take(b)
 
 	if len(m.samples) == 0 {
 		m.samples = make([]api.Sample, slabSize)
