@@ -28,15 +28,44 @@ type batch struct {
 	size   int // the bytes of sample data it holds
 }
 
-// event is a warning, the fatal error that ends the stream, or (neither set) a row: its
-// sample's data (see texts), API encoding and labels, and the line it starts on.
+// event is a warning or the fatal error that ends the stream (note), or a row: its sample's
+// data (see texts), API encoding and labels, and the line it starts on. It is 64 bytes with
+// three pointers (a warning and an error of their own, and the encoding's string, made it 88
+// with six): the scanner writes one a row and the stream's goroutine reads it from the
+// other core, and while the collector runs each pointer written or cleared costs a write
+// barrier.
 type event struct {
-	warn      *importers.Warning
-	err       error
-	data, enc string
-	labels    []api.SampleLabel
-	line      int
+	data   string
+	labels []api.SampleLabel
+	note   *note // a warning or the fatal error; nil for a row
+	line   int
+	enc    apiEncoding
 }
+
+// note is a warning, or (err set) the fatal error that ends the stream.
+type note struct {
+	warn importers.Warning
+	err  error
+}
+
+// apiEncoding is a row's API encoding (api.EncodingUTF8, GBK or GB2312) as a number.
+type apiEncoding uint8
+
+var apiEncodings = [...]string{api.EncodingUTF8, api.EncodingGBK, api.EncodingGB2312}
+
+func encodingOf(enc string) apiEncoding {
+	switch enc {
+	case api.EncodingUTF8:
+		return 0
+	case api.EncodingGBK:
+		return 1
+	case api.EncodingGB2312:
+		return 2
+	}
+	panic("csv: a row's API encoding is " + enc) // texts.data gives only these three
+}
+
+func (e apiEncoding) String() string { return apiEncodings[e] }
 
 // A batch is handed over when it holds pipeEvents events or pipeText bytes of sample data.
 // Files shorter than pipeMin are not handed over (see readRows). (Variables for tests, which
@@ -54,7 +83,7 @@ func newRowPipe() *rowPipe {
 // warn queues a warning.
 func (p *rowPipe) warn(w importers.Warning) {
 	b := p.Batch()
-	b.events = append(b.events, event{warn: &w})
+	b.events = append(b.events, event{note: &note{warn: w}})
 	if len(b.events) >= pipeEvents {
 		p.Flush()
 	}
@@ -63,14 +92,14 @@ func (p *rowPipe) warn(w importers.Warning) {
 // fail queues the fatal error that ends the stream.
 func (p *rowPipe) fail(err error) {
 	b := p.Batch()
-	b.events = append(b.events, event{err: err})
+	b.events = append(b.events, event{note: &note{err: err}})
 	p.Flush()
 }
 
 // row queues a row's sample data, API encoding and labels, and the line it starts on.
 func (p *rowPipe) row(data, enc string, labels []api.SampleLabel, line int) {
 	b := p.Batch()
-	b.events = append(b.events, event{data: data, enc: enc, labels: labels, line: line})
+	b.events = append(b.events, event{data: data, labels: labels, line: line, enc: encodingOf(enc)})
 	b.size += len(data)
 	if len(b.events) >= pipeEvents || b.size >= pipeText {
 		p.Flush()
