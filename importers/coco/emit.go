@@ -189,7 +189,9 @@ func (c *converter) builder() *converter {
 	store := *c.store
 	store.scratch = nil
 	b.store = &store
+	store.placed = nil
 	b.recs, b.slab, b.groups = nil, slab{}, nil
+	b.pre, b.preAt, b.preBuf = nil, 0, nil
 	b.boxOnly, b.boxOnlyFirst = 0, importers.Position{}
 	return &b
 }
@@ -207,6 +209,8 @@ func (b *converter) build(ctx context.Context, r *imageRun, done <-chan struct{}
 		r.items = append(r.items, it)
 	}
 	var idxs []int32
+	idxs = b.prefetch(r, idxs)
+	defer func() { b.pre, b.preAt = b.pre[:0], 0 }()
 	for i := r.from; i < r.to; i++ {
 		im := &b.images[i]
 		select {
@@ -276,46 +280,85 @@ func (c *converter) chainIndexes(ch chain, out []int32) []int32 {
 	return out
 }
 
-// readRecords reads records by index; runs of consecutive records in the file are read at
-// once. The records' strings share one allocation, written once (no intermediate buffer);
-// the records are valid until the next call.
+// prefetchBytes bounds the bytes of a run's records that prefetch reads at once; the rest
+// are read one by one.
+const prefetchBytes = 1 << 20
+
+// prefetch reads the records of run r that lie in the store's file, a few reads for all of
+// them (the store keeps a run's records together), for readRecords to take in order. It
+// reads nothing when none are in the file, and leaves them to readRecords on an error, so
+// that the error comes where it would without prefetch. idxs is scratch, returned.
+func (b *converter) prefetch(r *imageRun, idxs []int32) []int32 {
+	b.pre, b.preAt = b.pre[:0], 0
+	if b.store.f == nil {
+		return idxs
+	}
+	total := int64(0)
+	for _, rc := range r.chains {
+		if rc.kind != chainRead {
+			continue
+		}
+		idxs = b.chainIndexes(rc.ch, idxs[:0])
+		for _, x := range idxs {
+			if off := b.recOff[x]; !b.store.inMemory(off) {
+				n := b.recEnd(x) - off
+				if total+n > prefetchBytes {
+					continue
+				}
+				total += n
+				b.pre = append(b.pre, fileRecord{rec: x, off: off, n: n})
+			}
+		}
+	}
+	if len(b.pre) == 0 {
+		return idxs
+	}
+	var err error
+	if b.preBuf, err = b.store.readFile(b.pre, b.preBuf); err != nil {
+		b.pre = b.pre[:0]
+	}
+	return idxs
+}
+
+// recEnd returns where record r ends in the store.
+func (c *converter) recEnd(r int32) int64 {
+	if int(r)+1 < len(c.recOff) {
+		return c.recOff[r+1]
+	}
+	return c.store.size()
+}
+
+// readRecords reads records by index, those prefetch has read from it. The records' strings
+// share one allocation, written once (no intermediate buffer); the records are valid until
+// the next call.
 func (c *converter) readRecords(idxs []int32) ([]record, error) {
 	if cap(c.recs) < len(idxs) {
 		c.recs = make([]record, len(idxs), len(idxs)+len(idxs)/2)
 	}
 	recs := c.recs[:len(idxs)]
-	end := func(r int32) int64 {
-		if int(r)+1 < len(c.recOff) {
-			return c.recOff[r+1]
-		}
-		return c.store.size()
-	}
 	total := int64(0)
 	for _, r := range idxs {
-		total += end(r) - c.recOff[r]
+		total += c.recEnd(r) - c.recOff[r]
 	}
 	var all strings.Builder
 	all.Grow(int(total))
-	for k := 0; k < len(idxs); {
-		first := idxs[k]
-		last := k
-		if !c.store.inMemory(c.recOff[first]) {
-			for last+1 < len(idxs) && idxs[last+1] == idxs[last]+1 && last-k < 256 {
-				last++
-			}
+	for _, r := range idxs {
+		if c.preAt < len(c.pre) && c.pre[c.preAt].rec == r {
+			all.Write(c.pre[c.preAt].bytes)
+			c.preAt++
+			continue
 		}
-		start := c.recOff[first]
-		buf, err := c.store.read(start, end(idxs[last])-start)
+		start := c.recOff[r]
+		buf, err := c.store.read(r, start, c.recEnd(r)-start)
 		if err != nil {
 			return nil, err
 		}
 		all.Write(buf)
-		k = last + 1
 	}
 	s := all.String()
 	at := int64(0)
 	for q, r := range idxs {
-		n := end(r) - c.recOff[r]
+		n := c.recEnd(r) - c.recOff[r]
 		if err := decodeRecordSlab(s[at:at+n], &recs[q], &c.slab); err != nil {
 			return nil, err
 		}

@@ -86,6 +86,11 @@ type converter struct {
 	recs   []record
 	slab   slab
 	groups []group
+
+	// the records of the run being built that are in the store's file, read at once
+	pre    []fileRecord
+	preAt  int // the next one to take
+	preBuf []byte
 }
 
 func newConverter(name string, opts Options) *converter {
@@ -860,7 +865,13 @@ func (c *converter) chain(file string, imageID int64, off int64, est int64) erro
 		return &importers.Error{Pos: importers.Position{File: file, Offset: off}, Err: errors.New("too many annotations")}
 	}
 	at := c.store.size()
-	if err := c.store.append(c.rec); err != nil {
+	group := noGroup // the run of images the record is read back with, if known yet
+	if c.store.toFile(len(c.rec)) {
+		if i, ok := c.imageIdx[imageID]; ok {
+			group = int(i) / runImages
+		}
+	}
+	if err := c.store.append(c.rec, group); err != nil {
 		return &importers.Error{Pos: importers.Position{File: file, Offset: off}, Err: fmt.Errorf("spilling annotations: %w", err)}
 	}
 	c.recOff = append(c.recOff, at)
