@@ -191,7 +191,7 @@ func (c *converter) builder() *converter {
 	b.store = &store
 	store.placed = nil
 	b.recs, b.slab, b.groups = nil, slab{}, nil
-	b.pre, b.preAt, b.preBuf = nil, 0, nil
+	b.pre, b.preAt, b.preBuf, b.runIdx, b.runEnd = nil, 0, nil, nil, nil
 	b.boxOnly, b.boxOnlyFirst = 0, importers.Position{}
 	return &b
 }
@@ -208,8 +208,7 @@ func (b *converter) build(ctx context.Context, r *imageRun, done <-chan struct{}
 		it.warns, pending = pending, nil
 		r.items = append(r.items, it)
 	}
-	var idxs []int32
-	idxs = b.prefetch(r, idxs)
+	b.prefetch(r)
 	defer func() { b.pre, b.preAt = b.pre[:0], 0 }()
 	for i := r.from; i < r.to; i++ {
 		im := &b.images[i]
@@ -234,7 +233,11 @@ func (b *converter) build(ctx context.Context, r *imageRun, done <-chan struct{}
 			add(item{})
 			continue
 		case chainRead:
-			idxs = b.chainIndexes(rc.ch, idxs[:0])
+			k, from := i-r.from, int32(0)
+			if k > 0 {
+				from = b.runEnd[k-1]
+			}
+			idxs := b.runIdx[from:b.runEnd[k]]
 			var err error
 			if recs, err = b.readRecords(idxs); err != nil {
 				add(item{err: &importers.Error{Pos: importers.Position{File: b.name}, Err: err}})
@@ -271,12 +274,13 @@ func imageElement(i int, im *imageState) string {
 	return "images[" + strconv.Itoa(i) + "]"
 }
 
-// chainIndexes returns the indexes of a chain's records in file order.
+// chainIndexes appends the indexes of a chain's records to out, in file order.
 func (c *converter) chainIndexes(ch chain, out []int32) []int32 {
+	from := len(out)
 	for r := ch.last; r >= 0; r = c.recPrev[r] {
 		out = append(out, r)
 	}
-	slices.Reverse(out)
+	slices.Reverse(out[from:])
 	return out
 }
 
@@ -284,40 +288,39 @@ func (c *converter) chainIndexes(ch chain, out []int32) []int32 {
 // are read one by one.
 const prefetchBytes = 1 << 20
 
-// prefetch reads the records of run r that lie in the store's file, a few reads for all of
-// them (the store keeps a run's records together), for readRecords to take in order. It
-// reads nothing when none are in the file, and leaves them to readRecords on an error, so
-// that the error comes where it would without prefetch. idxs is scratch, returned.
-func (b *converter) prefetch(r *imageRun, idxs []int32) []int32 {
+// prefetch finds the records of each image of run r (runIdx, image k's ending at
+// runEnd[k]) and reads those that lie in the store's file, a few reads for all of them (the
+// store keeps a run's records together), for readRecords to take in order. It reads nothing
+// when none are in the file, and leaves them to readRecords on an error, so that the error
+// comes where it would without prefetch.
+func (b *converter) prefetch(r *imageRun) {
 	b.pre, b.preAt = b.pre[:0], 0
-	if b.store.f == nil {
-		return idxs
-	}
+	b.runIdx, b.runEnd = b.runIdx[:0], b.runEnd[:0]
 	total := int64(0)
 	for _, rc := range r.chains {
-		if rc.kind != chainRead {
-			continue
-		}
-		idxs = b.chainIndexes(rc.ch, idxs[:0])
-		for _, x := range idxs {
-			if off := b.recOff[x]; !b.store.inMemory(off) {
-				n := b.recEnd(x) - off
-				if total+n > prefetchBytes {
-					continue
+		if rc.kind == chainRead {
+			from := len(b.runIdx)
+			b.runIdx = b.chainIndexes(rc.ch, b.runIdx)
+			for _, x := range b.runIdx[from:] {
+				if off := b.recOff[x]; b.store.f != nil && !b.store.inMemory(off) {
+					n := b.recEnd(x) - off
+					if total+n > prefetchBytes {
+						continue
+					}
+					total += n
+					b.pre = append(b.pre, fileRecord{rec: x, off: off, n: n})
 				}
-				total += n
-				b.pre = append(b.pre, fileRecord{rec: x, off: off, n: n})
 			}
 		}
+		b.runEnd = append(b.runEnd, int32(len(b.runIdx)))
 	}
 	if len(b.pre) == 0 {
-		return idxs
+		return
 	}
 	var err error
 	if b.preBuf, err = b.store.readFile(b.pre, b.preBuf); err != nil {
 		b.pre = b.pre[:0]
 	}
-	return idxs
 }
 
 // recEnd returns where record r ends in the store.

@@ -53,6 +53,7 @@ type chain struct {
 	last   int32
 	n      int32 // records of the image_id
 	stored int32 // of them, stored and linked
+	group  int32 // 1 + the run of images of the image_id, once looked up for the store; 0 before
 	size   int64
 	over   bool
 }
@@ -87,7 +88,10 @@ type converter struct {
 	slab   slab
 	groups []group
 
-	// the records of the run being built that are in the store's file, read at once
+	// the records of the run being built (see prefetch), and those of them in the store's
+	// file, read at once
+	runIdx []int32
+	runEnd []int32
 	pre    []fileRecord
 	preAt  int // the next one to take
 	preBuf []byte
@@ -867,9 +871,12 @@ func (c *converter) chain(file string, imageID int64, off int64, est int64) erro
 	at := c.store.size()
 	group := noGroup // the run of images the record is read back with, if known yet
 	if c.store.toFile(len(c.rec)) {
-		if i, ok := c.imageIdx[imageID]; ok {
-			group = int(i) / runImages
+		if ch.group == 0 {
+			if i, ok := c.imageIdx[imageID]; ok {
+				ch.group = 1 + i/runImages
+			}
 		}
+		group = int(ch.group) - 1
 	}
 	if err := c.store.append(c.rec, group); err != nil {
 		return &importers.Error{Pos: importers.Position{File: file, Offset: off}, Err: fmt.Errorf("spilling annotations: %w", err)}
