@@ -167,7 +167,7 @@ func (c *converter) dispatch(order, jobs chan<- *imageRun, done <-chan struct{})
 			if ch.over {
 				kind = chainOver
 			}
-			r.chains[i-r.from] = runChain{ch: ch, kind: kind}
+			r.chains[i-r.from] = runChain{ch: *ch, kind: kind}
 		}
 		select {
 		case order <- r:
@@ -681,7 +681,7 @@ func (c *converter) rejectOrphans() {
 	var idxs []int32
 	var unstored []int64 // image_ids with records that were only counted
 	for id, ch := range c.chains {
-		idxs = c.chainIndexes(ch, idxs[:0])
+		idxs = c.chainIndexes(*ch, idxs[:0])
 		for _, r := range idxs {
 			all = append(all, orphan{r, id})
 		}

@@ -70,7 +70,7 @@ type converter struct {
 	store   *spill
 	recOff  []int64 // offset of record i in the store
 	recPrev []int32 // previous record of the same image_id, or -1
-	chains  map[int64]chain
+	chains  map[int64]*chain
 
 	results     int // results read
 	filtered    int // results below MinScore
@@ -108,7 +108,7 @@ func newConverter(name string, opts Options) *converter {
 		warn:     opts.Warn,
 		imageIdx: map[int64]int32{},
 		cats:     map[int64]*category{},
-		chains:   map[int64]chain{},
+		chains:   map[int64]*chain{},
 		names:    map[string]int32{},
 		store:    &spill{limit: mem, dir: opts.TempDir},
 	}
@@ -854,14 +854,14 @@ var sampleLimit int64 = api.MaxSampleBytes
 // chain appends the record in c.rec to the store and links it to imageID's chain; est is
 // a lower bound of its labels' encoded size.
 func (c *converter) chain(file string, imageID int64, off int64, est int64) error {
-	ch, ok := c.chains[imageID]
-	if !ok {
-		ch.last = -1
+	ch := c.chains[imageID] // one lookup: the chain is updated in place
+	if ch == nil {
+		ch = &chain{last: -1}
+		c.chains[imageID] = ch
 	}
 	ch.n++
 	if ch.over || ch.size+est > sampleLimit {
 		ch.over = true
-		c.chains[imageID] = ch
 		return nil
 	}
 	n := len(c.recOff)
@@ -884,7 +884,6 @@ func (c *converter) chain(file string, imageID int64, off int64, est int64) erro
 	c.recOff = append(c.recOff, at)
 	c.recPrev = append(c.recPrev, ch.last)
 	ch.last, ch.stored, ch.size = int32(n), ch.stored+1, ch.size+est
-	c.chains[imageID] = ch
 	return nil
 }
 
