@@ -592,9 +592,12 @@ func TestSpillBlocks(t *testing.T) {
 			var err error
 			buf, err = s.readFile(sel, buf)
 			require.NoError(t, err)
+			needed := 0
 			for _, r := range sel {
 				require.Equal(t, want[r.off:r.off+r.n], r.bytes, "limit %d record %d, every %d", limit, r.rec, step)
+				needed += int(r.n)
 			}
+			assert.LessOrEqual(t, len(buf), 2*needed, "the bytes read between records are at most the records' own")
 		}
 		_, err := s.read(int32(len(offs)), s.size(), 1)
 		assert.Error(t, err, "a record that is not there")

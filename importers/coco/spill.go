@@ -220,16 +220,19 @@ type fileRecord struct {
 	bytes []byte
 }
 
-// spillPlaced is one of readFile's records: its file position and index in recs.
+// spillPlaced is one of readFile's records: its file position and index in recs, and
+// whether a read starts with it.
 type spillPlaced struct {
-	p int64
-	i int
+	p    int64
+	i    int
+	span bool
 }
 
 // readFile reads the records of recs (all in the file) into their bytes, by one read per
-// run of records that lie less than spillGroupBytes apart in the file (the bytes between
-// them are read too: a buffer the run's records share with another run's). The bytes are in
-// buf (grown as needed and returned), valid until its next use.
+// run of records that lie less than spillGroupBytes apart in the file. The bytes between
+// them (records of another run that shares a group's buffer) are read too, but never more
+// of them than of the records' own. The bytes are in buf (grown as needed and returned),
+// valid until its next use.
 func (s *spill) readFile(recs []fileRecord, buf []byte) ([]byte, error) {
 	order := s.placed[:0]
 	defer func() { s.placed = order[:0] }()
@@ -238,25 +241,29 @@ func (s *spill) readFile(recs []fileRecord, buf []byte) ([]byte, error) {
 		if err != nil {
 			return buf, err
 		}
-		order = append(order, spillPlaced{p, i})
+		order = append(order, spillPlaced{p: p, i: i})
 	}
 	slices.SortFunc(order, func(a, b spillPlaced) int { return cmp.Compare(a.p, b.p) })
-	total := int64(0)
-	for j := 0; j < len(order); {
-		start, end := order[j].p, order[j].p+recs[order[j].i].n
-		for j++; j < len(order) && order[j].p-end < spillGroupBytes; j++ {
-			end = max(end, order[j].p+recs[order[j].i].n)
+	// Mark where each read starts (span), and size buf.
+	total, waste, end := int64(0), int64(0), int64(0)
+	for j := range order {
+		p, n := order[j].p, recs[order[j].i].n
+		gap := p - end
+		order[j].span = j == 0 || gap < 0 || gap >= spillGroupBytes || waste+gap > total
+		if !order[j].span {
+			waste += gap
 		}
-		total += end - start
+		total += n
+		end = p + n
 	}
-	if int64(cap(buf)) < total {
-		buf = make([]byte, 0, total)
+	if int64(cap(buf)) < total+waste {
+		buf = make([]byte, 0, total+waste)
 	}
 	buf = buf[:0]
 	for j := 0; j < len(order); {
 		start, end := order[j].p, order[j].p+recs[order[j].i].n
 		k := j + 1
-		for ; k < len(order) && order[k].p-end < spillGroupBytes; k++ {
+		for ; k < len(order) && !order[k].span; k++ {
 			end = max(end, order[k].p+recs[order[k].i].n)
 		}
 		at := len(buf)
