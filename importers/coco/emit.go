@@ -183,13 +183,13 @@ func (c *converter) dispatch(order, jobs chan<- *imageRun, done <-chan struct{})
 }
 
 // builder returns a converter for one builder goroutine: c's read-only state shared, its
-// scratch (records, slab, groups, the store's read buffer) and its warnings its own.
+// scratch (records, slab, groups, the store's read buffers, the run's prefetched records)
+// and its warnings its own.
 func (c *converter) builder() *converter {
 	b := *c
 	store := *c.store
-	store.scratch = nil
+	store.scratch, store.placed = nil, nil
 	b.store = &store
-	store.placed = nil
 	b.recs, b.slab, b.groups = nil, slab{}, nil
 	b.pre, b.preAt, b.preBuf, b.runIdx, b.runEnd = nil, 0, nil, nil, nil
 	b.boxOnly, b.boxOnlyFirst = 0, importers.Position{}
