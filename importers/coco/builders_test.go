@@ -148,3 +148,25 @@ func TestBuilderInputsCoverRuns(t *testing.T) {
 	}
 	assert.Greater(t, samples, 4*runImages)
 }
+
+// Record offsets counted from several bases (as in a store past 4 GiB; here a base every
+// few records) give the same output as from one, records in memory and spilled.
+func TestRecordBases(t *testing.T) {
+	defer func(v int64) { sampleLimit = v }(sampleLimit)
+	sampleLimit = 8 << 10
+	inputs := builderInputs(t)
+	for _, name := range []string{"cocogen300", "runs"} {
+		for _, spill := range []int{4096, 0} {
+			want := transcriptBuilders(t, 2, inputs[name], nil, ShapePolygon, spill, -1)
+			func() {
+				defer func(v int64) { recBaseSpan = v }(recBaseSpan)
+				recBaseSpan = 700
+				c := newConverter("in.json", Options{Shape: ShapePolygon, Images: obs(), SpillMemory: spill})
+				defer c.close()
+				require.NoError(t, c.readInstances(context.Background(), bytes.NewReader(inputs[name])))
+				require.Greater(t, len(c.baseFrom), 3, "%s: bases used", name)
+				assert.Equal(t, want, transcriptBuilders(t, 2, inputs[name], nil, ShapePolygon, spill, -1), "%s, spill %d", name, spill)
+			}()
+		}
+	}
+}

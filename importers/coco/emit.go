@@ -277,7 +277,7 @@ func imageElement(i int, im *imageState) string {
 // chainIndexes appends the indexes of a chain's records to out, in file order.
 func (c *converter) chainIndexes(ch chain, out []int32) []int32 {
 	from := len(out)
-	for r := ch.last; r >= 0; r = c.recPrev[r] {
+	for r := ch.last; r >= 0; r = c.links[r].prev {
 		out = append(out, r)
 	}
 	slices.Reverse(out[from:])
@@ -302,7 +302,7 @@ func (b *converter) prefetch(r *imageRun) {
 			from := len(b.runIdx)
 			b.runIdx = b.chainIndexes(rc.ch, b.runIdx)
 			for _, x := range b.runIdx[from:] {
-				if off := b.recOff[x]; b.store.f != nil && !b.store.inMemory(off) {
+				if off := b.recOff(x); b.store.f != nil && !b.store.inMemory(off) {
 					n := b.recEnd(x) - off
 					if total+n > prefetchBytes {
 						continue
@@ -325,8 +325,8 @@ func (b *converter) prefetch(r *imageRun) {
 
 // recEnd returns where record r ends in the store.
 func (c *converter) recEnd(r int32) int64 {
-	if int(r)+1 < len(c.recOff) {
-		return c.recOff[r+1]
+	if int(r)+1 < len(c.links) {
+		return c.recOff(r + 1)
 	}
 	return c.store.size()
 }
@@ -341,7 +341,7 @@ func (c *converter) readRecords(idxs []int32) ([]record, error) {
 	recs := c.recs[:len(idxs)]
 	total := int64(0)
 	for _, r := range idxs {
-		total += c.recEnd(r) - c.recOff[r]
+		total += c.recEnd(r) - c.recOff(r)
 	}
 	var all strings.Builder
 	all.Grow(int(total))
@@ -351,7 +351,7 @@ func (c *converter) readRecords(idxs []int32) ([]record, error) {
 			c.preAt++
 			continue
 		}
-		start := c.recOff[r]
+		start := c.recOff(r)
 		buf, err := c.store.read(r, start, c.recEnd(r)-start)
 		if err != nil {
 			return nil, err
@@ -361,7 +361,7 @@ func (c *converter) readRecords(idxs []int32) ([]record, error) {
 	s := all.String()
 	at := int64(0)
 	for q, r := range idxs {
-		n := c.recEnd(r) - c.recOff[r]
+		n := c.recEnd(r) - c.recOff(r)
 		if err := decodeRecordSlab(s[at:at+n], &recs[q], &c.slab); err != nil {
 			return nil, err
 		}
