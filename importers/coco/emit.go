@@ -191,7 +191,7 @@ func (c *converter) builder() *converter {
 	store.scratch, store.placed = nil, nil
 	b.store = &store
 	b.recs, b.slab, b.groups = nil, slab{}, nil
-	b.pre, b.preAt, b.preBuf, b.runIdx, b.runEnd = nil, 0, nil, nil, nil
+	b.pre, b.preAt, b.preBuf, b.runIdx, b.runEnd, b.runCur, b.runAt = nil, 0, nil, nil, nil, nil, nil
 	b.boxOnly, b.boxOnlyFirst = 0, importers.Position{}
 	return &b
 }
@@ -295,24 +295,20 @@ const prefetchBytes = 1 << 20
 // comes where it would without prefetch.
 func (b *converter) prefetch(r *imageRun) {
 	b.pre, b.preAt = b.pre[:0], 0
-	b.runIdx, b.runEnd = b.runIdx[:0], b.runEnd[:0]
+	b.runChains(r)
+	if b.store.f == nil {
+		return
+	}
 	total := int64(0)
-	for _, rc := range r.chains {
-		if rc.kind == chainRead {
-			from := len(b.runIdx)
-			b.runIdx = b.chainIndexes(rc.ch, b.runIdx)
-			for _, x := range b.runIdx[from:] {
-				if off := b.recOff(x); b.store.f != nil && !b.store.inMemory(off) {
-					n := b.recEnd(x) - off
-					if total+n > prefetchBytes {
-						continue
-					}
-					total += n
-					b.pre = append(b.pre, fileRecord{rec: x, off: off, n: n})
-				}
+	for _, x := range b.runIdx {
+		if off := b.recOff(x); !b.store.inMemory(off) {
+			n := b.recEnd(x) - off
+			if total+n > prefetchBytes {
+				continue
 			}
+			total += n
+			b.pre = append(b.pre, fileRecord{rec: x, off: off, n: n})
 		}
-		b.runEnd = append(b.runEnd, int32(len(b.runIdx)))
 	}
 	if len(b.pre) == 0 {
 		return
@@ -320,6 +316,69 @@ func (b *converter) prefetch(r *imageRun) {
 	var err error
 	if b.preBuf, err = b.store.readFile(b.pre, b.preBuf); err != nil {
 		b.pre = b.pre[:0]
+	}
+}
+
+// runChains sets runIdx and runEnd to the records of each image of run r, in file order:
+// image k's end at runEnd[k]. The images' chains are walked together, one link of each in
+// turn, so that the loads of the links (scattered over the file's records: each one a cache
+// miss) are independent and overlap, where one chain after the other waits for each in turn
+// (TestRunChains compares the two).
+func (b *converter) runChains(r *imageRun) {
+	b.runIdx, b.runEnd = b.runIdx[:0], b.runEnd[:0]
+	n := int32(0)
+	for _, rc := range r.chains {
+		if rc.kind == chainRead {
+			n += rc.ch.stored
+		}
+		b.runEnd = append(b.runEnd, n)
+	}
+	b.runIdx = slices.Grow(b.runIdx, int(n))[:n]
+	cur, at := b.runCur[:0], b.runAt[:0]
+	for k, rc := range r.chains {
+		last := int32(-1)
+		if rc.kind == chainRead {
+			last = rc.ch.last
+		}
+		cur, at = append(cur, last), append(at, b.runEnd[k])
+	}
+	b.runCur, b.runAt = cur, at
+	for more := true; more; {
+		more = false
+		for k, x := range cur {
+			if x < 0 {
+				continue
+			}
+			from := int32(0)
+			if k > 0 {
+				from = b.runEnd[k-1]
+			}
+			if at[k] == from { // more records than the chain counts: cannot be; walk it alone
+				b.runChainsOneByOne(r)
+				return
+			}
+			at[k]--
+			b.runIdx[at[k]] = x
+			cur[k] = b.links[x].prev
+			more = true
+		}
+	}
+	for k := range at {
+		if k > 0 && at[k] != b.runEnd[k-1] || k == 0 && at[0] != 0 { // fewer: likewise
+			b.runChainsOneByOne(r)
+			return
+		}
+	}
+}
+
+// runChainsOneByOne is runChains walking one chain after the other.
+func (b *converter) runChainsOneByOne(r *imageRun) {
+	b.runIdx, b.runEnd = b.runIdx[:0], b.runEnd[:0]
+	for _, rc := range r.chains {
+		if rc.kind == chainRead {
+			b.runIdx = b.chainIndexes(rc.ch, b.runIdx)
+		}
+		b.runEnd = append(b.runEnd, int32(len(b.runIdx)))
 	}
 }
 

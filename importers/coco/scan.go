@@ -95,6 +95,8 @@ type converter struct {
 	// file, read at once
 	runIdx []int32
 	runEnd []int32
+	runCur []int32 // runChains' scratch
+	runAt  []int32
 	pre    []fileRecord
 	preAt  int // the next one to take
 	preBuf []byte
