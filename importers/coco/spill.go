@@ -43,8 +43,7 @@ type spill struct {
 	records   int32         // records appended
 	firstFile int32         // the first record bound for the file
 	phys      []int64       // where record firstFile+k is in the file (-1 while buffered)
-	groups    []*spillGroup // by group+1
-	buffered  int           // bytes in the groups' buffers
+	groups    []*spillGroup // noGroup's, then group g's at 1 + g%spillGroups
 	written   int64         // bytes written to the file
 	placed    []spillPlaced // scratch of readFile
 }
