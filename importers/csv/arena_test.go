@@ -1,16 +1,22 @@
 package csv
 
 import (
+	"bytes"
+	"context"
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
+	"weak"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelarts-convert/convert/api"
+	"github.com/modelarts-convert/convert/importers/textenc"
 )
 
 // TestArenaStringsStay holds the arena to its promise: a string taken from it keeps its
@@ -88,4 +94,29 @@ func TestEventIsOneCacheLine(t *testing.T) {
 		require.Equal(t, enc, encodingOf(enc).String())
 	}
 	require.Panics(t, func() { encodingOf("latin1") })
+}
+
+// TestBigSampleDataFreed: a sample whose data has an arena block of its own is not cut from
+// the samples' slab, so that once the caller lets it go, neither the mapper (whose slab it
+// would be in) nor the slab's other samples keep its data alive: 128 rows of 12 MiB held
+// 2 GiB, with the caller keeping no sample.
+func TestBigSampleDataFreed(t *testing.T) {
+	s, err := start(context.Background(), "in.csv", Options{})
+	require.NoError(t, err)
+	m := newMapper(s, "in.csv")
+	small := func() *api.Sample {
+		data, enc, reason := m.text.data([]byte("a small text"), textenc.UTF8)
+		require.Empty(t, reason)
+		return m.build(data, enc, nil, 3)
+	}
+	kept := small() // a sample of the slab the big one was cut from, before this fix
+	data, enc, reason := m.text.data(bytes.Repeat([]byte("x"), arenaSize), textenc.UTF8)
+	require.Empty(t, reason)
+	big := weak.Make(unsafe.StringData(m.build(data, enc, nil, 2).Data))
+	data = ""
+	small() // the arena moves on to another block
+	runtime.GC()
+	require.Nil(t, big.Value(), "the big sample's data is still reachable")
+	require.Equal(t, "in.csv:3", kept.Origin)
+	runtime.KeepAlive(m)
 }

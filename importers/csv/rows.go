@@ -26,7 +26,8 @@ const ctxEvery = 32
 // 10,000 labels; past the bound names are simply not shared).
 const maxInterned = 1 << 14
 
-// slabSize is how many samples are allocated at once.
+// slabSize is how many samples are allocated at once (a sample whose data has an arena block
+// of its own is allocated alone: see build).
 const slabSize = 128
 
 // arenaSize is the size of the blocks that hold the samples' strings (origin, name and data),
@@ -164,11 +165,19 @@ func (m *mapper) build(data, enc string, labels []api.SampleLabel, line int) *ap
 	b = append(b, ".txt"...)
 	all := m.arena.take(b)
 
-	if len(m.samples) == 0 {
-		m.samples = make([]api.Sample, slabSize)
+	var smp *api.Sample
+	if len(data) >= arenaSize {
+		// Its data has a block of its own (up to 16 MiB): in a slab, the sample would keep
+		// the slab's other samples' data alive and they its, and the mapper the slab's (128
+		// rows of 12 MiB held 2 GiB with the caller keeping none).
+		smp = new(api.Sample)
+	} else {
+		if len(m.samples) == 0 {
+			m.samples = make([]api.Sample, slabSize)
+		}
+		smp = &m.samples[0]
+		m.samples = m.samples[1:]
 	}
-	smp := &m.samples[0]
-	m.samples = m.samples[1:]
 	// The slab is zeroed: only the fields a text sample sets are written (a composite
 	// literal wrote all of them again, through a temporary).
 	smp.Origin, smp.Name = all[:k], all[k:]
