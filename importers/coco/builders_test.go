@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -147,4 +148,71 @@ func TestBuilderInputsCoverRuns(t *testing.T) {
 		samples++
 	}
 	assert.Greater(t, samples, 4*runImages)
+}
+
+// Record offsets counted from several bases (as in a store past 4 GiB; here a base every
+// few records) give the same output as from one, records in memory and spilled.
+func TestRecordBases(t *testing.T) {
+	defer func(v int64) { sampleLimit = v }(sampleLimit)
+	sampleLimit = 8 << 10
+	inputs := builderInputs(t)
+	for _, name := range []string{"cocogen300", "runs"} {
+		for _, spill := range []int{4096, 0} {
+			want := transcriptBuilders(t, 2, inputs[name], nil, ShapePolygon, spill, -1)
+			func() {
+				defer func(v int64) { recBaseSpan = v }(recBaseSpan)
+				recBaseSpan = 700
+				c := newConverter("in.json", Options{Shape: ShapePolygon, Images: obs(), SpillMemory: spill})
+				defer c.close()
+				require.NoError(t, c.readInstances(context.Background(), bytes.NewReader(inputs[name])))
+				require.Greater(t, len(c.baseFrom), 3, "%s: bases used", name)
+				assert.Equal(t, want, transcriptBuilders(t, 2, inputs[name], nil, ShapePolygon, spill, -1), "%s, spill %d", name, spill)
+			}()
+		}
+	}
+}
+
+// runChains, walking a run's chains together, finds the records runChainsOneByOne finds,
+// in the same order, on every run of the generated files (records in memory and spilled),
+// and falls back to it on a chain whose count is off.
+func TestRunChains(t *testing.T) {
+	defer func(v int64) { sampleLimit = v }(sampleLimit)
+	sampleLimit = 8 << 10
+	inputs := builderInputs(t)
+	for _, name := range []string{"cocogen300", "runs"} {
+		c := newConverter("in.json", Options{Shape: ShapePolygon, Images: obs(), SpillMemory: 4096})
+		require.NoError(t, c.readInstances(context.Background(), bytes.NewReader(inputs[name])))
+		require.NoError(t, c.store.finish())
+		runs := 0
+		for from := 0; from < len(c.images); from += runImages {
+			r := &imageRun{from: from, to: min(from+runImages, len(c.images))}
+			r.chains = make([]runChain, r.to-r.from)
+			for i := r.from; i < r.to; i++ {
+				if im := &c.images[i]; im.hasID && im.dupeOf < 0 {
+					if ch := c.chains[im.id]; ch != nil {
+						kind := chainRead
+						if ch.over {
+							kind = chainOver
+						}
+						r.chains[i-r.from] = runChain{ch: *ch, kind: kind}
+					}
+				}
+			}
+			c.runChains(r)
+			got, gotEnd := slices.Clone(c.runIdx), slices.Clone(c.runEnd)
+			c.runChainsOneByOne(r)
+			require.Equal(t, c.runIdx, got, "%s run %d", name, from)
+			require.Equal(t, c.runEnd, gotEnd, "%s run %d", name, from)
+			for k := range r.chains {
+				if r.chains[k].kind == chainRead && r.chains[k].ch.stored > 1 {
+					r.chains[k].ch.stored += int32(1 - 2*(k%2)) // one more, one fewer
+				}
+			}
+			c.runChains(r)
+			require.Equal(t, c.runIdx, got, "%s run %d, counts off", name, from)
+			runs++
+		}
+		assert.Greater(t, runs, 3)
+		c.close()
+	}
 }

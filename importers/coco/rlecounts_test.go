@@ -63,6 +63,11 @@ func checkRLECounts(t *testing.T, raw string) {
 	if gotWhy != wantWhy || !slices.Equal(got, want) || (got == nil) != (want == nil) {
 		t.Fatalf("rleCounts(%q) = %v %q, want %v %q", raw, got, gotWhy, want, wantWhy)
 	}
+	// Into a parse worker's scratch, which holds the counts of the mask before.
+	got, gotWhy = rleCountsInto(json.RawMessage(raw), []int64{9, 8, 7}[:0])
+	if gotWhy != wantWhy || !slices.Equal(got, want) {
+		t.Fatalf("rleCountsInto(%q) = %v %q, want %v %q", raw, got, gotWhy, want, wantWhy)
+	}
 }
 
 // rleCountsCases are count arrays as masks have them and spelled every other way: spaces,
