@@ -242,7 +242,7 @@ func (lp labelPath) String() string { return lp.sample + ".labels[" + strconv.It
 // ValidateSample checks one sample against every per-sample rule; path prefixes each
 // violation's location (for example "samples[3]").
 func ValidateSample(path string, s *Sample) Violations {
-	vs, _ := ValidateSampleNotes(path, s)
+	vs, _, _ := validateSample(path, s, false)
 	return vs
 }
 
@@ -259,6 +259,31 @@ const (
 // ValidateSampleNotes is ValidateSample, and, when the sample passed (vs is empty), what the
 // validator found out about it on its way (notes; nothing about a sample that did not pass).
 func ValidateSampleNotes(path string, s *Sample) (vs Violations, notes SampleNotes) {
+	vs, notes, _ = validateSample(path, s, false)
+	return vs, notes
+}
+
+// ValidateSampleLeavingPoints is ValidateSampleNotes for a caller that reads every point of
+// the sample's shapes anyway (an encoder writing them): it leaves the points of features it
+// would check one by one (the shapes but bndbox and circle: polygons, polylines, lines,
+// points), when held as Feature or [][]json.Number, of the labels numbered below 64,
+// unchecked, and sets their labels' bits in left. Such a sample passes ValidateSample
+// exactly when it passes here and every row of those features is two numbers that
+// PlainCoordinate takes, or, failing that, when ValidateSample says so: the caller checks the
+// rows, and asks ValidateSample when one is not so, or when vs is not empty (the reasons may
+// differ: a feature's first problem is then another).
+func ValidateSampleLeavingPoints(path string, s *Sample) (vs Violations, notes SampleNotes, left uint64) {
+	return validateSample(path, s, true)
+}
+
+// PlainCoordinate reports whether n is a decimal of the plainest form (digits, at most one
+// '.', not first or last, no leading zero but "0.x", at most 300 bytes): such a coordinate
+// passes every rule a feature's number must. False says only "look closer".
+func PlainCoordinate(n string) bool { return plainCoordinate(n) }
+
+// validateSample is ValidateSampleNotes, leaving points as ValidateSampleLeavingPoints does
+// when leave is true.
+func validateSample(path string, s *Sample, leave bool) (vs Violations, notes SampleNotes, left uint64) {
 	add := func(p, format string, args ...any) {
 		vs = append(vs, Violation{Path: path + p, Sample: s.Name, Reason: fmt.Sprintf(format, args...)})
 	}
@@ -360,7 +385,11 @@ func ValidateSampleNotes(path string, s *Sample) (vs Violations, notes SampleNot
 		// for validateProperty to find.
 		noProperty := len(l.Property) == 0 && l.Type != LabelObjectDetection && l.Type != LabelImageSegmentation
 		if !spanOnly && !noProperty {
-			vs = append(vs, validateProperty(lp, s.Name, l)...)
+			pvs, leftHere := validateProperty(lp, s.Name, l, leave && i < 64)
+			vs = append(vs, pvs...)
+			if leftHere {
+				left |= 1 << i
+			}
 		}
 		if l.Type == LabelNamedEntity {
 			if text == nil && dataLen >= 0 {
@@ -385,9 +414,9 @@ func ValidateSampleNotes(path string, s *Sample) (vs Violations, notes SampleNot
 		}
 	}
 	if len(vs) > 0 {
-		notes = 0
+		notes, left = 0, 0
 	}
-	return vs, notes
+	return vs, notes, left
 }
 
 // validateMetadata checks the metadata of the sample at path, and says whether it has
@@ -481,8 +510,9 @@ func btoi(b bool) int {
 	return 0
 }
 
-func validateProperty(lp labelPath, name string, l *SampleLabel) Violations {
-	var vs Violations
+// validateProperty checks a label's property; with leave, it leaves the points of its feature
+// unchecked when ValidateSampleLeavingPoints may (left says so).
+func validateProperty(lp labelPath, name string, l *SampleLabel, leave bool) (vs Violations, left bool) {
 	p := l.Property
 	add := func(key, format string, args ...any) {
 		vs = append(vs, Violation{Path: fmt.Sprintf("%s.property[%q]", lp.String(), key), Sample: name, Reason: fmt.Sprintf(format, args...)})
@@ -542,7 +572,13 @@ func validateProperty(lp labelPath, name string, l *SampleLabel) Violations {
 			add(PropFeature, "%v", err)
 			break
 		}
-		if reason := checkFeature(Shape(shape), f); reason != "" {
+		if leave && Shape(shape) != ShapeBndbox && Shape(shape) != ShapeCircle {
+			switch featureVal.(type) {
+			case Feature, [][]json.Number: // the caller reads the rows as they are
+				left = true
+			}
+		}
+		if reason := checkFeatureLeaving(Shape(shape), f, left); reason != "" {
 			add(PropFeature, "%s", reason)
 		}
 	case hasFeature:
@@ -557,14 +593,14 @@ func validateProperty(lp labelPath, name string, l *SampleLabel) Violations {
 	if !ranged {
 		known := btoi(hasShape) + btoi(hasFeature)
 		if known == len(p) {
-			return vs // nothing else to look up (the common case: a shape and its feature only)
+			return vs, left // nothing else to look up (the common case: a shape and its feature only)
 		}
 		if l.Type == LabelNamedEntity && known+2 == len(p) {
 			// A named entity's span and nothing else (checkSpan checks it): two lookups cost
 			// less than ranging over the map.
 			_, hasStart := p[PropStartIndex]
 			if _, hasEnd := p[PropEndIndex]; hasStart && hasEnd {
-				return vs
+				return vs, left
 			}
 		}
 		// The other keys checked here, looked up in a large map (or, past a shape and a
@@ -605,7 +641,7 @@ func validateProperty(lp labelPath, name string, l *SampleLabel) Violations {
 			}
 		}
 	}
-	return vs
+	return vs, left
 }
 
 // usualUncheckedKey is a property key no rule checks that nearly every label of one
@@ -634,7 +670,11 @@ func otherPropKey(k string) int {
 }
 
 // checkFeature checks a shape's arity and coordinates.
-func checkFeature(shape Shape, f Feature) string {
+func checkFeature(shape Shape, f Feature) string { return checkFeatureLeaving(shape, f, false) }
+
+// checkFeatureLeaving is checkFeature; with leave (a shape but bndbox and circle), it checks
+// the arity alone and leaves the points to the caller (see ValidateSampleLeavingPoints).
+func checkFeatureLeaving(shape Shape, f Feature, leave bool) string {
 	if shape == ShapeCircle {
 		if len(f) != 2 || len(f[0]) != 2 || len(f[1]) != 1 {
 			return fmt.Sprintf("a circle is [[cx,cy],[r]]; got %s", showFeature(f))
@@ -662,7 +702,9 @@ func checkFeature(shape Shape, f Feature) string {
 	}
 	var box [4]float64 // a bndbox's two points, parsed once for its rule below
 	first := 0         // the points before it are plain and need no further look
-	if shape != ShapeBndbox {
+	if leave {
+		first = len(f)
+	} else if shape != ShapeBndbox {
 		first = plainPoints(f)
 	}
 	for i := first; i < len(f); i++ {

@@ -24,7 +24,7 @@ import (
 
 // appendSample appends s's JSON to dst; ok is false when encoding/json must do it.
 func appendSample(dst []byte, s *api.Sample) (out []byte, ok bool) {
-	return appendSampleOf(dst, s, false, 0, nil)
+	return appendSampleOf(dst, s, false, 0, nil, 0)
 }
 
 // appendValidSample is appendSample for a sample api.ValidateSample passed, which says more
@@ -36,11 +36,16 @@ func appendSample(dst []byte, s *api.Sample) (out []byte, ok bool) {
 // about s (api.ValidateSampleNotes): a plain name is written as it is. strs, when not nil,
 // keeps the JSON of label names (see jsonStrings). TestValidSamplesMatchReflection proves
 // it equal.
-func appendValidSample(dst []byte, s *api.Sample, notes api.SampleNotes, strs *jsonStrings) (out []byte, ok bool) {
-	return appendSampleOf(dst, s, true, notes, strs)
+//
+// left has a bit set for each label whose feature's points the validator left unchecked
+// (api.ValidateSampleLeavingPoints): they are checked as they are written (see putPoints),
+// and ok is false when one is not two numbers api.PlainCoordinate takes (the caller then asks
+// api.ValidateSample).
+func appendValidSample(dst []byte, s *api.Sample, notes api.SampleNotes, strs *jsonStrings, left uint64) (out []byte, ok bool) {
+	return appendSampleOf(dst, s, true, notes, strs, left)
 }
 
-func appendSampleOf(dst []byte, s *api.Sample, valid bool, notes api.SampleNotes, strs *jsonStrings) (out []byte, ok bool) {
+func appendSampleOf(dst []byte, s *api.Sample, valid bool, notes api.SampleNotes, strs *jsonStrings, left uint64) (out []byte, ok bool) {
 	if valid && notes&api.NotePlainName != 0 && s.Name != "" && uint(s.SampleType) < 10 && s.Data != "" {
 		// A text sample's usual start (a plain name, a type of one digit, data) in four
 		// copies, where the general way below takes nine.
@@ -93,7 +98,11 @@ func appendSampleOf(dst []byte, s *api.Sample, valid bool, notes api.SampleNotes
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			if dst, ok = appendLabel(dst, &s.Labels[i], valid, strs); !ok {
+			if left != 0 && i < 64 && left>>i&1 != 0 {
+				if dst, ok = appendLabel(dst, &s.Labels[i], valid, strs, true); !ok {
+					return dst, false
+				}
+			} else if dst, ok = appendLabel(dst, &s.Labels[i], valid, strs, false); !ok {
 				return dst, false
 			}
 		}
@@ -114,7 +123,9 @@ const (
 	encodingGBK  = `,"encoding":"` + api.EncodingGBK + `"`
 )
 
-func appendLabel(dst []byte, l *api.SampleLabel, valid bool, strs *jsonStrings) (out []byte, ok bool) {
+// appendLabel writes a label; with check (a valid sample's label whose feature's points
+// the validator left), ok is false when a point is not plain (see appendValidSample).
+func appendLabel(dst []byte, l *api.SampleLabel, valid bool, strs *jsonStrings, check bool) (out []byte, ok bool) {
 	dst = append(dst, '{')
 	if l.AnnotatedBy != "" {
 		dst = append(dst, `"annotated_by":`...)
@@ -144,7 +155,7 @@ func appendLabel(dst []byte, l *api.SampleLabel, valid bool, strs *jsonStrings) 
 	if len(l.Property) > 0 {
 		dst = append(dst, `"property":`...)
 		if valid {
-			dst, ok = appendProperty(dst, l.Property)
+			dst, ok = appendProperty(dst, l.Property, check)
 		} else {
 			dst, ok = appendMap(dst, l.Property, 0)
 		}
@@ -402,18 +413,18 @@ func appendMap(dst []byte, m map[string]any, depth int) (out []byte, ok bool) {
 
 // appendProperty is appendMap for the property of a label of a valid sample (see
 // appendValidSample): its feature's numbers are written as they are.
-func appendProperty(dst []byte, p api.Property) (out []byte, ok bool) {
+func appendProperty(dst []byte, p api.Property, check bool) (out []byte, ok bool) {
 	if len(p) == 2 {
 		// The usual two keys (see sortedEntries), written from their JSON made once.
 		for i, pair := range knownPairs {
 			if v0, ok := p[pair[0]]; ok {
 				if v1, ok := p[pair[1]]; ok {
 					dst = append(dst, knownPairKeys[i][0]...)
-					if dst, ok = appendPropertyValue(dst, pair[0], v0); !ok {
+					if dst, ok = appendPropertyValue(dst, pair[0], v0, check); !ok {
 						return dst, false
 					}
 					dst = append(dst, knownPairKeys[i][1]...)
-					if dst, ok = appendPropertyValue(dst, pair[1], v1); !ok {
+					if dst, ok = appendPropertyValue(dst, pair[1], v1, check); !ok {
 						return dst, false
 					}
 					return append(dst, '}'), true
@@ -429,7 +440,7 @@ func appendProperty(dst []byte, p api.Property) (out []byte, ok bool) {
 					if v2, ok := p[keys[2]]; ok {
 						for k, v := range [3]any{v0, v1, v2} {
 							dst = append(dst, knownTripleKeys[i][k]...)
-							if dst, ok = appendPropertyValue(dst, keys[k], v); !ok {
+							if dst, ok = appendPropertyValue(dst, keys[k], v, check); !ok {
 								return dst, false
 							}
 						}
@@ -448,7 +459,7 @@ func appendProperty(dst []byte, p api.Property) (out []byte, ok bool) {
 		}
 		dst = appendString(dst, entries[i].key)
 		dst = append(dst, ':')
-		if dst, ok = appendPropertyValue(dst, entries[i].key, entries[i].value); !ok {
+		if dst, ok = appendPropertyValue(dst, entries[i].key, entries[i].value, check); !ok {
 			return dst, false
 		}
 	}
@@ -456,7 +467,8 @@ func appendProperty(dst []byte, p api.Property) (out []byte, ok bool) {
 }
 
 // appendPropertyValue writes the value of key in a valid sample's label property.
-func appendPropertyValue(dst []byte, key string, v any) ([]byte, bool) {
+// With check, a feature's rows are checked as they are written (see appendValidSample).
+func appendPropertyValue(dst []byte, key string, v any, check bool) ([]byte, bool) {
 	if key == api.PropShape {
 		// The validator passed it: one of the API's shapes (a string), whose JSON is
 		// made once (TestShapeJSON).
@@ -469,8 +481,14 @@ func appendPropertyValue(dst []byte, key string, v any) ([]byte, bool) {
 	if key == api.PropFeature {
 		switch f := v.(type) {
 		case api.Feature:
+			if check {
+				return appendCheckedRows(dst, f)
+			}
 			return appendLiteralRows(dst, f), true
 		case [][]json.Number:
+			if check {
+				return appendCheckedRows(dst, f)
+			}
 			return appendLiteralRows(dst, f), true
 		}
 	}
@@ -535,7 +553,7 @@ func appendLiteralRows[F ~[][]json.Number](dst []byte, f F) []byte {
 	for i := 0; i < len(rows); i++ {
 		if i > 0 {
 			for {
-				n, k, full := putPoints(dst[len(dst):cap(dst)], rows[i:])
+				n, k, full, _ := putPoints(dst[len(dst):cap(dst)], rows[i:], false)
 				dst = dst[:len(dst)+n]
 				if i += k; !full {
 					break
@@ -571,23 +589,28 @@ const maxPoint = 20
 
 // putPoints writes the leading rows that are points of numbers of 1 to 8 bytes, each after a
 // comma, into b while it has room for maxPoint bytes more, and returns the bytes written,
-// the points, and whether it stopped for room (full) rather than at a row of another kind. Each number is gathered into a word (see numberWord) and stored as one, the
-// bytes past it overwritten by what follows or left past the end (there is room): a copy
-// call per number cost more than writing the point, and a loop with no call in it keeps its
-// values in registers.
-func putPoints(b []byte, rows [][]json.Number) (n, k int, full bool) {
+// the points, and whether it stopped for room (full) rather than at a row of another kind.
+// With check, it stops at a point whose numbers are not both ones api.PlainCoordinate takes
+// (plain false; what it wrote is then of no use), found by the validator's check of such a
+// word (plainWord in package api), written out here (TestPlainWordMatchesValidator). Each
+// number is gathered into a little-endian word and stored as one, the bytes past it
+// overwritten by what follows or left past the end (there is room): 4 to 8 bytes (a COCO
+// coordinate, "398.46") from two overlapping 4-byte loads, 1 to 3 (an outline traced from a
+// mask, "640") from its first, middle and last bytes. A copy call per number cost more than
+// writing the point, and a loop with no call in it keeps its values in registers.
+func putPoints(b []byte, rows [][]json.Number, check bool) (n, k int, full, plain bool) {
 	for ; k < len(rows); k++ {
 		row := rows[k]
 		if len(row) != 2 {
-			return n, k, false
+			return n, k, false, true
 		}
 		x, y := string(row[0]), string(row[1])
 		nx, ny := len(x), len(y)
 		if uint(nx-1) >= 8 || uint(ny-1) >= 8 {
-			return n, k, false
+			return n, k, false, true
 		}
 		if n+maxPoint > len(b) {
-			return n, k, true
+			return n, k, true, true
 		}
 		// x's and y's words (a function for them is not inlined).
 		var wx, wy uint64
@@ -601,6 +624,24 @@ func putPoints(b []byte, rows [][]json.Number) (n, k int, full bool) {
 		} else {
 			wy = uint64(y[0]) | uint64(y[ny/2])<<(8*(ny/2)) | uint64(y[ny-1])<<(8*(ny-1))
 		}
+		if check {
+			// Both words checked side by side: only digits and at most one dot, not
+			// first or last, no leading zero but for "0" and "0.x".
+			const ones, high = 0x0101010101010101, 0x8080808080808080
+			inx, iny := uint64(high)>>(64-8*nx), uint64(high)>>(64-8*ny)
+			dx := (wx + (0x80-'0')*ones) &^ (wx + (0x7f-'9')*ones)
+			dy := (wy + (0x80-'0')*ones) &^ (wy + (0x7f-'9')*ones)
+			tx, ty := wx^'.'*ones, wy^'.'*ones
+			px := ^((tx + 0x7f*ones) | tx) & inx
+			py := ^((ty + 0x7f*ones) | ty) & iny
+			ex := uint64(0x80) | uint64(0x80)<<(8*(nx-1))
+			ey := uint64(0x80) | uint64(0x80)<<(8*(ny-1))
+			if (wx|wy)&high != 0 || (dx|px)&inx != inx || (dy|py)&iny != iny ||
+				px&(px-1)|py&(py-1)|px&ex|py&ey != 0 ||
+				wx&0xff == '0' && nx > 1 && wx>>8&0xff != '.' || wy&0xff == '0' && ny > 1 && wy>>8&0xff != '.' {
+				return n, k, false, false
+			}
+		}
 		q := b[n : n+maxPoint]
 		q[0], q[1] = ',', '['
 		binary.LittleEndian.PutUint64(q[2:], wx)
@@ -609,7 +650,49 @@ func putPoints(b []byte, rows [][]json.Number) (n, k int, full bool) {
 		q[3+nx+ny] = ']'
 		n += nx + ny + 4
 	}
-	return n, k, false
+	return n, k, false, true
+}
+
+// appendCheckedRows is appendLiteralRows for a feature whose points the validator left
+// unchecked (see appendValidSample): ok is false unless every row is two numbers
+// api.PlainCoordinate takes. The points after the first, of numbers of 1 to 8 bytes, are
+// checked by putPoints as it writes them, from the words it writes (one pass over their
+// bytes, where the validator's check and the copy made two).
+func appendCheckedRows[F ~[][]json.Number](dst []byte, f F) (out []byte, ok bool) {
+	if f == nil {
+		return dst, false // not a list of points
+	}
+	dst = append(dst, '[')
+	rows := [][]json.Number(f)
+	for i := 0; i < len(rows); i++ {
+		if i > 0 {
+			for {
+				n, k, full, plain := putPoints(dst[len(dst):cap(dst)], rows[i:], true)
+				if !plain {
+					return dst, false
+				}
+				dst = dst[:len(dst)+n]
+				if i += k; !full {
+					break
+				}
+				dst = slices.Grow(dst, maxPoint*(len(rows)-i))
+			}
+			if i == len(rows) {
+				break
+			}
+			dst = append(dst, ',')
+		}
+		row := rows[i]
+		if len(row) != 2 || !api.PlainCoordinate(string(row[0])) || !api.PlainCoordinate(string(row[1])) {
+			return dst, false
+		}
+		dst = append(dst, '[')
+		dst = append(dst, row[0]...)
+		dst = append(dst, ',')
+		dst = append(dst, row[1]...)
+		dst = append(dst, ']')
+	}
+	return append(dst, ']'), true
 }
 
 // word4 is s's first four bytes, little-endian (one load).

@@ -520,7 +520,7 @@ func TestLabelTypeJSON(t *testing.T) {
 			t.Fatalf("labelTypeJSON(%d) = %s, want %s", typ, j, want)
 		}
 		l := api.SampleLabel{Type: typ}
-		if got, _ := appendLabel(nil, &l, true, nil); string(got) != `{`+j {
+		if got, _ := appendLabel(nil, &l, true, nil, false); string(got) != `{`+j {
 			t.Fatalf("appendLabel of type %d, valid: %s", typ, got)
 		}
 	}
@@ -687,7 +687,7 @@ func TestClassLabelsMatchJSON(t *testing.T) {
 		}
 		buf := []byte(name)
 		l := api.SampleLabel{Name: string(buf), Type: types[r.IntN(len(types))]}
-		got, ok := appendLabel([]byte("x"), &l, true, &c)
+		got, ok := appendLabel([]byte("x"), &l, true, &c, false)
 		for i := range buf {
 			buf[i] = 'Z'
 		}
@@ -710,4 +710,177 @@ func TestClassLabelsMatchJSON(t *testing.T) {
 	if kept < 100 {
 		t.Fatalf("%d labels kept: the test covers too little", kept)
 	}
+}
+
+// TestCheckAppendMatchesValidator: checkAppend, whose validator leaves the points of
+// polygons, polylines, lines and points to the encoder (api.ValidateSampleLeavingPoints,
+// appendCheckedRows), refuses exactly the samples api.ValidateSample refuses, with its
+// reasons, and writes the others as encoding/json does: features of every shape, held as
+// api.Feature, [][]json.Number or []any, of numbers of every spelling (plain, not plain but
+// valid, negative, not numbers, empty, long) and rows of one to three numbers anywhere, with
+// more than 64 labels too.
+func TestCheckAppendMatchesValidator(t *testing.T) {
+	samples, _ := testdataRequests(t)
+	for _, kind := range []string{"conll", "csv", "bbox", "polygon"} {
+		samples = append(samples, benchdata.Shapes(kind, 200)...)
+	}
+	samples = append(samples, genSamples(5, 2000)...)
+	r := rand.New(rand.NewPCG(33, 34))
+	numbers := []json.Number{"0", "7", "12", "640", "398.46", "61.00", "0.5", "12345678", "1234567.8", "123456789", "1.5e2", "-0", "-1", "00.5", "1.", ".5", "x", "", "1e999", "0.000000001"}
+	number := func() json.Number {
+		if r.IntN(150) == 0 {
+			return numbers[9+r.IntN(len(numbers)-9)] // not plain
+		}
+		return numbers[r.IntN(9)]
+	}
+	shapes := []api.Shape{api.ShapePolygon, api.ShapePolyline, api.ShapeLine, api.ShapeDashed, api.ShapePoint, api.ShapeBndbox, api.ShapeCircle}
+	for i := range 6000 {
+		s := &api.Sample{Name: fmt.Sprintf("f%04d.jpg", i), Data: b64("image"), Metadata: api.Metadata{}}
+		s.Metadata.SetSize(100, 100, 3)
+		nLabels := 1 + r.IntN(4)
+		if i%100 == 0 {
+			nLabels = 70 // past the 64 labels the validator may leave
+		}
+		for range nLabels {
+			rows := make([][]json.Number, 1+r.IntN(12))
+			for j := range rows {
+				rows[j] = []json.Number{number(), number()}
+				if r.IntN(200) == 0 {
+					rows[j] = rows[j][:1] // one number
+				} else if r.IntN(200) == 0 {
+					rows[j] = append(rows[j], number()) // three
+				}
+			}
+			var feature any = api.Feature(rows)
+			switch r.IntN(4) {
+			case 1:
+				feature = rows
+			case 2:
+				var anys []any
+				for _, row := range rows {
+					var a []any
+					for _, n := range row {
+						a = append(a, n)
+					}
+					anys = append(anys, a)
+				}
+				feature = anys
+			}
+			shape := shapes[r.IntN(len(shapes))]
+			if r.IntN(3) > 0 {
+				shape = api.ShapePolygon // most: rows of plain points, checked by the encoder
+			}
+			p := api.Property{api.PropShape: string(shape), api.PropFeature: feature}
+			if r.IntN(2) == 0 {
+				p["annotation_id"] = strconv.Itoa(r.IntN(1000))
+			}
+			s.Labels = append(s.Labels, api.SampleLabel{Name: "x", Type: api.LabelObjectDetection, Property: p})
+		}
+		samples = append(samples, s)
+	}
+	valid, refused, leftValid := 0, 0, 0
+	for _, s := range samples {
+		got, reason := checkAppend(s, []byte("x"))
+		if _, _, left := api.ValidateSampleLeavingPoints("sample", s); left != 0 && reason == "" {
+			leftValid++
+		}
+		want := ""
+		if vs := api.ValidateSample("sample", s); len(vs) > 0 {
+			want = reasonsOf(vs)
+		}
+		if reason != want {
+			t.Fatalf("%+v:\nreason %q\nwant   %q", s, reason, want)
+		}
+		if reason != "" {
+			refused++
+			if string(got) != "x" {
+				t.Fatalf("%+v refused, and written: %s", s, got)
+			}
+			continue
+		}
+		valid++
+		var b bytes.Buffer
+		if err := encodeSampleReflect(&b, s); err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != "x"+b.String() {
+			t.Fatalf("%+v:\n got %s\nwant x%s", s, got, b.Bytes())
+		}
+	}
+	if valid < 2000 || refused < 1000 || leftValid < 1000 {
+		t.Fatalf("%d valid (%d with points left to the encoder), %d refused: the test covers too little of one kind", valid, leftValid, refused)
+	}
+	t.Logf("%d samples, %d valid (%d with points left to the encoder), %d refused", len(samples), valid, leftValid, refused)
+}
+
+// TestPlainWordMatchesValidator: putPoints' check of the word it gathers from a number of 1
+// to 8 bytes says what api.PlainCoordinate says of the number: every string of 1 to 3 bytes
+// over an alphabet of digits, dots and others, and random ones of 4 to 8.
+func TestPlainWordMatchesValidator(t *testing.T) {
+	alphabet := []byte("0123456789.-+eE x\x00\x80\xff")
+	var cases []string
+	for n := 1; n <= 3; n++ {
+		idx := make([]int, n)
+		for {
+			b := make([]byte, n)
+			for i, k := range idx {
+				b[i] = alphabet[k]
+			}
+			cases = append(cases, string(b))
+			i := 0
+			for i < n && idx[i] == len(alphabet)-1 {
+				idx[i] = 0
+				i++
+			}
+			if i == n {
+				break
+			}
+			idx[i]++
+		}
+	}
+	r := rand.New(rand.NewPCG(35, 36))
+	for range 300000 {
+		b := make([]byte, 4+r.IntN(5))
+		for i := range b {
+			b[i] = "0123456789"[r.IntN(10)]
+			if r.IntN(6) == 0 {
+				b[i] = alphabet[r.IntN(len(alphabet))]
+			}
+		}
+		cases = append(cases, string(b))
+	}
+	plain := 0
+	for _, c := range cases {
+		got := checkPlainWord(c)
+		if want := api.PlainCoordinate(c); got != want {
+			t.Fatalf("%q: putPoints says %v, api.PlainCoordinate %v", c, got, want)
+		}
+		if got {
+			plain++
+		}
+	}
+	if plain < 10000 {
+		t.Fatalf("%d plain of %d: the test covers too little", plain, len(cases))
+	}
+}
+
+// checkPlainWord is putPoints' check of a number of 1 to 8 bytes.
+func checkPlainWord(c string) bool {
+	rows := [][]json.Number{{json.Number(c), "1"}}
+	_, k, _, plain := putPoints(make([]byte, maxPoint), rows, true)
+	return k == 1 && plain
+}
+
+func FuzzPlainWordMatchesValidator(f *testing.F) {
+	for _, c := range []string{"0", "0.5", "398.46", "00.5", "1.", ".5", "12345678", "-1"} {
+		f.Add(c)
+	}
+	f.Fuzz(func(t *testing.T, c string) {
+		if len(c) < 1 || len(c) > 8 {
+			return
+		}
+		if got, want := checkPlainWord(c), api.PlainCoordinate(c); got != want {
+			t.Fatalf("%q: putPoints says %v, api.PlainCoordinate %v", c, got, want)
+		}
+	})
 }
