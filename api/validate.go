@@ -385,11 +385,11 @@ func validateSample(path string, s *Sample, leave bool) (vs Violations, notes Sa
 		// for validateProperty to find.
 		noProperty := len(l.Property) == 0 && l.Type != LabelObjectDetection && l.Type != LabelImageSegmentation
 		if !spanOnly && !noProperty {
-			pvs, leftHere := validateProperty(lp, s.Name, l, leave && i < 64)
-			vs = append(vs, pvs...)
-			if leftHere {
-				left |= 1 << i
+			var leftBits *uint64 // where validateProperty marks the label's points left
+			if leave && i < 64 {
+				leftBits = &left
 			}
+			vs = append(vs, validateProperty(lp, s.Name, l, leftBits)...)
 		}
 		if l.Type == LabelNamedEntity {
 			if text == nil && dataLen >= 0 {
@@ -510,9 +510,10 @@ func btoi(b bool) int {
 	return 0
 }
 
-// validateProperty checks a label's property; with leave, it leaves the points of its feature
-// unchecked when ValidateSampleLeavingPoints may (left says so).
-func validateProperty(lp labelPath, name string, l *SampleLabel, leave bool) (vs Violations, left bool) {
+// validateProperty checks a label's property; with leftBits, it leaves the points of its
+// feature unchecked when ValidateSampleLeavingPoints may, and sets the label's bit there.
+func validateProperty(lp labelPath, name string, l *SampleLabel, leftBits *uint64) Violations {
+	var vs Violations
 	p := l.Property
 	add := func(key, format string, args ...any) {
 		vs = append(vs, Violation{Path: fmt.Sprintf("%s.property[%q]", lp.String(), key), Sample: name, Reason: fmt.Sprintf(format, args...)})
@@ -572,10 +573,12 @@ func validateProperty(lp labelPath, name string, l *SampleLabel, leave bool) (vs
 			add(PropFeature, "%v", err)
 			break
 		}
-		if leave && Shape(shape) != ShapeBndbox && Shape(shape) != ShapeCircle {
+		left := false
+		if leftBits != nil && Shape(shape) != ShapeBndbox && Shape(shape) != ShapeCircle {
 			switch featureVal.(type) {
 			case Feature, [][]json.Number: // the caller reads the rows as they are
 				left = true
+				*leftBits |= 1 << lp.i
 			}
 		}
 		if reason := checkFeatureLeaving(Shape(shape), f, left); reason != "" {
@@ -593,14 +596,14 @@ func validateProperty(lp labelPath, name string, l *SampleLabel, leave bool) (vs
 	if !ranged {
 		known := btoi(hasShape) + btoi(hasFeature)
 		if known == len(p) {
-			return vs, left // nothing else to look up (the common case: a shape and its feature only)
+			return vs // nothing else to look up (the common case: a shape and its feature only)
 		}
 		if l.Type == LabelNamedEntity && known+2 == len(p) {
 			// A named entity's span and nothing else (checkSpan checks it): two lookups cost
 			// less than ranging over the map.
 			_, hasStart := p[PropStartIndex]
 			if _, hasEnd := p[PropEndIndex]; hasStart && hasEnd {
-				return vs, left
+				return vs
 			}
 		}
 		// The other keys checked here, looked up in a large map (or, past a shape and a
@@ -641,7 +644,7 @@ func validateProperty(lp labelPath, name string, l *SampleLabel, leave bool) (vs
 			}
 		}
 	}
-	return vs, left
+	return vs
 }
 
 // usualUncheckedKey is a property key no rule checks that nearly every label of one
