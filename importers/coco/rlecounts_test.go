@@ -132,3 +132,19 @@ func TestRLECountsOddStrings(t *testing.T) {
 		}
 	}
 }
+
+// A parse worker's scratch does not keep the counts of a large mask that checkCounts
+// refuses, as it does not keep those of one it traces.
+func TestRLEScratchTrimmedAfterRefusedMask(t *testing.T) {
+	counts := strings.Repeat("1,", 3<<19) + "1" // more than 1<<20 counts, summing past 1000×1000
+	for _, size := range []string{"[1000,1000]", "[2000,2000]"} {
+		var seg segBuf
+		why := rleToPolygons([]byte(`{"size":`+size+`,"counts":[`+counts+`]}`), "segmentation", &seg)
+		if !strings.Contains(why, "RLE counts sum to") {
+			t.Fatalf("size %s: %q, want a refusal by the counts' sum", size, why)
+		}
+		if c := cap(seg.rle.counts); c > 1<<20 {
+			t.Errorf("size %s: the scratch keeps room for %d counts after a refused mask", size, c)
+		}
+	}
+}

@@ -350,11 +350,11 @@ func rleToPolygons(obj []byte, what string, seg *segBuf) string {
 		return fmt.Sprintf("%s: %s", what, why)
 	}
 	seg.rle.counts = counts
+	defer seg.rle.trim() // a mask refused by checkCounts too
 	if why := checkCounts(counts, h, w); why != "" {
 		return fmt.Sprintf("%s: %s", what, why)
 	}
 	polys, over := traceRLEScratch(counts, int(h), int(w), sampleLimit, &seg.rle)
-	defer seg.rle.trim()
 	if over {
 		return fmt.Sprintf("%s: the mask's regions would make polygon labels of more than %d bytes, more than one sample may hold", what, sampleLimit)
 	}
