@@ -148,3 +148,22 @@ func TestRLEScratchTrimmedAfterRefusedMask(t *testing.T) {
 		}
 	}
 }
+
+// Nor does it keep more than traceScratchKeep bytes after a mask it traces: a wide mask of a
+// few counts makes hundreds of thousands of column runs.
+func TestRLEScratchTrimmedAfterWideMask(t *testing.T) {
+	var seg segBuf
+	for _, w := range []int{800000, 3} {
+		why := rleToPolygons(fmt.Appendf(nil, `{"size":[1,%d],"counts":[0,%d]}`, w, w), "segmentation", &seg)
+		if why != "" {
+			t.Fatalf("width %d: %s", w, why)
+		}
+		if n := seg.rle.bytes(); n > traceScratchKeep {
+			t.Errorf("width %d: the scratch keeps %d bytes", w, n)
+		}
+		if seg.polygons() != 1 {
+			t.Errorf("width %d: %d polygons, want one", w, seg.polygons())
+		}
+		seg.reset()
+	}
+}
