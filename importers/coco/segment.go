@@ -350,11 +350,11 @@ func rleToPolygons(obj []byte, what string, seg *segBuf) string {
 		return fmt.Sprintf("%s: %s", what, why)
 	}
 	seg.rle.counts = counts
+	defer seg.rle.trim() // a mask refused by checkCounts too
 	if why := checkCounts(counts, h, w); why != "" {
 		return fmt.Sprintf("%s: %s", what, why)
 	}
 	polys, over := traceRLEScratch(counts, int(h), int(w), sampleLimit, &seg.rle)
-	defer seg.rle.trim()
 	if over {
 		return fmt.Sprintf("%s: the mask's regions would make polygon labels of more than %d bytes, more than one sample may hold", what, sampleLimit)
 	}
@@ -535,9 +535,21 @@ type traceScratch struct {
 	buf                           []int // the outlines' coordinates
 }
 
+// traceScratchKeep is how many bytes of scratch a parse worker keeps from one mask to the
+// next (as many as the outlines' buffer alone was allowed before the rest was reused): one
+// wide mask (a 1×800,000 mask is one region of 800,000 column runs) grows 25 MiB of runs,
+// union-find and column starts, which each worker would otherwise hold to the end of the read.
+const traceScratchKeep = 8 << 20
+
+// bytes returns how many bytes sc's arrays take.
+func (sc *traceScratch) bytes() int {
+	return 8*cap(sc.counts) + 12*cap(sc.runs) + 8*cap(sc.buf) + 24*cap(sc.polys) +
+		4*(cap(sc.colStart)+cap(sc.parent)+cap(sc.comp)+cap(sc.first)+cap(sc.starts))
+}
+
 // trim lets go of what one large mask grew.
 func (sc *traceScratch) trim() {
-	if cap(sc.counts) > 1<<20 || cap(sc.runs) > 1<<20 || cap(sc.colStart) > 1<<20 || cap(sc.buf) > 1<<20 {
+	if sc.bytes() > traceScratchKeep {
 		*sc = traceScratch{}
 	}
 }
