@@ -114,10 +114,19 @@ func checkSeparator(s string) string {
 
 // CheckName returns why name breaks the API's name rule, or "" when it is valid.
 func CheckName(name string) string {
-	if len(name) <= MaxNameLength && plainName(name) {
-		return "" // the common case, in one pass
+	reason, _ := checkNameNotes(name)
+	return reason
+}
+
+// checkNameNotes is CheckName; plain also says that the name is one JSON writes between
+// quotes as it is (see NotePlainName).
+func checkNameNotes(name string) (reason string, plain bool) {
+	if len(name) <= MaxNameLength {
+		if bad := plainNameMarks(name); bad&notNameByte == 0 {
+			return "", bad == 0 // the common case, in one pass
+		}
 	}
-	return checkName(name)
+	return checkName(name), false
 }
 
 // plainNameBytes marks the bytes a name may hold that need no further look: printable ASCII
@@ -129,21 +138,32 @@ var plainNameBytes = func() (t [256]bool) {
 	return t
 }()
 
-// notPlainName is 1 for the bytes plainNameBytes does not mark, 0 for the others.
+// notPlainName is notNameByte for the bytes plainNameBytes does not mark, jsonEscaped for
+// '\\' (a plain name byte that JSON escapes: the only one, as '"' is not a plain name byte),
+// 0 for the others.
 var notPlainName = func() (t [256]byte) {
 	for i, plain := range plainNameBytes {
 		if !plain {
-			t[i] = 1
+			t[i] = notNameByte
 		}
 	}
+	t['\\'] = jsonEscaped
 	return t
 }()
 
+const (
+	notNameByte = 1 << iota
+	jsonEscaped
+)
+
 // plainName reports whether name is all plain bytes: such a name of at most MaxNameLength
-// bytes breaks no rule of checkName. The bytes' marks in notPlainName are or-ed, eight per
-// step, with no branch per byte (a fifth less CPU than checking 64-bit words with additions
-// and masks, the tried alternative, for names of 16 to 20 bytes).
-func plainName(name string) bool {
+// bytes breaks no rule of checkName.
+func plainName(name string) bool { return plainNameMarks(name)&notNameByte == 0 }
+
+// plainNameMarks returns the or of name's bytes' marks in notPlainName, eight per step, with
+// no branch per byte (a fifth less CPU than checking 64-bit words with additions and masks,
+// the tried alternative, for names of 16 to 20 bytes).
+func plainNameMarks(name string) byte {
 	var bad byte
 	i := 0
 	for ; i+8 <= len(name); i += 8 {
@@ -154,7 +174,7 @@ func plainName(name string) bool {
 	for ; i < len(name); i++ {
 		bad |= notPlainName[name[i]]
 	}
-	return bad == 0
+	return bad
 }
 
 // checkName is CheckName's every rule, in order.
@@ -222,12 +242,55 @@ func (lp labelPath) String() string { return lp.sample + ".labels[" + strconv.It
 // ValidateSample checks one sample against every per-sample rule; path prefixes each
 // violation's location (for example "samples[3]").
 func ValidateSample(path string, s *Sample) Violations {
-	var vs Violations
+	vs, _, _ := validateSample(path, s, false)
+	return vs
+}
+
+// SampleNotes are what the validator found out, on its way, about a sample that passed it,
+// which an encoder of the sample can use instead of looking again (see ValidateSampleNotes).
+type SampleNotes uint8
+
+const (
+	// NotePlainName: the sample's name is printable ASCII without '"' or '\\' (and so
+	// without any byte JSON escapes): its JSON is the name between quotes, as it is.
+	NotePlainName SampleNotes = 1 << iota
+)
+
+// ValidateSampleNotes is ValidateSample, and, when the sample passed (vs is empty), what the
+// validator found out about it on its way (notes; nothing about a sample that did not pass).
+func ValidateSampleNotes(path string, s *Sample) (vs Violations, notes SampleNotes) {
+	vs, notes, _ = validateSample(path, s, false)
+	return vs, notes
+}
+
+// ValidateSampleLeavingPoints is ValidateSampleNotes for a caller that reads every point of
+// the sample's shapes anyway (an encoder writing them): it leaves the points of features it
+// would check one by one (the shapes but bndbox and circle: polygons, polylines, lines,
+// points), when held as Feature or [][]json.Number, of the labels numbered below 64,
+// unchecked, and sets their labels' bits in left. Such a sample passes ValidateSample
+// exactly when it passes here and every row of those features is two numbers that
+// PlainCoordinate takes, or, failing that, when ValidateSample says so: the caller checks the
+// rows, and asks ValidateSample when one is not so, or when vs is not empty (the reasons may
+// differ: a feature's first problem is then another).
+func ValidateSampleLeavingPoints(path string, s *Sample) (vs Violations, notes SampleNotes, left uint64) {
+	return validateSample(path, s, true)
+}
+
+// PlainCoordinate reports whether n is a decimal of the plainest form (digits, at most one
+// '.', not first or last, no leading zero but "0.x", at most 300 bytes): such a coordinate
+// passes every rule a feature's number must. False says only "look closer".
+func PlainCoordinate(n string) bool { return plainCoordinate(n) }
+
+// validateSample is ValidateSampleNotes, leaving points as ValidateSampleLeavingPoints does
+// when leave is true.
+func validateSample(path string, s *Sample, leave bool) (vs Violations, notes SampleNotes, left uint64) {
 	add := func(p, format string, args ...any) {
 		vs = append(vs, Violation{Path: path + p, Sample: s.Name, Reason: fmt.Sprintf(format, args...)})
 	}
-	if reason := CheckName(s.Name); reason != "" {
+	if reason, plain := checkNameNotes(s.Name); reason != "" {
 		add(".name", "%s", reason)
+	} else if plain {
+		notes |= NotePlainName
 	}
 	if !validSampleType(s.SampleType) {
 		add(".sample_type", "is %d; must be one of 0 (image), 1 (text), 2 (speech), 4 (table), 6 (video), 9 (custom)", s.SampleType)
@@ -281,6 +344,9 @@ func ValidateSample(path string, s *Sample) Violations {
 	hasDetection, hasSegmentation := false, false
 	for i := range s.Labels {
 		l := &s.Labels[i]
+		if l.Type == LabelTextClassification && len(l.Property) == 0 && l.AnnotatedBy == "" && l.Score == "" {
+			continue // a plain text class (a CSV label): no rule below can fail
+		}
 		lp := labelPath{path, i}
 		ladd := func(p, format string, args ...any) {
 			vs = append(vs, Violation{Path: lp.String() + p, Sample: s.Name, Reason: fmt.Sprintf(format, args...)})
@@ -319,7 +385,11 @@ func ValidateSample(path string, s *Sample) Violations {
 		// for validateProperty to find.
 		noProperty := len(l.Property) == 0 && l.Type != LabelObjectDetection && l.Type != LabelImageSegmentation
 		if !spanOnly && !noProperty {
-			vs = append(vs, validateProperty(lp, s.Name, l)...)
+			var leftBits *uint64 // where validateProperty marks the label's points left
+			if leave && i < 64 {
+				leftBits = &left
+			}
+			vs = append(vs, validateProperty(lp, s.Name, l, leftBits)...)
 		}
 		if l.Type == LabelNamedEntity {
 			if text == nil && dataLen >= 0 {
@@ -343,7 +413,10 @@ func ValidateSample(path string, s *Sample) Violations {
 			add(".metadata", "has no @modelarts:size; it is required when a sample has an image-segmentation label, as for object detection (the service fails with ModelArts.4423 without it)")
 		}
 	}
-	return vs
+	if len(vs) > 0 {
+		notes, left = 0, 0
+	}
+	return vs, notes, left
 }
 
 // validateMetadata checks the metadata of the sample at path, and says whether it has
@@ -437,7 +510,9 @@ func btoi(b bool) int {
 	return 0
 }
 
-func validateProperty(lp labelPath, name string, l *SampleLabel) Violations {
+// validateProperty checks a label's property; with leftBits, it leaves the points of its
+// feature unchecked when ValidateSampleLeavingPoints may, and sets the label's bit there.
+func validateProperty(lp labelPath, name string, l *SampleLabel, leftBits *uint64) Violations {
 	var vs Violations
 	p := l.Property
 	add := func(key, format string, args ...any) {
@@ -498,7 +573,15 @@ func validateProperty(lp labelPath, name string, l *SampleLabel) Violations {
 			add(PropFeature, "%v", err)
 			break
 		}
-		if reason := checkFeature(Shape(shape), f); reason != "" {
+		left := false
+		if leftBits != nil && Shape(shape) != ShapeBndbox && Shape(shape) != ShapeCircle {
+			switch featureVal.(type) {
+			case Feature, [][]json.Number: // the caller reads the rows as they are
+				left = true
+				*leftBits |= 1 << lp.i
+			}
+		}
+		if reason := checkFeatureLeaving(Shape(shape), f, left); reason != "" {
 			add(PropFeature, "%s", reason)
 		}
 	case hasFeature:
@@ -590,7 +673,11 @@ func otherPropKey(k string) int {
 }
 
 // checkFeature checks a shape's arity and coordinates.
-func checkFeature(shape Shape, f Feature) string {
+func checkFeature(shape Shape, f Feature) string { return checkFeatureLeaving(shape, f, false) }
+
+// checkFeatureLeaving is checkFeature; with leave (a shape but bndbox and circle), it checks
+// the arity alone and leaves the points to the caller (see ValidateSampleLeavingPoints).
+func checkFeatureLeaving(shape Shape, f Feature, leave bool) string {
 	if shape == ShapeCircle {
 		if len(f) != 2 || len(f[0]) != 2 || len(f[1]) != 1 {
 			return fmt.Sprintf("a circle is [[cx,cy],[r]]; got %s", showFeature(f))
@@ -618,7 +705,9 @@ func checkFeature(shape Shape, f Feature) string {
 	}
 	var box [4]float64 // a bndbox's two points, parsed once for its rule below
 	first := 0         // the points before it are plain and need no further look
-	if shape != ShapeBndbox {
+	if leave {
+		first = len(f)
+	} else if shape != ShapeBndbox {
 		first = plainPoints(f)
 	}
 	for i := first; i < len(f); i++ {
@@ -1134,6 +1223,17 @@ func base64Len(s string) (int, error) {
 			base64Value[t[8]]|base64Value[t[9]]|base64Value[t[10]]|base64Value[t[11]]|
 			base64Value[t[12]]|base64Value[t[13]]|base64Value[t[14]]|base64Value[t[15]] == 0xff {
 			break
+		}
+	}
+	// The last bytes, when the steps found nothing: as one step ending at the end (it
+	// overlaps the last one), not one at a time (a CSV text is 100-200 characters).
+	if i < body && i+16 > body && body >= 16 {
+		t := s[body-16 : body]
+		if base64Value[t[0]]|base64Value[t[1]]|base64Value[t[2]]|base64Value[t[3]]|
+			base64Value[t[4]]|base64Value[t[5]]|base64Value[t[6]]|base64Value[t[7]]|
+			base64Value[t[8]]|base64Value[t[9]]|base64Value[t[10]]|base64Value[t[11]]|
+			base64Value[t[12]]|base64Value[t[13]]|base64Value[t[14]]|base64Value[t[15]] != 0xff {
+			i = body
 		}
 	}
 	for ; i < body; i++ {

@@ -496,6 +496,57 @@ func TestCheckNameFastPath(t *testing.T) {
 	}
 }
 
+// TestNotePlainName: ValidateSampleNotes notes a plain name exactly when the sample is valid,
+// its name is ASCII, and encoding/json writes the name between quotes as it is (byte for
+// byte), for names of
+// every kind of byte (the backslash, the one plain name byte JSON escapes, among them); and
+// its violations are ValidateSample's.
+func TestNotePlainName(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	alphabet := []string{"a", "Z", "0", "-", "_", ".", "/", " ", "~", "\\", "!", "<", "'", "\"", "&", "\t", "\x00", "\x7f", "é", "中", "\u2028", "\xff"}
+	noted := 0
+	for n := range 20000 {
+		var b strings.Builder
+		for range r.IntN(24) {
+			if r.IntN(6) == 0 {
+				b.WriteString(alphabet[r.IntN(len(alphabet))])
+			} else {
+				b.WriteString(alphabet[r.IntN(9)])
+			}
+		}
+		if n%500 == 0 {
+			b.WriteString(strings.Repeat("x", MaxNameLength-10+r.IntN(20)))
+		}
+		s := &Sample{Name: b.String(), SampleType: SampleText, Data: "YQ=="}
+		if n%7 == 0 {
+			s.SampleType = 3 // invalid: no notes
+		}
+		vs, notes := ValidateSampleNotes("sample", s)
+		if fmt.Sprint(vs) != fmt.Sprint(ValidateSample("sample", s)) {
+			t.Fatalf("%q: ValidateSampleNotes says %v, ValidateSample %v", s.Name, vs, ValidateSample("sample", s))
+		}
+		js, err := json.Marshal(s.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		js = bytes.ReplaceAll(bytes.ReplaceAll(bytes.ReplaceAll(js, []byte(`\u003c`), []byte("<")), []byte(`\u003e`), []byte(">")), []byte(`\u0026`), []byte("&"))
+		ascii := true
+		for i := range len(s.Name) {
+			ascii = ascii && s.Name[i] < 0x80
+		}
+		want := len(vs) == 0 && ascii && string(js) == `"`+s.Name+`"`
+		if got := notes&NotePlainName != 0; got != want {
+			t.Fatalf("%q (violations %v): noted plain %v, want %v (JSON %s)", s.Name, vs, got, want, js)
+		}
+		if want {
+			noted++
+		}
+	}
+	if noted < 5000 || noted > 15000 {
+		t.Fatalf("%d of 20000 names noted plain: the test covers too little of one kind", noted)
+	}
+}
+
 // TestExactDecimalMatchesParseFloat: where exactDecimal reads a number, its value is
 // strconv.ParseFloat's, bit for bit (the sign of -0 too).
 func TestExactDecimalMatchesParseFloat(t *testing.T) {

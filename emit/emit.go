@@ -323,7 +323,7 @@ func batches(ctx context.Context, samples iter.Seq2[*api.Sample, error], opts Op
 				}
 				// The encoder is idle (drain took every chunk back): its verdict and
 				// batcher are this goroutine's until the next chunk is sent.
-				one, reason := checkAppend(s, scratch[:0])
+				one, reason := checkAppendStrings(s, scratch[:0], &bt.strs)
 				scratch = one[:0]
 				if reason = v.judge(s, v.seen.prepare(s.Name), one, reason); reason != "" {
 					reject(s, reason)
@@ -357,6 +357,7 @@ type batcher struct {
 	// has seven labels). Types past the eighth go to the map at once.
 	counts  [8]labelCount
 	nCounts int
+	strs    jsonStrings // label names' JSON
 }
 
 type labelCount struct {
@@ -422,7 +423,7 @@ func (bt *batcher) checkAdd(s *api.Sample, v *verdict, r nameRef) (reason string
 		dst = append(dst, ',')
 	}
 	at := len(dst)
-	out, reason := checkAppend(s, dst)
+	out, reason := checkAppendStrings(s, dst, &bt.strs)
 	bt.body = out[:base]
 	one := out[at:]
 	if reason = v.judge(s, r, one, reason); reason != "" {

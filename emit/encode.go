@@ -2,6 +2,7 @@ package emit
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"math"
 	"slices"
@@ -23,33 +24,57 @@ import (
 
 // appendSample appends s's JSON to dst; ok is false when encoding/json must do it.
 func appendSample(dst []byte, s *api.Sample) (out []byte, ok bool) {
-	return appendSampleOf(dst, s, false)
+	return appendSampleOf(dst, s, false, 0, nil, 0)
 }
 
 // appendValidSample is appendSample for a sample api.ValidateSample passed, which says more
 // about it than its types do: its data is base64 (no byte of which JSON escapes: it is copied
-// as it is) and the numbers of its labels' features (of type api.Feature or
-// [][]json.Number) are number literals (written without a second look). Coordinates are
-// most of a polygon label's bytes. TestValidSamplesMatchReflection proves it equal.
-func appendValidSample(dst []byte, s *api.Sample) (out []byte, ok bool) {
-	return appendSampleOf(dst, s, true)
+// as it is), its encoding is one of four (written from their JSON made once), its labels'
+// types are the API's (the same), and the numbers of its labels' features (of type
+// api.Feature or [][]json.Number) are number literals (written without a second look).
+// Coordinates are most of a polygon label's bytes. notes are what the validator found out
+// about s (api.ValidateSampleNotes): a plain name is written as it is. strs, when not nil,
+// keeps the JSON of label names (see jsonStrings). TestValidSamplesMatchReflection proves
+// it equal.
+//
+// left has a bit set for each label whose feature's points the validator left unchecked
+// (api.ValidateSampleLeavingPoints): they are checked as they are written (see putPoints),
+// and ok is false when one is not two numbers api.PlainCoordinate takes (the caller then asks
+// api.ValidateSample).
+func appendValidSample(dst []byte, s *api.Sample, notes api.SampleNotes, strs *jsonStrings, left uint64) (out []byte, ok bool) {
+	return appendSampleOf(dst, s, true, notes, strs, left)
 }
 
-func appendSampleOf(dst []byte, s *api.Sample, valid bool) (out []byte, ok bool) {
-	dst = append(dst, '{')
-	if s.Name != "" {
-		dst = append(dst, `"name":`...)
-		dst = appendString(dst, s.Name)
-		dst = append(dst, ',')
-	}
-	dst = append(dst, `"sample_type":`...)
-	dst = appendInt(dst, int64(s.SampleType))
-	if s.Data != "" {
-		dst = append(dst, `,"data":`...)
-		if valid {
-			dst = append(append(append(dst, '"'), s.Data...), '"')
-		} else {
-			dst = appendString(dst, s.Data)
+func appendSampleOf(dst []byte, s *api.Sample, valid bool, notes api.SampleNotes, strs *jsonStrings, left uint64) (out []byte, ok bool) {
+	if valid && notes&api.NotePlainName != 0 && s.Name != "" && uint(s.SampleType) < 10 && s.Data != "" {
+		// A text sample's usual start (a plain name, a type of one digit, data) in four
+		// copies, where the general way below takes nine.
+		dst = append(dst, `{"name":"`...)
+		dst = append(dst, s.Name...)
+		dst = append(dst, `","sample_type":`...)
+		dst = append(dst, '0'+byte(s.SampleType), ',', '"', 'd', 'a', 't', 'a', '"', ':', '"')
+		dst = append(dst, s.Data...)
+		dst = append(dst, '"')
+	} else {
+		dst = append(dst, '{')
+		if s.Name != "" {
+			dst = append(dst, `"name":`...)
+			if valid && notes&api.NotePlainName != 0 {
+				dst = append(append(append(dst, '"'), s.Name...), '"')
+			} else {
+				dst = appendString(dst, s.Name)
+			}
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `"sample_type":`...)
+		dst = appendInt(dst, int64(s.SampleType))
+		if s.Data != "" {
+			dst = append(dst, `,"data":`...)
+			if valid {
+				dst = append(append(append(dst, '"'), s.Data...), '"')
+			} else {
+				dst = appendString(dst, s.Data)
+			}
 		}
 	}
 	if ds := s.DataSource; ds != nil {
@@ -57,8 +82,15 @@ func appendSampleOf(dst []byte, s *api.Sample, valid bool) (out []byte, ok bool)
 		dst = appendDataSource(dst, ds)
 	}
 	if s.Encoding != "" {
-		dst = append(dst, `,"encoding":`...)
-		dst = appendString(dst, s.Encoding)
+		switch {
+		case valid && s.Encoding == api.EncodingUTF8:
+			dst = append(dst, encodingUTF8...)
+		case valid && s.Encoding == api.EncodingGBK:
+			dst = append(dst, encodingGBK...)
+		default:
+			dst = append(dst, `,"encoding":`...)
+			dst = appendString(dst, s.Encoding)
+		}
 	}
 	if len(s.Labels) > 0 {
 		dst = append(dst, `,"labels":[`...)
@@ -66,7 +98,11 @@ func appendSampleOf(dst []byte, s *api.Sample, valid bool) (out []byte, ok bool)
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			if dst, ok = appendLabel(dst, &s.Labels[i], valid); !ok {
+			if left != 0 && i < 64 && left>>i&1 != 0 {
+				if dst, ok = appendLabel(dst, &s.Labels[i], valid, strs, true); !ok {
+					return dst, false
+				}
+			} else if dst, ok = appendLabel(dst, &s.Labels[i], valid, strs, false); !ok {
 				return dst, false
 			}
 		}
@@ -81,7 +117,15 @@ func appendSampleOf(dst []byte, s *api.Sample, valid bool) (out []byte, ok bool)
 	return append(dst, '}'), true
 }
 
-func appendLabel(dst []byte, l *api.SampleLabel, valid bool) (out []byte, ok bool) {
+// The JSON of the usual encodings, as appendSampleOf writes them.
+const (
+	encodingUTF8 = `,"encoding":"` + api.EncodingUTF8 + `"`
+	encodingGBK  = `,"encoding":"` + api.EncodingGBK + `"`
+)
+
+// appendLabel writes a label; with check (a valid sample's label whose feature's points
+// the validator left), ok is false when a point is not plain (see appendValidSample).
+func appendLabel(dst []byte, l *api.SampleLabel, valid bool, strs *jsonStrings, check bool) (out []byte, ok bool) {
 	dst = append(dst, '{')
 	if l.AnnotatedBy != "" {
 		dst = append(dst, `"annotated_by":`...)
@@ -93,15 +137,25 @@ func appendLabel(dst []byte, l *api.SampleLabel, valid bool) (out []byte, ok boo
 		dst = appendString(dst, l.ID)
 		dst = append(dst, ',')
 	}
+	if valid && strs != nil && l.AnnotatedBy == "" && l.ID == "" && len(l.Property) == 0 && l.Score == "" &&
+		l.Name != "" && len(l.Name) <= maxJSONString {
+		if j := labelTypeJSON(l.Type); j != "" {
+			return strs.appendClassLabel(dst, l.Name, l.Type, j), true
+		}
+	}
 	if l.Name != "" {
 		dst = append(dst, `"name":`...)
-		dst = appendString(dst, l.Name)
+		if strs != nil {
+			dst = strs.append(dst, l.Name)
+		} else {
+			dst = appendString(dst, l.Name)
+		}
 		dst = append(dst, ',')
 	}
 	if len(l.Property) > 0 {
 		dst = append(dst, `"property":`...)
 		if valid {
-			dst, ok = appendProperty(dst, l.Property)
+			dst, ok = appendProperty(dst, l.Property, check)
 		} else {
 			dst, ok = appendMap(dst, l.Property, 0)
 		}
@@ -118,9 +172,105 @@ func appendLabel(dst []byte, l *api.SampleLabel, valid bool) (out []byte, ok boo
 		dst = append(dst, l.Score...)
 		dst = append(dst, ',')
 	}
+	if valid {
+		if j := labelTypeJSON(l.Type); j != "" {
+			return append(dst, j...), true
+		}
+	}
 	dst = append(dst, `"type":`...)
 	dst = appendInt(dst, int64(l.Type))
 	return append(dst, '}'), true
+}
+
+// labelTypeJSON is the end of a label of type t, from its type on (`"type":100}`), for the
+// types the validator passes; "" for others.
+func labelTypeJSON(t api.LabelType) string {
+	switch t {
+	case api.LabelImageClassification:
+		return `"type":0}`
+	case api.LabelObjectDetection:
+		return `"type":1}`
+	case api.LabelImageSegmentation:
+		return `"type":3}`
+	case api.LabelTextClassification:
+		return `"type":100}`
+	case api.LabelNamedEntity:
+		return `"type":101}`
+	}
+	return ""
+}
+
+// jsonStrings keeps the JSON of strings that JSON writes as they are, between quotes (label
+// names: a run has few, and most are Chinese, whose UTF-8 appendString checks a character
+// at a time), in a small table: two slots for each hash of a string's length and three of
+// its bytes, filled while empty (the first strings of a run keep them: names that collide
+// are not written in turn over each other). A string found there (by comparing its bytes:
+// the table holds its own copies) is written by one copy. A table is used by one goroutine
+// at a time.
+type jsonStrings struct {
+	slots  [256]string // a string's JSON: the string between quotes; "" is empty
+	labels [128]classLabel
+}
+
+const maxJSONString = 64 // longer strings are not kept
+
+// classLabel is the JSON of a label of a name and a type and nothing else (a text or image
+// class: every CSV label), `{"name":"天气","type":100}`; name is its name, within json.
+type classLabel struct {
+	json, name string
+	typ        api.LabelType
+}
+
+// appendClassLabel writes the rest of a valid label of name (1 to maxJSONString bytes) and
+// type t (whose end labelTypeJSON gives as j) and nothing else, after the '{' appendLabel
+// wrote: from the table when it is there (one copy of the whole label, its '{' written over
+// appendLabel's), else as appendLabel writes it, and then keeps it while its slot is empty
+// and its name is written as it is.
+func (c *jsonStrings) appendClassLabel(dst []byte, name string, t api.LabelType, j string) []byte {
+	n := len(name)
+	start := len(dst) - 1 // the '{'
+	x := uint32(n) | uint32(name[0])<<8 | uint32(name[n-1])<<16 | uint32(name[max(n-2, 0)])<<24 ^ uint32(t)*0x85EBCA6B
+	e := &c.labels[(x*0x9E3779B1)>>25]
+	if e.typ == t && len(e.name) == n && e.name == name {
+		return append(dst[:start], e.json...)
+	}
+	dst = c.append(append(dst, `"name":`...), name)
+	dst = append(append(dst, ','), j...)
+	// The label is `{"name":"`, its name as it is, `",` and j when the name's JSON is as
+	// long as the name and its quotes (see append).
+	if e.json == "" && len(dst)-start == len(`{"name":"",`)+n+len(j) {
+		e.json = string(dst[start:])
+		e.name = e.json[len(`{"name":"`) : len(`{"name":"`)+n]
+		e.typ = t
+	}
+	return dst
+}
+
+// append writes s's JSON, as appendString does.
+func (c *jsonStrings) append(dst []byte, s string) []byte {
+	n := len(s)
+	if n == 0 || n > maxJSONString {
+		return appendString(dst, s)
+	}
+	x := uint32(n) | uint32(s[0])<<8 | uint32(s[n-1])<<16 | uint32(s[max(n-2, 0)])<<24
+	pair := (*[2]string)(c.slots[(x*0x9E3779B1)>>25*2:])
+	for k := range pair {
+		e := pair[k]
+		if e == "" {
+			start := len(dst)
+			dst = appendString(dst, s)
+			// Every escape is longer than what it replaces: JSON as long as s and its
+			// quotes is s between quotes.
+			if len(dst)-start == n+2 {
+				pair[k] = string(dst[start:])
+			}
+			return dst
+		}
+		if len(e) == n+2 && e[1:n+1] == s {
+			return append(dst, e...)
+		}
+	}
+	return appendString(dst, s)
 }
 
 func appendDataSource(dst []byte, ds *api.DataSource) []byte {
@@ -263,18 +413,18 @@ func appendMap(dst []byte, m map[string]any, depth int) (out []byte, ok bool) {
 
 // appendProperty is appendMap for the property of a label of a valid sample (see
 // appendValidSample): its feature's numbers are written as they are.
-func appendProperty(dst []byte, p api.Property) (out []byte, ok bool) {
+func appendProperty(dst []byte, p api.Property, check bool) (out []byte, ok bool) {
 	if len(p) == 2 {
 		// The usual two keys (see sortedEntries), written from their JSON made once.
 		for i, pair := range knownPairs {
 			if v0, ok := p[pair[0]]; ok {
 				if v1, ok := p[pair[1]]; ok {
 					dst = append(dst, knownPairKeys[i][0]...)
-					if dst, ok = appendPropertyValue(dst, pair[0], v0); !ok {
+					if dst, ok = appendPropertyValue(dst, pair[0], v0, check); !ok {
 						return dst, false
 					}
 					dst = append(dst, knownPairKeys[i][1]...)
-					if dst, ok = appendPropertyValue(dst, pair[1], v1); !ok {
+					if dst, ok = appendPropertyValue(dst, pair[1], v1, check); !ok {
 						return dst, false
 					}
 					return append(dst, '}'), true
@@ -290,7 +440,7 @@ func appendProperty(dst []byte, p api.Property) (out []byte, ok bool) {
 					if v2, ok := p[keys[2]]; ok {
 						for k, v := range [3]any{v0, v1, v2} {
 							dst = append(dst, knownTripleKeys[i][k]...)
-							if dst, ok = appendPropertyValue(dst, keys[k], v); !ok {
+							if dst, ok = appendPropertyValue(dst, keys[k], v, check); !ok {
 								return dst, false
 							}
 						}
@@ -309,7 +459,7 @@ func appendProperty(dst []byte, p api.Property) (out []byte, ok bool) {
 		}
 		dst = appendString(dst, entries[i].key)
 		dst = append(dst, ':')
-		if dst, ok = appendPropertyValue(dst, entries[i].key, entries[i].value); !ok {
+		if dst, ok = appendPropertyValue(dst, entries[i].key, entries[i].value, check); !ok {
 			return dst, false
 		}
 	}
@@ -317,16 +467,53 @@ func appendProperty(dst []byte, p api.Property) (out []byte, ok bool) {
 }
 
 // appendPropertyValue writes the value of key in a valid sample's label property.
-func appendPropertyValue(dst []byte, key string, v any) ([]byte, bool) {
+// With check, a feature's rows are checked as they are written (see appendValidSample).
+func appendPropertyValue(dst []byte, key string, v any, check bool) ([]byte, bool) {
+	if key == api.PropShape {
+		// The validator passed it: one of the API's shapes (a string), whose JSON is
+		// made once (TestShapeJSON).
+		if shape, ok := v.(string); ok {
+			if j := shapeJSON(api.Shape(shape)); j != "" {
+				return append(dst, j...), true
+			}
+		}
+	}
 	if key == api.PropFeature {
 		switch f := v.(type) {
 		case api.Feature:
+			if check {
+				return appendCheckedRows(dst, f)
+			}
 			return appendLiteralRows(dst, f), true
 		case [][]json.Number:
+			if check {
+				return appendCheckedRows(dst, f)
+			}
 			return appendLiteralRows(dst, f), true
 		}
 	}
 	return appendValue(dst, v, 1)
+}
+
+// shapeJSON is the JSON of the shapes the validator passes, "" for others.
+func shapeJSON(s api.Shape) string {
+	switch s {
+	case api.ShapeBndbox:
+		return `"bndbox"`
+	case api.ShapePolygon:
+		return `"polygon"`
+	case api.ShapeCircle:
+		return `"circle"`
+	case api.ShapeLine:
+		return `"line"`
+	case api.ShapeDashed:
+		return `"dashed"`
+	case api.ShapePoint:
+		return `"point"`
+	case api.ShapePolyline:
+		return `"polyline"`
+	}
+	return ""
 }
 
 // knownPairKeys are the JSON of knownPairs' keys as appendProperty writes them: `{"k0":` and
@@ -355,16 +542,32 @@ var knownTripleKeys = func() (keys [len(knownTriples)][3]string) {
 }()
 
 // appendLiteralRows writes rows of numbers known to be number literals (never "", which
-// encoding/json would write as 0).
+// encoding/json would write as 0). Points after the first (rows of two numbers of 1 to 8
+// bytes: most of a COCO polygon's bytes) are written by putPoints, in the room dst has.
 func appendLiteralRows[F ~[][]json.Number](dst []byte, f F) []byte {
 	if f == nil {
 		return append(dst, "null"...)
 	}
 	dst = append(dst, '[')
-	for i, row := range f {
+	rows := [][]json.Number(f)
+	for i := 0; i < len(rows); i++ {
 		if i > 0 {
+			for {
+				n, k, full, _ := putPoints(dst[len(dst):cap(dst)], rows[i:], false)
+				dst = dst[:len(dst)+n]
+				if i += k; !full {
+					break
+				}
+				// More room, as append makes it (only when needed: a body is
+				// made with room for the batch it holds).
+				dst = slices.Grow(dst, maxPoint*(len(rows)-i))
+			}
+			if i == len(rows) {
+				break
+			}
 			dst = append(dst, ',')
 		}
+		row := rows[i]
 		if row == nil {
 			dst = append(dst, "null"...)
 			continue
@@ -379,6 +582,123 @@ func appendLiteralRows[F ~[][]json.Number](dst []byte, f F) []byte {
 		dst = append(dst, ']')
 	}
 	return append(dst, ']')
+}
+
+// maxPoint is the most bytes putPoints writes for a point: `,[12345678,12345678]`.
+const maxPoint = 20
+
+// putPoints writes the leading rows that are points of numbers of 1 to 8 bytes, each after a
+// comma, into b while it has room for maxPoint bytes more, and returns the bytes written,
+// the points, and whether it stopped for room (full) rather than at a row of another kind.
+// With check, it stops at a point whose numbers are not both ones api.PlainCoordinate takes
+// (plain false; what it wrote is then of no use), found by the validator's check of such a
+// word (plainWord in package api), written out here (TestPlainWordMatchesValidator). Each
+// number is gathered into a little-endian word and stored as one, the bytes past it
+// overwritten by what follows or left past the end (there is room): 4 to 8 bytes (a COCO
+// coordinate, "398.46") from two overlapping 4-byte loads, 1 to 3 (an outline traced from a
+// mask, "640") from its first, middle and last bytes. A copy call per number cost more than
+// writing the point, and a loop with no call in it keeps its values in registers.
+func putPoints(b []byte, rows [][]json.Number, check bool) (n, k int, full, plain bool) {
+	for ; k < len(rows); k++ {
+		row := rows[k]
+		if len(row) != 2 {
+			return n, k, false, true
+		}
+		x, y := string(row[0]), string(row[1])
+		nx, ny := len(x), len(y)
+		if uint(nx-1) >= 8 || uint(ny-1) >= 8 {
+			return n, k, false, true
+		}
+		if n+maxPoint > len(b) {
+			return n, k, true, true
+		}
+		// x's and y's words (a function for them is not inlined).
+		var wx, wy uint64
+		if nx >= 4 {
+			wx = uint64(word4(x)) | uint64(word4(x[nx-4:]))<<(8*(nx-4))
+		} else {
+			wx = uint64(x[0]) | uint64(x[nx/2])<<(8*(nx/2)) | uint64(x[nx-1])<<(8*(nx-1))
+		}
+		if ny >= 4 {
+			wy = uint64(word4(y)) | uint64(word4(y[ny-4:]))<<(8*(ny-4))
+		} else {
+			wy = uint64(y[0]) | uint64(y[ny/2])<<(8*(ny/2)) | uint64(y[ny-1])<<(8*(ny-1))
+		}
+		if check {
+			// Both words checked side by side: only digits and at most one dot, not
+			// first or last, no leading zero but for "0" and "0.x".
+			const ones, high = 0x0101010101010101, 0x8080808080808080
+			inx, iny := uint64(high)>>(64-8*nx), uint64(high)>>(64-8*ny)
+			dx := (wx + (0x80-'0')*ones) &^ (wx + (0x7f-'9')*ones)
+			dy := (wy + (0x80-'0')*ones) &^ (wy + (0x7f-'9')*ones)
+			tx, ty := wx^'.'*ones, wy^'.'*ones
+			px := ^((tx + 0x7f*ones) | tx) & inx
+			py := ^((ty + 0x7f*ones) | ty) & iny
+			ex := uint64(0x80) | uint64(0x80)<<(8*(nx-1))
+			ey := uint64(0x80) | uint64(0x80)<<(8*(ny-1))
+			if (wx|wy)&high != 0 || (dx|px)&inx != inx || (dy|py)&iny != iny ||
+				px&(px-1)|py&(py-1)|px&ex|py&ey != 0 ||
+				wx&0xff == '0' && nx > 1 && wx>>8&0xff != '.' || wy&0xff == '0' && ny > 1 && wy>>8&0xff != '.' {
+				return n, k, false, false
+			}
+		}
+		q := b[n : n+maxPoint]
+		q[0], q[1] = ',', '['
+		binary.LittleEndian.PutUint64(q[2:], wx)
+		q[2+nx] = ','
+		binary.LittleEndian.PutUint64(q[3+nx:], wy)
+		q[3+nx+ny] = ']'
+		n += nx + ny + 4
+	}
+	return n, k, false, true
+}
+
+// appendCheckedRows is appendLiteralRows for a feature whose points the validator left
+// unchecked (see appendValidSample): ok is false unless every row is two numbers
+// api.PlainCoordinate takes. The points after the first, of numbers of 1 to 8 bytes, are
+// checked by putPoints as it writes them, from the words it writes (one pass over their
+// bytes, where the validator's check and the copy made two).
+func appendCheckedRows[F ~[][]json.Number](dst []byte, f F) (out []byte, ok bool) {
+	if f == nil {
+		return dst, false // not a list of points
+	}
+	dst = append(dst, '[')
+	rows := [][]json.Number(f)
+	for i := 0; i < len(rows); i++ {
+		if i > 0 {
+			for {
+				n, k, full, plain := putPoints(dst[len(dst):cap(dst)], rows[i:], true)
+				if !plain {
+					return dst, false
+				}
+				dst = dst[:len(dst)+n]
+				if i += k; !full {
+					break
+				}
+				dst = slices.Grow(dst, maxPoint*(len(rows)-i))
+			}
+			if i == len(rows) {
+				break
+			}
+			dst = append(dst, ',')
+		}
+		row := rows[i]
+		if len(row) != 2 || !api.PlainCoordinate(string(row[0])) || !api.PlainCoordinate(string(row[1])) {
+			return dst, false
+		}
+		dst = append(dst, '[')
+		dst = append(dst, row[0]...)
+		dst = append(dst, ',')
+		dst = append(dst, row[1]...)
+		dst = append(dst, ']')
+	}
+	return append(dst, ']'), true
+}
+
+// word4 is s's first four bytes, little-endian (one load).
+func word4(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 // appendValue writes one value of a property or metadata map: the types the model and the
@@ -685,6 +1005,23 @@ func plainRune(s string) int {
 // plainPrefix returns how many leading bytes of s need no escaping and no UTF-8 check
 // (printable ASCII other than '"' and '\\'), looking at eight bytes at a time.
 func plainPrefix(s string) int {
+	if n := len(s); n < 8 && n > 0 {
+		// A short string (a shape, an id, a tag) as one word: its first and last four bytes
+		// (overlapping), or its first, middle and last bytes and plain filler; each of its
+		// bytes is in the word, so a plain word is a plain string. Else the loop below finds
+		// the first byte that is not plain.
+		var w uint64
+		if n >= 4 {
+			h := s[n-4:]
+			w = uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+				(uint64(h[0])|uint64(h[1])<<8|uint64(h[2])<<16|uint64(h[3])<<24)<<32
+		} else {
+			w = uint64(s[0]) | uint64(s[n/2])<<8 | uint64(s[n-1])<<16 | 0x6161616161<<24 // 'a' five times
+		}
+		if !specialBytes(w) {
+			return n
+		}
+	}
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		t := s[i : i+8]

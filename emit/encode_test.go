@@ -505,3 +505,382 @@ func TestAppendIntMatchesStrconv(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelTypeJSON: the end of a label written for a type the validator passes is what
+// encoding/json writes for it.
+func TestLabelTypeJSON(t *testing.T) {
+	known := 0
+	for typ := api.LabelType(-5); typ < 1000; typ++ {
+		j := labelTypeJSON(typ)
+		if j == "" {
+			continue
+		}
+		known++
+		if want := `"type":` + strconv.Itoa(int(typ)) + `}`; j != want {
+			t.Fatalf("labelTypeJSON(%d) = %s, want %s", typ, j, want)
+		}
+		l := api.SampleLabel{Type: typ}
+		if got, _ := appendLabel(nil, &l, true, nil, false); string(got) != `{`+j {
+			t.Fatalf("appendLabel of type %d, valid: %s", typ, got)
+		}
+	}
+	if known < 5 {
+		t.Fatalf("%d label types written from constants", known)
+	}
+}
+
+// TestJSONStringsMatchJSON: strings written through a jsonStrings table, again and again, in
+// any order (strings that collide in the table, that JSON escapes, that are not UTF-8, that
+// are too long to keep, and more than it has room for), are what encoding/json writes,
+// and the table keeps only strings that JSON writes as they are.
+func TestJSONStringsMatchJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	var pool []string
+	pool = append(pool, oddStrings...)
+	pool = append(pool, "天气", "负面", "positive", "neutral", "中性", "PER", "LOC", "ORG", "MISC", "person", "a\"b", `a\b`, "\u2028", "\xff", strings.Repeat("长", 30))
+	for i := range 3000 {
+		pool = append(pool, fmt.Sprintf("class-%d", i), fmt.Sprintf("类%d", i%50))
+	}
+	var c jsonStrings
+	for n := range 60000 {
+		s := pool[r.IntN(len(pool))]
+		if n%3 == 0 {
+			s = pool[r.IntN(20)] // the few usual ones
+		}
+		// Strings of the same bytes at another address, and a buffer changed after use: the
+		// table compares bytes, and holds its own copies.
+		buf := []byte(s)
+		got := string(c.append([]byte("x"), string(buf)))
+		for i := range buf {
+			buf[i] = 'Z'
+		}
+		if want := "x" + jsonString(t, s); got != want {
+			t.Fatalf("jsonStrings.append(%q) = %s, want %s", s, got, want)
+		}
+	}
+	kept := 0
+	for _, e := range c.slots {
+		if e != "" {
+			kept++
+		}
+	}
+	if kept < 200 {
+		t.Fatalf("%d strings kept: the test covers too little", kept)
+	}
+	for _, e := range c.slots {
+		if e != "" && jsonString(t, e[1:len(e)-1]) != e {
+			t.Fatalf("the table keeps %s, which JSON writes otherwise", e)
+		}
+	}
+}
+
+// TestAppendLiteralRowsMatchesJSON: features of points (written without a copy call per
+// number, see putNumber) and of other rows are written as encoding/json writes them, for
+// numbers of every length from 1 to 24 bytes, into buffers of any room left.
+func TestAppendLiteralRowsMatchesJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(25, 26))
+	number := func() json.Number {
+		n := 1 + r.IntN(24)
+		if r.IntN(2) == 0 {
+			n = 1 + r.IntN(8)
+		}
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = '1' + byte(r.IntN(9))
+		}
+		if n >= 3 && r.IntN(2) == 0 {
+			b[1+r.IntN(n-2)] = '.'
+		}
+		return json.Number(b)
+	}
+	for n := range 20000 {
+		f := make(api.Feature, r.IntN(6))
+		for i := range f {
+			switch r.IntN(10) {
+			case 0:
+				f[i] = nil
+			case 1:
+				f[i] = []json.Number{number()}
+			case 2:
+				f[i] = []json.Number{number(), number(), number()}
+			default:
+				f[i] = []json.Number{number(), number()}
+			}
+		}
+		if n%50 == 0 {
+			f = nil
+		}
+		want, err := json.Marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := make([]byte, 1, 1+r.IntN(40)) // room for a point or not
+		dst[0] = 'x'
+		if got := appendLiteralRows(dst, f); string(got) != "x"+string(want) {
+			t.Fatalf("%v:\n got %s\nwant x%s", f, got, want)
+		}
+		if got := appendLiteralRows(nil, [][]json.Number(f)); string(got) != string(want) {
+			t.Fatalf("%v as [][]json.Number:\n got %s\nwant %s", f, got, want)
+		}
+	}
+}
+
+// TestShapeJSON: a shape written from its JSON made once is what encoding/json writes, for
+// every shape the validator passes (and only those).
+func TestShapeJSON(t *testing.T) {
+	for _, s := range []api.Shape{api.ShapeBndbox, api.ShapePolygon, api.ShapeCircle, api.ShapeLine, api.ShapeDashed, api.ShapePoint, api.ShapePolyline} {
+		if got, want := shapeJSON(s), jsonString(t, string(s)); got != want {
+			t.Fatalf("shapeJSON(%q) = %s, want %s", s, got, want)
+		}
+	}
+	for _, s := range []api.Shape{"", "box", "Polygon", "polygon ", "\"bndbox\""} {
+		if j := shapeJSON(s); j != "" {
+			t.Fatalf("shapeJSON(%q) = %s, want none", s, j)
+		}
+	}
+}
+
+// TestPlainPrefix: plainPrefix says what looking at each byte says, for strings of every
+// length up to 24 with bytes of every kind in every place.
+func TestPlainPrefix(t *testing.T) {
+	r := rand.New(rand.NewPCG(27, 28))
+	special := []byte{0x00, 0x1f, '"', '\\', 0x7f, 0x80, 0xc3, 0xe4, 0xff}
+	for n := range 200000 {
+		b := make([]byte, r.IntN(25))
+		for i := range b {
+			b[i] = "aZ09-_./ ~"[r.IntN(10)]
+		}
+		if len(b) > 0 && n%2 == 0 {
+			b[r.IntN(len(b))] = special[r.IntN(len(special))]
+		}
+		want := 0
+		for want < len(b) && b[want] >= 0x20 && b[want] < 0x80 && b[want] != '"' && b[want] != '\\' {
+			want++
+		}
+		if got := plainPrefix(string(b)); got != want {
+			t.Fatalf("plainPrefix(%q) = %d, want %d", b, got, want)
+		}
+	}
+}
+
+// TestClassLabelsMatchJSON: labels of a name and a type only (see appendClassLabel), written
+// again and again through one table, in any order (names and types that collide in it, names
+// JSON escapes, names too long to keep, names whose bytes change after use), are what
+// encoding/json writes.
+func TestClassLabelsMatchJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(29, 30))
+	var pool []string
+	pool = append(pool, oddStrings...)
+	pool = append(pool, "天气", "负面", "positive", "neutral", "中性", "PER", "a\"b", `a\b`, "\u2028", "\xff", strings.Repeat("长", 30), "x")
+	for i := range 2000 {
+		pool = append(pool, fmt.Sprintf("class-%d", i), fmt.Sprintf("类%d", i%50))
+	}
+	types := []api.LabelType{api.LabelTextClassification, api.LabelImageClassification, api.LabelObjectDetection, api.LabelNamedEntity, api.LabelImageSegmentation}
+	var c jsonStrings
+	for n := range 60000 {
+		name := pool[r.IntN(len(pool))]
+		if n%3 == 0 {
+			name = pool[len(oddStrings)+r.IntN(12)] // the few usual ones
+		}
+		if name == "" {
+			continue // a label without a name is not a class label
+		}
+		buf := []byte(name)
+		l := api.SampleLabel{Name: string(buf), Type: types[r.IntN(len(types))]}
+		got, ok := appendLabel([]byte("x"), &l, true, &c, false)
+		for i := range buf {
+			buf[i] = 'Z'
+		}
+		l.Name = name
+		want, _ := json.Marshal(struct {
+			Name string        `json:"name"`
+			Type api.LabelType `json:"type"`
+		}{name, l.Type})
+		want = bytes.ReplaceAll(bytes.ReplaceAll(bytes.ReplaceAll(want, []byte(`\u003c`), []byte("<")), []byte(`\u003e`), []byte(">")), []byte(`\u0026`), []byte("&"))
+		if !ok || string(got) != "x"+string(want) {
+			t.Fatalf("label %q of type %d: %s, want x%s", name, l.Type, got, want)
+		}
+	}
+	kept := 0
+	for _, e := range c.labels {
+		if e.json != "" {
+			kept++
+		}
+	}
+	if kept < 100 {
+		t.Fatalf("%d labels kept: the test covers too little", kept)
+	}
+}
+
+// TestCheckAppendMatchesValidator: checkAppend, whose validator leaves the points of
+// polygons, polylines, lines and points to the encoder (api.ValidateSampleLeavingPoints,
+// appendCheckedRows), refuses exactly the samples api.ValidateSample refuses, with its
+// reasons, and writes the others as encoding/json does: features of every shape, held as
+// api.Feature, [][]json.Number or []any, of numbers of every spelling (plain, not plain but
+// valid, negative, not numbers, empty, long) and rows of one to three numbers anywhere, with
+// more than 64 labels too.
+func TestCheckAppendMatchesValidator(t *testing.T) {
+	samples, _ := testdataRequests(t)
+	for _, kind := range []string{"conll", "csv", "bbox", "polygon"} {
+		samples = append(samples, benchdata.Shapes(kind, 200)...)
+	}
+	samples = append(samples, genSamples(5, 2000)...)
+	r := rand.New(rand.NewPCG(33, 34))
+	numbers := []json.Number{"0", "7", "12", "640", "398.46", "61.00", "0.5", "12345678", "1234567.8", "123456789", "1.5e2", "-0", "-1", "00.5", "1.", ".5", "x", "", "1e999", "0.000000001"}
+	number := func() json.Number {
+		if r.IntN(150) == 0 {
+			return numbers[9+r.IntN(len(numbers)-9)] // not plain
+		}
+		return numbers[r.IntN(9)]
+	}
+	shapes := []api.Shape{api.ShapePolygon, api.ShapePolyline, api.ShapeLine, api.ShapeDashed, api.ShapePoint, api.ShapeBndbox, api.ShapeCircle}
+	for i := range 6000 {
+		s := &api.Sample{Name: fmt.Sprintf("f%04d.jpg", i), Data: b64("image"), Metadata: api.Metadata{}}
+		s.Metadata.SetSize(100, 100, 3)
+		nLabels := 1 + r.IntN(4)
+		if i%100 == 0 {
+			nLabels = 70 // past the 64 labels the validator may leave
+		}
+		for range nLabels {
+			rows := make([][]json.Number, 1+r.IntN(12))
+			for j := range rows {
+				rows[j] = []json.Number{number(), number()}
+				if r.IntN(200) == 0 {
+					rows[j] = rows[j][:1] // one number
+				} else if r.IntN(200) == 0 {
+					rows[j] = append(rows[j], number()) // three
+				}
+			}
+			var feature any = api.Feature(rows)
+			switch r.IntN(4) {
+			case 1:
+				feature = rows
+			case 2:
+				var anys []any
+				for _, row := range rows {
+					var a []any
+					for _, n := range row {
+						a = append(a, n)
+					}
+					anys = append(anys, a)
+				}
+				feature = anys
+			}
+			shape := shapes[r.IntN(len(shapes))]
+			if r.IntN(3) > 0 {
+				shape = api.ShapePolygon // most: rows of plain points, checked by the encoder
+			}
+			p := api.Property{api.PropShape: string(shape), api.PropFeature: feature}
+			if r.IntN(2) == 0 {
+				p["annotation_id"] = strconv.Itoa(r.IntN(1000))
+			}
+			s.Labels = append(s.Labels, api.SampleLabel{Name: "x", Type: api.LabelObjectDetection, Property: p})
+		}
+		samples = append(samples, s)
+	}
+	valid, refused, leftValid := 0, 0, 0
+	for _, s := range samples {
+		got, reason := checkAppend(s, []byte("x"))
+		if _, _, left := api.ValidateSampleLeavingPoints("sample", s); left != 0 && reason == "" {
+			leftValid++
+		}
+		want := ""
+		if vs := api.ValidateSample("sample", s); len(vs) > 0 {
+			want = reasonsOf(vs)
+		}
+		if reason != want {
+			t.Fatalf("%+v:\nreason %q\nwant   %q", s, reason, want)
+		}
+		if reason != "" {
+			refused++
+			if string(got) != "x" {
+				t.Fatalf("%+v refused, and written: %s", s, got)
+			}
+			continue
+		}
+		valid++
+		var b bytes.Buffer
+		if err := encodeSampleReflect(&b, s); err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != "x"+b.String() {
+			t.Fatalf("%+v:\n got %s\nwant x%s", s, got, b.Bytes())
+		}
+	}
+	if valid < 2000 || refused < 1000 || leftValid < 1000 {
+		t.Fatalf("%d valid (%d with points left to the encoder), %d refused: the test covers too little of one kind", valid, leftValid, refused)
+	}
+	t.Logf("%d samples, %d valid (%d with points left to the encoder), %d refused", len(samples), valid, leftValid, refused)
+}
+
+// TestPlainWordMatchesValidator: putPoints' check of the word it gathers from a number of 1
+// to 8 bytes says what api.PlainCoordinate says of the number: every string of 1 to 3 bytes
+// over an alphabet of digits, dots and others, and random ones of 4 to 8.
+func TestPlainWordMatchesValidator(t *testing.T) {
+	alphabet := []byte("0123456789.-+eE x\x00\x80\xff")
+	var cases []string
+	for n := 1; n <= 3; n++ {
+		idx := make([]int, n)
+		for {
+			b := make([]byte, n)
+			for i, k := range idx {
+				b[i] = alphabet[k]
+			}
+			cases = append(cases, string(b))
+			i := 0
+			for i < n && idx[i] == len(alphabet)-1 {
+				idx[i] = 0
+				i++
+			}
+			if i == n {
+				break
+			}
+			idx[i]++
+		}
+	}
+	r := rand.New(rand.NewPCG(35, 36))
+	for range 300000 {
+		b := make([]byte, 4+r.IntN(5))
+		for i := range b {
+			b[i] = "0123456789"[r.IntN(10)]
+			if r.IntN(6) == 0 {
+				b[i] = alphabet[r.IntN(len(alphabet))]
+			}
+		}
+		cases = append(cases, string(b))
+	}
+	plain := 0
+	for _, c := range cases {
+		got := checkPlainWord(c)
+		if want := api.PlainCoordinate(c); got != want {
+			t.Fatalf("%q: putPoints says %v, api.PlainCoordinate %v", c, got, want)
+		}
+		if got {
+			plain++
+		}
+	}
+	if plain < 10000 {
+		t.Fatalf("%d plain of %d: the test covers too little", plain, len(cases))
+	}
+}
+
+// checkPlainWord is putPoints' check of a number of 1 to 8 bytes.
+func checkPlainWord(c string) bool {
+	rows := [][]json.Number{{json.Number(c), "1"}}
+	_, k, _, plain := putPoints(make([]byte, maxPoint), rows, true)
+	return k == 1 && plain
+}
+
+func FuzzPlainWordMatchesValidator(f *testing.F) {
+	for _, c := range []string{"0", "0.5", "398.46", "00.5", "1.", ".5", "12345678", "-1"} {
+		f.Add(c)
+	}
+	f.Fuzz(func(t *testing.T, c string) {
+		if len(c) < 1 || len(c) > 8 {
+			return
+		}
+		if got, want := checkPlainWord(c), api.PlainCoordinate(c); got != want {
+			t.Fatalf("%q: putPoints says %v, api.PlainCoordinate %v", c, got, want)
+		}
+	})
+}

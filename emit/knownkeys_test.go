@@ -53,7 +53,7 @@ func TestSortedEntriesMatchSort(t *testing.T) {
 			if !slices.Equal(gotKeys, want) {
 				t.Fatalf("%v: keys %q, want %q", m, gotKeys, want)
 			}
-			gotJSON, ok := appendProperty(nil, api.Property(m))
+			gotJSON, ok := appendProperty(nil, api.Property(m), false)
 			var ref bytes.Buffer
 			enc := json.NewEncoder(&ref)
 			enc.SetEscapeHTML(false)

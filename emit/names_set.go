@@ -29,21 +29,61 @@ import (
 type names struct {
 	num    numberedNames
 	hashed nameSet
+	// The name prepare expects next: the last name it prepared with its number plus one
+	// (the importers number their samples in order), so that such a name is prepared by one
+	// comparison instead of splitNumber and parseDigits, and its key is the last one's.
+	next     []byte
+	nextOK   bool // next holds a name (its number did not overflow its width)
+	nextI    int  // next's digits are next[nextI:nextJ]
+	nextJ    int
+	nextN    uint64 // their number
+	prepared uint64 // names prepared so far: the seq of the last one
 }
 
-// nameRef is a name prepared for the set's lookups: where its digits are, when it has
-// them, else its hash.
+// nameRef is a name prepared for the set's lookups: where its digits are and their number,
+// when it has them, else its hash.
 type nameRef struct {
 	h        uint64 // nameHash(name), or the digits' start<<32 | end when numbered
+	n        uint64 // the number of the digits, when numbered
+	seq      uint64 // which name prepare made it for (1, 2, ...)
 	numbered bool
+	sameKey  bool // numbered, and the name prepared before it has the same key (see numberedNames.lookup)
 }
 
 // prepare parses name (see names) or hashes it.
 func (s *names) prepare(name string) nameRef {
-	if i, j, ok := splitNumber(name); ok {
-		return nameRef{h: uint64(i)<<32 | uint64(j), numbered: true}
+	s.prepared++
+	if s.nextOK && len(name) == len(s.next) && name == string(s.next) {
+		r := nameRef{h: uint64(s.nextI)<<32 | uint64(s.nextJ), n: s.nextN, seq: s.prepared, numbered: true, sameKey: true}
+		s.advance()
+		return r
 	}
-	return nameRef{h: nameHash(name)}
+	if i, j, ok := splitNumber(name); ok {
+		n := parseDigits(name[i:j])
+		s.next = append(s.next[:0], name...)
+		s.nextI, s.nextJ, s.nextN, s.nextOK = i, j, n, true
+		s.advance()
+		return nameRef{h: uint64(i)<<32 | uint64(j), n: n, seq: s.prepared, numbered: true}
+	}
+	s.nextOK = false
+	return nameRef{h: nameHash(name), seq: s.prepared}
+}
+
+// advance makes next the name after it: its number plus one, in as many digits (a number
+// whose digits are all 9 has no such name: nextOK is then false). splitNumber finds the
+// same digits in it, as they are still the last run of digits of the name.
+func (s *names) advance() {
+	d := s.next[s.nextI:s.nextJ]
+	k := len(d) - 1
+	for ; k >= 0 && d[k] == '9'; k-- {
+		d[k] = '0'
+	}
+	if k < 0 {
+		s.nextOK = false
+		return
+	}
+	d[k]++
+	s.nextN++
 }
 
 // touch reads, for a hashed name, where the hash set will look for it (see nameSet.touch).
@@ -57,9 +97,8 @@ func (s *names) touch(r nameRef) uint64 {
 // has reports whether name (prepared as r) is in the set.
 func (s *names) has(name string, r nameRef) bool {
 	if r.numbered {
-		i, j := int(r.h>>32), int(uint32(r.h))
-		if k := s.num.lookup(name, i, j, false); k != nil {
-			if b := k.block(parseDigits(name[i:j])>>blockBits, nil); b != nil && b.has(parseDigits(name[i:j])) {
+		if k := s.num.lookup(name, r, false); k != nil {
+			if b := k.block(r.n>>blockBits, nil); b != nil && b.has(r.n) {
 				return true
 			}
 			if !k.mixed {
@@ -74,9 +113,8 @@ func (s *names) has(name string, r nameRef) bool {
 // insert puts name (prepared as r) in the set and reports whether it was not there yet.
 func (s *names) insert(name string, r nameRef) bool {
 	if r.numbered {
-		i, j := int(r.h>>32), int(uint32(r.h))
-		if k := s.num.lookup(name, i, j, true); k != nil {
-			n := parseDigits(name[i:j])
+		if k := s.num.lookup(name, r, true); k != nil {
+			n := r.n
 			if b := k.block(n>>blockBits, &s.num); b != nil {
 				if b.has(n) || k.mixed && s.hashed.has(nameHash(name)) {
 					return false
@@ -143,6 +181,7 @@ const (
 type numberedNames struct {
 	keys    map[string]*nameKey
 	last    *nameKey // the key of the last lookup
+	lastSeq uint64   // the seq of the name (see nameRef) whose lookup returned last
 	closed  bool     // a key was refused: no key is taken any more
 	n       int      // names held as bits
 	used    int      // bytes counted for keys and blocks
@@ -181,11 +220,19 @@ func (nn *numberedNames) afford(cost int) bool {
 	return true
 }
 
-// lookup returns the key of name, whose digits are name[i:j]; with create, a key not in the
-// table is added to it while the budget allows (else the table is closed). It returns nil
-// when the key is not (or cannot be) in the table: the name is then the hash set's.
-func (nn *numberedNames) lookup(name string, i, j int, create bool) *nameKey {
+// lookup returns the key of name (prepared as r, its digits name[i:j]); with create, a key
+// not in the table is added to it while the budget allows (else the table is closed). It
+// returns nil when the key is not (or cannot be) in the table: the name is then the hash
+// set's. A name prepared right after the name of the last lookup, with the same key
+// (r.sameKey), takes that key without a comparison.
+func (nn *numberedNames) lookup(name string, r nameRef, create bool) *nameKey {
+	if k := nn.last; k != nil && r.sameKey && nn.lastSeq == r.seq-1 {
+		nn.lastSeq = r.seq
+		return k
+	}
+	i, j := int(r.h>>32), int(uint32(r.h))
 	if k := nn.last; k != nil && k.width == j-i && len(k.prefix) == i && name[:i] == k.prefix && name[j:] == k.suffix {
+		nn.lastSeq = r.seq
 		return k
 	}
 	b := append(nn.scratch[:0], byte(j-i))
@@ -208,7 +255,7 @@ func (nn *numberedNames) lookup(name string, i, j int, create bool) *nameKey {
 		}
 		nn.keys[string(b)] = k
 	}
-	nn.last = k
+	nn.last, nn.lastSeq = k, r.seq
 	return k
 }
 

@@ -23,13 +23,18 @@ func checkNames(t testing.TB, ns []string) *names {
 	t.Helper()
 	var s names
 	ref := map[string]bool{}
+	prepare := func(name string) nameRef {
+		r := s.prepare(name)
+		checkRef(t, name, r)
+		return r
+	}
 	for i, name := range ns {
 		if i%5 == 0 {
-			if got := s.has(name, s.prepare(name)); got != ref[name] {
+			if got := s.has(name, prepare(name)); got != ref[name] {
 				t.Fatalf("step %d: has(%q) = %v, want %v", i, name, got, ref[name])
 			}
 		}
-		if got := s.insert(name, s.prepare(name)); got == ref[name] {
+		if got := s.insert(name, prepare(name)); got == ref[name] {
 			t.Fatalf("step %d: insert(%q) = %v with the name present: %v", i, name, got, ref[name])
 		}
 		ref[name] = true
@@ -43,6 +48,20 @@ func checkNames(t testing.TB, ns []string) *names {
 		t.Fatalf("%d names held (%d as bits), want %d", s.num.n+s.hashed.n, s.num.n, len(ref))
 	}
 	return &s
+}
+
+// checkRef fails unless r is name prepared as splitNumber and parseDigits (or nameHash)
+// make it: prepare takes the name it expects next (see names.next) without them.
+func checkRef(t testing.TB, name string, r nameRef) {
+	t.Helper()
+	i, j, ok := splitNumber(name)
+	want := nameRef{h: nameHash(name)}
+	if ok {
+		want = nameRef{h: uint64(i)<<32 | uint64(j), n: parseDigits(name[i:j]), numbered: true}
+	}
+	if r.h != want.h || r.n != want.n || r.numbered != want.numbered {
+		t.Fatalf("prepare(%q) = %+v, want %+v", name, r, want)
+	}
 }
 
 // nameShapes are streams of names of the shapes importers make and of shapes made to
@@ -93,6 +112,20 @@ func nameShapes(r *rand.Rand) map[string][]string {
 		ns = append(ns, name)
 	}
 	shapes["mixed"] = ns
+	ns = nil
+	for i := range 12_000 { // in order without gaps: widths grow at 10, 100, 1000, 10000
+		ns = append(ns, fmt.Sprintf("n-%d.txt", i))
+		if i%1000 == 999 {
+			ns = append(ns, fmt.Sprintf("z%03d", i/1000+995)) // "z999" then "z1000", another key
+		}
+		if i%3000 == 0 {
+			ns = append(ns, fmt.Sprintf("n-%d.txt", i+1)) // the next name, early: repeated next
+		}
+	}
+	for i := 990; i < 1010; i++ {
+		ns = append(ns, fmt.Sprintf("z%03d", i), fmt.Sprintf("y%03d9", i)) // "z999" then "z1000"; two keys in turn
+	}
+	shapes["consecutive"] = ns
 	// Every shape again, repeated: each name comes back somewhere later.
 	for name, ns := range shapes {
 		rep := append([]string(nil), ns...)

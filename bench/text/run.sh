@@ -12,6 +12,10 @@
 #   - convert: convert conll|csv -q -o DIR FILE (DIR on tmpfs when /dev/shm is writable, so
 #              that the figures measure the conversion, not the disk; each request file is
 #              still written to a temporary file, synced and renamed);
+#   - write:   cp -r of the request files that convert run wrote into a fresh folder beside
+#              them: what the kernel alone takes to write that output (on this VM mostly the
+#              first touch of fresh tmpfs pages), a floor no conversion goes under; its "MB/s"
+#              is the input's MB over that time, comparable with convert's;
 #   - BASELINE, when given: the same command with another convert binary (say one built from
 #              main), run alternately with the new one so that both see the same load.
 # It prints, per file and command, the best wall-clock MB/s, the best MB per CPU-second
@@ -51,7 +55,11 @@ go build -o "$work/convert" ./cmd/convert
 measure() {
 	local name=$1 file=$2
 	shift 2
-	rm -rf "$out/requests"
+	if [ "$name" = write ]; then
+		rm -rf "$out/copy"
+	else
+		rm -rf "$out/requests"
+	fi
 	if ! /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" >/dev/null 2>"$work/stderr"; then
 		cat "$work/stderr" >&2
 		exit 1
@@ -69,6 +77,8 @@ for _ in $(seq "$runs"); do
 		[ "$f" = eng.train ] && verb=conll
 		measure read "$f" sh -c 'for i in 1 2 3 4 5 6 7 8 9 10; do cat "$1"; done >/dev/null' sh "$work/$f"
 		measure convert "$f" "$work/convert" "$verb" -q -o "$out/requests" "$work/$f"
+		measure write "$f" cp -r "$out/requests" "$out/copy"
+		rm -rf "$out/copy"
 		if [ -n "$baseline" ]; then
 			measure baseline "$f" "$baseline" "$verb" -q -o "$out/requests" "$work/$f"
 		fi
@@ -90,7 +100,7 @@ for f in ("eng.train", "utf8.csv", "gbk.csv"):
     if not os.path.exists(os.path.join(sys.argv[2], f)):
         continue
     mb = os.path.getsize(os.path.join(sys.argv[2], f)) / 1e6
-    for name in ("read", "convert", "baseline"):
+    for name in ("read", "write", "convert", "baseline"):
         if (name, f) not in best:
             continue
         w, c = best[(name, f)]

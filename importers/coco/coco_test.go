@@ -11,6 +11,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -543,32 +544,63 @@ func TestBoxThatFloatsCollapse(t *testing.T) {
 	}, rejections(ws))
 }
 
+// The store gives back every record as appended, in memory, straddling blocks, and in the
+// file, whichever group it went to (so wherever the groups' buffers put it), read one by one
+// and by readFile in any selection and order.
 func TestSpillBlocks(t *testing.T) {
 	for _, limit := range []int{100, spillBlock, 3*spillBlock + 7} {
 		s := &spill{limit: limit, dir: t.TempDir()}
 		var want []byte
 		var offs []int64
 		rec := make([]byte, 0, 5000)
-		for i := 0; s.size() < int64(limit)+20000; i++ {
+		// Past the limit, enough records of a few groups (and of none) to fill a group's
+		// buffer several times and the buffers' budget more than once.
+		for i := 0; s.size() < int64(limit)+5000*spillGroups; i++ {
 			rec = rec[:0]
-			for k := range 1 + i%4999 {
+			for k := range 1 + (i*7919)%4999 {
 				rec = append(rec, byte(i+k))
 			}
 			offs = append(offs, s.size())
-			require.NoError(t, s.append(rec))
+			require.NoError(t, s.append(rec, i%7-1))
 			want = append(want, rec...)
 		}
 		require.NoError(t, s.finish())
 		assert.LessOrEqual(t, s.memSize, int64(limit))
 		offs = append(offs, int64(len(want)))
+		var inFile []fileRecord
 		for i := range len(offs) - 1 {
 			if s.inMemory(offs[i]) != s.inMemory(offs[i+1]-1) {
 				continue // records do not straddle memory and file: this one cannot exist
 			}
-			got, err := s.read(offs[i], offs[i+1]-offs[i])
+			got, err := s.read(int32(i), offs[i], offs[i+1]-offs[i])
 			require.NoError(t, err)
 			require.Equal(t, want[offs[i]:offs[i+1]], got, "limit %d record %d", limit, i)
+			if !s.inMemory(offs[i]) {
+				inFile = append(inFile, fileRecord{rec: int32(i), off: offs[i], n: offs[i+1] - offs[i]})
+			}
 		}
+		require.NotEmpty(t, inFile)
+		var buf []byte
+		for _, step := range []int{1, 2, 3, 7} {
+			var sel []fileRecord
+			for k := 0; k < len(inFile); k += step {
+				sel = append(sel, inFile[k])
+			}
+			if step == 3 {
+				slices.Reverse(sel)
+			}
+			var err error
+			buf, err = s.readFile(sel, buf)
+			require.NoError(t, err)
+			needed := 0
+			for _, r := range sel {
+				require.Equal(t, want[r.off:r.off+r.n], r.bytes, "limit %d record %d, every %d", limit, r.rec, step)
+				needed += int(r.n)
+			}
+			assert.LessOrEqual(t, len(buf), 2*needed, "the bytes read between records are at most the records' own")
+		}
+		_, err := s.read(int32(len(offs)), s.size(), 1)
+		assert.Error(t, err, "a record that is not there")
 		s.close()
 	}
 }

@@ -167,7 +167,7 @@ func (c *converter) dispatch(order, jobs chan<- *imageRun, done <-chan struct{})
 			if ch.over {
 				kind = chainOver
 			}
-			r.chains[i-r.from] = runChain{ch: ch, kind: kind}
+			r.chains[i-r.from] = runChain{ch: *ch, kind: kind}
 		}
 		select {
 		case order <- r:
@@ -183,13 +183,15 @@ func (c *converter) dispatch(order, jobs chan<- *imageRun, done <-chan struct{})
 }
 
 // builder returns a converter for one builder goroutine: c's read-only state shared, its
-// scratch (records, slab, groups, the store's read buffer) and its warnings its own.
+// scratch (records, slab, groups, the store's read buffers, the run's prefetched records)
+// and its warnings its own.
 func (c *converter) builder() *converter {
 	b := *c
 	store := *c.store
-	store.scratch = nil
+	store.scratch, store.placed = nil, nil
 	b.store = &store
 	b.recs, b.slab, b.groups = nil, slab{}, nil
+	b.pre, b.preAt, b.preBuf, b.runIdx, b.runEnd, b.runCur, b.runAt = nil, 0, nil, nil, nil, nil, nil
 	b.boxOnly, b.boxOnlyFirst = 0, importers.Position{}
 	return &b
 }
@@ -206,7 +208,8 @@ func (b *converter) build(ctx context.Context, r *imageRun, done <-chan struct{}
 		it.warns, pending = pending, nil
 		r.items = append(r.items, it)
 	}
-	var idxs []int32
+	b.prefetch(r)
+	defer func() { b.pre, b.preAt = b.pre[:0], 0 }()
 	for i := r.from; i < r.to; i++ {
 		im := &b.images[i]
 		select {
@@ -230,7 +233,11 @@ func (b *converter) build(ctx context.Context, r *imageRun, done <-chan struct{}
 			add(item{})
 			continue
 		case chainRead:
-			idxs = b.chainIndexes(rc.ch, idxs[:0])
+			k, from := i-r.from, int32(0)
+			if k > 0 {
+				from = b.runEnd[k-1]
+			}
+			idxs := b.runIdx[from:b.runEnd[k]]
 			var err error
 			if recs, err = b.readRecords(idxs); err != nil {
 				add(item{err: &importers.Error{Pos: importers.Position{File: b.name}, Err: err}})
@@ -267,55 +274,153 @@ func imageElement(i int, im *imageState) string {
 	return "images[" + strconv.Itoa(i) + "]"
 }
 
-// chainIndexes returns the indexes of a chain's records in file order.
+// chainIndexes appends the indexes of a chain's records to out, in file order.
 func (c *converter) chainIndexes(ch chain, out []int32) []int32 {
-	for r := ch.last; r >= 0; r = c.recPrev[r] {
+	from := len(out)
+	for r := ch.last; r >= 0; r = c.links[r].prev {
 		out = append(out, r)
 	}
-	slices.Reverse(out)
+	slices.Reverse(out[from:])
 	return out
 }
 
-// readRecords reads records by index; runs of consecutive records in the file are read at
-// once. The records' strings share one allocation, written once (no intermediate buffer);
-// the records are valid until the next call.
+// prefetchBytes bounds the bytes of a run's records that prefetch reads at once; the rest
+// are read one by one.
+const prefetchBytes = 1 << 20
+
+// prefetch finds the records of each image of run r (runIdx, image k's ending at
+// runEnd[k]) and reads those that lie in the store's file, a few reads for all of them (the
+// store keeps a run's records together), for readRecords to take in order. It reads nothing
+// when none are in the file, and leaves them to readRecords on an error, so that the error
+// comes where it would without prefetch.
+func (b *converter) prefetch(r *imageRun) {
+	b.pre, b.preAt = b.pre[:0], 0
+	b.runChains(r)
+	if b.store.f == nil {
+		return
+	}
+	total := int64(0)
+	for _, x := range b.runIdx {
+		if off := b.recOff(x); !b.store.inMemory(off) {
+			n := b.recEnd(x) - off
+			if total+n > prefetchBytes {
+				continue
+			}
+			total += n
+			b.pre = append(b.pre, fileRecord{rec: x, off: off, n: n})
+		}
+	}
+	if len(b.pre) == 0 {
+		return
+	}
+	var err error
+	if b.preBuf, err = b.store.readFile(b.pre, b.preBuf); err != nil {
+		b.pre = b.pre[:0]
+	}
+}
+
+// runChains sets runIdx and runEnd to the records of each image of run r, in file order:
+// image k's end at runEnd[k]. The images' chains are walked together, one link of each in
+// turn, so that the loads of the links (scattered over the file's records: each one a cache
+// miss) are independent and overlap, where one chain after the other waits for each in turn
+// (TestRunChains compares the two).
+func (b *converter) runChains(r *imageRun) {
+	b.runIdx, b.runEnd = b.runIdx[:0], b.runEnd[:0]
+	n := int32(0)
+	for _, rc := range r.chains {
+		if rc.kind == chainRead {
+			n += rc.ch.stored
+		}
+		b.runEnd = append(b.runEnd, n)
+	}
+	b.runIdx = slices.Grow(b.runIdx, int(n))[:n]
+	cur, at := b.runCur[:0], b.runAt[:0]
+	for k, rc := range r.chains {
+		last := int32(-1)
+		if rc.kind == chainRead {
+			last = rc.ch.last
+		}
+		cur, at = append(cur, last), append(at, b.runEnd[k])
+	}
+	b.runCur, b.runAt = cur, at
+	for more := true; more; {
+		more = false
+		for k, x := range cur {
+			if x < 0 {
+				continue
+			}
+			from := int32(0)
+			if k > 0 {
+				from = b.runEnd[k-1]
+			}
+			if at[k] == from { // more records than the chain counts: cannot be; walk it alone
+				b.runChainsOneByOne(r)
+				return
+			}
+			at[k]--
+			b.runIdx[at[k]] = x
+			cur[k] = b.links[x].prev
+			more = true
+		}
+	}
+	for k := range at {
+		if k > 0 && at[k] != b.runEnd[k-1] || k == 0 && at[0] != 0 { // fewer: likewise
+			b.runChainsOneByOne(r)
+			return
+		}
+	}
+}
+
+// runChainsOneByOne is runChains walking one chain after the other.
+func (b *converter) runChainsOneByOne(r *imageRun) {
+	b.runIdx, b.runEnd = b.runIdx[:0], b.runEnd[:0]
+	for _, rc := range r.chains {
+		if rc.kind == chainRead {
+			b.runIdx = b.chainIndexes(rc.ch, b.runIdx)
+		}
+		b.runEnd = append(b.runEnd, int32(len(b.runIdx)))
+	}
+}
+
+// recEnd returns where record r ends in the store.
+func (c *converter) recEnd(r int32) int64 {
+	if int(r)+1 < len(c.links) {
+		return c.recOff(r + 1)
+	}
+	return c.store.size()
+}
+
+// readRecords reads records by index, those prefetch has read from it. The records' strings
+// share one allocation, written once (no intermediate buffer); the records are valid until
+// the next call.
 func (c *converter) readRecords(idxs []int32) ([]record, error) {
 	if cap(c.recs) < len(idxs) {
 		c.recs = make([]record, len(idxs), len(idxs)+len(idxs)/2)
 	}
 	recs := c.recs[:len(idxs)]
-	end := func(r int32) int64 {
-		if int(r)+1 < len(c.recOff) {
-			return c.recOff[r+1]
-		}
-		return c.store.size()
-	}
 	total := int64(0)
 	for _, r := range idxs {
-		total += end(r) - c.recOff[r]
+		total += c.recEnd(r) - c.recOff(r)
 	}
 	var all strings.Builder
 	all.Grow(int(total))
-	for k := 0; k < len(idxs); {
-		first := idxs[k]
-		last := k
-		if !c.store.inMemory(c.recOff[first]) {
-			for last+1 < len(idxs) && idxs[last+1] == idxs[last]+1 && last-k < 256 {
-				last++
-			}
+	for _, r := range idxs {
+		if c.preAt < len(c.pre) && c.pre[c.preAt].rec == r {
+			all.Write(c.pre[c.preAt].bytes)
+			c.preAt++
+			continue
 		}
-		start := c.recOff[first]
-		buf, err := c.store.read(start, end(idxs[last])-start)
+		start := c.recOff(r)
+		buf, err := c.store.read(r, start, c.recEnd(r)-start)
 		if err != nil {
 			return nil, err
 		}
 		all.Write(buf)
-		k = last + 1
 	}
 	s := all.String()
 	at := int64(0)
 	for q, r := range idxs {
-		n := end(r) - c.recOff[r]
+		n := c.recEnd(r) - c.recOff(r)
 		if err := decodeRecordSlab(s[at:at+n], &recs[q], &c.slab); err != nil {
 			return nil, err
 		}
@@ -635,7 +740,7 @@ func (c *converter) rejectOrphans() {
 	var idxs []int32
 	var unstored []int64 // image_ids with records that were only counted
 	for id, ch := range c.chains {
-		idxs = c.chainIndexes(ch, idxs[:0])
+		idxs = c.chainIndexes(*ch, idxs[:0])
 		for _, r := range idxs {
 			all = append(all, orphan{r, id})
 		}

@@ -99,7 +99,7 @@ func (c *converter) produceRef(ctx context.Context, batches chan<- []item, done 
 			}
 			if ok {
 				delete(c.chains, im.id)
-				idxs = c.chainIndexes(ch, idxs[:0])
+				idxs = c.chainIndexes(*ch, idxs[:0])
 				var err error
 				if recs, err = c.readRecords(idxs); err != nil {
 					send(item{err: &importers.Error{Pos: importers.Position{File: c.name}, Err: err}})

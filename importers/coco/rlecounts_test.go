@@ -63,6 +63,11 @@ func checkRLECounts(t *testing.T, raw string) {
 	if gotWhy != wantWhy || !slices.Equal(got, want) || (got == nil) != (want == nil) {
 		t.Fatalf("rleCounts(%q) = %v %q, want %v %q", raw, got, gotWhy, want, wantWhy)
 	}
+	// Into a parse worker's scratch, which holds the counts of the mask before.
+	got, gotWhy = rleCountsInto(json.RawMessage(raw), []int64{9, 8, 7}[:0])
+	if gotWhy != wantWhy || !slices.Equal(got, want) {
+		t.Fatalf("rleCountsInto(%q) = %v %q, want %v %q", raw, got, gotWhy, want, wantWhy)
+	}
 }
 
 // rleCountsCases are count arrays as masks have them and spelled every other way: spaces,
@@ -125,5 +130,40 @@ func TestRLECountsOddStrings(t *testing.T) {
 		if counts != nil || why == "" {
 			t.Errorf("rleCounts(%q) = %v, %q; want a reason", raw, counts, why)
 		}
+	}
+}
+
+// A parse worker's scratch does not keep the counts of a large mask that checkCounts
+// refuses, as it does not keep those of one it traces.
+func TestRLEScratchTrimmedAfterRefusedMask(t *testing.T) {
+	counts := strings.Repeat("1,", 3<<19) + "1" // more than 1<<20 counts, summing past 1000×1000
+	for _, size := range []string{"[1000,1000]", "[2000,2000]"} {
+		var seg segBuf
+		why := rleToPolygons([]byte(`{"size":`+size+`,"counts":[`+counts+`]}`), "segmentation", &seg)
+		if !strings.Contains(why, "RLE counts sum to") {
+			t.Fatalf("size %s: %q, want a refusal by the counts' sum", size, why)
+		}
+		if c := cap(seg.rle.counts); c > 1<<20 {
+			t.Errorf("size %s: the scratch keeps room for %d counts after a refused mask", size, c)
+		}
+	}
+}
+
+// Nor does it keep more than traceScratchKeep bytes after a mask it traces: a wide mask of a
+// few counts makes hundreds of thousands of column runs.
+func TestRLEScratchTrimmedAfterWideMask(t *testing.T) {
+	var seg segBuf
+	for _, w := range []int{800000, 3} {
+		why := rleToPolygons(fmt.Appendf(nil, `{"size":[1,%d],"counts":[0,%d]}`, w, w), "segmentation", &seg)
+		if why != "" {
+			t.Fatalf("width %d: %s", w, why)
+		}
+		if n := seg.rle.bytes(); n > traceScratchKeep {
+			t.Errorf("width %d: the scratch keeps %d bytes", w, n)
+		}
+		if seg.polygons() != 1 {
+			t.Errorf("width %d: %d polygons, want one", w, seg.polygons())
+		}
+		seg.reset()
 	}
 }

@@ -175,7 +175,7 @@ func TestSampleLimit(t *testing.T) {
 	assert.True(t, ch.over)
 	assert.EqualValues(t, 200, ch.n)
 	assert.Less(t, int(ch.stored), 30, "records past the limit are not stored")
-	assert.Less(t, len(c.recOff), 70)
+	assert.Less(t, len(c.links), 70)
 	c.close()
 
 	r := readDoc(t, doc, Options{Images: obs()})

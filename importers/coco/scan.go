@@ -46,13 +46,14 @@ type category struct {
 }
 
 // chain links one image_id's records: the last one and how many there are (each record's
-// predecessor is in converter.recPrev), and a lower bound of the size of their labels. Once
+// predecessor is in converter.links), and a lower bound of the size of their labels. Once
 // that passes the per-sample limit the image's sample is certainly refused: its later records
 // are only counted (over), never stored, so that no image holds more than a sample's worth.
 type chain struct {
 	last   int32
 	n      int32 // records of the image_id
 	stored int32 // of them, stored and linked
+	group  int32 // 1 + the run of images of the image_id, once looked up for the store; 0 before
 	size   int64
 	over   bool
 }
@@ -66,10 +67,13 @@ type converter struct {
 	imageIdx map[int64]int32
 	cats     map[int64]*category
 
-	store   *spill
-	recOff  []int64 // offset of record i in the store
-	recPrev []int32 // previous record of the same image_id, or -1
-	chains  map[int64]chain
+	store *spill
+	links []recLink // record i's place in the store and its image_id's record before it
+	// Offsets past 4 GiB: record baseFrom[k] on counts its offset from baseOff[k] (none for
+	// a store under 4 GiB, the usual case).
+	baseFrom []int32
+	baseOff  []int64
+	chains   map[int64]*chain
 
 	results     int // results read
 	filtered    int // results below MinScore
@@ -86,6 +90,16 @@ type converter struct {
 	recs   []record
 	slab   slab
 	groups []group
+
+	// the records of the run being built (see prefetch), and those of them in the store's
+	// file, read at once
+	runIdx []int32
+	runEnd []int32
+	runCur []int32 // runChains' scratch
+	runAt  []int32
+	pre    []fileRecord
+	preAt  int // the next one to take
+	preBuf []byte
 }
 
 func newConverter(name string, opts Options) *converter {
@@ -99,7 +113,7 @@ func newConverter(name string, opts Options) *converter {
 		warn:     opts.Warn,
 		imageIdx: map[int64]int32{},
 		cats:     map[int64]*category{},
-		chains:   map[int64]chain{},
+		chains:   map[int64]*chain{},
 		names:    map[string]int32{},
 		store:    &spill{limit: mem, dir: opts.TempDir},
 	}
@@ -842,31 +856,69 @@ func elementName(from byte, i int, id string) string {
 // variable so that tests can lower it.
 var sampleLimit int64 = api.MaxSampleBytes
 
+// recLink is a record's offset in the store (less its base's, see converter.baseFrom) and
+// the previous record of its image_id (or -1): 8 bytes per record, one cache line for the
+// two (a builder walks an image's records back from the last, scattered over the file).
+type recLink struct {
+	off  uint32
+	prev int32
+}
+
+// recBaseSpan is how far past its base a record's offset may be (a variable so that tests
+// can exercise bases).
+var recBaseSpan int64 = 1 << 32
+
+// recOff returns where record r starts in the store.
+func (c *converter) recOff(r int32) int64 {
+	off := int64(c.links[r].off)
+	for k := len(c.baseFrom) - 1; k >= 0; k-- {
+		if r >= c.baseFrom[k] {
+			return c.baseOff[k] + off
+		}
+	}
+	return off
+}
+
 // chain appends the record in c.rec to the store and links it to imageID's chain; est is
 // a lower bound of its labels' encoded size.
 func (c *converter) chain(file string, imageID int64, off int64, est int64) error {
-	ch, ok := c.chains[imageID]
-	if !ok {
-		ch.last = -1
+	ch := c.chains[imageID] // one lookup: the chain is updated in place
+	if ch == nil {
+		ch = &chain{last: -1}
+		c.chains[imageID] = ch
 	}
 	ch.n++
 	if ch.over || ch.size+est > sampleLimit {
 		ch.over = true
-		c.chains[imageID] = ch
 		return nil
 	}
-	n := len(c.recOff)
+	n := len(c.links)
 	if n >= 1<<31-1 {
 		return &importers.Error{Pos: importers.Position{File: file, Offset: off}, Err: errors.New("too many annotations")}
 	}
 	at := c.store.size()
-	if err := c.store.append(c.rec); err != nil {
+	group := noGroup // the run of images the record is read back with, if known yet
+	if c.store.toFile(len(c.rec)) {
+		if ch.group == 0 {
+			if i, ok := c.imageIdx[imageID]; ok {
+				ch.group = 1 + i/runImages
+			}
+		}
+		group = int(ch.group) - 1
+	}
+	if err := c.store.append(c.rec, group); err != nil {
 		return &importers.Error{Pos: importers.Position{File: file, Offset: off}, Err: fmt.Errorf("spilling annotations: %w", err)}
 	}
-	c.recOff = append(c.recOff, at)
-	c.recPrev = append(c.recPrev, ch.last)
+	base := int64(0)
+	if k := len(c.baseOff); k > 0 {
+		base = c.baseOff[k-1]
+	}
+	if at-base >= recBaseSpan {
+		c.baseFrom, c.baseOff = append(c.baseFrom, int32(n)), append(c.baseOff, at)
+		base = at
+	}
+	c.links = append(c.links, recLink{off: uint32(at - base), prev: ch.last})
 	ch.last, ch.stored, ch.size = int32(n), ch.stored+1, ch.size+est
-	c.chains[imageID] = ch
 	return nil
 }
 

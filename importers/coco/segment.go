@@ -28,7 +28,7 @@ type segBuf struct {
 	literalBytes int
 	signed       bool
 
-	trace []int // scratch for the outlines of an RLE mask's regions (traceRLELimit)
+	rle traceScratch // scratch for an RLE mask's counts and its regions' outlines
 }
 
 func (b *segBuf) reset() {
@@ -345,18 +345,16 @@ func rleToPolygons(obj []byte, what string, seg *segBuf) string {
 	if h > maxMaskSide || w > maxMaskSide {
 		return fmt.Sprintf("%s: RLE size %d×%d is larger than this importer reads (%d on a side)", what, h, w, maxMaskSide)
 	}
-	counts, why := rleCounts(r.Counts)
+	counts, why := rleCountsInto(r.Counts, seg.rle.counts[:0])
 	if why != "" {
 		return fmt.Sprintf("%s: %s", what, why)
 	}
+	seg.rle.counts = counts
+	defer seg.rle.trim() // a mask refused by checkCounts too
 	if why := checkCounts(counts, h, w); why != "" {
 		return fmt.Sprintf("%s: %s", what, why)
 	}
-	polys, over, trace := traceRLELimit(counts, int(h), int(w), sampleLimit, seg.trace[:0])
-	seg.trace = trace
-	if cap(seg.trace) > 1<<20 {
-		seg.trace = nil // grown by one large mask: not kept
-	}
+	polys, over := traceRLEScratch(counts, int(h), int(w), sampleLimit, &seg.rle)
 	if over {
 		return fmt.Sprintf("%s: the mask's regions would make polygon labels of more than %d bytes, more than one sample may hold", what, sampleLimit)
 	}
@@ -371,7 +369,11 @@ func rleToPolygons(obj []byte, what string, seg *segBuf) string {
 
 // rleCounts reads RLE counts in either form: a list of integers, or pycocotools' compressed
 // string.
-func rleCounts(raw json.RawMessage) ([]int64, string) {
+func rleCounts(raw json.RawMessage) ([]int64, string) { return rleCountsInto(raw, nil) }
+
+// rleCountsInto is rleCounts appending the counts to counts (scratch reused from one mask
+// to the next: a mask has thousands).
+func rleCountsInto(raw json.RawMessage, counts []int64) ([]int64, string) {
 	t := bytes.TrimSpace(raw)
 	if len(t) == 0 || string(t) == "null" {
 		return nil, "RLE has no counts"
@@ -388,13 +390,12 @@ func rleCounts(raw json.RawMessage) ([]int64, string) {
 				return nil, "RLE counts is not a string"
 			}
 		}
-		return decodeRLEString(s)
+		return decodeRLEStringInto(s, counts)
 	}
 	if t[0] != '[' {
 		return nil, "RLE counts is not an array of numbers"
 	}
 	// Read straight into the counts, without holding the numbers' spans.
-	var counts []int64
 	l := &jsonlex.Lexer{B: t, I: 1}
 	for i := 0; ; i++ {
 		// The usual count (digits without a leading zero, then ',' or ']', no spaces) is
@@ -440,8 +441,10 @@ func rleCounts(raw json.RawMessage) ([]int64, string) {
 // signed number written 5 bits per character (low bits first) plus a continuation bit
 // (0x20), offset by 48 ('0'); from the fourth count on (index 3, "m > 2" in the C source),
 // what is written is the difference from the count two places back.
-func decodeRLEString(s string) ([]int64, string) {
-	var counts []int64
+func decodeRLEString(s string) ([]int64, string) { return decodeRLEStringInto(s, nil) }
+
+// decodeRLEStringInto is decodeRLEString appending the counts to counts.
+func decodeRLEStringInto(s string, counts []int64) ([]int64, string) {
 	for p := 0; p < len(s); {
 		var x int64
 		k := 0
@@ -515,7 +518,58 @@ func traceRLE(counts []int64, h, w int) [][]int {
 // polygons are appended to buf, one after the other (a scratch buffer, reused from one mask
 // to the next), which it returns.
 func traceRLELimit(counts []int64, h, w int, limit int64, buf []int) (_ [][]int, over bool, _ []int) {
-	var runs []run
+	sc := &traceScratch{buf: buf}
+	polys, over := traceRLEScratch(counts, h, w, limit, sc)
+	return polys, over, sc.buf
+}
+
+// traceScratch is the memory traceRLEScratch works in, reused from one mask to the next
+// (a parse worker traces masks one after the other): a mask of a few thousand runs would
+// otherwise allocate (and, in a growing heap, touch fresh pages for) a few dozen KB.
+type traceScratch struct {
+	counts                        []int64 // the mask's counts (rleCountsInto)
+	runs                          []run
+	colStart, parent, comp, first []int32
+	starts                        []int32
+	polys                         [][]int
+	buf                           []int // the outlines' coordinates
+}
+
+// traceScratchKeep is how many bytes of scratch a parse worker keeps from one mask to the
+// next (as many as the outlines' buffer alone was allowed before the rest was reused): one
+// wide mask (a 1×800,000 mask is one region of 800,000 column runs) grows 25 MiB of runs,
+// union-find and column starts, which each worker would otherwise hold to the end of the read.
+const traceScratchKeep = 8 << 20
+
+// bytes returns how many bytes sc's arrays take.
+func (sc *traceScratch) bytes() int {
+	return 8*cap(sc.counts) + 12*cap(sc.runs) + 8*cap(sc.buf) + 24*cap(sc.polys) +
+		4*(cap(sc.colStart)+cap(sc.parent)+cap(sc.comp)+cap(sc.first)+cap(sc.starts))
+}
+
+// trim lets go of what one large mask grew.
+func (sc *traceScratch) trim() {
+	if sc.bytes() > traceScratchKeep {
+		*sc = traceScratch{}
+	}
+}
+
+// int32s returns s with length n, reusing its array when it has room (its contents are
+// the caller's to set).
+func int32s(s []int32, n int) []int32 {
+	if cap(s) < n {
+		return make([]int32, n)
+	}
+	return s[:n]
+}
+
+// traceRLEScratch is traceRLELimit working in sc; the polygons are valid until sc is used
+// again.
+func traceRLEScratch(counts []int64, h, w int, limit int64, sc *traceScratch) (_ [][]int, over bool) {
+	buf := sc.buf[:0]
+	defer func() { sc.buf = buf[:0] }()
+	runs := sc.runs[:0]
+	defer func() { sc.runs = runs[:0] }()
 	var p int64
 	for i, c := range counts {
 		if i%2 == 1 {
@@ -534,17 +588,20 @@ func traceRLELimit(counts []int64, h, w int, limit int64, buf []int) (_ [][]int,
 		p += c
 	}
 	if len(runs) == 0 {
-		return nil, false, buf
+		return nil, false
 	}
 	// colStart[x]..colStart[x+1] are column x's runs (runs come column by column, top down).
-	colStart := make([]int32, w+1)
+	colStart := int32s(sc.colStart, w+1)
+	sc.colStart = colStart
+	clear(colStart)
 	for _, r := range runs {
 		colStart[r.x+1]++
 	}
 	for x := 1; x <= w; x++ {
 		colStart[x] += colStart[x-1]
 	}
-	parent := make([]int32, len(runs))
+	parent := int32s(sc.parent, len(runs))
+	sc.parent = parent
 	for i := range parent {
 		parent[i] = int32(i)
 	}
@@ -574,12 +631,14 @@ func traceRLELimit(counts []int64, h, w int, limit int64, buf []int) (_ [][]int,
 		}
 	}
 	// Each region's first pixel in row order: the smallest y0, then the smallest x.
-	comp := make([]int32, len(runs))
-	first := make([]int32, len(runs)) // by root: the region's first run, or -1
+	comp := int32s(sc.comp, len(runs))
+	first := int32s(sc.first, len(runs)) // by root: the region's first run, or -1
+	sc.comp, sc.first = comp, first
 	for i := range first {
 		first[i] = -1
 	}
-	var starts []int32
+	starts := sc.starts[:0]
+	defer func() { sc.starts = starts[:0] }()
 	for i := range runs {
 		root := find(int32(i))
 		comp[i] = root
@@ -592,7 +651,7 @@ func traceRLELimit(counts []int64, h, w int, limit int64, buf []int) (_ [][]int,
 		}
 	}
 	if limit > 0 && int64(len(starts))*int64(minRegionLabel) > limit {
-		return nil, true, buf
+		return nil, true
 	}
 	for k, root := range starts {
 		starts[k] = first[root]
@@ -622,7 +681,8 @@ func traceRLELimit(counts []int64, h, w int, limit int64, buf []int) (_ [][]int,
 		}
 		return -1
 	}
-	polys := make([][]int, 0, len(starts))
+	polys := sc.polys[:0]
+	defer func() { sc.polys = polys[:0] }()
 	var size int64
 	// below returns the first run of column x that ends below row y (it holds y or lies
 	// under it), or the column's end.
@@ -693,7 +753,7 @@ func traceRLELimit(counts []int64, h, w int, limit int64, buf []int) (_ [][]int,
 		from := len(buf)
 		buf = traceOutline(in, straight, int(runs[s].x), int(runs[s].y0), maxLen, buf)
 		if buf == nil {
-			return nil, true, nil
+			return nil, true
 		}
 		p := buf[from:len(buf):len(buf)]
 		if limit > 0 {
@@ -702,12 +762,12 @@ func traceRLELimit(counts []int64, h, w int, limit int64, buf []int) (_ [][]int,
 				size += int64(digits(v)) + 2
 			}
 			if size > limit {
-				return nil, true, buf
+				return nil, true
 			}
 		}
 		polys = append(polys, p)
 	}
-	return polys, false, buf
+	return polys, false
 }
 
 // digits returns how many digits v >= 0 has. A traced coordinate (below 10,000 for images

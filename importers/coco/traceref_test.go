@@ -195,7 +195,8 @@ func traceOutlineRef(in func(x, y int) bool, x0, y0, maxLen int) []int {
 // and without a limit.
 func TestTraceJumps(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 4))
-	scratch := []int{7, 7, 7} // reused from mask to mask, as a parser reuses it
+	// Reused from mask to mask, as a parse worker reuses it; its slices start with leftovers.
+	scratch := traceScratch{buf: []int{7, 7, 7}, runs: []run{{1, 2, 3}}, colStart: []int32{9, 9}, parent: []int32{5}, comp: []int32{5}, first: []int32{5}, starts: []int32{4}, polys: [][]int{{1}}}
 	for n := range 3000 {
 		h, w := 1+rng.IntN(40), 1+rng.IntN(40)
 		mask := make([]byte, h*w)
@@ -232,9 +233,7 @@ func TestTraceJumps(t *testing.T) {
 		}
 		counts := encodeCounts(mask, h, w)
 		for _, limit := range []int64{0, 40 + rng.Int64N(400)} {
-			var got [][]int
-			var gotOver bool
-			got, gotOver, scratch = traceRLELimit(counts, h, w, limit, scratch[:0]) // the scratch of the mask before
+			got, gotOver := traceRLEScratch(counts, h, w, limit, &scratch) // the scratch of the masks before
 			want, wantOver := traceRLELimitRef(counts, h, w, limit)
 			if gotOver != wantOver || !slices.EqualFunc(got, want, slices.Equal) {
 				t.Fatalf("mask %d (%d×%d, limit %d): traced\n%v %v\nwant\n%v %v", n, h, w, limit, got, gotOver, want, wantOver)

@@ -283,7 +283,7 @@ type reader struct {
 	namePre []byte
 	rec     record
 	bld     builder
-	pipe    *pipe // see readPiped
+	pipe    *recordPipe // see readPiped
 }
 
 // spaceSep marks the bytes that separate columns by default.
@@ -395,7 +395,7 @@ func sanitizeName(s string) string {
 // run reads the whole stream.
 func (r *reader) run(yield func(*api.Sample, error) bool) {
 	for {
-		if r.pipe != nil && r.pipe.halted {
+		if r.pipe != nil && r.pipe.Halted() {
 			return
 		}
 		var line, first, tok, tag []byte
@@ -1350,11 +1350,19 @@ func (r *builder) sample(text []byte, ents []entity, firstLine, number int, enc 
 	// Samples and labels are cut from arrays allocated a few dozen at a time: one allocation
 	// for many. Each sample's labels are capped at their own length, so that appending to
 	// them copies instead of writing over the next sample's.
-	if len(r.samples) == 0 {
-		r.samples = make([]api.Sample, slabSamples)
+	var s *api.Sample
+	if len(all) >= blockBytes {
+		// Its strings have a block of their own (up to 16 MiB): in a slab, the sample would
+		// keep the slab's other samples' data alive and they its, and the builder the slab's
+		// (32 records of 12 MiB held 512 MiB with the caller keeping none).
+		s = new(api.Sample)
+	} else {
+		if len(r.samples) == 0 {
+			r.samples = make([]api.Sample, slabSamples)
+		}
+		s = &r.samples[0]
+		r.samples = r.samples[1:]
 	}
-	s := &r.samples[0]
-	r.samples = r.samples[1:]
 	*s = api.Sample{SampleType: api.SampleText, Data: all[:j], Encoding: encoding, Origin: all[j:k], Name: all[k:]}
 
 	if n := len(ents); n > 0 {
@@ -1375,6 +1383,11 @@ func (r *builder) sample(text []byte, ents []entity, firstLine, number int, enc 
 // sentences: one allocation for many. A strings.Builder only ever appends, and its String
 // does not copy, so the strings cut from it stay as they were.
 func (r *builder) strings(b []byte) string {
+	if len(b) >= blockBytes {
+		// A block of its own, not shared with the next samples' strings: they would keep
+		// it alive, and it their slab (see sample).
+		return string(b)
+	}
 	if r.block.Cap()-r.block.Len() < len(b) {
 		r.block = strings.Builder{}
 		r.block.Grow(max(len(b), blockBytes))
@@ -1414,7 +1427,8 @@ const (
 )
 
 // How many samples and labels one allocation holds (see sample). A slab stays in memory as
-// long as one of its samples does: a few kilobytes.
+// long as one of its samples does: a few kilobytes, and the strings of its samples (a sample
+// whose strings have a block of their own is allocated alone).
 const (
 	slabSamples = 32
 	slabLabels  = 64

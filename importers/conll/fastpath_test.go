@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/importers/internal/pipe/pipetest"
 	"github.com/modelarts-convert/convert/importers/textenc"
 	"github.com/modelarts-convert/convert/internal/benchdata"
 )
@@ -345,4 +347,16 @@ func TestScanFirstLast(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPanicInReader: a panic on the reader's goroutine (here in the caller's reader, past
+// the decoder's look-ahead) is raised again on the stream's goroutine, where the caller can
+// recover it, once the samples before it are given and the reader's goroutine has ended.
+func TestPanicInReader(t *testing.T) {
+	var in bytes.Buffer
+	require.NoError(t, benchdata.CoNLL2003(&in, 20000, 0))
+	require.Greater(t, in.Len(), 3<<20)
+	pipetest.ReaderPanics(t, func(r io.Reader) iter.Seq2[*api.Sample, error] {
+		return ReadFrom(context.Background(), r, "t", Options{})
+	}, &in, 3<<20, 1000)
 }

@@ -3,6 +3,7 @@ package conll
 import (
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/importers/internal/pipe"
 	"github.com/modelarts-convert/convert/importers/textenc"
 )
 
@@ -12,14 +13,10 @@ import (
 // reader gave them. The command's encoder runs on a third: on two cores, none of the three
 // is then the whole run's critical path alone.
 
-// pipe carries the reader's records, warnings and fatal error to the stream's goroutine, in
-// batches.
-type pipe struct {
-	full   chan *batch   // batches for the stream's goroutine
-	free   chan *batch   // batches back from it, to fill again
-	done   chan struct{} // closed when the stream stops taking batches
-	cur    *batch
-	halted bool // done was closed: the reader stops
+// recordPipe carries the reader's records, warnings and fatal error to the stream's
+// goroutine, in batches (see package pipe).
+type recordPipe struct {
+	pipe.Pipe[batch]
 }
 
 // batch is a run of events and the texts, entities and warnings they refer to. Its events
@@ -60,37 +57,39 @@ const (
 	pipeOwn    = 256 << 10
 )
 
-func newPipe() *pipe {
-	return &pipe{full: make(chan *batch, 1), free: make(chan *batch, 3), done: make(chan struct{}), cur: &batch{}}
+func newRecordPipe() *recordPipe {
+	return &recordPipe{pipe.Pipe[batch]{Reset: (*batch).reset}}
 }
 
 // warn queues a warning.
-func (p *pipe) warn(w importers.Warning) {
-	b := p.cur
+func (p *recordPipe) warn(w importers.Warning) {
+	b := p.Batch()
 	b.events = append(b.events, event{kind: evWarn, from: int32(len(b.warns))})
 	b.warns = append(b.warns, w)
 	if len(b.events) >= pipeEvents {
-		p.flush()
+		p.Flush()
 	}
 }
 
 // fail queues the fatal error that ends the stream.
-func (p *pipe) fail(err error) {
-	p.cur.events = append(p.cur.events, event{kind: evFail})
-	p.cur.err = err
-	p.flush()
+func (p *recordPipe) fail(err error) {
+	b := p.Batch()
+	b.events = append(b.events, event{kind: evFail})
+	b.err = err
+	p.Flush()
 }
 
 // record queues the reader's finished record, and says whether to go on.
-func (p *pipe) record(r *reader) bool {
+func (p *recordPipe) record(r *reader) bool {
 	rec := &r.rec
-	if enc := r.dec.Encoding(); len(p.cur.encs) == 0 || p.cur.encs[len(p.cur.encs)-1] != enc {
-		if len(p.cur.encs) == 1<<8 { // never so far: the encoding is decided once or twice
-			p.flush()
+	b := p.Batch()
+	if enc := r.dec.Encoding(); len(b.encs) == 0 || b.encs[len(b.encs)-1] != enc {
+		if len(b.encs) == 1<<8 { // never so far: the encoding is decided once or twice
+			p.Flush()
+			b = p.Batch()
 		}
-		p.cur.encs = append(p.cur.encs, enc)
+		b.encs = append(b.encs, enc)
 	}
-	b := p.cur
 	ev := event{kind: evRecord, firstLine: rec.firstLine, lastLine: rec.lastLine, number: r.number,
 		entFrom: int32(len(b.ents)), entTo: int32(len(b.ents) + len(rec.ents)), enc: uint8(len(b.encs) - 1)}
 	if len(rec.text) >= pipeOwn {
@@ -105,64 +104,38 @@ func (p *pipe) record(r *reader) bool {
 	b.ents = append(b.ents, rec.ents...)
 	b.events = append(b.events, ev)
 	if len(b.events) >= pipeEvents || len(b.text) >= pipeText || ev.own {
-		p.flush()
+		p.Flush()
 	}
-	return !p.halted
+	return !p.Halted()
 }
 
-// flush hands the batch over (unless it is empty or the stream stopped).
-func (p *pipe) flush() {
-	if p.halted || len(p.cur.events) == 0 {
-		return
-	}
-	select {
-	case p.full <- p.cur:
-	case <-p.done:
-		p.halted = true
-		return
-	}
-	select {
-	case p.cur = <-p.free:
-	default:
-		p.cur = &batch{}
-	}
+// reset empties a batch whose records are built, for the reader to fill again.
+func (b *batch) reset() {
+	clear(b.warns) // let the warnings and the owned texts go
+	clear(b.owns)
+	b.events, b.text, b.ents, b.warns, b.owns, b.encs, b.err = b.events[:0], b.text[:0], b.ents[:0], b.warns[:0], b.owns[:0], b.encs[:0], nil
 }
 
 // readPiped runs the reader on a goroutine of its own and builds and yields its samples (and
 // gives its warnings) on this one, in order. It returns once that goroutine has ended.
 func (r *reader) readPiped(yield func(*api.Sample, error) bool) {
-	p := newPipe()
+	p := newRecordPipe()
 	warn := r.opts.Warn
 	r.opts.Warn = p.warn
 	r.pipe = p
-	go func() {
-		defer close(p.full)
-		r.run(func(_ *api.Sample, err error) bool { // run yields nothing but a fatal error
-			p.fail(err)
-			return false
-		})
-		p.flush()
-	}()
-	bld := &r.bld // this goroutine's alone from here on
-	// However this returns (yield false, an error, a panic in yield), the reader's goroutine
-	// is told to stop and waited for: it must not read the input once the caller closes it.
-	defer func() {
-		close(p.done)
-		for range p.full {
-		}
-	}()
-	for b := range p.full {
+	bld := &r.bld // the stream goroutine's alone from here on
+	take := func(b *batch) bool {
 		for i := range b.events {
 			ev := &b.events[i]
 			switch ev.kind {
 			case evFail:
 				yield(nil, b.err)
-				return
+				return false
 			case evRecord:
 				// The reader checks the context too, but it may be a few batches ahead.
 				if err := r.ctx.Err(); err != nil {
 					yield(nil, r.fatal(ev.firstLine, err))
-					return
+					return false
 				}
 				var text []byte
 				if ev.own {
@@ -174,18 +147,20 @@ func (r *reader) readPiped(yield func(*api.Sample, error) bool) {
 				if reason != "" {
 					warn.Warn(rejected(r.file, ev.firstLine, reason, r.doc, ev.number, ev.firstLine, ev.lastLine))
 				} else if !yield(s, nil) {
-					return
+					return false
 				}
 			default:
 				warn.Warn(b.warns[ev.from])
 			}
 		}
-		clear(b.warns) // let the warnings and the owned texts go
-		clear(b.owns)
-		b.events, b.text, b.ents, b.warns, b.owns, b.encs, b.err = b.events[:0], b.text[:0], b.ents[:0], b.warns[:0], b.owns[:0], b.encs[:0], nil
-		select {
-		case p.free <- b:
-		default:
-		}
+		return true
 	}
+	// However this returns (yield false, an error, a panic in yield), the reader's goroutine
+	// has been told to stop and has ended: it must not read the input once the caller closes it.
+	p.Run(nil, func() {
+		r.run(func(_ *api.Sample, err error) bool { // run yields nothing but a fatal error
+			p.fail(err)
+			return false
+		})
+	}, take)
 }

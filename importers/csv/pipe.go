@@ -3,6 +3,7 @@ package csv
 import (
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/importers/internal/pipe"
 )
 
 // The importer's work on a file of rows is split over two goroutines, much as the conll
@@ -15,17 +16,10 @@ import (
 // (before, the stream's goroutine did all the importer's work, about half of the command's
 // CPU, and the encoder waited on it).
 
-// pipe carries the scanner's rows, warnings and fatal error to the stream's goroutine, in
-// batches: no synchronisation per row, and at most a few batches in flight.
-type pipe struct {
-	full   chan *batch   // batches for the stream's goroutine
-	free   chan *batch   // batches back from it, to fill again
-	done   chan struct{} // closed when the stream stops taking batches
-	cur    *batch
-	halted bool // done was closed: the scanner stops
-	// sink, when set, takes each batch on the scanner's goroutine instead (a short file,
-	// read on the stream's goroutine alone) and says whether to go on.
-	sink func(*batch) bool
+// rowPipe carries the scanner's rows, warnings and fatal error to the stream's goroutine, in
+// batches (see package pipe).
+type rowPipe struct {
+	pipe.Pipe[batch]
 }
 
 // batch is a run of events.
@@ -34,15 +28,44 @@ type batch struct {
 	size   int // the bytes of sample data it holds
 }
 
-// event is a warning, the fatal error that ends the stream, or (neither set) a row: its
-// sample's data (see texts), API encoding and labels, and the line it starts on.
+// event is a warning or the fatal error that ends the stream (note), or a row: its sample's
+// data (see texts), API encoding and labels, and the line it starts on. It is 64 bytes with
+// three pointers (a warning and an error of their own, and the encoding's string, made it 88
+// with six): the scanner writes one a row and the stream's goroutine reads it from the
+// other core, and while the collector runs each pointer written or cleared costs a write
+// barrier.
 type event struct {
-	warn      *importers.Warning
-	err       error
-	data, enc string
-	labels    []api.SampleLabel
-	line      int
+	data   string
+	labels []api.SampleLabel
+	note   *note // a warning or the fatal error; nil for a row
+	line   int
+	enc    apiEncoding
 }
+
+// note is a warning, or (err set) the fatal error that ends the stream.
+type note struct {
+	warn importers.Warning
+	err  error
+}
+
+// apiEncoding is a row's API encoding (api.EncodingUTF8, GBK or GB2312) as a number.
+type apiEncoding uint8
+
+var apiEncodings = [...]string{api.EncodingUTF8, api.EncodingGBK, api.EncodingGB2312}
+
+func encodingOf(enc string) apiEncoding {
+	switch enc {
+	case api.EncodingUTF8:
+		return 0
+	case api.EncodingGBK:
+		return 1
+	case api.EncodingGB2312:
+		return 2
+	}
+	panic("csv: a row's API encoding is " + enc) // texts.data gives only these three
+}
+
+func (e apiEncoding) String() string { return apiEncodings[e] }
 
 // A batch is handed over when it holds pipeEvents events or pipeText bytes of sample data.
 // Files shorter than pipeMin are not handed over (see readRows). (Variables for tests, which
@@ -53,66 +76,38 @@ var (
 	pipeMin    = 64 << 10
 )
 
-func newPipe() *pipe {
-	return &pipe{full: make(chan *batch, 1), free: make(chan *batch, 3), done: make(chan struct{}), cur: &batch{}}
+func newRowPipe() *rowPipe {
+	return &rowPipe{pipe.Pipe[batch]{Reset: (*batch).reset}}
 }
 
 // warn queues a warning.
-func (p *pipe) warn(w importers.Warning) {
-	p.cur.events = append(p.cur.events, event{warn: &w})
-	if len(p.cur.events) >= pipeEvents {
-		p.flush()
+func (p *rowPipe) warn(w importers.Warning) {
+	b := p.Batch()
+	b.events = append(b.events, event{note: &note{warn: w}})
+	if len(b.events) >= pipeEvents {
+		p.Flush()
 	}
 }
 
 // fail queues the fatal error that ends the stream.
-func (p *pipe) fail(err error) {
-	p.cur.events = append(p.cur.events, event{err: err})
-	p.flush()
+func (p *rowPipe) fail(err error) {
+	b := p.Batch()
+	b.events = append(b.events, event{note: &note{err: err}})
+	p.Flush()
 }
 
 // row queues a row's sample data, API encoding and labels, and the line it starts on.
-func (p *pipe) row(data, enc string, labels []api.SampleLabel, line int) {
-	b := p.cur
-	b.events = append(b.events, event{data: data, enc: enc, labels: labels, line: line})
+func (p *rowPipe) row(data, enc string, labels []api.SampleLabel, line int) {
+	b := p.Batch()
+	b.events = append(b.events, event{data: data, labels: labels, line: line, enc: encodingOf(enc)})
 	b.size += len(data)
 	if len(b.events) >= pipeEvents || b.size >= pipeText {
-		p.flush()
+		p.Flush()
 	}
 }
 
-// flush hands the batch over (unless it is empty or the stream stopped).
-func (p *pipe) flush() {
-	if p.halted || len(p.cur.events) == 0 {
-		return
-	}
-	if p.sink != nil {
-		p.halted = !p.sink(p.cur)
-		p.recycle(p.cur)
-		return
-	}
-	select {
-	case p.full <- p.cur:
-	case <-p.done:
-		p.halted = true
-		return
-	}
-	select {
-	case p.cur = <-p.free:
-	default:
-		p.cur = &batch{}
-	}
-}
-
-// recycle gives a batch whose rows are built back to the scanner.
-func (p *pipe) recycle(b *batch) {
+// reset empties a batch whose rows are built, for the scanner to fill again.
+func (b *batch) reset() {
 	clear(b.events) // let the warnings, the data and the labels go
 	b.events, b.size = b.events[:0], 0
-	if p.sink != nil {
-		return // b is p.cur
-	}
-	select {
-	case p.free <- b:
-	default:
-	}
 }

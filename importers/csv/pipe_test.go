@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/importers/internal/pipe/pipetest"
 	"github.com/modelarts-convert/convert/importers/textenc"
 )
 
@@ -317,4 +319,18 @@ func TestPipeStopsReadingWhenTheStreamEnds(t *testing.T) {
 	src.closed = true
 	require.ErrorIs(t, last, context.Canceled)
 	require.Less(t, n, 10+ctxEvery)
+}
+
+// TestPipeReaderPanics: a panic on the scanning goroutine (here in the caller's reader) is
+// raised again on the stream's goroutine, where the caller can recover it, once the samples
+// before it are given and the scanning goroutine has ended.
+func TestPipeReaderPanics(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString("text,label\n")
+	for i := range 200_000 {
+		fmt.Fprintf(&b, "row %d,x\n", i)
+	}
+	pipetest.ReaderPanics(t, func(r io.Reader) iter.Seq2[*api.Sample, error] {
+		return ReadFrom(context.Background(), r, "in.csv", Options{})
+	}, &b, 2<<20, 100_000)
 }

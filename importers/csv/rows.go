@@ -3,15 +3,15 @@ package csv
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
 	"io/fs"
 	"slices"
-	"strconv"
-	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
@@ -26,7 +26,8 @@ const ctxEvery = 32
 // 10,000 labels; past the bound names are simply not shared).
 const maxInterned = 1 << 14
 
-// slabSize is how many samples are allocated at once.
+// slabSize is how many samples are allocated at once (a sample whose data has an arena block
+// of its own is allocated alone: see build).
 const slabSize = 128
 
 // arenaSize is the size of the blocks that hold the samples' strings (origin, name and data),
@@ -44,7 +45,6 @@ const maxLabelSets = 1 << 12
 type mapper struct {
 	s      *settings
 	file   string
-	buf    []byte
 	arena  strArena // the samples' origins and names
 	text   texts    // the samples' data (sample; the piped reader makes it on the scanner's goroutine)
 	labels map[string]string
@@ -63,21 +63,49 @@ func newMapper(s *settings, file string) *mapper {
 		sets: labelSets{seed: maphash.MakeSeed()}}
 }
 
-// strArena hands out strings carved out of blocks of arenaSize bytes, many samples' strings
-// in one allocation (the first blocks of a file are smaller; a longer string gets a block of
-// its own): strings.Builder never changes bytes it has handed out, so a block's earlier
-// strings stay as they are while later ones are written (by the same goroutine).
-type strArena struct{ b strings.Builder }
+// strArena hands out strings written straight into blocks of arenaSize bytes, many samples'
+// strings in one allocation (the first blocks of a file are smaller; a longer string gets a
+// block of its own): a string is appended to the block's unused tail (room), then taken
+// (take), and the bytes of a block that have been taken are never written again, so the
+// strings made of them stay as they are while later ones are written (by the same
+// goroutine). That is what strings.Builder does; writing base64 and names into the block
+// itself saves the copy from a scratch buffer that Builder.Write made of every byte of the
+// samples' data (issue 17).
+type strArena struct {
+	block []byte // block[:len] is taken; the rest is room
+}
 
-func (a *strArena) add(b []byte) string {
-	if a.b.Cap()-a.b.Len() < len(b) {
-		size := min(2*a.b.Cap(), arenaSize) // a short file takes little
-		a.b = strings.Builder{}
-		a.b.Grow(max(size, len(b), 1<<10))
+// room returns the block's unused tail, empty with room for at least n bytes, starting a new
+// block when the current one has less. The caller appends at most n bytes to it (more would
+// move them to another array, which take would not see).
+func (a *strArena) room(n int) []byte {
+	if cap(a.block)-len(a.block) < n {
+		size := min(2*cap(a.block), arenaSize) // a short file takes little
+		a.block = make([]byte, 0, max(size, n, 1<<10))
 	}
-	start := a.b.Len()
-	a.b.Write(b)
-	return a.b.String()[start:]
+	return a.block[len(a.block):]
+}
+
+// take returns written, room's slice with bytes appended, as a string, and keeps its bytes.
+// It panics when written is not in the block (appended past room's bound, so append moved
+// it): the string would otherwise show the block's zeros, not what was written.
+func (a *strArena) take(written []byte) string {
+	n := len(written)
+	if n == 0 {
+		return ""
+	}
+	if n > cap(a.block)-len(a.block) || &written[0] != &a.block[:len(a.block)+1][len(a.block)] {
+		panic("csv: a string written past the arena's room")
+	}
+	a.block = a.block[:len(a.block)+n]
+	// written's bytes are never written again (room hands out only what lies past them), so
+	// the string may share them.
+	return unsafe.String(&written[0], n)
+}
+
+// add returns b as a string in the arena.
+func (a *strArena) add(b []byte) string {
+	return a.take(append(a.room(len(b)), b...))
 }
 
 // texts turns rows' texts into samples' data: base64 of the text, in UTF-8 or (keep) in its
@@ -85,7 +113,6 @@ func (a *strArena) add(b []byte) string {
 type texts struct {
 	keep  bool
 	enc   []byte // a text in its source encoding (keep)
-	buf   []byte
 	arena strArena
 }
 
@@ -104,8 +131,8 @@ func (t *texts) data(text []byte, src textenc.Encoding) (data, enc, reason strin
 	if len(raw) > api.MaxSampleBytes {
 		return "", "", fmt.Sprintf("the text is %d bytes; one sample may hold at most %d", len(raw), api.MaxSampleBytes)
 	}
-	t.buf = base64pairs.AppendStd(t.buf[:0], raw)
-	return t.arena.add(t.buf), enc, ""
+	n := base64.StdEncoding.EncodedLen(len(raw))
+	return t.arena.take(base64pairs.AppendStd(t.arena.room(n), raw)), enc, ""
 }
 
 // sample builds the sample for the text and label field of the row at line, read in source
@@ -121,26 +148,36 @@ func (m *mapper) sample(text, labelField []byte, line int, src textenc.Encoding)
 // build makes the sample of the row at line from its data (see texts) and labels
 // (sampleLabels).
 func (m *mapper) build(data, enc string, labels []api.SampleLabel, line int) *api.Sample {
-	// One string holds the origin ("train.csv:12") and the name ("train.csv-000012.txt").
-	b := append(m.buf[:0], m.file...)
+	// One string holds the origin ("train.csv:12") and the name ("train.csv-000012.txt"),
+	// written straight into the arena.
+	n := decimalLen(uint64(line))
+	b := m.arena.room(len(m.file) + len(m.s.Name) + 2*n + len("::000000.txt"))
+	b = append(b, m.file...)
 	b = append(b, ':')
-	b = strconv.AppendInt(b, int64(line), 10)
+	b = appendDecimal(b, uint64(line), n)
 	k := len(b)
 	b = append(b, m.s.Name...)
 	b = append(b, '-')
-	for d := k - len(m.file) - 1; d < 6; d++ {
+	for d := n; d < 6; d++ {
 		b = append(b, '0')
 	}
-	b = append(b, b[len(m.file)+1:k]...)
+	b = append(b, b[k-n:k]...)
 	b = append(b, ".txt"...)
-	m.buf = b
-	all := m.arena.add(b)
+	all := m.arena.take(b)
 
-	if len(m.samples) == 0 {
-		m.samples = make([]api.Sample, slabSize)
+	var smp *api.Sample
+	if len(data) >= arenaSize {
+		// Its data has a block of its own (up to 16 MiB): in a slab, the sample would keep
+		// the slab's other samples' data alive and they its, and the mapper the slab's (128
+		// rows of 12 MiB held 2 GiB with the caller keeping none).
+		smp = new(api.Sample)
+	} else {
+		if len(m.samples) == 0 {
+			m.samples = make([]api.Sample, slabSize)
+		}
+		smp = &m.samples[0]
+		m.samples = m.samples[1:]
 	}
-	smp := &m.samples[0]
-	m.samples = m.samples[1:]
 	// The slab is zeroed: only the fields a text sample sets are written (a composite
 	// literal wrote all of them again, through a temporary).
 	smp.Origin, smp.Name = all[:k], all[k:]
@@ -148,6 +185,42 @@ func (m *mapper) build(data, enc string, labels []api.SampleLabel, line int) *ap
 	smp.Data, smp.Encoding = data, enc
 	smp.Labels = labels
 	return smp
+}
+
+// decimalLen is the number of decimal digits of v.
+func decimalLen(v uint64) int {
+	n := 1
+	for ; v >= 100; v /= 100 {
+		n += 2
+	}
+	if v >= 10 {
+		n++
+	}
+	return n
+}
+
+// digitPairs spells 00 to 99.
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
+
+// appendDecimal appends v, of n digits (decimalLen), in decimal: strconv.AppendInt, two
+// digits a step, written in place (b has room for them). strconv's generic path through a
+// buffer and a copy took about 140 instructions a row, 2% of the command's.
+func appendDecimal(b []byte, v uint64, n int) []byte {
+	d := b[len(b) : len(b)+n]
+	i := n
+	for ; v >= 100; v /= 100 {
+		r := v % 100
+		i -= 2
+		d[i], d[i+1] = digitPairs[2*r], digitPairs[2*r+1]
+	}
+	if v >= 10 {
+		d[0], d[1] = digitPairs[2*v], digitPairs[2*v+1]
+	} else {
+		d[0] = byte('0' + v)
+	}
+	return b[:len(b)+n]
 }
 
 // labelSets is a hash table of the label fields seen so far and their labels, made for a
@@ -370,10 +443,21 @@ func visibleEnd(b []byte) bool {
 	return false
 }
 
-// blank reports whether every field is empty or white space.
+// blank reports whether every field is empty or white space (for fields from next; the
+// importer reads them with scan: blankFields).
 func blank(fields [][]byte) bool {
 	for _, f := range fields {
 		if !isBlank(f) {
+			return false
+		}
+	}
+	return true
+}
+
+// blankFields is blank for the fields of the record sc.scan found.
+func blankFields(sc *scanner) bool {
+	for i := range sc.numFields() {
+		if !isBlank(sc.field(i)) {
 			return false
 		}
 	}
@@ -400,7 +484,7 @@ func mixedWarning(dec *textenc.Decoder, file string, warn importers.WarnFunc) {
 
 // readRows converts delimited rows read from r: the rows are read, decoded and split, and
 // their texts made into sample data and their label fields into labels, on a goroutine of
-// its own (scanRows); the samples are built and yielded on this one (see pipe). A file
+// its own (scanRows); the samples are built and yielded on this one (see rowPipe). A file
 // shorter than pipeMin is read on this goroutine alone, through the same batches.
 func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield func(*api.Sample, error) bool) {
 	dec, err := textenc.NewDecoder(r, s.Encoding)
@@ -415,12 +499,12 @@ func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield 
 	take := func(b *batch) bool {
 		for i := range b.events {
 			ev := &b.events[i]
-			switch {
-			case ev.err != nil:
-				yield(nil, ev.err)
-				return false
-			case ev.warn != nil:
-				s.Warn.Warn(*ev.warn)
+			if ev.note != nil {
+				if ev.note.err != nil {
+					yield(nil, ev.note.err)
+					return false
+				}
+				s.Warn.Warn(ev.note.warn)
 				continue
 			}
 			// The scanner checks the context too, but it may be a few batches ahead.
@@ -430,39 +514,22 @@ func readRows(ctx context.Context, r io.Reader, file string, s *settings, yield 
 					return false
 				}
 			}
-			if !yield(m.build(ev.data, ev.enc, ev.labels, ev.line), nil) {
+			if !yield(m.build(ev.data, ev.enc.String(), ev.labels, ev.line), nil) {
 				return false
 			}
 		}
 		return true
 	}
+	p := newRowPipe()
 	if size, ok := inputSize(r); ok && size < int64(pipeMin) {
 		// Handing a short file over would cost more than it saves (a goroutine, a second
 		// mapper, the batches: about 25 us a file, a third of a 2 KB file's time).
-		p := &pipe{cur: &batch{events: make([]event, 0, 64)}, sink: take}
-		scanRows(ctx, dec, file, s, p, m)
-		p.flush()
+		p.RunHere(&batch{events: make([]event, 0, 64)}, func() { scanRows(ctx, dec, file, s, p, m) }, take)
 		return
 	}
-	p := newPipe()
-	go func() {
-		defer close(p.full)
-		scanRows(ctx, dec, file, s, p, newMapper(s, file))
-		p.flush()
-	}()
 	// However this returns (yield false, an error, a panic in yield), the scanning goroutine
-	// is told to stop and waited for: it must not read the input once the caller closes it.
-	defer func() {
-		close(p.done)
-		for range p.full {
-		}
-	}()
-	for b := range p.full {
-		if !take(b) {
-			return
-		}
-		p.recycle(b)
-	}
+	// has been told to stop and has ended: it must not read the input once the caller closes it.
+	p.Run(nil, func() { scanRows(ctx, dec, file, s, p, newMapper(s, file)) }, take)
 }
 
 // inputSize returns r's length when it is known: a bytes or strings Reader's, a regular
@@ -482,7 +549,7 @@ func inputSize(r io.Reader) (int64, bool) {
 // scanRows reads, decodes and splits the rows of dec, makes their texts into sample data
 // and their label fields into labels with sm, and hands them, the rows it rejects and the
 // error that ends the file over to p, in order, until the input ends or p is halted.
-func scanRows(ctx context.Context, dec *textenc.Decoder, file string, s *settings, p *pipe, sm *mapper) {
+func scanRows(ctx context.Context, dec *textenc.Decoder, file string, s *settings, p *rowPipe, sm *mapper) {
 	pos := importers.Position{File: file}
 	sc := newScanner(dec, s.delim)
 	if s.KeepEncoding && dec.Encoding() != textenc.UTF8 {
@@ -501,14 +568,14 @@ func scanRows(ctx context.Context, dec *textenc.Decoder, file string, s *setting
 	}
 	need := max(textCol, labelCol) + 1
 
-	for n := 0; !p.halted; n++ {
+	for n := 0; !p.Halted(); n++ {
 		if n%ctxEvery == 0 {
 			if err := importers.Check(ctx, importers.Position{File: file, Line: sc.line}); err != nil {
 				p.fail(err)
 				return
 			}
 		}
-		fields, err := sc.next()
+		err := sc.scan()
 		mixedWarning(dec, file, warn)
 		if err != nil {
 			var bad *badRecord
@@ -532,13 +599,14 @@ func scanRows(ctx context.Context, dec *textenc.Decoder, file string, s *setting
 			}
 		}
 		line := sc.recLine
-		if blank(fields) {
+		nf := sc.numFields()
+		if blankFields(sc) {
 			continue
 		}
 		if textCol < 0 { // the header
-			header := make([]string, len(fields))
-			for i, f := range fields {
-				header[i] = string(f)
+			header := make([]string, nf)
+			for i := range header {
+				header[i] = string(sc.field(i))
 			}
 			var err error
 			if textCol, err = s.column(s.TextColumn, "text", 1, header); err == nil {
@@ -552,33 +620,34 @@ func scanRows(ctx context.Context, dec *textenc.Decoder, file string, s *setting
 				return
 			}
 			need = max(textCol, labelCol) + 1
-			maxFields = max(len(fields), need)
+			maxFields = max(nf, need)
 			sc.minFields, sc.maxFields = need, maxFields
 			continue
 		}
 		if maxFields == 0 {
-			maxFields = max(len(fields), need)
+			maxFields = max(nf, need)
 			sc.minFields, sc.maxFields = need, maxFields
 		}
 		switch {
-		case len(fields) < need:
-			reject(line, 0, fmt.Sprintf("the row has %d field(s); the %s column is field %d", len(fields), lastColumn(textCol, labelCol), need))
+		case nf < need:
+			reject(line, 0, fmt.Sprintf("the row has %d field(s); the %s column is field %d", nf, lastColumn(textCol, labelCol), need))
 			continue
-		case len(fields) > maxFields:
+		case nf > maxFields:
 			reject(line, 0, fmt.Sprintf("the row has %d fields, more than the %d of the %s (an unquoted %q in the text?)",
-				len(fields), maxFields, firstRow(s.header), rune(s.delim)))
+				nf, maxFields, firstRow(s.header), rune(s.delim)))
 			continue
 		}
-		if !dec.Valid(fields[textCol]) || !dec.Valid(fields[labelCol]) {
+		text, labelField := sc.field(textCol), sc.field(labelCol)
+		if !dec.Valid(text) || !dec.Valid(labelField) {
 			reject(line, 0, textenc.ErrNotUTF8)
 			continue
 		}
-		data, enc, reason := sm.text.data(fields[textCol], dec.Encoding())
+		data, enc, reason := sm.text.data(text, dec.Encoding())
 		if reason != "" {
 			reject(line, 0, reason)
 			continue
 		}
-		p.row(data, enc, sm.sampleLabels(fields[labelCol]), line)
+		p.row(data, enc, sm.sampleLabels(labelField), line)
 	}
 }
 

@@ -82,7 +82,8 @@ type scanner struct {
 	fields  [][]byte
 	spans   []span
 	scratch []byte // unescaped quoted fields
-	recLine int    // first line of the record next returned
+	recLine int    // first line of the record scan found
+	rec     int    // where in buf that record starts
 }
 
 // span is a field's place in the record window or, for quoted fields, in scratch.
@@ -126,10 +127,38 @@ func (s *scanner) fill(want int) {
 // next returns the next record's fields, or a *badRecord for a record it skipped, or io.EOF,
 // or the source's error. Empty lines come back as one empty field.
 func (s *scanner) next() ([][]byte, error) {
+	if err := s.scan(); err != nil {
+		return nil, err
+	}
+	s.fields = s.fields[:0]
+	for i := range s.spans {
+		s.fields = append(s.fields, s.field(i))
+	}
+	return s.fields, nil
+}
+
+// numFields is the number of fields of the record scan found.
+func (s *scanner) numFields() int { return len(s.spans) }
+
+// field returns field i of the record scan found: valid until the next scan, as next's.
+// (The importer reads fields this way rather than through next's slice of them: storing
+// each field's slice into that heap slice cost a write barrier per field while the
+// collector ran.)
+func (s *scanner) field(i int) []byte {
+	sp := s.spans[i]
+	if sp.quoted {
+		return s.scratch[sp.start:sp.end:sp.end]
+	}
+	return s.buf[s.rec+sp.start : s.rec+sp.end : s.rec+sp.end]
+}
+
+// scan finds the next record, whose fields numFields and field then give, or returns what
+// next would: a *badRecord, io.EOF or the source's error.
+func (s *scanner) scan() error {
 	for {
 		if s.long != nil {
 			if bad := s.skipLong(); bad != nil {
-				return nil, bad
+				return bad
 			}
 			continue
 		}
@@ -151,9 +180,9 @@ func (s *scanner) next() ([][]byte, error) {
 		if s.r == s.w {
 			if s.eof {
 				if s.err != nil {
-					return nil, s.err
+					return s.err
 				}
-				return nil, io.EOF
+				return io.EOF
 			}
 			s.fill(len(s.buf) / 2)
 			continue
@@ -166,19 +195,20 @@ func (s *scanner) next() ([][]byte, error) {
 		switch {
 		case err == nil:
 			s.recLine = s.line
+			s.rec = s.r
 			s.r += n
 			s.line += lines
-			return s.fieldsOf(data), nil
+			return nil
 		case err == errNeedMore:
 			if s.eof { // only with a source error: the record was cut off by it
-				return nil, s.err
+				return s.err
 			}
 			if len(data) >= s.max {
 				if s.openQ && s.strayQuote(data) {
 					bad := &badRecord{line: s.line + s.qline, col: s.qcol,
 						reason: fmt.Sprintf("broken quote: the quoted field opened here does not close within %d bytes, and the lines after it read as rows; reading goes on at line %d", s.max, s.line+1)}
 					s.resync(data)
-					return nil, bad
+					return bad
 				}
 				if s.openQ {
 					s.startLong(data)
@@ -187,14 +217,14 @@ func (s *scanner) next() ([][]byte, error) {
 				bad := &badRecord{line: s.line, col: 1,
 					reason: fmt.Sprintf("the record starting here is longer than %d bytes, more than one sample may hold; reading goes on at line %d", s.max, s.line+1)}
 				s.resync(data)
-				return nil, bad
+				return bad
 			}
 			s.fill(min(2*len(data), s.max+1))
 		default:
 			bad := err.(*badRecord)
 			bad.line += s.line
 			s.resync(data)
-			return nil, bad
+			return bad
 		}
 	}
 }
@@ -350,18 +380,6 @@ func (s *scanner) skipLine() bool {
 	}
 	s.fill(1)
 	return false
-}
-
-func (s *scanner) fieldsOf(data []byte) [][]byte {
-	s.fields = s.fields[:0]
-	for _, sp := range s.spans {
-		if sp.quoted {
-			s.fields = append(s.fields, s.scratch[sp.start:sp.end:sp.end])
-		} else {
-			s.fields = append(s.fields, data[sp.start:sp.end:sp.end])
-		}
-	}
-	return s.fields
 }
 
 // parse reads one record from the start of data. It returns the bytes and the line ends the
