@@ -37,8 +37,8 @@ func BenchmarkWriteFiles(b *testing.B) {
 	}
 	for _, n := range []int{1, 2, 4} {
 		b.Run(fmt.Sprintf("writers=%d", n), func(b *testing.B) {
-			defer func(old int) { fixedWriters = old }(fixedWriters)
-			fixedWriters = n
+			defer func(old int, slow bool) { fixedWriters, helpOnSlowSync = old, slow }(fixedWriters, helpOnSlowSync)
+			fixedWriters, helpOnSlowSync = n, false // helpers called whenever batches wait, as on a disk
 			dir := b.TempDir()
 			var wall, cpu time.Duration
 			for i := 0; b.Loop(); i++ {

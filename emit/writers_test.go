@@ -13,12 +13,62 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelarts-convert/convert/api"
 )
+
+// Helpers are called only while the files' syncs average slowSync or more: a few slow ones
+// call them, and a run of fast ones stops the calls again.
+func TestSyncsWait(t *testing.T) {
+	var w fileWriter
+	assert.False(t, w.syncsWait(), "no file synced yet")
+	for range 20 {
+		w.noteSync(2 * time.Microsecond) // tmpfs
+	}
+	assert.False(t, w.syncsWait())
+	for range 3 {
+		w.noteSync(time.Millisecond) // a disk
+	}
+	assert.True(t, w.syncsWait(), "average %v", time.Duration(w.syncAvg.Load()))
+	for range 40 {
+		w.noteSync(2 * time.Microsecond)
+	}
+	assert.False(t, w.syncsWait(), "average %v", time.Duration(w.syncAvg.Load()))
+}
+
+// With syncs that wait for a device (here each takes at least 200 µs), the helpers write the
+// batches that wait while the first writer is held.
+func TestHelpersCalledOnSlowSyncs(t *testing.T) {
+	defer func(old int) { fixedWriters = old }(fixedWriters)
+	fixedWriters = maxWriters
+	require.True(t, helpOnSlowSync)
+	dir := t.TempDir()
+	d, err := OpenDir(dir, DirOptions{})
+	require.NoError(t, err)
+	defer d.Close()
+	f := &faults{before: chans(5), closed: chans(4, 6, 7, 8, 9), syncTakes: 200 * time.Microsecond}
+	d.createTemp = f.createTemp
+	w := newFileWriter(d, nil, make(chan *Batch, spareBatches))
+	put := func(from, to int) {
+		for i := from; i <= to; i++ {
+			w.put(&Batch{Seq: i, Body: []byte("{}\n"), Samples: 1})
+		}
+	}
+	put(1, 4)
+	<-f.closed[4] // four slow syncs: the average is over slowSync
+	put(5, 10)
+	for i := 6; i <= 9; i++ {
+		<-f.closed[i] // by the helpers: whoever took batch 5 is held
+	}
+	close(f.before[5])
+	w.close()
+	require.NoError(t, w.err)
+	assert.Equal(t, partFiles(10), listDir(t, dir))
+}
 
 // writerCounts are the writer goroutines' counts the tests run with: one (as before issue 17's
 // fifth round), two (a helper) and four (maxWriters).
@@ -28,8 +78,9 @@ var writerCounts = []int{1, 2, maxWriters}
 func withWriters(t *testing.T, f func(t *testing.T, writers int)) {
 	for _, n := range writerCounts {
 		t.Run(fmt.Sprintf("writers=%d", n), func(t *testing.T) {
-			defer func(old int) { fixedWriters = old }(fixedWriters)
-			fixedWriters = n
+			defer func(old int, slow bool) { fixedWriters, helpOnSlowSync = old, slow }(fixedWriters, helpOnSlowSync)
+			// Helpers are called whenever batches wait, whatever the folder's syncs take.
+			fixedWriters, helpOnSlowSync = n, false
 			f(t, n)
 		})
 	}
@@ -77,6 +128,7 @@ type faults struct {
 	// closed[n] is closed once batch n's temporary file is written and closed; failed[n],
 	// once batch n's write has failed.
 	closed, failed map[int]chan struct{}
+	syncTakes      time.Duration // each sync takes at least this long (a device's)
 	once           sync.Map
 }
 
@@ -125,6 +177,9 @@ func (ff *faultFile) Sync() error {
 	if err := ff.f.sync[ff.seq]; err != nil {
 		ff.f.signal(ff.f.failed, ff.seq)
 		return &os.PathError{Op: "sync", Path: ff.Name(), Err: err}
+	}
+	if ff.f.syncTakes > 0 {
+		time.Sleep(ff.f.syncTakes) // a device's latency, not a wait for other work
 	}
 	return ff.tempFile.Sync()
 }
