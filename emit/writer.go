@@ -321,17 +321,12 @@ const (
 
 // maxWriters is how many goroutines may write request files at once: one, the first writer,
 // takes every batch while it keeps up, and the others, helpers, join it while batches wait in
-// its queue (helpAt or more; see fileWriter.put). The kernel's copy of each body into the page
-// cache runs on the writing thread and is most of a file's cost (on tmpfs, a quarter to two
-// fifths of a `convert csv` run's CPU, depending on how fast the VM hands out fresh memory),
-// so one writer made one core's worth of it a ceiling on the whole run; on a disk, a file's
-// fsync waits for the device, and files synced side by side wait together (the journal
-// commits them at once): `convert conll` and `convert csv` of 50 MB into a folder on this
-// machine's ext4 disk took 0.6-0.7x the time of one writer (issue 17's fifth round, see the
-// README). Helpers are called only when batches wait: two writers both waiting on the queue
-// took turns at every batch, and on tmpfs, where one writer mostly keeps up, cost about 3%
-// more CPU than one (14 alternated pairs of runs), where helpers called on demand cost none
-// measurable (CPU time of ten alternated runs within 1%).
+// its queue (helpAt or more) and the files' syncs wait for a device (see slowSync and
+// fileWriter.put). On a disk a file's fsync waits for the device, and files synced side by
+// side wait together (the journal commits them at once): `convert conll` and `convert csv` of
+// 50 MB into a folder on this machine's ext4 disk took 0.6x the time of one writer (issue
+// 17's fifth round, see the README). Helpers never wait on the queue itself: two writers both
+// waiting on it took turns at every batch, and cost about 3% more CPU than one on tmpfs.
 const maxWriters = 4
 
 // helpAt is the length of the writer's queue (batches not yet taken) at which the helpers
