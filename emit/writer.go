@@ -240,8 +240,9 @@ func WriteDir(ctx context.Context, dir string, samples iter.Seq2[*api.Sample, er
 // sample Options.Reject received.
 //
 // Files are written by a writer goroutine, joined by up to three helpers while batches wait
-// (see maxWriters), while the next batches are being built, so the writing of one file
-// overlaps the encoding of the next and, when files wait, the writing of others. Files are renamed into place in batch order only: the folder holds part-000001.json
+// and the files' syncs wait for a device (see maxWriters), while the next batches are being
+// built, so the writing of one file overlaps the encoding of the next and, on a disk, the
+// syncs of files overlap. Files are renamed into place in batch order only: the folder holds part-000001.json
 // to part-N.json at every moment, never a gap, whatever order the temporary files were
 // finished in. After a failure the batches before the failed one are still written and put in
 // place, and those after it are not: the temporary files already written for them are removed
