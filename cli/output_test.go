@@ -137,3 +137,18 @@ func TestOutputFolderInterruptedSaysWhatItWrote(t *testing.T) {
 	assert.Contains(t, errOut.String(), fmt.Sprintf("stopped early: %s holds the %d request files this run wrote (part-000001.json to %s)", dir, files, emit.FileName(files)))
 	assert.Contains(t, errOut.String(), fmt.Sprintf("; %d request bodies", files))
 }
+
+// A file that cannot be written (here a folder in the way of part-000005.json) ends the run
+// with the files before it in place and none after it, however many writers there are, and
+// the run says which.
+func TestOutputFolderWriteFailureLeavesThePrefix(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, emit.FileName(5), "x"), 0o755))
+	code, stderr := runConll(t, strings.NewReader(conllSentences(2000)), "-o", dir, "-batch", "100", "-")
+	assert.Equal(t, exitFailed, code, stderr)
+	assert.Contains(t, stderr, "emit: writing "+filepath.Join(dir, emit.FileName(5)))
+	assert.Contains(t, stderr, fmt.Sprintf("stopped early: %s holds the 4 request files this run wrote (part-000001.json to part-000004.json)", dir))
+	assert.Equal(t, []string{"part-000001.json", "part-000002.json", "part-000003.json", "part-000004.json", "part-000005.json"}, dirNames(t, dir), "the four files and the folder in the way; no temporary file")
+	require.NoError(t, os.RemoveAll(filepath.Join(dir, emit.FileName(5))))
+	assert.Len(t, writtenSamples(t, dir), 400)
+}

@@ -4,8 +4,8 @@
 // (OpenDir and Dir.Write, or WriteDir), one complete request body per *.json file, one run
 // per folder at a time.
 //
-// Memory holds one batch at a time (and Dir.Write's queue: two more while the writer writes,
-// or up to 32 whose bodies add up to 4 MB at most; it keeps up to 72 written ones, 4 MB
+// Memory holds one batch at a time (and Dir.Write's queue: two more while the writers write,
+// or up to 34 whose bodies add up to 4 MB at most; it keeps up to 72 written ones, 4 MB
 // of bodies at most, to fill again), up to eight chunks of 256 small samples (2 MB of
 // samples at most) on their way to the encoding goroutine with the batches they completed
 // (see Batches), plus the set of the names taken (to catch names that repeat across

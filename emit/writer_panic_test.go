@@ -2,8 +2,6 @@ package emit
 
 import (
 	"context"
-	"runtime"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -12,43 +10,33 @@ import (
 	"github.com/modelarts-convert/convert/api"
 )
 
-// A panic in the stream goes up through Dir.Write, and Write's writer goroutine is not left
-// waiting for batches that never come: Write ends it (it writes the batches already queued)
-// before the panic leaves.
+// A panic in the stream goes up through Dir.Write, and Write's writer goroutines are not left
+// waiting for batches that never come: Write ends them (they write the batches already
+// queued, in order) before the panic leaves.
 func TestWritePanicEndsWriter(t *testing.T) {
-	d, err := OpenDir(t.TempDir(), DirOptions{})
-	require.NoError(t, err)
-	defer d.Close()
-	panicking := func(yield func(*api.Sample, error) bool) {
-		for _, s := range many(250) {
-			if !yield(s, nil) {
-				return
+	withWriters(t, func(t *testing.T, _ int) {
+		dir := t.TempDir()
+		d, err := OpenDir(dir, DirOptions{})
+		require.NoError(t, err)
+		defer d.Close()
+		panicking := func(yield func(*api.Sample, error) bool) {
+			for _, s := range many(2500) {
+				if !yield(s, nil) {
+					return
+				}
 			}
+			panic("importer bug")
 		}
-		panic("importer bug")
-	}
-	func() {
-		defer func() { assert.Equal(t, "importer bug", recover()) }()
-		d.Write(context.Background(), panicking, Options{BatchSize: 10}, nil)
-		t.Error("Write returned")
-	}()
-	// Wait until the writer has either ended (as it must) or blocked for more batches (the
-	// leak); a writer that ends never blocks receiving.
-	buf := make([]byte, 1<<20)
-	for {
-		stacks := string(buf[:runtime.Stack(buf, true)])
-		writer := ""
-		for g := range strings.SplitSeq(stacks, "\n\n") {
-			if strings.Contains(g, "emit.(*Dir).Write.func") {
-				writer = g
-			}
-		}
-		if writer == "" {
-			return
-		}
-		if strings.Contains(writer, "[chan receive") {
-			t.Fatalf("Write's writer goroutine outlives it:\n%s", writer)
-		}
-		runtime.Gosched()
-	}
+		func() {
+			defer func() { assert.Equal(t, "importer bug", recover()) }()
+			d.Write(context.Background(), panicking, Options{BatchSize: 10}, nil)
+			t.Error("Write returned")
+		}()
+		// Wait until the writers have either ended (as they must) or blocked for more batches
+		// (the leak); a writer that ends never blocks receiving.
+		noWriterLeft(t)
+		names := listDir(t, dir)
+		assert.NotEmpty(t, names)
+		assert.Equal(t, partFiles(len(names)), names, "the batches handed over before the panic, in place in order")
+	})
 }
