@@ -574,3 +574,27 @@ func TestBatchLabelCounts(t *testing.T) {
 	require.Empty(t, rejected)
 	require.Equal(t, 13, batches)
 }
+
+// An earlier run's request files are removed the last first, by number (past six digits
+// too), so a run stopped while it removes them leaves a prefix of the earlier run.
+func TestEarlierFilesRemovedLastFirst(t *testing.T) {
+	dir := t.TempDir()
+	names := []string{FileName(1), FileName(2), FileName(3), FileName(999999), FileName(1000000), FileName(1000001)}
+	writeFiles(t, dir, names...)
+	d, err := OpenDir(dir, DirOptions{Overwrite: true})
+	require.NoError(t, err)
+	defer d.Close()
+	var removed []string
+	stop := errors.New("killed")
+	d.remove = func(name string) error {
+		if len(removed) == 4 {
+			return stop
+		}
+		removed = append(removed, filepath.Base(name))
+		return os.Remove(name)
+	}
+	require.ErrorIs(t, d.removeEarlier(), stop)
+	assert.Equal(t, []string{FileName(1000001), FileName(1000000), FileName(999999), FileName(3)}, removed)
+	assert.Equal(t, []string{FileName(1), FileName(2)}, listDir(t, dir), "a prefix of the earlier run is left")
+	assert.Equal(t, 4, d.Removed)
+}

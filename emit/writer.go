@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -82,6 +83,8 @@ type Dir struct {
 	// createTemp creates the temporary file for one request body; tests replace it to make
 	// writes fail.
 	createTemp func(dir, pattern string) (tempFile, error)
+	// remove removes an earlier run's request file; tests replace it to stop part way.
+	remove func(name string) error
 	// created says that OpenDir made the folder, and used that Write was called: a folder
 	// this run made and never wrote to (the command stopped at a usage error) goes at Close.
 	created, used bool
@@ -121,7 +124,7 @@ func OpenDir(path string, opts DirOptions) (*Dir, error) {
 		}
 		return nil, fmt.Errorf("emit: locking %s: %w", path, err)
 	}
-	d := &Dir{path: path, lock: lock, createTemp: createTempFile, created: errors.Is(statErr, fs.ErrNotExist)}
+	d := &Dir{path: path, lock: lock, createTemp: createTempFile, remove: os.Remove, created: errors.Is(statErr, fs.ErrNotExist)}
 	if err := d.prepare(opts); err != nil {
 		lock.Close()
 		return nil, err
@@ -155,18 +158,37 @@ func (d *Dir) prepare(opts DirOptions) error {
 	if !opts.Overwrite {
 		return &ExistingRequestsError{Dir: d.path, Files: len(parts)}
 	}
+	// By number, so that removeEarlier can take the last first (a name sorts before a
+	// smaller number's once numbers pass six digits: part-1000000 < part-999999).
+	sort.Slice(parts, func(i, j int) bool { return partBefore(parts[i], parts[j]) })
 	d.earlier = parts
 	return nil
 }
 
-// removeEarlier removes the earlier run's request files.
+// partBefore says whether request file a comes before b by number (then by name, for
+// spellings with extra leading zeros).
+func partBefore(a, b string) bool {
+	na := strings.TrimLeft(strings.TrimSuffix(strings.TrimPrefix(a, "part-"), ".json"), "0")
+	nb := strings.TrimLeft(strings.TrimSuffix(strings.TrimPrefix(b, "part-"), ".json"), "0")
+	if len(na) != len(nb) {
+		return len(na) < len(nb)
+	}
+	if na != nb {
+		return na < nb
+	}
+	return a < b
+}
+
+// removeEarlier removes the earlier run's request files, the last first: a run killed while
+// it removes them leaves a prefix of the earlier run (part-000001 to part-N), never a gap.
 func (d *Dir) removeEarlier() error {
 	for len(d.earlier) > 0 {
-		err := os.Remove(filepath.Join(d.path, d.earlier[0]))
+		last := d.earlier[len(d.earlier)-1]
+		err := d.remove(filepath.Join(d.path, last))
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("emit: removing the earlier run's request file: %w", err)
 		}
-		d.earlier = d.earlier[1:]
+		d.earlier = d.earlier[:len(d.earlier)-1]
 		d.Removed++
 	}
 	return nil
