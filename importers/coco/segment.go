@@ -252,24 +252,30 @@ func numbersInto(l *jsonlex.Lexer, part int, seg *segBuf, max int) string {
 				return what() + " is not an array of numbers"
 			}
 			i++
-			if i < len(b) && b[i] <= ' ' {
-				space()
-			}
+		}
+	number: // number k, after its comma
+		if i < len(b) && b[i] <= ' ' {
+			space()
 		}
 		if i+8 <= len(b) && cap(data)-len(data) >= 9 && seg.total < max {
 			// The usual number (digits and '.', then ',' or ']'), found eight bytes at once
-			// and stored with them: see numberWord.
+			// and stored with them (see numberWord), and the ',' or ']' after it taken.
 			x := binary.LittleEndian.Uint64(b[i:])
 			if d := numberWord(x); d > 0 && d < 8 && (b[i+d] == ',' || b[i+d] == ']') {
-				i += d
 				l := len(data)
-				data = data[:l+9]
-				data[l] = byte(d)
-				binary.LittleEndian.PutUint64(data[l+1:], x) // the bytes past the number are cut off
+				w := data[l : l+9]
+				w[0] = byte(d)
+				binary.LittleEndian.PutUint64(w[1:], x) // the bytes past the number are cut off
 				data = data[:l+1+d]
 				seg.total++
 				seg.literalBytes += d
-				continue
+				end := b[i+d]
+				i += d + 1
+				if end == ']' {
+					return ""
+				}
+				k++
+				goto number
 			}
 		}
 		start, signed := i, false
