@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -223,7 +224,8 @@ func nextNumber(l *jsonlex.Lexer, what string, k int, full string) (n []byte, do
 // numbersInto reads [n, n, ...], segmentation[part], into the polygon seg is reading; it
 // gives up past max numbers in seg. It is nextNumber's loop and segBuf.add, in one loop over
 // the bytes (a polygon's numbers are most of a segmentation), with the part's name made only
-// for a message.
+// for a message. Whitespace is looked for only where a byte is at most ' ' (compact files
+// have none), and the usual number is read and stored eight bytes at a time.
 func numbersInto(l *jsonlex.Lexer, part int, seg *segBuf, max int) string {
 	what := func() string { return fmt.Sprintf("segmentation[%d]", part) }
 	if !l.Consume('[') {
@@ -233,12 +235,14 @@ func numbersInto(l *jsonlex.Lexer, part int, seg *segBuf, max int) string {
 	data := seg.data
 	defer func() { l.I, seg.data = i, data }()
 	space := func() {
-		for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		for i < len(b) && b[i] <= ' ' && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
 			i++
 		}
 	}
 	for k := 0; ; k++ {
-		space()
+		if i < len(b) && b[i] <= ' ' {
+			space()
+		}
 		if i < len(b) && b[i] == ']' {
 			i++
 			return ""
@@ -248,7 +252,31 @@ func numbersInto(l *jsonlex.Lexer, part int, seg *segBuf, max int) string {
 				return what() + " is not an array of numbers"
 			}
 			i++
+		}
+	number: // number k, after its comma
+		if i < len(b) && b[i] <= ' ' {
 			space()
+		}
+		if i+8 <= len(b) && cap(data)-len(data) >= 9 && seg.total < max {
+			// The usual number (digits and '.', then ',' or ']'), found eight bytes at once
+			// and stored with them (see numberWord), and the ',' or ']' after it taken.
+			x := binary.LittleEndian.Uint64(b[i:])
+			if d := numberWord(x); d > 0 && d < 8 && (b[i+d] == ',' || b[i+d] == ']') {
+				l := len(data)
+				w := data[l : l+9]
+				w[0] = byte(d)
+				binary.LittleEndian.PutUint64(w[1:], x) // the bytes past the number are cut off
+				data = data[:l+1+d]
+				seg.total++
+				seg.literalBytes += d
+				end := b[i+d]
+				i += d + 1
+				if end == ']' {
+					return ""
+				}
+				k++
+				goto number
+			}
 		}
 		start, signed := i, false
 		for ; i < len(b); i++ {
@@ -277,6 +305,20 @@ func numbersInto(l *jsonlex.Lexer, part int, seg *segBuf, max int) string {
 		seg.literalBytes += len(n)
 		seg.signed = seg.signed || signed
 	}
+}
+
+// numberWord returns how many of the eight bytes of x (little-endian: its first byte lowest)
+// are, from the first, ASCII digits or '.'. Each byte is tested in its own lane, so that no
+// carry crosses lanes: with its top bit cleared a byte plus 0x50 (0x46) stays below 0x100
+// and sets the lane's top bit when the byte is >= '0' (> '9'); (v without top bits) + 0x7f,
+// or v, has a lane's top bit set when v's lane is not zero; a byte with its own top bit set
+// is neither (TestNumberWord: every byte value in every lane).
+func numberWord(x uint64) int {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	lo := x &^ high
+	dot := x ^ '.'*ones
+	member := (lo+0x50*ones)&^(lo+0x46*ones)&^x | ^((dot&^high + 0x7f*ones) | dot)
+	return bits.TrailingZeros64(^member&high) >> 3
 }
 
 // numberSpans reads [n, n, ...] and appends the number literals to out; it gives up when out
