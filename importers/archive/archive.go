@@ -430,9 +430,15 @@ func (f *FS) openTarGz(p string, opts Options) error {
 	if err != nil {
 		return err
 	}
+	// Nameless from the start where the system allows it, so that a run killed before the
+	// end leaves no file behind; elsewhere (Windows) it is removed when the archive closes.
+	named := os.Remove(tmp.Name()) != nil
 	f.closers = append(f.closers, func() error {
-		tmp.Close()
-		return os.Remove(tmp.Name())
+		err := tmp.Close()
+		if named {
+			return os.Remove(tmp.Name())
+		}
+		return err
 	})
 	limit := max(fi.Size()*opts.MaxRatio, MinExpansionFloor)
 	n, err := io.Copy(tmp, io.LimitReader(zr, limit+1))

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -149,7 +150,15 @@ func TestTarGzTemporaryFileRemoved(t *testing.T) {
 	a, err := Open(p, Options{TempDir: tmp})
 	require.NoError(t, err)
 	left, _ := os.ReadDir(tmp)
-	assert.Len(t, left, 1, "the decompressed tar")
+	if runtime.GOOS == "windows" {
+		assert.Len(t, left, 1, "the decompressed tar")
+	} else {
+		// Nameless while the archive is open: a run killed now leaves nothing behind.
+		assert.Empty(t, left, "the decompressed tar has no name")
+		names, err := fs.Glob(a, "*")
+		require.NoError(t, err)
+		assert.NotEmpty(t, names, "and is read all the same")
+	}
 	require.NoError(t, a.Close())
 	left, _ = os.ReadDir(tmp)
 	assert.Empty(t, left, "Close removes the temporary file")

@@ -11,6 +11,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -437,6 +438,26 @@ func TestSpillToDisk(t *testing.T) {
 	left, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Empty(t, left, "the spill file is removed")
+}
+
+// The spill file has no name while the run uses it (where the system allows it), so a run
+// killed part way leaves nothing in the temporary folder.
+func TestSpillFileNameless(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("an open file cannot be removed")
+	}
+	raw, err := os.ReadFile("testdata/instances.json")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	n := 0
+	for _, err := range ReadFrom(context.Background(), bytes.NewReader(raw), "in.json", Options{Images: obs(), Shape: ShapePolygon, SpillMemory: -1, TempDir: dir}) {
+		require.NoError(t, err)
+		left, err := os.ReadDir(dir)
+		require.NoError(t, err)
+		assert.Empty(t, left, "while the samples come")
+		n++
+	}
+	assert.Positive(t, n)
 }
 
 func TestOptionsErrors(t *testing.T) {

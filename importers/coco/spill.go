@@ -36,6 +36,7 @@ type spill struct {
 	blocks   [][]byte
 	memSize  int64 // bytes in blocks
 	f        *os.File
+	named    bool // f still has its name (it could not be removed while open: Windows)
 	w        *bufio.Writer
 	fileSize int64 // bytes of the records bound for the file
 	scratch  []byte
@@ -89,7 +90,9 @@ func (s *spill) append(b []byte, group int) error {
 		if err != nil {
 			return err
 		}
-		s.f = f
+		// Nameless from the start where the system allows it, so that a run killed before
+		// close leaves no file behind; the open file is read and written as before.
+		s.f, s.named = f, os.Remove(f.Name()) != nil
 		s.w = bufio.NewWriterSize(f, 256<<10)
 		s.firstFile = s.records - 1
 	}
@@ -288,9 +291,10 @@ func (s *spill) buffer(n int64) []byte {
 
 func (s *spill) close() {
 	if s.f != nil {
-		name := s.f.Name()
 		s.f.Close()
-		os.Remove(name)
+		if s.named {
+			os.Remove(s.f.Name())
+		}
 		s.f, s.w = nil, nil
 	}
 	s.blocks = nil
