@@ -647,7 +647,8 @@ func traceRLEScratch(counts []int64, h, w int, limit int64, sc *traceScratch) (_
 	for i := range parent {
 		parent[i] = int32(i)
 	}
-	for x := 1; x < w; x++ {
+	// Columns left of the first run's and right of the last run's have none to join.
+	for x := int(runs[0].x) + 1; x <= int(runs[len(runs)-1].x); x++ {
 		i, iEnd := colStart[x-1], colStart[x]
 		j, jEnd := colStart[x], colStart[x+1]
 		for i < iEnd && j < jEnd {
@@ -749,11 +750,22 @@ type regionTracer struct {
 
 // at returns the run holding pixel (x, y), or -1.
 func (t *regionTracer) at(x, y int) int32 {
-	if x < 0 || x >= t.w || y < 0 || y >= t.h {
+	if uint(x) >= uint(t.w) || uint(y) >= uint(t.h) {
 		return -1
 	}
-	runs := t.runs
 	lo, hi := t.colStart[x], t.colStart[x+1]
+	if hi-lo == 1 { // a column of one run, as most of a blob's are
+		if r := t.runs[lo]; int(r.y0) <= y && y < int(r.y1) {
+			return lo
+		}
+		return -1
+	}
+	return t.search(lo, hi, y)
+}
+
+// search returns the run among runs[lo:hi] (one column's, top down) that holds row y, or -1.
+func (t *regionTracer) search(lo, hi int32, y int) int32 {
+	runs := t.runs
 	for lo < hi {
 		mid := (lo + hi) / 2
 		switch {
