@@ -647,21 +647,14 @@ func traceRLEScratch(counts []int64, h, w int, limit int64, sc *traceScratch) (_
 	for i := range parent {
 		parent[i] = int32(i)
 	}
-	var find func(int32) int32
-	find = func(i int32) int32 {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
-	for x := 1; x < w; x++ {
+	// Columns left of the first run's and right of the last run's have none to join.
+	for x := int(runs[0].x) + 1; x <= int(runs[len(runs)-1].x); x++ {
 		i, iEnd := colStart[x-1], colStart[x]
 		j, jEnd := colStart[x], colStart[x+1]
 		for i < iEnd && j < jEnd {
 			a, b := runs[i], runs[j]
 			if a.y0 < b.y1 && b.y0 < a.y1 {
-				if ra, rb := find(i), find(j); ra != rb {
+				if ra, rb := findRoot(parent, i), findRoot(parent, j); ra != rb {
 					parent[max(ra, rb)] = min(ra, rb)
 				}
 			}
@@ -682,7 +675,7 @@ func traceRLEScratch(counts []int64, h, w int, limit int64, sc *traceScratch) (_
 	starts := sc.starts[:0]
 	defer func() { sc.starts = starts[:0] }()
 	for i := range runs {
-		root := find(int32(i))
+		root := findRoot(parent, int32(i))
 		comp[i] = root
 		switch f := first[root]; {
 		case f < 0:
@@ -704,96 +697,18 @@ func traceRLEScratch(counts []int64, h, w int, limit int64, sc *traceScratch) (_
 		}
 		return int(runs[a].x - runs[b].x)
 	})
-	// at returns the run holding pixel (x, y), or -1.
-	at := func(x, y int) int32 {
-		if x < 0 || x >= w || y < 0 || y >= h {
-			return -1
-		}
-		lo, hi := colStart[x], colStart[x+1]
-		for lo < hi {
-			mid := (lo + hi) / 2
-			switch {
-			case int(runs[mid].y1) <= y:
-				lo = mid + 1
-			case int(runs[mid].y0) > y:
-				hi = mid
-			default:
-				return mid
-			}
-		}
-		return -1
-	}
 	polys := sc.polys[:0]
 	defer func() { sc.polys = polys[:0] }()
 	var size int64
-	// below returns the first run of column x that ends below row y (it holds y or lies
-	// under it), or the column's end.
-	below := func(x, y int) int32 {
-		lo, hi := colStart[x], colStart[x+1]
-		for lo < hi {
-			mid := (lo + hi) / 2
-			if int(runs[mid].y1) <= y {
-				lo = mid + 1
-			} else {
-				hi = mid
-			}
-		}
-		return lo
-	}
+	t := regionTracer{runs: runs, colStart: colStart, comp: comp, w: w, h: h}
 	for _, s := range starts {
-		region := comp[s]
-		in := func(x, y int) bool {
-			r := at(x, y)
-			return r >= 0 && comp[r] == region
-		}
-		// straight says how many vertices after (vx, vy) an outline going down (dy 1) or
-		// up (dy -1) the vertical line x = vx passes straight through: the region's pixel
-		// on the right of the travel and none of it on the left, which traceOutline would
-		// check vertex by vertex. A run of the right-hand column ends the stretch, or a
-		// pixel of the region in the left-hand one.
-		straight := func(vx, vy, dy int) int {
-			if dy > 0 { // right: column vx-1; left: column vx; pixel rows vy+1 on
-				ra := at(vx-1, vy+1)
-				if ra < 0 || comp[ra] != region {
-					return 0
-				}
-				end := int(runs[ra].y1)
-				if vx < w {
-					for r := below(vx, vy+1); r < colStart[vx+1] && int(runs[r].y0) < end; r++ {
-						if comp[r] == region {
-							end = max(int(runs[r].y0), vy+1)
-							break
-						}
-					}
-				}
-				return end - (vy + 1)
-			}
-			// up: right: column vx; left: column vx-1; pixel rows vy-2 and up
-			ra := at(vx, vy-2)
-			if ra < 0 || comp[ra] != region {
-				return 0
-			}
-			top := int(runs[ra].y0)
-			if vx > 0 {
-				r := below(vx-1, vy-2) // the last run that starts at row vy-2 or above
-				if r == colStart[vx] || int(runs[r].y0) > vy-2 {
-					r--
-				}
-				for ; r >= colStart[vx-1] && int(runs[r].y1) > top; r-- {
-					if comp[r] == region {
-						top = min(int(runs[r].y1), vy-1)
-						break
-					}
-				}
-			}
-			return (vy - 2) - top + 1
-		}
+		t.region = comp[s]
 		maxLen := -1
 		if limit > 0 {
 			maxLen = int(limit / 2) // each coordinate takes 2 bytes or more
 		}
 		from := len(buf)
-		buf = traceOutline(in, straight, int(runs[s].x), int(runs[s].y0), maxLen, buf)
+		buf = t.outline(int(runs[s].x), int(runs[s].y0), maxLen, buf)
 		if buf == nil {
 			return nil, true
 		}
@@ -810,6 +725,123 @@ func traceRLEScratch(counts []int64, h, w int, limit int64, sc *traceScratch) (_
 		polys = append(polys, p)
 	}
 	return polys, false
+}
+
+// findRoot returns the root of run i's set in the union-find forest parent, halving the
+// path as it goes.
+func findRoot(parent []int32, i int32) int32 {
+	for parent[i] != i {
+		parent[i] = parent[parent[i]]
+		i = parent[i]
+	}
+	return i
+}
+
+// regionTracer looks up the pixels of one region of a mask (its runs split into columns,
+// colStart, and each run's region, comp) while traceOutline walks its outline: methods, where
+// closures were, so that the lookups of each step are direct calls the compiler can inline.
+type regionTracer struct {
+	runs     []run
+	colStart []int32
+	comp     []int32
+	region   int32
+	w, h     int
+}
+
+// at returns the run holding pixel (x, y), or -1.
+func (t *regionTracer) at(x, y int) int32 {
+	if uint(x) >= uint(t.w) || uint(y) >= uint(t.h) {
+		return -1
+	}
+	lo, hi := t.colStart[x], t.colStart[x+1]
+	if hi-lo == 1 { // a column of one run, as most of a blob's are
+		if r := t.runs[lo]; int(r.y0) <= y && y < int(r.y1) {
+			return lo
+		}
+		return -1
+	}
+	return t.search(lo, hi, y)
+}
+
+// search returns the run among runs[lo:hi] (one column's, top down) that holds row y, or -1.
+func (t *regionTracer) search(lo, hi int32, y int) int32 {
+	runs := t.runs
+	for lo < hi {
+		mid := (lo + hi) / 2
+		switch {
+		case int(runs[mid].y1) <= y:
+			lo = mid + 1
+		case int(runs[mid].y0) > y:
+			hi = mid
+		default:
+			return mid
+		}
+	}
+	return -1
+}
+
+// in reports whether pixel (x, y) is the region's.
+func (t *regionTracer) in(x, y int) bool {
+	r := t.at(x, y)
+	return r >= 0 && t.comp[r] == t.region
+}
+
+// below returns the first run of column x that ends below row y (it holds y or lies under
+// it), or the column's end.
+func (t *regionTracer) below(x, y int) int32 {
+	lo, hi := t.colStart[x], t.colStart[x+1]
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if int(t.runs[mid].y1) <= y {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// straight says how many vertices after (vx, vy) an outline going down (dy 1) or up (dy -1)
+// the vertical line x = vx passes straight through: the region's pixel on the right of the
+// travel and none of it on the left, which traceOutline would check vertex by vertex. A run
+// of the right-hand column ends the stretch, or a pixel of the region in the left-hand one.
+func (t *regionTracer) straight(vx, vy, dy int) int {
+	runs, colStart, comp, region := t.runs, t.colStart, t.comp, t.region
+	if dy > 0 { // right: column vx-1; left: column vx; pixel rows vy+1 on
+		ra := t.at(vx-1, vy+1)
+		if ra < 0 || comp[ra] != region {
+			return 0
+		}
+		end := int(runs[ra].y1)
+		if vx < t.w {
+			for r := t.below(vx, vy+1); r < colStart[vx+1] && int(runs[r].y0) < end; r++ {
+				if comp[r] == region {
+					end = max(int(runs[r].y0), vy+1)
+					break
+				}
+			}
+		}
+		return end - (vy + 1)
+	}
+	// up: right: column vx; left: column vx-1; pixel rows vy-2 and up
+	ra := t.at(vx, vy-2)
+	if ra < 0 || comp[ra] != region {
+		return 0
+	}
+	top := int(runs[ra].y0)
+	if vx > 0 {
+		r := t.below(vx-1, vy-2) // the last run that starts at row vy-2 or above
+		if r == colStart[vx] || int(runs[r].y0) > vy-2 {
+			r--
+		}
+		for ; r >= colStart[vx-1] && int(runs[r].y1) > top; r-- {
+			if comp[r] == region {
+				top = min(int(runs[r].y1), vy-1)
+				break
+			}
+		}
+	}
+	return (vy - 2) - top + 1
 }
 
 // digits returns how many digits v >= 0 has. A traced coordinate (below 10,000 for images
@@ -833,43 +865,32 @@ func digits(v int) int {
 	return n
 }
 
-// traceOutline walks the outer edge of a region from the top-left corner (x0, y0) of its
-// first pixel, keeping the region on the right-hand side (y grows downwards). It gives up
-// (nil) past maxLen numbers, unless maxLen is negative.
+// outline walks the outer edge of the region from the top-left corner (x0, y0) of its first
+// pixel, keeping the region on the right-hand side (y grows downwards). It gives up (nil)
+// past maxLen numbers, unless maxLen is negative.
 //
-// straight, when not nil, says how many vertices the outline passes straight through when
-// it goes on vertically from (vx, vy) in direction dy: they are skipped at once (they add no
-// corner, and the start is never one of them: the outline turns there).
+// Where it goes on vertically from (vx, vy), the vertices it passes straight through (t.straight)
+// are skipped at once: they add no corner, and the start is never one of them (the outline
+// turns there).
 //
 // The outline is appended to out, which is returned (nil when it gives up).
-func traceOutline(in func(x, y int) bool, straight func(vx, vy, dy int) int, x0, y0, maxLen int, out []int) []int {
-	// pixel returns the pixel whose corner is (vx, vy) in the quadrant (qx, qy), each ±1.
-	pixel := func(vx, vy, qx, qy int) (int, int) {
-		px, py := vx, vy
-		if qx < 0 {
-			px--
-		}
-		if qy < 0 {
-			py--
-		}
-		return px, py
-	}
+func (t *regionTracer) outline(x0, y0, maxLen int, out []int) []int {
 	from := len(out)
 	out = append(out, x0, y0)
 	vx, vy, dx, dy := x0, y0, 1, 0
 	for {
-		if dx == 0 && straight != nil {
-			vy += dy * straight(vx, vy, dy)
+		if dx == 0 {
+			vy += dy * t.straight(vx, vy, dy)
 		}
 		vx, vy = vx+dx, vy+dy
 		rx, ry := -dy, dx // right of the direction of travel
-		ax, ay := pixel(vx, vy, dx+rx, dy+ry)
-		bx, by := pixel(vx, vy, dx-rx, dy-ry)
+		ax, ay := cornerPixel(vx, vy, dx+rx, dy+ry)
+		bx, by := cornerPixel(vx, vy, dx-rx, dy-ry)
 		ndx, ndy := dx, dy
 		switch {
-		case !in(ax, ay): // the region ends ahead: turn right
+		case !t.in(ax, ay): // the region ends ahead: turn right
 			ndx, ndy = rx, ry
-		case in(bx, by): // the region goes on ahead-left: turn left
+		case t.in(bx, by): // the region goes on ahead-left: turn left
 			ndx, ndy = -rx, -ry
 		}
 		if vx == x0 && vy == y0 {
@@ -883,4 +904,16 @@ func traceOutline(in func(x, y int) bool, straight func(vx, vy, dy int) int, x0,
 		}
 		dx, dy = ndx, ndy
 	}
+}
+
+// cornerPixel returns the pixel whose corner is (vx, vy) in the quadrant (qx, qy), each ±1.
+func cornerPixel(vx, vy, qx, qy int) (int, int) {
+	px, py := vx, vy
+	if qx < 0 {
+		px--
+	}
+	if qy < 0 {
+		py--
+	}
+	return px, py
 }

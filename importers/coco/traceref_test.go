@@ -200,7 +200,7 @@ func TestTraceJumps(t *testing.T) {
 	for n := range 3000 {
 		h, w := 1+rng.IntN(40), 1+rng.IntN(40)
 		mask := make([]byte, h*w)
-		switch n % 3 {
+		switch n % 4 {
 		case 0: // noise
 			p := 1 + rng.IntN(5)
 			for i := range mask {
@@ -226,6 +226,20 @@ func TestTraceJumps(t *testing.T) {
 				}
 				for y := range h {
 					if rng.IntN(8) != 0 {
+						mask[y*w+x] = 1
+					}
+				}
+			}
+		case 3: // blobs as bench/coco/cocogen draws crowd regions: a run per column, its ends random
+			for range 1 + rng.IntN(3) {
+				x0 := rng.IntN(w)
+				x1 := x0 + 1 + rng.IntN(w-x0)
+				y0 := rng.IntN(h)
+				bh := 1 + rng.IntN(h-y0)
+				for x := x0; x < x1; x++ {
+					top := y0 + rng.IntN(bh/4+1)
+					bottom := max(top+1, y0+bh-rng.IntN(bh/4+1))
+					for y := top; y < bottom; y++ {
 						mask[y*w+x] = 1
 					}
 				}
