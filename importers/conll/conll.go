@@ -98,6 +98,7 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/importers/internal/slab"
 	"github.com/modelarts-convert/convert/importers/textenc"
 	"github.com/modelarts-convert/convert/internal/base64pairs"
 )
@@ -1350,19 +1351,9 @@ func (r *builder) sample(text []byte, ents []entity, firstLine, number int, enc 
 	// Samples and labels are cut from arrays allocated a few dozen at a time: one allocation
 	// for many. Each sample's labels are capped at their own length, so that appending to
 	// them copies instead of writing over the next sample's.
-	var s *api.Sample
-	if len(all) >= blockBytes {
-		// Its strings have a block of their own (up to 16 MiB): in a slab, the sample would
-		// keep the slab's other samples' data alive and they its, and the builder the slab's
-		// (32 records of 12 MiB held 512 MiB with the caller keeping none).
-		s = new(api.Sample)
-	} else {
-		if len(r.samples) == 0 {
-			r.samples = make([]api.Sample, slabSamples)
-		}
-		s = &r.samples[0]
-		r.samples = r.samples[1:]
-	}
+	// A sample whose strings have a block of their own (up to 16 MiB) is allocated alone
+	// (32 records of 12 MiB in one slab held 512 MiB with the caller keeping none).
+	s := slab.Take(&r.samples, slabSamples, len(all) >= blockBytes)
 	*s = api.Sample{SampleType: api.SampleText, Data: all[:j], Encoding: encoding, Origin: all[j:k], Name: all[k:]}
 
 	if n := len(ents); n > 0 {

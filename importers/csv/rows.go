@@ -15,6 +15,7 @@ import (
 
 	"github.com/modelarts-convert/convert/api"
 	"github.com/modelarts-convert/convert/importers"
+	"github.com/modelarts-convert/convert/importers/internal/slab"
 	"github.com/modelarts-convert/convert/importers/textenc"
 	"github.com/modelarts-convert/convert/internal/base64pairs"
 )
@@ -165,19 +166,9 @@ func (m *mapper) build(data, enc string, labels []api.SampleLabel, line int) *ap
 	b = append(b, ".txt"...)
 	all := m.arena.take(b)
 
-	var smp *api.Sample
-	if len(data) >= arenaSize {
-		// Its data has a block of its own (up to 16 MiB): in a slab, the sample would keep
-		// the slab's other samples' data alive and they its, and the mapper the slab's (128
-		// rows of 12 MiB held 2 GiB with the caller keeping none).
-		smp = new(api.Sample)
-	} else {
-		if len(m.samples) == 0 {
-			m.samples = make([]api.Sample, slabSize)
-		}
-		smp = &m.samples[0]
-		m.samples = m.samples[1:]
-	}
+	// A sample whose data has an arena block of its own (up to 16 MiB) is allocated alone
+	// (128 rows of 12 MiB in one slab held 2 GiB with the caller keeping none).
+	smp := slab.Take(&m.samples, slabSize, len(data) >= arenaSize)
 	// The slab is zeroed: only the fields a text sample sets are written (a composite
 	// literal wrote all of them again, through a temporary).
 	smp.Origin, smp.Name = all[:k], all[k:]
