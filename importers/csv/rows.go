@@ -434,18 +434,8 @@ func visibleEnd(b []byte) bool {
 	return false
 }
 
-// blank reports whether every field is empty or white space (for fields from next; the
-// importer reads them with scan: blankFields).
-func blank(fields [][]byte) bool {
-	for _, f := range fields {
-		if !isBlank(f) {
-			return false
-		}
-	}
-	return true
-}
-
-// blankFields is blank for the fields of the record sc.scan found.
+// blankFields reports whether every field of the record sc.scan found is empty or white
+// space.
 func blankFields(sc *scanner) bool {
 	for i := range sc.numFields() {
 		if !isBlank(sc.field(i)) {

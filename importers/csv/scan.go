@@ -79,7 +79,6 @@ type scanner struct {
 	// once per fill rather than once per line (see eol). crEnd -1: not known.
 	crFrom, crAt, crEnd int
 
-	fields  [][]byte
 	spans   []span
 	scratch []byte // unescaped quoted fields
 	recLine int    // first line of the record scan found
@@ -124,26 +123,13 @@ func (s *scanner) fill(want int) {
 	}
 }
 
-// next returns the next record's fields, or a *badRecord for a record it skipped, or io.EOF,
-// or the source's error. Empty lines come back as one empty field.
-func (s *scanner) next() ([][]byte, error) {
-	if err := s.scan(); err != nil {
-		return nil, err
-	}
-	s.fields = s.fields[:0]
-	for i := range s.spans {
-		s.fields = append(s.fields, s.field(i))
-	}
-	return s.fields, nil
-}
-
 // numFields is the number of fields of the record scan found.
 func (s *scanner) numFields() int { return len(s.spans) }
 
-// field returns field i of the record scan found: valid until the next scan, as next's.
-// (The importer reads fields this way rather than through next's slice of them: storing
-// each field's slice into that heap slice cost a write barrier per field while the
-// collector ran.)
+// field returns field i of the record scan found: valid until the next scan. (The importer
+// reads fields one by one rather than from a slice of them kept in the scanner: storing each
+// field's slice into that heap slice cost a write barrier per field while the collector
+// ran.)
 func (s *scanner) field(i int) []byte {
 	sp := s.spans[i]
 	if sp.quoted {
@@ -152,8 +138,9 @@ func (s *scanner) field(i int) []byte {
 	return s.buf[s.rec+sp.start : s.rec+sp.end : s.rec+sp.end]
 }
 
-// scan finds the next record, whose fields numFields and field then give, or returns what
-// next would: a *badRecord, io.EOF or the source's error.
+// scan finds the next record, whose fields numFields and field then give (an empty line has
+// one empty field), or returns a *badRecord for a record it skipped, io.EOF or the source's
+// error.
 func (s *scanner) scan() error {
 	for {
 		if s.long != nil {
